@@ -1,0 +1,94 @@
+// SocConfig: the description of one SoC that the compiler targets and the
+// simulator models. Loaded from YAML by load_soc_config (soc_config_yaml.cpp)
+// and validated there; everything downstream may assume a validated config.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace kiln {
+
+enum class Dataflow : uint8_t { WeightStationary = 0, OutputStationary = 1, InputStationary = 2 };
+enum class Arbitration : uint8_t { RoundRobin = 0, FixedPriority = 1 };
+enum class MemoryKind : uint8_t { Flash = 0, Sram = 1 };
+enum class ArrayEngineKind : uint8_t { Tlm = 0, Rtl = 1 };
+
+// Cost of one MCU fallback kernel: cycles = fixed + per_mac * macs + per_element * output elements.
+struct McuKernelCost {
+  double fixed = 0;
+  double per_mac = 0;
+  double per_element = 0;
+};
+
+struct McuConfig {
+  double clock_mhz = 200;
+  // Keyed by kernel name as in arch/mcu_op.h (conv2d, depthwise_conv2d, ...).
+  std::map<std::string, McuKernelCost> costs;
+};
+
+struct BusConfig {
+  unsigned width_bytes = 8;       // data bus width (yaml: width_bits)
+  double clock_mhz = 200;
+  Arbitration arbitration = Arbitration::RoundRobin;
+  unsigned latency_cycles = 2;    // address phase + decode, per burst
+  unsigned max_burst_beats = 16;  // a longer transfer is split into bursts
+};
+
+struct MemoryConfig {
+  std::string name;               // unique, e.g. "flash", "sram"
+  MemoryKind kind = MemoryKind::Sram;
+  uint64_t base = 0;
+  uint64_t size_bytes = 0;
+  unsigned wait_states = 0;       // extra bus cycles per access (per read_width word for flash)
+  unsigned read_width_bytes = 8;  // flash: bytes delivered per access
+  unsigned banks = 1;             // sram: interleaved banks
+  unsigned bank_width_bytes = 8;  // sram: interleave granule
+};
+
+struct DmaConfig {
+  unsigned channels = 2;
+  unsigned outstanding_bursts = 4;  // per channel
+  bool strides_2d = true;
+};
+
+struct ScratchpadConfig {
+  uint64_t size_bytes = 0;
+  unsigned banks = 1;               // banks = 2 lets DMA fill one half while the array reads the other
+};
+
+struct NpuConfig {
+  double clock_mhz = 200;
+  uint64_t reg_base = 0x40000000;   // memory-mapped control registers
+  unsigned rows = 16;
+  unsigned cols = 16;
+  Dataflow dataflow = Dataflow::WeightStationary;
+  ArrayEngineKind engine = ArrayEngineKind::Tlm;
+  ScratchpadConfig input;           // int8 activations (A operand)
+  ScratchpadConfig weight;          // int8 weights (B operand) and per-channel post-processing params
+  ScratchpadConfig output;          // int8 results of the post-processing unit
+  uint64_t accumulator_bytes = 0;   // int32 accumulators (C)
+  unsigned ppu_lanes = 16;          // post-processing elements per NPU cycle
+  unsigned spm_bytes_per_cycle = 8; // scratchpad port width seen by the DMA
+};
+
+struct SocConfig {
+  std::string name;
+  std::string source;               // file it was loaded from ("" if built in code)
+  McuConfig mcu;
+  BusConfig bus;
+  std::vector<MemoryConfig> memories;
+  DmaConfig dma;
+  NpuConfig npu;
+
+  const MemoryConfig* find_memory(uint64_t addr, uint64_t len = 1) const;
+  const MemoryConfig* memory_named(const std::string& name) const;
+  const MemoryConfig* first_of_kind(MemoryKind kind) const;
+};
+
+const char* to_string(Dataflow d);
+const char* to_string(Arbitration a);
+const char* to_string(MemoryKind k);
+
+}  // namespace kiln

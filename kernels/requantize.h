@@ -1,0 +1,27 @@
+// Fixed-point requantization of the TFLite int8 specification: a real scale
+// is carried as a Q31 multiplier and a power-of-two shift, and applied with
+// the rounding of TFLite's reference kernels (gemmlowp's saturating rounding
+// doubling high multiply, then a rounding right shift). Every int32 -> int8
+// rescale in kiln (reference interpreter, MCU kernels, NPU post-processing)
+// goes through these functions, so they agree bit for bit.
+#pragma once
+
+#include <cstdint>
+
+namespace kiln::kernels {
+
+// (a * b * 2) >> 32 with round-half-away-from-zero; saturates INT32_MIN*INT32_MIN.
+int32_t saturating_rounding_doubling_high_mul(int32_t a, int32_t b);
+
+// x / 2^exponent rounded half away from zero (exponent in [0, 31]).
+int32_t rounding_divide_by_pot(int32_t x, int exponent);
+
+// x * multiplier * 2^shift as TFLite's MultiplyByQuantizedMultiplier:
+// shift > 0 shifts left before the multiply, shift < 0 rounds right after it.
+int32_t multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int shift);
+
+// A real scale as (multiplier, shift) as TFLite's QuantizeMultiplier:
+// scale = multiplier * 2^(shift - 31), multiplier in [2^30, 2^31) or 0.
+void quantize_multiplier(double scale, int32_t* multiplier, int* shift);
+
+}  // namespace kiln::kernels

@@ -1,0 +1,48 @@
+// ArrayEngine: what the NPU's compute unit asks of the systolic array for one
+// tile. Two implementations: the TLM engine (closed-form timing of
+// arch/array_timing.h plus a functional int8 GEMM) and, in issue 4, the
+// Verilated RTL core behind the same interface. Chosen by npu.engine.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "arch/soc_config.h"
+
+namespace kiln {
+
+// Dense operands of one tile, already gathered from the scratchpads
+// (for a ConvCmd the compute unit has expanded the implicit-GEMM A matrix).
+struct ArrayTile {
+  Dataflow dataflow = Dataflow::WeightStationary;
+  uint32_t m = 0, n = 0, k = 0;
+  const int8_t* a = nullptr;  // M x K, row-major, contiguous
+  const int8_t* b = nullptr;  // K x N, row-major, contiguous
+  bool accumulate = false;    // add to c instead of overwriting it
+};
+
+struct ArrayResult {
+  uint64_t cycles = 0;        // NPU clock cycles the array was busy
+  uint64_t macs = 0;
+};
+
+class ArrayEngine {
+ public:
+  virtual ~ArrayEngine() = default;
+  // Computes c (M x N int32, row-major, contiguous) for the tile; c holds the
+  // previous accumulator values on entry when tile.accumulate is set.
+  // int32 accumulation wraps (two's complement), as the hardware does.
+  virtual ArrayResult run(const ArrayTile& tile, int32_t* c) = 0;
+  virtual std::string name() const = 0;
+};
+
+// The engine named by the config (npu.engine); throws kiln::Error with a clear
+// message when the requested engine is not available in this build.
+std::unique_ptr<ArrayEngine> make_array_engine(const NpuConfig& npu);
+
+// The TLM engine alone (array_engine_tlm.cpp).
+std::unique_ptr<ArrayEngine> make_tlm_array_engine(const NpuConfig& npu);
+
+}  // namespace kiln

@@ -1,0 +1,24 @@
+// Each kiln subcommand lives in its own tools/cmd_*.cpp and registers itself
+// on the CLI11 app here. A command's callback throws kiln::Error for bad
+// input; main() prints it as one line and exits with kExitUserError.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace kiln::tools {
+
+// Exit codes (README, "Exit codes").
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitUserError = 1;     // bad input: config, stream, model, flag
+inline constexpr int kExitMismatch = 2;      // results differ (reference check, verify)
+inline constexpr int kExitInternalError = 3; // a bug in kiln: please report
+
+// A command that completes but must report a non-zero status (a mismatch)
+// sets this; main() returns it.
+int& command_exit_code();
+
+void add_config_command(CLI::App& app);     // kiln config check
+void add_asm_commands(CLI::App& app);       // kiln asm, kiln disasm
+void add_simulate_command(CLI::App& app);   // kiln simulate
+
+}  // namespace kiln::tools

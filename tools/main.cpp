@@ -1,0 +1,36 @@
+// kiln: compile quantized networks for an MCU + NPU SoC, simulate them, and
+// feed what the simulation measured back to the compiler.
+#include <exception>
+#include <iostream>
+
+#include "arch/error.h"
+#include "tools/commands.h"
+
+// Debian's libsystemc.so defines main() and references sc_main(); ours wins,
+// and this weak definition satisfies the library. Simulations call sc_start().
+extern "C" __attribute__((weak)) int sc_main(int, char**) { return 0; }
+
+int& kiln::tools::command_exit_code() {
+  static int code = kExitOk;
+  return code;
+}
+
+int main(int argc, char** argv) {
+  CLI::App app{"kiln: compile quantized networks for an MCU + NPU SoC and simulate them"};
+  app.require_subcommand(1);
+  kiln::tools::add_config_command(app);
+  kiln::tools::add_asm_commands(app);
+  kiln::tools::add_simulate_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kiln::tools::kExitOk : kiln::tools::kExitUserError;
+  } catch (const kiln::Error& e) {
+    std::cerr << "kiln: error: " << e.what() << "\n";
+    return kiln::tools::kExitUserError;
+  } catch (const std::exception& e) {
+    std::cerr << "kiln: internal error: " << e.what() << "\n";
+    return kiln::tools::kExitInternalError;
+  }
+  return kiln::tools::command_exit_code();
+}
