@@ -1,0 +1,44 @@
+// Binary form of a Program (the .kbin file and the bytes the NPU fetches).
+// Layout, little-endian (docs/command-stream.md):
+//   header: magic "KILN", u16 version, u16 flags, u32 command_count,
+//           u32 image_count, u32 payload_bytes, u32 crc32(payload)
+//   payload: the commands, each starting with u8 opcode, u8 length in 4-byte
+//            words (header included), then its fields; then the images.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "arch/command.h"
+
+namespace kiln {
+
+inline constexpr uint16_t kProgramFormatVersion = 1;
+
+// Encoded size in bytes of one command (a multiple of 4).
+size_t encoded_size(const Command& cmd);
+
+// One command <-> its bytes. decode_command throws kiln::Error naming
+// `source` and `index` ("prog.kbin: command 12: unknown opcode 0x33").
+void encode_command(const Command& cmd, std::vector<uint8_t>& out);
+Command decode_command(const uint8_t* data, size_t size, size_t* consumed, const std::string& source, size_t index);
+
+// The command stream alone (what the NPU fetches from memory).
+std::vector<uint8_t> encode_commands(const std::vector<Command>& cmds);
+
+// Whole program file, with header, checksum and memory images.
+std::vector<uint8_t> encode_program(const Program& program);
+Program decode_program(const std::vector<uint8_t>& bytes, const std::string& source);
+Program read_program_file(const std::string& path);            // throws kiln::Error
+void write_program_file(const Program& program, const std::string& path);  // atomic (temp + rename)
+
+// Checks a decoded program against an SoC: every address inside a memory or
+// scratchpad, DMA channels that exist, shapes that fit their buffers, tokens
+// used only between neighbouring queues, and no token deadlock (an abstract
+// run of the three queues in order). Throws kiln::Error
+// "<source>: command N: <what was expected>" for the first bad command.
+void validate_program(const Program& program, const SocConfig& soc, const std::string& source);
+
+}  // namespace kiln
