@@ -1,7 +1,7 @@
 // The command stream: the contract between the compiler (which emits it) and
 // the simulator (which executes it). Binary encoding in command_codec.cpp,
 // text form in command_text.cpp; see docs/command-stream.md. (C++17: no
-// defaulted operator==; command_equal.cpp provides the comparisons.)
+// defaulted operator==; command.cpp provides the comparisons.)
 //
 // Execution model (decoupled access/execute, as in VTA): the NPU has three
 // in-order queues, Load (DMA into scratchpads), Compute (array + post-processing)
@@ -153,7 +153,15 @@ struct MemoryImage {
   std::vector<uint8_t> bytes;
 };
 
-// Equality (field by field) for round-trip tests and tools.
+// Equality (field by field) for round-trip tests and tools (command.cpp).
+bool operator==(const SpmAddr& a, const SpmAddr& b);
+bool operator==(const Deps& a, const Deps& b);
+bool operator==(const DmaCmd& a, const DmaCmd& b);
+bool operator==(const GemmCmd& a, const GemmCmd& b);
+bool operator==(const ConvCmd& a, const ConvCmd& b);
+bool operator==(const PostProcessCmd& a, const PostProcessCmd& b);
+bool operator==(const McuOpCmd& a, const McuOpCmd& b);
+bool operator==(const EndCmd& a, const EndCmd& b);
 bool operator==(const Command& a, const Command& b);
 inline bool operator!=(const Command& a, const Command& b) { return !(a == b); }
 
@@ -166,5 +174,9 @@ struct Program {
   std::string stream_memory;
   uint64_t stream_addr = 0;
 };
+
+bool operator==(const MemoryImage& a, const MemoryImage& b);
+bool operator==(const Program& a, const Program& b);
+inline bool operator!=(const Program& a, const Program& b) { return !(a == b); }
 
 }  // namespace kiln

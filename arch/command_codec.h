@@ -34,6 +34,22 @@ Program decode_program(const std::vector<uint8_t>& bytes, const std::string& sou
 Program read_program_file(const std::string& path);            // throws kiln::Error
 void write_program_file(const Program& program, const std::string& path);  // atomic (temp + rename)
 
+// What is wrong with one command on its own, without an SoC ("" if nothing):
+// body not matching the opcode, deps a queue cannot use, zero dimensions,
+// enum values out of range, an unknown MCU kernel or the wrong number of its
+// arguments, misaligned accumulator addresses. decode_command and the text
+// assembler call it; so does validate_program.
+std::string command_problem(const Command& cmd);
+
+// Memory names in images and stream placement: [A-Za-z_][A-Za-z0-9_.-]*, at most 255 bytes.
+bool is_valid_memory_name(const std::string& name);
+
+// CRC-32 (zlib, IEEE 802.3) as stored in the header.
+uint32_t program_crc32(const uint8_t* data, size_t size);
+
+// Offset and size of the header fields, for tools and tests that patch files.
+inline constexpr size_t kProgramHeaderBytes = 24;
+
 // Checks a decoded program against an SoC: every address inside a memory or
 // scratchpad, DMA channels that exist, shapes that fit their buffers, tokens
 // used only between neighbouring queues, and no token deadlock (an abstract
