@@ -1,0 +1,625 @@
+#include "compiler/frontend/tflite_reader.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "arch/error.h"
+#include "compiler/frontend/tflite_schema_generated.h"
+#include "compiler/ir/quant_params.h"
+
+namespace kiln::frontend {
+
+namespace {
+
+using ir::DataType;
+using ir::OpKind;
+
+const std::vector<std::pair<tflite::BuiltinOperator, OpKind>>& supported_table() {
+  static const std::vector<std::pair<tflite::BuiltinOperator, OpKind>> table = {
+      {tflite::BuiltinOperator_ADD, OpKind::Add},
+      {tflite::BuiltinOperator_AVERAGE_POOL_2D, OpKind::AvgPool},
+      {tflite::BuiltinOperator_CONCATENATION, OpKind::Concat},
+      {tflite::BuiltinOperator_CONV_2D, OpKind::Conv2d},
+      {tflite::BuiltinOperator_DEPTHWISE_CONV_2D, OpKind::DepthwiseConv2d},
+      {tflite::BuiltinOperator_FULLY_CONNECTED, OpKind::FullyConnected},
+      {tflite::BuiltinOperator_MAX_POOL_2D, OpKind::MaxPool},
+      {tflite::BuiltinOperator_MEAN, OpKind::Mean},
+      {tflite::BuiltinOperator_PAD, OpKind::Pad},
+      {tflite::BuiltinOperator_QUANTIZE, OpKind::Requantize},
+      {tflite::BuiltinOperator_RELU, OpKind::Relu},
+      {tflite::BuiltinOperator_RELU6, OpKind::Relu6},
+      {tflite::BuiltinOperator_RESHAPE, OpKind::Reshape},
+      {tflite::BuiltinOperator_SOFTMAX, OpKind::Softmax},
+  };
+  return table;
+}
+
+std::string builtin_name(int code) {
+  if (code >= tflite::BuiltinOperator_MIN && code <= tflite::BuiltinOperator_MAX) {
+    const char* name = tflite::EnumNameBuiltinOperator(static_cast<tflite::BuiltinOperator>(code));
+    if (name && *name) return name;
+  }
+  return fmt::format("BUILTIN_{}", code);
+}
+
+std::string tensor_type_name(tflite::TensorType type) {
+  const char* name = tflite::EnumNameTensorType(type);
+  return name && *name ? name : fmt::format("type {}", int(type));
+}
+
+// Output size and explicit padding of one spatial dimension, as TFLite's
+// ComputeOutSize and ComputePaddingWithOffset.
+struct Spatial {
+  int32_t out = 0;
+  int32_t before = 0;
+  int32_t after = 0;
+};
+Spatial spatial(tflite::Padding padding, int32_t in, int32_t filter, int32_t stride, int32_t dilation) {
+  const int32_t effective = (filter - 1) * dilation + 1;
+  Spatial s;
+  s.out = padding == tflite::Padding_SAME ? (in + stride - 1) / stride : (in - effective + stride) / stride;
+  const int32_t total = std::max(0, (s.out - 1) * stride + effective - in);
+  s.before = total / 2;
+  s.after = total - s.before;
+  return s;
+}
+
+class Reader {
+ public:
+  Reader(const uint8_t* data, size_t size, std::string name) : data_(data), size_(size), file_(std::move(name)) {}
+
+  ir::Graph read() {
+    verify();
+    model_ = tflite::GetModel(data_);
+    if (!model_->subgraphs() || model_->subgraphs()->size() == 0) fail("the model has no subgraph");
+    sg_ = model_->subgraphs()->Get(0);
+    if (!sg_->tensors()) fail("subgraph 0 has no tensors");
+    graph_.source = file_;
+    imported_.assign(sg_->tensors()->size(), -1);
+
+    if (!sg_->inputs() || sg_->inputs()->size() == 0) fail("subgraph 0 has no inputs");
+    if (!sg_->outputs() || sg_->outputs()->size() == 0) fail("subgraph 0 has no outputs");
+    for (int32_t index : *sg_->inputs()) graph_.inputs.push_back(activation(index, "graph input"));
+    if (sg_->operators())
+      for (uint32_t i = 0; i < sg_->operators()->size(); ++i) read_operator(int(i), sg_->operators()->Get(i));
+    for (int32_t index : *sg_->outputs()) graph_.outputs.push_back(activation(index, "graph output"));
+    ir::validate(graph_);
+    return std::move(graph_);
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& what) const { throw Error(fmt::format("{}: {}", file_, what)); }
+
+  void verify() const {
+    if (size_ < 8 || !flatbuffers::BufferHasIdentifier(data_, tflite::ModelIdentifier()))
+      fail("not a TFLite model (no 'TFL3' file identifier)");
+    flatbuffers::Verifier verifier(data_, size_);
+    if (!tflite::VerifyModelBuffer(verifier)) fail("malformed TFLite flatbuffer (verification failed)");
+  }
+
+  // ---- tensors ------------------------------------------------------------
+
+  std::string tensor_where(int index) const {
+    const tflite::Tensor* t = sg_->tensors()->Get(uint32_t(index));
+    return fmt::format("tensor '{}' (index {})", t->name() ? t->name()->str() : "", index);
+  }
+
+  [[noreturn]] void fail_tensor(int index, const std::string& what) const {
+    fail(fmt::format("{}: {}", tensor_where(index), what));
+  }
+
+  int import(int index, const std::string& role) {
+    const int count = int(sg_->tensors()->size());
+    if (index < 0 || index >= count) fail(fmt::format("{}: tensor index {} out of range [0, {})", role, index, count));
+    if (imported_[index] >= 0) return imported_[index];
+    const tflite::Tensor* t = sg_->tensors()->Get(uint32_t(index));
+    ir::Tensor out;
+    out.name = t->name() ? t->name()->str() : fmt::format("tensor{}", index);
+    out.source_index = index;
+    if (t->shape())
+      for (int32_t d : *t->shape()) {
+        if (d < 0) fail_tensor(index, fmt::format("dynamic or negative dimension {}: unsupported", d));
+        out.shape.push_back(d);
+      }
+    switch (t->type()) {
+      case tflite::TensorType_INT8: out.type = DataType::Int8; break;
+      case tflite::TensorType_INT32: out.type = DataType::Int32; break;
+      default:
+        fail_tensor(index, fmt::format("type {} unsupported; supported: INT8 (activations, weights), INT32 (biases)",
+                                       tensor_type_name(t->type())));
+    }
+    if (t->sparsity()) fail_tensor(index, "sparse tensors are unsupported");
+    if (t->is_variable()) fail_tensor(index, "variable (state) tensors are unsupported");
+    if (const tflite::QuantizationParameters* q = t->quantization()) {
+      if (q->details_type() != tflite::QuantizationDetails_NONE)
+        fail_tensor(index, "custom quantization is unsupported");
+      const size_t n = q->scale() ? q->scale()->size() : 0;
+      const size_t nz = q->zero_point() ? q->zero_point()->size() : 0;
+      if (n > 0) {
+        if (nz != n && nz != 0)
+          fail_tensor(index, fmt::format("{} scales but {} zero points", n, nz));
+        for (size_t i = 0; i < n; ++i) {
+          const float s = q->scale()->Get(uint32_t(i));
+          if (!(s > 0.0f) || !std::isfinite(s)) fail_tensor(index, fmt::format("scale {} is not positive", s));
+          out.quant.scale.push_back(s);
+          const int64_t zp = nz ? q->zero_point()->Get(uint32_t(i)) : 0;
+          if (zp < -128 || zp > 127) fail_tensor(index, fmt::format("zero point {} outside int8", zp));
+          out.quant.zero_point.push_back(int32_t(zp));
+        }
+        out.quant.axis = q->quantized_dimension();
+        if (n > 1 && (out.quant.axis < 0 || out.quant.axis >= int(out.shape.size()) ||
+                      int64_t(out.shape[out.quant.axis]) != int64_t(n)))
+          fail_tensor(index, fmt::format("{} per-channel scales do not match dimension {} of shape {}", n,
+                                         out.quant.axis, ir::shape_string(out.shape)));
+      }
+    }
+    const uint32_t buffer = t->buffer();
+    const uint32_t buffers = model_->buffers() ? model_->buffers()->size() : 0;
+    if (buffer != 0) {
+      if (buffer >= buffers) fail_tensor(index, fmt::format("buffer {} out of range [0, {})", buffer, buffers));
+      const tflite::Buffer* b = model_->buffers()->Get(buffer);
+      if (b->offset() > 1) fail_tensor(index, "data stored outside the flatbuffer (models over 2 GB) is unsupported");
+      if (b->data() && b->data()->size() > 0) {
+        if (b->data()->size() != out.byte_size())
+          fail_tensor(index, fmt::format("buffer holds {} bytes, shape {} of {} needs {}", b->data()->size(),
+                                         ir::shape_string(out.shape), ir::data_type_name(out.type), out.byte_size()));
+        out.data.assign(b->data()->begin(), b->data()->end());
+      }
+    }
+    imported_[index] = graph_.add_tensor(std::move(out));
+    return imported_[index];
+  }
+
+  // An int8 activation with per-tensor quantization.
+  int activation(int index, const std::string& role) {
+    const int id = import(index, role);
+    const ir::Tensor& t = graph_.tensors[id];
+    if (t.type != DataType::Int8) fail_tensor(index, fmt::format("{} must be INT8, not {}", role, ir::data_type_name(t.type)));
+    if (t.is_constant()) fail_tensor(index, fmt::format("{} must not be a constant", role));
+    if (t.quant.empty() || t.quant.per_channel())
+      fail_tensor(index, fmt::format("{} needs one scale and zero point", role));
+    return id;
+  }
+
+  // ---- operators ----------------------------------------------------------
+
+  struct Context {
+    int index = 0;
+    std::string op_name;  // TFLite name
+    std::string name;     // first output tensor's name
+    std::vector<int32_t> inputs;
+    std::vector<int32_t> outputs;
+    const tflite::Operator* op = nullptr;
+  };
+
+  std::string where(const Context& c) const { return fmt::format("operator {} ({}, '{}')", c.index, c.op_name, c.name); }
+  [[noreturn]] void fail_op(const Context& c, const std::string& what) const {
+    fail(fmt::format("{}: {}", where(c), what));
+  }
+
+  void read_operator(int index, const tflite::Operator* op) {
+    Context c;
+    c.index = index;
+    c.op = op;
+    const uint32_t codes = model_->operator_codes() ? model_->operator_codes()->size() : 0;
+    if (op->opcode_index() >= codes)
+      fail(fmt::format("operator {}: opcode index {} out of range [0, {})", index, op->opcode_index(), codes));
+    const tflite::OperatorCode* code = model_->operator_codes()->Get(op->opcode_index());
+    // As TFLite's GetBuiltinCode: the larger of the byte-sized legacy field and
+    // the int32 field (older writers fill only the first).
+    const int builtin = std::max<int>(code->builtin_code(), code->deprecated_builtin_code());
+    c.op_name = builtin_name(builtin);
+    if (builtin == tflite::BuiltinOperator_CUSTOM && code->custom_code())
+      c.op_name = fmt::format("CUSTOM '{}'", code->custom_code()->str());
+    if (op->inputs()) c.inputs.assign(op->inputs()->begin(), op->inputs()->end());
+    if (op->outputs()) c.outputs.assign(op->outputs()->begin(), op->outputs()->end());
+    if (!c.outputs.empty() && c.outputs[0] >= 0 && c.outputs[0] < int(sg_->tensors()->size())) {
+      const tflite::Tensor* t = sg_->tensors()->Get(uint32_t(c.outputs[0]));
+      if (t->name()) c.name = t->name()->str();
+    }
+
+    const auto& table = supported_table();
+    auto it = std::find_if(table.begin(), table.end(), [&](const auto& e) { return int(e.first) == builtin; });
+    if (it == table.end()) {
+      std::string list;
+      for (const std::string& s : tflite_supported_operators()) list += (list.empty() ? "" : ", ") + s;
+      fail_op(c, "unsupported; supported: " + list);
+    }
+    if (c.outputs.size() != 1) fail_op(c, fmt::format("expected 1 output, found {}", c.outputs.size()));
+
+    ir::Op out;
+    out.kind = it->second;
+    out.name = c.name;
+    out.source_index = index;
+    out.source_op = c.op_name;
+    switch (out.kind) {
+      case OpKind::Conv2d: read_conv(c, out, false); break;
+      case OpKind::DepthwiseConv2d: read_conv(c, out, true); break;
+      case OpKind::FullyConnected: read_fully_connected(c, out); break;
+      case OpKind::Add: read_add(c, out); break;
+      case OpKind::AvgPool:
+      case OpKind::MaxPool: read_pool(c, out); break;
+      case OpKind::Mean: read_mean(c, out); break;
+      case OpKind::Reshape: read_reshape(c, out); break;
+      case OpKind::Pad: read_pad(c, out); break;
+      case OpKind::Softmax: read_softmax(c, out); break;
+      case OpKind::Relu:
+      case OpKind::Relu6:
+      case OpKind::Requantize: read_rescale(c, out); break;
+      case OpKind::Concat: read_concat(c, out); break;
+    }
+    graph_.ops.push_back(std::move(out));
+  }
+
+  void expect_inputs(const Context& c, size_t min, size_t max) const {
+    if (c.inputs.size() < min || c.inputs.size() > max)
+      fail_op(c, min == max ? fmt::format("expected {} inputs, found {}", min, c.inputs.size())
+                            : fmt::format("expected {} to {} inputs, found {}", min, max, c.inputs.size()));
+  }
+
+  int act_input(const Context& c, size_t i) {
+    if (c.inputs[i] < 0) fail_op(c, fmt::format("input {} is missing", i));
+    return activation(c.inputs[i], fmt::format("input {} of {}", i, where(c)));
+  }
+  int act_output(const Context& c) { return activation(c.outputs[0], fmt::format("output of {}", where(c))); }
+  const ir::Tensor& tensor(int id) const { return graph_.tensors[id]; }
+
+  int constant(const Context& c, size_t i, DataType type, const char* role) {
+    if (i >= c.inputs.size() || c.inputs[i] < 0) fail_op(c, fmt::format("{} is missing", role));
+    const int id = import(c.inputs[i], fmt::format("{} of {}", role, where(c)));
+    const ir::Tensor& t = tensor(id);
+    if (t.type != type)
+      fail_tensor(c.inputs[i], fmt::format("{} of {} must be {}, not {}", role, where(c), ir::data_type_name(type),
+                                           ir::data_type_name(t.type)));
+    if (!t.is_constant()) fail_tensor(c.inputs[i], fmt::format("{} of {} must be a constant", role, where(c)));
+    return id;
+  }
+
+  ir::Activation fused(const Context& c, tflite::ActivationFunctionType f) const {
+    switch (f) {
+      case tflite::ActivationFunctionType_NONE: return ir::Activation::None;
+      case tflite::ActivationFunctionType_RELU: return ir::Activation::Relu;
+      case tflite::ActivationFunctionType_RELU6: return ir::Activation::Relu6;
+      case tflite::ActivationFunctionType_RELU_N1_TO_1: return ir::Activation::ReluN1To1;
+      default: break;
+    }
+    const char* name = tflite::EnumNameActivationFunctionType(f);
+    fail_op(c, fmt::format("fused activation {} unsupported; supported: NONE, RELU, RELU6, RELU_N1_TO_1",
+                           name && *name ? name : std::to_string(int(f))));
+  }
+
+  ir::ActRange act_range(ir::Activation act, int output) const {
+    return ir::activation_range(act, tensor(output).scale(), tensor(output).zero_point());
+  }
+
+  void check_shape(const Context& c, int id, const ir::Shape& expected) const {
+    if (tensor(id).shape != expected)
+      fail_op(c, fmt::format("output shape {} differs from the expected {}", ir::shape_string(tensor(id).shape),
+                             ir::shape_string(expected)));
+  }
+
+  void check_rank(const Context& c, int id, size_t rank, const char* role) const {
+    if (tensor(id).shape.size() != rank)
+      fail_op(c, fmt::format("{} must have rank {}, has shape {}", role, rank, ir::shape_string(tensor(id).shape)));
+  }
+
+  // Symmetric int8 weights: one scale, or one per output channel along `axis`.
+  std::vector<float> weight_scales(const Context& c, int id, int axis, int32_t channels) const {
+    const ir::Tensor& w = tensor(id);
+    if (w.quant.empty()) fail_op(c, "weights are not quantized");
+    for (int32_t zp : w.quant.zero_point)
+      if (zp != 0) fail_op(c, fmt::format("weights have zero point {}; TFLite int8 weights are symmetric", zp));
+    if (w.quant.per_channel() && (w.quant.axis != axis || int32_t(w.quant.scale.size()) != channels))
+      fail_op(c, fmt::format("per-channel weight scales must run along dimension {} ({} channels)", axis, channels));
+    return w.quant.per_channel() ? w.quant.scale : std::vector<float>(size_t(channels), w.quant.scale[0]);
+  }
+
+  int bias(const Context& c, size_t i, int32_t channels) {
+    if (i < c.inputs.size() && c.inputs[i] >= 0) {
+      const int id = constant(c, i, DataType::Int32, "bias");
+      if (tensor(id).shape != ir::Shape{channels})
+        fail_op(c, fmt::format("bias shape {} must be {}", ir::shape_string(tensor(id).shape), channels));
+      return id;
+    }
+    // No bias in the model: an explicit zero bias keeps every kernel's inputs alike.
+    ir::Tensor zero;
+    zero.name = c.name + "/zero_bias";
+    zero.shape = {channels};
+    zero.type = DataType::Int32;
+    zero.data.assign(size_t(channels) * 4, 0);
+    return graph_.add_tensor(std::move(zero));
+  }
+
+  void read_conv(const Context& c, ir::Op& op, bool depthwise) {
+    expect_inputs(c, 2, 3);
+    const int in = act_input(c, 0);
+    const int filter = constant(c, 1, DataType::Int8, "filter");
+    check_rank(c, in, 4, "input");
+    check_rank(c, filter, 4, "filter");
+    const ir::Shape& is = tensor(in).shape;
+    const ir::Shape& fs = tensor(filter).shape;
+    tflite::Padding padding;
+    int32_t stride_h, stride_w, dil_h, dil_w;
+    tflite::ActivationFunctionType act;
+    int32_t out_c;
+    if (!depthwise) {
+      const tflite::Conv2DOptions* o = c.op->builtin_options_as_Conv2DOptions();
+      if (!o) fail_op(c, "missing Conv2DOptions");
+      padding = o->padding();
+      stride_h = o->stride_h(), stride_w = o->stride_w(), dil_h = o->dilation_h_factor(), dil_w = o->dilation_w_factor();
+      act = o->fused_activation_function();
+      out_c = fs[0];
+      if (fs[3] != is[3])
+        fail_op(c, fmt::format("filter depth {} differs from input channels {} (grouped convolution unsupported)",
+                               fs[3], is[3]));
+    } else {
+      const tflite::DepthwiseConv2DOptions* o = c.op->builtin_options_as_DepthwiseConv2DOptions();
+      if (!o) fail_op(c, "missing DepthwiseConv2DOptions");
+      padding = o->padding();
+      stride_h = o->stride_h(), stride_w = o->stride_w(), dil_h = o->dilation_h_factor(), dil_w = o->dilation_w_factor();
+      act = o->fused_activation_function();
+      out_c = fs[3];
+      if (fs[0] != 1) fail_op(c, fmt::format("depthwise filter shape {} must be 1xKHxKWxC", ir::shape_string(fs)));
+      if (is[3] <= 0 || out_c % is[3] != 0)
+        fail_op(c, fmt::format("output channels {} are not a multiple of input channels {}", out_c, is[3]));
+      op.depth_multiplier = out_c / is[3];
+    }
+    if (stride_h < 1 || stride_w < 1 || dil_h < 1 || dil_w < 1)
+      fail_op(c, fmt::format("stride {}x{} and dilation {}x{} must be positive", stride_h, stride_w, dil_h, dil_w));
+    const int32_t kh = fs[1], kw = fs[2];
+    const Spatial h = spatial(padding, is[1], kh, stride_h, dil_h);
+    const Spatial w = spatial(padding, is[2], kw, stride_w, dil_w);
+    if (h.out < 1 || w.out < 1) fail_op(c, "the filter is larger than the input");
+    const std::vector<float> scales = weight_scales(c, filter, depthwise ? 3 : 0, out_c);
+    const int b = bias(c, 2, out_c);
+    const int out = act_output(c);
+    check_shape(c, out, {is[0], h.out, w.out, out_c});
+
+    op.inputs = {in, filter, b};
+    op.outputs = {out};
+    op.window = {kh, kw, stride_h, stride_w, dil_h, dil_w, {h.before, h.after, w.before, w.after}};
+    op.act = act_range(fused(c, act), out);
+    op.rescale = ir::conv_rescale(tensor(in).scale(), scales, tensor(out).scale());
+  }
+
+  void read_fully_connected(const Context& c, ir::Op& op) {
+    expect_inputs(c, 2, 3);
+    const int in = act_input(c, 0);
+    const int weights = constant(c, 1, DataType::Int8, "weights");
+    check_rank(c, weights, 2, "weights");
+    const tflite::FullyConnectedOptions* o = c.op->builtin_options_as_FullyConnectedOptions();
+    if (!o) fail_op(c, "missing FullyConnectedOptions");
+    if (o->weights_format() != tflite::FullyConnectedOptionsWeightsFormat_DEFAULT)
+      fail_op(c, "shuffled weights format unsupported");
+    const int32_t out_features = tensor(weights).shape[0];
+    const int32_t in_features = tensor(weights).shape[1];
+    const int64_t elements = tensor(in).num_elements();
+    if (in_features <= 0 || elements % in_features != 0)
+      fail_op(c, fmt::format("input shape {} does not divide into rows of {} features", ir::shape_string(tensor(in).shape),
+                             in_features));
+    const int32_t batches = int32_t(elements / in_features);
+    const std::vector<float> scales = weight_scales(c, weights, 0, out_features);
+    const int b = bias(c, 2, out_features);
+    const int out = act_output(c);
+    if (tensor(out).num_elements() != int64_t(batches) * out_features || tensor(out).shape.empty() ||
+        tensor(out).shape.back() != out_features)
+      fail_op(c, fmt::format("output shape {} must hold {} rows of {} features", ir::shape_string(tensor(out).shape),
+                             batches, out_features));
+    op.inputs = {in, weights, b};
+    op.outputs = {out};
+    op.act = act_range(fused(c, o->fused_activation_function()), out);
+    if (tensor(weights).quant.per_channel()) {
+      op.rescale = ir::conv_rescale(tensor(in).scale(), scales, tensor(out).scale());
+    } else {
+      const ir::Rescale one = ir::fully_connected_rescale(tensor(in).scale(), scales[0], tensor(out).scale());
+      op.rescale.multiplier.assign(size_t(out_features), one.multiplier[0]);
+      op.rescale.shift.assign(size_t(out_features), one.shift[0]);
+    }
+  }
+
+  void read_add(const Context& c, ir::Op& op) {
+    expect_inputs(c, 2, 2);
+    const int a = act_input(c, 0);
+    const int b = act_input(c, 1);
+    const int out = act_output(c);
+    if (tensor(a).shape != tensor(b).shape)
+      fail_op(c, fmt::format("input shapes {} and {} differ (broadcasting unsupported)", ir::shape_string(tensor(a).shape),
+                             ir::shape_string(tensor(b).shape)));
+    check_shape(c, out, tensor(a).shape);
+    const tflite::AddOptions* o = c.op->builtin_options_as_AddOptions();
+    op.inputs = {a, b};
+    op.outputs = {out};
+    op.act = act_range(o ? fused(c, o->fused_activation_function()) : ir::Activation::None, out);
+    try {
+      op.add = ir::add_params(tensor(a).scale(), tensor(b).scale(), tensor(out).scale());
+    } catch (const Error& e) {
+      fail_op(c, e.what());
+    }
+  }
+
+  void same_quantization(const Context& c, int in, int out) const {
+    if (tensor(in).quant != tensor(out).quant)
+      fail_op(c, fmt::format("output quantization ({}, {}) differs from the input's ({}, {}): unsupported",
+                             tensor(out).scale(), tensor(out).zero_point(), tensor(in).scale(), tensor(in).zero_point()));
+  }
+
+  void read_pool(const Context& c, ir::Op& op) {
+    expect_inputs(c, 1, 1);
+    const int in = act_input(c, 0);
+    check_rank(c, in, 4, "input");
+    const tflite::Pool2DOptions* o = c.op->builtin_options_as_Pool2DOptions();
+    if (!o) fail_op(c, "missing Pool2DOptions");
+    const int32_t kh = o->filter_height(), kw = o->filter_width();
+    if (kh < 1 || kw < 1 || o->stride_h() < 1 || o->stride_w() < 1)
+      fail_op(c, fmt::format("filter {}x{} and stride {}x{} must be positive", kh, kw, o->stride_h(), o->stride_w()));
+    const ir::Shape& is = tensor(in).shape;
+    const Spatial h = spatial(o->padding(), is[1], kh, o->stride_h(), 1);
+    const Spatial w = spatial(o->padding(), is[2], kw, o->stride_w(), 1);
+    if (h.out < 1 || w.out < 1) fail_op(c, "the window is larger than the input");
+    const int out = act_output(c);
+    check_shape(c, out, {is[0], h.out, w.out, is[3]});
+    same_quantization(c, in, out);
+    op.inputs = {in};
+    op.outputs = {out};
+    op.window = {kh, kw, o->stride_h(), o->stride_w(), 1, 1, {h.before, h.after, w.before, w.after}};
+    op.act = act_range(fused(c, o->fused_activation_function()), out);
+  }
+
+  void read_mean(const Context& c, ir::Op& op) {
+    expect_inputs(c, 2, 2);
+    const int in = act_input(c, 0);
+    check_rank(c, in, 4, "input");
+    const int axes = constant(c, 1, DataType::Int32, "axes");
+    std::vector<int32_t> list;
+    for (int64_t i = 0; i < tensor(axes).num_elements(); ++i) {
+      const int32_t a = tensor(axes).int32_at(size_t(i));
+      list.push_back(a < 0 ? a + 4 : a);
+    }
+    std::sort(list.begin(), list.end());
+    if (list != std::vector<int32_t>{1, 2}) fail_op(c, "only the mean over height and width (axes 1, 2) is supported");
+    const ir::Shape& is = tensor(in).shape;
+    const tflite::ReducerOptions* o = c.op->builtin_options_as_ReducerOptions();
+    const bool keep = o && o->keep_dims();
+    const int out = act_output(c);
+    check_shape(c, out, keep ? ir::Shape{is[0], 1, 1, is[3]} : ir::Shape{is[0], is[3]});
+    op.inputs = {in};
+    op.outputs = {out};
+    op.rescale = ir::ratio_rescale(tensor(in).scale(), tensor(out).scale());
+  }
+
+  void read_reshape(const Context& c, ir::Op& op) {
+    expect_inputs(c, 1, 2);
+    const int in = act_input(c, 0);
+    const int out = act_output(c);
+    if (tensor(in).num_elements() != tensor(out).num_elements())
+      fail_op(c, fmt::format("shapes {} and {} hold different numbers of elements", ir::shape_string(tensor(in).shape),
+                             ir::shape_string(tensor(out).shape)));
+    same_quantization(c, in, out);
+    op.inputs = {in};
+    op.outputs = {out};
+  }
+
+  void read_pad(const Context& c, ir::Op& op) {
+    expect_inputs(c, 2, 2);
+    const int in = act_input(c, 0);
+    const int pads = constant(c, 1, DataType::Int32, "paddings");
+    const ir::Shape& is = tensor(in).shape;
+    if (tensor(pads).shape != ir::Shape{int32_t(is.size()), 2})
+      fail_op(c, fmt::format("paddings shape {} must be {}x2", ir::shape_string(tensor(pads).shape), is.size()));
+    ir::Shape expected;
+    for (size_t d = 0; d < is.size(); ++d) {
+      const int32_t before = tensor(pads).int32_at(2 * d), after = tensor(pads).int32_at(2 * d + 1);
+      if (before < 0 || after < 0) fail_op(c, fmt::format("negative padding {}, {}", before, after));
+      op.pads.push_back({before, after});
+      expected.push_back(is[d] + before + after);
+    }
+    const int out = act_output(c);
+    check_shape(c, out, expected);
+    same_quantization(c, in, out);
+    op.inputs = {in};
+    op.outputs = {out};
+  }
+
+  void read_softmax(const Context& c, ir::Op& op) {
+    expect_inputs(c, 1, 1);
+    const int in = act_input(c, 0);
+    const int out = act_output(c);
+    check_shape(c, out, tensor(in).shape);
+    // TFLite's int8 softmax writes probabilities in steps of 1/256 from -128.
+    if (tensor(out).scale() != 1.0f / 256 || tensor(out).zero_point() != -128)
+      fail_op(c, fmt::format("output quantization ({}, {}) must be (1/256, -128)", tensor(out).scale(),
+                             tensor(out).zero_point()));
+    const tflite::SoftmaxOptions* o = c.op->builtin_options_as_SoftmaxOptions();
+    op.inputs = {in};
+    op.outputs = {out};
+    try {
+      op.softmax = ir::softmax_params(o ? o->beta() : 1.0f, tensor(in).scale());
+    } catch (const Error& e) {
+      fail_op(c, e.what());
+    }
+  }
+
+  void read_rescale(const Context& c, ir::Op& op) {
+    expect_inputs(c, 1, 1);
+    const int in = act_input(c, 0);
+    const int out = act_output(c);
+    check_shape(c, out, tensor(in).shape);
+    op.inputs = {in};
+    op.outputs = {out};
+    op.rescale = ir::ratio_rescale(tensor(in).scale(), tensor(out).scale());
+    const ir::Activation act = op.kind == OpKind::Relu    ? ir::Activation::Relu
+                               : op.kind == OpKind::Relu6 ? ir::Activation::Relu6
+                                                          : ir::Activation::None;
+    op.act = act_range(act, out);
+  }
+
+  void read_concat(const Context& c, ir::Op& op) {
+    if (c.inputs.empty()) fail_op(c, "no inputs");
+    const tflite::ConcatenationOptions* o = c.op->builtin_options_as_ConcatenationOptions();
+    if (!o) fail_op(c, "missing ConcatenationOptions");
+    const int out = act_output(c);
+    const int rank = int(tensor(out).shape.size());
+    const int axis = o->axis() < 0 ? o->axis() + rank : o->axis();
+    if (axis < 0 || axis >= rank) fail_op(c, fmt::format("axis {} out of range for rank {}", o->axis(), rank));
+    ir::Shape expected;
+    for (size_t i = 0; i < c.inputs.size(); ++i) {
+      const int in = act_input(c, i);
+      const ir::Shape& s = tensor(in).shape;
+      if (int(s.size()) != rank) fail_op(c, fmt::format("input {} has rank {}, output {}", i, s.size(), rank));
+      same_quantization(c, in, out);
+      if (expected.empty()) {
+        expected = s;
+      } else {
+        for (int d = 0; d < rank; ++d)
+          if (d != axis && s[d] != expected[d])
+            fail_op(c, fmt::format("input {} shape {} differs outside axis {}", i, ir::shape_string(s), axis));
+        expected[axis] += s[axis];
+      }
+      op.inputs.push_back(in);
+    }
+    check_shape(c, out, expected);
+    op.outputs = {out};
+    op.axis = axis;
+    op.act = act_range(fused(c, o->fused_activation_function()), out);
+  }
+
+  const uint8_t* data_;
+  size_t size_;
+  std::string file_;
+  const tflite::Model* model_ = nullptr;
+  const tflite::SubGraph* sg_ = nullptr;
+  ir::Graph graph_;
+  std::vector<int> imported_;  // source tensor index -> IR tensor id, or -1
+};
+
+}  // namespace
+
+const std::vector<std::string>& tflite_supported_operators() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v;
+    for (const auto& e : supported_table()) v.push_back(builtin_name(e.first));
+    return v;
+  }();
+  return names;
+}
+
+ir::Graph read_tflite_buffer(const uint8_t* data, size_t size, const std::string& name) {
+  return Reader(data, size, name).read();
+}
+
+ir::Graph read_tflite(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw Error(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+  const std::vector<char> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  if (file.bad()) throw Error(fmt::format("{}: read error", path));
+  return read_tflite_buffer(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), path);
+}
+
+}  // namespace kiln::frontend

@@ -1,0 +1,117 @@
+#include "compiler/ir/quant_params.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "arch/error.h"
+#include "kernels/requantize.h"
+
+namespace kiln::ir {
+
+namespace {
+
+Rescale single(double real) {
+  Rescale r;
+  int32_t m = 0;
+  int shift = 0;
+  kernels::quantize_multiplier(real, &m, &shift);
+  r.multiplier.push_back(m);
+  r.shift.push_back(shift);
+  return r;
+}
+
+// TFLite: zero_point + static_cast<int32_t>(TfLiteRound(f / scale)), with the
+// division in float. The clamp to int8 follows, so saturate before the cast.
+int32_t quantize_float(float f, float scale, int32_t zero_point) {
+  const float q = std::round(f / scale);
+  const float limited = std::min(std::max(q, -1e6f), 1e6f);
+  return zero_point + static_cast<int32_t>(limited);
+}
+
+}  // namespace
+
+ActRange activation_range(Activation act, float output_scale, int32_t output_zero_point) {
+  ActRange r;  // [-128, 127]
+  switch (act) {
+    case Activation::None: break;
+    case Activation::Relu: r.min = std::max(r.min, quantize_float(0.0f, output_scale, output_zero_point)); break;
+    case Activation::Relu6:
+      r.min = std::max(r.min, quantize_float(0.0f, output_scale, output_zero_point));
+      r.max = std::min(r.max, quantize_float(6.0f, output_scale, output_zero_point));
+      break;
+    case Activation::ReluN1To1:
+      r.min = std::max(r.min, quantize_float(-1.0f, output_scale, output_zero_point));
+      r.max = std::min(r.max, quantize_float(1.0f, output_scale, output_zero_point));
+      break;
+  }
+  return r;
+}
+
+Rescale conv_rescale(float input_scale, const std::vector<float>& filter_scales, float output_scale) {
+  Rescale r;
+  for (float filter_scale : filter_scales) {
+    const double real = static_cast<double>(input_scale) * static_cast<double>(filter_scale) /
+                        static_cast<double>(output_scale);
+    int32_t m = 0;
+    int shift = 0;
+    kernels::quantize_multiplier(real, &m, &shift);
+    r.multiplier.push_back(m);
+    r.shift.push_back(shift);
+  }
+  return r;
+}
+
+Rescale fully_connected_rescale(float input_scale, float filter_scale, float output_scale) {
+  const double product = static_cast<double>(input_scale * filter_scale);
+  return single(product / static_cast<double>(output_scale));
+}
+
+Rescale ratio_rescale(float input_scale, float output_scale) {
+  return single(static_cast<double>(input_scale) / static_cast<double>(output_scale));
+}
+
+AddParams add_params(float input1_scale, float input2_scale, float output_scale) {
+  AddParams p;
+  p.left_shift = 20;
+  const double twice_max_input_scale = 2 * static_cast<double>(std::max(input1_scale, input2_scale));
+  const double real1 = static_cast<double>(input1_scale) / twice_max_input_scale;
+  const double real2 = static_cast<double>(input2_scale) / twice_max_input_scale;
+  const double real_out = twice_max_input_scale / ((1 << p.left_shift) * static_cast<double>(output_scale));
+  for (double real : {real1, real2, real_out})
+    if (!(real > 0.0 && real < 1.0))
+      throw Error(fmt::format("add: rescale factor {} is not in (0, 1) (scales {}, {} -> {})", real, input1_scale,
+                              input2_scale, output_scale));
+  int shift = 0;
+  kernels::quantize_multiplier(real1, &p.in1_multiplier, &shift);
+  p.in1_shift = shift;
+  kernels::quantize_multiplier(real2, &p.in2_multiplier, &shift);
+  p.in2_shift = shift;
+  kernels::quantize_multiplier(real_out, &p.out_multiplier, &shift);
+  p.out_shift = shift;
+  return p;
+}
+
+SoftmaxParams softmax_params(float beta, float input_scale) {
+  constexpr int kScaledDiffIntegerBits = 5;
+  SoftmaxParams p;
+  p.beta = beta;
+  // PreprocessSoftmaxScaling
+  const double real = std::min<double>(
+      static_cast<double>(beta) * static_cast<double>(input_scale) * double(1 << (31 - kScaledDiffIntegerBits)),
+      double((int64_t(1) << 31) - 1));
+  if (!(real > 1.0))
+    throw Error(fmt::format("softmax: beta * input scale ({} * {}) is too small", beta, input_scale));
+  int shift = 0;
+  kernels::quantize_multiplier(real, &p.input_multiplier, &shift);
+  p.input_left_shift = shift;
+  // CalculateInputRadius(5, left_shift, 31)
+  const double max_input_rescaled = 1.0 * ((1 << kScaledDiffIntegerBits) - 1) *
+                                    double(int64_t(1) << (31 - kScaledDiffIntegerBits)) /
+                                    double(int64_t(1) << p.input_left_shift);
+  p.diff_min = -static_cast<int32_t>(std::floor(max_input_rescaled));
+  return p;
+}
+
+}  // namespace kiln::ir
