@@ -1,0 +1,46 @@
+#include "kernels/add.h"
+
+#include <algorithm>
+
+#include "kernels/check.h"
+#include "kernels/requantize.h"
+
+namespace kiln::kernels {
+
+namespace {
+constexpr const char* kOp = "add";
+}
+
+void validate(const AddParams& p) {
+  check::range(kOp, "count", p.count, 1, check::kMaxElements);
+  check::zero_point(kOp, "in1_zp", p.in1_zp);
+  check::zero_point(kOp, "in2_zp", p.in2_zp);
+  check::zero_point(kOp, "out_zp", p.out_zp);
+  // |in - zp| <= 255 and 2 * 255 * 2^22 < 2^31: the shifted inputs and their
+  // scaled sum fit int32.
+  check::range(kOp, "left_shift", p.left_shift, 0, 22);
+  check::multiplier(kOp, "in1_mult", p.in1_mult);
+  check::multiplier(kOp, "in2_mult", p.in2_mult);
+  check::multiplier(kOp, "out_mult", p.out_mult);
+  // Real multipliers below one, as TFLite's Prepare guarantees.
+  check::shift(kOp, "in1_shift", p.in1_shift, -31, 0);
+  check::shift(kOp, "in2_shift", p.in2_shift, -31, 0);
+  check::shift(kOp, "out_shift", p.out_shift, -31, 0);
+  check::activation(kOp, p.act_min, p.act_max);
+}
+
+void add(const AddParams& p, const int8_t* in1, const int8_t* in2, int8_t* out) {
+  validate(p);
+  const int32_t scale = int32_t(1) << p.left_shift;
+  for (int64_t i = 0; i < p.count; ++i) {
+    const int32_t a = (int32_t(in1[i]) - p.in1_zp) * scale;
+    const int32_t b = (int32_t(in2[i]) - p.in2_zp) * scale;
+    const int32_t scaled_a = multiply_by_quantized_multiplier(a, p.in1_mult, p.in1_shift);
+    const int32_t scaled_b = multiply_by_quantized_multiplier(b, p.in2_mult, p.in2_shift);
+    const int32_t sum = scaled_a + scaled_b;
+    const int32_t v = multiply_by_quantized_multiplier(sum, p.out_mult, p.out_shift) + p.out_zp;
+    out[i] = static_cast<int8_t>(std::min(std::max(v, p.act_min), p.act_max));
+  }
+}
+
+}  // namespace kiln::kernels

@@ -1,0 +1,14 @@
+#include "kernels/copy.h"
+
+#include <cstring>
+
+#include "kernels/check.h"
+
+namespace kiln::kernels {
+
+void copy(int64_t bytes, const void* src, void* dst) {
+  check::range("copy", "bytes", bytes, 0, check::kMaxElements);
+  if (bytes) std::memmove(dst, src, size_t(bytes));
+}
+
+}  // namespace kiln::kernels

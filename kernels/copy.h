@@ -1,0 +1,12 @@
+// Byte copy (RESHAPE, and moves the compiler's memory plan needs). Source and
+// destination may overlap.
+#pragma once
+
+#include <cstdint>
+
+namespace kiln::kernels {
+
+// Throws kiln::Error "copy: bytes: ..." for a count beyond the tensor limit.
+void copy(int64_t bytes, const void* src, void* dst);
+
+}  // namespace kiln::kernels
