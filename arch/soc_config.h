@@ -90,5 +90,6 @@ struct SocConfig {
 const char* to_string(Dataflow d);
 const char* to_string(Arbitration a);
 const char* to_string(MemoryKind k);
+const char* to_string(ArrayEngineKind e);
 
 }  // namespace kiln

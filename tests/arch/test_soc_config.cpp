@@ -1,0 +1,327 @@
+// SocConfig loading and validation: the shipped configs, the defaults of
+// optional keys, number forms, the tile rule, and the bad-config corpus in
+// tests/data/configs/bad (every file's error position and message).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <dirent.h>
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "arch/error.h"
+#include "arch/mcu_op.h"
+#include "arch/soc_config.h"
+#include "arch/soc_config_yaml.h"
+#include "tests/support/test_paths.h"
+
+using namespace kiln;
+
+namespace {
+
+// The error message of `fn`, or "" when it did not throw kiln::Error.
+template <class Fn>
+std::string error_of(Fn fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// Only the keys without defaults: everything else must come from soc_config.h.
+const char* kMinimal = R"(
+mcu:
+  costs:
+    copy: {fixed: 1}
+    add: {fixed: 2}
+    conv2d: {per_mac: 1}
+    depthwise_conv2d: {per_mac: 2}
+    fully_connected: {per_mac: 3}
+    avg_pool: {per_element: 4}
+    max_pool: {per_element: 5}
+    mean: {per_element: 6}
+    softmax: {per_element: 7}
+    pad: {per_element: 8}
+    concat2: {per_element: 9}
+    requantize: {fixed: 10, per_mac: 0.5, per_element: 11}
+memories:
+  - {name: rom, kind: flash, base: 0, size_kib: 256}
+  - {name: ram, kind: sram, base: 0x20000000, size_kib: 128}
+npu:
+  scratchpads:
+    input: {size_kib: 8}
+    weight: {size_kib: 8}
+    output: {size_kib: 4}
+  accumulator_kib: 16
+)";
+
+std::string with(std::string text, const std::string& from, const std::string& to) {
+  auto pos = text.find(from);
+  REQUIRE(pos != std::string::npos);
+  return text.replace(pos, from.size(), to);
+}
+
+std::vector<std::string> yaml_files_in(const std::string& dir) {
+  std::vector<std::string> names;
+  DIR* d = opendir(dir.c_str());
+  REQUIRE(d != nullptr);
+  while (dirent* e = readdir(d)) {
+    std::string n = e->d_name;
+    if (n.size() > 5 && n.compare(n.size() - 5, 5, ".yaml") == 0) names.push_back(n);
+  }
+  closedir(d);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("arch: the default config loads with the values of configs/soc/default.yaml") {
+  const std::string path = test::config_path("default");
+  SocConfig soc = load_soc_config(path);
+  CHECK(soc.name == "default");
+  CHECK(soc.source == path);
+  CHECK(soc.mcu.clock_mhz == 200);
+  REQUIRE(soc.mcu.costs.size() == mcu_kernels().size());
+  CHECK(soc.mcu.costs.at("copy").fixed == 20);
+  CHECK(soc.mcu.costs.at("copy").per_mac == 0);  // not given: 0
+  CHECK(soc.mcu.costs.at("copy").per_element == 0.25);
+  CHECK(soc.mcu.costs.at("fully_connected").per_mac == 0.75);
+  CHECK(soc.bus.width_bytes == 64 / 8);
+  CHECK(soc.bus.clock_mhz == 200);
+  CHECK(soc.bus.arbitration == Arbitration::RoundRobin);
+  CHECK(soc.bus.latency_cycles == 2);
+  CHECK(soc.bus.max_burst_beats == 16);
+  REQUIRE(soc.memories.size() == 2);
+  const MemoryConfig& flash = soc.memories[0];
+  CHECK(flash.name == "flash");
+  CHECK(flash.kind == MemoryKind::Flash);
+  CHECK(flash.base == 0);
+  CHECK(flash.size_bytes == 1024u * 1024);
+  CHECK(flash.wait_states == 3);
+  CHECK(flash.read_width_bytes == 128 / 8);
+  const MemoryConfig& sram = soc.memories[1];
+  CHECK(sram.kind == MemoryKind::Sram);
+  CHECK(sram.base == 0x20000000);
+  CHECK(sram.size_bytes == 512u * 1024);
+  CHECK(sram.banks == 4);
+  CHECK(sram.bank_width_bytes == 64 / 8);
+  CHECK(soc.dma.channels == 2);
+  CHECK(soc.dma.outstanding_bursts == 4);
+  CHECK(soc.dma.strides_2d);
+  CHECK(soc.npu.clock_mhz == 200);
+  CHECK(soc.npu.reg_base == 0x40000000);
+  CHECK(soc.npu.rows == 16);
+  CHECK(soc.npu.cols == 16);
+  CHECK(soc.npu.dataflow == Dataflow::WeightStationary);
+  CHECK(soc.npu.engine == ArrayEngineKind::Tlm);
+  CHECK(soc.npu.input.size_bytes == 64u * 1024);
+  CHECK(soc.npu.input.banks == 2);
+  CHECK(soc.npu.weight.size_bytes == 64u * 1024);
+  CHECK(soc.npu.output.size_bytes == 16u * 1024);
+  CHECK(soc.npu.output.banks == 2);
+  CHECK(soc.npu.accumulator_bytes == 64u * 1024);
+  CHECK(soc.npu.ppu_lanes == 16);
+  CHECK(soc.npu.spm_bytes_per_cycle == 64 / 8);
+}
+
+TEST_CASE("arch: the small config is an 8x8 array on a 32-bit bus") {
+  SocConfig soc = load_soc_config(test::config_path("small"));
+  CHECK(soc.name == "small");
+  CHECK(soc.mcu.clock_mhz == 100);
+  CHECK(soc.bus.width_bytes == 4);
+  CHECK(soc.npu.rows == 8);
+  CHECK(soc.npu.cols == 8);
+  CHECK(soc.npu.input.size_bytes == 16u * 1024);
+  CHECK(soc.npu.weight.size_bytes == 16u * 1024);
+  CHECK(soc.npu.output.size_bytes == 8u * 1024);
+  CHECK(soc.npu.accumulator_bytes == 16u * 1024);
+  CHECK(soc.dma.channels == 1);
+  REQUIRE(soc.memory_named("sram") != nullptr);
+  CHECK(soc.memory_named("sram")->size_bytes == 256u * 1024);
+  CHECK(soc.memory_named("sram")->bank_width_bytes == 4);
+  CHECK(soc.memory_named("flash")->size_bytes == 512u * 1024);
+  CHECK(soc.memory_named("flash")->read_width_bytes == 8);
+  CHECK(soc.mcu.costs.at("softmax").per_element == 80);
+}
+
+TEST_CASE("arch: the large config is a 32x32 array on a 128-bit bus with 4 DMA channels") {
+  SocConfig soc = load_soc_config(test::config_path("large"));
+  CHECK(soc.name == "large");
+  CHECK(soc.bus.width_bytes == 16);
+  CHECK(soc.bus.clock_mhz == 400);
+  CHECK(soc.dma.channels == 4);
+  CHECK(soc.dma.outstanding_bursts == 8);
+  CHECK(soc.npu.rows == 32);
+  CHECK(soc.npu.cols == 32);
+  CHECK(soc.npu.input.size_bytes == 256u * 1024);
+  CHECK(soc.npu.accumulator_bytes == 256u * 1024);
+  CHECK(soc.npu.spm_bytes_per_cycle == 16);
+  CHECK(soc.npu.ppu_lanes == 32);
+  CHECK(soc.memory_named("sram")->size_bytes == 2048u * 1024);
+  CHECK(soc.memory_named("sram")->banks == 8);
+  CHECK(soc.memory_named("flash")->size_bytes == 4096u * 1024);
+  CHECK(soc.memory_named("flash")->wait_states == 4);
+}
+
+TEST_CASE("arch: optional keys take the defaults of soc_config.h") {
+  SocConfig soc = parse_soc_config(kMinimal, "dir/minimal.v1.yaml");
+  const BusConfig bus;
+  const DmaConfig dma;
+  const NpuConfig npu;
+  const MemoryConfig mem;
+  const McuConfig mcu;
+  CHECK(soc.name == "minimal");  // the file name up to its first dot
+  CHECK(soc.source == "dir/minimal.v1.yaml");
+  CHECK(soc.mcu.clock_mhz == mcu.clock_mhz);
+  CHECK(soc.bus.width_bytes == bus.width_bytes);
+  CHECK(soc.bus.clock_mhz == bus.clock_mhz);
+  CHECK(soc.bus.arbitration == bus.arbitration);
+  CHECK(soc.bus.latency_cycles == bus.latency_cycles);
+  CHECK(soc.bus.max_burst_beats == bus.max_burst_beats);
+  CHECK(soc.dma.channels == dma.channels);
+  CHECK(soc.dma.outstanding_bursts == dma.outstanding_bursts);
+  CHECK(soc.dma.strides_2d == dma.strides_2d);
+  CHECK(soc.memories[0].wait_states == mem.wait_states);
+  CHECK(soc.memories[0].read_width_bytes == mem.read_width_bytes);
+  CHECK(soc.memories[1].banks == mem.banks);
+  CHECK(soc.memories[1].bank_width_bytes == mem.bank_width_bytes);
+  CHECK(soc.npu.clock_mhz == npu.clock_mhz);
+  CHECK(soc.npu.reg_base == npu.reg_base);
+  CHECK(soc.npu.rows == npu.rows);
+  CHECK(soc.npu.cols == npu.cols);
+  CHECK(soc.npu.dataflow == npu.dataflow);
+  CHECK(soc.npu.engine == npu.engine);
+  CHECK(soc.npu.input.banks == 1);
+  CHECK(soc.npu.ppu_lanes == npu.ppu_lanes);
+  CHECK(soc.npu.spm_bytes_per_cycle == npu.spm_bytes_per_cycle);
+  // Cost fields not given are 0; given ones are kept per kernel.
+  CHECK(soc.mcu.costs.at("requantize").fixed == 10);
+  CHECK(soc.mcu.costs.at("requantize").per_mac == 0.5);
+  CHECK(soc.mcu.costs.at("requantize").per_element == 11);
+  CHECK(soc.mcu.costs.at("concat2").fixed == 0);
+  CHECK(soc.mcu.costs.at("concat2").per_element == 9);
+}
+
+TEST_CASE("arch: numbers may be decimal or hexadecimal, enums take every listed value") {
+  std::string text = with(kMinimal, "base: 0x20000000", "base: 536870912");
+  text = with(text, "npu:\n", "npu:\n  reg_base: 0X5000F000\n  array: {rows: 0x20, cols: 8, dataflow: input_stationary, engine: rtl}\n");
+  text += "bus: {width_bits: 0x100, arbitration: fixed_priority, latency_cycles: 0}\ndma: {strides_2d: false}\n";
+  SocConfig soc = parse_soc_config(text, "t.yaml");
+  CHECK(soc.memories[1].base == 0x20000000);
+  CHECK(soc.npu.reg_base == 0x5000F000);
+  CHECK(soc.npu.rows == 32);
+  CHECK(soc.npu.cols == 8);
+  CHECK(soc.npu.dataflow == Dataflow::InputStationary);
+  CHECK(soc.npu.engine == ArrayEngineKind::Rtl);
+  CHECK(soc.bus.width_bytes == 32);
+  CHECK(soc.bus.arbitration == Arbitration::FixedPriority);
+  CHECK(soc.bus.latency_cycles == 0);
+  CHECK_FALSE(soc.dma.strides_2d);
+  std::string os = with(kMinimal, "npu:\n", "npu:\n  array: {dataflow: output_stationary}\n");
+  CHECK(parse_soc_config(os, "t.yaml").npu.dataflow == Dataflow::OutputStationary);
+}
+
+TEST_CASE("arch: the smallest full tile sets the minimum buffer sizes") {
+  // M = max(rows, cols), K = rows, N = cols; 12-byte PPU record per column.
+  MinimumTileBuffers b = minimum_tile_buffers(16, 16);
+  CHECK(b.input_bank_bytes == 16 * 16);
+  CHECK(b.weight_bank_bytes == 16 * 16 + 12 * 16);
+  CHECK(b.output_bank_bytes == 16 * 16);
+  CHECK(b.accumulator_bytes == 16 * 16 * 4);
+  MinimumTileBuffers tall = minimum_tile_buffers(48, 8);  // M = 48
+  CHECK(tall.input_bank_bytes == 48 * 48);
+  CHECK(tall.weight_bank_bytes == 48 * 8 + 12 * 8);
+  CHECK(tall.output_bank_bytes == 48 * 8);
+  CHECK(tall.accumulator_bytes == 48 * 8 * 4);
+}
+
+TEST_CASE("arch: a scratchpad bank exactly one tile large is accepted, a smaller one is not") {
+  // 64x64: A needs 64*64 = 4096 bytes per bank; 8 KiB in 2 banks is exactly that.
+  std::string text = with(kMinimal, "npu:\n", "npu:\n  array: {rows: 64, cols: 64}\n");
+  text = with(text, "input: {size_kib: 8}", "input: {size_kib: 8, banks: 2}");
+  text = with(text, "weight: {size_kib: 8}", "weight: {size_kib: 16}");
+  text = with(text, "output: {size_kib: 4}", "output: {size_kib: 4}");
+  text = with(text, "accumulator_kib: 16", "accumulator_kib: 16");
+  SocConfig soc = parse_soc_config(text, "t.yaml");
+  CHECK(soc.npu.input.size_bytes / soc.npu.input.banks == minimum_tile_buffers(64, 64).input_bank_bytes);
+  std::string smaller = with(text, "input: {size_kib: 8, banks: 2}", "input: {size_kib: 8, banks: 4}");
+  std::string msg = error_of([&] { parse_soc_config(smaller, "t.yaml"); });
+  CHECK_THAT(msg, Catch::Contains("2048 bytes per bank") && Catch::Contains("needs 4096 bytes per bank"));
+}
+
+TEST_CASE("arch: find_memory, memory_named and first_of_kind") {
+  SocConfig soc = load_soc_config(test::config_path("default"));
+  const MemoryConfig* sram = soc.memory_named("sram");
+  REQUIRE(sram != nullptr);
+  CHECK(soc.memory_named("dram") == nullptr);
+  CHECK(soc.first_of_kind(MemoryKind::Flash) == soc.memory_named("flash"));
+  CHECK(soc.first_of_kind(MemoryKind::Sram) == sram);
+  const uint64_t end = sram->base + sram->size_bytes;
+  CHECK(soc.find_memory(sram->base) == sram);
+  CHECK(soc.find_memory(end - 1) == sram);
+  CHECK(soc.find_memory(end) == nullptr);
+  CHECK(soc.find_memory(sram->base, sram->size_bytes) == sram);
+  CHECK(soc.find_memory(sram->base + 1, sram->size_bytes) == nullptr);  // runs one byte past the end
+  CHECK(soc.find_memory(end - 4, 4) == sram);
+  CHECK(soc.find_memory(end - 4, UINT64_MAX) == nullptr);  // no wrap-around
+  CHECK(soc.find_memory(soc.npu.reg_base) == nullptr);
+  CHECK(soc.find_memory(0) == soc.memory_named("flash"));
+}
+
+TEST_CASE("arch: enum names round-trip through the loader's spelling") {
+  CHECK(std::string(to_string(Dataflow::WeightStationary)) == "weight_stationary");
+  CHECK(std::string(to_string(Dataflow::OutputStationary)) == "output_stationary");
+  CHECK(std::string(to_string(Dataflow::InputStationary)) == "input_stationary");
+  CHECK(std::string(to_string(Arbitration::RoundRobin)) == "round_robin");
+  CHECK(std::string(to_string(Arbitration::FixedPriority)) == "fixed_priority");
+  CHECK(std::string(to_string(MemoryKind::Flash)) == "flash");
+  CHECK(std::string(to_string(MemoryKind::Sram)) == "sram");
+  CHECK(std::string(to_string(ArrayEngineKind::Tlm)) == "tlm");
+  CHECK(std::string(to_string(ArrayEngineKind::Rtl)) == "rtl");
+}
+
+TEST_CASE("arch: a missing file is a one-line error naming it") {
+  const std::string path = test::data_path("configs/no_such_config.yaml");
+  std::string msg = error_of([&] { load_soc_config(path); });
+  CHECK(msg == path + ": cannot open the SoC config file");
+}
+
+TEST_CASE("arch: a tree built in code reports the key path without a position") {
+  YAML::Node root = YAML::Load(kMinimal);
+  root["npu"]["array"]["rows"] = 300;
+  std::string msg = error_of([&] { soc_config_from_yaml(root, "sweep point 7"); });
+  CHECK(msg == "sweep point 7: npu.array.rows: expected an integer from 1 to 256, got 300");
+}
+
+TEST_CASE("arch: every bad config in the corpus fails with its position and message") {
+  const std::string dir = test::data_path("configs/bad");
+  std::ifstream in(dir + "/expected.txt");
+  REQUIRE(in);
+  std::set<std::string> listed;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    auto bar1 = line.find('|'), bar2 = line.find('|', bar1 + 1);
+    REQUIRE(bar2 != std::string::npos);
+    const std::string file = line.substr(0, bar1);
+    const std::string where = line.substr(bar1 + 1, bar2 - bar1 - 1);
+    const std::string phrase = line.substr(bar2 + 1);
+    INFO(file);
+    CHECK(listed.insert(file).second);  // listed once
+    const std::string path = dir + "/" + file;
+    std::string msg = error_of([&] { load_soc_config(path); });
+    REQUIRE_FALSE(msg.empty());
+    CHECK(msg.find('\n') == std::string::npos);
+    CHECK_THAT(msg, Catch::StartsWith(path + ":" + where + ": "));
+    CHECK_THAT(msg, Catch::Contains(phrase));
+  }
+  CHECK(listed.size() >= 15);
+  for (const auto& file : yaml_files_in(dir)) {
+    INFO(file << " is in the corpus folder but not in expected.txt");
+    CHECK(listed.count(file) == 1);
+  }
+}
