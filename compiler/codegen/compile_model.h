@@ -1,0 +1,58 @@
+// compile_model: the whole compiler pipeline from a graph to a Program.
+//   partition (NPU or MCU per op, by capability and cost) -> memory plan
+//   (SRAM arena by liveness, constants in flash) -> per layer: tiling by the
+//   cost model, schedule, commands with tokens -> fences between NPU layers ->
+//   End. It also returns what the reports need: per-layer command ranges,
+//   predictions and roofline bounds, and where inputs and outputs live.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "arch/command.h"
+#include "arch/soc_config.h"
+#include "compiler/ir/graph.h"
+#include "compiler/mapping/tiling.h"
+#include "compiler/passes/partition.h"
+
+namespace kiln::codegen {
+
+struct LayerInfo {
+  int op_index = -1;
+  std::string name;         // op name in the model
+  std::string kind;         // ir::op_kind_name
+  passes::Unit unit = passes::Unit::Mcu;
+  std::string reason;       // why it runs there
+  size_t first_command = 0, end_command = 0;  // its commands: [first, end)
+  uint64_t macs = 0;
+  double predicted_ps = 0;  // cost model (NPU) or cost table (MCU)
+  double roofline_ps = 0;   // NPU layers: roofline bound; MCU layers: the cost-table time
+  std::string tiling;       // NPU layers: mapping::describe
+  uint64_t bytes_moved = 0; // NPU layers: DMA bytes of the schedule
+};
+
+struct TensorBinding {
+  int tensor = -1;
+  std::string name;
+  uint64_t addr = 0;
+  uint64_t bytes = 0;
+  ir::Shape shape;
+  float scale = 0;
+  int32_t zero_point = 0;
+};
+
+struct CompiledModel {
+  Program program;
+  std::vector<LayerInfo> layers;
+  std::vector<TensorBinding> inputs, outputs;
+  uint64_t peak_sram_bytes = 0;
+  uint64_t flash_bytes = 0;    // constants (weights, parameters), without the stream
+  uint64_t stream_bytes = 0;
+};
+
+// Throws kiln::Error naming the model and op when it cannot be compiled for
+// the SoC (an op no unit runs, activations larger than SRAM, constants larger
+// than flash).
+CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc);
+
+}  // namespace kiln::codegen

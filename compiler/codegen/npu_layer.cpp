@@ -1,0 +1,176 @@
+#include "compiler/codegen/npu_layer.h"
+
+#include <cstring>
+#include <map>
+
+#include "arch/error.h"
+#include "compiler/codegen/tokens.h"
+#include "compiler/mapping/transfers.h"
+
+namespace kiln::codegen {
+
+uint64_t FlashImage::append(const std::vector<uint8_t>& bytes) {
+  bytes_.resize((bytes_.size() + 15) / 16 * 16, 0);
+  const uint64_t addr = base_ + bytes_.size();
+  bytes_.insert(bytes_.end(), bytes.begin(), bytes.end());
+  return addr;
+}
+
+namespace {
+
+void put_i32(std::vector<uint8_t>& out, int32_t v) {
+  uint8_t b[4];
+  std::memcpy(b, &v, 4);
+  out.insert(out.end(), b, b + 4);
+}
+
+// Per-output-channel post-processing records {bias', multiplier, shift}.
+struct ChannelParams {
+  std::vector<int32_t> bias, multiplier, shift;
+};
+
+ChannelParams channel_params(const ir::Graph& g, const ir::Op& op, const mapping::ConvShape& s) {
+  const ir::Tensor& in = g.tensors[op.inputs[0]];
+  const ir::Tensor& w = g.tensors[op.inputs[1]];
+  const ir::Tensor* bias = op.inputs.size() > 2 && op.inputs[2] >= 0 ? &g.tensors[op.inputs[2]] : nullptr;
+  const int64_t per_channel = int64_t(s.kh) * s.kw * s.in_c;
+  ChannelParams p;
+  for (uint32_t o = 0; o < s.out_c; ++o) {
+    int64_t sum_w = 0;
+    for (int64_t i = 0; i < per_channel; ++i) sum_w += w.int8_at(size_t(o * per_channel + i));
+    const int64_t b = bias && bias->is_constant() ? bias->int32_at(o) : 0;
+    // Wraps like the int32 accumulator: the sum is exact modulo 2^32.
+    p.bias.push_back(int32_t(uint32_t(int64_t(b) - int64_t(in.zero_point()) * sum_w)));
+    const size_t r = op.rescale.multiplier.size() > 1 ? o : 0;
+    p.multiplier.push_back(op.rescale.multiplier[r]);
+    p.shift.push_back(op.rescale.shift[r]);
+  }
+  return p;
+}
+
+// Weight chunk (channels [n0,+n), input channels [c0,+c)) as the array's B
+// (K x N, k = (ky*kw + kx)*c + cc), followed by its channels' records.
+std::vector<uint8_t> weight_chunk(const ir::Tensor& w, const mapping::ConvShape& s, const ChannelParams& p, uint32_t n0,
+                                  uint32_t n, uint32_t c0, uint32_t c) {
+  std::vector<uint8_t> out;
+  out.reserve(size_t(s.kh) * s.kw * c * n + mapping::kPpuParamBytes * n);
+  for (uint32_t ky = 0; ky < s.kh; ++ky)
+    for (uint32_t kx = 0; kx < s.kw; ++kx)
+      for (uint32_t cc = 0; cc < c; ++cc)
+        for (uint32_t j = 0; j < n; ++j)
+          out.push_back(w.data[((size_t(n0 + j) * s.kh + ky) * s.kw + kx) * s.in_c + c0 + cc]);
+  for (uint32_t j = 0; j < n; ++j) {
+    put_i32(out, p.bias[n0 + j]);
+    put_i32(out, p.multiplier[n0 + j]);
+    put_i32(out, p.shift[n0 + j]);
+  }
+  return out;
+}
+
+}  // namespace
+
+NpuLayerCode emit_npu_layer(const ir::Graph& g, const ir::Op& op, const mapping::LayerSchedule& sched,
+                            const SocConfig& soc, const NpuLayerIo& io, FlashImage& flash) {
+  const mapping::ConvShape& s = sched.shape;
+  const mapping::Tiling& t = sched.tiling;
+  const ir::Tensor& in = g.tensors[op.inputs[0]];
+  const ir::Tensor& out = g.tensors[op.outputs[0]];
+  const ir::Tensor& w = g.tensors[op.inputs[1]];
+  const ChannelParams params = channel_params(g, op, s);
+  const uint64_t in_slot = mapping::slot_bytes(soc.npu.input.size_bytes, t.buffers);
+  const uint64_t w_slot = mapping::slot_bytes(soc.npu.weight.size_bytes, t.buffers);
+  const uint64_t out_slot = mapping::slot_bytes(soc.npu.output.size_bytes, t.buffers);
+  const uint8_t load_channel = 0;
+  const uint8_t store_channel = soc.dma.channels > 1 ? 1 : 0;
+
+  NpuLayerCode code;
+  std::map<std::pair<uint32_t, uint32_t>, uint64_t> chunk_addr;  // (n0, c0) -> flash address
+
+  std::vector<TokenStep> token_steps;
+  for (const auto& st : sched.steps) token_steps.push_back({mapping::queue_of(st.kind), st.deps});
+  const std::vector<Deps> deps = assign_tokens(token_steps);
+
+  for (size_t i = 0; i < sched.steps.size(); ++i) {
+    const mapping::Step& st = sched.steps[i];
+    std::vector<Command> cmds;
+    switch (st.kind) {
+      case mapping::StepKind::LoadInput:
+        for (const auto& tr : mapping::input_transfers(s, st)) {
+          DmaCmd d;
+          d.channel = load_channel;
+          d.mem_addr = io.input_addr + tr.mem_offset;
+          d.spm = {Buffer::Input, uint32_t(st.slot * in_slot + tr.spm_offset)};
+          d.rows = tr.rows, d.row_bytes = tr.row_bytes, d.mem_stride = tr.mem_stride, d.spm_stride = tr.spm_stride;
+          cmds.push_back({Opcode::DmaLoad, {}, d});
+        }
+        break;
+      case mapping::StepKind::LoadWeights: {
+        const auto key = std::make_pair(st.n0, st.c0);
+        if (!chunk_addr.count(key)) {
+          const auto chunk = weight_chunk(w, s, params, st.n0, st.n, st.c0, st.c);
+          chunk_addr[key] = flash.append(chunk);
+          code.weight_bytes += chunk.size();
+        }
+        const auto tr = mapping::weight_transfer(
+            0, uint32_t(uint64_t(s.kh) * s.kw * st.c * st.n + mapping::kPpuParamBytes * st.n));
+        DmaCmd d;
+        d.channel = load_channel;
+        d.mem_addr = chunk_addr[key];
+        d.spm = {Buffer::Weight, uint32_t(st.slot * w_slot)};
+        d.rows = tr.rows, d.row_bytes = tr.row_bytes;
+        cmds.push_back({Opcode::DmaLoad, {}, d});
+        break;
+      }
+      case mapping::StepKind::Compute: {
+        ConvCmd c;
+        c.in_h = st.ih, c.in_w = st.iw, c.in_c = st.c;
+        c.out_h = st.rows, c.out_w = st.cols, c.n = st.n;
+        c.kh = uint8_t(s.kh), c.kw = uint8_t(s.kw), c.stride_h = uint8_t(s.stride_h), c.stride_w = uint8_t(s.stride_w);
+        c.dil_h = uint8_t(s.dil_h), c.dil_w = uint8_t(s.dil_w);
+        // Padding rows/cols above/left of the stored tile (the image edge).
+        c.pad_top = uint8_t(int64_t(st.iy0) - s.input_row_first(st.oy0));
+        c.pad_left = uint8_t(int64_t(st.ix0) - s.input_col_first(st.ox0));
+        c.pad_value = int8_t(in.zero_point());
+        c.in_addr = uint32_t(st.input_slot * in_slot);
+        c.b_addr = uint32_t(st.weight_slot * w_slot), c.b_stride = st.n;
+        c.c_addr = 0, c.c_stride = st.n;
+        c.dataflow = t.dataflow;
+        c.accumulate = st.accumulate;
+        cmds.push_back({Opcode::Conv, {}, c});
+        break;
+      }
+      case mapping::StepKind::PostProcess: {
+        PostProcessCmd p;
+        p.m = st.rows * st.cols, p.n = st.n;
+        p.acc_addr = 0, p.acc_stride = st.n;
+        p.params_addr = uint32_t(st.weight_slot * w_slot + uint64_t(s.kh) * s.kw * st.c * st.n);
+        p.out = {Buffer::Output, uint32_t(st.slot * out_slot)};
+        p.out_stride = st.n;
+        p.out_zero_point = out.zero_point();
+        p.act_min = op.act.min, p.act_max = op.act.max;
+        cmds.push_back({Opcode::PostProcess, {}, p});
+        break;
+      }
+      case mapping::StepKind::Store:
+        for (const auto& tr : mapping::output_transfers(s, st)) {
+          DmaCmd d;
+          d.channel = store_channel;
+          d.mem_addr = io.output_addr + tr.mem_offset;
+          d.spm = {Buffer::Output, uint32_t(st.slot * out_slot + tr.spm_offset)};
+          d.rows = tr.rows, d.row_bytes = tr.row_bytes, d.mem_stride = tr.mem_stride, d.spm_stride = tr.spm_stride;
+          cmds.push_back({Opcode::DmaStore, {}, d});
+        }
+        break;
+    }
+    if (cmds.empty()) throw Error(g.describe(op) + ": internal: a tile step produced no command");
+    // A step's waits go on its first command, its signals on its last.
+    cmds.front().deps.wait_prev = deps[i].wait_prev;
+    cmds.front().deps.wait_next = deps[i].wait_next;
+    cmds.back().deps.signal_prev = deps[i].signal_prev;
+    cmds.back().deps.signal_next = deps[i].signal_next;
+    code.commands.insert(code.commands.end(), cmds.begin(), cmds.end());
+  }
+  return code;
+}
+
+}  // namespace kiln::codegen

@@ -1,0 +1,108 @@
+#include "compiler/mapping/cost_model.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "arch/array_timing.h"
+#include "arch/error.h"
+
+namespace kiln::mapping {
+
+const char* to_string(Bound b) {
+  switch (b) {
+    case Bound::Compute: return "compute";
+    case Bound::Dma: return "dma";
+    case Bound::Bus: return "bus";
+    case Bound::Mcu: return "mcu";
+  }
+  return "?";
+}
+
+CostModel::CostModel(const SocConfig& soc)
+    : soc_(soc),
+      flash_(soc.first_of_kind(MemoryKind::Flash)),
+      sram_(soc.first_of_kind(MemoryKind::Sram)),
+      bus_to_npu_(soc.npu.clock_mhz / soc.bus.clock_mhz) {
+  if (!flash_ || !sram_) throw Error(soc.source + ": the SoC needs a flash and an SRAM memory");
+}
+
+double CostModel::transfer_cycles(const MemoryConfig& mem, const Transfer& t) const {
+  // A row that is contiguous with the next is moved as part of one stream.
+  const bool contiguous = t.rows == 1 || t.mem_stride == t.row_bytes;
+  const uint64_t stream_bytes = contiguous ? t.bytes() : t.row_bytes;
+  const uint64_t streams = contiguous ? 1 : t.rows;
+  const uint64_t burst_bytes = uint64_t(soc_.bus.max_burst_beats) * soc_.bus.width_bytes;
+  double bus_cycles = 0;
+  for (uint64_t done = 0; done < stream_bytes; done += burst_bytes) {
+    const uint64_t bytes = std::min(burst_bytes, stream_bytes - done);
+    const double beats = std::ceil(double(bytes) / soc_.bus.width_bytes);
+    double memory = beats;
+    if (mem.kind == MemoryKind::Flash)
+      memory = std::ceil(double(bytes) / mem.read_width_bytes) * (1 + mem.wait_states);
+    bus_cycles += soc_.bus.latency_cycles + std::max(beats, memory);
+  }
+  bus_cycles *= double(streams);
+  const double spm_cycles = double(t.bytes()) / soc_.npu.spm_bytes_per_cycle;
+  return std::max(bus_cycles * bus_to_npu_, spm_cycles);
+}
+
+double CostModel::step_cycles(const LayerSchedule& sched, const Step& st) const {
+  const ConvShape& s = sched.shape;
+  double cycles = command_overhead;
+  switch (st.kind) {
+    case StepKind::LoadInput:
+      for (const auto& t : input_transfers(s, st)) cycles += transfer_cycles(*sram_, t) + command_overhead;
+      break;
+    case StepKind::LoadWeights:
+      cycles += transfer_cycles(
+          *flash_, weight_transfer(0, uint32_t(uint64_t(s.kh) * s.kw * st.c * st.n + kPpuParamBytes * st.n)));
+      break;
+    case StepKind::Compute:
+      cycles += double(array_tile_cycles(sched.tiling.dataflow, soc_.npu.rows, soc_.npu.cols,
+                                         uint64_t(st.rows) * st.cols, st.n, uint64_t(s.kh) * s.kw * st.c));
+      break;
+    case StepKind::PostProcess:
+      cycles += std::ceil(double(st.rows) * st.cols * st.n / soc_.npu.ppu_lanes);
+      break;
+    case StepKind::Store:
+      for (const auto& t : output_transfers(s, st)) cycles += transfer_cycles(*sram_, t) + command_overhead;
+      break;
+  }
+  return cycles;
+}
+
+Prediction CostModel::predict(const LayerSchedule& sched) const {
+  Prediction p;
+  std::vector<double> end(sched.steps.size(), 0.0);
+  double queue_free[3] = {0, 0, 0};
+  double busy[3] = {0, 0, 0};
+  for (size_t i = 0; i < sched.steps.size(); ++i) {
+    const Step& st = sched.steps[i];
+    const int q = int(queue_of(st.kind));
+    double start = queue_free[q];
+    for (uint32_t d : st.deps) start = std::max(start, end[d]);
+    const double dur = step_cycles(sched, st);
+    end[i] = start + dur;
+    queue_free[q] = end[i];
+    busy[q] += dur;
+  }
+  p.cycles = std::max({queue_free[0], queue_free[1], queue_free[2]});
+  p.load_busy = busy[0], p.compute_busy = busy[1], p.store_busy = busy[2];
+  p.bound = busy[1] >= std::max(busy[0], busy[2]) ? Bound::Compute : Bound::Dma;
+  p.roofline = roofline_cycles(sched.shape);
+  return p;
+}
+
+double CostModel::roofline_cycles(const ConvShape& s) const {
+  const double compute = double(s.macs()) / (double(soc_.npu.rows) * soc_.npu.cols);
+  // Peak bandwidths in bytes per NPU cycle.
+  const double bus_bw = soc_.bus.width_bytes / bus_to_npu_;
+  const double flash_bw =
+      std::min<double>(soc_.bus.width_bytes, double(flash_->read_width_bytes) / (1 + flash_->wait_states)) / bus_to_npu_;
+  const double weights = double(s.weight_bytes()) / flash_bw;
+  const double activations = double(s.input_bytes() + s.output_bytes()) / bus_bw;
+  const double bus = double(s.weight_bytes() + s.input_bytes() + s.output_bytes()) / bus_bw;
+  return std::max({compute, weights + 0.0, activations, bus});
+}
+
+}  // namespace kiln::mapping

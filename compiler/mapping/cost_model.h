@@ -1,0 +1,51 @@
+// The analytic cost model that ranks tilings: it times every step of a
+// LayerSchedule from the SocConfig (DMA bursts over the bus and memory wait
+// states, the array closed form, post-processing lanes) and plays the three
+// NPU queues against each other with the schedule's dependencies, as the
+// hardware's tokens would. It also gives the layer's roofline bound.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "arch/soc_config.h"
+#include "compiler/mapping/schedule.h"
+#include "compiler/mapping/transfers.h"
+
+namespace kiln::mapping {
+
+enum class Bound : uint8_t { Compute, Dma, Bus, Mcu };
+const char* to_string(Bound b);
+
+struct Prediction {
+  double cycles = 0;          // predicted NPU cycles for the layer
+  double load_busy = 0, compute_busy = 0, store_busy = 0;
+  double roofline = 0;        // max(compute bound, bandwidth bound), NPU cycles
+  Bound bound = Bound::Compute;  // which queue dominates the prediction
+};
+
+class CostModel {
+ public:
+  explicit CostModel(const SocConfig& soc);
+
+  // NPU cycles of one 2-D transfer between `mem` and a scratchpad.
+  double transfer_cycles(const MemoryConfig& mem, const Transfer& t) const;
+  // NPU cycles of one step.
+  double step_cycles(const LayerSchedule& sched, const Step& step) const;
+  Prediction predict(const LayerSchedule& sched) const;
+  // Roofline of the layer: the larger of MACs at full array use and the
+  // minimum traffic (weights from flash, input and output via SRAM once each)
+  // at the memories' and bus's peak bandwidth.
+  double roofline_cycles(const ConvShape& shape) const;
+
+  // Fixed cost the NPU spends per command (fetch + dispatch), NPU cycles.
+  double command_overhead = 4;
+
+ private:
+  const SocConfig& soc_;
+  const MemoryConfig* flash_;
+  const MemoryConfig* sram_;
+  double bus_to_npu_;  // NPU cycles per bus cycle
+};
+
+}  // namespace kiln::mapping

@@ -1,0 +1,164 @@
+#include "compiler/mapping/schedule.h"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <tuple>
+
+namespace kiln::mapping {
+
+Queue queue_of(StepKind kind) {
+  switch (kind) {
+    case StepKind::LoadInput:
+    case StepKind::LoadWeights:
+      return Queue::Load;
+    case StepKind::Store:
+      return Queue::Store;
+    default:
+      return Queue::Compute;
+  }
+}
+
+namespace {
+
+constexpr uint32_t kNone = UINT32_MAX;
+
+// Rotating slots of one double- (or single-) buffered scratchpad: which tile
+// each slot holds, the step that filled it, and the last step that read it.
+struct SlotRing {
+  struct Slot {
+    std::tuple<int64_t, int64_t, int64_t> key{-1, -1, -1};
+    uint32_t filled_by = kNone;
+    uint32_t last_reader = kNone;
+  };
+  std::vector<Slot> slots;
+  uint32_t next = 0;
+
+  explicit SlotRing(uint32_t n) : slots(n) {}
+  int find(const std::tuple<int64_t, int64_t, int64_t>& key) const {
+    for (size_t i = 0; i < slots.size(); ++i)
+      if (slots[i].key == key) return int(i);
+    return -1;
+  }
+  uint32_t take() {
+    const uint32_t s = next;
+    next = (next + 1) % uint32_t(slots.size());
+    return s;
+  }
+};
+
+void add_dep(Step& step, uint32_t dep) {
+  if (dep != kNone && std::find(step.deps.begin(), step.deps.end(), dep) == step.deps.end()) step.deps.push_back(dep);
+}
+
+}  // namespace
+
+LayerSchedule build_schedule(const ConvShape& s, const Tiling& t) {
+  LayerSchedule out;
+  out.shape = s;
+  out.tiling = t;
+  const uint32_t rows = std::min(t.tile_rows, s.out_h), cols = std::min(t.tile_cols, s.out_w);
+  const uint32_t tn = std::min(t.tile_out_c, s.out_c), tc = std::min(t.tile_in_c, s.in_c);
+  const uint32_t buffers = std::max<uint32_t>(t.buffers, 1);
+
+  struct Spatial { uint32_t oy0, ox0, rows, cols; };
+  std::vector<Spatial> spatial;
+  for (uint32_t oy = 0; oy < s.out_h; oy += rows)
+    for (uint32_t ox = 0; ox < s.out_w; ox += cols)
+      spatial.push_back({oy, ox, std::min(rows, s.out_h - oy), std::min(cols, s.out_w - ox)});
+  std::vector<uint32_t> channel_tiles, k_steps;
+  for (uint32_t n0 = 0; n0 < s.out_c; n0 += tn) channel_tiles.push_back(n0);
+  for (uint32_t c0 = 0; c0 < s.in_c; c0 += tc) k_steps.push_back(c0);
+
+  SlotRing input(buffers), weight(buffers), output(buffers);
+  auto& steps = out.steps;
+  const auto push = [&](Step st) {
+    steps.push_back(std::move(st));
+    return uint32_t(steps.size() - 1);
+  };
+
+  const auto visit = [&](const Spatial& sp, uint32_t n0) {
+    const uint32_t n = std::min(tn, s.out_c - n0);
+    const int64_t iy_first = std::max<int64_t>(s.input_row_first(sp.oy0), 0);
+    const int64_t iy_last = std::min<int64_t>(s.input_row_last(sp.oy0, sp.rows), s.in_h - 1);
+    const int64_t ix_first = std::max<int64_t>(s.input_col_first(sp.ox0), 0);
+    const int64_t ix_last = std::min<int64_t>(s.input_col_last(sp.ox0, sp.cols), s.in_w - 1);
+    uint32_t last_compute = kNone;
+    for (size_t ki = 0; ki < k_steps.size(); ++ki) {
+      const uint32_t c0 = k_steps[ki], c = std::min(tc, s.in_c - c0);
+      // Input tile for (spatial, K step): reuse it if a slot still holds it.
+      const auto in_key = std::make_tuple(int64_t(sp.oy0) << 32 | sp.ox0, int64_t(c0), int64_t(sp.rows) << 32 | sp.cols);
+      int in_slot = input.find(in_key);
+      if (in_slot < 0) {
+        Step ld;
+        ld.kind = StepKind::LoadInput;
+        ld.slot = input.take();
+        ld.oy0 = sp.oy0, ld.ox0 = sp.ox0, ld.rows = sp.rows, ld.cols = sp.cols, ld.c0 = c0, ld.c = c;
+        ld.iy0 = uint32_t(iy_first), ld.ix0 = uint32_t(ix_first);
+        ld.ih = iy_last >= iy_first ? uint32_t(iy_last - iy_first + 1) : 0;
+        ld.iw = ix_last >= ix_first ? uint32_t(ix_last - ix_first + 1) : 0;
+        add_dep(ld, input.slots[ld.slot].last_reader);  // overwrite only what was consumed
+        out.input_bytes_moved += uint64_t(ld.ih) * ld.iw * c;
+        in_slot = int(ld.slot);
+        const uint32_t idx = push(ld);
+        input.slots[in_slot] = {in_key, idx, kNone};
+      }
+      // Weights (+ post-processing records) for (channel tile, K step).
+      const auto w_key = std::make_tuple(int64_t(n0), int64_t(c0), int64_t(n));
+      int w_slot = weight.find(w_key);
+      if (w_slot < 0) {
+        Step ld;
+        ld.kind = StepKind::LoadWeights;
+        ld.slot = weight.take();
+        ld.n0 = n0, ld.n = n, ld.c0 = c0, ld.c = c;
+        add_dep(ld, weight.slots[ld.slot].last_reader);
+        out.weight_bytes_moved += uint64_t(s.kh) * s.kw * c * n + kPpuParamBytes * n;
+        w_slot = int(ld.slot);
+        const uint32_t idx = push(ld);
+        weight.slots[w_slot] = {w_key, idx, kNone};
+      }
+      Step cp;
+      cp.kind = StepKind::Compute;
+      cp.input_slot = uint32_t(in_slot), cp.weight_slot = uint32_t(w_slot), cp.slot = cp.input_slot;
+      cp.oy0 = sp.oy0, cp.ox0 = sp.ox0, cp.rows = sp.rows, cp.cols = sp.cols, cp.n0 = n0, cp.n = n;
+      cp.c0 = c0, cp.c = c;
+      cp.iy0 = uint32_t(iy_first), cp.ix0 = uint32_t(ix_first);
+      cp.ih = iy_last >= iy_first ? uint32_t(iy_last - iy_first + 1) : 0;
+      cp.iw = ix_last >= ix_first ? uint32_t(ix_last - ix_first + 1) : 0;
+      cp.accumulate = ki > 0;
+      cp.last_k = ki + 1 == k_steps.size();
+      add_dep(cp, input.slots[in_slot].filled_by);
+      add_dep(cp, weight.slots[w_slot].filled_by);
+      last_compute = push(cp);
+      input.slots[in_slot].last_reader = last_compute;
+      weight.slots[w_slot].last_reader = last_compute;
+    }
+    Step pp;
+    pp.kind = StepKind::PostProcess;
+    pp.slot = output.take();
+    pp.weight_slot = steps[last_compute].weight_slot;
+    pp.oy0 = sp.oy0, pp.ox0 = sp.ox0, pp.rows = sp.rows, pp.cols = sp.cols, pp.n0 = n0, pp.n = n;
+    add_dep(pp, last_compute);
+    add_dep(pp, output.slots[pp.slot].last_reader);  // the store of the slot's previous tile
+    const uint32_t pp_idx = push(pp);
+    weight.slots[pp.weight_slot].last_reader = pp_idx;  // it reads the parameter records
+    Step st = steps[pp_idx];
+    st.kind = StepKind::Store;
+    st.deps.clear();
+    add_dep(st, pp_idx);
+    const uint32_t st_idx = push(st);
+    output.slots[pp.slot].last_reader = st_idx;
+    out.output_bytes_moved += uint64_t(sp.rows) * sp.cols * n;
+  };
+
+  if (t.order == LoopOrder::WeightsOuter) {
+    for (uint32_t n0 : channel_tiles)
+      for (const auto& sp : spatial) visit(sp, n0);
+  } else {
+    for (const auto& sp : spatial)
+      for (uint32_t n0 : channel_tiles) visit(sp, n0);
+  }
+  return out;
+}
+
+}  // namespace kiln::mapping

@@ -1,0 +1,47 @@
+// LayerSchedule: the ordered steps (DMA loads, array tiles, post-processing,
+// DMA stores) that execute one NPU layer under a Tiling, with the data
+// dependencies between them. The cost model times it; codegen turns each step
+// into commands and each dependency into tokens. One description, two uses,
+// so what is predicted is what is emitted.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "arch/command.h"
+#include "compiler/mapping/conv_shape.h"
+#include "compiler/mapping/tiling.h"
+
+namespace kiln::mapping {
+
+enum class StepKind : uint8_t { LoadInput, LoadWeights, Compute, PostProcess, Store };
+
+struct Step {
+  StepKind kind = StepKind::Compute;
+  uint32_t slot = 0;               // slot of the buffer this step writes (loads, post-processing) or reads
+  uint32_t input_slot = 0;         // Compute: slot of its input tile
+  uint32_t weight_slot = 0;        // Compute, PostProcess: slot of its weights and parameters
+  // Output tile: pixels [oy0, oy0+rows) x [ox0, ox0+cols), channels [n0, n0+n).
+  uint32_t oy0 = 0, ox0 = 0, rows = 0, cols = 0, n0 = 0, n = 0;
+  // K step: input channels [c0, c0+c).
+  uint32_t c0 = 0, c = 0;
+  // Input region held in the slot (clipped to the image): rows [iy0, iy0+ih), cols [ix0, ix0+iw).
+  uint32_t iy0 = 0, ix0 = 0, ih = 0, iw = 0;
+  bool accumulate = false;         // Compute: add to the accumulators (not the first K step)
+  bool last_k = true;              // Compute: last K step of its output tile
+  std::vector<uint32_t> deps;      // steps that must have finished before this one starts
+};
+
+Queue queue_of(StepKind kind);
+
+struct LayerSchedule {
+  ConvShape shape;
+  Tiling tiling;
+  std::vector<Step> steps;
+  uint64_t input_bytes_moved = 0, weight_bytes_moved = 0, output_bytes_moved = 0;
+};
+
+// Steps for the layer in program order. Requires fits(shape, tiling, soc).
+LayerSchedule build_schedule(const ConvShape& shape, const Tiling& tiling);
+
+}  // namespace kiln::mapping

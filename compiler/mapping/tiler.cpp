@@ -1,0 +1,67 @@
+#include "compiler/mapping/tiler.h"
+
+#include <algorithm>
+#include <set>
+
+#include "arch/error.h"
+
+namespace kiln::mapping {
+namespace {
+
+// Tile extents worth trying along a dimension of `extent`: the sizes that cut it
+// into 1, 2, 3, ... equal-ish pieces (each distinct piece count once).
+std::vector<uint32_t> splits(uint32_t extent, uint32_t max_pieces) {
+  std::set<uint32_t> sizes;
+  for (uint32_t pieces = 1; pieces <= std::min(extent, max_pieces); ++pieces) sizes.insert((extent + pieces - 1) / pieces);
+  return {sizes.rbegin(), sizes.rend()};
+}
+
+// Output-channel tiles: whole multiples of the array width (or all channels).
+std::vector<uint32_t> channel_tiles(uint32_t out_c, uint32_t array_cols) {
+  std::set<uint32_t> sizes{out_c};
+  for (uint32_t pieces = 1; pieces <= 16; ++pieces) {
+    uint32_t t = (out_c + pieces - 1) / pieces;
+    t = (t + array_cols - 1) / array_cols * array_cols;
+    sizes.insert(std::min(t, out_c));
+  }
+  return {sizes.rbegin(), sizes.rend()};
+}
+
+}  // namespace
+
+std::vector<RankedTiling> rank_tilings(const ConvShape& s, const SocConfig& soc, const CostModel& model) {
+  std::vector<RankedTiling> out;
+  for (uint32_t buffers : {2u, 1u})
+    for (uint32_t in_c : splits(s.in_c, 16))
+      for (uint32_t out_c : channel_tiles(s.out_c, soc.npu.cols))
+        for (uint32_t cols : splits(s.out_w, 4))
+          for (uint32_t rows : splits(s.out_h, 64))
+            for (LoopOrder order : {LoopOrder::WeightsOuter, LoopOrder::InputsOuter}) {
+              Tiling t;
+              t.tile_rows = rows, t.tile_cols = cols, t.tile_out_c = out_c, t.tile_in_c = in_c;
+              t.dataflow = soc.npu.dataflow, t.buffers = buffers, t.order = order;
+              if (!fits(s, t, soc)) continue;
+              out.push_back({t, model.predict(build_schedule(s, t))});
+            }
+  std::stable_sort(out.begin(), out.end(), [](const RankedTiling& a, const RankedTiling& b) {
+    return a.prediction.cycles < b.prediction.cycles;
+  });
+  return out;
+}
+
+RankedTiling choose_tiling(const ConvShape& s, const SocConfig& soc, const CostModel& model, const std::string& layer) {
+  auto ranked = rank_tilings(s, soc, model);
+  if (ranked.empty()) {
+    Tiling smallest;
+    smallest.tile_rows = smallest.tile_cols = 1;
+    smallest.tile_out_c = std::min(s.out_c, soc.npu.cols);
+    smallest.tile_in_c = 1;
+    smallest.buffers = 1;
+    std::string why;
+    fits(s, smallest, soc, &why);
+    throw Error(layer + ": no tiling fits the NPU scratchpads of " + soc.name + " (smallest tile: " + why + ")");
+  }
+  return ranked.front();
+}
+
+}  // namespace kiln::mapping

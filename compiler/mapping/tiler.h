@@ -1,0 +1,26 @@
+// The tiler: enumerates the legal tilings of one NPU layer (those that fit the
+// scratchpads), times each with the cost model, and ranks them.
+#pragma once
+
+#include <vector>
+
+#include "compiler/mapping/cost_model.h"
+#include "compiler/mapping/tiling.h"
+
+namespace kiln::mapping {
+
+struct RankedTiling {
+  Tiling tiling;
+  Prediction prediction;
+};
+
+// Every legal tiling of the layer for the SoC's dataflow, best (fewest
+// predicted cycles) first. Empty if none fits.
+std::vector<RankedTiling> rank_tilings(const ConvShape& shape, const SocConfig& soc, const CostModel& model);
+
+// The best legal tiling; throws kiln::Error naming `layer` and the smallest
+// tile's overflowing buffer when nothing fits.
+RankedTiling choose_tiling(const ConvShape& shape, const SocConfig& soc, const CostModel& model,
+                           const std::string& layer);
+
+}  // namespace kiln::mapping

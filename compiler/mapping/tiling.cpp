@@ -1,0 +1,51 @@
+#include "compiler/mapping/tiling.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace kiln::mapping {
+
+TileFootprint footprint(const ConvShape& s, const Tiling& t) {
+  const uint32_t rows = std::min(t.tile_rows, s.out_h), cols = std::min(t.tile_cols, s.out_w);
+  // An interior tile reads its whole receptive field; padding is not stored.
+  const int64_t span_rows = int64_t(rows - 1) * s.stride_h + int64_t(s.kh - 1) * s.dil_h + 1;
+  const int64_t span_cols = int64_t(cols - 1) * s.stride_w + int64_t(s.kw - 1) * s.dil_w + 1;
+  const uint64_t ih = uint64_t(std::min<int64_t>(span_rows, s.in_h));
+  const uint64_t iw = uint64_t(std::min<int64_t>(span_cols, s.in_w));
+  const uint64_t in_c = std::min(t.tile_in_c, s.in_c);
+  const uint64_t out_c = std::min(t.tile_out_c, s.out_c);
+  TileFootprint f;
+  f.input = ih * iw * in_c;
+  f.weight = uint64_t(s.kh) * s.kw * in_c * out_c + kPpuParamBytes * out_c;
+  f.accumulator = uint64_t(rows) * cols * out_c * 4;
+  f.output = uint64_t(rows) * cols * out_c;
+  return f;
+}
+
+uint64_t slot_bytes(uint64_t scratchpad_bytes, uint32_t buffers) {
+  if (buffers == 0) return 0;
+  return (scratchpad_bytes / buffers) & ~uint64_t(15);
+}
+
+bool fits(const ConvShape& s, const Tiling& t, const SocConfig& soc, std::string* why) {
+  const TileFootprint f = footprint(s, t);
+  const auto check = [&](const char* name, uint64_t need, uint64_t have) {
+    if (need <= have) return true;
+    if (why) *why = fmt::format("{} tile needs {} bytes, slot has {}", name, need, have);
+    return false;
+  };
+  return check("input", f.input, slot_bytes(soc.npu.input.size_bytes, t.buffers)) &&
+         check("weight", f.weight, slot_bytes(soc.npu.weight.size_bytes, t.buffers)) &&
+         check("accumulator", f.accumulator, soc.npu.accumulator_bytes) &&
+         check("output", f.output, slot_bytes(soc.npu.output.size_bytes, t.buffers));
+}
+
+const char* to_string(LoopOrder o) { return o == LoopOrder::WeightsOuter ? "weights_outer" : "inputs_outer"; }
+
+std::string describe(const Tiling& t) {
+  return fmt::format("{}x{}x{} k{} {} x{} {}", t.tile_rows, t.tile_cols, t.tile_out_c, t.tile_in_c,
+                     to_string(t.dataflow), t.buffers, to_string(t.order));
+}
+
+}  // namespace kiln::mapping

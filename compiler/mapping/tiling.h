@@ -1,0 +1,52 @@
+// Tiling: how one NPU layer (ConvShape) is cut into tiles that fit the NPU's
+// scratchpads, and the order the tiles are visited.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "arch/soc_config.h"
+#include "compiler/mapping/conv_shape.h"
+
+namespace kiln::mapping {
+
+// Which operand stays resident while the other one is streamed through.
+enum class LoopOrder : uint8_t {
+  WeightsOuter = 0,  // for each output-channel tile: weights once, every spatial tile streamed
+  InputsOuter = 1,   // for each spatial tile: input once, every output-channel tile's weights streamed
+};
+
+struct Tiling {
+  uint32_t tile_rows = 1;   // output rows per tile
+  uint32_t tile_cols = 1;   // output columns per tile
+  uint32_t tile_out_c = 1;  // output channels per tile (GEMM N)
+  uint32_t tile_in_c = 1;   // input channels per K step; == in_c means K is not split
+  Dataflow dataflow = Dataflow::WeightStationary;
+  uint32_t buffers = 2;     // slots per input/weight/output scratchpad: 1 single, 2 double buffering
+  LoopOrder order = LoopOrder::WeightsOuter;
+};
+
+// Bytes one tile needs in each buffer (the largest tile of the layer).
+struct TileFootprint {
+  uint64_t input = 0;        // int8 input tile incl. halo
+  uint64_t weight = 0;       // int8 weights + 12-byte post-processing record per output channel
+  uint64_t accumulator = 0;  // int32 partial sums
+  uint64_t output = 0;       // int8 results
+};
+
+// Record size of one output channel's post-processing parameters (arch/command.h).
+inline constexpr uint32_t kPpuParamBytes = 12;
+
+TileFootprint footprint(const ConvShape& shape, const Tiling& t);
+
+// Whether the tiling fits the SoC's scratchpads (each buffer split in t.buffers
+// slots); when not, *why says which buffer overflows and by how much.
+bool fits(const ConvShape& shape, const Tiling& t, const SocConfig& soc, std::string* why = nullptr);
+
+// Slot size in bytes of a scratchpad split in `buffers` slots (16-byte aligned).
+uint64_t slot_bytes(uint64_t scratchpad_bytes, uint32_t buffers);
+
+std::string describe(const Tiling& t);
+const char* to_string(LoopOrder o);
+
+}  // namespace kiln::mapping

@@ -1,0 +1,138 @@
+#include "compiler/passes/partition.h"
+
+#include "compiler/mapping/cost_model.h"
+#include "compiler/mapping/tiler.h"
+
+namespace kiln::passes {
+
+const char* to_string(Unit u) {
+  switch (u) {
+    case Unit::Npu: return "npu";
+    case Unit::Mcu: return "mcu";
+    case Unit::None: return "-";
+  }
+  return "?";
+}
+
+bool npu_shape(const ir::Graph& g, const ir::Op& op, mapping::ConvShape* s) {
+  const ir::Tensor& in = g.tensors[op.inputs[0]];
+  const ir::Tensor& out = g.tensors[op.outputs[0]];
+  if (op.kind == ir::OpKind::Conv2d && in.shape.size() == 4 && in.shape[0] == 1) {
+    s->in_h = in.shape[1], s->in_w = in.shape[2], s->in_c = in.shape[3];
+    s->out_h = out.shape[1], s->out_w = out.shape[2], s->out_c = out.shape[3];
+    s->kh = op.window.kernel_h, s->kw = op.window.kernel_w;
+    s->stride_h = op.window.stride_h, s->stride_w = op.window.stride_w;
+    s->dil_h = op.window.dilation_h, s->dil_w = op.window.dilation_w;
+    s->pad_top = op.window.pad.top, s->pad_left = op.window.pad.left;
+    return true;
+  }
+  if (op.kind == ir::OpKind::FullyConnected) {
+    const ir::Tensor& w = g.tensors[op.inputs[1]];
+    // [batches, in] as a 1 x batches image of `in` channels, 1x1 kernel.
+    *s = mapping::ConvShape{};
+    s->in_c = w.shape[1];
+    s->out_c = w.shape[0];
+    s->in_w = s->out_w = uint32_t(in.num_elements() / w.shape[1]);
+    return true;
+  }
+  return false;
+}
+
+namespace {
+
+// The NPU computes raw int8 x int8 products: weights must be symmetric.
+bool symmetric_weights(const ir::Graph& g, const ir::Op& op) {
+  for (int32_t zp : g.tensors[op.inputs[1]].quant.zero_point)
+    if (zp != 0) return false;
+  return true;
+}
+
+// ConvCmd carries kernel size, stride, dilation and padding in 8 bits.
+bool fits_command_fields(const mapping::ConvShape& s) {
+  return s.kh < 256 && s.kw < 256 && s.stride_h < 256 && s.stride_w < 256 && s.dil_h < 256 && s.dil_w < 256 &&
+         s.pad_top < 256 && s.pad_left < 256;
+}
+
+const char* cost_key(ir::OpKind kind) {
+  switch (kind) {
+    case ir::OpKind::Conv2d: return "conv2d";
+    case ir::OpKind::DepthwiseConv2d: return "depthwise_conv2d";
+    case ir::OpKind::FullyConnected: return "fully_connected";
+    case ir::OpKind::Add: return "add";
+    case ir::OpKind::AvgPool: return "avg_pool";
+    case ir::OpKind::MaxPool: return "max_pool";
+    case ir::OpKind::Mean: return "mean";
+    case ir::OpKind::Reshape: return "copy";
+    case ir::OpKind::Pad: return "pad";
+    case ir::OpKind::Softmax: return "softmax";
+    case ir::OpKind::Relu:
+    case ir::OpKind::Relu6:
+    case ir::OpKind::Requantize: return "requantize";
+    case ir::OpKind::Concat: return "concat2";
+  }
+  return "copy";
+}
+
+}  // namespace
+
+uint64_t op_macs(const ir::Graph& g, const ir::Op& op) {
+  const ir::Tensor& out = g.tensors[op.outputs[0]];
+  const uint64_t outputs = uint64_t(out.num_elements());
+  switch (op.kind) {
+    case ir::OpKind::Conv2d: {
+      const auto& w = g.tensors[op.inputs[1]].shape;  // OHWI
+      return outputs * uint64_t(w[1]) * w[2] * w[3];
+    }
+    case ir::OpKind::DepthwiseConv2d:
+      return outputs * uint64_t(op.window.kernel_h) * op.window.kernel_w;
+    case ir::OpKind::FullyConnected:
+      return outputs * uint64_t(g.tensors[op.inputs[1]].shape[1]);
+    case ir::OpKind::AvgPool:
+    case ir::OpKind::MaxPool:
+      return outputs * uint64_t(op.window.kernel_h) * op.window.kernel_w;
+    case ir::OpKind::Mean:
+      return uint64_t(g.tensors[op.inputs[0]].num_elements());
+    default:
+      return 0;
+  }
+}
+
+double mcu_cycles(const ir::Graph& g, const ir::Op& op, const SocConfig& soc) {
+  const auto it = soc.mcu.costs.find(cost_key(op.kind));
+  if (it == soc.mcu.costs.end()) return 0;
+  const double elements = double(g.tensors[op.outputs[0]].num_elements());
+  return it->second.fixed + it->second.per_mac * double(op_macs(g, op)) + it->second.per_element * elements;
+}
+
+std::vector<Placement> partition(const ir::Graph& g, const SocConfig& soc) {
+  std::vector<Placement> out;
+  const mapping::CostModel model(soc);
+  for (const auto& op : g.ops) {
+    Placement p;
+    mapping::ConvShape shape;
+    std::vector<mapping::RankedTiling> ranked;
+    const double on_mcu = mcu_cycles(g, op, soc);
+    if (op.kind == ir::OpKind::Reshape) {
+      p.unit = Unit::None, p.reason = "reshape: the output aliases the input";
+    } else if (!npu_shape(g, op, &shape)) {
+      p.unit = Unit::Mcu, p.reason = std::string(ir::op_kind_name(op.kind)) + " has no NPU mapping";
+    } else if (!symmetric_weights(g, op)) {
+      p.unit = Unit::Mcu, p.reason = "asymmetric weights";
+    } else if (!fits_command_fields(shape)) {
+      p.unit = Unit::Mcu, p.reason = "window parameters exceed the command fields";
+    } else if ((ranked = mapping::rank_tilings(shape, soc, model)).empty()) {
+      p.unit = Unit::Mcu, p.reason = "no tile fits the scratchpads";
+    } else if (ranked.front().prediction.cycles / soc.npu.clock_mhz >= on_mcu / soc.mcu.clock_mhz) {
+      p.unit = Unit::Mcu, p.reason = "cheaper on the MCU by the cost model";
+    } else {
+      p.unit = Unit::Npu, p.reason = "array";
+      p.best = ranked.front();
+    }
+    p.shape = shape;
+    p.mcu_cycles = on_mcu;
+    out.push_back(p);
+  }
+  return out;
+}
+
+}  // namespace kiln::passes

@@ -1,0 +1,39 @@
+// Partition: decides, op by op, whether the NPU or the MCU runs it. The NPU
+// runs what its array and post-processing unit compute exactly (convolutions
+// and fully connected layers with symmetric weights) when it fits the
+// scratchpads; everything else, and what does not fit, runs on the MCU's
+// fallback kernels.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "arch/soc_config.h"
+#include "compiler/ir/graph.h"
+#include "compiler/mapping/conv_shape.h"
+#include "compiler/mapping/tiler.h"
+
+namespace kiln::passes {
+
+enum class Unit : uint8_t { Npu, Mcu, None };  // None: no work (reshape aliases its input)
+const char* to_string(Unit u);
+
+struct Placement {
+  Unit unit = Unit::Mcu;
+  std::string reason;         // why the op went where it went, for the report
+  mapping::ConvShape shape;   // NPU ops: the implicit GEMM
+  mapping::RankedTiling best; // NPU ops: the cost model's best tiling
+  double mcu_cycles = 0;      // MCU cost-table estimate (MCU clock), for NPU-capable ops too
+};
+
+// MCU cycles of an op by the SoC's cost table (fixed + per_mac + per_element).
+double mcu_cycles(const ir::Graph& g, const ir::Op& op, const SocConfig& soc);
+// MACs of an op as the report counts them (0 for data movement).
+uint64_t op_macs(const ir::Graph& g, const ir::Op& op);
+
+// The implicit-GEMM shape of an NPU-capable op (Conv2d, FullyConnected); false otherwise.
+bool npu_shape(const ir::Graph& g, const ir::Op& op, mapping::ConvShape* shape);
+
+std::vector<Placement> partition(const ir::Graph& g, const SocConfig& soc);
+
+}  // namespace kiln::passes
