@@ -24,7 +24,7 @@ void validate(const SoftmaxParams& p) {
   check::range(kOp, "depth", p.depth, 1, 4095);
   check::elements(kOp, "input", p.rows * p.depth);
   check::multiplier(kOp, "beta_mult", p.beta_mult);
-  check::range(kOp, "beta_shift", p.beta_shift, 0, 30);
+  check::range(kOp, "beta_shift", p.beta_shift, 0, 31);
   // Larger differences would overflow the Q5.26 rescale; diff_min <= 0 keeps
   // the row maximum included, so the sum is never zero.
   const int radius = calculate_input_radius(kSoftmaxScaledDiffIntegerBits, p.beta_shift);
@@ -72,8 +72,17 @@ void preprocess_softmax_scaling(double beta, double input_scale, int input_integ
     throw Error(fmt::format("softmax: beta * input_scale: {} * {} is too small for the fixed-point softmax "
                             "(needs beta * input_scale * 2^{} > 1)",
                             beta, input_scale, 31 - input_integer_bits));
-  quantize_multiplier(real, mult, left_shift);
-  if (*left_shift < 0) throw Error("softmax: beta * input_scale: multiplier below one");
+  // TFLite's QuantizeMultiplier as built by default (double rounding): unlike
+  // kernels::quantize_multiplier it does not clamp the shift to 30, so the
+  // capped product 2^31 - 1 becomes (2^31 - 1, 31), which changes diff_min.
+  const double q = std::frexp(real, left_shift);
+  int64_t q_fixed = static_cast<int64_t>(std::round(q * double(int64_t(1) << 31)));
+  if (q_fixed == (int64_t(1) << 31)) {
+    q_fixed /= 2;
+    ++*left_shift;
+  }
+  *mult = static_cast<int32_t>(q_fixed);
+  if (*left_shift < 0 || *left_shift > 31) throw Error("softmax: beta * input_scale: multiplier out of range");
 }
 
 int calculate_input_radius(int input_integer_bits, int input_left_shift, int total_signed_bits) {

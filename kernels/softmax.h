@@ -19,7 +19,7 @@ struct SoftmaxParams {
   int64_t rows = 1;
   int depth = 0;           // elements per row, at most 4095 (the Q12 sum cannot overflow)
   int32_t beta_mult = 0;   // from preprocess_softmax_scaling
-  int beta_shift = 0;      // left shift, >= 0
+  int beta_shift = 0;      // left shift, in [0, 31]
   int32_t diff_min = 0;    // -calculate_input_radius(5, beta_shift)
 };
 

@@ -1,0 +1,67 @@
+#include <catch2/catch.hpp>
+
+#include "kernels/concat2.h"
+#include "kernels/copy.h"
+#include "kernels/pad.h"
+#include "kernels/requantize.h"
+#include "kernels/requantize_tensor.h"
+#include "tests/kernels/oracle.h"
+
+using namespace kiln;
+
+TEST_CASE("pad: constant border around each image", "[kernels]") {
+  kernels::PadParams p;
+  p.batches = 2, p.in_h = 1, p.in_w = 2, p.c = 1, p.pad_top = 1, p.pad_bottom = 0, p.pad_left = 0, p.pad_right = 1;
+  p.pad_value = -7;
+  const std::vector<int8_t> in = {1, 2, 3, 4};
+  std::vector<int8_t> out(2 * 2 * 3);
+  kernels::pad(p, in.data(), out.data());
+  CHECK(out == std::vector<int8_t>{-7, -7, -7, 1, 2, -7, -7, -7, -7, 3, 4, -7});
+  p.pad_value = 200;
+  CHECK_THROWS_WITH(kernels::pad(p, in.data(), out.data()), Catch::Contains("pad: pad_value:"));
+}
+
+TEST_CASE("concat2: rows interleave", "[kernels]") {
+  kernels::Concat2Params p;
+  p.outer = 2, p.in1_inner = 3, p.in2_inner = 1;
+  const std::vector<int8_t> a = {1, 2, 3, 4, 5, 6}, b = {-1, -2};
+  std::vector<int8_t> out(8);
+  kernels::concat2(p, a.data(), b.data(), out.data());
+  CHECK(out == std::vector<int8_t>{1, 2, 3, -1, 4, 5, 6, -2});
+  p.in1_inner = 0;
+  kernels::concat2(p, a.data(), b.data(), out.data());
+  CHECK(out[0] == -1);
+  CHECK(out[1] == -2);
+  p.in2_inner = 0;
+  CHECK_THROWS_WITH(kernels::concat2(p, a.data(), b.data(), out.data()), Catch::Contains("concat2:"));
+}
+
+TEST_CASE("copy: overlapping ranges", "[kernels]") {
+  std::vector<int8_t> v = {1, 2, 3, 4, 5};
+  kernels::copy(4, v.data(), v.data() + 1);
+  CHECK(v == std::vector<int8_t>{1, 1, 2, 3, 4});
+  CHECK_THROWS_WITH(kernels::copy(-1, v.data(), v.data()), Catch::Contains("copy: bytes:"));
+}
+
+TEST_CASE("requantize: halving, negative tie and ReLU bounds", "[kernels]") {
+  kernels::RequantizeParams p;
+  p.count = 4, p.mult = 1 << 30, p.shift = 0;  // scale 0.5
+  const std::vector<int8_t> in = {3, -3, -6, 127};
+  std::vector<int8_t> out(4);
+  kernels::requantize(p, in.data(), out.data());
+  // 1.5 -> 2; -1.5 -> -1 (the high multiply rounds ties up); -3; 63.5 -> 64.
+  CHECK(out == std::vector<int8_t>{2, -1, -3, 64});
+  // ReLU with zero points: in_zp = out_zp = -10, same scale, act_min = out_zp.
+  p.in_zp = -10, p.out_zp = -10, p.mult = 1 << 30, p.shift = 1, p.act_min = -10;
+  const std::vector<int8_t> r = {-20, -10, 5, 127};
+  kernels::requantize(p, r.data(), out.data());
+  CHECK(out == std::vector<int8_t>{-10, -10, 5, 127});
+  // Scale 3 saturates.
+  p.in_zp = 0, p.out_zp = 0, p.act_min = -128;
+  kernels::quantize_multiplier(3.0, &p.mult, &p.shift);
+  const std::vector<int8_t> s = {50, -50, 10, -43};
+  kernels::requantize(p, s.data(), out.data());
+  CHECK(out == std::vector<int8_t>{127, -128, 30, -128});
+  p.shift = 31;
+  CHECK_THROWS_WITH(kernels::requantize(p, s.data(), out.data()), Catch::Contains("requantize: shift:"));
+}
