@@ -1,0 +1,133 @@
+// `kiln config check` as a user runs it: the built binary (KILN_BIN, set by
+// ctest) on a good and a bad config; exit codes, stdout, and the one-line error.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/test_paths.h"
+
+namespace {
+
+struct Run {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string kiln_bin() {
+  const char* bin = std::getenv("KILN_BIN");
+  return bin ? bin : "";
+}
+
+bool have_kiln() {
+  struct stat st;
+  return !kiln_bin().empty() && stat(kiln_bin().c_str(), &st) == 0 && (st.st_mode & S_IXUSR);
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Runs `kiln <args>` with stdout and stderr captured in a private temp dir.
+Run run_kiln(const std::string& args) {
+  char dir_template[] = "/tmp/kiln_cli_XXXXXX";
+  const char* dir = mkdtemp(dir_template);
+  REQUIRE(dir != nullptr);
+  const std::string out = std::string(dir) + "/out", err = std::string(dir) + "/err";
+  const std::string cmd = "'" + kiln_bin() + "' " + args + " >'" + out + "' 2>'" + err + "'";
+  int status = std::system(cmd.c_str());
+  Run r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  std::remove(out.c_str());
+  std::remove(err.c_str());
+  rmdir(dir);
+  return r;
+}
+
+size_t count_lines(const std::string& s) {
+  size_t n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("tools: kiln config check accepts the default config and summarises it") {
+  if (!have_kiln()) {
+    WARN("KILN_BIN (" << kiln_bin() << ") does not exist yet: skipped");
+    return;
+  }
+  Run r = run_kiln("config check '" + kiln::test::config_path("default") + "'");
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
+  CHECK_THAT(r.out, Catch::Contains("SoC 'default'"));
+  CHECK_THAT(r.out, Catch::Contains("16x16 int8 array at 200 MHz"));
+  CHECK_THAT(r.out, Catch::Contains("0x20000000  0x20080000"));  // SRAM: 512 KiB at 0x20000000
+  char macs[64];
+  std::snprintf(macs, sizeof macs, "%.2f GMAC/s", 16.0 * 16 * 200e6 / 1e9);  // rows * cols * NPU clock
+  CHECK_THAT(r.out, Catch::Contains(macs));
+}
+
+TEST_CASE("tools: kiln config check --json dumps the loaded config") {
+  if (!have_kiln()) {
+    WARN("KILN_BIN (" << kiln_bin() << ") does not exist yet: skipped");
+    return;
+  }
+  Run r = run_kiln("config check --json '" + kiln::test::config_path("small") + "'");
+  REQUIRE(r.exit_code == 0);
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  CHECK(j["name"] == "small");
+  CHECK(j["npu"]["rows"] == 8);
+  CHECK(j["npu"]["cols"] == 8);
+  CHECK(j["bus"]["width_bytes"] == 32 / 8);
+  CHECK(j["memories"][1]["name"] == "sram");
+  CHECK(j["memories"][1]["base"] == 0x20000000);
+  CHECK(j["memories"][1]["size_bytes"] == 256 * 1024);
+  CHECK(j["npu"]["input"]["size_bytes"] == 16 * 1024);
+  CHECK(j["derived"]["peak_macs_per_s"].get<double>() == Approx(8.0 * 8 * 100e6));
+  CHECK(j["derived"]["bus_bytes_per_s"].get<double>() == Approx(4.0 * 100e6));
+}
+
+TEST_CASE("tools: kiln config check rejects a bad config with one line and exit code 1") {
+  if (!have_kiln()) {
+    WARN("KILN_BIN (" << kiln_bin() << ") does not exist yet: skipped");
+    return;
+  }
+  const std::string path = kiln::test::data_path("configs/bad/rows_zero.yaml");
+  Run r = run_kiln("config check '" + path + "'");
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(count_lines(r.err) == 1);
+  // rows_zero.yaml line 39: "    rows: 0"; the value starts in column 11.
+  CHECK_THAT(r.err, Catch::StartsWith("kiln: error: " + path + ":39:11: "));
+  CHECK_THAT(r.err, Catch::Contains("expected an integer from 1 to 256, got 0"));
+
+  Run missing = run_kiln("config check /nonexistent/soc.yaml");
+  CHECK(missing.exit_code == 1);
+  CHECK(count_lines(missing.err) == 1);
+  CHECK_THAT(missing.err, Catch::Contains("/nonexistent/soc.yaml: cannot open"));
+}
+
+TEST_CASE("tools: kiln config check --help exits 0") {
+  if (!have_kiln()) {
+    WARN("KILN_BIN (" << kiln_bin() << ") does not exist yet: skipped");
+    return;
+  }
+  Run r = run_kiln("config check --help");
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("--json"));
+}
