@@ -1,0 +1,293 @@
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <random>
+
+#include "arch/error.h"
+#include "arch/mcu_op.h"
+#include "kernels/add.h"
+#include "kernels/avg_pool.h"
+#include "kernels/concat2.h"
+#include "kernels/conv2d.h"
+#include "kernels/depthwise_conv2d.h"
+#include "kernels/fully_connected.h"
+#include "kernels/max_pool.h"
+#include "kernels/mcu_dispatch.h"
+#include "kernels/mean.h"
+#include "kernels/pad.h"
+#include "kernels/requantize_tensor.h"
+#include "kernels/softmax.h"
+#include "tests/kernels/oracle.h"
+
+using namespace kiln;
+
+namespace {
+
+// Byte-addressed memory backed by a map; reading an address never written is
+// an error, so a kernel reading outside its operands is caught.
+class MapMemory : public kernels::MemoryPort {
+ public:
+  void read(uint64_t addr, void* dst, size_t len) override {
+    auto* out = static_cast<uint8_t*>(dst);
+    for (size_t i = 0; i < len; ++i) {
+      auto it = bytes_.find(addr + i);
+      if (it == bytes_.end()) throw std::runtime_error("read of unwritten address " + std::to_string(addr + i));
+      out[i] = it->second;
+    }
+    ++reads;
+  }
+  void write(uint64_t addr, const void* src, size_t len) override {
+    const auto* in = static_cast<const uint8_t*>(src);
+    for (size_t i = 0; i < len; ++i) bytes_[addr + i] = in[i];
+    ++writes;
+  }
+  template <typename T>
+  void put(uint64_t addr, const std::vector<T>& v) {
+    // Little-endian, as the SoC.
+    for (size_t i = 0; i < v.size(); ++i)
+      for (size_t b = 0; b < sizeof(T); ++b)
+        bytes_[addr + i * sizeof(T) + b] = uint8_t(uint64_t(std::make_unsigned_t<T>(v[i])) >> (8 * b));
+  }
+  std::vector<int8_t> get(uint64_t addr, size_t n) {
+    std::vector<int8_t> v(n);
+    read(addr, v.data(), n);
+    return v;
+  }
+  int reads = 0, writes = 0;
+
+ private:
+  std::map<uint64_t, uint8_t> bytes_;
+};
+
+uint32_t u(int32_t v) { return static_cast<uint32_t>(v); }
+
+McuOpCmd cmd(McuKernel k, std::vector<uint32_t> args) {
+  McuOpCmd c;
+  c.kernel = static_cast<uint16_t>(k);
+  c.args = std::move(args);
+  REQUIRE(find_mcu_kernel(c.kernel)->args.size() == c.args.size());
+  return c;
+}
+
+constexpr uint64_t kIn = 0x20000000, kIn2 = 0x20004000, kW = 0x00010000, kBias = 0x00020000, kMult = 0x00021000,
+                   kShift = 0x00022000, kOut = 0x20008000;
+
+}  // namespace
+
+TEST_CASE("mcu_dispatch: conv2d through memory equals the direct kernel; plan ranges and MACs", "[kernels]") {
+  std::mt19937 rng(41);
+  kernels::Conv2dParams p;
+  p.in_h = 7, p.in_w = 6, p.in_c = 3, p.out_h = 3, p.out_w = 3, p.out_c = 4, p.kh = 3, p.kw = 2;
+  p.stride_h = 2, p.stride_w = 2, p.dil_h = 1, p.dil_w = 2, p.pad_top = 1, p.pad_left = 0;
+  p.in_zp = -5, p.out_zp = 3, p.act_min = -100, p.act_max = 100;
+  const auto in = test::random_i8(rng, 7 * 6 * 3), w = test::random_i8(rng, 4 * 3 * 2 * 3);
+  const auto bias = test::random_i32(rng, 4, -1000, 1000), mult = test::random_i32(rng, 4, 1 << 30, INT32_MAX);
+  const auto shift = test::random_i32(rng, 4, -9, -6);
+  std::vector<int8_t> direct(3 * 3 * 4);
+  kernels::conv2d(p, in.data(), w.data(), bias.data(), mult.data(), shift.data(), direct.data());
+
+  MapMemory mem;
+  mem.put(kIn, in), mem.put(kW, w), mem.put(kBias, bias), mem.put(kMult, mult), mem.put(kShift, shift);
+  const McuOpCmd c = cmd(McuKernel::Conv2d, {u(kIn), u(kW), u(kBias), u(kMult), u(kShift), u(kOut), 7, 6, 3, 3, 3, 4,
+                                             3, 2, 2, 2, 1, 2, 1, 0, u(-5), 3, u(-100), 100});
+  kernels::run_mcu_op(c, mem);
+  CHECK(mem.get(kOut, direct.size()) == direct);
+
+  const kernels::McuOpPlan plan = kernels::plan_mcu_op(c);
+  CHECK(plan.kernel == "conv2d");
+  REQUIRE(plan.reads.size() == 5);
+  CHECK(plan.reads[0].addr == kIn);
+  CHECK(plan.reads[0].bytes == 7 * 6 * 3);
+  CHECK(plan.reads[1].addr == kW);
+  CHECK(plan.reads[1].bytes == 4 * 3 * 2 * 3);
+  CHECK(plan.reads[2].addr == kBias);
+  CHECK(plan.reads[2].bytes == 16);
+  CHECK(plan.reads[4].addr == kShift);
+  REQUIRE(plan.writes.size() == 1);
+  CHECK(plan.writes[0].addr == kOut);
+  CHECK(plan.writes[0].bytes == 36);
+  CHECK(plan.output_elements == 36);
+  CHECK(plan.macs == 3u * 3 * 4 * (3 * 2 * 3));
+
+  // Without bias: the bias range disappears and the result changes accordingly.
+  McuOpCmd nb = c;
+  nb.args[2] = kernels::kNoAddress;
+  kernels::conv2d(p, in.data(), w.data(), nullptr, mult.data(), shift.data(), direct.data());
+  kernels::run_mcu_op(nb, mem);
+  CHECK(mem.get(kOut, direct.size()) == direct);
+  CHECK(kernels::plan_mcu_op(nb).reads.size() == 4);
+}
+
+TEST_CASE("mcu_dispatch: depthwise, fully connected and add equal the direct kernels", "[kernels]") {
+  std::mt19937 rng(43);
+  MapMemory mem;
+  {
+    kernels::DepthwiseConv2dParams p;
+    p.in_h = 5, p.in_w = 5, p.in_c = 2, p.out_h = 3, p.out_w = 3, p.depth_mult = 2, p.kh = p.kw = 3;
+    p.stride_h = p.stride_w = 2, p.pad_top = p.pad_left = 1, p.in_zp = 4, p.out_zp = -2;
+    const auto in = test::random_i8(rng, 50), w = test::random_i8(rng, 36);
+    const auto bias = test::random_i32(rng, 4, -500, 500), mult = test::random_i32(rng, 4, 1 << 30, INT32_MAX);
+    const std::vector<int32_t> shift(4, -7);
+    std::vector<int8_t> direct(36);
+    kernels::depthwise_conv2d(p, in.data(), w.data(), bias.data(), mult.data(), shift.data(), direct.data());
+    mem.put(kIn, in), mem.put(kW, w), mem.put(kBias, bias), mem.put(kMult, mult), mem.put(kShift, shift);
+    const McuOpCmd c = cmd(McuKernel::DepthwiseConv2d, {u(kIn), u(kW), u(kBias), u(kMult), u(kShift), u(kOut), 5, 5,
+                                                        2, 3, 3, 2, 3, 3, 2, 2, 1, 1, 1, 1, 4, u(-2), u(-128), 127});
+    kernels::run_mcu_op(c, mem);
+    CHECK(mem.get(kOut, 36) == direct);
+    const auto plan = kernels::plan_mcu_op(c);
+    CHECK(plan.reads[1].bytes == 36);
+    CHECK(plan.macs == 3u * 3 * 4 * 9);
+  }
+  {
+    kernels::FullyConnectedParams p;
+    p.batches = 2, p.in_features = 9, p.out_features = 5, p.in_zp = -1, p.out_zp = 6;
+    const auto in = test::random_i8(rng, 18), w = test::random_i8(rng, 45);
+    const auto bias = test::random_i32(rng, 5, -500, 500), mult = test::random_i32(rng, 5, 1 << 30, INT32_MAX);
+    const std::vector<int32_t> shift(5, -8);
+    std::vector<int8_t> direct(10);
+    kernels::fully_connected(p, in.data(), w.data(), bias.data(), mult.data(), shift.data(), direct.data());
+    mem.put(kIn, in), mem.put(kW, w), mem.put(kBias, bias), mem.put(kMult, mult), mem.put(kShift, shift);
+    const McuOpCmd c = cmd(McuKernel::FullyConnected,
+                           {u(kIn), u(kW), u(kBias), u(kMult), u(kShift), u(kOut), 2, 9, 5, u(-1), 6, u(-128), 127});
+    kernels::run_mcu_op(c, mem);
+    CHECK(mem.get(kOut, 10) == direct);
+    CHECK(kernels::plan_mcu_op(c).macs == 2u * 9 * 5);
+  }
+  {
+    kernels::AddParams p;
+    p.count = 33, p.in1_zp = 3, p.in2_zp = -4, p.out_zp = 1, p.left_shift = 20;
+    p.in1_mult = 1 << 30, p.in1_shift = 0, p.in2_mult = 1431655765, p.in2_shift = -1;
+    p.out_mult = 1 << 30, p.out_shift = -18, p.act_min = -20, p.act_max = 90;
+    const auto a = test::random_i8(rng, 33), b = test::random_i8(rng, 33);
+    std::vector<int8_t> direct(33);
+    kernels::add(p, a.data(), b.data(), direct.data());
+    mem.put(kIn, a), mem.put(kIn2, b);
+    const McuOpCmd c = cmd(McuKernel::Add, {u(kIn), u(kIn2), u(kOut), 33, 3, u(-4), 1, 20, 1u << 30, 0, 1431655765,
+                                            u(-1), 1u << 30, u(-18), u(-20), 90});
+    kernels::run_mcu_op(c, mem);
+    CHECK(mem.get(kOut, 33) == direct);
+    const auto plan = kernels::plan_mcu_op(c);
+    CHECK(plan.reads.size() == 2);
+    CHECK(plan.reads[1].addr == kIn2);
+    CHECK(plan.output_elements == 33);
+    CHECK(plan.macs == 0);
+  }
+}
+
+TEST_CASE("mcu_dispatch: pooling, mean, softmax equal the direct kernels", "[kernels]") {
+  std::mt19937 rng(47);
+  MapMemory mem;
+  const auto in = test::random_i8(rng, 6 * 6 * 3);
+  mem.put(kIn, in);
+  kernels::PoolParams pp;
+  pp.in_h = pp.in_w = 6, pp.c = 3, pp.out_h = pp.out_w = 3, pp.kh = pp.kw = 3, pp.stride_h = pp.stride_w = 2;
+  pp.pad_top = pp.pad_left = 1, pp.act_min = -50, pp.act_max = 50;
+  std::vector<int8_t> direct(27);
+  const std::vector<uint32_t> pool_args = {u(kIn), u(kOut), 6, 6, 3, 3, 3, 3, 3, 2, 2, 1, 1, u(-50), 50};
+  kernels::avg_pool(pp, in.data(), direct.data());
+  kernels::run_mcu_op(cmd(McuKernel::AvgPool, pool_args), mem);
+  CHECK(mem.get(kOut, 27) == direct);
+  kernels::max_pool(pp, in.data(), direct.data());
+  kernels::run_mcu_op(cmd(McuKernel::MaxPool, pool_args), mem);
+  CHECK(mem.get(kOut, 27) == direct);
+  const auto plan = kernels::plan_mcu_op(cmd(McuKernel::MaxPool, pool_args));
+  CHECK(plan.kernel == "max_pool");
+  CHECK(plan.macs == 27u * 9);
+
+  kernels::MeanParams mp;
+  mp.h = 6, mp.w = 6, mp.c = 3, mp.in_zp = 2, mp.out_zp = -3, mp.mult = 1518500250, mp.shift = 0;
+  kernels::mean(mp, in.data(), direct.data());
+  const McuOpCmd mc = cmd(McuKernel::Mean, {u(kIn), u(kOut), 6, 6, 3, 2, u(-3), 1518500250, 0});
+  kernels::run_mcu_op(mc, mem);
+  CHECK(mem.get(kOut, 3) == std::vector<int8_t>(direct.begin(), direct.begin() + 3));
+  CHECK(kernels::plan_mcu_op(mc).macs == 108);
+  CHECK(kernels::plan_mcu_op(mc).output_elements == 3);
+
+  const auto sp = kernels::make_softmax_params(1.0, 0.07, 9, 12);
+  direct.assign(108, 0);
+  kernels::softmax(sp, in.data(), direct.data());
+  kernels::run_mcu_op(cmd(McuKernel::Softmax, {u(kIn), u(kOut), 9, 12, u(sp.beta_mult), u(sp.beta_shift),
+                                               u(sp.diff_min)}),
+                      mem);
+  CHECK(mem.get(kOut, 108) == direct);
+}
+
+TEST_CASE("mcu_dispatch: pad, concat2, requantize, copy equal the direct kernels", "[kernels]") {
+  std::mt19937 rng(53);
+  MapMemory mem;
+  const auto a = test::random_i8(rng, 24), b = test::random_i8(rng, 16);
+  mem.put(kIn, a), mem.put(kIn2, b);
+
+  kernels::PadParams pp;
+  pp.in_h = 2, pp.in_w = 3, pp.c = 4, pp.pad_top = 1, pp.pad_bottom = 2, pp.pad_left = 0, pp.pad_right = 1;
+  pp.pad_value = -9;
+  std::vector<int8_t> direct(5 * 4 * 4);
+  kernels::pad(pp, a.data(), direct.data());
+  kernels::run_mcu_op(cmd(McuKernel::Pad, {u(kIn), u(kOut), 2, 3, 4, 1, 2, 0, 1, u(-9)}), mem);
+  CHECK(mem.get(kOut, 80) == direct);
+
+  kernels::Concat2Params cp;
+  cp.outer = 4, cp.in1_inner = 6, cp.in2_inner = 4;
+  direct.assign(40, 0);
+  kernels::concat2(cp, a.data(), b.data(), direct.data());
+  const McuOpCmd cc = cmd(McuKernel::Concat2, {u(kIn), u(kIn2), u(kOut), 4, 6, 4});
+  kernels::run_mcu_op(cc, mem);
+  CHECK(mem.get(kOut, 40) == direct);
+  CHECK(kernels::plan_mcu_op(cc).reads[1].bytes == 16);
+
+  kernels::RequantizeParams rp;
+  rp.count = 24, rp.in_zp = 5, rp.out_zp = -7, rp.mult = 1288490189, rp.shift = 1, rp.act_min = -7;
+  direct.assign(24, 0);
+  kernels::requantize(rp, a.data(), direct.data());
+  kernels::run_mcu_op(cmd(McuKernel::Requantize, {u(kIn), u(kOut), 24, 5, u(-7), 1288490189, 1, u(-7), 127}), mem);
+  CHECK(mem.get(kOut, 24) == direct);
+
+  const McuOpCmd copy = cmd(McuKernel::Copy, {u(kIn2), u(kOut + 100), 16});
+  kernels::run_mcu_op(copy, mem);
+  CHECK(mem.get(kOut + 100, 16) == b);
+  const auto plan = kernels::plan_mcu_op(copy);
+  CHECK(plan.reads[0].addr == kIn2);
+  CHECK(plan.writes[0].addr == kOut + 100);
+  CHECK(plan.output_elements == 16);
+}
+
+TEST_CASE("mcu_dispatch: bad commands throw 'mcu op <name>: <arg>: ...' and touch no memory", "[kernels]") {
+  MapMemory mem;
+  McuOpCmd unknown;
+  unknown.kernel = 999;
+  CHECK_THROWS_WITH(kernels::plan_mcu_op(unknown), Catch::StartsWith("mcu op 999: unknown kernel id"));
+
+  McuOpCmd short_args;
+  short_args.kernel = static_cast<uint16_t>(McuKernel::Copy);
+  short_args.args = {1, 2};
+  CHECK_THROWS_WITH(kernels::plan_mcu_op(short_args), Catch::StartsWith("mcu op copy: expected 3 arguments"));
+
+  std::vector<uint32_t> conv = {u(kIn), u(kW), u(kBias), u(kMult), u(kShift), u(kOut), 4, 4, 1, 4, 4, 1,
+                                1, 1, 1, 1, 1, 1, 0, 0, 0, 0, u(-128), 127};
+  REQUIRE_NOTHROW(kernels::plan_mcu_op(cmd(McuKernel::Conv2d, conv)));
+  auto bad = [&](size_t index, uint32_t value, const char* message) {
+    auto args = conv;
+    args[index] = value;
+    const McuOpCmd c = cmd(McuKernel::Conv2d, args);
+    CHECK_THROWS_WITH(kernels::plan_mcu_op(c), Catch::StartsWith(message));
+    CHECK_THROWS_WITH(kernels::run_mcu_op(c, mem), Catch::StartsWith(message));
+  };
+  bad(14, 0, "mcu op conv2d: stride_h:");
+  bad(6, 0x80000000u, "mcu op conv2d: in_h:");
+  bad(20, u(-200), "mcu op conv2d: in_zp:");
+  bad(22, 200, "mcu op conv2d: act_min:");
+  bad(0, 0xFFFFFFF8u, "mcu op conv2d: in: 16 bytes at 0xfffffff8 pass the end");
+  CHECK(mem.reads == 0);
+  CHECK(mem.writes == 0);
+
+  // Per-channel values come from memory and are validated when run.
+  mem.put(kIn, std::vector<int8_t>(16, 1));
+  mem.put(kW, std::vector<int8_t>{1});
+  mem.put(kBias, std::vector<int32_t>{0});
+  mem.put(kMult, std::vector<int32_t>{1 << 30});
+  mem.put(kShift, std::vector<int32_t>{45});
+  CHECK_THROWS_WITH(kernels::run_mcu_op(cmd(McuKernel::Conv2d, conv), mem),
+                    Catch::StartsWith("mcu op conv2d: shift: channel 0"));
+  CHECK(mem.writes == 0);  // the failed op wrote nothing (put() is not counted)
+}
