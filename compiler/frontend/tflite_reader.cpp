@@ -1,6 +1,7 @@
 #include "compiler/frontend/tflite_reader.h"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -71,6 +72,8 @@ Spatial spatial(tflite::Padding padding, int32_t in, int32_t filter, int32_t str
   return s;
 }
 
+constexpr int64_t kMaxElements = int64_t(1) << 30;
+
 class Reader {
  public:
   Reader(const uint8_t* data, size_t size, std::string name) : data_(data), size_(size), file_(std::move(name)) {}
@@ -123,11 +126,17 @@ class Reader {
     ir::Tensor out;
     out.name = t->name() ? t->name()->str() : fmt::format("tensor{}", index);
     out.source_index = index;
-    if (t->shape())
+    if (t->shape()) {
+      int64_t elements = 1;
       for (int32_t d : *t->shape()) {
         if (d < 0) fail_tensor(index, fmt::format("dynamic or negative dimension {}: unsupported", d));
+        elements *= d;
+        // Keeps every size computation in range (and far above any MCU's memory).
+        if (elements > kMaxElements)
+          fail_tensor(index, fmt::format("more than {} elements: unsupported", kMaxElements));
         out.shape.push_back(d);
       }
+    }
     switch (t->type()) {
       case tflite::TensorType_INT8: out.type = DataType::Int8; break;
       case tflite::TensorType_INT32: out.type = DataType::Int32; break;
@@ -343,8 +352,8 @@ class Reader {
     const int filter = constant(c, 1, DataType::Int8, "filter");
     check_rank(c, in, 4, "input");
     check_rank(c, filter, 4, "filter");
-    const ir::Shape& is = tensor(in).shape;
-    const ir::Shape& fs = tensor(filter).shape;
+    const ir::Shape is = tensor(in).shape;  // a copy: importing tensors may move graph_.tensors
+    const ir::Shape fs = tensor(filter).shape;
     tflite::Padding padding;
     int32_t stride_h, stride_w, dil_h, dil_w;
     tflite::ActivationFunctionType act;
@@ -459,7 +468,7 @@ class Reader {
     const int32_t kh = o->filter_height(), kw = o->filter_width();
     if (kh < 1 || kw < 1 || o->stride_h() < 1 || o->stride_w() < 1)
       fail_op(c, fmt::format("filter {}x{} and stride {}x{} must be positive", kh, kw, o->stride_h(), o->stride_w()));
-    const ir::Shape& is = tensor(in).shape;
+    const ir::Shape is = tensor(in).shape;  // a copy: importing tensors may move graph_.tensors
     const Spatial h = spatial(o->padding(), is[1], kh, o->stride_h(), 1);
     const Spatial w = spatial(o->padding(), is[2], kw, o->stride_w(), 1);
     if (h.out < 1 || w.out < 1) fail_op(c, "the window is larger than the input");
@@ -484,7 +493,7 @@ class Reader {
     }
     std::sort(list.begin(), list.end());
     if (list != std::vector<int32_t>{1, 2}) fail_op(c, "only the mean over height and width (axes 1, 2) is supported");
-    const ir::Shape& is = tensor(in).shape;
+    const ir::Shape is = tensor(in).shape;  // a copy: importing tensors may move graph_.tensors
     const tflite::ReducerOptions* o = c.op->builtin_options_as_ReducerOptions();
     const bool keep = o && o->keep_dims();
     const int out = act_output(c);
@@ -510,7 +519,7 @@ class Reader {
     expect_inputs(c, 2, 2);
     const int in = act_input(c, 0);
     const int pads = constant(c, 1, DataType::Int32, "paddings");
-    const ir::Shape& is = tensor(in).shape;
+    const ir::Shape is = tensor(in).shape;  // a copy: importing tensors may move graph_.tensors
     if (tensor(pads).shape != ir::Shape{int32_t(is.size()), 2})
       fail_op(c, fmt::format("paddings shape {} must be {}x2", ir::shape_string(tensor(pads).shape), is.size()));
     ir::Shape expected;
@@ -520,6 +529,8 @@ class Reader {
       op.pads.push_back({before, after});
       expected.push_back(is[d] + before + after);
     }
+    if (is.size() != 4 || op.pads[0] != std::array<int32_t, 2>{0, 0} || op.pads[3] != std::array<int32_t, 2>{0, 0})
+      fail_op(c, "only padding of height and width of a rank-4 tensor is supported");
     const int out = act_output(c);
     check_shape(c, out, expected);
     same_quantization(c, in, out);
@@ -571,7 +582,7 @@ class Reader {
     ir::Shape expected;
     for (size_t i = 0; i < c.inputs.size(); ++i) {
       const int in = act_input(c, i);
-      const ir::Shape& s = tensor(in).shape;
+      const ir::Shape s = tensor(in).shape;
       if (int(s.size()) != rank) fail_op(c, fmt::format("input {} has rank {}, output {}", i, s.size(), rank));
       same_quantization(c, in, out);
       if (expected.empty()) {

@@ -7,6 +7,7 @@
 
 #include "arch/error.h"
 #include "kernels/requantize.h"
+#include "kernels/softmax.h"
 
 namespace kiln::ir {
 
@@ -94,23 +95,13 @@ AddParams add_params(float input1_scale, float input2_scale, float output_scale)
 }
 
 SoftmaxParams softmax_params(float beta, float input_scale) {
-  constexpr int kScaledDiffIntegerBits = 5;
   SoftmaxParams p;
   p.beta = beta;
-  // PreprocessSoftmaxScaling
-  const double real = std::min<double>(
-      static_cast<double>(beta) * static_cast<double>(input_scale) * double(1 << (31 - kScaledDiffIntegerBits)),
-      double((int64_t(1) << 31) - 1));
-  if (!(real > 1.0))
-    throw Error(fmt::format("softmax: beta * input scale ({} * {}) is too small", beta, input_scale));
-  int shift = 0;
-  kernels::quantize_multiplier(real, &p.input_multiplier, &shift);
-  p.input_left_shift = shift;
-  // CalculateInputRadius(5, left_shift, 31)
-  const double max_input_rescaled = 1.0 * ((1 << kScaledDiffIntegerBits) - 1) *
-                                    double(int64_t(1) << (31 - kScaledDiffIntegerBits)) /
-                                    double(int64_t(1) << p.input_left_shift);
-  p.diff_min = -static_cast<int32_t>(std::floor(max_input_rescaled));
+  int left_shift = 0;
+  kernels::preprocess_softmax_scaling(static_cast<double>(beta), static_cast<double>(input_scale),
+                                      kernels::kSoftmaxScaledDiffIntegerBits, &p.input_multiplier, &left_shift);
+  p.input_left_shift = left_shift;
+  p.diff_min = -kernels::calculate_input_radius(kernels::kSoftmaxScaledDiffIntegerBits, left_shift);
   return p;
 }
 

@@ -1,0 +1,282 @@
+// The TFLite front end: hand-built models (builder API of our schema), the
+// errors for unsupported operators, types and malformed files, and the five
+// MLPerf Tiny models checked against the facts of their architectures.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <random>
+
+#include "arch/error.h"
+#include "compiler/frontend/tflite_reader.h"
+#include "compiler/ir/printer.h"
+#include "tests/compiler/tflite_builder.h"
+#include "tests/support/test_paths.h"
+
+using namespace kiln;
+using kiln::test::TfliteBuilder;
+
+namespace {
+
+ir::Graph read(const std::vector<uint8_t>& bytes, const std::string& name = "tiny.tflite") {
+  return frontend::read_tflite_buffer(bytes.data(), bytes.size(), name);
+}
+
+std::string error_of(const std::vector<uint8_t>& bytes, const std::string& name = "tiny.tflite") {
+  try {
+    read(bytes, name);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+// A one-op model y = OP(x) on int8 [1, 4] tensors.
+std::vector<uint8_t> unary_model(int32_t builtin, bool legacy_field_only = false,
+                                 tflite::TensorType type = tflite::TensorType_INT8) {
+  TfliteBuilder b;
+  const int x = b.tensor({"x", {1, 4}, type, {0.5f}, {0}, 0, {}});
+  const int y = b.int8("y", {1, 4}, 0.5f, 0);
+  b.op(builtin, {x}, {y}, tflite::BuiltinOptions_NONE, 0, legacy_field_only);
+  return b.finish({x}, {y});
+}
+
+// input 1x3x3x1 (scale 1, zp 1) * filter 1x2x2x1 {1,2,3,4} (scale 0.5) + bias 3,
+// output scale 0.5 zp -2, fused RELU, VALID stride 1: 1x2x2x1.
+std::vector<uint8_t> conv_model(std::vector<int32_t> out_shape = {1, 2, 2, 1}) {
+  TfliteBuilder b;
+  const int x = b.int8("x", {1, 3, 3, 1}, 1.0f, 1);
+  const int w = b.const_int8("w", {1, 2, 2, 1}, {1, 2, 3, 4}, {0.5f});
+  const int bias = b.const_int32("bias", {1}, {3});
+  const int y = b.int8("y", std::move(out_shape), 0.5f, -2);
+  auto options = tflite::CreateConv2DOptions(b.fbb(), tflite::Padding_VALID, 1, 1, tflite::ActivationFunctionType_RELU);
+  b.op(tflite::BuiltinOperator_CONV_2D, {x, w, bias}, {y}, tflite::BuiltinOptions_Conv2DOptions, options.Union());
+  return b.finish({x}, {y});
+}
+
+std::vector<uint8_t> file_bytes(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::vector<uint8_t>((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+}
+
+bool have_mlperf() {
+  if (std::filesystem::exists(test::shared_workload("mlperf-tiny/kws_ref_model.tflite"))) return true;
+  WARN("skipped: " << test::shared_workload("mlperf-tiny") << " is absent (the shared MLPerf Tiny models)");
+  return false;
+}
+
+std::map<ir::OpKind, int> histogram(const ir::Graph& g) {
+  std::map<ir::OpKind, int> h;
+  for (const ir::Op& op : g.ops) ++h[op.kind];
+  return h;
+}
+
+}  // namespace
+
+TEST_CASE("tflite: a hand-built convolution reads with TFLite's derived parameters", "[compiler]") {
+  const ir::Graph g = read(conv_model());
+  REQUIRE(g.ops.size() == 1);
+  const ir::Op& op = g.ops[0];
+  CHECK(op.kind == ir::OpKind::Conv2d);
+  CHECK(op.source_index == 0);
+  CHECK(op.source_op == "CONV_2D");
+  CHECK(op.name == "y");
+  REQUIRE(op.inputs.size() == 3);
+  CHECK(g.tensors[op.inputs[1]].is_constant());
+  CHECK(g.tensors[op.inputs[2]].int32_at(0) == 3);
+  CHECK(op.window.kernel_h == 2);
+  CHECK(op.window.kernel_w == 2);
+  CHECK(op.window.pad == ir::Padding{0, 0, 0, 0});
+  // RELU at scale 0.5, zp -2: [quantize(0), 127] = [-2, 127]
+  CHECK(op.act.min == -2);
+  CHECK(op.act.max == 127);
+  // 1 * 0.5 / 0.5 = 1 = 0.5 * 2^1 -> (2^30, 1)
+  REQUIRE(op.rescale.multiplier.size() == 1);
+  CHECK(op.rescale.multiplier[0] == (1 << 30));
+  CHECK(op.rescale.shift[0] == 1);
+  CHECK(g.inputs.size() == 1);
+  CHECK(g.tensors[g.inputs[0]].name == "x");
+  CHECK(g.tensors[g.outputs[0]].shape == ir::Shape{1, 2, 2, 1});
+  CHECK(ir::print_graph(g).find("conv2d(") != std::string::npos);
+}
+
+TEST_CASE("tflite: a convolution without bias gets a zero bias", "[compiler]") {
+  TfliteBuilder b;
+  const int x = b.int8("x", {1, 2, 2, 1}, 1.0f, 0);
+  const int w = b.const_int8("w", {3, 1, 1, 1}, {1, 2, 3}, {1.0f, 0.5f, 0.25f});
+  const int y = b.int8("y", {1, 2, 2, 3}, 1.0f, 0);
+  auto options = tflite::CreateConv2DOptions(b.fbb(), tflite::Padding_SAME, 1, 1);
+  b.op(tflite::BuiltinOperator_CONV_2D, {x, w, -1}, {y}, tflite::BuiltinOptions_Conv2DOptions, options.Union());
+  const ir::Graph g = read(b.finish({x}, {y}));
+  const ir::Tensor& bias = g.tensors[g.ops[0].inputs[2]];
+  CHECK(bias.type == ir::DataType::Int32);
+  CHECK(bias.shape == ir::Shape{3});
+  CHECK(bias.int32_at(0) == 0);
+  CHECK(bias.int32_at(2) == 0);
+  CHECK(bias.source_index == -1);
+  // Per-channel: one multiplier per output channel (1, 0.5, 0.25).
+  const ir::Rescale& r = g.ops[0].rescale;
+  REQUIRE(r.shift.size() == 3);
+  CHECK(r.shift[0] == 1);
+  CHECK(r.shift[1] == 0);
+  CHECK(r.shift[2] == -1);
+}
+
+TEST_CASE("tflite: an unsupported operator is named with its index and the supported list", "[compiler]") {
+  const std::string supported =
+      "supported: ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, MAX_POOL_2D, "
+      "MEAN, PAD, QUANTIZE, RELU, RELU6, RESHAPE, SOFTMAX";
+  CHECK(error_of(unary_model(tflite::BuiltinOperator_TANH)) ==
+        "tiny.tflite: operator 0 (TANH, 'y'): unsupported; " + supported);
+  // A code written only in the legacy byte field, as older converters do.
+  CHECK(error_of(unary_model(tflite::BuiltinOperator_LOGISTIC, true)) ==
+        "tiny.tflite: operator 0 (LOGISTIC, 'y'): unsupported; " + supported);
+  // A code above 127 lives only in the int32 field.
+  CHECK(error_of(unary_model(tflite::BuiltinOperator_GELU)) ==
+        "tiny.tflite: operator 0 (GELU, 'y'): unsupported; " + supported);
+}
+
+TEST_CASE("tflite: a float tensor in the compute path is an unsupported type", "[compiler]") {
+  const std::string e = error_of(unary_model(tflite::BuiltinOperator_RELU, false, tflite::TensorType_FLOAT32));
+  CHECK(e.rfind("tiny.tflite: tensor 'x' (index 0): type FLOAT32 unsupported", 0) == 0);
+}
+
+TEST_CASE("tflite: inconsistent shapes are reported", "[compiler]") {
+  CHECK(error_of(conv_model({1, 3, 3, 1})) ==
+        "tiny.tflite: operator 0 (CONV_2D, 'y'): output shape 1x3x3x1 differs from the expected 1x2x2x1");
+}
+
+TEST_CASE("tflite: missing, foreign and truncated files give errors", "[compiler]") {
+  const std::string missing = "/nonexistent/dir/model.tflite";
+  CHECK_THROWS_WITH(frontend::read_tflite(missing), Catch::StartsWith(missing + ": cannot open"));
+  const std::vector<uint8_t> junk(100, 0x5a);
+  CHECK(error_of(junk) == "tiny.tflite: not a TFLite model (no 'TFL3' file identifier)");
+  CHECK(error_of({}) == "tiny.tflite: not a TFLite model (no 'TFL3' file identifier)");
+
+  // A real model cut short, written to a file and read back.
+  std::vector<uint8_t> bytes = conv_model();
+  if (have_mlperf()) bytes = file_bytes(test::shared_workload("mlperf-tiny/kws_ref_model.tflite"));
+  const auto dir = std::filesystem::temp_directory_path() / ("kiln_tflite_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "truncated.tflite").string();
+  {
+    std::ofstream f(path, std::ios::binary);
+    f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size() / 2));
+  }
+  CHECK_THROWS_WITH(frontend::read_tflite(path),
+                    path + ": malformed TFLite flatbuffer (verification failed)");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("tflite: corrupted bytes give an error or a graph, never a crash", "[compiler]") {
+  const std::vector<uint8_t> original = conv_model();
+  std::mt19937 rng(7);
+  int errors = 0, graphs = 0;
+  for (int trial = 0; trial < 2000; ++trial) {
+    std::vector<uint8_t> bytes = original;
+    const int flips = 1 + int(rng() % 4);
+    for (int i = 0; i < flips; ++i) bytes[rng() % bytes.size()] = uint8_t(rng());
+    try {
+      read(bytes);
+      ++graphs;
+    } catch (const Error&) {
+      ++errors;
+    }
+  }
+  // Both outcomes occur (flips in data bytes leave a valid model).
+  CHECK(errors > 0);
+  CHECK(graphs > 0);
+}
+
+TEST_CASE("tflite: the five MLPerf Tiny models read as their architectures", "[compiler][mlperf]") {
+  if (!have_mlperf()) return;
+  using K = ir::OpKind;
+  struct Expect {
+    std::string file;
+    ir::Shape input, output;
+    std::map<K, int> ops;
+  };
+  // Layer counts of the published architectures: DS-CNN (1 conv + 4
+  // depthwise-separable blocks), MobileNetV1 (1 conv + 13 blocks), ResNet-8
+  // (1 conv + 3 stacks of 2 convs, 2 with a 1x1 shortcut), the 10-layer FC
+  // autoencoder, and the streaming DS-CNN (4 depthwise-separable blocks).
+  const std::vector<Expect> models = {
+      {"kws_ref_model.tflite", {1, 49, 10, 1}, {1, 12},
+       {{K::Conv2d, 5}, {K::DepthwiseConv2d, 4}, {K::AvgPool, 1}, {K::Reshape, 1}, {K::FullyConnected, 1},
+        {K::Softmax, 1}}},
+      {"vww_96_int8.tflite", {1, 96, 96, 3}, {1, 2},
+       {{K::Conv2d, 14}, {K::DepthwiseConv2d, 13}, {K::AvgPool, 1}, {K::Reshape, 1}, {K::FullyConnected, 1},
+        {K::Softmax, 1}}},
+      {"pretrainedResnet_quant.tflite", {1, 32, 32, 3}, {1, 10},
+       {{K::Conv2d, 9}, {K::Add, 3}, {K::AvgPool, 1}, {K::Reshape, 1}, {K::FullyConnected, 1}, {K::Softmax, 1}}},
+      {"ad01_int8.tflite", {1, 640}, {1, 640}, {{K::FullyConnected, 10}}},
+      {"str_ww_ref_model.tflite", {1, 30, 1, 40}, {1, 3},
+       {{K::Conv2d, 4}, {K::DepthwiseConv2d, 4}, {K::Reshape, 1}, {K::FullyConnected, 1}, {K::Softmax, 1}}},
+  };
+  for (const Expect& m : models) {
+    INFO(m.file);
+    const std::string path = test::shared_workload("mlperf-tiny/" + m.file);
+    const ir::Graph g = frontend::read_tflite(path);
+    CHECK(g.source == path);
+    CHECK(histogram(g) == m.ops);
+    REQUIRE(g.inputs.size() == 1);
+    REQUIRE(g.outputs.size() == 1);
+    const ir::Tensor& in = g.tensors[g.inputs[0]];
+    const ir::Tensor& out = g.tensors[g.outputs[0]];
+    CHECK(in.shape == m.input);
+    CHECK(out.shape == m.output);
+    CHECK(in.type == ir::DataType::Int8);
+    CHECK(in.quant.scale.size() == 1);
+    // Tensors: the input, one output per op, weights and bias per weighted op
+    // (shape tensors of RESHAPE are consumed, not kept).
+    int weighted = 0;
+    for (const ir::Op& op : g.ops)
+      weighted += op.kind == K::Conv2d || op.kind == K::DepthwiseConv2d || op.kind == K::FullyConnected;
+    CHECK(g.tensors.size() == size_t(1 + g.ops.size() + 2 * weighted));
+    for (const ir::Op& op : g.ops) {
+      INFO(g.describe(op));
+      if (op.kind == K::Conv2d || op.kind == K::DepthwiseConv2d || op.kind == K::FullyConnected) {
+        const ir::Tensor& w = g.tensors[op.inputs[1]];
+        const ir::Tensor& bias = g.tensors[op.inputs[2]];
+        const int32_t channels = g.tensors[op.outputs[0]].shape.back();
+        CHECK(w.type == ir::DataType::Int8);
+        CHECK(bias.type == ir::DataType::Int32);
+        CHECK(bias.shape == ir::Shape{channels});
+        CHECK(op.rescale.multiplier.size() == size_t(channels));
+        // Convolution weights are per-channel along the output-channel axis.
+        if (op.kind == K::Conv2d) CHECK((w.quant.scale.size() == size_t(channels) && w.quant.axis == 0));
+        if (op.kind == K::DepthwiseConv2d) CHECK((w.quant.scale.size() == size_t(channels) && w.quant.axis == 3));
+      }
+    }
+    // Classifiers end in an int8 softmax: scale 1/256, zero point -128.
+    if (m.ops.count(K::Softmax)) {
+      CHECK(out.scale() == 1.0f / 256);
+      CHECK(out.zero_point() == -128);
+    }
+  }
+}
+
+TEST_CASE("tflite: DS-CNN's first convolution has SAME padding resolved by hand", "[compiler][mlperf]") {
+  if (!have_mlperf()) return;
+  const ir::Graph g = frontend::read_tflite(test::shared_workload("mlperf-tiny/kws_ref_model.tflite"));
+  const ir::Op& conv = g.ops.at(0);
+  REQUIRE(conv.kind == ir::OpKind::Conv2d);
+  // 49x10 input, 10x4 kernel, stride 2, SAME: out 25x5; total padding
+  // (25-1)*2+10-49 = 9 rows (4 top, 5 bottom), (5-1)*2+4-10 = 2 columns.
+  CHECK(conv.window.kernel_h == 10);
+  CHECK(conv.window.kernel_w == 4);
+  CHECK(conv.window.stride_h == 2);
+  CHECK(conv.window.stride_w == 2);
+  CHECK(conv.window.pad == ir::Padding{4, 5, 1, 1});
+  CHECK(g.tensors[conv.outputs[0]].shape == ir::Shape{1, 25, 5, 64});
+  // The global average pool covers the whole 25x5 map.
+  const ir::Op& pool = g.ops.at(9);
+  REQUIRE(pool.kind == ir::OpKind::AvgPool);
+  CHECK(pool.window.kernel_h == 25);
+  CHECK(pool.window.kernel_w == 5);
+  CHECK(g.tensors[pool.outputs[0]].shape == ir::Shape{1, 1, 1, 64});
+}
