@@ -321,7 +321,7 @@ class Parser {
 
     i128 num(const std::string& name, i128 lo, i128 hi) {
       const Value* v = find(name);
-      if (!v) p_.fail(mnemonic_, fmt::format("{}: missing field '{}'", mnemonic_.text, name));
+      if (!v) missing(name);
       return p_.number(v->text, v->line, v->col, "'" + name + "'", lo, hi);
     }
     i128 num_or(const std::string& name, i128 lo, i128 hi, i128 fallback) {
@@ -335,7 +335,7 @@ class Parser {
     // buffer[+offset]
     SpmAddr spm(const std::string& name) {
       const Value* v = find(name);
-      if (!v) p_.fail(mnemonic_, fmt::format("{}: missing field '{}'", mnemonic_.text, name));
+      if (!v) missing(name);
       const size_t plus = v->text.find('+');
       const std::string buf = v->text.substr(0, plus);
       SpmAddr a;
@@ -397,6 +397,11 @@ class Parser {
     }
 
    private:
+    [[noreturn]] void missing(const std::string& name) const {
+      for (const Token* t : flags_)
+        if (t->text == name) p_.fail(*t, fmt::format("field '{}' needs a value ({}=...)", name, name));
+      p_.fail(mnemonic_, fmt::format("{}: missing field '{}'", mnemonic_.text, name));
+    }
     struct Value {
       std::string text;
       int line = 0, col = 0;
