@@ -570,7 +570,7 @@ Program decode_program(const std::vector<uint8_t>& bytes, const std::string& sou
     program.images.push_back(std::move(img));
   }
   if (r.left() != 0)
-    throw Error(fmt::format("{}: {} trailing bytes in the payload after {} commands and {} images", source, r.left(),
+    throw Error(fmt::format("{}: payload: {} trailing bytes after {} commands and {} images", source, r.left(),
                             command_count, image_count));
   return program;
 }

@@ -228,7 +228,7 @@ TEST_CASE("program structure: end last, nothing after it, nothing trailing", "[c
   const uint32_t payload = read_u32(b, 16) + 4;
   for (int i = 0; i < 4; ++i) b[16 + i] = uint8_t(payload >> (8 * i));
   fix_crc(b);
-  CHECK(decode_error(b) == "prog.kbin: 4 trailing bytes in the payload after 6 commands and 2 images");
+  CHECK(decode_error(b) == "prog.kbin: payload: 4 trailing bytes after 6 commands and 2 images");
 
   // One more command announced than present: the image bytes are read as commands and rejected.
   b = encode_program(small_program());
