@@ -1,0 +1,1215 @@
+#include "compiler/frontend/onnx_reader.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "arch/error.h"
+#include "compiler/frontend/onnx_tensor.h"
+#include "compiler/ir/quant_params.h"
+
+namespace kiln::frontend {
+
+namespace {
+
+using ir::DataType;
+using ir::OpKind;
+using onnx_frontend::ConstTensor;
+
+const std::vector<std::string> kSupported = {
+    "QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul", "ConvInteger", "MatMulInteger",
+    "Conv",           "Gemm",             "MatMul",      "Add",           "AveragePool", "MaxPool",
+    "GlobalAveragePool", "Relu",          "Clip",        "Softmax",       "Reshape",     "Flatten",
+    "Pad",            "Concat",           "Constant",    "Identity"};
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
+
+// One ONNX tensor name as the conversion sees it.
+struct Value {
+  enum class Kind {
+    Const,         // a constant (initializer, Constant node, bound input, folded QuantizeLinear)
+    Act,           // an int8 IR activation (QuantizeLinear or QLinear output, graph input)
+    Dequant,       // the float view (DequantizeLinear) of an IR activation
+    DequantConst,  // the float view of an integer constant: weights and biases
+    Pending,       // a float op's output, waiting for its QuantizeLinear
+    Int32,         // the int32 output of ConvInteger / MatMulInteger
+  };
+  Kind kind = Kind::Const;
+  std::shared_ptr<const ConstTensor> c;  // Const, DequantConst: the (integer) values
+  std::vector<float> scale;              // DequantConst
+  std::vector<int64_t> zero_point;       // DequantConst (source type, uint8 not shifted)
+  int axis = 1;                          // DequantConst: per-channel axis in ONNX order
+  int id = -1;                           // Act, Dequant, Int32: IR tensor id
+  bool uint8 = false;                    // Act, Dequant: ONNX element type is uint8
+  int rank = 0;                          // Act, Dequant, Int32: ONNX rank
+  int node = -1;                         // Pending: the float node
+  float lo = -kInf, hi = kInf;           // Pending: fused Relu/Clip bounds
+};
+
+// Per-tensor activation quantization from a scale and zero-point pair.
+struct ActQuant {
+  float scale = 1.0f;
+  int32_t zero_point = 0;  // int8 (already shifted for uint8)
+  bool uint8 = false;
+};
+
+std::vector<int32_t> nchw_to_nhwc(const std::vector<int32_t>& s) {
+  return s.size() == 4 ? std::vector<int32_t>{s[0], s[2], s[3], s[1]} : s;
+}
+std::vector<int32_t> nhwc_to_nchw(const std::vector<int32_t>& s) {
+  return s.size() == 4 ? std::vector<int32_t>{s[0], s[3], s[1], s[2]} : s;
+}
+
+class Reader {
+ public:
+  Reader(std::string file, const OnnxOptions& options) : file_(std::move(file)), options_(options) {}
+
+  ir::Graph read(const void* data, size_t size) {
+    if (size > size_t(std::numeric_limits<int>::max())) fail("the file is too large (over 2 GB)");
+    if (!model_.ParseFromArray(data, int(size))) fail("not an ONNX model (the protobuf does not parse)");
+    if (!model_.has_graph()) fail("the model has no graph");
+    check_opset();
+    graph_.source = file_;
+    const onnx::GraphProto& g = model_.graph();
+    for (int i = 0; i < g.initializer_size(); ++i) {
+      const onnx::TensorProto& t = g.initializer(i);
+      define_const(t.name(), decode(t, fmt::format("initializer '{}'", t.name())));
+    }
+    for (const auto& [name, path] : options_.constant_inputs) {
+      const onnx::TensorProto t = onnx_frontend::read_tensor_proto(path);
+      define_const(name, onnx_frontend::decode_tensor(t, path));
+    }
+    for (int i = 0; i < g.input_size(); ++i)
+      if (!values_.count(g.input(i).name())) read_graph_input(g.input(i));
+    for (int i = 0; i < g.node_size(); ++i) read_node(i);
+    if (g.output_size() == 0) fail("the graph has no outputs");
+    for (int i = 0; i < g.output_size(); ++i) read_graph_output(g.output(i));
+    for (int id : graph_.inputs)
+      if (graph_.tensors[size_t(id)].quant.empty())
+        fail(fmt::format("graph input '{}' is never dequantized, so its quantization is unknown",
+                         graph_.tensors[size_t(id)].name));
+    ir::validate(graph_);
+    return std::move(graph_);
+  }
+
+ private:
+  // ---- messages -------------------------------------------------------------
+
+  [[noreturn]] void fail(const std::string& what) const { throw Error(fmt::format("{}: {}", file_, what)); }
+
+  const onnx::NodeProto& node(int i) const { return model_.graph().node(i); }
+  std::string node_name(int i) const {
+    const onnx::NodeProto& n = node(i);
+    return !n.name().empty() ? n.name() : n.output_size() > 0 ? n.output(0) : std::string();
+  }
+  std::string where(int i) const { return fmt::format("node {} ({}, '{}')", i, node(i).op_type(), node_name(i)); }
+  [[noreturn]] void fail_node(int i, const std::string& what) const {
+    fail(fmt::format("{}: {}", where(i), what));
+  }
+
+  void check_opset() {
+    bool found = false;
+    for (const onnx::OperatorSetIdProto& o : model_.opset_import()) {
+      if (o.domain().empty() || o.domain() == "ai.onnx") {
+        found = true;
+        opset_ = o.version();
+      }
+    }
+    if (!found) fail("the model imports no opset of the standard ONNX domain");
+    if (opset_ < 10)
+      fail(fmt::format("opset {} is older than 10, the first with quantized operators; supported: 10 and later", opset_));
+  }
+
+  ConstTensor decode(const onnx::TensorProto& t, const std::string& what) const {
+    return onnx_frontend::decode_tensor(t, fmt::format("{}: {}", file_, what));
+  }
+
+  void define_const(const std::string& name, ConstTensor c) {
+    Value v;
+    v.kind = Value::Kind::Const;
+    v.c = std::make_shared<const ConstTensor>(std::move(c));
+    values_[name] = std::move(v);
+  }
+
+  // ---- graph inputs and outputs ---------------------------------------------
+
+  void read_graph_input(const onnx::ValueInfoProto& in) {
+    const std::string what = fmt::format("graph input '{}'", in.name());
+    if (!in.type().has_tensor_type()) fail(what + ": not a tensor");
+    const onnx::TypeProto_Tensor& tt = in.type().tensor_type();
+    const int32_t type = tt.elem_type();
+    if (type != onnx::TensorProto::INT8 && type != onnx::TensorProto::UINT8)
+      fail(fmt::format("{}: type {} unsupported; supported model inputs: INT8, UINT8 (quantized activations)", what,
+                       onnx_frontend::data_type_name(type)));
+    if (!tt.has_shape()) fail(what + ": no shape");
+    ir::Shape shape;
+    for (int d = 0; d < tt.shape().dim_size(); ++d) {
+      const onnx::TensorShapeProto_Dimension& dim = tt.shape().dim(d);
+      if (dim.has_dim_value() && dim.dim_value() > 0 && dim.dim_value() <= std::numeric_limits<int32_t>::max()) {
+        shape.push_back(int32_t(dim.dim_value()));
+      } else if (d == 0 && !dim.has_dim_value()) {
+        shape.push_back(1);  // a symbolic batch: one sample
+      } else {
+        fail(fmt::format("{}: dimension {} is not a positive static size", what, d));
+      }
+    }
+    if (shape.empty() || shape.size() > 4) fail(fmt::format("{}: rank {} unsupported; supported: 1 to 4", what, shape.size()));
+    ir::Tensor t;
+    t.name = in.name();
+    t.shape = nchw_to_nhwc(shape);
+    t.type = DataType::Int8;  // quantization set by the first node that reads it
+    Value v;
+    v.kind = Value::Kind::Act;
+    v.id = graph_.add_tensor(std::move(t));
+    v.uint8 = type == onnx::TensorProto::UINT8;
+    v.rank = int(shape.size());
+    graph_.inputs.push_back(v.id);
+    values_[in.name()] = v;
+  }
+
+  void read_graph_output(const onnx::ValueInfoProto& out) {
+    auto it = values_.find(out.name());
+    if (it == values_.end()) fail(fmt::format("graph output '{}' is not produced by any node", out.name()));
+    const Value& v = it->second;
+    if (v.kind != Value::Kind::Act && v.kind != Value::Kind::Int32)
+      fail(fmt::format("graph output '{}' is {}; supported outputs: quantized int8/uint8 tensors (end the graph with "
+                       "QuantizeLinear) and int32 ConvInteger/MatMulInteger results",
+                       out.name(), v.kind == Value::Kind::Const ? "a constant" : "a float tensor"));
+    graph_.outputs.push_back(v.id);
+  }
+
+  // ---- node inputs ----------------------------------------------------------
+
+  bool has_input(int i, int k) const { return k < node(i).input_size() && !node(i).input(k).empty(); }
+
+  const Value& input(int i, int k) const {
+    if (!has_input(i, k)) fail_node(i, fmt::format("input {} is missing", k));
+    auto it = values_.find(node(i).input(k));
+    if (it == values_.end())
+      fail_node(i, fmt::format("input {} '{}' is not produced by an earlier node", k, node(i).input(k)));
+    return it->second;
+  }
+
+  const ConstTensor& const_input(int i, int k, const char* role) const {
+    const Value& v = input(i, k);
+    if (v.kind != Value::Kind::Const)
+      fail_node(i, fmt::format("{} (input {} '{}') must be a constant", role, k, node(i).input(k)));
+    return *v.c;
+  }
+
+  const Value& act_input(int i, int k) const {
+    const Value& v = input(i, k);
+    if (v.kind != Value::Kind::Act)
+      fail_node(i, fmt::format("input {} '{}' must be a quantized int8/uint8 activation", k, node(i).input(k)));
+    return v;
+  }
+
+  const Value& dequant_input(int i, int k) const {
+    const Value& v = input(i, k);
+    if (v.kind != Value::Kind::Dequant)
+      fail_node(i, fmt::format("input {} '{}' must be the output of a DequantizeLinear of an activation (float "
+                               "tensors between float ops are unsupported: quantize them)",
+                               k, node(i).input(k)));
+    return v;
+  }
+
+  // A scalar scale / zero-point pair of an activation; zero point absent means uint8 0.
+  ActQuant act_quant(int i, int ks, int kz) const {
+    const ConstTensor& s = const_input(i, ks, "scale");
+    if (!s.is_float() || s.element_count() != 1)
+      fail_node(i, fmt::format("scale (input {}) must be one float; per-axis activation scales are unsupported", ks));
+    ActQuant q;
+    q.scale = float(s.real(0));
+    if (!(q.scale > 0.0f) || !std::isfinite(q.scale)) fail_node(i, fmt::format("scale {} is not positive", q.scale));
+    q.uint8 = true;
+    if (has_input(i, kz)) {
+      const ConstTensor& z = const_input(i, kz, "zero point");
+      if (z.element_count() != 1) fail_node(i, fmt::format("zero point (input {}) must be one value", kz));
+      if (z.data_type != onnx::TensorProto::INT8 && z.data_type != onnx::TensorProto::UINT8)
+        fail_node(i, fmt::format("zero point type {} unsupported; supported: INT8, UINT8",
+                                 onnx_frontend::data_type_name(z.data_type)));
+      q.uint8 = z.data_type == onnx::TensorProto::UINT8;
+      q.zero_point = int32_t(z.integer(0));
+    }
+    if (q.uint8) q.zero_point -= 128;
+    return q;
+  }
+
+  // Reading an activation with the quantization a node states for it: the
+  // first statement defines a graph input's; later ones must agree.
+  void bind_quant(int i, const Value& v, const ActQuant& q) {
+    ir::Tensor& t = graph_.tensors[size_t(v.id)];
+    if (q.uint8 != v.uint8)
+      fail_node(i, fmt::format("zero point type {} differs from the tensor '{}' type {}", q.uint8 ? "UINT8" : "INT8",
+                               t.name, v.uint8 ? "UINT8" : "INT8"));
+    if (t.quant.empty()) {
+      t.quant.scale = {q.scale};
+      t.quant.zero_point = {q.zero_point};
+      return;
+    }
+    if (t.scale() != q.scale || t.zero_point() != q.zero_point)
+      fail_node(i, fmt::format("quantization ({}, {}) of '{}' differs from the ({}, {}) it was produced with: "
+                               "unsupported",
+                               q.scale, q.zero_point, t.name, t.scale(), t.zero_point()));
+  }
+
+  const ir::Tensor& tensor(int id) const { return graph_.tensors[size_t(id)]; }
+  ir::Shape onnx_shape(const Value& v) const { return v.rank == 4 ? nhwc_to_nchw(tensor(v.id).shape) : tensor(v.id).shape; }
+
+  // ---- attributes -----------------------------------------------------------
+
+  const onnx::AttributeProto* attr(int i, const char* name) const {
+    for (const onnx::AttributeProto& a : node(i).attribute())
+      if (a.name() == name) return &a;
+    return nullptr;
+  }
+  int64_t attr_int(int i, const char* name, int64_t dflt) const {
+    const onnx::AttributeProto* a = attr(i, name);
+    return a ? a->i() : dflt;
+  }
+  float attr_float(int i, const char* name, float dflt) const {
+    const onnx::AttributeProto* a = attr(i, name);
+    return a ? a->f() : dflt;
+  }
+  std::string attr_string(int i, const char* name, const std::string& dflt) const {
+    const onnx::AttributeProto* a = attr(i, name);
+    return a ? a->s() : dflt;
+  }
+  std::vector<int64_t> attr_ints(int i, const char* name) const {
+    const onnx::AttributeProto* a = attr(i, name);
+    return a ? std::vector<int64_t>(a->ints().begin(), a->ints().end()) : std::vector<int64_t>{};
+  }
+
+  // ---- IR building ----------------------------------------------------------
+
+  int new_act(const std::string& name, const ir::Shape& onnx_shape, float scale, int32_t zero_point) {
+    ir::Tensor t;
+    t.name = name;
+    t.shape = nchw_to_nhwc(onnx_shape);
+    t.type = DataType::Int8;
+    t.quant.scale = {scale};
+    t.quant.zero_point = {zero_point};
+    return graph_.add_tensor(std::move(t));
+  }
+
+  ir::Op new_op(int i, OpKind kind) const {
+    ir::Op op;
+    op.kind = kind;
+    op.name = node_name(i);
+    op.source_index = i;
+    op.source_op = node(i).op_type();
+    return op;
+  }
+
+  Value act_value(int id, bool uint8, int rank) const {
+    Value v;
+    v.kind = Value::Kind::Act;
+    v.id = id;
+    v.uint8 = uint8;
+    v.rank = rank;
+    return v;
+  }
+
+  void define(int i, int k, Value v) {
+    if (k >= node(i).output_size() || node(i).output(k).empty()) fail_node(i, fmt::format("output {} is missing", k));
+    values_[node(i).output(k)] = std::move(v);
+  }
+
+  // The clamp of a fused Relu / Clip on an int8 output (TFLite's
+  // CalculateActivationRangeQuantized: quantize each bound, clamp to int8).
+  static ir::ActRange clamp(float lo, float hi, float scale, int32_t zp) {
+    if (lo == 0.0f && hi == kInf) return ir::activation_range(ir::Activation::Relu, scale, zp);
+    if (lo == 0.0f && hi == 6.0f) return ir::activation_range(ir::Activation::Relu6, scale, zp);
+    ir::ActRange r;
+    auto quantize = [&](float f) { return double(zp) + std::round(double(f / scale)); };
+    if (lo > -kInf) r.min = int32_t(std::clamp(quantize(lo), -128.0, 127.0));
+    if (hi < kInf) r.max = int32_t(std::clamp(quantize(hi), -128.0, 127.0));
+    return r;
+  }
+
+  // Appends a Requantize from tensor `in` to the quantization (scale, zp) and returns the new tensor.
+  int requantize(int i, int in, const std::string& name, float scale, int32_t zp) {
+    const int out = new_act(name, nhwc_to_nchw(tensor(in).shape), scale, zp);
+    graph_.tensors[size_t(out)].shape = tensor(in).shape;
+    ir::Op op = new_op(i, OpKind::Requantize);
+    op.inputs = {in};
+    op.outputs = {out};
+    op.rescale = ir::ratio_rescale(tensor(in).scale(), scale);
+    graph_.ops.push_back(std::move(op));
+    return out;
+  }
+
+  // ---- nodes ----------------------------------------------------------------
+
+  void read_node(int i) {
+    const onnx::NodeProto& n = node(i);
+    if (!n.domain().empty() && n.domain() != "ai.onnx")
+      fail_node(i, fmt::format("operator of domain '{}' unsupported; supported: the standard ONNX domain: {}",
+                               n.domain(), fmt::join(kSupported, ", ")));
+    const std::string& t = n.op_type();
+    if (n.output_size() < 1) fail_node(i, "no outputs");
+    if (t == "Constant") return read_constant(i);
+    if (t == "Identity") return define(i, 0, input(i, 0));
+    if (t == "QuantizeLinear") return read_quantize(i);
+    if (t == "DequantizeLinear") return read_dequantize(i);
+    if (t == "QLinearConv") return read_conv(i, Form::QLinear);
+    if (t == "ConvInteger") return read_conv(i, Form::Integer);
+    if (t == "QLinearMatMul") return read_matmul(i, Form::QLinear);
+    if (t == "MatMulInteger") return read_matmul(i, Form::Integer);
+    if (t == "Reshape" || t == "Flatten") return read_reshape(i);
+    if (t == "Relu" || t == "Clip") return read_activation(i);
+    if (t == "Conv" || t == "Gemm" || t == "MatMul" || t == "Add" || t == "Softmax" || t == "Concat")
+      return defer(i);
+    if (t == "AveragePool" || t == "MaxPool" || t == "GlobalAveragePool") return read_pool(i);
+    if (t == "Pad") return read_pad(i);
+    fail_node(i, fmt::format("unsupported operator; supported: {}", fmt::join(kSupported, ", ")));
+  }
+
+  void read_constant(int i) {
+    const onnx::AttributeProto* a = attr(i, "value");
+    if (!a || !a->has_t()) fail_node(i, "only Constant nodes with a 'value' tensor are supported");
+    define_const(node(i).output(0), decode(a->t(), where(i)));
+  }
+
+  // Output i's float op waits for the QuantizeLinear that gives its output quantization.
+  void defer(int i) {
+    Value v;
+    v.kind = Value::Kind::Pending;
+    v.node = i;
+    define(i, 0, v);
+  }
+
+  void read_activation(int i) {
+    float lo = 0.0f, hi = kInf;
+    if (node(i).op_type() == "Clip") {
+      if (opset_ < 11) {
+        lo = attr_float(i, "min", -kInf);
+        hi = attr_float(i, "max", kInf);
+      } else {
+        lo = has_input(i, 1) ? float(const_input(i, 1, "min").real(0)) : -kInf;
+        hi = has_input(i, 2) ? float(const_input(i, 2, "max").real(0)) : kInf;
+      }
+    }
+    const Value& in = input(i, 0);
+    if (in.kind == Value::Kind::Pending) {  // fused into the producing op
+      Value v = in;
+      v.lo = std::max(v.lo, lo);
+      v.hi = std::min(v.hi, hi);
+      return define(i, 0, v);
+    }
+    if (in.kind != Value::Kind::Dequant)
+      fail_node(i, "input must be a float op's output or a DequantizeLinear of an activation");
+    if (!(lo == 0.0f && (hi == kInf || hi == 6.0f)))
+      fail_node(i, fmt::format("a standalone Clip({}, {}) unsupported; supported: Relu, Clip(0, 6), or any Clip "
+                               "fused after Conv/Gemm/MatMul/Add",
+                               lo, hi));
+    defer(i);
+    values_[node(i).output(0)].lo = lo;
+    values_[node(i).output(0)].hi = hi;
+  }
+
+  void read_dequantize(int i) {
+    const Value& in = input(i, 0);
+    if (in.kind == Value::Kind::Act) {
+      if (attr(i, "axis") && tensor(in.id).shape.size() > 1 && const_input(i, 1, "scale").element_count() > 1)
+        fail_node(i, "per-axis dequantization of an activation is unsupported");
+      const ActQuant q = act_quant(i, 1, 2);
+      bind_quant(i, in, q);
+      Value v = in;
+      v.kind = Value::Kind::Dequant;
+      return define(i, 0, v);
+    }
+    if (in.kind != Value::Kind::Const)
+      fail_node(i, "input must be a quantized activation or an integer constant");
+    const ConstTensor& c = *in.c;
+    const int32_t type = c.data_type;
+    if (type != onnx::TensorProto::INT8 && type != onnx::TensorProto::UINT8 && type != onnx::TensorProto::INT32)
+      fail_node(i, fmt::format("constant type {} unsupported; supported: INT8, UINT8 (weights), INT32 (biases)",
+                               onnx_frontend::data_type_name(type)));
+    const ConstTensor& s = const_input(i, 1, "scale");
+    if (!s.is_float()) fail_node(i, "scale must be a float tensor");
+    Value v;
+    v.kind = Value::Kind::DequantConst;
+    v.c = in.c;
+    v.axis = int(attr_int(i, "axis", 1));
+    if (v.axis < 0) v.axis += int(c.dims.size());
+    for (int64_t k = 0; k < s.element_count(); ++k) v.scale.push_back(float(s.real(k)));
+    if (has_input(i, 2)) {
+      const ConstTensor& z = const_input(i, 2, "zero point");
+      if (z.data_type != type) fail_node(i, "zero point type differs from the input's");
+      if (z.element_count() != s.element_count()) fail_node(i, "scale and zero point differ in size");
+      v.zero_point = z.ints;
+    } else {
+      v.zero_point.assign(v.scale.size(), 0);
+    }
+    if (v.scale.size() > 1 && (v.axis < 0 || size_t(v.axis) >= c.dims.size() ||
+                               c.dims[size_t(v.axis)] != int64_t(v.scale.size())))
+      fail_node(i, fmt::format("{} scales do not match axis {} of the constant", v.scale.size(), v.axis));
+    define(i, 0, v);
+  }
+
+  void read_quantize(int i) {
+    const ActQuant q = act_quant(i, 1, 2);
+    const Value& in = input(i, 0);
+    const std::string& out_name = node(i).output(0);
+    switch (in.kind) {
+      case Value::Kind::Const: return quantize_const(i, *in.c, q);
+      case Value::Kind::Dequant: {  // requantize, or the same tensor again
+        if (tensor(in.id).scale() == q.scale && tensor(in.id).zero_point() == q.zero_point)
+          return define(i, 0, act_value(in.id, q.uint8, in.rank));
+        return define(i, 0, act_value(requantize(i, in.id, out_name, q.scale, q.zero_point), q.uint8, in.rank));
+      }
+      case Value::Kind::Pending: return define(i, 0, materialize(in, i, q));
+      default: break;
+    }
+    fail_node(i, "input must be a float op's output, a DequantizeLinear output or a float constant (a float model "
+                 "input is unsupported: the model must take quantized inputs)");
+  }
+
+  // QuantizeLinear of a float constant (weights stored in float): round half to even, saturate.
+  void quantize_const(int i, const ConstTensor& c, const ActQuant& q) {
+    if (!c.is_float()) fail_node(i, "constant input must be float");
+    ConstTensor out;
+    out.data_type = q.uint8 ? onnx::TensorProto::UINT8 : onnx::TensorProto::INT8;
+    out.dims = c.dims;
+    const int32_t zp = q.uint8 ? q.zero_point + 128 : q.zero_point;
+    const double lo = q.uint8 ? 0 : -128, hi = q.uint8 ? 255 : 127;
+    for (double f : c.floats) out.ints.push_back(int64_t(std::clamp(std::nearbyint(f / q.scale) + zp, lo, hi)));
+    define_const(node(i).output(0), std::move(out));
+  }
+
+  // ---- float ops, materialized at their QuantizeLinear ----------------------
+
+  Value materialize(const Value& pending, int qnode, const ActQuant& q) {
+    const int i = pending.node;
+    const std::string& t = node(i).op_type();
+    const std::string out_name = node(qnode).output(0);
+    int out = -1;
+    int rank = 0;
+    if (t == "Conv") {
+      out = emit_conv(i, Form::Qdq, q, out_name, pending.lo, pending.hi, &rank);
+    } else if (t == "Gemm" || t == "MatMul") {
+      out = emit_fully_connected(i, Form::Qdq, q, out_name, pending.lo, pending.hi, &rank);
+    } else if (t == "Add") {
+      out = emit_add(i, q, out_name, pending.lo, pending.hi, &rank);
+    } else if (t == "Softmax" || t == "Concat") {
+      if (pending.lo != -kInf || pending.hi != kInf)
+        fail_node(i, "a Relu or Clip fused after it is unsupported; supported after Conv, Gemm, MatMul, Add");
+    }
+    if (t == "Softmax") {
+      out = emit_softmax(i, q, out_name, &rank);
+    } else if (t == "Concat") {
+      out = emit_concat(i, q, out_name, &rank);
+    } else if (t == "Relu" || t == "Clip") {
+      const Value& in = dequant_input(i, 0);
+      rank = in.rank;
+      out = new_act(out_name, onnx_shape(in), q.scale, q.zero_point);
+      ir::Op op = new_op(i, pending.hi == kInf ? OpKind::Relu : OpKind::Relu6);
+      op.inputs = {in.id};
+      op.outputs = {out};
+      op.rescale = ir::ratio_rescale(tensor(in.id).scale(), q.scale);
+      op.act = clamp(pending.lo, pending.hi, q.scale, q.zero_point);
+      graph_.ops.push_back(std::move(op));
+    }
+    return act_value(out, q.uint8, rank);
+  }
+
+  enum class Form { Qdq, QLinear, Integer };
+
+  // Weights of a Conv / Gemm / MatMul in any form, as int8 values with their
+  // (possibly per-channel along `channel_axis` in ONNX order) scales and zero points.
+  struct Weights {
+    std::shared_ptr<const ConstTensor> c;
+    std::vector<float> scale;        // one, or one per output channel
+    std::vector<int32_t> zero_point;  // int8, same count as scale
+  };
+
+  Weights weights(int i, Form form, int k, size_t channel_axis) {
+    Weights w;
+    std::vector<int64_t> zps;
+    bool uint8 = false;
+    if (form == Form::Qdq) {
+      const Value& v = input(i, k);
+      if (v.kind != Value::Kind::DequantConst || v.c->data_type == onnx::TensorProto::INT32)
+        fail_node(i, fmt::format("weights (input {}) must be an int8/uint8 constant behind DequantizeLinear", k));
+      if (v.scale.size() > 1 && size_t(v.axis) != channel_axis)
+        fail_node(i, fmt::format("per-channel weight scales along axis {} unsupported; supported: axis {} (output "
+                                 "channels)",
+                                 v.axis, channel_axis));
+      w.c = v.c;
+      w.scale = v.scale;
+      zps = v.zero_point;
+      uint8 = v.c->data_type == onnx::TensorProto::UINT8;
+    } else {
+      const int ks = form == Form::QLinear ? k + 1 : -1, kz = form == Form::QLinear ? k + 2 : 3;
+      w.c = std::make_shared<const ConstTensor>(const_input(i, k, "weights"));
+      const int32_t type = w.c->data_type;
+      if (type != onnx::TensorProto::INT8 && type != onnx::TensorProto::UINT8)
+        fail_node(i, fmt::format("weights type {} unsupported; supported: INT8, UINT8",
+                                 onnx_frontend::data_type_name(type)));
+      uint8 = type == onnx::TensorProto::UINT8;
+      if (ks >= 0) {
+        const ConstTensor& s = const_input(i, ks, "weight scale");
+        for (int64_t e = 0; e < s.element_count(); ++e) w.scale.push_back(float(s.real(e)));
+      } else {
+        w.scale = {1.0f};  // ConvInteger/MatMulInteger: the accumulator itself
+      }
+      if (has_input(i, kz)) {
+        const ConstTensor& z = const_input(i, kz, "weight zero point");
+        if (z.data_type != type) fail_node(i, "weight zero point type differs from the weights'");
+        zps = z.ints;
+      } else {
+        zps = {0};
+      }
+    }
+    for (float s : w.scale)
+      if (!(s > 0.0f) || !std::isfinite(s)) fail_node(i, fmt::format("weight scale {} is not positive", s));
+    const int64_t channels = w.c->dims.size() > channel_axis ? w.c->dims[channel_axis] : 0;
+    const size_t n = std::max(w.scale.size(), zps.size());
+    if ((w.scale.size() != 1 && int64_t(w.scale.size()) != channels) ||
+        (zps.size() != 1 && int64_t(zps.size()) != channels) || w.scale.empty() || zps.empty())
+      fail_node(i, fmt::format("{} weight scales and {} zero points for {} output channels", w.scale.size(),
+                               zps.size(), channels));
+    if (n > 1) {  // per channel: both vectors full length
+      if (w.scale.size() == 1) w.scale.assign(n, w.scale[0]);
+      if (zps.size() == 1) zps.assign(n, zps[0]);
+    }
+    for (int64_t z : zps) w.zero_point.push_back(int32_t(uint8 ? z - 128 : z));
+    if (uint8) {
+      auto shifted = std::make_shared<ConstTensor>(*w.c);
+      for (int64_t& v : shifted->ints) v -= 128;
+      shifted->data_type = onnx::TensorProto::INT8;
+      w.c = shifted;
+    }
+    return w;
+  }
+
+  // Bias as int32 at scale in_scale * w_scale[o]: QLinearConv's is so by
+  // definition; a QDQ bias is used as is when its scale matches, else rescaled.
+  // k < 0: the op has no bias input (a zero bias keeps every kernel's inputs alike).
+  int bias(int i, Form form, int k, int32_t channels, float in_scale, const std::vector<float>& w_scale) {
+    ir::Tensor b;
+    b.name = node_name(i) + "/bias";
+    b.shape = {channels};
+    b.type = DataType::Int32;
+    b.data.assign(size_t(channels) * 4, 0);
+    std::vector<int32_t> values(size_t(channels), 0);
+    if (k >= 0 && has_input(i, k)) {
+      const Value& v = input(i, k);
+      const int64_t count = v.c ? v.c->element_count() : 0;
+      if ((v.kind != Value::Kind::Const && v.kind != Value::Kind::DequantConst) || count != channels)
+        fail_node(i, fmt::format("bias (input {}) must be a constant of {} values", k, channels));
+      for (int32_t o = 0; o < channels; ++o) {
+        const double want = double(in_scale) * double(w_scale.size() > 1 ? w_scale[size_t(o)] : w_scale[0]);
+        if (v.kind == Value::Kind::Const && form == Form::QLinear) {
+          if (v.c->data_type != onnx::TensorProto::INT32) fail_node(i, "QLinearConv bias must be INT32");
+          values[size_t(o)] = int32_t(v.c->ints[size_t(o)]);
+          continue;
+        }
+        double real;
+        double have = 0;
+        if (v.kind == Value::Kind::DequantConst) {
+          const size_t e = v.scale.size() > 1 ? size_t(o) : 0;
+          have = v.scale[e];
+          const int64_t q = v.c->integer(o) - v.zero_point[e];
+          if (v.zero_point[e] == 0 && std::abs(have - want) <= 1e-6 * want) {
+            values[size_t(o)] = int32_t(q);
+            continue;
+          }
+          real = double(q) * have;
+        } else {
+          real = v.c->real(o);
+        }
+        const double r = std::round(real / want);
+        if (!(std::abs(r) < 2147483648.0)) fail_node(i, "bias does not fit int32 at scale input*weight");
+        values[size_t(o)] = int32_t(r);
+      }
+    }
+    std::memcpy(b.data.data(), values.data(), b.data.size());
+    return graph_.add_tensor(std::move(b));
+  }
+
+  // Output size and padding of one spatial dimension (ONNX pads or auto_pad).
+  struct Spatial {
+    int32_t out = 0, before = 0, after = 0;
+  };
+  Spatial spatial(int i, const std::string& auto_pad, int32_t in, int32_t k, int32_t stride, int32_t dil,
+                  int64_t pad_before, int64_t pad_after) const {
+    const int32_t eff = (k - 1) * dil + 1;
+    Spatial s;
+    if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
+      s.out = (in + stride - 1) / stride;
+      const int32_t total = std::max(0, (s.out - 1) * stride + eff - in);
+      s.before = auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
+      s.after = total - s.before;
+      return s;
+    }
+    if (auto_pad == "VALID") {
+      pad_before = pad_after = 0;
+    } else if (auto_pad != "NOTSET" && !auto_pad.empty()) {
+      fail_node(i, fmt::format("auto_pad '{}' unsupported; supported: NOTSET, VALID, SAME_UPPER, SAME_LOWER", auto_pad));
+    }
+    if (pad_before < 0 || pad_after < 0 || pad_before > 65535 || pad_after > 65535)
+      fail_node(i, "padding must be between 0 and 65535");
+    s.before = int32_t(pad_before);
+    s.after = int32_t(pad_after);
+    const int32_t span = in + s.before + s.after - eff;
+    s.out = span < 0 ? 0 : span / stride + 1;
+    return s;
+  }
+
+  // Window attributes of Conv / pooling on an NCHW input of height h, width w.
+  ir::Window window(int i, int32_t h, int32_t w, int32_t kh, int32_t kw, int32_t* oh, int32_t* ow,
+                    bool dilations) const {
+    std::vector<int64_t> strides = attr_ints(i, "strides"), dil = attr_ints(i, "dilations"), pads = attr_ints(i, "pads");
+    if (strides.empty()) strides = {1, 1};
+    if (dil.empty()) dil = {1, 1};
+    if (pads.empty()) pads = {0, 0, 0, 0};
+    if (strides.size() != 2 || dil.size() != 2 || pads.size() != 4)
+      fail_node(i, "strides, dilations and pads must describe two spatial dimensions");
+    for (int64_t v : strides)
+      if (v < 1 || v > 65535) fail_node(i, fmt::format("stride {} out of range", v));
+    for (int64_t v : dil)
+      if (v < 1 || v > 65535 || (!dilations && v != 1)) fail_node(i, fmt::format("dilation {} unsupported", v));
+    const std::string auto_pad = attr_string(i, "auto_pad", "NOTSET");
+    const Spatial sh = spatial(i, auto_pad, h, kh, int32_t(strides[0]), int32_t(dil[0]), pads[0], pads[2]);
+    const Spatial sw = spatial(i, auto_pad, w, kw, int32_t(strides[1]), int32_t(dil[1]), pads[1], pads[3]);
+    if (sh.out < 1 || sw.out < 1) fail_node(i, "the window is larger than the padded input");
+    *oh = sh.out;
+    *ow = sw.out;
+    ir::Window win;
+    win.kernel_h = kh;
+    win.kernel_w = kw;
+    win.stride_h = int32_t(strides[0]);
+    win.stride_w = int32_t(strides[1]);
+    win.dilation_h = int32_t(dil[0]);
+    win.dilation_w = int32_t(dil[1]);
+    win.pad = {sh.before, sh.after, sw.before, sw.after};
+    return win;
+  }
+
+  // The activation input of a Conv / MatMul in each form, bound to its quantization.
+  const Value& data_input(int i, Form form, ActQuant* q) {
+    if (form == Form::Qdq) {
+      const Value& v = dequant_input(i, 0);
+      q->scale = tensor(v.id).scale();
+      q->zero_point = tensor(v.id).zero_point();
+      q->uint8 = v.uint8;
+      return v;
+    }
+    const Value& v = act_input(i, 0);
+    if (form == Form::QLinear) {
+      *q = act_quant(i, 1, 2);
+    } else {  // ConvInteger / MatMulInteger: zero point only, unit scale
+      q->uint8 = v.uint8;
+      q->scale = 1.0f;
+      q->zero_point = 0;
+      if (has_input(i, 2)) {
+        const ConstTensor& z = const_input(i, 2, "input zero point");
+        if (z.element_count() != 1) fail_node(i, "only a single input zero point is supported");
+        if ((z.data_type == onnx::TensorProto::UINT8) != v.uint8)
+          fail_node(i, "input zero point type differs from the input's");
+        q->zero_point = int32_t(z.integer(0));
+      }
+      if (q->uint8) q->zero_point -= 128;
+    }
+    bind_quant(i, v, *q);
+    return v;
+  }
+
+  int int32_output(int i, const ir::Shape& onnx_shape_out) {
+    ir::Tensor t;
+    t.name = node(i).output(0);
+    t.shape = nchw_to_nhwc(onnx_shape_out);
+    t.type = DataType::Int32;
+    return graph_.add_tensor(std::move(t));
+  }
+
+  void read_conv(int i, Form form) {
+    if (form == Form::Integer) {
+      int rank = 0;
+      const int out = emit_conv(i, form, ActQuant{}, node(i).output(0), -kInf, kInf, &rank);
+      Value v;
+      v.kind = Value::Kind::Int32;
+      v.id = out;
+      v.rank = rank;
+      return define(i, 0, v);
+    }
+    ActQuant q = act_quant(i, 6, 7);
+    int rank = 0;
+    const int out = emit_conv(i, form, q, node(i).output(0), -kInf, kInf, &rank);
+    define(i, 0, act_value(out, q.uint8, rank));
+  }
+
+  int emit_conv(int i, Form form, const ActQuant& oq, const std::string& out_name, float lo, float hi, int* rank) {
+    ActQuant iq;
+    const Value& in = data_input(i, form, &iq);
+    const ir::Shape is = onnx_shape(in);  // N C H W
+    if (is.size() != 4) fail_node(i, fmt::format("input shape {} unsupported; supported: rank 4 (2-D convolution)",
+                                                 ir::shape_string(is)));
+    const int kw_in = form == Form::QLinear ? 3 : 1;
+    const Weights w = weights(i, form, kw_in, 0);
+    const std::vector<int64_t>& ws = w.c->dims;  // O I/g KH KW
+    if (ws.size() != 4) fail_node(i, "weights must have rank 4 (OIHW)");
+    const int64_t group = attr_int(i, "group", 1);
+    const int32_t c_in = is[1], c_out = int32_t(ws[0]), kh = int32_t(ws[2]), kw = int32_t(ws[3]);
+    const std::vector<int64_t> kshape = attr_ints(i, "kernel_shape");
+    if (!kshape.empty() && kshape != std::vector<int64_t>{kh, kw})
+      fail_node(i, "kernel_shape differs from the weights' shape");
+    const bool depthwise = group != 1;
+    if (group == 1) {
+      if (ws[1] != c_in)
+        fail_node(i, fmt::format("weights take {} input channels, the input has {}", ws[1], c_in));
+    } else if (group != c_in || ws[1] != 1 || c_out % c_in != 0) {
+      fail_node(i, fmt::format("group {} unsupported; supported: 1 (convolution) or the input channel count {} with "
+                               "a whole number of outputs per channel (depthwise)",
+                               group, c_in));
+    }
+    int32_t oh = 0, ow = 0;
+    ir::Op op = new_op(i, depthwise ? OpKind::DepthwiseConv2d : OpKind::Conv2d);
+    op.window = window(i, is[2], is[3], kh, kw, &oh, &ow, true);
+    if (depthwise) op.depth_multiplier = c_out / c_in;
+
+    // OIHW -> OHWI (conv) or 1HWO (depthwise).
+    ir::Tensor f;
+    f.name = node_name(i) + "/weights";
+    f.type = DataType::Int8;
+    f.shape = depthwise ? ir::Shape{1, kh, kw, c_out} : ir::Shape{c_out, kh, kw, c_in};
+    f.data.resize(size_t(f.num_elements()));
+    const int32_t cpg = int32_t(ws[1]);
+    for (int32_t o = 0; o < c_out; ++o)
+      for (int32_t c = 0; c < cpg; ++c)
+        for (int32_t y = 0; y < kh; ++y)
+          for (int32_t x = 0; x < kw; ++x) {
+            const int64_t v = w.c->ints[size_t(((int64_t(o) * cpg + c) * kh + y) * kw + x)];
+            const size_t dst = depthwise ? size_t((int64_t(y) * kw + x) * c_out + o)
+                                         : size_t(((int64_t(o) * kh + y) * kw + x) * c_in + c);
+            f.data[dst] = uint8_t(int8_t(v));
+          }
+    f.quant.scale = w.scale;
+    f.quant.zero_point = w.zero_point;
+    f.quant.axis = depthwise ? 3 : 0;
+    const int filter = graph_.add_tensor(std::move(f));
+    const int b = bias(i, form, form == Form::QLinear ? 8 : form == Form::Qdq ? 2 : -1, c_out, iq.scale, w.scale);
+
+    const ir::Shape os = {is[0], c_out, oh, ow};
+    *rank = 4;
+    int out;
+    if (form == Form::Integer) {
+      out = int32_output(i, os);
+    } else {
+      out = new_act(out_name, os, oq.scale, oq.zero_point);
+      op.rescale = ir::conv_rescale(iq.scale, w.scale.size() > 1 ? w.scale : std::vector<float>(size_t(c_out), w.scale[0]),
+                                    oq.scale);
+      op.act = clamp(lo, hi, oq.scale, oq.zero_point);
+    }
+    op.inputs = {in.id, filter, b};
+    op.outputs = {out};
+    graph_.ops.push_back(std::move(op));
+    return out;
+  }
+
+  void read_matmul(int i, Form form) {
+    if (form == Form::Integer) {
+      int rank = 0;
+      const int out = emit_fully_connected(i, form, ActQuant{}, node(i).output(0), -kInf, kInf, &rank);
+      Value v;
+      v.kind = Value::Kind::Int32;
+      v.id = out;
+      v.rank = rank;
+      return define(i, 0, v);
+    }
+    const ActQuant q = act_quant(i, 6, 7);
+    int rank = 0;
+    const int out = emit_fully_connected(i, form, q, node(i).output(0), -kInf, kInf, &rank);
+    define(i, 0, act_value(out, q.uint8, rank));
+  }
+
+  // Gemm, MatMul, QLinearMatMul, MatMulInteger with constant weights as FullyConnected.
+  int emit_fully_connected(int i, Form form, const ActQuant& oq, const std::string& out_name, float lo, float hi,
+                           int* rank) {
+    const std::string& t = node(i).op_type();
+    ActQuant iq;
+    const Value& in = data_input(i, form, &iq);
+    const ir::Shape is = onnx_shape(in);
+    if (is.size() < 2 || is.size() > 3 || (t == "Gemm" && is.size() != 2))
+      fail_node(i, fmt::format("input shape {} unsupported; supported: [rows, features]{}", ir::shape_string(is),
+                               t == "Gemm" ? "" : " or [batch, rows, features]"));
+    bool trans_b = false;
+    if (t == "Gemm") {
+      if (attr_int(i, "transA", 0) != 0) fail_node(i, "transA = 1 unsupported");
+      if (attr_float(i, "alpha", 1.0f) != 1.0f || attr_float(i, "beta", 1.0f) != 1.0f)
+        fail_node(i, "alpha and beta other than 1 unsupported");
+      trans_b = attr_int(i, "transB", 0) != 0;
+    }
+    const int kb = form == Form::QLinear ? 3 : 1;
+    {
+      const Value& bv = input(i, kb);
+      if (bv.kind != Value::Kind::Const && bv.kind != Value::Kind::DequantConst)
+        fail_node(i, fmt::format("input {} '{}' must be constant weights (a product of two activations is "
+                                 "unsupported)",
+                                 kb, node(i).input(kb)));
+      if (bv.c->dims.size() != 2)
+        fail_node(i, fmt::format("weights of rank {} unsupported; supported: rank 2", bv.c->dims.size()));
+    }
+    const Weights w = weights(i, form, kb, trans_b ? 0 : 1);
+    const int32_t k_in = int32_t(trans_b ? w.c->dims[1] : w.c->dims[0]);
+    const int32_t n_out = int32_t(trans_b ? w.c->dims[0] : w.c->dims[1]);
+    if (is.back() != k_in)
+      fail_node(i, fmt::format("input has {} features, the weights take {}", is.back(), k_in));
+
+    ir::Tensor f;  // [out, in]
+    f.name = node_name(i) + "/weights";
+    f.type = DataType::Int8;
+    f.shape = {n_out, k_in};
+    f.data.resize(size_t(f.num_elements()));
+    for (int32_t o = 0; o < n_out; ++o)
+      for (int32_t k = 0; k < k_in; ++k) {
+        const int64_t v = w.c->ints[size_t(trans_b ? int64_t(o) * k_in + k : int64_t(k) * n_out + o)];
+        f.data[size_t(int64_t(o) * k_in + k)] = uint8_t(int8_t(v));
+      }
+    f.quant.scale = w.scale;
+    f.quant.zero_point = w.zero_point;
+    f.quant.axis = 0;
+    const int filter = graph_.add_tensor(std::move(f));
+    const int b = bias(i, Form::Qdq, t == "Gemm" ? 2 : -1, n_out, iq.scale, w.scale);
+
+    ir::Shape os = is;
+    os.back() = n_out;
+    *rank = int(os.size());
+    ir::Op op = new_op(i, OpKind::FullyConnected);
+    int out;
+    if (form == Form::Integer) {
+      out = int32_output(i, os);
+    } else {
+      out = new_act(out_name, os, oq.scale, oq.zero_point);
+      if (w.scale.size() > 1) {
+        op.rescale = ir::conv_rescale(iq.scale, w.scale, oq.scale);
+      } else {
+        const ir::Rescale one = ir::fully_connected_rescale(iq.scale, w.scale[0], oq.scale);
+        op.rescale.multiplier.assign(size_t(n_out), one.multiplier[0]);
+        op.rescale.shift.assign(size_t(n_out), one.shift[0]);
+      }
+      op.act = clamp(lo, hi, oq.scale, oq.zero_point);
+    }
+    op.inputs = {in.id, filter, b};
+    op.outputs = {out};
+    graph_.ops.push_back(std::move(op));
+    return out;
+  }
+
+  int emit_add(int i, const ActQuant& oq, const std::string& out_name, float lo, float hi, int* rank) {
+    const Value& a = dequant_input(i, 0);
+    const Value& b = dequant_input(i, 1);
+    if (tensor(a.id).shape != tensor(b.id).shape)
+      fail_node(i, fmt::format("input shapes {} and {} differ (broadcasting unsupported)",
+                               ir::shape_string(onnx_shape(a)), ir::shape_string(onnx_shape(b))));
+    const int out = new_act(out_name, onnx_shape(a), oq.scale, oq.zero_point);
+    ir::Op op = new_op(i, OpKind::Add);
+    op.inputs = {a.id, b.id};
+    op.outputs = {out};
+    op.act = clamp(lo, hi, oq.scale, oq.zero_point);
+    try {
+      op.add = ir::add_params(tensor(a.id).scale(), tensor(b.id).scale(), oq.scale);
+    } catch (const Error& e) {
+      fail_node(i, e.what());
+    }
+    graph_.ops.push_back(std::move(op));
+    *rank = a.rank;
+    return out;
+  }
+
+  int emit_softmax(int i, const ActQuant& oq, const std::string& out_name, int* rank) {
+    const Value& in = dequant_input(i, 0);
+    const int r = in.rank;
+    int64_t axis = attr_int(i, "axis", opset_ >= 13 ? -1 : 1);
+    if (axis < 0) axis += r;
+    const ir::Shape is = onnx_shape(in);
+    // Before opset 13 the input is coerced to 2-D at `axis`: the same as the last axis when the rest are ones.
+    bool last = axis == r - 1;
+    if (opset_ < 13 && !last) {
+      last = true;
+      for (int d = int(axis); d < r - 1; ++d) last = last && is[size_t(d)] == 1;
+    }
+    if (!last || (r == 4 && (is[2] != 1 || is[3] != 1)))
+      fail_node(i, "softmax over an axis other than the last unsupported");
+    // TFLite's int8 softmax writes steps of 1/256 from -128; other output
+    // quantizations get a Requantize after it.
+    const float s = 1.0f / 256;
+    const bool exact = oq.scale == s && oq.zero_point == -128;
+    const int out = new_act(exact ? out_name : out_name + "/softmax", is, s, -128);
+    ir::Op op = new_op(i, OpKind::Softmax);
+    op.inputs = {in.id};
+    op.outputs = {out};
+    try {
+      op.softmax = ir::softmax_params(1.0f, tensor(in.id).scale());
+    } catch (const Error& e) {
+      fail_node(i, e.what());
+    }
+    graph_.ops.push_back(std::move(op));
+    *rank = r;
+    return exact ? out : requantize(i, out, out_name, oq.scale, oq.zero_point);
+  }
+
+  int emit_concat(int i, const ActQuant& oq, const std::string& out_name, int* rank) {
+    const int n = node(i).input_size();
+    if (n < 1) fail_node(i, "no inputs");
+    const Value& first = dequant_input(i, 0);
+    const int r = first.rank;
+    int64_t axis = attr_int(i, "axis", 1);
+    if (axis < 0) axis += r;
+    if (axis < 0 || axis >= r) fail_node(i, fmt::format("axis {} out of range for rank {}", axis, r));
+    static const int kNhwcAxis[4] = {0, 3, 1, 2};
+    const int32_t ir_axis = r == 4 ? kNhwcAxis[axis] : int32_t(axis);
+    ir::Op op = new_op(i, OpKind::Concat);
+    ir::Shape os;
+    for (int k = 0; k < n; ++k) {
+      const Value& v = dequant_input(i, k);
+      const ir::Shape s = onnx_shape(v);
+      if (v.rank != r) fail_node(i, "inputs differ in rank");
+      if (os.empty()) {
+        os = s;
+      } else {
+        for (int d = 0; d < r; ++d)
+          if (d != axis && s[size_t(d)] != os[size_t(d)]) fail_node(i, "input shapes differ outside the axis");
+        os[size_t(axis)] += s[size_t(axis)];
+      }
+      int id = v.id;
+      if (tensor(id).scale() != oq.scale || tensor(id).zero_point() != oq.zero_point)
+        id = requantize(i, id, fmt::format("{}/input{}", out_name, k), oq.scale, oq.zero_point);
+      op.inputs.push_back(id);
+    }
+    const int out = new_act(out_name, os, oq.scale, oq.zero_point);
+    op.outputs = {out};
+    op.axis = ir_axis;
+    graph_.ops.push_back(std::move(op));
+    *rank = r;
+    return out;
+  }
+
+  // ---- ops that keep the quantization: emitted at once ----------------------
+
+  // The input of a quantization-preserving op: an int8 activation or the
+  // float view of one; the output is of the same kind.
+  const Value& preserving_input(int i) const {
+    const Value& v = input(i, 0);
+    if (v.kind != Value::Kind::Act && v.kind != Value::Kind::Dequant)
+      fail_node(i, fmt::format("input '{}' must be a quantized activation or its DequantizeLinear",
+                               node(i).input(0)));
+    return v;
+  }
+
+  void define_preserved(int i, const Value& in, int out, int rank) {
+    Value v = in;
+    v.id = out;
+    v.rank = rank;
+    define(i, 0, v);
+  }
+
+  // An ONNX row-major order equals the IR's for rank != 4, or NCHW with C == 1 or H*W == 1.
+  static bool same_order(const ir::Shape& onnx) {
+    return onnx.size() != 4 || onnx[1] == 1 || int64_t(onnx[2]) * onnx[3] == 1;
+  }
+
+  void read_reshape(int i) {
+    const Value& in = preserving_input(i);
+    const ir::Shape is = onnx_shape(in);
+    const int64_t count = ir::num_elements(is);
+    ir::Shape os;
+    if (node(i).op_type() == "Flatten") {
+      int64_t axis = attr_int(i, "axis", 1);
+      if (axis < 0) axis += int64_t(is.size());
+      if (axis < 0 || axis > int64_t(is.size())) fail_node(i, "axis out of range");
+      int64_t outer = 1;
+      for (int64_t d = 0; d < axis; ++d) outer *= is[size_t(d)];
+      os = {int32_t(outer), int32_t(count / outer)};
+    } else {
+      std::vector<int64_t> spec;
+      if (opset_ < 5) fail_node(i, "Reshape with a shape attribute (opset < 5) unsupported");
+      const ConstTensor& s = const_input(i, 1, "shape");
+      spec = s.ints;
+      if (attr_int(i, "allowzero", 0) != 0) fail_node(i, "allowzero = 1 unsupported");
+      int64_t known = 1;
+      int infer = -1;
+      for (size_t d = 0; d < spec.size(); ++d) {
+        int64_t v = spec[d];
+        if (v == 0) {
+          if (d >= is.size()) fail_node(i, "shape entry 0 copies a dimension the input does not have");
+          v = is[d];
+        }
+        if (v == -1) {
+          if (infer >= 0) fail_node(i, "more than one -1 in the shape");
+          infer = int(d);
+          os.push_back(1);
+          continue;
+        }
+        if (v < 1 || v > std::numeric_limits<int32_t>::max()) fail_node(i, fmt::format("shape entry {} invalid", v));
+        known *= v;
+        os.push_back(int32_t(v));
+      }
+      if (infer >= 0) {
+        if (known == 0 || count % known != 0) fail_node(i, "the shape does not divide the input");
+        os[size_t(infer)] = int32_t(count / known);
+      }
+    }
+    if (ir::num_elements(os) != count)
+      fail_node(i, fmt::format("shape {} holds a different number of elements than the input {}", ir::shape_string(os),
+                               ir::shape_string(is)));
+    if (os.empty() || os.size() > 4) fail_node(i, fmt::format("output rank {} unsupported; supported: 1 to 4", os.size()));
+    if (!same_order(is) || !same_order(os))
+      fail_node(i, fmt::format("reshaping {} to {} reorders NCHW data, which would need a transpose in NHWC: "
+                               "unsupported",
+                               ir::shape_string(is), ir::shape_string(os)));
+    const int out = new_act(node(i).output(0), os, tensor(in.id).scale(), tensor(in.id).zero_point());
+    ir::Op op = new_op(i, OpKind::Reshape);
+    op.inputs = {in.id};
+    op.outputs = {out};
+    graph_.ops.push_back(std::move(op));
+    define_preserved(i, in, out, int(os.size()));
+  }
+
+  void read_pool(int i) {
+    const std::string& t = node(i).op_type();
+    const Value& in = preserving_input(i);
+    const ir::Shape is = onnx_shape(in);
+    if (is.size() != 4) fail_node(i, fmt::format("input shape {} unsupported; supported: rank 4", ir::shape_string(is)));
+    int32_t kh = is[2], kw = is[3], oh = 1, ow = 1;
+    ir::Window win;
+    if (t == "GlobalAveragePool") {
+      win.kernel_h = kh;
+      win.kernel_w = kw;
+      win.stride_h = kh;
+      win.stride_w = kw;
+    } else {
+      const std::vector<int64_t> k = attr_ints(i, "kernel_shape");
+      if (k.size() != 2 || k[0] < 1 || k[1] < 1 || k[0] > 65535 || k[1] > 65535)
+        fail_node(i, "kernel_shape must give two positive sizes");
+      kh = int32_t(k[0]);
+      kw = int32_t(k[1]);
+      if (attr_int(i, "ceil_mode", 0) != 0) fail_node(i, "ceil_mode = 1 unsupported");
+      if (t == "MaxPool" && node(i).output_size() > 1 && !node(i).output(1).empty())
+        fail_node(i, "the Indices output unsupported");
+      win = window(i, is[2], is[3], kh, kw, &oh, &ow, false);
+      const bool padded = win.pad.top || win.pad.bottom || win.pad.left || win.pad.right;
+      // TFLite's average divides by the number of valid (unpadded) elements.
+      if (t == "AveragePool" && padded && attr_int(i, "count_include_pad", 0) != 0)
+        fail_node(i, "count_include_pad = 1 with padding unsupported");
+    }
+    const int out = new_act(node(i).output(0), {is[0], is[1], oh, ow}, tensor(in.id).scale(), tensor(in.id).zero_point());
+    ir::Op op = new_op(i, t == "MaxPool" ? OpKind::MaxPool : OpKind::AvgPool);
+    op.window = win;
+    op.inputs = {in.id};
+    op.outputs = {out};
+    graph_.ops.push_back(std::move(op));
+    define_preserved(i, in, out, 4);
+  }
+
+  void read_pad(int i) {
+    const Value& in = preserving_input(i);
+    const ir::Shape is = onnx_shape(in);
+    if (attr_string(i, "mode", "constant") != "constant") fail_node(i, "only mode 'constant' is supported");
+    std::vector<int64_t> pads;
+    if (opset_ < 11) {
+      pads = attr_ints(i, "pads");
+      if (attr_float(i, "value", 0.0f) != 0.0f) fail_node(i, "only padding with 0 is supported");
+    } else {
+      pads = const_input(i, 1, "pads").ints;
+      if (has_input(i, 2)) {
+        const Value& cv = input(i, 2);
+        // The pad value is the real 0: a float 0, or the tensor's zero point when quantized.
+        const bool zero = (cv.kind == Value::Kind::Const && cv.c->element_count() == 1 &&
+                           ((cv.c->is_float() && cv.c->real(0) == 0.0) ||
+                            (!cv.c->is_float() && in.kind == Value::Kind::Act &&
+                             cv.c->integer(0) - (in.uint8 ? 128 : 0) == tensor(in.id).zero_point())));
+        if (!zero) fail_node(i, "only padding with the real value 0 is supported");
+      }
+    }
+    if (pads.size() != 2 * is.size()) fail_node(i, fmt::format("pads must hold {} values", 2 * is.size()));
+    if (is.size() != 4 || pads[0] || pads[1] || pads[4] || pads[5])
+      fail_node(i, "only padding of height and width of a rank-4 tensor is supported");
+    for (int64_t p : pads)
+      if (p < 0 || p > 65535) fail_node(i, fmt::format("padding {} unsupported", p));
+    const ir::Shape os = {is[0], is[1], int32_t(is[2] + pads[2] + pads[6]), int32_t(is[3] + pads[3] + pads[7])};
+    const int out = new_act(node(i).output(0), os, tensor(in.id).scale(), tensor(in.id).zero_point());
+    ir::Op op = new_op(i, OpKind::Pad);
+    op.pads = {{0, 0}, {int32_t(pads[2]), int32_t(pads[6])}, {int32_t(pads[3]), int32_t(pads[7])}, {0, 0}};
+    op.inputs = {in.id};
+    op.outputs = {out};
+    graph_.ops.push_back(std::move(op));
+    define_preserved(i, in, out, 4);
+  }
+
+  std::string file_;
+  const OnnxOptions& options_;
+  onnx::ModelProto model_;
+  int64_t opset_ = 0;
+  ir::Graph graph_;
+  std::map<std::string, Value> values_;
+};
+
+}  // namespace
+
+const std::vector<std::string>& onnx_supported_operators() { return kSupported; }
+
+ir::Graph read_onnx_buffer(const void* data, size_t size, const std::string& name, const OnnxOptions& options) {
+  return Reader(name, options).read(data, size);
+}
+
+ir::Graph read_onnx(const std::string& path, const OnnxOptions& options) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw Error(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+  const std::vector<char> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  if (file.bad()) throw Error(fmt::format("{}: read error", path));
+  return read_onnx_buffer(bytes.data(), bytes.size(), path, options);
+}
+
+ir::Tensor read_onnx_tensor(const std::string& path) {
+  const onnx::TensorProto proto = onnx_frontend::read_tensor_proto(path);
+  const ConstTensor c = onnx_frontend::decode_tensor(proto, path);
+  ir::Tensor t;
+  t.name = proto.name();
+  ir::Shape shape;
+  for (int64_t d : c.dims) {
+    if (d > std::numeric_limits<int32_t>::max()) throw Error(fmt::format("{}: dimension {} too large", path, d));
+    shape.push_back(int32_t(d));
+  }
+  const bool u8 = c.data_type == onnx::TensorProto::UINT8;
+  if (c.data_type == onnx::TensorProto::INT8 || u8) {
+    t.type = DataType::Int8;
+  } else if (c.data_type == onnx::TensorProto::INT32) {
+    t.type = DataType::Int32;
+  } else {
+    throw Error(fmt::format("{}: tensor type {} unsupported; supported: INT8, UINT8, INT32", path,
+                            onnx_frontend::data_type_name(c.data_type)));
+  }
+  t.shape = nchw_to_nhwc(shape);
+  const size_t n = c.ints.size();
+  t.data.resize(n * ir::data_type_size(t.type));
+  // NCHW -> NHWC for rank 4; element e of the IR order reads ONNX element src(e).
+  const int32_t C = shape.size() == 4 ? shape[1] : 1,
+                H = shape.size() == 4 ? shape[2] : 1, W = shape.size() == 4 ? shape[3] : 1;
+  for (size_t e = 0; e < n; ++e) {
+    size_t src = e;
+    if (shape.size() == 4) {
+      const int64_t c_ = int64_t(e) % C, w_ = int64_t(e) / C % W, h_ = int64_t(e) / C / W % H, n_ = int64_t(e) / C / W / H;
+      src = size_t(((n_ * C + c_) * H + h_) * W + w_);
+    }
+    const int64_t v = c.ints[src] - (u8 ? 128 : 0);
+    if (t.type == DataType::Int8) {
+      t.data[e] = uint8_t(int8_t(v));
+    } else {
+      const int32_t v32 = int32_t(v);
+      std::memcpy(&t.data[4 * e], &v32, 4);
+    }
+  }
+  return t;
+}
+
+}  // namespace kiln::frontend

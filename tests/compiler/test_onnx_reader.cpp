@@ -1,0 +1,550 @@
+// The ONNX front end: the bundled workloads load with the op sequence and
+// shapes of their architectures and run on the reference interpreter; ONNX's
+// own quantized operator tests (Debian's libonnx-testdata) give their
+// expected outputs exactly; a hand-built model checks the NCHW -> NHWC and
+// OIHW -> OHWI conversions against a direct NCHW computation; bad files and
+// unsupported operators give one clear error.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include <fmt/format.h>
+#include <onnx/onnx_pb.h>
+
+#include "arch/error.h"
+#include "compiler/frontend/onnx_reader.h"
+#include "compiler/frontend/onnx_tensor.h"
+#include "compiler/ir/printer.h"
+#include "compiler/reference/interpreter.h"
+#include "kernels/requantize.h"
+#include "tests/support/test_paths.h"
+
+using namespace kiln;
+using ir::OpKind;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string workload(const std::string& name) { return test::source_dir() + "/workloads/" + name; }
+
+std::vector<OpKind> kinds(const ir::Graph& g) {
+  std::vector<OpKind> k;
+  for (const ir::Op& op : g.ops) k.push_back(op.kind);
+  return k;
+}
+
+const ir::Shape& out_shape(const ir::Graph& g, const ir::Op& op) { return g.tensors[size_t(op.outputs[0])].shape; }
+
+reference::TensorData random_input(const ir::Tensor& t, uint32_t seed) {
+  std::mt19937 rng(seed);
+  reference::TensorData d(size_t(t.num_elements()));
+  for (int8_t& v : d) v = int8_t(int(rng() % 256) - 128);
+  return d;
+}
+
+// Every op with a fused ReLU (output calibrated on [0, max]) clamps at the output zero point.
+void check_relu_clamp(const ir::Graph& g, const ir::Op& op) {
+  const ir::Tensor& out = g.tensors[size_t(op.outputs[0])];
+  INFO(ir::op_string(g, op));
+  CHECK(out.zero_point() == -128);
+  CHECK(op.act.min == -128);
+}
+
+}  // namespace
+
+// ---- the bundled workloads ---------------------------------------------------
+
+TEST_CASE("onnx: resnet8 workload loads as conv, residual blocks, pool, fc, softmax", "[onnx]") {
+  const ir::Graph g = frontend::read_onnx(workload("resnet8.onnx"));
+  const std::vector<OpKind> expected = {
+      OpKind::Conv2d,                                                            // conv0
+      OpKind::Conv2d, OpKind::Conv2d, OpKind::Add,                               // stage 0: identity shortcut
+      OpKind::Conv2d, OpKind::Conv2d, OpKind::Conv2d, OpKind::Add,               // stage 1: 1x1 projection
+      OpKind::Conv2d, OpKind::Conv2d, OpKind::Conv2d, OpKind::Add,               // stage 2
+      OpKind::AvgPool, OpKind::Reshape, OpKind::FullyConnected, OpKind::Softmax};
+  REQUIRE(kinds(g) == expected);
+  REQUIRE(g.inputs.size() == 1);
+  CHECK(g.tensors[size_t(g.inputs[0])].shape == ir::Shape{1, 32, 32, 3});  // NCHW 1x3x32x32 as NHWC
+  CHECK(out_shape(g, g.ops[0]) == ir::Shape{1, 32, 32, 16});
+  CHECK(out_shape(g, g.ops[3]) == ir::Shape{1, 32, 32, 16});
+  CHECK(out_shape(g, g.ops[7]) == ir::Shape{1, 16, 16, 32});
+  CHECK(out_shape(g, g.ops[11]) == ir::Shape{1, 8, 8, 64});
+  CHECK(out_shape(g, g.ops[12]) == ir::Shape{1, 1, 1, 64});
+  CHECK(out_shape(g, g.ops[13]) == ir::Shape{1, 64});
+  CHECK(out_shape(g, g.ops[15]) == ir::Shape{1, 10});
+  // Stride-2 3x3 convolutions pad only at the end (TF "same" on even sizes).
+  CHECK(g.ops[4].window.stride_h == 2);
+  CHECK(g.ops[4].window.pad == ir::Padding{0, 1, 0, 1});
+  CHECK(g.ops[6].window.kernel_h == 1);  // projection shortcut
+  // OHWI weights with per-channel scales along the output channels.
+  const ir::Tensor& w0 = g.tensors[size_t(g.ops[0].inputs[1])];
+  CHECK(w0.shape == ir::Shape{16, 3, 3, 3});
+  CHECK(w0.quant.scale.size() == 16);
+  CHECK(w0.quant.axis == 0);
+  for (int i : {0, 1, 3, 4, 7, 8, 11}) check_relu_clamp(g, g.ops[size_t(i)]);
+  const ir::Tensor& sm = g.tensors[size_t(g.outputs[0])];
+  CHECK(sm.scale() == 1.0f / 256);
+  CHECK(sm.zero_point() == -128);
+}
+
+TEST_CASE("onnx: dscnn_kws workload (QLinearConv form) loads as conv, 4 x (depthwise, pointwise), pool, fc",
+          "[onnx]") {
+  const ir::Graph g = frontend::read_onnx(workload("dscnn_kws.onnx"));
+  std::vector<OpKind> expected = {OpKind::Conv2d};
+  for (int i = 0; i < 4; ++i) {
+    expected.push_back(OpKind::DepthwiseConv2d);
+    expected.push_back(OpKind::Conv2d);
+  }
+  for (OpKind k : {OpKind::AvgPool, OpKind::Reshape, OpKind::FullyConnected, OpKind::Softmax}) expected.push_back(k);
+  REQUIRE(kinds(g) == expected);
+  CHECK(g.tensors[size_t(g.inputs[0])].shape == ir::Shape{1, 49, 10, 1});
+  // 10x4 stride 2, "same": out ceil(49/2) x ceil(10/2); pad h 9 = 4 + 5, w 2 = 1 + 1.
+  CHECK(out_shape(g, g.ops[0]) == ir::Shape{1, 25, 5, 64});
+  CHECK(g.ops[0].window.pad == ir::Padding{4, 5, 1, 1});
+  CHECK(g.tensors[size_t(g.ops[0].inputs[1])].shape == ir::Shape{64, 10, 4, 1});
+  const ir::Tensor& dw = g.tensors[size_t(g.ops[1].inputs[1])];
+  CHECK(dw.shape == ir::Shape{1, 3, 3, 64});
+  CHECK(dw.quant.axis == 3);
+  CHECK(g.ops[1].depth_multiplier == 1);
+  CHECK(out_shape(g, g.ops[9]) == ir::Shape{1, 1, 1, 64});
+  CHECK(g.ops[9].window.kernel_h == 25);
+  CHECK(g.ops[9].window.kernel_w == 5);
+  CHECK(out_shape(g, g.ops[11]) == ir::Shape{1, 12});
+  for (int i = 0; i < 9; ++i) check_relu_clamp(g, g.ops[size_t(i)]);
+}
+
+TEST_CASE("onnx: mobilenet_v1_025_vww workload loads as 14 convolutions with ReLU6, pool, fc", "[onnx]") {
+  const ir::Graph g = frontend::read_onnx(workload("mobilenet_v1_025_vww.onnx"));
+  REQUIRE(g.ops.size() == 1 + 13 * 2 + 4);
+  CHECK(g.tensors[size_t(g.inputs[0])].shape == ir::Shape{1, 96, 96, 3});
+  CHECK(out_shape(g, g.ops[0]) == ir::Shape{1, 48, 48, 8});
+  const int channels[13] = {16, 32, 32, 64, 64, 128, 128, 128, 128, 128, 128, 256, 256};
+  const int sizes[13] = {48, 24, 24, 12, 12, 6, 6, 6, 6, 6, 6, 3, 3};
+  for (int b = 0; b < 13; ++b) {
+    const ir::Op& dw = g.ops[size_t(1 + 2 * b)];
+    const ir::Op& pw = g.ops[size_t(2 + 2 * b)];
+    INFO("block " << b + 1);
+    CHECK(dw.kind == OpKind::DepthwiseConv2d);
+    CHECK(pw.kind == OpKind::Conv2d);
+    CHECK(out_shape(g, pw) == ir::Shape{1, sizes[b], sizes[b], channels[b]});
+    // ReLU6: clamp to [zp, quantize(6)]; the calibrated range is below 6, so int8's top.
+    const ir::Tensor& out = g.tensors[size_t(pw.outputs[0])];
+    CHECK(pw.act.min == out.zero_point());
+    CHECK(pw.act.max == std::min(127, out.zero_point() + int(std::round(6.0f / out.scale()))));
+  }
+  CHECK(g.ops[27].kind == OpKind::AvgPool);
+  CHECK(out_shape(g, g.ops[29]) == ir::Shape{1, 2});
+  CHECK(g.ops[30].kind == OpKind::Softmax);
+}
+
+TEST_CASE("onnx: fc_autoencoder workload loads as ten fully connected layers 640-128x4-8-128x4-640", "[onnx]") {
+  const ir::Graph g = frontend::read_onnx(workload("fc_autoencoder.onnx"));
+  const int widths[10] = {128, 128, 128, 128, 8, 128, 128, 128, 128, 640};
+  REQUIRE(g.ops.size() == 10);
+  int in = 640;
+  for (int i = 0; i < 10; ++i) {
+    INFO("layer " << i);
+    CHECK(g.ops[size_t(i)].kind == OpKind::FullyConnected);
+    CHECK(g.tensors[size_t(g.ops[size_t(i)].inputs[1])].shape == ir::Shape{widths[i], in});
+    CHECK(out_shape(g, g.ops[size_t(i)]) == ir::Shape{1, widths[i]});
+    if (i < 9) check_relu_clamp(g, g.ops[size_t(i)]);
+    in = widths[i];
+  }
+  CHECK(g.ops[9].act.min == -128);
+}
+
+TEST_CASE("onnx: every workload runs on the reference interpreter, deterministically", "[onnx]") {
+  for (const char* name : {"resnet8.onnx", "dscnn_kws.onnx", "mobilenet_v1_025_vww.onnx", "fc_autoencoder.onnx"}) {
+    INFO(name);
+    const ir::Graph g = frontend::read_onnx(workload(name));
+    const std::vector<reference::TensorData> in = {random_input(g.tensors[size_t(g.inputs[0])], 7)};
+    const auto a = reference::run_reference(g, in);
+    const auto b = reference::run_reference(g, in);
+    REQUIRE(a.size() == 1);
+    CHECK(a == b);
+    const ir::Tensor& out = g.tensors[size_t(g.outputs[0])];
+    CHECK(int64_t(a[0].size()) == out.num_elements());
+    if (g.ops.back().kind == OpKind::Softmax) {  // probabilities in 1/256 steps from -128 sum to about 1
+      int sum = 0;
+      for (int8_t v : a[0]) sum += v + 128;
+      CHECK(sum >= 256 - int(a[0].size()));
+      CHECK(sum <= 256 + int(a[0].size()));
+    }
+  }
+}
+
+// ---- a direct evaluation of the IR's integer semantics ----------------------
+// Conv2d / DepthwiseConv2d / FullyConnected with weight zero points and int32
+// outputs, computed straight from the IR definition (NHWC, OHWI / 1HWO,
+// [out, in]); int8 outputs requantize per channel. Used where ONNX needs
+// more than the TFLite int8 specification (asymmetric weights, accumulator
+// outputs), so that what the reader produces is checked exactly now.
+
+namespace {
+
+int32_t at(const ir::Tensor& t, size_t i) { return t.type == ir::DataType::Int32 ? t.int32_at(i) : t.int8_at(i); }
+int32_t weight_zp(const ir::Tensor& w, int o) {
+  if (w.quant.zero_point.empty()) return 0;
+  return w.quant.zero_point.size() > 1 ? w.quant.zero_point[size_t(o)] : w.quant.zero_point[0];
+}
+
+std::vector<int32_t> evaluate(const ir::Graph& g, const ir::Op& op, const std::vector<int8_t>& x) {
+  const ir::Tensor& in = g.tensors[size_t(op.inputs[0])];
+  const ir::Tensor& w = g.tensors[size_t(op.inputs[1])];
+  const ir::Tensor& b = g.tensors[size_t(op.inputs[2])];
+  const ir::Tensor& out = g.tensors[size_t(op.outputs[0])];
+  const int32_t zx = in.zero_point();
+  std::vector<int32_t> acc;
+  std::vector<int> channel;  // output channel of each accumulator
+  if (op.kind == OpKind::FullyConnected) {
+    const int n_out = w.shape[0], k_in = w.shape[1];
+    const int rows = int(in.num_elements() / k_in);
+    for (int r = 0; r < rows; ++r)
+      for (int o = 0; o < n_out; ++o) {
+        int32_t a = b.int32_at(size_t(o));
+        for (int k = 0; k < k_in; ++k)
+          a += (x[size_t(r * k_in + k)] - zx) * (w.int8_at(size_t(o * k_in + k)) - weight_zp(w, o));
+        acc.push_back(a);
+        channel.push_back(o);
+      }
+  } else {
+    const bool dw = op.kind == OpKind::DepthwiseConv2d;
+    const int H = in.shape[1], W = in.shape[2], C = in.shape[3];
+    const int OH = out.shape[1], OW = out.shape[2], OC = out.shape[3];
+    const ir::Window& win = op.window;
+    for (int oy = 0; oy < OH; ++oy)
+      for (int ox = 0; ox < OW; ++ox)
+        for (int o = 0; o < OC; ++o) {
+          int32_t a = b.int32_at(size_t(o));
+          for (int ky = 0; ky < win.kernel_h; ++ky)
+            for (int kx = 0; kx < win.kernel_w; ++kx) {
+              const int y = oy * win.stride_h - win.pad.top + ky * win.dilation_h;
+              const int xx = ox * win.stride_w - win.pad.left + kx * win.dilation_w;
+              if (y < 0 || y >= H || xx < 0 || xx >= W) continue;
+              if (dw) {
+                const int c = o / op.depth_multiplier;
+                a += (x[size_t((y * W + xx) * C + c)] - zx) *
+                     (w.int8_at(size_t((ky * win.kernel_w + kx) * OC + o)) - weight_zp(w, o));
+              } else {
+                for (int c = 0; c < C; ++c)
+                  a += (x[size_t((y * W + xx) * C + c)] - zx) *
+                       (w.int8_at(size_t(((o * win.kernel_h + ky) * win.kernel_w + kx) * C + c)) - weight_zp(w, o));
+              }
+            }
+          acc.push_back(a);
+          channel.push_back(o);
+        }
+  }
+  if (out.type == ir::DataType::Int32) return acc;
+  for (size_t e = 0; e < acc.size(); ++e) {
+    const size_t o = size_t(channel[e]);
+    const int32_t v = kernels::multiply_by_quantized_multiplier(acc[e], op.rescale.multiplier[o], op.rescale.shift[o]) +
+                      out.zero_point();
+    acc[e] = std::clamp(v, op.act.min, op.act.max);
+  }
+  return acc;
+}
+
+std::vector<int32_t> values(const ir::Tensor& t) {
+  std::vector<int32_t> v;
+  for (int64_t i = 0; i < t.num_elements(); ++i) v.push_back(at(t, size_t(i)));
+  return v;
+}
+
+std::vector<int8_t> int8_values(const ir::Tensor& t) {
+  std::vector<int8_t> v(t.data.size());
+  std::memcpy(v.data(), t.data.data(), v.size());
+  return v;
+}
+
+const char* kTestData = "/usr/share/libonnx-testdata/data/node";
+
+// Reads an ONNX node test: input 0 is the activation, the other inputs
+// (weights, scales, zero points) are bound as constants.
+ir::Graph read_node_model(const std::string& dir) {
+  frontend::OnnxOptions options;
+  for (int k = 1; fs::exists(fmt::format("{}/test_data_set_0/input_{}.pb", dir, k)); ++k) {
+    const std::string pb = fmt::format("{}/test_data_set_0/input_{}.pb", dir, k);
+    options.constant_inputs[onnx_frontend::read_tensor_proto(pb).name()] = pb;
+  }
+  return frontend::read_onnx(dir + "/model.onnx", options);
+}
+
+ir::Graph read_node_test(const std::string& dir, ir::Tensor* input, ir::Tensor* expected) {
+  ir::Graph g = read_node_model(dir);
+  *input = frontend::read_onnx_tensor(dir + "/test_data_set_0/input_0.pb");
+  *expected = frontend::read_onnx_tensor(dir + "/test_data_set_0/output_0.pb");
+  return g;
+}
+
+bool needs_reference_extensions(const ir::Graph& g) {
+  for (const ir::Op& op : g.ops) {
+    if (g.tensors[size_t(op.outputs[0])].type == ir::DataType::Int32) return true;
+    if (op.inputs.size() > 1)
+      for (int32_t zp : g.tensors[size_t(op.inputs[1])].quant.zero_point)
+        if (zp != 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("onnx: libonnx-testdata quantized operator tests give ONNX's outputs exactly", "[onnx][testdata]") {
+  if (!fs::exists(kTestData)) {
+    WARN("libonnx-testdata is not installed (" << kTestData << "): skipped; scripts/setup.sh installs it");
+    return;
+  }
+  for (const char* name : {"test_qlinearconv", "test_qlinearmatmul_2D", "test_convinteger_with_padding",
+                           "test_convinteger_without_padding", "test_basic_convinteger", "test_matmulinteger"}) {
+    INFO(name);
+    ir::Tensor input, expected;
+    const ir::Graph g = read_node_test(std::string(kTestData) + "/" + name, &input, &expected);
+    INFO(ir::print_graph(g));
+    REQUIRE(g.ops.size() == 1);
+    REQUIRE(g.outputs.size() == 1);
+    const ir::Tensor& out = g.tensors[size_t(g.outputs[0])];
+    CHECK(out.shape == expected.shape);
+    CHECK(out.type == expected.type);
+    CHECK(evaluate(g, g.ops[0], int8_values(input)) == values(expected));
+  }
+}
+
+// The reference interpreter follows TFLite's int8 specification: symmetric
+// weights and int8 outputs. These ONNX tests need weight zero points and
+// int32 accumulator outputs from it as well; until it has them, they may fail.
+TEST_CASE("onnx: libonnx-testdata quantized operator tests on the reference interpreter", "[onnx][testdata][!mayfail]") {
+  if (!fs::exists(kTestData)) {
+    WARN("libonnx-testdata is not installed: skipped");
+    return;
+  }
+  for (const char* name : {"test_qlinearconv", "test_qlinearmatmul_2D", "test_convinteger_with_padding",
+                           "test_convinteger_without_padding", "test_basic_convinteger", "test_matmulinteger"}) {
+    INFO(name);
+    ir::Tensor input, expected;
+    const ir::Graph g = read_node_test(std::string(kTestData) + "/" + name, &input, &expected);
+    if (needs_reference_extensions(g)) WARN(name << " needs weight zero points or int32 outputs in the reference");
+    std::vector<reference::TensorData> out;
+    REQUIRE_NOTHROW(out = reference::run_reference(g, {int8_values(input)}));
+    REQUIRE(out.size() == 1);
+    std::vector<int32_t> got(out[0].begin(), out[0].end());
+    CHECK(got == values(expected));
+  }
+}
+
+TEST_CASE("onnx: libonnx-testdata tests outside the supported set give one clear error", "[onnx][testdata]") {
+  if (!fs::exists(kTestData)) {
+    WARN("libonnx-testdata is not installed: skipped");
+    return;
+  }
+  struct Case {
+    const char* name;
+    const char* message;
+  };
+  for (const Case& c : {Case{"test_qlinearmatmul_3D", "node 0 (QLinearMatMul, 'y'): weights of rank 3 unsupported"},
+                        Case{"test_quantizelinear", "graph input 'x': type FLOAT unsupported"},
+                        Case{"test_dequantizelinear", "graph output 'y' is a float tensor"}}) {
+    INFO(c.name);
+    try {
+      read_node_model(std::string(kTestData) + "/" + c.name);
+      FAIL("no error");
+    } catch (const Error& e) {
+      CHECK_THAT(e.what(), Catch::Contains(c.message));
+    }
+  }
+}
+
+// ---- hand-built models: layouts and errors ---------------------------------
+
+namespace {
+
+struct ModelBuilder {
+  onnx::ModelProto m;
+  ModelBuilder() {
+    m.set_ir_version(7);
+    m.add_opset_import()->set_version(13);
+  }
+  onnx::GraphProto* g() { return m.mutable_graph(); }
+  void input(const std::string& name, int type, const std::vector<int64_t>& dims) {
+    onnx::ValueInfoProto* v = g()->add_input();
+    v->set_name(name);
+    v->mutable_type()->mutable_tensor_type()->set_elem_type(type);
+    for (int64_t d : dims) v->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim()->set_dim_value(d);
+  }
+  void output(const std::string& name) { g()->add_output()->set_name(name); }
+  void init(const std::string& name, int type, const std::vector<int64_t>& dims, const std::vector<int32_t>& v) {
+    onnx::TensorProto* t = g()->add_initializer();
+    t->set_name(name);
+    t->set_data_type(type);
+    for (int64_t d : dims) t->add_dims(d);
+    for (int32_t x : v) t->add_int32_data(x);
+  }
+  void scale(const std::string& name, float v) {
+    onnx::TensorProto* t = g()->add_initializer();
+    t->set_name(name);
+    t->set_data_type(onnx::TensorProto::FLOAT);
+    t->add_float_data(v);
+  }
+  onnx::NodeProto* node(const std::string& op, const std::vector<std::string>& in, const std::string& out) {
+    onnx::NodeProto* n = g()->add_node();
+    n->set_op_type(op);
+    n->set_name(out + "_node");
+    for (const std::string& s : in) n->add_input(s);
+    n->add_output(out);
+    return n;
+  }
+  static void ints(onnx::NodeProto* n, const char* name, const std::vector<int64_t>& v) {
+    onnx::AttributeProto* a = n->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INTS);
+    for (int64_t x : v) a->add_ints(x);
+  }
+  static void integer(onnx::NodeProto* n, const char* name, int64_t v) {
+    onnx::AttributeProto* a = n->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INT);
+    a->set_i(v);
+  }
+  ir::Graph read() const {
+    const std::string bytes = m.SerializeAsString();
+    return frontend::read_onnx_buffer(bytes.data(), bytes.size(), "built.onnx");
+  }
+};
+
+std::string read_error(const ModelBuilder& b) {
+  try {
+    b.read();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("onnx: ConvInteger in NCHW/OIHW gives the direct NCHW accumulators through the NHWC/OHWI IR", "[onnx]") {
+  // N=1, C=2, H=5, W=4; 3 outputs, 3x2 kernel, stride (2, 1), pads top 1 left 0 bottom 0 right 1;
+  // and a depthwise variant (group 2, 2 outputs per channel).
+  for (int group : {1, 2}) {
+    INFO("group " << group);
+    const int C = 2, H = 5, W = 4, O = group == 1 ? 3 : 4, KH = 3, KW = 2, SH = 2, SW = 1;
+    const int PT = 1, PL = 0, PB = 0, PR = 1, CPG = C / group;
+    std::vector<int32_t> x(C * H * W), w(size_t(O * CPG * KH * KW));
+    for (size_t i = 0; i < x.size(); ++i) x[i] = int32_t((i * 37 + 11) % 256) - 128;
+    for (size_t i = 0; i < w.size(); ++i) w[i] = int32_t((i * 53 + 5) % 256) - 128;
+    const int32_t zx = 3, zw = -7;
+    ModelBuilder b;
+    b.input("x", onnx::TensorProto::INT8, {1, C, H, W});
+    b.init("w", onnx::TensorProto::INT8, {O, CPG, KH, KW}, w);
+    b.init("xz", onnx::TensorProto::INT8, {}, {zx});
+    b.init("wz", onnx::TensorProto::INT8, {}, {zw});
+    onnx::NodeProto* n = b.node("ConvInteger", {"x", "w", "xz", "wz"}, "y");
+    ModelBuilder::ints(n, "strides", {SH, SW});
+    ModelBuilder::ints(n, "pads", {PT, PL, PB, PR});
+    ModelBuilder::integer(n, "group", group);
+    b.output("y");
+    const ir::Graph g = b.read();
+    REQUIRE(g.ops.size() == 1);
+    CHECK(g.ops[0].kind == (group == 1 ? OpKind::Conv2d : OpKind::DepthwiseConv2d));
+    const int OH = (H + PT + PB - KH) / SH + 1, OW = (W + PL + PR - KW) / SW + 1;
+    const ir::Tensor& out = g.tensors[size_t(g.outputs[0])];
+    REQUIRE(out.shape == ir::Shape{1, OH, OW, O});
+    // Direct NCHW computation from the ONNX definition.
+    std::vector<int32_t> expected;  // in NHWC order
+    for (int oy = 0; oy < OH; ++oy)
+      for (int ox = 0; ox < OW; ++ox)
+        for (int o = 0; o < O; ++o) {
+          int32_t a = 0;
+          const int g0 = o / (O / group);
+          for (int c = 0; c < CPG; ++c)
+            for (int ky = 0; ky < KH; ++ky)
+              for (int kx = 0; kx < KW; ++kx) {
+                const int y = oy * SH - PT + ky, xx = ox * SW - PL + kx;
+                if (y < 0 || y >= H || xx < 0 || xx >= W) continue;
+                a += (x[size_t(((g0 * CPG + c) * H + y) * W + xx)] - zx) *
+                     (w[size_t(((o * CPG + c) * KH + ky) * KW + kx)] - zw);
+              }
+          expected.push_back(a);
+        }
+    std::vector<int8_t> x_nhwc;
+    for (int y = 0; y < H; ++y)
+      for (int xx = 0; xx < W; ++xx)
+        for (int c = 0; c < C; ++c) x_nhwc.push_back(int8_t(x[size_t((c * H + y) * W + xx)]));
+    CHECK(evaluate(g, g.ops[0], x_nhwc) == expected);
+  }
+}
+
+TEST_CASE("onnx: uint8 tensors become int8 with the same real values", "[onnx]") {
+  // QLinearMatMul, uint8 activations and asymmetric uint8 weights.
+  ModelBuilder b;
+  b.input("a", onnx::TensorProto::UINT8, {1, 3});
+  b.scale("as", 0.5f);
+  b.init("az", onnx::TensorProto::UINT8, {}, {130});
+  b.init("b", onnx::TensorProto::UINT8, {3, 2}, {0, 255, 10, 20, 128, 129});
+  b.scale("bs", 0.25f);
+  b.init("bz", onnx::TensorProto::UINT8, {}, {100});
+  b.scale("ys", 1.0f);
+  b.init("yz", onnx::TensorProto::UINT8, {}, {7});
+  b.node("QLinearMatMul", {"a", "as", "az", "b", "bs", "bz", "ys", "yz"}, "y");
+  b.output("y");
+  const ir::Graph g = b.read();
+  REQUIRE(g.ops.size() == 1);
+  const ir::Tensor& a = g.tensors[size_t(g.inputs[0])];
+  CHECK(a.zero_point() == 130 - 128);
+  const ir::Tensor& w = g.tensors[size_t(g.ops[0].inputs[1])];
+  CHECK(w.shape == ir::Shape{2, 3});                                 // [out, in]
+  CHECK(int8_values(w) == std::vector<int8_t>{-128, 10 - 128, 0, 127, 20 - 128, 1});
+  CHECK(w.zero_point() == 100 - 128);
+  CHECK(g.tensors[size_t(g.outputs[0])].zero_point() == 7 - 128);
+  // a = (200, 100, 131) in uint8: y = round(0.125 * sum (a - 130)(b - 100)) + 7, clamped to [0, 255].
+  const int av[3] = {200, 100, 131}, bv[3][2] = {{0, 255}, {10, 20}, {128, 129}};
+  std::vector<int32_t> expected;
+  for (int o = 0; o < 2; ++o) {
+    int acc = 0;
+    for (int k = 0; k < 3; ++k) acc += (av[k] - 130) * (bv[k][o] - 100);
+    expected.push_back(std::clamp(int(std::lround(acc * 0.125)) + 7, 0, 255) - 128);
+  }
+  CHECK(evaluate(g, g.ops[0], {int8_t(200 - 128), int8_t(100 - 128), int8_t(131 - 128)}) == expected);
+}
+
+TEST_CASE("onnx: an unsupported operator is named with its index, name and the supported set", "[onnx]") {
+  ModelBuilder b;
+  b.input("x", onnx::TensorProto::INT8, {1, 4});
+  b.node("Sigmoid", {"x"}, "y");
+  b.output("y");
+  const std::string e = read_error(b);
+  CHECK_THAT(e, Catch::StartsWith("built.onnx: node 0 (Sigmoid, 'y_node'): unsupported operator; supported: "));
+  CHECK_THAT(e, Catch::Contains("QLinearConv"));
+  ModelBuilder ms;
+  ms.input("x", onnx::TensorProto::INT8, {1, 4});
+  ms.node("QLinearAdd", {"x", "x"}, "y")->set_domain("com.microsoft");
+  ms.output("y");
+  CHECK_THAT(read_error(ms), Catch::Contains("node 0 (QLinearAdd, 'y_node'): operator of domain 'com.microsoft'"));
+}
+
+TEST_CASE("onnx: malformed and truncated files give an error, never a crash", "[onnx]") {
+  CHECK_THROWS_AS(frontend::read_onnx(test::source_dir() + "/workloads/missing.onnx"), Error);
+  const std::string garbage = "this is not a protobuf \xff\xff\xff\xff";
+  CHECK_THROWS_AS(frontend::read_onnx_buffer(garbage.data(), garbage.size(), "garbage.onnx"), Error);
+  std::ifstream f(workload("resnet8.onnx"), std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  REQUIRE(bytes.size() > 1000);
+  // Every truncation either parses into an incomplete model (then an error) or fails to parse.
+  for (size_t cut : {size_t(1), size_t(17), bytes.size() / 3, bytes.size() / 2, bytes.size() - 1}) {
+    INFO("cut at " << cut);
+    CHECK_THROWS_AS(frontend::read_onnx_buffer(bytes.data(), cut, "cut.onnx"), Error);
+  }
+  // Flipped bytes: an error or a model; never a crash (checked under the sanitizers).
+  std::mt19937 rng(3);
+  for (int trial = 0; trial < 50; ++trial) {
+    std::string copy = bytes;
+    for (int k = 0; k < 8; ++k) copy[rng() % copy.size()] = char(rng());
+    try {
+      frontend::read_onnx_buffer(copy.data(), copy.size(), "flipped.onnx");
+    } catch (const Error&) {
+    }
+  }
+}
