@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Lints the array core RTL with `verilator --lint-only -Wall` for a few array
+# shapes (square, wide, tall); any warning fails. Run by ctest as "rtl: lint".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+verilator=${VERILATOR:-verilator}
+shapes=("8 8" "16 16" "32 32" "4 8" "8 2")
+status=0
+for shape in "${shapes[@]}"; do
+  read -r rows cols <<<"$shape"
+  if ! "$verilator" --lint-only -Wall --top-module kiln_array_core \
+       -GROWS="$rows" -GCOLS="$cols" rtl/*.v; then
+    echo "lint_rtl: ${rows}x${cols}: verilator reported warnings" >&2
+    status=1
+  fi
+done
+[ "$status" -eq 0 ] && echo "lint_rtl: rtl/*.v clean under verilator --lint-only -Wall (${#shapes[@]} shapes)"
+exit "$status"
