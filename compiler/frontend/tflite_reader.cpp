@@ -56,19 +56,25 @@ std::string tensor_type_name(tflite::TensorType type) {
 }
 
 // Output size and explicit padding of one spatial dimension, as TFLite's
-// ComputeOutSize and ComputePaddingWithOffset.
+// ComputeOutSize and ComputePaddingWithOffset (in 64 bits: the parameters come
+// from the file). `ok` is false when no output fits or the padding is absurd.
 struct Spatial {
   int32_t out = 0;
   int32_t before = 0;
   int32_t after = 0;
+  bool ok = false;
 };
-Spatial spatial(tflite::Padding padding, int32_t in, int32_t filter, int32_t stride, int32_t dilation) {
-  const int32_t effective = (filter - 1) * dilation + 1;
+Spatial spatial(tflite::Padding padding, int64_t in, int64_t filter, int64_t stride, int64_t dilation) {
+  constexpr int64_t kMaxPad = int64_t(1) << 24;
+  const int64_t effective = (filter - 1) * dilation + 1;
+  const int64_t out = padding == tflite::Padding_SAME ? (in + stride - 1) / stride : (in - effective + stride) / stride;
+  const int64_t total = std::max<int64_t>(0, (out - 1) * stride + effective - in);
   Spatial s;
-  s.out = padding == tflite::Padding_SAME ? (in + stride - 1) / stride : (in - effective + stride) / stride;
-  const int32_t total = std::max(0, (s.out - 1) * stride + effective - in);
-  s.before = total / 2;
-  s.after = total - s.before;
+  s.ok = out >= 1 && total <= kMaxPad;
+  if (!s.ok) return s;
+  s.out = int32_t(out);
+  s.before = int32_t(total / 2);
+  s.after = int32_t(total - total / 2);
   return s;
 }
 
@@ -385,7 +391,8 @@ class Reader {
     const int32_t kh = fs[1], kw = fs[2];
     const Spatial h = spatial(padding, is[1], kh, stride_h, dil_h);
     const Spatial w = spatial(padding, is[2], kw, stride_w, dil_w);
-    if (h.out < 1 || w.out < 1) fail_op(c, "the filter is larger than the input");
+    if (!h.ok || !w.ok)
+      fail_op(c, fmt::format("filter {}x{} (dilation {}x{}) does not fit input {}x{}", kh, kw, dil_h, dil_w, is[1], is[2]));
     const std::vector<float> scales = weight_scales(c, filter, depthwise ? 3 : 0, out_c);
     const int b = bias(c, 2, out_c);
     const int out = act_output(c);
@@ -471,7 +478,7 @@ class Reader {
     const ir::Shape is = tensor(in).shape;  // a copy: importing tensors may move graph_.tensors
     const Spatial h = spatial(o->padding(), is[1], kh, o->stride_h(), 1);
     const Spatial w = spatial(o->padding(), is[2], kw, o->stride_w(), 1);
-    if (h.out < 1 || w.out < 1) fail_op(c, "the window is larger than the input");
+    if (!h.ok || !w.ok) fail_op(c, fmt::format("window {}x{} does not fit input {}x{}", kh, kw, is[1], is[2]));
     const int out = act_output(c);
     check_shape(c, out, {is[0], h.out, w.out, is[3]});
     same_quantization(c, in, out);
@@ -527,6 +534,7 @@ class Reader {
       const int32_t before = tensor(pads).int32_at(2 * d), after = tensor(pads).int32_at(2 * d + 1);
       if (before < 0 || after < 0) fail_op(c, fmt::format("negative padding {}, {}", before, after));
       op.pads.push_back({before, after});
+      if (int64_t(is[d]) + before + after > kMaxElements) fail_op(c, fmt::format("padding {}, {} too large", before, after));
       expected.push_back(is[d] + before + after);
     }
     if (is.size() != 4 || op.pads[0] != std::array<int32_t, 2>{0, 0} || op.pads[3] != std::array<int32_t, 2>{0, 0})
@@ -591,6 +599,7 @@ class Reader {
         for (int d = 0; d < rank; ++d)
           if (d != axis && s[d] != expected[d])
             fail_op(c, fmt::format("input {} shape {} differs outside axis {}", i, ir::shape_string(s), axis));
+        if (int64_t(expected[axis]) + s[axis] > kMaxElements) fail_op(c, "concatenated extent too large");
         expected[axis] += s[axis];
       }
       op.inputs.push_back(in);

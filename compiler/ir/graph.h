@@ -73,7 +73,7 @@ enum class OpKind : uint8_t {
   MaxPool,          // in: input; output has the input's quantization
   Mean,             // in: input (N,H,W,C); averages over H and W
   Reshape,          // in: input; a byte copy (new shape on the output tensor)
-  Pad,              // in: input; pads with the output zero point
+  Pad,              // in: input (rank 4); pads H and W with the output zero point
   Softmax,          // in: input; over the last dimension
   Relu,             // in: input; requantize then clamp at 0
   Relu6,            // in: input; requantize then clamp to [0, 6]
@@ -143,7 +143,7 @@ struct Op {
   AddParams add;                 // Add
   SoftmaxParams softmax;         // Softmax
   int32_t axis = 0;              // Concat: non-negative axis of the output
-  std::vector<std::array<int32_t, 2>> pads;  // Pad: (before, after) per input dimension
+  std::vector<std::array<int32_t, 2>> pads;  // Pad: (before, after) per input dimension (N, C stay 0)
 
   // Where the op came from, for messages: operator index and builtin name in
   // the source model, and a name (the first output tensor's).
