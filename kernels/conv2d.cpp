@@ -1,6 +1,7 @@
 #include "kernels/conv2d.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "kernels/check.h"
 #include "kernels/requantize.h"
@@ -36,35 +37,69 @@ uint64_t macs(const Conv2dParams& p) {
   return uint64_t(p.batches) * p.out_h * p.out_w * p.out_c * p.kh * p.kw * p.in_c;
 }
 
+namespace {
+
+int32_t dot(const int8_t* a, const int8_t* b, int n) {
+  int32_t sum = 0;
+  for (int i = 0; i < n; ++i) sum += int32_t(a[i]) * int32_t(b[i]);
+  return sum;
+}
+
+int32_t sum_of(const int8_t* a, size_t n) {
+  int32_t sum = 0;
+  for (size_t i = 0; i < n; ++i) sum += a[i];
+  return sum;
+}
+
+// First and one-past-last kernel index whose tap lands inside [0, extent).
+void valid_taps(int origin, int dilation, int kernel, int extent, int* begin, int* end) {
+  int b = 0;
+  while (b < kernel && origin + b * dilation < 0) ++b;
+  int e = kernel;
+  while (e > b && origin + (e - 1) * dilation >= extent) --e;
+  *begin = b;
+  *end = e;
+}
+
+}  // namespace
+
 void conv2d(const Conv2dParams& p, const int8_t* in, const int8_t* weights, const int32_t* bias,
             const int32_t* mult, const int32_t* shift, int8_t* out) {
   validate(p);
   check::per_channel(kOp, mult, shift, p.out_c);
-  const int32_t input_offset = -p.in_zp;
+  // sum w * (x - zp) is computed as sum w*x - zp * sum w over the taps inside
+  // the input: the same integer (no term overflows, see kMaxReduction), with
+  // an inner loop the compiler vectorizes.
   const size_t in_row = size_t(p.in_w) * p.in_c;
   const size_t in_image = size_t(p.in_h) * in_row;
   const size_t w_row = size_t(p.kw) * p.in_c;
   const size_t w_filter = size_t(p.kh) * w_row;
+  std::vector<int32_t> full_weight_sum(p.out_c);
+  for (int oc = 0; oc < p.out_c; ++oc) full_weight_sum[oc] = sum_of(weights + oc * w_filter, w_filter);
   for (int b = 0; b < p.batches; ++b) {
     const int8_t* image = in + b * in_image;
     for (int oy = 0; oy < p.out_h; ++oy) {
       const int y0 = oy * p.stride_h - p.pad_top;
+      int ky_begin = 0, ky_end = 0;
+      valid_taps(y0, p.dil_h, p.kh, p.in_h, &ky_begin, &ky_end);
       for (int ox = 0; ox < p.out_w; ++ox) {
         const int x0 = ox * p.stride_w - p.pad_left;
+        int kx_begin = 0, kx_end = 0;
+        valid_taps(x0, p.dil_w, p.kw, p.in_w, &kx_begin, &kx_end);
+        const bool all_taps = ky_begin == 0 && ky_end == p.kh && kx_begin == 0 && kx_end == p.kw;
         for (int oc = 0; oc < p.out_c; ++oc) {
           const int8_t* filter = weights + oc * w_filter;
-          int32_t acc = 0;
-          for (int ky = 0; ky < p.kh; ++ky) {
-            const int y = y0 + ky * p.dil_h;
-            if (y < 0 || y >= p.in_h) continue;
-            for (int kx = 0; kx < p.kw; ++kx) {
-              const int x = x0 + kx * p.dil_w;
-              if (x < 0 || x >= p.in_w) continue;
-              const int8_t* px = image + y * in_row + size_t(x) * p.in_c;
+          int32_t acc = 0, weight_sum = 0;
+          for (int ky = ky_begin; ky < ky_end; ++ky) {
+            const int8_t* in_row_ptr = image + (y0 + ky * p.dil_h) * in_row;
+            for (int kx = kx_begin; kx < kx_end; ++kx) {
+              const int8_t* px = in_row_ptr + size_t(x0 + kx * p.dil_w) * p.in_c;
               const int8_t* w = filter + ky * w_row + size_t(kx) * p.in_c;
-              for (int c = 0; c < p.in_c; ++c) acc += int32_t(w[c]) * (int32_t(px[c]) + input_offset);
+              acc += dot(w, px, p.in_c);
+              if (!all_taps) weight_sum += sum_of(w, p.in_c);
             }
           }
+          acc -= p.in_zp * (all_taps ? full_weight_sum[oc] : weight_sum);
           // Wraps as the target's int32 add would (TFLite leaves overflow undefined).
           if (bias) acc = static_cast<int32_t>(uint32_t(acc) + uint32_t(bias[oc]));
           acc = multiply_by_quantized_multiplier(acc, mult[oc], shift[oc]) + p.out_zp;
