@@ -79,7 +79,7 @@ std::vector<std::string> yaml_files_in(const std::string& dir) {
 
 }  // namespace
 
-TEST_CASE("arch: the default config loads with the values of configs/soc/default.yaml") {
+TEST_CASE("the default config loads with the values of configs/soc/default.yaml", "[soc_config]") {
   const std::string path = test::config_path("default");
   SocConfig soc = load_soc_config(path);
   CHECK(soc.name == "default");
@@ -128,7 +128,7 @@ TEST_CASE("arch: the default config loads with the values of configs/soc/default
   CHECK(soc.npu.spm_bytes_per_cycle == 64 / 8);
 }
 
-TEST_CASE("arch: the small config is an 8x8 array on a 32-bit bus") {
+TEST_CASE("the small config is an 8x8 array on a 32-bit bus", "[soc_config]") {
   SocConfig soc = load_soc_config(test::config_path("small"));
   CHECK(soc.name == "small");
   CHECK(soc.mcu.clock_mhz == 100);
@@ -148,7 +148,7 @@ TEST_CASE("arch: the small config is an 8x8 array on a 32-bit bus") {
   CHECK(soc.mcu.costs.at("softmax").per_element == 80);
 }
 
-TEST_CASE("arch: the large config is a 32x32 array on a 128-bit bus with 4 DMA channels") {
+TEST_CASE("the large config is a 32x32 array on a 128-bit bus with 4 DMA channels", "[soc_config]") {
   SocConfig soc = load_soc_config(test::config_path("large"));
   CHECK(soc.name == "large");
   CHECK(soc.bus.width_bytes == 16);
@@ -167,7 +167,7 @@ TEST_CASE("arch: the large config is a 32x32 array on a 128-bit bus with 4 DMA c
   CHECK(soc.memory_named("flash")->wait_states == 4);
 }
 
-TEST_CASE("arch: optional keys take the defaults of soc_config.h") {
+TEST_CASE("optional keys take the defaults of soc_config.h", "[soc_config]") {
   SocConfig soc = parse_soc_config(kMinimal, "dir/minimal.v1.yaml");
   const BusConfig bus;
   const DmaConfig dma;
@@ -206,7 +206,7 @@ TEST_CASE("arch: optional keys take the defaults of soc_config.h") {
   CHECK(soc.mcu.costs.at("concat2").per_element == 9);
 }
 
-TEST_CASE("arch: numbers may be decimal or hexadecimal, enums take every listed value") {
+TEST_CASE("numbers may be decimal or hexadecimal, enums take every listed value", "[soc_config]") {
   std::string text = with(kMinimal, "base: 0x20000000", "base: 536870912");
   text = with(text, "npu:\n", "npu:\n  reg_base: 0X5000F000\n  array: {rows: 0x20, cols: 8, dataflow: input_stationary, engine: rtl}\n");
   text += "bus: {width_bits: 0x100, arbitration: fixed_priority, latency_cycles: 0}\ndma: {strides_2d: false}\n";
@@ -225,7 +225,7 @@ TEST_CASE("arch: numbers may be decimal or hexadecimal, enums take every listed 
   CHECK(parse_soc_config(os, "t.yaml").npu.dataflow == Dataflow::OutputStationary);
 }
 
-TEST_CASE("arch: the smallest full tile sets the minimum buffer sizes") {
+TEST_CASE("the smallest full tile sets the minimum buffer sizes", "[soc_config]") {
   // M = max(rows, cols), K = rows, N = cols; 12-byte PPU record per column.
   MinimumTileBuffers b = minimum_tile_buffers(16, 16);
   CHECK(b.input_bank_bytes == 16 * 16);
@@ -239,7 +239,7 @@ TEST_CASE("arch: the smallest full tile sets the minimum buffer sizes") {
   CHECK(tall.accumulator_bytes == 48 * 8 * 4);
 }
 
-TEST_CASE("arch: a scratchpad bank exactly one tile large is accepted, a smaller one is not") {
+TEST_CASE("a scratchpad bank exactly one tile large is accepted, a smaller one is not", "[soc_config]") {
   // 64x64: A needs 64*64 = 4096 bytes per bank; 8 KiB in 2 banks is exactly that.
   std::string text = with(kMinimal, "npu:\n", "npu:\n  array: {rows: 64, cols: 64}\n");
   text = with(text, "input: {size_kib: 8}", "input: {size_kib: 8, banks: 2}");
@@ -253,7 +253,7 @@ TEST_CASE("arch: a scratchpad bank exactly one tile large is accepted, a smaller
   CHECK_THAT(msg, Catch::Contains("2048 bytes per bank") && Catch::Contains("needs 4096 bytes per bank"));
 }
 
-TEST_CASE("arch: find_memory, memory_named and first_of_kind") {
+TEST_CASE("find_memory, memory_named and first_of_kind", "[soc_config]") {
   SocConfig soc = load_soc_config(test::config_path("default"));
   const MemoryConfig* sram = soc.memory_named("sram");
   REQUIRE(sram != nullptr);
@@ -272,7 +272,7 @@ TEST_CASE("arch: find_memory, memory_named and first_of_kind") {
   CHECK(soc.find_memory(0) == soc.memory_named("flash"));
 }
 
-TEST_CASE("arch: enum names round-trip through the loader's spelling") {
+TEST_CASE("to_string spells each enum as the YAML does", "[soc_config]") {
   CHECK(std::string(to_string(Dataflow::WeightStationary)) == "weight_stationary");
   CHECK(std::string(to_string(Dataflow::OutputStationary)) == "output_stationary");
   CHECK(std::string(to_string(Dataflow::InputStationary)) == "input_stationary");
@@ -284,20 +284,20 @@ TEST_CASE("arch: enum names round-trip through the loader's spelling") {
   CHECK(std::string(to_string(ArrayEngineKind::Rtl)) == "rtl");
 }
 
-TEST_CASE("arch: a missing file is a one-line error naming it") {
+TEST_CASE("a missing file is a one-line error naming it", "[soc_config]") {
   const std::string path = test::data_path("configs/no_such_config.yaml");
   std::string msg = error_of([&] { load_soc_config(path); });
   CHECK(msg == path + ": cannot open the SoC config file");
 }
 
-TEST_CASE("arch: a tree built in code reports the key path without a position") {
+TEST_CASE("a tree built in code reports the key path without a position", "[soc_config]") {
   YAML::Node root = YAML::Load(kMinimal);
   root["npu"]["array"]["rows"] = 300;
   std::string msg = error_of([&] { soc_config_from_yaml(root, "sweep point 7"); });
   CHECK(msg == "sweep point 7: npu.array.rows: expected an integer from 1 to 256, got 300");
 }
 
-TEST_CASE("arch: every bad config in the corpus fails with its position and message") {
+TEST_CASE("every bad config in the corpus fails with its position and message", "[soc_config]") {
   const std::string dir = test::data_path("configs/bad");
   std::ifstream in(dir + "/expected.txt");
   REQUIRE(in);

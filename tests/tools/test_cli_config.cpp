@@ -66,7 +66,7 @@ size_t count_lines(const std::string& s) {
 
 }  // namespace
 
-TEST_CASE("tools: kiln config check accepts the default config and summarises it") {
+TEST_CASE("kiln config check accepts the default config and summarises it", "[cli][config]") {
   if (!have_kiln()) {
     WARN("KILN_BIN (" << kiln_bin() << ") does not exist yet: skipped");
     return;
@@ -82,7 +82,7 @@ TEST_CASE("tools: kiln config check accepts the default config and summarises it
   CHECK_THAT(r.out, Catch::Contains(macs));
 }
 
-TEST_CASE("tools: kiln config check --json dumps the loaded config") {
+TEST_CASE("kiln config check --json dumps the loaded config", "[cli][config]") {
   if (!have_kiln()) {
     WARN("KILN_BIN (" << kiln_bin() << ") does not exist yet: skipped");
     return;
@@ -102,7 +102,7 @@ TEST_CASE("tools: kiln config check --json dumps the loaded config") {
   CHECK(j["derived"]["bus_bytes_per_s"].get<double>() == Approx(4.0 * 100e6));
 }
 
-TEST_CASE("tools: kiln config check rejects a bad config with one line and exit code 1") {
+TEST_CASE("kiln config check rejects a bad config with one line and exit code 1", "[cli][config]") {
   if (!have_kiln()) {
     WARN("KILN_BIN (" << kiln_bin() << ") does not exist yet: skipped");
     return;
@@ -122,7 +122,7 @@ TEST_CASE("tools: kiln config check rejects a bad config with one line and exit 
   CHECK_THAT(missing.err, Catch::Contains("/nonexistent/soc.yaml: cannot open"));
 }
 
-TEST_CASE("tools: kiln config check --help exits 0") {
+TEST_CASE("kiln config check --help exits 0", "[cli][config]") {
   if (!have_kiln()) {
     WARN("KILN_BIN (" << kiln_bin() << ") does not exist yet: skipped");
     return;
