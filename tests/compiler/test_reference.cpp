@@ -214,10 +214,14 @@ TEST_CASE("reference: MobileNetV1 on 96x96 runs well under 100 ms", "[compiler][
   reference::Interpreter interp(g);
   const TensorData x = random_input(g.tensors[g.inputs[0]], 3);
   interp.run({x});  // warm
-  const auto t0 = std::chrono::steady_clock::now();
-  interp.run({x});
-  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  WARN("vww_96 reference: " << ms << " ms");
+  // The best of a few runs: other jobs on a shared machine only add time.
+  double ms = 1e9;
+  for (int i = 0; i < 5; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    interp.run({x});
+    ms = std::min(ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  WARN("vww_96 reference: " << ms << " ms (best of 5)");
 #if defined(__SANITIZE_ADDRESS__)
   CHECK(ms < 2000);  // sanitizers slow every access down
 #else

@@ -14,6 +14,7 @@
 #include "arch/error.h"
 #include "compiler/frontend/tflite_reader.h"
 #include "compiler/ir/printer.h"
+#include "compiler/reference/interpreter.h"
 #include "tests/compiler/tflite_builder.h"
 #include "tests/support/test_paths.h"
 
@@ -181,8 +182,12 @@ TEST_CASE("tflite: corrupted bytes give an error or a graph, never a crash", "[c
     const int flips = 1 + int(rng() % 4);
     for (int i = 0; i < flips; ++i) bytes[rng() % bytes.size()] = uint8_t(rng());
     try {
-      read(bytes);
+      const ir::Graph g = read(bytes);
       ++graphs;
+      // What reads must also run (or be refused by the interpreter's checks).
+      std::vector<reference::TensorData> inputs;
+      for (int id : g.inputs) inputs.emplace_back(size_t(g.tensors[id].num_elements()), int8_t(0));
+      reference::run_reference(g, inputs);
     } catch (const Error&) {
       ++errors;
     }
