@@ -1,0 +1,154 @@
+#include "sim/bus.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "arch/error.h"
+#include "sim/transfer_stats.h"
+
+namespace kiln::sim {
+
+using sc_core::sc_time;
+using sc_core::SC_ZERO_TIME;
+
+Bus::Bus(sc_core::sc_module_name name, const BusConfig& config, const std::vector<std::string>& initiators,
+         const std::vector<BusTarget>& targets)
+    : sc_module(name), config_(config), clock_(config.clock_mhz), map_(targets) {
+  for (size_t i = 0; i < initiators.size(); ++i) {
+    auto port = std::make_unique<tlm_utils::simple_target_socket_tagged<Bus>>(initiators[i].c_str());
+    port->register_b_transport(this, &Bus::b_transport, int(i));
+    port->register_transport_dbg(this, &Bus::transport_dbg, int(i));
+    initiator_ports_.push_back(std::move(port));
+    granted_.push_back(std::make_unique<sc_core::sc_event>());
+    BusInitiatorTotals t;
+    t.name = initiators[i];
+    totals_.push_back(t);
+  }
+  requesting_.assign(initiators.size(), false);
+  for (const auto& t : targets) target_ports_.push_back(std::make_unique<tlm_utils::simple_initiator_socket<Bus>>(t.name.c_str()));
+  SC_HAS_PROCESS(Bus);
+  SC_THREAD(arbiter);
+}
+
+tlm::tlm_target_socket<>& Bus::initiator_port(const std::string& name) {
+  for (size_t i = 0; i < totals_.size(); ++i)
+    if (totals_[i].name == name) return *initiator_ports_[i];
+  throw Error(fmt::format("bus: no initiator port '{}'", name));
+}
+
+tlm::tlm_initiator_socket<>& Bus::target_port(const std::string& name) {
+  for (size_t i = 0; i < map_.size(); ++i)
+    if (map_[i].name == name) return *target_ports_[i];
+  throw Error(fmt::format("bus: no target '{}'", name));
+}
+
+int Bus::decode(uint64_t addr, uint64_t len) const {
+  for (size_t i = 0; i < map_.size(); ++i)
+    if (addr >= map_[i].base && addr - map_[i].base < map_[i].size && len <= map_[i].size - (addr - map_[i].base))
+      return int(i);
+  return -1;
+}
+
+void Bus::b_transport(int id, tlm::tlm_generic_payload& trans, sc_time& delay) {
+  if (delay > SC_ZERO_TIME) {  // synchronize: the bus is a shared resource
+    wait(delay);
+    delay = SC_ZERO_TIME;
+  }
+  const uint64_t addr = trans.get_address();
+  const uint64_t len = trans.get_data_length();
+  const int t = decode(addr, len);
+  if (t < 0) {
+    trans.set_response_status(decode(addr, 1) < 0 ? tlm::TLM_ADDRESS_ERROR_RESPONSE : tlm::TLM_BURST_ERROR_RESPONSE);
+    return;
+  }
+  auto* stats = trans.get_extension<TransferStats>();
+  const uint64_t burst = max_burst_bytes();
+  for (uint64_t off = 0; off < len; off += burst) {
+    const uint64_t n = std::min(burst, len - off);
+    const sc_time asked = sc_core::sc_time_stamp();
+    acquire(id);
+    const sc_time waited = sc_core::sc_time_stamp() - asked;
+    totals_[id].wait_ps += ps(waited);
+    add_bus_wait(trans, waited);
+
+    tlm::tlm_generic_payload part;
+    part.set_command(trans.get_command());
+    part.set_address(addr - map_[t].base + off);
+    part.set_data_ptr(trans.get_data_ptr() + off);
+    part.set_data_length(unsigned(n));
+    part.set_streaming_width(unsigned(n));
+    part.set_byte_enable_ptr(nullptr);
+    part.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    if (stats) part.set_extension(stats);
+    sc_time d = clock_.cycles(config_.latency_cycles);  // address phase; the target adds its access time
+    (*target_ports_[t])->b_transport(part, d);
+    if (stats) part.clear_extension(stats);
+    wait(d);
+    release(id);
+    totals_[id].bursts += 1;
+    totals_[id].bytes += n;
+    if (part.get_response_status() != tlm::TLM_OK_RESPONSE) {
+      trans.set_response_status(part.get_response_status());
+      return;
+    }
+  }
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+unsigned Bus::transport_dbg(int, tlm::tlm_generic_payload& trans) {
+  const uint64_t addr = trans.get_address();
+  const int t = decode(addr, trans.get_data_length());
+  if (t < 0) {
+    trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return 0;
+  }
+  trans.set_address(addr - map_[t].base);
+  const unsigned n = (*target_ports_[t])->transport_dbg(trans);
+  trans.set_address(addr);
+  return n;
+}
+
+void Bus::acquire(int id) {
+  requesting_[id] = true;
+  arbitrate_.notify(SC_ZERO_TIME);  // decide one delta later, once every request of this instant is in
+  while (owner_ != id) wait(*granted_[id]);
+}
+
+void Bus::release(int id) {
+  const uint64_t held = ps(sc_core::sc_time_stamp() - owned_since_);
+  busy_ps_ += held;
+  totals_[id].busy_ps += held;
+  owner_ = -1;
+  arbitrate_.notify(SC_ZERO_TIME);
+}
+
+int Bus::choose() const {
+  const int n = int(requesting_.size());
+  if (config_.arbitration == Arbitration::FixedPriority) {
+    for (int i = 0; i < n; ++i)
+      if (requesting_[i]) return i;
+    return -1;
+  }
+  for (int k = 1; k <= n; ++k) {
+    const int i = ((last_granted_ < 0 ? -1 : last_granted_) + k + n) % n;
+    if (requesting_[i]) return i;
+  }
+  return -1;
+}
+
+void Bus::arbiter() {
+  for (;;) {
+    wait(arbitrate_);
+    if (owner_ >= 0) continue;
+    const int pick = choose();
+    if (pick < 0) continue;
+    owner_ = pick;
+    last_granted_ = pick;
+    requesting_[pick] = false;
+    owned_since_ = sc_core::sc_time_stamp();
+    granted_[pick]->notify();
+  }
+}
+
+}  // namespace kiln::sim

@@ -1,0 +1,72 @@
+#include "sim/compute_unit.h"
+
+#include <cstring>
+
+namespace kiln::sim {
+
+std::vector<SpmRegion> ComputeUnit::regions(const GemmCmd& g) {
+  return {{Buffer::Input, g.a_addr, uint64_t(g.m - 1) * g.a_stride + g.k},
+          {Buffer::Weight, g.b_addr, uint64_t(g.k - 1) * g.b_stride + g.n},
+          {Buffer::Accumulator, g.c_addr, 4 * (uint64_t(g.m - 1) * g.c_stride + g.n)}};
+}
+
+std::vector<SpmRegion> ComputeUnit::regions(const ConvCmd& c) {
+  return {{Buffer::Input, c.in_addr, uint64_t(c.in_h) * c.in_w * c.in_c},
+          {Buffer::Weight, c.b_addr, uint64_t(c.gemm_k() - 1) * c.b_stride + c.n},
+          {Buffer::Accumulator, c.c_addr, 4 * (uint64_t(c.gemm_m() - 1) * c.c_stride + c.n)}};
+}
+
+ArrayResult ComputeUnit::run(const GemmCmd& g) {
+  std::vector<int8_t> a(size_t(g.m) * g.k);
+  for (uint32_t i = 0; i < g.m; ++i) spm_.read(Buffer::Input, g.a_addr + uint64_t(i) * g.a_stride, &a[size_t(i) * g.k], g.k);
+  return run_tile(g.dataflow, g.m, g.n, g.k, a, g.b_addr, g.b_stride, g.c_addr, g.c_stride, g.accumulate);
+}
+
+ArrayResult ComputeUnit::run(const ConvCmd& c) {
+  const uint32_t m = c.gemm_m(), k = c.gemm_k();
+  std::vector<int8_t> input(size_t(c.in_h) * c.in_w * c.in_c);
+  spm_.read(Buffer::Input, c.in_addr, input.data(), input.size());
+  // Implicit GEMM: row m = (oy, ox), column k = (ky, kx, ch).
+  std::vector<int8_t> a(size_t(m) * k);
+  for (uint32_t oy = 0; oy < c.out_h; ++oy)
+    for (uint32_t ox = 0; ox < c.out_w; ++ox) {
+      int8_t* row = &a[(size_t(oy) * c.out_w + ox) * k];
+      for (uint32_t ky = 0; ky < c.kh; ++ky)
+        for (uint32_t kx = 0; kx < c.kw; ++kx) {
+          const int64_t iy = int64_t(oy) * c.stride_h + int64_t(ky) * c.dil_h - c.pad_top;
+          const int64_t ix = int64_t(ox) * c.stride_w + int64_t(kx) * c.dil_w - c.pad_left;
+          int8_t* dst = row + (size_t(ky) * c.kw + kx) * c.in_c;
+          if (iy < 0 || iy >= int64_t(c.in_h) || ix < 0 || ix >= int64_t(c.in_w))
+            std::memset(dst, static_cast<uint8_t>(c.pad_value), c.in_c);
+          else
+            std::memcpy(dst, &input[(size_t(iy) * c.in_w + size_t(ix)) * c.in_c], c.in_c);
+        }
+    }
+  return run_tile(c.dataflow, m, c.n, k, a, c.b_addr, c.b_stride, c.c_addr, c.c_stride, c.accumulate);
+}
+
+ArrayResult ComputeUnit::run_tile(Dataflow dataflow, uint32_t m, uint32_t n, uint32_t k, const std::vector<int8_t>& a,
+                                  uint32_t b_addr, uint32_t b_stride, uint32_t c_addr, uint32_t c_stride,
+                                  bool accumulate) {
+  std::vector<int8_t> b(size_t(k) * n);
+  for (uint32_t p = 0; p < k; ++p) spm_.read(Buffer::Weight, b_addr + uint64_t(p) * b_stride, &b[size_t(p) * n], n);
+  std::vector<int32_t> c(size_t(m) * n, 0);
+  if (accumulate)
+    for (uint32_t i = 0; i < m; ++i)
+      spm_.read(Buffer::Accumulator, c_addr + 4 * uint64_t(i) * c_stride, &c[size_t(i) * n], 4 * uint64_t(n));
+  ArrayTile tile;
+  tile.dataflow = dataflow;
+  tile.m = m;
+  tile.n = n;
+  tile.k = k;
+  tile.a = a.data();
+  tile.b = b.data();
+  tile.accumulate = accumulate;
+  const ArrayResult r = engine_.run(tile, c.data());
+  // int32 little-endian in the accumulator buffer (the host is little-endian too).
+  for (uint32_t i = 0; i < m; ++i)
+    spm_.write(Buffer::Accumulator, c_addr + 4 * uint64_t(i) * c_stride, &c[size_t(i) * n], 4 * uint64_t(n));
+  return r;
+}
+
+}  // namespace kiln::sim

@@ -1,0 +1,35 @@
+// The NPU's compute unit: gathers a tile's operands from the scratchpads (A
+// from Input, expanded as an implicit GEMM for a convolution; B from Weight),
+// runs it on the array engine, and writes C into the accumulator buffer.
+// Functional only; the NPU's compute queue charges the returned cycles while
+// holding the banks of regions().
+#pragma once
+
+#include <vector>
+
+#include "arch/command.h"
+#include "sim/array_engine.h"
+#include "sim/scratchpad.h"
+
+namespace kiln::sim {
+
+class ComputeUnit {
+ public:
+  ComputeUnit(ScratchpadIf& spm, ArrayEngine& engine) : spm_(spm), engine_(engine) {}
+
+  ArrayResult run(const GemmCmd& g);
+  ArrayResult run(const ConvCmd& c);
+
+  // Scratchpad bytes a command reads or writes (A, B, C).
+  static std::vector<SpmRegion> regions(const GemmCmd& g);
+  static std::vector<SpmRegion> regions(const ConvCmd& c);
+
+ private:
+  ArrayResult run_tile(Dataflow dataflow, uint32_t m, uint32_t n, uint32_t k, const std::vector<int8_t>& a,
+                       uint32_t b_addr, uint32_t b_stride, uint32_t c_addr, uint32_t c_stride, bool accumulate);
+
+  ScratchpadIf& spm_;
+  ArrayEngine& engine_;
+};
+
+}  // namespace kiln::sim

@@ -1,0 +1,30 @@
+// The NPU's post-processing unit: accumulators -> int8, per output channel n:
+//   v = acc + bias[n]; v = multiply_by_quantized_multiplier(v, mult[n], shift[n])
+//   + out_zero_point; clamp to [act_min, act_max] (and to int8).
+// Parameters are 12-byte records {bias, multiplier, shift} in the Weight buffer
+// at params_addr + 12*n (arch/command.h). ppu_lanes elements per NPU cycle.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "arch/command.h"
+#include "sim/scratchpad.h"
+
+namespace kiln::sim {
+
+// NPU cycles of one PostProcessCmd: a one-cycle handshake (as the array's
+// kArrayCommandOverhead) plus ceil(m*n / lanes).
+uint64_t post_process_cycles(const PostProcessCmd& p, unsigned lanes);
+
+class PostProcessUnit {
+ public:
+  explicit PostProcessUnit(ScratchpadIf& spm) : spm_(spm) {}
+  void run(const PostProcessCmd& p);
+  static std::vector<SpmRegion> regions(const PostProcessCmd& p);
+
+ private:
+  ScratchpadIf& spm_;
+};
+
+}  // namespace kiln::sim

@@ -1,0 +1,77 @@
+#include "sim/scratchpad.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "arch/error.h"
+#include "sim/clock.h"
+
+namespace kiln::sim {
+namespace {
+
+const char* buffer_name(Buffer b) {
+  switch (b) {
+    case Buffer::Input: return "input";
+    case Buffer::Weight: return "weight";
+    case Buffer::Output: return "output";
+    case Buffer::Accumulator: return "accumulator";
+  }
+  return "?";
+}
+
+}  // namespace
+
+Scratchpads::Scratchpads(const NpuConfig& npu) : bytes_per_cycle_(std::max(1u, npu.spm_bytes_per_cycle)) {
+  auto setup = [&](Buffer b, uint64_t size, unsigned banks) {
+    Store& s = bufs_[size_t(b)];
+    s.bytes.assign(size, 0);
+    banks = std::max(1u, banks);
+    s.bank_bytes = std::max<uint64_t>(1, ceil_div(size, banks));
+    s.banks.assign(banks, Bank{});
+  };
+  setup(Buffer::Input, npu.input.size_bytes, npu.input.banks);
+  setup(Buffer::Weight, npu.weight.size_bytes, npu.weight.banks);
+  setup(Buffer::Output, npu.output.size_bytes, npu.output.banks);
+  setup(Buffer::Accumulator, npu.accumulator_bytes, 1);
+}
+
+void Scratchpads::check(Buffer buf, uint64_t offset, uint64_t len) const {
+  const uint64_t size = bufs_[size_t(buf)].bytes.size();
+  if (offset > size || len > size - offset)
+    throw Error(fmt::format("{} scratchpad: bytes [0x{:x}, 0x{:x}) are outside its {} bytes", buffer_name(buf), offset,
+                            offset + len, size));
+}
+
+void Scratchpads::read(Buffer buf, uint64_t offset, void* dst, uint64_t len) const {
+  check(buf, offset, len);
+  if (len) std::memcpy(dst, bufs_[size_t(buf)].bytes.data() + offset, len);
+}
+
+void Scratchpads::write(Buffer buf, uint64_t offset, const void* src, uint64_t len) {
+  check(buf, offset, len);
+  if (len) std::memcpy(bufs_[size_t(buf)].bytes.data() + offset, src, len);
+}
+
+template <typename F>
+void Scratchpads::for_each_bank(const SpmRegion& r, F f) {
+  if (r.len == 0) return;
+  Store& s = bufs_[size_t(r.buf)];
+  const uint64_t first = r.offset / s.bank_bytes;
+  const uint64_t last = std::min<uint64_t>((r.offset + r.len - 1) / s.bank_bytes, s.banks.size() - 1);
+  for (uint64_t b = first; b <= last; ++b) f(s.banks[b]);
+}
+
+sc_core::sc_time Scratchpads::reserve(const std::vector<SpmRegion>& regions, const sc_core::sc_time& duration) {
+  uint64_t start = ps(sc_core::sc_time_stamp());
+  for (const auto& r : regions) {
+    check(r.buf, r.offset, r.len);
+    for_each_bank(r, [&](Bank& b) { start = std::max(start, b.free_ps); });
+  }
+  const uint64_t end = start + ps(duration);
+  for (const auto& r : regions) for_each_bank(r, [&](Bank& b) { b.free_ps = end; });
+  return from_ps(start);
+}
+
+}  // namespace kiln::sim

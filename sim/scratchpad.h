@@ -1,0 +1,67 @@
+// The NPU's local buffers (Input, Weight, Output, Accumulator). Each is split
+// into `banks` equal contiguous banks; a bank serves one user at a time, so the
+// DMA filling one half of a double-buffered scratchpad proceeds while the array
+// reads the other half, and two users of the same bank serialize (bank wait).
+// Occupancy is reserved first come, first served: reserve() returns the
+// earliest time every bank touched is free and marks them busy from then on.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <systemc>
+#include <vector>
+
+#include "arch/command.h"
+#include "arch/soc_config.h"
+
+namespace kiln::sim {
+
+struct SpmRegion {
+  Buffer buf = Buffer::Input;
+  uint64_t offset = 0;
+  uint64_t len = 0;
+};
+
+class ScratchpadIf : public virtual sc_core::sc_interface {
+ public:
+  // Functional access; throws kiln::Error when the range is outside the buffer.
+  virtual void read(Buffer buf, uint64_t offset, void* dst, uint64_t len) const = 0;
+  virtual void write(Buffer buf, uint64_t offset, const void* src, uint64_t len) = 0;
+  // Reserves the banks under `regions` for `duration` from the earliest time,
+  // not before now, at which all of them are free; returns that start time.
+  virtual sc_core::sc_time reserve(const std::vector<SpmRegion>& regions, const sc_core::sc_time& duration) = 0;
+  // Bytes per NPU cycle through the DMA's local port.
+  virtual unsigned port_bytes_per_cycle() const = 0;
+};
+
+class Scratchpads final : public ScratchpadIf {
+ public:
+  explicit Scratchpads(const NpuConfig& npu);
+
+  void read(Buffer buf, uint64_t offset, void* dst, uint64_t len) const override;
+  void write(Buffer buf, uint64_t offset, const void* src, uint64_t len) override;
+  sc_core::sc_time reserve(const std::vector<SpmRegion>& regions, const sc_core::sc_time& duration) override;
+  unsigned port_bytes_per_cycle() const override { return bytes_per_cycle_; }
+
+  const std::vector<uint8_t>& contents(Buffer buf) const { return bufs_[size_t(buf)].bytes; }
+  uint64_t size(Buffer buf) const { return bufs_[size_t(buf)].bytes.size(); }
+
+ private:
+  struct Bank {
+    uint64_t free_ps = 0;
+  };
+  struct Store {
+    std::vector<uint8_t> bytes;
+    uint64_t bank_bytes = 1;
+    std::vector<Bank> banks;
+  };
+  void check(Buffer buf, uint64_t offset, uint64_t len) const;
+  template <typename F>
+  void for_each_bank(const SpmRegion& r, F f);
+
+  std::array<Store, 4> bufs_;
+  unsigned bytes_per_cycle_;
+};
+
+}  // namespace kiln::sim

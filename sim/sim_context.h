@@ -1,0 +1,47 @@
+// What every module of one simulation shares: the name of the stream (for
+// error messages), the reference clock of the profile, the profile events,
+// and the first error raised inside a SystemC process (an exception must not
+// escape a process: the kernel would turn it into a report). Plain C++.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <systemc>
+#include <vector>
+
+#include "arch/profile.h"
+#include "sim/clock.h"
+
+namespace kiln::sim {
+
+class SimContext {
+ public:
+  SimContext(std::string source, double reference_clock_mhz) : source_(std::move(source)), ref_(reference_clock_mhz) {}
+
+  const std::string& source() const { return source_; }
+  const Clock& reference_clock() const { return ref_; }
+
+  // Records an event; fills its cycle fields from its picosecond fields.
+  void record(ProfileEvent e) {
+    e.start_cycle = e.start_ps / ref_.period_ps();
+    e.end_cycle = ceil_div(e.end_ps, ref_.period_ps());
+    events_.push_back(std::move(e));
+  }
+  const std::vector<ProfileEvent>& events() const { return events_; }
+
+  // Runs a process body; a thrown error is kept (the first one wins) and the
+  // simulation stops.
+  void guard(const std::function<void()>& body);
+  void fail(const std::string& message);
+  const std::optional<std::string>& error() const { return error_; }
+
+ private:
+  std::string source_;
+  Clock ref_;
+  std::vector<ProfileEvent> events_;
+  std::optional<std::string> error_;
+};
+
+}  // namespace kiln::sim

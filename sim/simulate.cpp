@@ -1,0 +1,76 @@
+#include "sim/simulate.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <systemc>
+
+#include "arch/error.h"
+#include "sim/platform.h"
+
+namespace kiln {
+
+std::vector<uint8_t> SimResult::read(uint64_t addr, uint64_t len) const {
+  for (const auto& m : memories)
+    if (addr >= m.base && addr - m.base <= m.bytes.size() && len <= m.bytes.size() - (addr - m.base))
+      return std::vector<uint8_t>(m.bytes.begin() + long(addr - m.base), m.bytes.begin() + long(addr - m.base + len));
+  throw Error(fmt::format("{} bytes at 0x{:08x} are not inside one memory of the SoC", len, addr));
+}
+
+namespace {
+
+bool event_before(const ProfileEvent& a, const ProfileEvent& b) {
+  if (a.start_ps != b.start_ps) return a.start_ps < b.start_ps;
+  if (a.unit != b.unit) return a.unit < b.unit;
+  if (a.command != b.command) return a.command < b.command;
+  return a.end_ps < b.end_ps;
+}
+
+void quiet_systemc() {
+  using namespace sc_core;
+  // The kernel's info lines (sc_stop, ...) are not for our users.
+  sc_report_handler::set_actions(SC_INFO, SC_DO_NOTHING);
+}
+
+}  // namespace
+
+SimResult simulate(const SocConfig& soc, const Program& program, const SimOptions& options) {
+  static bool elaborated = false;
+  if (elaborated)
+    throw Error("simulate() may be called once per process (SystemC elaborates one model per process)");
+  elaborated = true;
+  quiet_systemc();
+
+  sim::SimContext ctx(options.source, soc.npu.clock_mhz);
+  sim::Platform platform(soc, program, ctx);
+  sc_core::sc_start();
+  if (ctx.error()) throw Error(*ctx.error());
+  const sim::Clock& ref = ctx.reference_clock();
+  if (!platform.mcu().finished()) {
+    const uint64_t cycle = ref.cycle_at(sc_core::sc_time_stamp());
+    std::string what;
+    for (const auto& b : platform.npu().blocked_commands()) what += (what.empty() ? "" : "; ") + b;
+    if (!what.empty()) throw Error(fmt::format("{}: token deadlock at NPU cycle {}: {}", options.source, cycle, what));
+    throw Error(fmt::format("{}: the simulation stopped at NPU cycle {} before the program finished", options.source, cycle));
+  }
+
+  SimResult r;
+  r.total_ps = sim::ps(platform.mcu().finish_time());
+  r.total_cycles = sim::ceil_div(r.total_ps, ref.period_ps());
+  Profile& p = r.profile;
+  p.soc = soc.name;
+  p.source = options.source;
+  p.reference_clock_mhz = soc.npu.clock_mhz;
+  p.total_ps = r.total_ps;
+  p.total_cycles = r.total_cycles;
+  p.events = ctx.events();
+  std::stable_sort(p.events.begin(), p.events.end(), event_before);
+  p.units = summarize_units(p.events);
+  p.bus_busy_ps = platform.bus().busy_ps();
+  p.bus_initiators = platform.bus().initiator_totals();
+  for (const auto& m : platform.memories()) r.memories.push_back({m->config().name, m->config().base, m->contents()});
+  for (size_t b = 0; b < 4; ++b) r.scratchpads[b] = platform.npu().scratchpads().contents(Buffer(b));
+  return r;
+}
+
+}  // namespace kiln

@@ -1,0 +1,50 @@
+// Running a program on the SoC model: the one entry point of sim/ for tools
+// and tests.
+//
+// One elaboration per process: SystemC cannot elaborate a second model in a
+// process, so simulate() may be called ONCE per process (a second call throws
+// kiln::Error). A sweep or a test that needs several runs uses one process per
+// run (ctest runs each test case in its own process).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "arch/command.h"
+#include "arch/profile.h"
+#include "arch/soc_config.h"
+
+namespace kiln {
+
+struct SimOptions {
+  std::string source = "program";  // names the stream in error messages and the profile
+};
+
+struct MemoryContents {
+  std::string name;
+  uint64_t base = 0;
+  std::vector<uint8_t> bytes;
+};
+
+struct SimResult {
+  uint64_t total_ps = 0;      // time at which the MCU finished
+  uint64_t total_cycles = 0;  // the same in NPU cycles (the profile's reference clock)
+  Profile profile;
+  std::vector<MemoryContents> memories;               // final contents, as SocConfig::memories
+  std::array<std::vector<uint8_t>, 4> scratchpads;    // final contents, indexed by Buffer
+
+  // Bytes at an absolute SoC address; throws kiln::Error if not inside one memory.
+  std::vector<uint8_t> read(uint64_t addr, uint64_t len) const;
+  const std::vector<uint8_t>& scratchpad(Buffer b) const { return scratchpads[size_t(b)]; }
+};
+
+// Loads the program, runs it to its end, and returns what it computed and
+// measured. Throws kiln::Error for a program that fails at run time (bad
+// address, token deadlock, ...) with "<source>: command N: ..." where known.
+// The program is assumed validated (validate_program); the simulator still
+// checks what it touches.
+SimResult simulate(const SocConfig& soc, const Program& program, const SimOptions& options = {});
+
+}  // namespace kiln
