@@ -1,0 +1,14 @@
+// Reads a model by its file type: .tflite (FlatBuffers) or .onnx (protobuf).
+#pragma once
+
+#include <string>
+
+#include "compiler/ir/graph.h"
+
+namespace kiln::frontend {
+
+// Throws kiln::Error for an unknown extension, a missing file, or whatever
+// the format's reader rejects.
+ir::Graph load_model(const std::string& path);
+
+}  // namespace kiln::frontend

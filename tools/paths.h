@@ -1,0 +1,17 @@
+// Where the kiln tool finds its bundled files (configs/, workloads/): the
+// KILN_HOME environment variable if set, else the source tree it was built from.
+#pragma once
+
+#include <cstdlib>
+#include <string>
+
+namespace kiln::tools {
+
+inline std::string kiln_home() {
+  if (const char* home = std::getenv("KILN_HOME")) return home;
+  return KILN_SOURCE_DIR;
+}
+inline std::string default_soc_path() { return kiln_home() + "/configs/soc/default.yaml"; }
+inline std::string default_model_path() { return kiln_home() + "/workloads/resnet8.onnx"; }
+
+}  // namespace kiln::tools
