@@ -240,7 +240,8 @@ class Loader {
       auto it = entries_.find(key);
       if (it == entries_.end()) return std::nullopt;
       const auto& [k, v] = it->second;
-      YAML::Mark mark = v.Mark().is_null() ? k.Mark() : v.Mark();
+      // An empty value ("key:") is positioned at the next token: point at its key instead.
+      YAML::Mark mark = v.Mark().is_null() || v.IsNull() ? k.Mark() : v.Mark();
       return Field{v, child_path(self_.path, key), mark, k.Mark()};
     }
 
