@@ -88,6 +88,10 @@ TEST_CASE("encoded sizes are whole words and match the bytes written", "[command
   m.args = {1, 2, 3};
   CHECK(encoded_size(make(Opcode::McuOp, m)) == 4 * (2 + 3));
   CHECK(encoded_size(make(Opcode::End, EndCmd{})) == 4);
+  CHECK(encoded_size(make(Opcode::Fence, FenceCmd{})) == 4);
+  std::vector<uint8_t> fence;
+  encode_command(make(Opcode::Fence, FenceCmd{}), fence);
+  CHECK(fence == std::vector<uint8_t>{0x13, 1, 0, 0});
 }
 
 TEST_CASE("the program header holds magic, version, counts, payload size and CRC-32", "[command][codec]") {

@@ -8,6 +8,8 @@
 #include <catch2/catch.hpp>
 
 #include <dirent.h>
+
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <sstream>

@@ -103,6 +103,9 @@ TEST_CASE("format_command writes every field explicitly", "[command][text]") {
   m.args = {0x20000000, 0xFFFFFF80u, 12};
   CHECK(format_command(make(Opcode::McuOp, m)) == "mcu copy src=0x20000000 dst=-128 bytes=12");
   CHECK(format_command(make(Opcode::End, EndCmd{false})) == "end no_interrupt");
+  CHECK(format_command(make(Opcode::Fence, FenceCmd{})) == "fence");
+  CHECK(one_command("fence").op == Opcode::Fence);
+  CHECK_THAT(asm_error("fence signal_next\nend"), Catch::StartsWith("t.kasm:1:1: fence: dependency tokens not allowed"));
 }
 
 TEST_CASE("images: hex, int8, int32 (little-endian) and file", "[command][text]") {
@@ -159,7 +162,7 @@ TEST_CASE("random programs round-trip through the text form", "[command][text]")
 
 TEST_CASE("assembler errors give file:line:column and what was expected", "[command][text]") {
   CHECK(asm_error("end\nfrob x=1\n") ==
-        "t.kasm:2:1: unknown mnemonic 'frob' (expected load, store, gemm, conv, ppu, mcu, end, or a directive .image, "
+        "t.kasm:2:1: unknown mnemonic 'frob' (expected load, store, gemm, conv, ppu, fence, mcu, end, or a directive .image, "
         ".stream)");
   CHECK(asm_error("  load ch=0 mem=0 spm=input row_bytes=4 colour=3\nend") ==
         "t.kasm:1:41: unknown field 'colour' for load (fields: ch, mem, spm, rows, row_bytes, mem_stride, spm_stride)");

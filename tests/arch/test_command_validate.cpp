@@ -229,6 +229,15 @@ TEST_CASE("token deadlocks name the stuck command and the missing token", "[comm
         "before the mcu at command 1 (a barrier)");
 }
 
+TEST_CASE("a fence is a barrier for tokens", "[command][validate][tokens]") {
+  CHECK(problem(text("ppu m=1 n=1 acc=0 acc_stride=1 params=0 out=output out_stride=1 wait_next\n"
+                     "fence\n"
+                     "store ch=0 mem=0x20000000 spm=output row_bytes=4 signal_prev\n"
+                     "end\n")) ==
+        "p.kbin: command 0: token deadlock: compute waits for a store->compute token that no later command sends "
+        "before the fence at command 1 (a barrier)");
+}
+
 TEST_CASE("token order across queues does not follow program order", "[command][validate][tokens]") {
   // The store is written before the compute command it waits for; queues run independently.
   CHECK(problem(text("store ch=0 mem=0x20000000 spm=output row_bytes=4 wait_prev\n"
