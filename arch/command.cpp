@@ -10,6 +10,7 @@ Queue queue_of(Opcode op) {
     case Opcode::Conv:
     case Opcode::PostProcess: return Queue::Compute;
     case Opcode::McuOp:
+    case Opcode::Fence:
     case Opcode::End: return Queue::Mcu;  // program-order barriers, no tokens
   }
   return Queue::Mcu;
@@ -24,6 +25,7 @@ const char* to_string(Opcode op) {
     case Opcode::Conv: return "conv";
     case Opcode::PostProcess: return "ppu";
     case Opcode::McuOp: return "mcu";
+    case Opcode::Fence: return "fence";
     case Opcode::End: return "end";
   }
   return "unknown";
@@ -93,6 +95,7 @@ bool operator==(const PostProcessCmd& a, const PostProcessCmd& b) {
 
 bool operator==(const McuOpCmd& a, const McuOpCmd& b) { return a.kernel == b.kernel && a.args == b.args; }
 
+bool operator==(const FenceCmd&, const FenceCmd&) { return true; }
 bool operator==(const EndCmd& a, const EndCmd& b) { return a.interrupt == b.interrupt; }
 
 bool operator==(const Command& a, const Command& b) { return a.op == b.op && a.deps == b.deps && a.body == b.body; }

@@ -25,6 +25,7 @@ enum class Opcode : uint8_t {
   Gemm = 0x10,      // array tile, explicit A matrix (Compute queue)
   Conv = 0x11,      // array tile, A gathered from an NHWC input tile (implicit GEMM)
   PostProcess = 0x12,  // accumulators -> int8 (Compute queue)
+  Fence = 0x13,     // NPU: dispatch nothing more until every earlier NPU command has finished
   McuOp = 0x20,     // fallback kernel on the MCU
   End = 0xFF,       // end of program: NPU raises its interrupt, MCU stops
 };
@@ -126,12 +127,16 @@ struct McuOpCmd {
 
 };
 
+// Fence: no fields. Orders what token edges cannot: a layer's loads after the
+// previous layer's stores (the load and store queues share no tokens).
+struct FenceCmd {};
+
 struct EndCmd {
   bool interrupt = true;
 
 };
 
-using CommandBody = std::variant<DmaCmd, GemmCmd, ConvCmd, PostProcessCmd, McuOpCmd, EndCmd>;
+using CommandBody = std::variant<DmaCmd, GemmCmd, ConvCmd, PostProcessCmd, McuOpCmd, FenceCmd, EndCmd>;
 
 struct Command {
   Opcode op = Opcode::End;
@@ -161,6 +166,7 @@ bool operator==(const GemmCmd& a, const GemmCmd& b);
 bool operator==(const ConvCmd& a, const ConvCmd& b);
 bool operator==(const PostProcessCmd& a, const PostProcessCmd& b);
 bool operator==(const McuOpCmd& a, const McuOpCmd& b);
+bool operator==(const FenceCmd& a, const FenceCmd& b);
 bool operator==(const EndCmd& a, const EndCmd& b);
 bool operator==(const Command& a, const Command& b);
 inline bool operator!=(const Command& a, const Command& b) { return !(a == b); }

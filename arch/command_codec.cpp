@@ -30,7 +30,7 @@ constexpr uint8_t kAccumulate = 1u << 2;   // gemm/conv
 constexpr uint8_t kInterrupt = 1u << 0;    // end
 
 // Command sizes in 4-byte words, header word included (McuOp: 2 + arg count).
-constexpr unsigned kDmaWords = 9, kGemmWords = 10, kConvWords = 15, kPpuWords = 11, kEndWords = 1;
+constexpr unsigned kDmaWords = 9, kGemmWords = 10, kConvWords = 15, kPpuWords = 11, kFenceWords = 1, kEndWords = 1;
 constexpr unsigned kMcuBaseWords = 2;
 
 bool known_opcode(uint8_t op) {
@@ -41,6 +41,7 @@ bool known_opcode(uint8_t op) {
     case Opcode::Conv:
     case Opcode::PostProcess:
     case Opcode::McuOp:
+    case Opcode::Fence:
     case Opcode::End: return true;
   }
   return false;
@@ -159,6 +160,7 @@ bool body_matches(const Command& c) {
     case Opcode::Conv: return std::holds_alternative<ConvCmd>(c.body);
     case Opcode::PostProcess: return std::holds_alternative<PostProcessCmd>(c.body);
     case Opcode::McuOp: return std::holds_alternative<McuOpCmd>(c.body);
+    case Opcode::Fence: return std::holds_alternative<FenceCmd>(c.body);
     case Opcode::End: return std::holds_alternative<EndCmd>(c.body);
   }
   return false;
@@ -263,6 +265,7 @@ std::string command_problem(const Command& c) {
         return fmt::format("mcu {}: {} arguments, expected {}", spec->name, m.args.size(), spec->args.size());
       return "";
     }
+    case Opcode::Fence:
     case Opcode::End: return "";
   }
   return "unknown opcode";
@@ -279,6 +282,7 @@ size_t encoded_size(const Command& cmd) {
       const auto* m = std::get_if<McuOpCmd>(&cmd.body);
       return 4 * (kMcuBaseWords + (m ? m->args.size() : 0));
     }
+    case Opcode::Fence: return 4 * kFenceWords;
     case Opcode::End: return 4 * kEndWords;
   }
   return 0;
@@ -339,6 +343,9 @@ void encode_command(const Command& cmd, std::vector<uint8_t>& out) {
       for (uint32_t a : m.args) put32(out, a);
       break;
     }
+    case Opcode::Fence:
+      put8(out, 0);
+      break;
     case Opcode::End: {
       put8(out, std::get<EndCmd>(cmd.body).interrupt ? kInterrupt : 0);
       break;
@@ -364,6 +371,7 @@ Command decode_command(const uint8_t* data, size_t size, size_t* consumed, const
     case Opcode::Gemm: expected = kGemmWords; break;
     case Opcode::Conv: expected = kConvWords; break;
     case Opcode::PostProcess: expected = kPpuWords; break;
+    case Opcode::Fence: expected = kFenceWords; break;
     case Opcode::End: expected = kEndWords; break;
     case Opcode::McuOp:
       if (words < kMcuBaseWords)
@@ -454,6 +462,10 @@ Command decode_command(const uint8_t* data, size_t size, size_t* consumed, const
       cmd.body = m;
       break;
     }
+    case Opcode::Fence:
+      reserved_flags(0);
+      cmd.body = FenceCmd{};
+      break;
     case Opcode::End: {
       reserved_flags(kInterrupt);
       cmd.body = EndCmd{bool(flags & kInterrupt)};

@@ -439,6 +439,7 @@ class Parser {
     else if (mn.text == "gemm") cmd.op = Opcode::Gemm;
     else if (mn.text == "conv") cmd.op = Opcode::Conv;
     else if (mn.text == "ppu") cmd.op = Opcode::PostProcess;
+    else if (mn.text == "fence") cmd.op = Opcode::Fence;
     else if (mn.text == "end") cmd.op = Opcode::End;
     else if (mn.text == "mcu") {
       cmd.op = Opcode::McuOp;
@@ -448,7 +449,7 @@ class Parser {
       if (!kernel) fail(st[1], fmt::format("mcu: unknown kernel '{}' (one of: {})", st[1].text, kernel_names()));
       first_field = 2;
     } else {
-      fail(mn, fmt::format("unknown mnemonic '{}' (expected load, store, gemm, conv, ppu, mcu, end, or a directive "
+      fail(mn, fmt::format("unknown mnemonic '{}' (expected load, store, gemm, conv, ppu, fence, mcu, end, or a directive "
                            ".image, .stream)", mn.text));
     }
     Fields f(*this, mn);
@@ -532,6 +533,7 @@ class Parser {
         cmd.body = m;
         break;
       }
+      case Opcode::Fence: cmd.body = FenceCmd{}; break;
       case Opcode::End: cmd.body = EndCmd{!f.flag("no_interrupt")}; break;
     }
     cmd.deps = f.deps();
@@ -602,6 +604,8 @@ std::string format_command(const Command& cmd) {
       for (size_t i = 0; i < m.args.size(); ++i) s += fmt::format(" {}={}", k->args[i], mcu_arg(m.args[i]));
       break;
     }
+    case Opcode::Fence:
+      break;
     case Opcode::End:
       if (!std::get<EndCmd>(cmd.body).interrupt) s += " no_interrupt";
       break;

@@ -167,6 +167,7 @@ std::string soc_problem(const Command& c, const SocConfig& soc) {
     case Opcode::Conv: return conv_problem(std::get<ConvCmd>(c.body), soc);
     case Opcode::PostProcess: return ppu_problem(std::get<PostProcessCmd>(c.body), soc);
     case Opcode::McuOp:  // argument meaning is the MCU kernel's business
+    case Opcode::Fence:
     case Opcode::End: return "";
   }
   return "";
