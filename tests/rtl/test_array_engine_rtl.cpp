@@ -3,6 +3,7 @@
 // shapes (fixed seeds) per array size and dataflow, then the edge cases.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -194,4 +195,25 @@ TEST_CASE("rtl engine: exhaustive random sweep on 8x8, 16x16 and 32x32", "[.][sl
   sweep_size(8, 8, 600, 5.0, 18001);
   sweep_size(16, 16, 400, 4.0, 116001);
   sweep_size(32, 32, 200, 3.0, 132001);
+}
+
+// Co-simulation speed per size: `test_rtl "[bench]"` (not run by ctest).
+TEST_CASE("rtl engine: co-simulation speed in array cycles per second", "[.][bench]") {
+  for (unsigned size : {8u, 16u, 32u}) {
+    if (!rtl_size_built(size, size)) continue;
+    auto rtl = make_rtl_array_engine(npu_of(size, size));
+    std::mt19937 rng(size);
+    uint64_t cycles = 0;
+    const auto begin = std::chrono::steady_clock::now();
+    for (Dataflow d : kDataflows) {
+      // A convolution-like tile: M output pixels, K = 3x3xC, N channels.
+      TileCase tc = random_case(rng, d, 196, 2 * size, 9 * size, false);
+      std::vector<int32_t> c(tc.c0);
+      for (int rep = 0; rep < 3; ++rep) cycles += rtl->run(tc.tile(), c.data()).cycles;
+      CHECK(first_difference(reference_gemm(tc), c, tc.n) == "");
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    WARN(size << "x" << size << ": " << cycles << " cycles in " << seconds << " s = " << uint64_t(cycles / seconds)
+              << " array cycles/s");
+  }
 }
