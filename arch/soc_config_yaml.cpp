@@ -133,7 +133,8 @@ class Loader {
 
   // --- scalars ---------------------------------------------------------------
 
-  uint64_t integer(const Field& f, uint64_t lo, uint64_t hi, const char* unit = "") const {
+  // An integer literal in [lo, hi]; `expected` describes the range for the message.
+  uint64_t integer_in(const Field& f, uint64_t lo, uint64_t hi, const std::string& expected) const {
     if (!f.node.IsScalar() || is_quoted(f.node))
       fail(f.mark, f.path, fmt::format("expected an integer, got {}", describe(f.node)));
     bool overflow = false;
@@ -141,21 +142,24 @@ class Loader {
     if (!lit) fail(f.mark, f.path, fmt::format("expected an integer, got {}", describe(f.node)));
     bool below_zero = lit->negative && lit->magnitude != 0;
     if (below_zero || overflow || lit->magnitude < lo || lit->magnitude > hi)
-      fail(f.mark, f.path,
-           fmt::format("expected an integer from {} to {}{}, got {}", lo, hi, unit, shown(f.node.Scalar())));
+      fail(f.mark, f.path, fmt::format("expected {}, got {}", expected, shown(f.node.Scalar())));
     return lit->magnitude;
   }
 
+  uint64_t integer(const Field& f, uint64_t lo, uint64_t hi, const char* unit = "") const {
+    return integer_in(f, lo, hi, fmt::format("an integer from {} to {}{}", lo, hi, unit));
+  }
+
   uint64_t power_of_two(const Field& f, uint64_t lo, uint64_t hi, const char* unit = "") const {
-    uint64_t v = integer(f, 0, UINT64_MAX);
-    if (!is_pow2(v) || v < lo || v > hi)
-      fail(f.mark, f.path, fmt::format("expected a power of two from {} to {}{}, got {}", lo, hi, unit, v));
+    const std::string expected = fmt::format("a power of two from {} to {}{}", lo, hi, unit);
+    uint64_t v = integer_in(f, lo, hi, expected);
+    if (!is_pow2(v)) fail(f.mark, f.path, fmt::format("expected {}, got {}", expected, v));
     return v;
   }
 
   // Address in the 32-bit space, a multiple of `align`.
   uint64_t address(const Field& f, uint64_t align) const {
-    uint64_t v = integer(f, 0, kAddressSpaceBytes - 1);
+    uint64_t v = integer_in(f, 0, kAddressSpaceBytes - 1, fmt::format("an address below {}", hex(kAddressSpaceBytes)));
     if (v % align != 0)
       fail(f.mark, f.path, fmt::format("expected an address that is a multiple of {} (0x{:x}), got {}", align,
                                        align, hex(v)));

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstring>
 #include <dirent.h>
 #include <fstream>
 #include <set>
@@ -223,6 +224,42 @@ TEST_CASE("numbers may be decimal or hexadecimal, enums take every listed value"
   CHECK_FALSE(soc.dma.strides_2d);
   std::string os = with(kMinimal, "npu:\n", "npu:\n  array: {dataflow: output_stationary}\n");
   CHECK(parse_soc_config(os, "t.yaml").npu.dataflow == Dataflow::OutputStationary);
+}
+
+// "line:column" (1-based) of the first `needle` in `text`, counted here, not by the loader.
+std::string position_of(const std::string& text, const std::string& needle, size_t from = 0) {
+  auto at = text.find(needle, from);
+  REQUIRE(at != std::string::npos);
+  auto line_start = text.rfind('\n', at);
+  size_t col = at - (line_start == std::string::npos ? 0 : line_start + 1) + 1;
+  size_t line = 1 + size_t(std::count(text.begin(), text.begin() + long(at), '\n'));
+  return std::to_string(line) + ":" + std::to_string(col);
+}
+
+TEST_CASE("range errors state the accepted range at the value's position", "[soc_config]") {
+  struct Case {
+    std::string yaml, value, message;
+  };
+  const Case cases[] = {
+      {"bus: {width_bits: 2048}\n", "2048", "bus.width_bits: expected a power of two from 8 to 1024 bits, got 2048"},
+      {"bus: {width_bits: -8}\n", "-8", "bus.width_bits: expected a power of two from 8 to 1024 bits, got -8"},
+      {"bus: {max_burst_beats: 257}\n", "257", "bus.max_burst_beats: expected an integer from 1 to 256 beats, got 257"},
+      {"bus: {clock_mhz: 1.5e4}\n", "1.5e4",
+       "bus.clock_mhz: expected a number greater than 0 and at most 5000 MHz, got 1.5e4"},
+      {"bus: {clock_mhz: .nan}\n", ".nan", "bus.clock_mhz: expected a number, got '.nan'"},
+      {"dma: {channels: 2.0}\n", "2.0", "dma.channels: expected an integer, got '2.0'"},
+      {"dma: {channels: [1, 2]}\n", "[1, 2]", "dma.channels: expected an integer, got a list"},
+  };
+  for (const auto& c : cases) {
+    const std::string text = std::string(kMinimal) + c.yaml;
+    INFO(c.yaml);
+    std::string msg = error_of([&] { parse_soc_config(text, "t.yaml"); });
+    const size_t appended = std::strlen(kMinimal);  // the value is on the appended line
+    CHECK(msg == "t.yaml:" + position_of(text, c.value, appended) + ": " + c.message);
+  }
+  const std::string reg = with(kMinimal, "npu:\n", "npu:\n  reg_base: 0x100000000\n");
+  CHECK(error_of([&] { parse_soc_config(reg, "t.yaml"); }) ==
+        "t.yaml:" + position_of(reg, "0x100000000") + ": npu.reg_base: expected an address below 0x100000000, got 0x100000000");
 }
 
 TEST_CASE("the smallest full tile sets the minimum buffer sizes", "[soc_config]") {
