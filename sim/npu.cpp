@@ -147,6 +147,18 @@ void Npu::dispatch(int64_t index, Command cmd) {
       ++dispatched_;
       break;
     }
+    case Opcode::Fence: {
+      // Dispatch stops until every command dispatched so far has finished.
+      ProfileEvent ev;
+      ev.command = index;
+      ev.name = to_string(Opcode::Fence);
+      ev.unit = "npu.fetch";
+      ev.start_ps = ps(now());
+      while (completed_ != dispatched_) wait(completed_event_);
+      ev.end_ps = ps(now());
+      ctx_.record(ev);
+      break;
+    }
     case Opcode::End: end_ = Entry{index, std::move(cmd)}; break;
     case Opcode::McuOp:
       throw Error(fmt::format("{}: command {}: an MCU operation reached the NPU (the MCU runs those)", ctx_.source(), index));
@@ -186,6 +198,7 @@ void Npu::queue_thread(Queue q) {
       ev.end_ps = ps(now());
       ctx_.record(ev);
       ++completed_;
+      completed_event_.notify(sc_core::SC_ZERO_TIME);
       check_drain();
     }
   });

@@ -94,6 +94,7 @@ class Npu final : public sc_core::sc_module {
   bool done_ = false;
   bool fetch_done_ = false;
   uint64_t dispatched_ = 0, completed_ = 0;
+  sc_core::sc_event completed_event_;  // a queued command finished (fences wait on it)
   std::optional<Entry> end_;  // the run's `end` command, if it has one
   bool irq_pending_ = false;
   sc_core::sc_event irq_changed_;
