@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   kiln::tools::add_config_command(app);
   kiln::tools::add_asm_commands(app);
   kiln::tools::add_simulate_command(app);
+  kiln::tools::add_reference_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -25,7 +25,8 @@ NpyArray read_npy(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot open");
   const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  static const char magic[] = "\x93NUMPY";
+  // Unsigned: 0x93 as a (signed) char would never equal the byte 0x93.
+  static const uint8_t magic[] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
   if (bytes.size() < 10 || !std::equal(magic, magic + 6, bytes.begin()))
     throw Error(path + ": not a NumPy .npy file (bad magic)");
   const uint8_t major = bytes[6];
