@@ -137,6 +137,7 @@ LayerSchedule build_schedule(const ConvShape& s, const Tiling& t) {
     pp.kind = StepKind::PostProcess;
     pp.slot = output.take();
     pp.weight_slot = steps[last_compute].weight_slot;
+    pp.c0 = steps[last_compute].c0, pp.c = steps[last_compute].c;  // its parameters follow that K step's weights
     pp.oy0 = sp.oy0, pp.ox0 = sp.ox0, pp.rows = sp.rows, pp.cols = sp.cols, pp.n0 = n0, pp.n = n;
     add_dep(pp, last_compute);
     add_dep(pp, output.slots[pp.slot].last_reader);  // the store of the slot's previous tile

@@ -1,0 +1,133 @@
+// kiln run [MODEL] [--soc CONFIG] [--input IN.npy] [--output OUT.npy] [--trace FILE] [--report FILE.json]
+// Compiles, simulates, checks the outputs against the reference interpreter
+// and prints the per-layer table. With no arguments: the bundled ResNet-8 on
+// the embedded default SoC.
+#include <chrono>
+#include <iostream>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "arch/command_codec.h"
+#include "arch/error.h"
+#include "arch/profile.h"
+#include "arch/soc_config_yaml.h"
+#include "compiler/codegen/compile_model.h"
+#include "compiler/frontend/load_model.h"
+#include "compiler/reference/interpreter.h"
+#include "sim/simulate.h"
+#include "tools/commands.h"
+#include "tools/layer_report.h"
+#include "tools/npy.h"
+#include "tools/paths.h"
+
+namespace kiln::tools {
+namespace {
+
+struct RunOptions {
+  std::string model = default_model_path(), soc = default_soc_path();
+  std::string input, output, trace, profile, report;
+  uint64_t seed = 0;
+  bool seed_given = false;
+};
+
+std::vector<int8_t> input_from_npy(const std::string& path, const codegen::TensorBinding& in) {
+  const NpyArray a = read_npy(path);
+  if (a.data.size() != in.bytes || (a.dtype != "|i1" && a.dtype != "|u1"))
+    throw Error(fmt::format("{}: input '{}' needs {} int8 elements (shape {}), the file has dtype {} and {} bytes", path,
+                            in.name, in.bytes, ir::shape_string(in.shape), a.dtype, a.data.size()));
+  std::vector<int8_t> v(a.data.size());
+  // uint8 inputs (ONNX) become int8 exactly as the front end converts them.
+  for (size_t i = 0; i < v.size(); ++i) v[i] = a.dtype == "|u1" ? int8_t(int(a.data[i]) - 128) : int8_t(a.data[i]);
+  return v;
+}
+
+void run(const RunOptions& opt) {
+  using clock = std::chrono::steady_clock;
+  const auto t0 = clock::now();
+  const SocConfig soc = load_soc_config(opt.soc);
+  const ir::Graph graph = frontend::load_model(opt.model);
+  codegen::CompiledModel compiled = codegen::compile_model(graph, soc);
+  validate_program(compiled.program, soc, opt.model);
+  const auto t1 = clock::now();
+
+  if (compiled.inputs.size() != 1) throw Error(opt.model + ": kiln run supports models with one input");
+  const auto& in = compiled.inputs[0];
+  std::vector<int8_t> input;
+  if (!opt.input.empty()) {
+    input = input_from_npy(opt.input, in);
+  } else {
+    const uint64_t seed = opt.seed_given ? opt.seed : uint64_t(std::random_device{}());
+    std::cout << fmt::format("input: random int8 from seed {} (repeat with --seed {})\n", seed, seed);
+    std::mt19937_64 rng(seed);
+    input.resize(in.bytes);
+    for (auto& v : input) v = int8_t(int(rng() % 256) - 128);
+  }
+  const MemoryConfig* sram = soc.find_memory(in.addr, in.bytes);
+  compiled.program.images.push_back(
+      {sram->name, in.addr, std::vector<uint8_t>(reinterpret_cast<const uint8_t*>(input.data()),
+                                                 reinterpret_cast<const uint8_t*>(input.data()) + input.size())});
+
+  SimOptions sim_options;
+  sim_options.source = opt.model;
+  const SimResult sim = simulate(soc, compiled.program, sim_options);
+  const auto t2 = clock::now();
+
+  const auto expected = reference::run_reference(graph, {input});
+  const auto t3 = clock::now();
+  RunReport report = build_report(opt.model, soc, compiled, sim);
+  report.outputs_match = true;
+  std::string mismatch;
+  for (size_t o = 0; o < compiled.outputs.size(); ++o) {
+    const auto& out = compiled.outputs[o];
+    const auto got = sim.read(out.addr, out.bytes);
+    for (size_t i = 0; i < got.size(); ++i)
+      if (int8_t(got[i]) != expected[o][i]) {
+        report.outputs_match = false;
+        if (mismatch.empty())
+          mismatch = fmt::format("output '{}' element {}: reference {}, simulated {}", out.name, i, int(expected[o][i]),
+                                 int(int8_t(got[i])));
+      }
+    if (o == 0 && !opt.output.empty()) write_npy(opt.output, {"|i1", {out.shape.begin(), out.shape.end()}, got});
+  }
+
+  std::cout << format_report(report);
+  const auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+  std::cout << fmt::format("wall time    compile {:.1f} ms, simulate {:.1f} ms, reference {:.1f} ms\n", ms(t0, t1),
+                           ms(t1, t2), ms(t2, t3));
+  if (!opt.trace.empty()) write_chrome_trace_file(sim.profile, opt.trace);
+  if (!opt.profile.empty()) write_profile_file(sim.profile, opt.profile);
+  if (!opt.report.empty()) {
+    nlohmann::json j = report_json(report);
+    j["wall_ms"] = {{"compile", ms(t0, t1)}, {"simulate", ms(t1, t2)}, {"reference", ms(t2, t3)}};
+    write_text_file_atomic(opt.report, j.dump(2) + "\n");
+  }
+  if (report.outputs_match) {
+    std::cout << "outputs match the reference interpreter bit for bit\n";
+  } else {
+    std::cout << "MISMATCH against the reference interpreter: " << mismatch << "\n";
+    command_exit_code() = kExitMismatch;
+  }
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "run", "Compile a model, simulate it, check it against the reference and print the per-layer table");
+  auto opt = std::make_shared<RunOptions>();
+  cmd->add_option("MODEL", opt->model, "int8 model (.tflite or .onnx); default: the bundled ResNet-8")
+      ->capture_default_str();
+  cmd->add_option("--soc", opt->soc, "SoC config (YAML)")->capture_default_str();
+  cmd->add_option("--input", opt->input, "input tensor (.npy, int8 or uint8); default: random from --seed");
+  cmd->add_option("--output", opt->output, "write the simulated output (.npy)");
+  cmd->add_option("--trace", opt->trace, "write a Chrome/Perfetto trace (JSON)");
+  cmd->add_option("--profile", opt->profile, "write the simulation profile (JSON)");
+  cmd->add_option("--report", opt->report, "write the per-layer table and totals (JSON)");
+  cmd->add_option("--seed", opt->seed, "seed of the random input")->each([opt](const std::string&) {
+    opt->seed_given = true;
+  });
+  cmd->callback([opt] { run(*opt); });
+}
+
+}  // namespace kiln::tools
