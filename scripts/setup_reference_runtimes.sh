@@ -6,14 +6,16 @@
 #   - onnxruntime-node from the npm registry, into build/node_ort/ (not
 #     committed). Its CPU binary ships inside the package; the install script
 #     that would download GPU extras is skipped.
-# Idempotent: returns at once when both are already there.
+# Also python3-flatbuffers and flatc, with which the check cuts .tflite models
+# into single-operator models. Idempotent: fast when all is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ort_version=1.30.0
 ort_dir=${KILN_NODE_ORT_DIR:-build/node_ort}
 
-debs=(python3-pyarmnn libarmnn-cpuref-backend22 libarmnntfliteparser-dev python3-numpy)
+debs=(python3-pyarmnn libarmnn-cpuref-backend22 libarmnntfliteparser-dev python3-numpy python3-onnx
+      python3-flatbuffers flatbuffers-compiler)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -39,7 +41,7 @@ if ! ort_installed; then
 fi
 
 # Both must load, with nothing downloaded at run time.
-/usr/bin/python3 -c 'import pyarmnn, numpy' ||
+/usr/bin/python3 -c 'import logging; logging.disable(logging.WARNING); import pyarmnn, numpy, onnx, flatbuffers' ||
   { echo "setup_reference_runtimes: pyarmnn does not import with /usr/bin/python3" >&2; exit 1; }
 NODE_PATH="$PWD/$ort_dir/node_modules" node -e 'require("onnxruntime-node")' ||
   { echo "setup_reference_runtimes: onnxruntime-node does not load from $ort_dir" >&2; exit 1; }

@@ -8,12 +8,14 @@
 // two runtimes part.
 #include <cctype>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "arch/error.h"
 #include "compiler/frontend/load_model.h"
@@ -73,16 +75,28 @@ void run_reference_command(const ReferenceOptions& opt) {
     inputs.push_back(input_from_npy(opt.inputs[i], graph.tensors.at(size_t(graph.inputs[i]))));
 
   reference::Interpreter interpreter(graph);
+  nlohmann::json manifest = nlohmann::json::array();
   if (!opt.dump_dir.empty()) {
     std::filesystem::create_directories(opt.dump_dir);
     interpreter.after_op = [&](size_t op_index) {
-      const int id = graph.ops[op_index].outputs.at(0);
+      const ir::Op& op = graph.ops[op_index];
+      const int id = op.outputs.at(0);
       const ir::Tensor& tensor = graph.tensors.at(size_t(id));
       if (tensor.type != ir::DataType::Int8) return;
-      write_npy(opt.dump_dir + "/" + dump_file_name(op_index, tensor.name), int8_npy(tensor, interpreter.value(id)));
+      const std::string file = dump_file_name(op_index, tensor.name);
+      write_npy(opt.dump_dir + "/" + file, int8_npy(tensor, interpreter.value(id)));
+      manifest.push_back({{"op", op_index}, {"kind", ir::op_kind_name(op.kind)}, {"source_op", op.source_op},
+                          {"source_op_index", op.source_index}, {"tensor", tensor.name},
+                          {"tensor_source_index", tensor.source_index}, {"file", file}});
     };
   }
   interpreter.run(inputs);
+  if (!opt.dump_dir.empty()) {
+    // Which file holds which tensor: names can be long or repeat, source indices cannot.
+    std::ofstream out(opt.dump_dir + "/manifest.json");
+    out << manifest.dump(1) << "\n";
+    if (!out) throw Error(opt.dump_dir + "/manifest.json: cannot write");
+  }
   const std::vector<reference::TensorData> outputs = interpreter.outputs();
   const ir::Tensor& out = graph.tensors.at(size_t(graph.outputs[size_t(opt.output_index)]));
   write_npy(opt.output, int8_npy(out, outputs.at(size_t(opt.output_index))));
@@ -102,7 +116,7 @@ void add_reference_command(CLI::App& app) {
   cmd->add_option("--output", opt->output, "where to write the output (.npy, int8, the IR's shape)")->required();
   cmd->add_option("--output-index", opt->output_index, "which model output to write (default 0)");
   cmd->add_option("--dump", opt->dump_dir,
-                  "also write every op's output to DIR/<op index>_<tensor name>.npy (int8, IR layout)");
+                  "also write every op's output to DIR/<op index>_<tensor name>.npy (int8, IR layout), listed in DIR/manifest.json");
   cmd->callback([opt] { run_reference_command(*opt); });
 }
 

@@ -1,0 +1,516 @@
+#!/usr/bin/python3
+"""Checks kiln's reference interpreter against independent runtimes.
+
+For each model and each of N seeded random inputs, runs `kiln reference
+--dump` and an independent runtime on the same input:
+  .tflite: Arm NN's CpuRef backend through pyarmnn (Debian's python3-pyarmnn)
+  .onnx:   onnxruntime-node (CPU), through scripts/check_reference_ort.js
+and compares
+  - every operator alone: the runtime runs a model cut to that one operator,
+    fed kiln's own values of the operator's inputs; every element of its
+    output must agree with kiln's within one quantization step;
+  - the whole network on the same input: reported (largest difference), and
+    with --strict-network also required to agree within one step.
+A rounding difference of one step in an early layer can grow through later
+layers, so the network's outputs can differ by more than one step although no
+operator does; docs/reference-check.md has the details and the numbers.
+
+Install the runtimes with scripts/setup_reference_runtimes.sh. Run with
+/usr/bin/python3 (the interpreter that sees Debian's pyarmnn):
+  /usr/bin/python3 scripts/check_reference.py [MODEL ...] [--inputs N] [--seed S]
+      [--kiln PATH] [--skip-missing] [--strict-network] [--ctest]
+Exit status: 0 every check within one step; 1 an element off by more, or a
+runtime or tool failed; 2 a runtime is missing (without --skip-missing).
+With --ctest (the ctest's mode), a missing runtime exits 77 (ctest's skip)
+outside CI and fails (1) when CI=true, where .ci/run installs the runtimes.
+"""
+
+import argparse
+import glob
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ORT_SCRIPT = os.path.join(ROOT, "scripts", "check_reference_ort.js")
+TFLITE_SCHEMA = os.path.join(ROOT, "compiler", "frontend", "tflite_schema.fbs")
+TOLERANCE = 1  # quantization steps
+# onnxruntime's int8 kernels on x86 without VNNI multiply with vpmaddubsw, whose
+# int16 pair sums saturate; its precision mode avoids that. Level "basic"
+# keeps the QDQ graph as written (float ops between DequantizeLinear and
+# QuantizeLinear) instead of fusing it into those integer kernels.
+ORT_SESSION_CONFIG = {"session": {"x64quantprecision": "1"}}
+ORT_OPT_LEVEL = os.environ.get("KILN_ORT_OPT_LEVEL", "basic")
+
+
+class Missing(Exception):
+    """A runtime is not installed."""
+
+
+def default_models():
+    shared = sorted(glob.glob(os.path.join(ROOT, "..", "shared", "workloads", "mlperf-tiny", "*.tflite")))
+    own = sorted(glob.glob(os.path.join(ROOT, "workloads", "*.onnx")))
+    return [os.path.normpath(p) for p in shared + own]
+
+
+def find_kiln(arg):
+    for path in (arg, os.environ.get("KILN_BIN"), os.path.join(ROOT, "build", "tools", "kiln")):
+        if path:
+            return path
+    return None
+
+
+def random_input(shape, seed):
+    return np.random.default_rng(seed).integers(-128, 128, size=shape, dtype=np.int16).astype(np.int8)
+
+
+class KilnRun:
+    """One `kiln reference --dump` run: the network output and every op's output."""
+
+    def __init__(self, kiln, model, x_nhwc, workdir, tag):
+        self.dir = os.path.join(workdir, tag)
+        os.makedirs(self.dir, exist_ok=True)
+        in_path = os.path.join(self.dir, "in.npy")
+        np.save(in_path, x_nhwc)
+        self.outputs = []
+        k = 0
+        while True:  # one call per model output; the dump of the first serves for the ops
+            out_path = os.path.join(self.dir, f"out{k}.npy")
+            cmd = [kiln, "reference", model, "--input", in_path, "--output", out_path, "--output-index", str(k)]
+            if k == 0:
+                cmd += ["--dump", os.path.join(self.dir, "dump")]
+            proc = subprocess.run(cmd, capture_output=True, text=True)
+            if proc.returncode != 0:
+                if k > 0 and "out of range" in proc.stderr:
+                    break
+                raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.strip()}")
+            self.outputs.append(np.load(out_path))
+            k += 1
+        with open(os.path.join(self.dir, "dump", "manifest.json")) as f:
+            self.ops = json.load(f)
+
+    def value(self, entry):
+        return np.load(os.path.join(self.dir, "dump", entry["file"]))
+
+
+# --- TFLite through Arm NN -------------------------------------------------
+
+
+def import_pyarmnn():
+    try:
+        # pyarmnn logs a warning for each parser it lacks (Caffe, ONNX, TF) on import.
+        logging.getLogger("pyarmnn").setLevel(logging.ERROR)
+        import pyarmnn
+        return pyarmnn
+    except ImportError as e:
+        raise Missing(f"pyarmnn not importable by {sys.executable} ({e}); run scripts/setup_reference_runtimes.sh")
+
+
+def tflite_object_api(workdir):
+    """Python classes for kiln's TFLite schema subset (flatc --gen-object-api), to cut models."""
+    out = os.path.join(workdir, "tflite_py")
+    if not os.path.isdir(out):
+        if not shutil.which("flatc"):
+            raise Missing("flatc not found (flatbuffers-compiler); run scripts/setup_reference_runtimes.sh")
+        subprocess.run(["flatc", "--python", "--gen-object-api", "-o", out, TFLITE_SCHEMA], check=True,
+                       capture_output=True)
+    if out not in sys.path:
+        sys.path.insert(0, out)
+    try:
+        import flatbuffers  # noqa: F401
+        from tflite.Model import Model, ModelT
+    except ImportError as e:
+        raise Missing(f"python3-flatbuffers not importable ({e}); run scripts/setup_reference_runtimes.sh")
+    return Model, ModelT
+
+
+class ArmNNNetwork:
+    """A .tflite file loaded on Arm NN's CpuRef backend; int8 in and out, TFLite's NHWC."""
+
+    def __init__(self, ann, path):
+        self.ann = ann
+        self.parser = ann.ITfLiteParser()
+        network = self.parser.CreateNetworkFromBinaryFile(path)
+        self.runtime = ann.IRuntime(ann.CreationOptions())
+        optimized, _ = ann.Optimize(network, [ann.BackendId("CpuRef")], self.runtime.GetDeviceSpec(),
+                                    ann.OptimizerOptions())
+        self.net_id, _ = self.runtime.LoadNetwork(optimized)
+        self.in_infos = [self.parser.GetNetworkInputBindingInfo(0, n)
+                         for n in self.parser.GetSubgraphInputTensorNames(0)]
+        self.out_infos = [self.parser.GetNetworkOutputBindingInfo(0, n)
+                          for n in self.parser.GetSubgraphOutputTensorNames(0)]
+
+    def run(self, values):
+        ann = self.ann
+        arrays = [np.ascontiguousarray(v.reshape(-1)) for v in values]
+        inputs = ann.make_input_tensors(self.in_infos, arrays)
+        outputs = ann.make_output_tensors(self.out_infos)
+        self.runtime.EnqueueWorkload(self.net_id, inputs, outputs)
+        results = ann.workload_tensors_to_ndarray(outputs)
+        for r in results:
+            if r.dtype != np.int8:
+                raise RuntimeError(f"Arm NN output dtype {r.dtype}, expected int8")
+        return results
+
+
+class TfliteCheck:
+    runtime_name = "Arm NN CpuRef"
+
+    def __init__(self, model, workdir):
+        self.ann = import_pyarmnn()
+        Model, ModelT = tflite_object_api(workdir)
+        with open(model, "rb") as f:
+            self.model = ModelT.InitFromObj(Model.GetRootAsModel(f.read(), 0))
+        self.path, self.workdir = model, workdir
+        sg = self.model.subgraphs[0]
+        if len(sg.inputs) != 1:
+            raise RuntimeError(f"{model}: {len(sg.inputs)} inputs; this check feeds one")
+        self.input_tensor = sg.inputs[0]
+        self.input_shape = tuple(sg.tensors[self.input_tensor].shape)
+        self.producer = {t: i for i, op in enumerate(sg.operators) for t in op.outputs}
+        self.full = ArmNNNetwork(self.ann, model)
+        self.single = {}  # op index -> ArmNNNetwork of that op alone
+
+    def _is_constant(self, t):
+        buf = self.model.buffers[self.model.subgraphs[0].tensors[t].buffer]
+        return buf is not None and buf.data is not None and len(buf.data) > 0
+
+    def _activation_inputs(self, op):
+        return [t for t in op.inputs if t >= 0 and not self._is_constant(t)]
+
+    def _single_op_network(self, i):
+        if i not in self.single:
+            import flatbuffers
+            sg = self.model.subgraphs[0]
+            op = sg.operators[i]
+            saved = (sg.operators, sg.inputs, sg.outputs)
+            sg.operators, sg.inputs, sg.outputs = [op], self._activation_inputs(op), list(op.outputs)
+            try:
+                builder = flatbuffers.Builder(1 << 20)
+                builder.Finish(self.model.Pack(builder), file_identifier=b"TFL3")
+            finally:
+                sg.operators, sg.inputs, sg.outputs = saved
+            path = os.path.join(self.workdir, f"{os.path.basename(self.path)}.op{i}.tflite")
+            with open(path, "wb") as f:
+                f.write(builder.Output())
+            self.single[i] = ArmNNNetwork(self.ann, path)
+        return self.single[i]
+
+    def network(self, x_nhwc):
+        return self.full.run([x_nhwc])
+
+    def ops(self, run, x_nhwc):
+        """(name, kiln's output, runtime's output) per op; None for the runtime when it cannot be cut."""
+        sg = self.model.subgraphs[0]
+        values = {self.input_tensor: x_nhwc}
+        for entry in run.ops:
+            values[entry["tensor_source_index"]] = run.value(entry)
+        for entry in run.ops:
+            ours = run.value(entry)
+            i = self.producer.get(entry["tensor_source_index"])
+            name = f"op {i} {entry['source_op']}" if i is not None else f"'{entry['tensor']}'"
+            needed = self._activation_inputs(sg.operators[i]) if i is not None else [None]
+            if i is None or any(t not in values for t in needed) or len(sg.operators[i].outputs) != 1:
+                yield name, ours, None
+                continue
+            theirs = self._single_op_network(i).run([values[t] for t in needed])[0]
+            yield name, ours, theirs
+
+
+# --- ONNX through onnxruntime-node -----------------------------------------
+
+
+def node_ort_modules():
+    return os.path.join(os.environ.get("KILN_NODE_ORT_DIR", os.path.join(ROOT, "build", "node_ort")), "node_modules")
+
+
+def to_model_layout(x_nhwc):
+    return x_nhwc.transpose(0, 3, 1, 2) if x_nhwc.ndim == 4 else x_nhwc
+
+
+def to_nhwc(y):
+    return y.transpose(0, 2, 3, 1) if y.ndim == 4 else y
+
+
+class OnnxCheck:
+    runtime_name = "onnxruntime-node"
+
+    def __init__(self, model, workdir):
+        if not shutil.which("node"):
+            raise Missing("node not found; install nodejs")
+        if not os.path.isfile(os.path.join(node_ort_modules(), "onnxruntime-node", "package.json")):
+            raise Missing(f"onnxruntime-node not found in {node_ort_modules()}; run scripts/setup_reference_runtimes.sh")
+        import onnx
+        from onnx import TensorProto, shape_inference
+        self.onnx = onnx
+        self.path, self.workdir = model, workdir
+        m = shape_inference.infer_shapes(onnx.load(model))
+        self.graph = m.graph
+        self.initializers = {t.name for t in m.graph.initializer}
+        self.types = {v.name: v.type.tensor_type.elem_type
+                      for v in list(m.graph.value_info) + list(m.graph.input) + list(m.graph.output)}
+        self.int_types = {TensorProto.INT8: np.int8, TensorProto.UINT8: np.uint8}
+        self.producer = {o: n for n in m.graph.node for o in n.output}
+        self.consumers = {}
+        for n in m.graph.node:
+            for i in n.input:
+                self.consumers.setdefault(i, []).append(n)
+        inputs = [v for v in m.graph.input if v.name not in self.initializers]
+        if len(inputs) != 1:
+            raise RuntimeError(f"{model}: {len(inputs)} inputs; this check feeds one")
+        self.input_name = inputs[0].name
+        dims = [d.dim_value for d in inputs[0].type.tensor_type.shape.dim]
+        self.input_shape = tuple([dims[0], dims[2], dims[3], dims[1]] if len(dims) == 4 else dims)
+        self.output_names = [o.name for o in m.graph.output]
+        self.sub_models = {}
+        self.jobs = []  # (model path, feeds) queued for one node process
+
+    def _onnx_name(self, ir_name):
+        """The int8/uint8 ONNX tensor holding an IR tensor: itself, or the QuantizeLinear of a float one."""
+        if self.types.get(ir_name) in self.int_types:
+            return ir_name
+        for n in self.consumers.get(ir_name, []):
+            if n.op_type == "QuantizeLinear" and self.types.get(n.output[0]) in self.int_types:
+                return n.output[0]
+        return None
+
+    def _boundary(self, name, available):
+        """The available int8 tensors that `name` is computed from, or None when one is missing."""
+        found, stack, seen = [], list(self.producer[name].input), set()
+        while stack:
+            t = stack.pop()
+            if not t or t in seen or t in self.initializers:
+                continue
+            seen.add(t)
+            if t in available:
+                found.append(t)
+            elif t in self.producer and self.types.get(t) not in self.int_types:
+                stack.extend(self.producer[t].input)  # float or int32 between DQ and Q: keep walking
+            elif t in self.producer and self.producer[t].op_type == "DequantizeLinear" and \
+                    self.producer[t].input[0] in self.initializers:
+                continue
+            else:
+                return None
+        return sorted(found)
+
+    def _feed(self, name, value_nhwc, path):
+        dtype = self.int_types[self.types[name]]
+        x = to_model_layout(value_nhwc).astype(np.int16)
+        if dtype == np.uint8:
+            x = x + 128  # the front end's uint8 -> int8 is q - 128
+        x.astype(dtype).tofile(path)
+        return {"name": name, "file": path, "dtype": np.dtype(dtype).name, "dims": list(x.shape)}
+
+    def _queue(self, model_path, feeds, out):
+        self.jobs.append({"path": model_path, "runs": [{"out": out, "feeds": feeds}]})
+        return len(self.jobs) - 1
+
+    def queue_network(self, x_nhwc, tag):
+        out = os.path.join(self.workdir, f"{tag}.net")
+        return self._queue(self.path, [self._feed(self.input_name, x_nhwc, out + ".in.bin")], out)
+
+    def queue_ops(self, run, x_nhwc, tag):
+        values = {self.input_name: x_nhwc}
+        names = {}
+        for entry in run.ops:
+            name = self._onnx_name(entry["tensor"])
+            if name:
+                values[name] = run.value(entry)
+                names[entry["file"]] = name
+        queued = []
+        for k, entry in enumerate(run.ops):
+            name = names.get(entry["file"])
+            ins = self._boundary(name, set(values) - {name}) if name in self.producer else None
+            label = f"op {entry['op']} {entry['kind']} '{entry['tensor']}'"
+            if not ins:
+                queued.append((label, run.value(entry), None))
+                continue
+            key = (name, tuple(ins))
+            if key not in self.sub_models:
+                path = os.path.join(self.workdir, f"{os.path.basename(self.path)}.{len(self.sub_models)}.onnx")
+                self.onnx.utils.extract_model(self.path, path, list(ins), [name])
+                self.sub_models[key] = path
+            out = os.path.join(self.workdir, f"{tag}.op{k}")
+            feeds = [self._feed(t, values[t], f"{out}.in{j}.bin") for j, t in enumerate(ins)]
+            queued.append((label, run.value(entry), self._queue(self.sub_models[key], feeds, out)))
+        return queued
+
+    def run_queued(self):
+        """Runs every queued job in one node process; returns per job its outputs in the IR's form."""
+        job = {"graphOptimizationLevel": ORT_OPT_LEVEL, "extra": ORT_SESSION_CONFIG, "models": self.jobs}
+        job_path = os.path.join(self.workdir, f"{os.path.basename(self.path)}.ort.json")
+        with open(job_path, "w") as f:
+            json.dump(job, f)
+        env = dict(os.environ, NODE_PATH=node_ort_modules())
+        proc = subprocess.run(["node", ORT_SCRIPT, job_path], capture_output=True, text=True, env=env)
+        if proc.returncode != 0:
+            raise RuntimeError(f"onnxruntime-node failed on {self.path}: {proc.stderr.strip()}")
+        metas = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("[")]
+        if len(metas) != len(self.jobs):
+            raise RuntimeError(f"onnxruntime-node printed {len(metas)} results for {len(self.jobs)} runs")
+        results = []
+        for entry, meta in zip(self.jobs, metas):
+            outs = []
+            for k, m in enumerate(meta):
+                if m["dtype"] not in ("int8", "uint8"):
+                    raise RuntimeError(f"{entry['path']}: output {k} is {m['dtype']}; expected int8 or uint8")
+                y = np.fromfile(f"{entry['runs'][0]['out']}.out{k}.bin", dtype=np.dtype(m["dtype"]))
+                y = y.reshape(m["dims"]).astype(np.int16)
+                outs.append(to_nhwc(y - 128 if m["dtype"] == "uint8" else y).astype(np.int8))
+            results.append(outs)
+        self.jobs = []
+        return results
+
+
+# --- comparison ----------------------------------------------------------------
+
+
+class Diff:
+    """Element counts and the largest difference, with where it is."""
+
+    def __init__(self):
+        self.elements = self.exact = self.max = 0
+        self.worst = ""
+
+    def add(self, ours, theirs, where):
+        if ours.size != theirs.size:
+            raise RuntimeError(f"{where}: kiln gives {ours.shape}, the runtime {theirs.shape}")
+        d = np.abs(ours.reshape(-1).astype(np.int32) - theirs.reshape(-1).astype(np.int32))
+        self.elements += d.size
+        self.exact += int(np.count_nonzero(d == 0))
+        k = int(d.argmax()) if d.size else 0
+        if d.size and int(d[k]) > self.max:
+            self.max = int(d[k])
+            self.worst = f"{where} element {k}: kiln {ours.reshape(-1)[k]}, runtime {theirs.reshape(-1)[k]}"
+
+
+class Result:
+    def __init__(self, runtime_name):
+        self.runtime = runtime_name
+        self.inputs = 0
+        self.ops = Diff()
+        self.network = Diff()
+        self.ops_compared = set()
+        self.ops_total = set()
+
+
+def check_model(model, kiln, n_inputs, seed, workdir):
+    check = TfliteCheck(model, workdir) if model.endswith(".tflite") else \
+        OnnxCheck(model, workdir) if model.endswith(".onnx") else None
+    if check is None:
+        raise RuntimeError(f"{model}: not .tflite or .onnx")
+    res = Result(check.runtime_name)
+    tag = os.path.splitext(os.path.basename(model))[0]
+    pending = []  # ONNX: (input, network job, op jobs), resolved after one node run
+    for i in range(n_inputs):
+        x = random_input(check.input_shape, seed + i)
+        run = KilnRun(kiln, model, x, workdir, f"{tag}.{i}")
+        where = f"input {i} (seed {seed + i})"
+        if isinstance(check, TfliteCheck):
+            for k, theirs in enumerate(check.network(x)):
+                res.network.add(run.outputs[k], theirs, f"{where} output {k}")
+            for name, ours, theirs in check.ops(run, x):
+                res.ops_total.add(name)
+                if theirs is not None:
+                    res.ops_compared.add(name)
+                    res.ops.add(ours, theirs, f"{where} {name}")
+        else:
+            pending.append((i, where, run, check.queue_network(x, f"{tag}.{i}"), check.queue_ops(run, x, f"{tag}.{i}")))
+        res.inputs += 1
+    if pending:
+        results = check.run_queued()
+        for i, where, run, net_job, op_jobs in pending:
+            for k, theirs in enumerate(results[net_job]):
+                res.network.add(run.outputs[k], theirs, f"{where} output {k}")
+            for name, ours, job in op_jobs:
+                res.ops_total.add(name)
+                if job is not None:
+                    res.ops_compared.add(name)
+                    res.ops.add(ours, results[job][0], f"{where} {name}")
+    return res
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("models", nargs="*", help="models (.tflite, .onnx); default: ../shared MLPerf Tiny + workloads/")
+    ap.add_argument("--inputs", type=int, default=3, help="random inputs per model (default 3)")
+    ap.add_argument("--seed", type=int, default=1, help="seed of the first input; input i uses seed+i")
+    ap.add_argument("--kiln", help="kiln executable (default: $KILN_BIN, else build/tools/kiln)")
+    ap.add_argument("--skip-missing", action="store_true", help="skip models whose runtime is not installed")
+    ap.add_argument("--strict-network", action="store_true",
+                    help="also fail when a network output differs by more than one step")
+    ap.add_argument("--ctest", action="store_true", help="a missing runtime exits 77 (skip), or fails when CI=true")
+    args = ap.parse_args()
+
+    models = args.models or default_models()
+    if not models:
+        print("check_reference: no models found", file=sys.stderr)
+        return 1
+    kiln = find_kiln(args.kiln)
+    if not os.access(kiln, os.X_OK):
+        print(f"check_reference: kiln executable not found at {kiln} (build it, or pass --kiln / KILN_BIN)",
+              file=sys.stderr)
+        return 1
+    header = (f"{'model':30} {'runtime':16} {'inputs':>6} {'ops':>7} {'op elems':>9} {'op exact':>9} "
+              f"{'op max':>6} {'net elems':>9} {'net exact':>9} {'net max':>7}  result")
+    print(header)
+    print("-" * len(header))
+    failed = missing = 0
+    failures = []
+    with tempfile.TemporaryDirectory(prefix="kiln-xref-") as workdir:
+        for model in models:
+            name = os.path.basename(model)
+            try:
+                r = check_model(model, kiln, args.inputs, args.seed, workdir)
+            except Missing as e:
+                missing += 1
+                print(f"{name:30} {'SKIP' if args.skip_missing else 'MISSING'}: {e}", flush=True)
+                continue
+            except (RuntimeError, OSError, subprocess.CalledProcessError) as e:
+                failed += 1
+                print(f"{name:30} ERROR: {e}", flush=True)
+                continue
+            bad = []
+            if r.ops.max > TOLERANCE:
+                bad.append(f"op: {r.ops.worst}")
+            if not r.ops_compared:
+                bad.append("no operator could be compared")
+            if args.strict_network and r.network.max > TOLERANCE:
+                bad.append(f"network: {r.network.worst}")
+            failed += 1 if bad else 0
+            failures += [f"{name}: {b}" for b in bad]
+            ops = f"{len(r.ops_compared)}/{len(r.ops_total)}"
+            print(f"{name:30} {r.runtime:16} {r.inputs:>6} {ops:>7} {r.ops.elements:>9} {r.ops.exact:>9} "
+                  f"{r.ops.max:>6} {r.network.elements:>9} {r.network.exact:>9} {r.network.max:>7}  "
+                  f"{'FAIL' if bad else 'pass'}", flush=True)
+    for f in failures:
+        print(f"  FAIL {f}")
+    checked = len(models) - missing
+    ci_missing = missing if args.ctest and os.environ.get("CI", "").lower() == "true" else 0
+    if ci_missing:
+        checked, failed, missing = len(models), failed + missing, 0  # in CI a missing runtime is a failure
+    print(f"\n{checked - failed} passed, {failed} failed" + (f", {missing} skipped" if missing else ""))
+    if failed:
+        if ci_missing:
+            print("check_reference: in CI every runtime must be installed; .ci/run runs "
+                  "scripts/setup_reference_runtimes.sh before the tests", file=sys.stderr)
+        return 1
+    if missing and args.ctest:
+        print("check_reference: SKIP: a runtime is missing (not in CI); install with "
+              "scripts/setup_reference_runtimes.sh", file=sys.stderr)
+        return 77
+    if missing and not args.skip_missing:
+        print("check_reference: a runtime is missing; run scripts/setup_reference_runtimes.sh "
+              "(or pass --skip-missing)", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
