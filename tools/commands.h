@@ -20,6 +20,8 @@ int& command_exit_code();
 void add_config_command(CLI::App& app);     // kiln config check
 void add_asm_commands(CLI::App& app);       // kiln asm, kiln disasm
 void add_simulate_command(CLI::App& app);   // kiln simulate
+void add_compile_command(CLI::App& app);    // kiln compile
+void add_run_command(CLI::App& app);        // kiln run
 void add_reference_command(CLI::App& app);  // kiln reference
 
 }  // namespace kiln::tools

@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   kiln::tools::add_config_command(app);
   kiln::tools::add_asm_commands(app);
   kiln::tools::add_simulate_command(app);
+  kiln::tools::add_compile_command(app);
+  kiln::tools::add_run_command(app);
   kiln::tools::add_reference_command(app);
   try {
     app.parse(argc, argv);

@@ -31,18 +31,28 @@ std::vector<uint32_t> channel_tiles(uint32_t out_c, uint32_t array_cols) {
 
 std::vector<RankedTiling> rank_tilings(const ConvShape& s, const SocConfig& soc, const CostModel& model) {
   std::vector<RankedTiling> out;
-  for (uint32_t buffers : {2u, 1u})
-    for (uint32_t in_c : splits(s.in_c, 16))
-      for (uint32_t out_c : channel_tiles(s.out_c, soc.npu.cols))
-        for (uint32_t cols : splits(s.out_w, 4))
+  // Splitting K or the width only adds traffic and commands: try a finer split
+  // only while no coarser one fits (sizes are listed coarsest first).
+  for (uint32_t buffers : {2u, 1u}) {
+    bool k_fits = false;
+    for (uint32_t in_c : splits(s.in_c, 16)) {
+      if (k_fits) break;
+      bool w_fits = false;
+      for (uint32_t cols : splits(s.out_w, 4)) {
+        if (w_fits) break;
+        for (uint32_t out_c : channel_tiles(s.out_c, soc.npu.cols))
           for (uint32_t rows : splits(s.out_h, 64))
             for (LoopOrder order : {LoopOrder::WeightsOuter, LoopOrder::InputsOuter}) {
               Tiling t;
               t.tile_rows = rows, t.tile_cols = cols, t.tile_out_c = out_c, t.tile_in_c = in_c;
               t.dataflow = soc.npu.dataflow, t.buffers = buffers, t.order = order;
               if (!fits(s, t, soc)) continue;
+              w_fits = k_fits = true;
               out.push_back({t, model.predict(build_schedule(s, t))});
             }
+      }
+    }
+  }
   std::stable_sort(out.begin(), out.end(), [](const RankedTiling& a, const RankedTiling& b) {
     return a.prediction.cycles < b.prediction.cycles;
   });

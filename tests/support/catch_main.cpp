@@ -6,6 +6,13 @@
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 extern "C" __attribute__((weak)) int sc_main(int, char**) { return 0; }
 
-int main(int argc, char* argv[]) { return Catch::Session().run(argc, argv); }
+int main(int argc, char* argv[]) {
+  // Tests that run the tool find it here (KILN_BIN overrides), built beside them.
+  setenv("KILN_BIN", KILN_BINARY_PATH, 0);
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  return Catch::Session().run(argc, argv);
+}
