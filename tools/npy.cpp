@@ -68,8 +68,9 @@ NpyArray read_npy(const std::string& path) {
 void write_npy(const std::string& path, const NpyArray& a) {
   dtype_size(path, a.dtype);
   std::string shape;
-  for (int64_t d : a.shape) shape += std::to_string(d) + ",";
-  if (a.shape.size() > 1) shape.pop_back();
+  // As NumPy writes it: "(1, 640)", "(640,)", "()".
+  for (size_t i = 0; i < a.shape.size(); ++i) shape += (i ? ", " : "") + std::to_string(a.shape[i]);
+  if (a.shape.size() == 1) shape += ",";
   std::string header = fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': ({}), }}", a.dtype, shape);
   // Pad so the data starts at a multiple of 64 bytes, header ending in '\n'.
   const size_t total = 10 + header.size() + 1;
