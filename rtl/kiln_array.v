@@ -11,7 +11,11 @@
 
 module kiln_array #(
     parameter integer ROWS = 8,
-    parameter integer COLS = 8
+    parameter integer COLS = 8,
+    // Fault injection for verification tests only (kiln_pe FAULT): the PE at
+    // (FAULT_ROW, FAULT_COL) computes wrong products; -1: none.
+    parameter integer FAULT_ROW = -1,
+    parameter integer FAULT_COL = -1
 ) (
     input  wire                    clk,
     input  wire                    clear,
@@ -49,7 +53,7 @@ module kiln_array #(
                 end else begin : chained
                     assign psum_in = psum[r-1][c];
                 end
-                kiln_pe pe (
+                kiln_pe #(.FAULT((r == FAULT_ROW && c == FAULT_COL) ? 1 : 0)) pe (
                     .clk(clk),
                     .clear(clear),
                     .os(os),

@@ -15,7 +15,10 @@
 
 module kiln_array_core #(
     parameter integer ROWS = 8,
-    parameter integer COLS = 8
+    parameter integer COLS = 8,
+    // Fault injection for verification tests only (kiln_array): -1, none.
+    parameter integer FAULT_ROW = -1,
+    parameter integer FAULT_COL = -1
 ) (
     input  wire                                        clk,
     input  wire                                        rst,
@@ -86,7 +89,7 @@ module kiln_array_core #(
     kiln_skew #(.LANES(COLS), .W(8)) skew_cols (
         .clk(clk), .clear(clear), .in(top_in), .out(b_skewed)
     );
-    kiln_array #(.ROWS(ROWS), .COLS(COLS)) array (
+    kiln_array #(.ROWS(ROWS), .COLS(COLS), .FAULT_ROW(FAULT_ROW), .FAULT_COL(FAULT_COL)) array (
         .clk(clk), .clear(clear), .os(os),
         .w_en(w_en), .w_row(w_row), .w_data(w_data),
         .a_left(a_skewed), .b_top(b_skewed),

@@ -8,7 +8,11 @@
 // from above, passes both on, and keeps the sum in acc.
 `default_nettype none
 
-module kiln_pe (
+module kiln_pe #(
+    // Fault injection for verification tests only: 1 adds one to every
+    // product of this PE. Always 0 in a real build (rtl/CMakeLists.txt).
+    parameter integer FAULT = 0
+) (
     input  wire        clk,
     input  wire        clear,     // empty the pipeline registers (w_q is kept)
     input  wire        os,        // 1: output-stationary
@@ -25,7 +29,8 @@ module kiln_pe (
     reg  [7:0]         w_q;
     wire [7:0]         multiplicand = os ? b_in : w_q;
     wire signed [15:0] product = $signed(a_in) * $signed(multiplicand);
-    wire [31:0]        product32 = {{16{product[15]}}, product};
+    localparam [31:0]  FAULT_DELTA = (FAULT != 0) ? 32'd1 : 32'd0;
+    wire [31:0]        product32 = {{16{product[15]}}, product} + FAULT_DELTA;
 
     always @(posedge clk) begin
         if (w_load) w_q <= w_in;

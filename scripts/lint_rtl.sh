@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Lints the array core RTL with `verilator --lint-only -Wall` for a few array
-# shapes (square, wide, tall); any warning fails. Run by ctest as "rtl: lint".
+# shapes (square, wide, tall), and the fault-injected test variant (one PE's
+# product forced wrong, rtl/CMakeLists.txt); any warning fails. Run by ctest
+# as "rtl: lint".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 verilator=${VERILATOR:-verilator}
-shapes=("8 8" "16 16" "32 32" "4 8" "8 2")
+# rows cols [extra verilator arguments]
+shapes=("8 8" "16 16" "32 32" "4 8" "8 2" "8 8 -GFAULT_ROW=2 -GFAULT_COL=3")
 status=0
 for shape in "${shapes[@]}"; do
-  read -r rows cols <<<"$shape"
+  read -r rows cols extra <<<"$shape"
+  # shellcheck disable=SC2086 # extra holds separate arguments
   if ! "$verilator" --lint-only -Wall --top-module kiln_array_core \
-       -GROWS="$rows" -GCOLS="$cols" rtl/*.v; then
+       -GROWS="$rows" -GCOLS="$cols" ${extra:-} rtl/*.v; then
     echo "lint_rtl: ${rows}x${cols}: verilator reported warnings" >&2
     status=1
   fi

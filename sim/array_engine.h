@@ -1,10 +1,11 @@
 // ArrayEngine: what the NPU's compute unit asks of the systolic array for one
 // tile. Two implementations: the TLM engine (closed-form timing of
-// arch/array_timing.h plus a functional int8 GEMM) and, in issue 4, the
-// Verilated RTL core behind the same interface. Chosen by npu.engine.
+// arch/array_timing.h plus a functional int8 GEMM) and the Verilated RTL core
+// behind the same interface (array_engine_rtl.h). Chosen by npu.array.engine.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@ struct ArrayTile {
   const int8_t* a = nullptr;  // M x K, row-major, contiguous
   const int8_t* b = nullptr;  // K x N, row-major, contiguous
   bool accumulate = false;    // add to c instead of overwriting it
+  uint64_t command = 0;       // index of the array command in the stream (reports, VCD ranges)
 };
 
 struct ArrayResult {
@@ -37,6 +39,10 @@ class ArrayEngine {
   virtual ArrayResult run(const ArrayTile& tile, int32_t* c) = 0;
   virtual std::string name() const = 0;
 };
+
+// Builds the array engine of a run in place of the one the config names
+// (kiln verify: both engines in lockstep).
+using ArrayEngineFactory = std::function<std::unique_ptr<ArrayEngine>(const NpuConfig& npu)>;
 
 // The engine named by the config (npu.engine); throws kiln::Error with a clear
 // message when the requested engine is not available in this build.

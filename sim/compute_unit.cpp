@@ -16,13 +16,13 @@ std::vector<SpmRegion> ComputeUnit::regions(const ConvCmd& c) {
           {Buffer::Accumulator, c.c_addr, 4 * (uint64_t(c.gemm_m() - 1) * c.c_stride + c.n)}};
 }
 
-ArrayResult ComputeUnit::run(const GemmCmd& g) {
+ArrayResult ComputeUnit::run(const GemmCmd& g, uint64_t command) {
   std::vector<int8_t> a(size_t(g.m) * g.k);
   for (uint32_t i = 0; i < g.m; ++i) spm_.read(Buffer::Input, g.a_addr + uint64_t(i) * g.a_stride, &a[size_t(i) * g.k], g.k);
-  return run_tile(g.dataflow, g.m, g.n, g.k, a, g.b_addr, g.b_stride, g.c_addr, g.c_stride, g.accumulate);
+  return run_tile(g.dataflow, g.m, g.n, g.k, a, g.b_addr, g.b_stride, g.c_addr, g.c_stride, g.accumulate, command);
 }
 
-ArrayResult ComputeUnit::run(const ConvCmd& c) {
+ArrayResult ComputeUnit::run(const ConvCmd& c, uint64_t command) {
   const uint32_t m = c.gemm_m(), k = c.gemm_k();
   std::vector<int8_t> input(size_t(c.in_h) * c.in_w * c.in_c);
   spm_.read(Buffer::Input, c.in_addr, input.data(), input.size());
@@ -42,12 +42,12 @@ ArrayResult ComputeUnit::run(const ConvCmd& c) {
             std::memcpy(dst, &input[(size_t(iy) * c.in_w + size_t(ix)) * c.in_c], c.in_c);
         }
     }
-  return run_tile(c.dataflow, m, c.n, k, a, c.b_addr, c.b_stride, c.c_addr, c.c_stride, c.accumulate);
+  return run_tile(c.dataflow, m, c.n, k, a, c.b_addr, c.b_stride, c.c_addr, c.c_stride, c.accumulate, command);
 }
 
 ArrayResult ComputeUnit::run_tile(Dataflow dataflow, uint32_t m, uint32_t n, uint32_t k, const std::vector<int8_t>& a,
                                   uint32_t b_addr, uint32_t b_stride, uint32_t c_addr, uint32_t c_stride,
-                                  bool accumulate) {
+                                  bool accumulate, uint64_t command) {
   std::vector<int8_t> b(size_t(k) * n);
   for (uint32_t p = 0; p < k; ++p) spm_.read(Buffer::Weight, b_addr + uint64_t(p) * b_stride, &b[size_t(p) * n], n);
   std::vector<int32_t> c(size_t(m) * n, 0);
@@ -62,6 +62,7 @@ ArrayResult ComputeUnit::run_tile(Dataflow dataflow, uint32_t m, uint32_t n, uin
   tile.a = a.data();
   tile.b = b.data();
   tile.accumulate = accumulate;
+  tile.command = command;
   const ArrayResult r = engine_.run(tile, c.data());
   // int32 little-endian in the accumulator buffer (the host is little-endian too).
   for (uint32_t i = 0; i < m; ++i)

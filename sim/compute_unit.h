@@ -17,8 +17,9 @@ class ComputeUnit {
  public:
   ComputeUnit(ScratchpadIf& spm, ArrayEngine& engine) : spm_(spm), engine_(engine) {}
 
-  ArrayResult run(const GemmCmd& g);
-  ArrayResult run(const ConvCmd& c);
+  // `command` is the stream index, passed on to the engine (ArrayTile::command).
+  ArrayResult run(const GemmCmd& g, uint64_t command);
+  ArrayResult run(const ConvCmd& c, uint64_t command);
 
   // Scratchpad bytes a command reads or writes (A, B, C).
   static std::vector<SpmRegion> regions(const GemmCmd& g);
@@ -26,7 +27,8 @@ class ComputeUnit {
 
  private:
   ArrayResult run_tile(Dataflow dataflow, uint32_t m, uint32_t n, uint32_t k, const std::vector<int8_t>& a,
-                       uint32_t b_addr, uint32_t b_stride, uint32_t c_addr, uint32_t c_stride, bool accumulate);
+                       uint32_t b_addr, uint32_t b_stride, uint32_t c_addr, uint32_t c_stride, bool accumulate,
+                       uint64_t command);
 
   ScratchpadIf& spm_;
   ArrayEngine& engine_;

@@ -33,7 +33,7 @@ Npu::Npu(sc_core::sc_module_name name, const SocConfig& soc, SimContext& ctx)
     : sc_module(name), regs_socket("regs_socket"), fetch_socket("fetch_socket"), dma_port("dma_port"),
       spm_export("spm_export"), irq("irq"), soc_(soc), ctx_(ctx), npu_clock_(soc.npu.clock_mhz),
       bus_clock_(soc.bus.clock_mhz), fetch_burst_(uint64_t(soc.bus.max_burst_beats) * soc.bus.width_bytes),
-      spm_(soc.npu), engine_(make_array_engine(soc.npu)), compute_(spm_, *engine_), ppu_(spm_) {
+      spm_(soc.npu), engine_(ctx.make_array_engine(soc.npu)), compute_(spm_, *engine_), ppu_(spm_) {
   regs_socket.register_b_transport(this, &Npu::reg_access);
   spm_export.bind(spm_);
   SC_HAS_PROCESS(Npu);
@@ -256,14 +256,14 @@ void Npu::execute(Queue, const Entry& e, ProfileEvent& ev) {
     }
     case Opcode::Gemm: {
       const auto& g = std::get<GemmCmd>(e.cmd.body);
-      const ArrayResult r = compute_.run(g);
+      const ArrayResult r = compute_.run(g, e.index);
       ev.macs = r.macs;
       hold(ComputeUnit::regions(g), r.cycles);
       break;
     }
     case Opcode::Conv: {
       const auto& c = std::get<ConvCmd>(e.cmd.body);
-      const ArrayResult r = compute_.run(c);
+      const ArrayResult r = compute_.run(c, e.index);
       ev.macs = r.macs;
       hold(ComputeUnit::regions(c), r.cycles);
       break;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "arch/profile.h"
+#include "sim/array_engine.h"
 #include "sim/clock.h"
 
 namespace kiln::sim {
@@ -31,6 +32,13 @@ class SimContext {
   }
   const std::vector<ProfileEvent>& events() const { return events_; }
 
+  // The NPU's array engine: from the factory when one is set, else the one
+  // the config names.
+  void set_array_engine_factory(ArrayEngineFactory f) { engine_factory_ = std::move(f); }
+  std::unique_ptr<ArrayEngine> make_array_engine(const NpuConfig& npu) const {
+    return engine_factory_ ? engine_factory_(npu) : kiln::make_array_engine(npu);
+  }
+
   // Runs a process body; a thrown error is kept (the first one wins) and the
   // simulation stops.
   void guard(const std::function<void()>& body);
@@ -42,6 +50,7 @@ class SimContext {
   Clock ref_;
   std::vector<ProfileEvent> events_;
   std::optional<std::string> error_;
+  ArrayEngineFactory engine_factory_;
 };
 
 }  // namespace kiln::sim

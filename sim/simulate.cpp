@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <exception>
 #include <systemc>
+#include <thread>
 
 #include "arch/error.h"
 #include "sim/platform.h"
@@ -34,14 +36,13 @@ void quiet_systemc() {
 
 }  // namespace
 
-SimResult simulate(const SocConfig& soc, const Program& program, const SimOptions& options) {
-  static bool elaborated = false;
-  if (elaborated)
-    throw Error("simulate() may be called once per process (SystemC elaborates one model per process)");
-  elaborated = true;
+namespace {
+
+SimResult elaborate_and_run(const SocConfig& soc, const Program& program, const SimOptions& options) {
   quiet_systemc();
 
   sim::SimContext ctx(options.source, soc.npu.clock_mhz);
+  ctx.set_array_engine_factory(options.array_engine);
   sim::Platform platform(soc, program, ctx);
   sc_core::sc_start();
   if (ctx.error()) throw Error(*ctx.error());
@@ -71,6 +72,32 @@ SimResult simulate(const SocConfig& soc, const Program& program, const SimOption
   for (const auto& m : platform.memories()) r.memories.push_back({m->config().name, m->config().base, m->contents()});
   for (size_t b = 0; b < 4; ++b) r.scratchpads[b] = platform.npu().scratchpads().contents(Buffer(b));
   return r;
+}
+
+}  // namespace
+
+SimResult simulate(const SocConfig& soc, const Program& program, const SimOptions& options) {
+  static bool elaborated = false;
+  if (elaborated)
+    throw Error("simulate() may be called once per process (SystemC elaborates one model per process)");
+  elaborated = true;
+  // The model runs on a thread of its own. SystemC switches stacks between
+  // its processes without telling AddressSanitizer, which then loses track of
+  // the stack of the thread it ran on: an exception thrown later on that
+  // thread is reported as a stack-use-after-scope. The caller's thread stays
+  // clean; errors cross back as exceptions.
+  SimResult result;
+  std::exception_ptr error;
+  std::thread runner([&] {
+    try {
+      result = elaborate_and_run(soc, program, options);
+    } catch (...) {
+      error = std::current_exception();
+    }
+  });
+  runner.join();
+  if (error) std::rethrow_exception(error);
+  return result;
 }
 
 }  // namespace kiln

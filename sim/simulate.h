@@ -15,11 +15,14 @@
 #include "arch/command.h"
 #include "arch/profile.h"
 #include "arch/soc_config.h"
+#include "sim/array_engine.h"
 
 namespace kiln {
 
 struct SimOptions {
   std::string source = "program";  // names the stream in error messages and the profile
+  // When set, builds the array engine instead of npu.array.engine (kiln verify).
+  ArrayEngineFactory array_engine;
 };
 
 struct MemoryContents {

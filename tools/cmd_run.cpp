@@ -1,10 +1,10 @@
-// kiln run [MODEL] [--soc CONFIG] [--input IN.npy] [--output OUT.npy] [--trace FILE] [--report FILE.json]
+// kiln run [MODEL] [--soc CONFIG] [--input IN.npy] [--output OUT.npy] [--trace FILE] [--report FILE.json] [--rtl]
 // Compiles, simulates, checks the outputs against the reference interpreter
 // and prints the per-layer table. With no arguments: the bundled ResNet-8 on
 // the embedded default SoC.
 #include <chrono>
 #include <iostream>
-#include <random>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -12,12 +12,11 @@
 #include "arch/error.h"
 #include "arch/profile.h"
 #include "arch/soc_config_yaml.h"
-#include "compiler/codegen/compile_model.h"
-#include "compiler/frontend/load_model.h"
 #include "compiler/reference/interpreter.h"
 #include "sim/simulate.h"
 #include "tools/commands.h"
 #include "tools/layer_report.h"
+#include "tools/model_run.h"
 #include "tools/npy.h"
 #include "tools/paths.h"
 
@@ -27,46 +26,23 @@ namespace {
 struct RunOptions {
   std::string model = default_model_path(), soc = default_soc_path();
   std::string input, output, trace, profile, report;
-  uint64_t seed = 0;
-  bool seed_given = false;
+  std::optional<uint64_t> seed;
+  bool rtl = false;
 };
-
-std::vector<int8_t> input_from_npy(const std::string& path, const codegen::TensorBinding& in) {
-  const NpyArray a = read_npy(path);
-  if (a.data.size() != in.bytes || (a.dtype != "|i1" && a.dtype != "|u1"))
-    throw Error(fmt::format("{}: input '{}' needs {} int8 elements (shape {}), the file has dtype {} and {} bytes", path,
-                            in.name, in.bytes, ir::shape_string(in.shape), a.dtype, a.data.size()));
-  std::vector<int8_t> v(a.data.size());
-  // uint8 inputs (ONNX) become int8 exactly as the front end converts them.
-  for (size_t i = 0; i < v.size(); ++i) v[i] = a.dtype == "|u1" ? int8_t(int(a.data[i]) - 128) : int8_t(a.data[i]);
-  return v;
-}
 
 void run(const RunOptions& opt) {
   using clock = std::chrono::steady_clock;
   const auto t0 = clock::now();
-  const SocConfig soc = load_soc_config(opt.soc);
-  const ir::Graph graph = frontend::load_model(opt.model);
-  codegen::CompiledModel compiled = codegen::compile_model(graph, soc);
-  validate_program(compiled.program, soc, opt.model);
+  SocConfig soc = load_soc_config(opt.soc);
+  if (opt.rtl) soc.npu.engine = ArrayEngineKind::Rtl;
+  const ModelRun prepared = prepare_model_run(opt.model, soc, opt.input, opt.seed);
+  const ir::Graph& graph = prepared.graph;
+  const codegen::CompiledModel& compiled = prepared.compiled;
+  const std::vector<int8_t>& input = prepared.input;
   const auto t1 = clock::now();
-
-  if (compiled.inputs.size() != 1) throw Error(opt.model + ": kiln run supports models with one input");
-  const auto& in = compiled.inputs[0];
-  std::vector<int8_t> input;
-  if (!opt.input.empty()) {
-    input = input_from_npy(opt.input, in);
-  } else {
-    const uint64_t seed = opt.seed_given ? opt.seed : uint64_t(std::random_device{}());
-    std::cout << fmt::format("input: random int8 from seed {} (repeat with --seed {})\n", seed, seed);
-    std::mt19937_64 rng(seed);
-    input.resize(in.bytes);
-    for (auto& v : input) v = int8_t(int(rng() % 256) - 128);
-  }
-  const MemoryConfig* sram = soc.find_memory(in.addr, in.bytes);
-  compiled.program.images.push_back(
-      {sram->name, in.addr, std::vector<uint8_t>(reinterpret_cast<const uint8_t*>(input.data()),
-                                                 reinterpret_cast<const uint8_t*>(input.data()) + input.size())});
+  if (opt.input.empty()) std::cout << prepared.input_note << "\n";
+  if (soc.npu.engine == ArrayEngineKind::Rtl)
+    std::cout << fmt::format("array: the Verilated {}x{} RTL core (rtl engine)\n", soc.npu.rows, soc.npu.cols);
 
   SimOptions sim_options;
   sim_options.source = opt.model;
@@ -124,9 +100,8 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--trace", opt->trace, "write a Chrome/Perfetto trace (JSON)");
   cmd->add_option("--profile", opt->profile, "write the simulation profile (JSON)");
   cmd->add_option("--report", opt->report, "write the per-layer table and totals (JSON)");
-  cmd->add_option("--seed", opt->seed, "seed of the random input")->each([opt](const std::string&) {
-    opt->seed_given = true;
-  });
+  cmd->add_option("--seed", opt->seed, "seed of the random input");
+  cmd->add_flag("--rtl", opt->rtl, "run the array on its Verilated RTL core (npu.array.engine: rtl)");
   cmd->callback([opt] { run(*opt); });
 }
 

@@ -1,5 +1,5 @@
 // kiln simulate STREAM [--soc CONFIG] [--profile FILE.json] [--trace FILE.json]
-//                      [--dump MEM:ADDR:LEN:FILE]... [--quiet]
+//                      [--dump MEM:ADDR:LEN:FILE]... [--quiet] [--rtl]
 // Runs a command stream (.kbin, or .kasm assembled on the fly) on the SoC
 // model, prints a summary (total time, per-unit busy and stall time, bus
 // utilization), and writes the profile, the Perfetto trace and memory dumps
@@ -9,16 +9,17 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "arch/command_codec.h"
-#include "arch/command_text.h"
 #include "arch/error.h"
 #include "arch/profile.h"
 #include "arch/soc_config_yaml.h"
 #include "sim/simulate.h"
 #include "tools/commands.h"
+#include "tools/model_run.h"
 #include "tools/paths.h"
 
 namespace kiln::tools {
@@ -31,6 +32,7 @@ struct SimulateOptions {
   std::string trace;
   std::vector<std::string> dumps;
   bool quiet = false;
+  bool rtl = false;
 };
 
 struct Dump {
@@ -38,10 +40,6 @@ struct Dump {
   uint64_t addr = 0, len = 0;
   std::string file;
 };
-
-bool ends_with(const std::string& s, const std::string& tail) {
-  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
 
 uint64_t parse_number(const std::string& text, const std::string& spec) {
   size_t used = 0;
@@ -79,29 +77,44 @@ const std::vector<std::pair<std::string, Buffer>>& scratchpad_names() {
   return names;
 }
 
-std::vector<uint8_t> dump_bytes(const SimResult& r, const Dump& d, const std::string& spec) {
+// Checks a dump against the SoC before the run (a typo must not cost a
+// simulation) and says where its bytes will be.
+struct DumpSource {
+  std::optional<Buffer> scratchpad;  // else a memory of the SoC
+  uint64_t offset = 0;               // into the scratchpad or the memory
+};
+
+DumpSource resolve_dump(const SocConfig& soc, const Dump& d, const std::string& spec) {
+  const auto check = [&](const std::string& what, uint64_t base, uint64_t size) {
+    if (d.addr < base || d.addr - base > size || d.len > size - (d.addr - base))
+      throw Error(fmt::format("--dump '{}': [0x{:x}, 0x{:x}) is outside {} [0x{:x}, 0x{:x})", spec, d.addr,
+                              d.addr + d.len, what, base, base + size));
+  };
   for (const auto& [name, buf] : scratchpad_names())
     if (d.memory == name) {
-      const auto& bytes = r.scratchpad(buf);
-      if (d.addr > bytes.size() || d.len > bytes.size() - d.addr)
-        throw Error(fmt::format("--dump '{}': [0x{:x}, 0x{:x}) is outside the {} bytes of the {} scratchpad", spec,
-                                d.addr, d.addr + d.len, bytes.size(), name));
-      return std::vector<uint8_t>(bytes.begin() + long(d.addr), bytes.begin() + long(d.addr + d.len));
+      const uint64_t size = buf == Buffer::Input    ? soc.npu.input.size_bytes
+                            : buf == Buffer::Weight ? soc.npu.weight.size_bytes
+                            : buf == Buffer::Output ? soc.npu.output.size_bytes
+                                                    : soc.npu.accumulator_bytes;
+      check("the " + name + " scratchpad", 0, size);
+      return {buf, d.addr};
     }
-  for (const auto& m : r.memories)
-    if (m.name == d.memory) {
-      if (d.addr < m.base || d.addr - m.base > m.bytes.size() || d.len > m.bytes.size() - (d.addr - m.base))
-        throw Error(fmt::format("--dump '{}': [0x{:x}, 0x{:x}) is outside {} [0x{:x}, 0x{:x})", spec, d.addr,
-                                d.addr + d.len, m.name, m.base, m.base + m.bytes.size()));
-      const auto first = m.bytes.begin() + long(d.addr - m.base);
-      return std::vector<uint8_t>(first, first + long(d.len));
-    }
+  if (const MemoryConfig* m = soc.memory_named(d.memory)) {
+    check(m->name, m->base, m->size_bytes);
+    return {std::nullopt, d.addr - m->base};
+  }
   throw Error(fmt::format("--dump '{}': no memory or scratchpad named '{}'", spec, d.memory));
 }
 
-Program read_stream(const std::string& path) {
-  if (ends_with(path, ".kasm")) return read_program_text_file(path);
-  return read_program_file(path);
+std::vector<uint8_t> dump_bytes(const SimResult& r, const Dump& d, const DumpSource& src) {
+  const std::vector<uint8_t>* bytes = nullptr;
+  if (src.scratchpad) bytes = &r.scratchpad(*src.scratchpad);
+  for (const auto& m : r.memories)
+    if (!src.scratchpad && m.name == d.memory) bytes = &m.bytes;
+  if (!bytes || src.offset + d.len > bytes->size())
+    throw Error(fmt::format("--dump: {} has no bytes [0x{:x}, 0x{:x}) after the run (internal error)", d.memory,
+                            d.addr, d.addr + d.len));
+  return std::vector<uint8_t>(bytes->begin() + long(src.offset), bytes->begin() + long(src.offset + d.len));
 }
 
 std::string percent(uint64_t part, uint64_t whole) {
@@ -132,15 +145,17 @@ void print_summary(const SocConfig& soc, const SimResult& r, const std::string& 
 void run_simulate(const SimulateOptions& o) {
   std::vector<Dump> dumps;
   for (const auto& spec : o.dumps) dumps.push_back(parse_dump(spec));
-  const SocConfig soc = load_soc_config(o.soc.empty() ? default_soc_path() : o.soc);
-  const Program program = read_stream(o.stream);
+  SocConfig soc = load_soc_config(o.soc.empty() ? default_soc_path() : o.soc);
+  if (o.rtl) soc.npu.engine = ArrayEngineKind::Rtl;
+  std::vector<DumpSource> sources;
+  for (size_t i = 0; i < dumps.size(); ++i) sources.push_back(resolve_dump(soc, dumps[i], o.dumps[i]));
+  const Program program = read_stream_file(o.stream);
   validate_program(program, soc, o.stream);
   SimOptions sim;
   sim.source = o.stream;
   const SimResult r = simulate(soc, program, sim);
-  // Check every dump before writing any file.
   std::vector<std::vector<uint8_t>> dumped;
-  for (size_t i = 0; i < dumps.size(); ++i) dumped.push_back(dump_bytes(r, dumps[i], o.dumps[i]));
+  for (size_t i = 0; i < dumps.size(); ++i) dumped.push_back(dump_bytes(r, dumps[i], sources[i]));
   if (!o.profile.empty()) write_profile_file(r.profile, o.profile);
   if (!o.trace.empty()) write_chrome_trace_file(r.profile, o.trace);
   for (size_t i = 0; i < dumps.size(); ++i)
@@ -161,6 +176,7 @@ void add_simulate_command(CLI::App& app) {
                   "Write memory bytes to a file after the run: MEM:ADDR:LEN:FILE; MEM is a memory of the SoC (ADDR "
                   "absolute) or input|weight|output|accumulator (ADDR an offset in that scratchpad). Repeatable.");
   cmd->add_flag("--quiet", opts->quiet, "Do not print the summary table");
+  cmd->add_flag("--rtl", opts->rtl, "Run the array on its Verilated RTL core (npu.array.engine: rtl)");
   cmd->callback([opts] { run_simulate(*opts); });
 }
 

@@ -23,5 +23,6 @@ void add_simulate_command(CLI::App& app);   // kiln simulate
 void add_compile_command(CLI::App& app);    // kiln compile
 void add_run_command(CLI::App& app);        // kiln run
 void add_reference_command(CLI::App& app);  // kiln reference
+void add_verify_command(CLI::App& app);     // kiln verify
 
 }  // namespace kiln::tools
