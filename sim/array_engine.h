@@ -30,6 +30,15 @@ struct ArrayResult {
   uint64_t macs = 0;
 };
 
+// What the engine of a run did and what it cost in wall time: the speed of
+// the TLM closed form against RTL co-simulation (scripts/bench_rtl.sh).
+struct ArrayEngineStats {
+  std::string engine;
+  uint64_t commands = 0;
+  uint64_t cycles = 0;        // array cycles, summed over the commands
+  double wall_seconds = 0;    // inside ArrayEngine::run
+};
+
 class ArrayEngine {
  public:
   virtual ~ArrayEngine() = default;

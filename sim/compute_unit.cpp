@@ -1,5 +1,6 @@
 #include "sim/compute_unit.h"
 
+#include <chrono>
 #include <cstring>
 
 namespace kiln::sim {
@@ -63,7 +64,11 @@ ArrayResult ComputeUnit::run_tile(Dataflow dataflow, uint32_t m, uint32_t n, uin
   tile.b = b.data();
   tile.accumulate = accumulate;
   tile.command = command;
+  const auto begin = std::chrono::steady_clock::now();
   const ArrayResult r = engine_.run(tile, c.data());
+  stats_.wall_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  stats_.commands += 1;
+  stats_.cycles += r.cycles;
   // int32 little-endian in the accumulator buffer (the host is little-endian too).
   for (uint32_t i = 0; i < m; ++i)
     spm_.write(Buffer::Accumulator, c_addr + 4 * uint64_t(i) * c_stride, &c[size_t(i) * n], 4 * uint64_t(n));

@@ -15,7 +15,7 @@ namespace kiln::sim {
 
 class ComputeUnit {
  public:
-  ComputeUnit(ScratchpadIf& spm, ArrayEngine& engine) : spm_(spm), engine_(engine) {}
+  ComputeUnit(ScratchpadIf& spm, ArrayEngine& engine) : spm_(spm), engine_(engine) { stats_.engine = engine.name(); }
 
   // `command` is the stream index, passed on to the engine (ArrayTile::command).
   ArrayResult run(const GemmCmd& g, uint64_t command);
@@ -25,6 +25,8 @@ class ComputeUnit {
   static std::vector<SpmRegion> regions(const GemmCmd& g);
   static std::vector<SpmRegion> regions(const ConvCmd& c);
 
+  const ArrayEngineStats& stats() const { return stats_; }
+
  private:
   ArrayResult run_tile(Dataflow dataflow, uint32_t m, uint32_t n, uint32_t k, const std::vector<int8_t>& a,
                        uint32_t b_addr, uint32_t b_stride, uint32_t c_addr, uint32_t c_stride, bool accumulate,
@@ -32,6 +34,7 @@ class ComputeUnit {
 
   ScratchpadIf& spm_;
   ArrayEngine& engine_;
+  ArrayEngineStats stats_;
 };
 
 }  // namespace kiln::sim

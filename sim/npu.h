@@ -42,6 +42,7 @@ class Npu final : public sc_core::sc_module {
   Npu(sc_core::sc_module_name name, const SocConfig& soc, SimContext& ctx);
 
   const Scratchpads& scratchpads() const { return spm_; }
+  const ArrayEngineStats& array_stats() const { return compute_.stats(); }
   // Commands stuck on a token, for the deadlock report ("command 5 (gemm) in
   // the compute queue waits for a token from the load queue").
   std::vector<std::string> blocked_commands() const;

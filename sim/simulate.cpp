@@ -71,6 +71,7 @@ SimResult elaborate_and_run(const SocConfig& soc, const Program& program, const 
   p.bus_initiators = platform.bus().initiator_totals();
   for (const auto& m : platform.memories()) r.memories.push_back({m->config().name, m->config().base, m->contents()});
   for (size_t b = 0; b < 4; ++b) r.scratchpads[b] = platform.npu().scratchpads().contents(Buffer(b));
+  r.array = platform.npu().array_stats();
   return r;
 }
 

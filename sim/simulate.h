@@ -37,6 +37,7 @@ struct SimResult {
   Profile profile;
   std::vector<MemoryContents> memories;               // final contents, as SocConfig::memories
   std::array<std::vector<uint8_t>, 4> scratchpads;    // final contents, indexed by Buffer
+  ArrayEngineStats array;                             // the array engine's work and wall time
 
   // Bytes at an absolute SoC address; throws kiln::Error if not inside one memory.
   std::vector<uint8_t> read(uint64_t addr, uint64_t len) const;

@@ -71,11 +71,19 @@ void run(const RunOptions& opt) {
   const auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
   std::cout << fmt::format("wall time    compile {:.1f} ms, simulate {:.1f} ms, reference {:.1f} ms\n", ms(t0, t1),
                            ms(t1, t2), ms(t2, t3));
+  const ArrayEngineStats& a = sim.array;
+  std::cout << fmt::format("array engine {}: {} commands, {} array cycles in {:.1f} ms ({:.3g} array cycles/s)\n",
+                           a.engine, a.commands, a.cycles, 1e3 * a.wall_seconds,
+                           a.wall_seconds > 0 ? double(a.cycles) / a.wall_seconds : 0.0);
   if (!opt.trace.empty()) write_chrome_trace_file(sim.profile, opt.trace);
   if (!opt.profile.empty()) write_profile_file(sim.profile, opt.profile);
   if (!opt.report.empty()) {
     nlohmann::json j = report_json(report);
     j["wall_ms"] = {{"compile", ms(t0, t1)}, {"simulate", ms(t1, t2)}, {"reference", ms(t2, t3)}};
+    j["array_engine"] = {{"engine", a.engine},
+                         {"commands", a.commands},
+                         {"cycles", a.cycles},
+                         {"wall_ms", 1e3 * a.wall_seconds}};
     write_text_file_atomic(opt.report, j.dump(2) + "\n");
   }
   if (report.outputs_match) {
