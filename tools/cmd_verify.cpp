@@ -162,7 +162,15 @@ void run_verify(const VerifyOptions& o) {
                            array_commands, log->records.size(), result_diffs, cycle_diffs);
   std::cout << fmt::format("array cycles    TLM {}, RTL {}\n", tlm_cycles, rtl_cycles);
   std::cout << fmt::format("NPU cycles      {} (the run, timed by the TLM engine)\n", result.total_cycles);
-  if (vcd_range) std::cout << fmt::format("waveforms       {}\n", o.vcd);
+  if (vcd_range) {
+    // The engine opens the file at the first array command in the range.
+    const bool traced = std::any_of(log->records.begin(), log->records.end(), [&](const LockstepRecord& r) {
+      return r.command >= vcd_range->first && r.command <= vcd_range->second;
+    });
+    std::cout << (traced ? fmt::format("waveforms       {}\n", o.vcd)
+                         : fmt::format("waveforms       none: no array command in {}..{}\n", vcd_range->first,
+                                       vcd_range->second));
+  }
 
   if (!o.report.empty()) {
     nlohmann::json j = {{"source", o.path},
