@@ -1,7 +1,6 @@
 // `kiln asm` and `kiln disasm` as a user runs them: the built binary
 // (KILN_BIN, set by ctest) on a sample stream and on bad ones; exit codes,
-// files written, and the one-line error. Skipped with a warning when the
-// binary is missing.
+// files written, and the one-line error.
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
@@ -14,54 +13,16 @@
 #include <sstream>
 #include <string>
 
+#include "tests/support/kiln_cli.h"
 #include "tests/support/test_paths.h"
 
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  std::string out, err;
-};
+using kiln::test::slurp;
+using kiln::test::TempDir;
+using Run = kiln::test::CliRun;
 
-std::string kiln_bin() {
-  const char* bin = std::getenv("KILN_BIN");
-  return bin ? bin : "";
-}
-
-bool have_kiln() {
-  struct stat st;
-  return !kiln_bin().empty() && stat(kiln_bin().c_str(), &st) == 0 && (st.st_mode & S_IXUSR);
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// A private temp dir for one test's files.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char t[] = "/tmp/kiln_asm_XXXXXX";
-    const char* d = mkdtemp(t);
-    REQUIRE(d != nullptr);
-    path = d;
-  }
-  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
-};
-
-Run run_kiln(const TempDir& dir, const std::string& args) {
-  const std::string out = dir.path + "/stdout", err = dir.path + "/stderr";
-  const std::string cmd = "'" + kiln_bin() + "' " + args + " >'" + out + "' 2>'" + err + "'";
-  const int status = std::system(cmd.c_str());
-  Run r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
+Run run_kiln(const TempDir&, const std::string& args) { return kiln::test::run_kiln(args); }
 
 size_t lines(const std::string& s) {
   size_t n = 0;
@@ -72,10 +33,6 @@ size_t lines(const std::string& s) {
 }  // namespace
 
 TEST_CASE("kiln asm and disasm round-trip a sample stream to identical bytes", "[cli][asm]") {
-  if (!have_kiln()) {
-    WARN("KILN_BIN is not set or not built; skipping the kiln asm CLI test");
-    return;
-  }
   TempDir dir;
   const std::string sample = kiln::test::data_path("streams/conv_double_buffer.kasm");
   const std::string soc = kiln::test::config_path("default");
@@ -98,10 +55,6 @@ TEST_CASE("kiln asm and disasm round-trip a sample stream to identical bytes", "
 }
 
 TEST_CASE("kiln asm and disasm reject bad streams with one line and exit code 1", "[cli][asm]") {
-  if (!have_kiln()) {
-    WARN("KILN_BIN is not set or not built; skipping the kiln asm CLI test");
-    return;
-  }
   TempDir dir;
   const std::string bad = kiln::test::data_path("streams/bad/");
   const std::string soc = kiln::test::config_path("default");

@@ -14,49 +14,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/kiln_cli.h"
 #include "tests/support/test_paths.h"
 
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string kiln_bin() {
-  const char* bin = std::getenv("KILN_BIN");
-  return bin ? bin : "";
-}
-
-bool have_kiln() {
-  struct stat st;
-  return !kiln_bin().empty() && stat(kiln_bin().c_str(), &st) == 0 && (st.st_mode & S_IXUSR);
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Runs `kiln <args>` with stdout and stderr captured in a private temp dir.
-Run run_kiln(const std::string& args) {
-  char dir_template[] = "/tmp/kiln_cli_XXXXXX";
-  const char* dir = mkdtemp(dir_template);
-  REQUIRE(dir != nullptr);
-  const std::string out = std::string(dir) + "/out", err = std::string(dir) + "/err";
-  const std::string cmd = "'" + kiln_bin() + "' " + args + " >'" + out + "' 2>'" + err + "'";
-  int status = std::system(cmd.c_str());
-  Run r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  std::remove(out.c_str());
-  std::remove(err.c_str());
-  rmdir(dir);
-  return r;
-}
+using kiln::test::run_kiln;
+using Run = kiln::test::CliRun;
 
 size_t count_lines(const std::string& s) {
   size_t n = 0;
@@ -67,10 +31,6 @@ size_t count_lines(const std::string& s) {
 }  // namespace
 
 TEST_CASE("kiln config check accepts the default config and summarises it", "[cli][config]") {
-  if (!have_kiln()) {
-    WARN("KILN_BIN (" << kiln_bin() << ") does not exist yet: skipped");
-    return;
-  }
   Run r = run_kiln("config check '" + kiln::test::config_path("default") + "'");
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
@@ -83,10 +43,6 @@ TEST_CASE("kiln config check accepts the default config and summarises it", "[cl
 }
 
 TEST_CASE("kiln config check --json dumps the loaded config", "[cli][config]") {
-  if (!have_kiln()) {
-    WARN("KILN_BIN (" << kiln_bin() << ") does not exist yet: skipped");
-    return;
-  }
   Run r = run_kiln("config check --json '" + kiln::test::config_path("small") + "'");
   REQUIRE(r.exit_code == 0);
   nlohmann::json j = nlohmann::json::parse(r.out);
@@ -103,10 +59,6 @@ TEST_CASE("kiln config check --json dumps the loaded config", "[cli][config]") {
 }
 
 TEST_CASE("kiln config check rejects a bad config with one line and exit code 1", "[cli][config]") {
-  if (!have_kiln()) {
-    WARN("KILN_BIN (" << kiln_bin() << ") does not exist yet: skipped");
-    return;
-  }
   const std::string path = kiln::test::data_path("configs/bad/rows_zero.yaml");
   Run r = run_kiln("config check '" + path + "'");
   CHECK(r.exit_code == 1);
@@ -123,10 +75,6 @@ TEST_CASE("kiln config check rejects a bad config with one line and exit code 1"
 }
 
 TEST_CASE("kiln config check --help exits 0", "[cli][config]") {
-  if (!have_kiln()) {
-    WARN("KILN_BIN (" << kiln_bin() << ") does not exist yet: skipped");
-    return;
-  }
   Run r = run_kiln("config check --help");
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("--json"));

@@ -16,48 +16,16 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/kiln_cli.h"
 #include "tests/support/test_paths.h"
 
 namespace {
 
-std::string kiln_bin() {
-  const char* bin = std::getenv("KILN_BIN");
-  return bin ? bin : "";
-}
+using kiln::test::slurp;
+using kiln::test::TempDir;
+using Run = kiln::test::CliRun;
 
-bool have_kiln() {
-  struct stat st;
-  return !kiln_bin().empty() && stat(kiln_bin().c_str(), &st) == 0 && (st.st_mode & S_IXUSR);
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char t[] = "/tmp/kiln_ref_XXXXXX";
-    const char* d = mkdtemp(t);
-    REQUIRE(d != nullptr);
-    path = d;
-  }
-  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
-};
-
-struct Run {
-  int exit_code = -1;
-  std::string err;
-};
-
-Run run_kiln(const TempDir& dir, const std::string& args) {
-  const std::string err = dir.path + "/stderr";
-  const int status = std::system(("'" + kiln_bin() + "' " + args + " >/dev/null 2>'" + err + "'").c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(err)};
-}
+Run run_kiln(const TempDir&, const std::string& args) { return kiln::test::run_kiln(args); }
 
 // A version 1.0 .npy written byte by byte, as NumPy's format document lays it
 // out (magic \x93NUMPY, version, header length, dict padded to 64 bytes).
@@ -85,8 +53,6 @@ const std::string kModel = kiln::test::source_dir() + "/workloads/fc_autoencoder
 }  // namespace
 
 TEST_CASE("kiln reference writes the network output and every op's output", "[cli][reference]") {
-  if (!have_kiln()) WARN("KILN_BIN not built; skipping");
-  if (!have_kiln()) return;
   TempDir dir;
   std::vector<uint8_t> x(640);
   for (size_t i = 0; i < x.size(); ++i) x[i] = uint8_t(i * 37 % 256);
@@ -115,8 +81,6 @@ TEST_CASE("kiln reference writes the network output and every op's output", "[cl
 }
 
 TEST_CASE("kiln reference rejects inputs that do not fit the model", "[cli][reference]") {
-  if (!have_kiln()) WARN("KILN_BIN not built; skipping");
-  if (!have_kiln()) return;
   TempDir dir;
   const std::string args_tail = " --output '" + dir.path + "/out.npy'";
 

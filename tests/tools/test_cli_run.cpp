@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/kiln_cli.h"
 #include "tests/support/test_paths.h"
 
 namespace {
@@ -24,23 +25,9 @@ struct Run {
   std::string out;  // stdout and stderr
 };
 
-std::string kiln() {
-  const char* bin = std::getenv("KILN_BIN");
-  REQUIRE(bin != nullptr);
-  struct stat st;
-  REQUIRE(stat(bin, &st) == 0);  // scripts/test.sh always builds it
-  return bin;
-}
-
 Run run(const std::string& args) {
-  Run r;
-  FILE* p = popen((kiln() + " " + args + " 2>&1").c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  const kiln::test::CliRun r = kiln::test::run_kiln(args);
+  return {r.exit_code, r.all()};
 }
 
 bool exists(const std::string& path) {
