@@ -20,6 +20,7 @@
 #include "sim/simulate.h"
 #include "tools/commands.h"
 #include "tools/model_run.h"
+#include "tools/option_number.h"
 #include "tools/paths.h"
 
 namespace kiln::tools {
@@ -41,19 +42,6 @@ struct Dump {
   std::string file;
 };
 
-uint64_t parse_number(const std::string& text, const std::string& spec) {
-  size_t used = 0;
-  uint64_t v = 0;
-  try {
-    v = std::stoull(text, &used, 0);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size())
-    throw Error(fmt::format("--dump '{}': '{}' is not a number (decimal or 0x hex)", spec, text));
-  return v;
-}
-
 // MEM:ADDR:LEN:FILE. MEM names a memory of the SoC (ADDR absolute) or a
 // scratchpad: input, weight, output, accumulator (ADDR an offset in it).
 Dump parse_dump(const std::string& spec) {
@@ -68,7 +56,8 @@ Dump parse_dump(const std::string& spec) {
   parts.push_back(spec.substr(start));
   if (parts.size() != 4 || parts[0].empty() || parts[3].empty())
     throw Error(fmt::format("--dump '{}': expected MEM:ADDR:LEN:FILE", spec));
-  return {parts[0], parse_number(parts[1], spec), parse_number(parts[2], spec), parts[3]};
+  return {parts[0], parse_option_number(parts[1], "--dump", spec), parse_option_number(parts[2], "--dump", spec),
+          parts[3]};
 }
 
 const std::vector<std::pair<std::string, Buffer>>& scratchpad_names() {

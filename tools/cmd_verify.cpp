@@ -25,6 +25,7 @@
 #include "sim/simulate.h"
 #include "tools/commands.h"
 #include "tools/model_run.h"
+#include "tools/option_number.h"
 #include "tools/paths.h"
 
 namespace kiln::tools {
@@ -38,18 +39,7 @@ struct VerifyOptions {
 
 // FIRST or FIRST:LAST (inclusive command indices).
 std::pair<uint64_t, uint64_t> parse_command_range(const std::string& spec) {
-  const auto number = [&](const std::string& s) {
-    size_t used = 0;
-    uint64_t v = 0;
-    try {
-      v = std::stoull(s, &used, 0);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != s.size())
-      throw Error(fmt::format("--vcd-commands '{}': expected FIRST or FIRST:LAST (command indices)", spec));
-    return v;
-  };
+  const auto number = [&](const std::string& s) { return parse_option_number(s, "--vcd-commands", spec); };
   const size_t colon = spec.find(':');
   if (colon == std::string::npos) return {number(spec), number(spec)};
   const auto range = std::make_pair(number(spec.substr(0, colon)), number(spec.substr(colon + 1)));

@@ -48,6 +48,8 @@ TEST_CASE("kiln simulate: bad inputs give one line and exit code 1") {
         "simulate " + kiln::test::data_path("streams/bad/token_deadlock.kasm") + soc,
         "simulate " + kiln::test::data_path("streams/gemm_tile.kasm") + soc + " --dump sram:0x10:4",
         "simulate " + kiln::test::data_path("streams/gemm_tile.kasm") + soc + " --dump nowhere:0x10:4:x.bin",
+        "simulate " + kiln::test::data_path("streams/gemm_tile.kasm") + soc + " --dump sram:-16:4:x.bin",
+        "simulate " + kiln::test::data_path("streams/gemm_tile.kasm") + soc + " --dump input:0x10:999999:x.bin",
         "simulate /nonexistent.kbin" + soc}) {
     const CliRun r = run_kiln(args);
     INFO(args << "\n" << r.all());

@@ -196,6 +196,8 @@ TEST_CASE("kiln verify: bad inputs give one line and exit code 1", "[verify]") {
                         Case{"verify " + stream + " --seed 3", "--input and --seed apply to a model"},
                         Case{"verify " + stream + " --vcd-commands 1:2", "--vcd-commands needs --vcd FILE"},
                         Case{"verify " + stream + " --vcd x.vcd --vcd-commands 5:2", "FIRST is after LAST"},
+                        Case{"verify " + stream + " --vcd x.vcd --vcd-commands 1:-2", "'-2' is not a number"},
+                        Case{"verify " + stream + " --vcd x.vcd --vcd-commands 0x1g", "'0x1g' is not a number"},
                         Case{"verify /nonexistent.kasm", "/nonexistent.kasm"}}) {
     const CliRun r = run_kiln(c.args);
     INFO(c.args << "\n" << r.all());
