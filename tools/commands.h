@@ -24,5 +24,6 @@ void add_compile_command(CLI::App& app);    // kiln compile
 void add_run_command(CLI::App& app);        // kiln run
 void add_reference_command(CLI::App& app);  // kiln reference
 void add_verify_command(CLI::App& app);     // kiln verify
+void add_sweep_command(CLI::App& app);      // kiln sweep, kiln sweep merge
 
 }  // namespace kiln::tools

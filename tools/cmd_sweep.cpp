@@ -1,0 +1,71 @@
+// kiln sweep SPEC -o DIR [-j N] [--resume] [--shard K/N]
+// kiln sweep merge -o OUT DIR...
+// Design-space sweeps from a YAML spec (tools/sweep_spec.h, docs/sweep.md):
+// every design point and workload runs as a `kiln run` process of its own;
+// results go to DIR/results.csv and DIR/results.jsonl as they finish.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "arch/error.h"
+#include "tools/commands.h"
+#include "tools/sweep_runner.h"
+
+namespace kiln::tools {
+namespace {
+
+struct SweepCliOptions {
+  std::string spec, out, shard;
+  unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
+  bool resume = false;
+  std::vector<std::string> merge_dirs;
+  std::string merge_out;
+};
+
+void run(const SweepCliOptions& o) {
+  if (o.spec.empty()) throw Error("kiln sweep: give a sweep spec (YAML), or a subcommand: merge");
+  if (o.out.empty()) throw Error("kiln sweep: -o DIR is required (the results go there)");
+  SweepOptions s;
+  s.spec = o.spec;
+  s.out_dir = o.out;
+  s.jobs = o.jobs;
+  s.resume = o.resume;
+  if (!o.shard.empty()) s.shard = parse_shard(o.shard);
+  s.kiln_exe = std::filesystem::read_symlink("/proc/self/exe").string();
+  const SweepSummary r = run_sweep(s);
+  std::cout << fmt::format("{} design points x workloads = {} runs{}: {} ran ({} failed), {} already done\n", r.points,
+                           r.tasks, s.shard ? fmt::format(" (shard {}/{})", s.shard->first, s.shard->second) : "",
+                           r.ran, r.failed, r.skipped);
+  std::cout << fmt::format("{:.1f} s, {:.1f} runs per minute with -j {}\n", r.seconds,
+                           r.seconds > 0 ? double(r.ran) / r.seconds * 60 : 0.0, s.jobs);
+  std::cout << fmt::format("results: {0}/results.csv, {0}/results.jsonl\n", o.out);
+}
+
+}  // namespace
+
+void add_sweep_command(CLI::App& app) {
+  auto o = std::make_shared<SweepCliOptions>();
+  CLI::App* cmd = app.add_subcommand("sweep", "Run a design-space sweep from a YAML spec (docs/sweep.md)");
+  cmd->add_option("SPEC", o->spec, "sweep spec (YAML)");
+  cmd->add_option("-o,--output", o->out, "directory for the results (created)");
+  cmd->add_option("-j,--jobs", o->jobs, "runs at a time")->capture_default_str()->check(CLI::Range(1u, 256u));
+  cmd->add_flag("--resume", o->resume, "go on with the sweep in -o DIR, skipping the runs it has finished");
+  cmd->add_option("--shard", o->shard, "run slice K of N (0 <= K < N): the points with index % N == K");
+  CLI::App* merge = cmd->add_subcommand("merge", "Join the result directories of the shards of one sweep");
+  merge->add_option("DIRS", o->merge_dirs, "shard result directories")->required();
+  merge->add_option("-o,--output", o->merge_out, "directory for the joined results")->required();
+  merge->callback([o] {
+    merge_sweeps(o->merge_dirs, o->merge_out);
+    std::cout << fmt::format("merged {} directories into {}/results.csv\n", o->merge_dirs.size(), o->merge_out);
+  });
+  cmd->callback([o, cmd] {
+    if (cmd->get_subcommands().empty()) run(*o);
+  });
+}
+
+}  // namespace kiln::tools

@@ -1,0 +1,318 @@
+#include "tools/sweep_runner.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "arch/error.h"
+#include "arch/profile.h"
+#include "tools/sweep_results.h"
+#include "tools/sweep_spec.h"
+
+namespace kiln::tools {
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Task {
+  const DesignPoint* point = nullptr;
+  size_t workload = 0;
+};
+
+struct Running {
+  Task task;
+  pid_t pid = -1;
+  Clock::time_point start;
+  std::string report, err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string first_line(std::string s) {
+  const size_t nl = s.find('\n');
+  if (nl != std::string::npos) s.resize(nl);
+  const std::string prefix = "kiln: error: ";
+  if (s.rfind(prefix, 0) == 0) s = s.substr(prefix.size());
+  return s;
+}
+
+std::vector<std::string> parameter_paths(const SweepSpec& spec) {
+  std::vector<std::string> paths;
+  for (const auto& p : spec.parameters) paths.push_back(p.path);
+  return paths;
+}
+
+std::string point_config_path(const std::string& dir, const DesignPoint& p) {
+  return dir + "/points/" + p.id + ".yaml";
+}
+
+// Starts `kiln run` for one task; its stdout is dropped, its stderr kept.
+Running start(const SweepOptions& o, const SweepSpec& spec, const Task& t) {
+  Running r;
+  r.task = t;
+  const std::string stem = fmt::format("{}/tmp/{}-w{}", o.out_dir, t.point->id, t.workload);
+  r.report = stem + ".json";
+  r.err = stem + ".err";
+  std::remove(r.report.c_str());
+  const std::string config = point_config_path(o.out_dir, *t.point);
+  const std::string seed = std::to_string(spec.seed);
+  std::vector<std::string> args = {o.kiln_exe, "run", spec.workloads[t.workload], "--soc", config, "--seed", seed,
+                                   "--report", r.report};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  r.pid = fork();
+  if (r.pid < 0) throw Error(fmt::format("sweep: cannot start a process: {}", std::strerror(errno)));
+  if (r.pid == 0) {
+    const int null_fd = ::open("/dev/null", O_WRONLY);
+    const int err_fd = ::open(r.err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (null_fd >= 0) ::dup2(null_fd, STDOUT_FILENO);
+    if (err_fd >= 0) ::dup2(err_fd, STDERR_FILENO);
+    ::execv(argv[0], argv.data());
+    _exit(127);
+  }
+  r.start = Clock::now();
+  return r;
+}
+
+SweepRow finish(const Running& r, const SweepSpec& spec, int status, bool timed_out) {
+  SweepRow row;
+  row.point = r.task.point->id;
+  row.workload = fs::path(spec.workloads[r.task.workload]).filename().string();
+  row.values = r.task.point->values;
+  row.wall_ms = std::chrono::duration<double, std::milli>(Clock::now() - r.start).count();
+  if (timed_out) {
+    row.error = fmt::format("timeout: no result after {} s (timeout_s)", spec.timeout_s);
+  } else if (WIFSIGNALED(status)) {
+    row.error = fmt::format("crashed: killed by signal {} ({})", WTERMSIG(status), strsignal(WTERMSIG(status)));
+  } else if (WEXITSTATUS(status) == 0) {
+    try {
+      const auto j = nlohmann::json::parse(slurp(r.report));
+      row.latency_cycles = j.at("totals").at("latency_cycles").get<uint64_t>();
+      row.latency_us = j.at("totals").at("latency_us").get<double>();
+      if (j.contains("energy")) row.energy_uj = j["energy"].at("total_uj").get<double>();
+      if (j.contains("area")) row.area_mm2 = j["area"].at("total_mm2").get<double>();
+      row.ok = true;
+    } catch (const std::exception& e) {
+      row.error = fmt::format("internal: the run's report {} is unreadable: {}", r.report, e.what());
+    }
+  } else if (WEXITSTATUS(status) == 2) {
+    row.error = "outputs differ from the reference interpreter (a kiln bug: please report)";
+  } else if (WEXITSTATUS(status) == 127) {
+    row.error = "cannot execute the kiln binary";
+  } else {
+    row.error = first_line(slurp(r.err));
+    if (row.error.empty()) row.error = fmt::format("exit code {}", WEXITSTATUS(status));
+  }
+  std::remove(r.report.c_str());
+  std::remove(r.err.c_str());
+  return row;
+}
+
+std::string duration_text(double s) {
+  if (s < 60) return fmt::format("{:.0f}s", s);
+  return fmt::format("{}m{:02d}s", int(s / 60), int(s) % 60);
+}
+
+void write_manifest(const SweepOptions& o, const SweepSpec& spec, size_t points) {
+  nlohmann::json m = {{"spec", fs::absolute(spec.file).string()},
+                      {"fingerprint", spec.fingerprint},
+                      {"parameters", parameter_paths(spec)},
+                      {"workloads", spec.workloads},
+                      {"objectives", spec.objectives},
+                      {"points", points}};
+  if (o.shard) m["shard"] = {{"index", o.shard->first}, {"count", o.shard->second}};
+  write_text_file_atomic(o.out_dir + "/sweep.json", m.dump(2) + "\n");
+}
+
+nlohmann::json read_manifest(const std::string& dir) {
+  const std::string path = dir + "/sweep.json";
+  try {
+    return nlohmann::json::parse(slurp(path));
+  } catch (const std::exception& e) {
+    throw Error(fmt::format("{}: not a sweep directory (sweep.json: {})", dir, e.what()));
+  }
+}
+
+}  // namespace
+
+std::pair<unsigned, unsigned> parse_shard(const std::string& text) {
+  unsigned k = 0, n = 0;
+  char slash = 0;
+  std::istringstream in(text);
+  if (!(in >> k >> slash >> n) || slash != '/' || !in.eof() || n == 0 || k >= n || text.find('-') != std::string::npos)
+    throw Error(fmt::format("--shard '{}': expected K/N with 0 <= K < N (e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)",
+                            text));
+  return {k, n};
+}
+
+SweepSummary run_sweep(const SweepOptions& o) {
+  const auto begin = Clock::now();
+  const SweepSpec spec = load_sweep_spec(o.spec);
+  const std::vector<DesignPoint> all = enumerate_points(spec);
+  std::vector<const DesignPoint*> mine;
+  for (const auto& p : all)
+    if (!o.shard || p.index % o.shard->second == o.shard->first) mine.push_back(&p);
+
+  SweepSummary sum;
+  sum.points = mine.size();
+  fs::create_directories(o.out_dir + "/points");
+  fs::create_directories(o.out_dir + "/tmp");
+  const std::string jsonl = o.out_dir + "/results.jsonl", csv = o.out_dir + "/results.csv";
+  const auto paths = parameter_paths(spec);
+  if (fs::exists(o.out_dir + "/sweep.json")) {
+    const auto m = read_manifest(o.out_dir);
+    if (!o.resume)
+      throw Error(fmt::format("{} holds a sweep already: add --resume to go on with it, or choose another -o",
+                              o.out_dir));
+    if (m.value("fingerprint", "") != spec.fingerprint)
+      throw Error(fmt::format("{}: --resume: the sweep there was run from another spec, base config or model "
+                              "(fingerprint {} here, {} there)",
+                              o.out_dir, spec.fingerprint, m.value("fingerprint", "?")));
+    const nlohmann::json shard = o.shard ? nlohmann::json{{"index", o.shard->first}, {"count", o.shard->second}}
+                                         : nlohmann::json();
+    if (m.value("shard", nlohmann::json()) != shard)
+      throw Error(fmt::format("{}: --resume: the sweep there is another shard", o.out_dir));
+  }
+  write_manifest(o, spec, mine.size());
+  for (const auto* p : mine) write_text_file_atomic(point_config_path(o.out_dir, *p), point_soc_yaml(spec, *p));
+
+  std::set<std::string> done;
+  std::vector<SweepRow> rows = read_sweep_rows(jsonl, paths);
+  for (const auto& r : rows) done.insert(r.key());
+  std::deque<Task> todo;
+  for (const auto* p : mine)
+    for (size_t w = 0; w < spec.workloads.size(); ++w) {
+      ++sum.tasks;
+      if (done.count(p->id + "\t" + fs::path(spec.workloads[w]).filename().string()))
+        ++sum.skipped;
+      else
+        todo.push_back({p, w});
+    }
+  // The CSV is regenerated from the JSON lines: a torn CSV line from a kill is gone.
+  write_sweep_csv(o.out_dir, rows, paths);
+
+  const bool tty = isatty(STDERR_FILENO);
+  const size_t to_run = todo.size();
+  auto progress = [&](bool last) {
+    const double s = std::chrono::duration<double>(Clock::now() - begin).count();
+    const double rate = s > 0 ? double(sum.ran) / s * 60 : 0;
+    const double left = sum.ran ? s / double(sum.ran) * double(to_run - sum.ran) : 0;
+    const std::string line = fmt::format("sweep: {}/{} done, {} failed, {:.1f} points/min, {} left", sum.ran, to_run,
+                                         sum.failed, rate, duration_text(left));
+    if (tty)
+      std::cerr << "\r" << line << (last ? "\n" : "") << std::flush;
+    else if (last || sum.ran % std::max<size_t>(1, to_run / 10) == 0)
+      std::cerr << line << "\n";
+  };
+  if (sum.skipped) std::cerr << fmt::format("sweep: resuming, {} of {} runs already done\n", sum.skipped, sum.tasks);
+
+  std::map<pid_t, Running> running;
+  const unsigned jobs = std::max(1u, o.jobs);
+  while (!todo.empty() || !running.empty()) {
+    while (!todo.empty() && running.size() < jobs) {
+      Running r = start(o, spec, todo.front());
+      todo.pop_front();
+      running.emplace(r.pid, std::move(r));
+    }
+    int status = 0;
+    const pid_t pid = waitpid(-1, &status, WNOHANG);
+    bool timed_out = false;
+    pid_t ended = pid > 0 ? pid : -1;
+    if (ended < 0) {
+      for (auto& [id, r] : running)
+        if (std::chrono::duration<double>(Clock::now() - r.start).count() > spec.timeout_s) {
+          kill(id, SIGKILL);
+          waitpid(id, &status, 0);
+          ended = id;
+          timed_out = true;
+          break;
+        }
+    }
+    if (ended < 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      continue;
+    }
+    const auto it = running.find(ended);
+    if (it == running.end()) continue;
+    SweepRow row = finish(it->second, spec, status, timed_out);
+    running.erase(it);
+    append_line_durably(jsonl, sweep_row_json(row, paths).dump() + "\n");
+    append_line_durably(csv, sweep_csv_line(row), sweep_csv_header(paths));
+    ++sum.ran;
+    sum.failed += !row.ok;
+    rows.push_back(std::move(row));
+    progress(false);
+  }
+  if (to_run) progress(true);
+  write_sweep_csv(o.out_dir, rows, paths);
+  std::error_code ec;
+  fs::remove_all(o.out_dir + "/tmp", ec);
+  sum.seconds = std::chrono::duration<double>(Clock::now() - begin).count();
+  return sum;
+}
+
+void merge_sweeps(const std::vector<std::string>& dirs, const std::string& out_dir) {
+  if (dirs.empty()) throw Error("kiln sweep merge: name the sweep directories to join");
+  nlohmann::json first;
+  std::vector<std::string> paths;
+  std::map<std::string, SweepRow> rows;
+  std::set<std::pair<unsigned, unsigned>> shards;
+  for (const auto& d : dirs) {
+    const auto m = read_manifest(d);
+    if (first.is_null()) {
+      first = m;
+      paths = m.at("parameters").get<std::vector<std::string>>();
+    } else if (m.at("fingerprint") != first.at("fingerprint")) {
+      throw Error(fmt::format("{}: another sweep than {} (fingerprint {} against {})", d, dirs[0],
+                              m.at("fingerprint").get<std::string>(), first.at("fingerprint").get<std::string>()));
+    }
+    if (m.contains("shard")) {
+      const auto s = std::make_pair(m["shard"]["index"].get<unsigned>(), m["shard"]["count"].get<unsigned>());
+      if (!shards.insert(s).second) throw Error(fmt::format("{}: shard {}/{} is given twice", d, s.first, s.second));
+    }
+    for (auto& r : read_sweep_rows(d + "/results.jsonl", paths)) {
+      const auto [at, fresh] = rows.emplace(r.key(), r);
+      if (!fresh && (sweep_csv_line(at->second) != sweep_csv_line(r)))
+        throw Error(fmt::format("{}: point {} on {} differs from the same point in another directory", d, r.point,
+                                r.workload));
+    }
+  }
+  fs::create_directories(out_dir);
+  nlohmann::json m = first;
+  m.erase("shard");
+  m["merged_from"] = dirs;
+  std::string jsonl;
+  std::vector<SweepRow> all;
+  for (const auto& [key, r] : rows) {
+    jsonl += sweep_row_json(r, paths).dump() + "\n";
+    all.push_back(r);
+  }
+  write_text_file_atomic(out_dir + "/results.jsonl", jsonl);
+  write_sweep_csv(out_dir, all, paths);
+  write_text_file_atomic(out_dir + "/sweep.json", m.dump(2) + "\n");
+}
+
+}  // namespace kiln::tools
