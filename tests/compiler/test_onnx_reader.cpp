@@ -461,6 +461,7 @@ TEST_CASE("onnx: ConvInteger in NCHW/OIHW gives the direct NCHW accumulators thr
     const int OH = (H + PT + PB - KH) / SH + 1, OW = (W + PL + PR - KW) / SW + 1;
     const ir::Tensor& out = g.tensors[size_t(g.outputs[0])];
     REQUIRE(out.shape == ir::Shape{1, OH, OW, O});
+    CHECK_FALSE(g.tensors[size_t(g.inputs[0])].source_uint8);  // an int8 input
     // Direct NCHW computation from the ONNX definition.
     std::vector<int32_t> expected;  // in NHWC order
     for (int oy = 0; oy < OH; ++oy)
@@ -512,6 +513,10 @@ TEST_CASE("onnx: uint8 tensors become int8 with the same real values", "[onnx]")
   CHECK(int8_values(w) == std::vector<int8_t>{-128, 10 - 128, 0, 127, 20 - 128, 1});
   CHECK(w.zero_point() == 100 - 128);
   CHECK(g.tensors[size_t(g.outputs[0])].zero_point() == 7 - 128);
+  // The model's type stays known at the graph's edges (kiln run writes uint8 .npy outputs).
+  CHECK(a.source_uint8);
+  CHECK(g.tensors[size_t(g.outputs[0])].source_uint8);
+  CHECK_FALSE(w.source_uint8);
   // a = (200, 100, 131) in uint8: y = round(0.125 * sum (a - 130)(b - 100)) + 7, clamped to [0, 255].
   const int av[3] = {200, 100, 131}, bv[3][2] = {{0, 255}, {10, 20}, {128, 129}};
   std::vector<int32_t> expected;
