@@ -45,6 +45,25 @@ void per_channel(const char* op, const int32_t* multipliers, const int32_t* shif
   }
 }
 
+void weight_zero_points(const char* op, const int32_t* zps, int64_t channels, int64_t reduction,
+                        const char* reduction_name) {
+  if (!zps) return;
+  for (int64_t c = 0; c < channels; ++c)
+    if (zps[c] < -128 || zps[c] > 127)
+      fail(op, "weight_zp", fmt::format("channel {}: must be in [-128, 127], got {}", c, zps[c]));
+  if (any_nonzero(zps, channels) && reduction > kMaxReductionWithWeightZp)
+    fail(op, "weight_zp",
+         fmt::format("non-zero with {} = {}: above {} the int32 accumulator could overflow", reduction_name, reduction,
+                     kMaxReductionWithWeightZp));
+}
+
+bool any_nonzero(const int32_t* zps, int64_t channels) {
+  if (!zps) return false;
+  for (int64_t c = 0; c < channels; ++c)
+    if (zps[c] != 0) return true;
+  return false;
+}
+
 void window_axis(const char* op, const WindowAxisNames& n, int64_t in, int64_t out, int64_t kernel, int64_t stride,
                  int64_t dilation, int64_t pad) {
   dim(op, n.in, in);

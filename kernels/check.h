@@ -33,6 +33,21 @@ void shift(const char* op, const char* param, int32_t shift, int32_t lo = -31, i
 // Per-channel arrays: every multiplier and shift valid.
 void per_channel(const char* op, const int32_t* multipliers, const int32_t* shifts, int64_t channels);
 
+// Longest reduction whose int32 accumulator cannot overflow with symmetric
+// weights: |w| <= 128 and |x - zp| <= 255 give |term| <= 32640, and
+// 65536 * 32640 < 2^31.
+constexpr int64_t kMaxReduction = 65536;
+// The same with weight zero points: |w - w_zp| <= 255 too, |term| <= 65025,
+// and 32768 * 65025 < 2^31.
+constexpr int64_t kMaxReductionWithWeightZp = 32768;
+// Weight zero points, one per output channel (nullptr: all zero): each in
+// [-128, 127]; when any is non-zero, `reduction` (named `reduction_name`) at
+// most kMaxReductionWithWeightZp.
+void weight_zero_points(const char* op, const int32_t* zps, int64_t channels, int64_t reduction,
+                        const char* reduction_name);
+// True when `zps` is non-null and holds a non-zero value.
+bool any_nonzero(const int32_t* zps, int64_t channels);
+
 // One spatial axis of a sliding window (conv, depthwise, pooling): the
 // dilated kernel fits kMaxDim, and the first and the last output window both
 // overlap the input, so no output is made of padding only.

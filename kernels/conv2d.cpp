@@ -10,9 +10,6 @@ namespace kiln::kernels {
 
 namespace {
 constexpr const char* kOp = "conv2d";
-// Longest reduction (kh*kw*in_c) whose int32 accumulator cannot overflow:
-// |w| <= 128 and |x - zp| <= 255 give |term| <= 32640, and 65536 * 32640 < 2^31.
-constexpr int64_t kMaxReduction = 65536;
 }  // namespace
 
 void validate(const Conv2dParams& p) {
@@ -26,11 +23,16 @@ void validate(const Conv2dParams& p) {
   check::elements(kOp, "input", int64_t(p.batches) * p.in_h * p.in_w * p.in_c);
   check::elements(kOp, "output", int64_t(p.batches) * p.out_h * p.out_w * p.out_c);
   check::elements(kOp, "weights", int64_t(p.out_c) * p.kh * p.kw * p.in_c);
-  if (int64_t(p.kh) * p.kw * p.in_c > kMaxReduction)
+  if (int64_t(p.kh) * p.kw * p.in_c > check::kMaxReduction)
     check::fail(kOp, "in_c", "kh*kw*in_c exceeds 65536, the int32 accumulator could overflow");
   check::zero_point(kOp, "in_zp", p.in_zp);
   check::zero_point(kOp, "out_zp", p.out_zp);
   check::activation(kOp, p.act_min, p.act_max);
+}
+
+void validate(const Conv2dParams& p, const int32_t* weight_zp) {
+  validate(p);
+  check::weight_zero_points(kOp, weight_zp, p.out_c, int64_t(p.kh) * p.kw * p.in_c, "kh*kw*in_c");
 }
 
 uint64_t macs(const Conv2dParams& p) {
@@ -61,15 +63,19 @@ void valid_taps(int origin, int dilation, int kernel, int extent, int* begin, in
   *end = e;
 }
 
-}  // namespace
-
-void conv2d(const Conv2dParams& p, const int8_t* in, const int8_t* weights, const int32_t* bias,
-            const int32_t* mult, const int32_t* shift, int8_t* out) {
-  validate(p);
-  check::per_channel(kOp, mult, shift, p.out_c);
+// Calls emit(oc, acc) for every output in NHWC order with acc = the sum over
+// the taps inside of (w - weight_zp[oc]) * (x - in_zp), plus bias[oc]
+// (wrapping). The caller has validated p and weight_zp.
+template <class Emit>
+void accumulate(const Conv2dParams& p, const int8_t* in, const int8_t* weights, const int32_t* weight_zp,
+                const int32_t* bias, Emit emit) {
   // sum w * (x - zp) is computed as sum w*x - zp * sum w over the taps inside
-  // the input: the same integer (no term overflows, see kMaxReduction), with
-  // an inner loop the compiler vectorizes.
+  // the input: the same integer (no term overflows, see check::kMaxReduction),
+  // with an inner loop the compiler vectorizes. A weight zero point then
+  // subtracts weight_zp * sum (x - zp) over the same taps, which makes it
+  // sum (w - weight_zp)(x - zp) (no partial sum overflows either: the
+  // reduction is at most 32768 then).
+  const bool has_weight_zp = check::any_nonzero(weight_zp, p.out_c);
   const size_t in_row = size_t(p.in_w) * p.in_c;
   const size_t in_image = size_t(p.in_h) * in_row;
   const size_t w_row = size_t(p.kw) * p.in_c;
@@ -87,6 +93,14 @@ void conv2d(const Conv2dParams& p, const int8_t* in, const int8_t* weights, cons
         int kx_begin = 0, kx_end = 0;
         valid_taps(x0, p.dil_w, p.kw, p.in_w, &kx_begin, &kx_end);
         const bool all_taps = ky_begin == 0 && ky_end == p.kh && kx_begin == 0 && kx_end == p.kw;
+        int32_t input_sum = 0;  // sum (x - in_zp) over the taps inside: the weight zero point's term
+        if (has_weight_zp) {
+          for (int ky = ky_begin; ky < ky_end; ++ky)
+            for (int kx = kx_begin; kx < kx_end; ++kx)
+              input_sum += sum_of(image + (y0 + ky * p.dil_h) * in_row + size_t(x0 + kx * p.dil_w) * p.in_c,
+                                  size_t(p.in_c));
+          input_sum -= p.in_zp * (ky_end - ky_begin) * (kx_end - kx_begin) * p.in_c;
+        }
         for (int oc = 0; oc < p.out_c; ++oc) {
           const int8_t* filter = weights + oc * w_filter;
           int32_t acc = 0, weight_sum = 0;
@@ -100,15 +114,37 @@ void conv2d(const Conv2dParams& p, const int8_t* in, const int8_t* weights, cons
             }
           }
           acc -= p.in_zp * (all_taps ? full_weight_sum[oc] : weight_sum);
+          if (has_weight_zp) acc -= weight_zp[oc] * input_sum;
           // Wraps as the target's int32 add would (TFLite leaves overflow undefined).
           if (bias) acc = static_cast<int32_t>(uint32_t(acc) + uint32_t(bias[oc]));
-          acc = multiply_by_quantized_multiplier(acc, mult[oc], shift[oc]) + p.out_zp;
-          acc = std::min(std::max(acc, p.act_min), p.act_max);
-          *out++ = static_cast<int8_t>(acc);
+          emit(oc, acc);
         }
       }
     }
   }
+}
+
+}  // namespace
+
+void conv2d(const Conv2dParams& p, const int8_t* in, const int8_t* weights, const int32_t* bias,
+            const int32_t* mult, const int32_t* shift, int8_t* out) {
+  conv2d(p, in, weights, nullptr, bias, mult, shift, out);
+}
+
+void conv2d(const Conv2dParams& p, const int8_t* in, const int8_t* weights, const int32_t* weight_zp,
+            const int32_t* bias, const int32_t* mult, const int32_t* shift, int8_t* out) {
+  validate(p, weight_zp);
+  check::per_channel(kOp, mult, shift, p.out_c);
+  accumulate(p, in, weights, weight_zp, bias, [&](int oc, int32_t acc) {
+    acc = multiply_by_quantized_multiplier(acc, mult[oc], shift[oc]) + p.out_zp;
+    *out++ = static_cast<int8_t>(std::min(std::max(acc, p.act_min), p.act_max));
+  });
+}
+
+void conv2d_accumulators(const Conv2dParams& p, const int8_t* in, const int8_t* weights, const int32_t* weight_zp,
+                         const int32_t* bias, int32_t* out) {
+  validate(p, weight_zp);
+  accumulate(p, in, weights, weight_zp, bias, [&](int, int32_t acc) { *out++ = acc; });
 }
 
 }  // namespace kiln::kernels

@@ -8,6 +8,11 @@
 //   acc += bias[oc]; acc = multiply_by_quantized_multiplier(acc, mult[oc], shift[oc]) + out_zp
 //   out = clamp(acc, act_min, act_max)
 // with y = oy*stride_h - pad_top + ky*dil_h (likewise x).
+//
+// Beyond TFLite (for ONNX QLinearConv / ConvInteger): weight zero points,
+// weight_zp[oc] per output channel (nullptr = all zero, TFLite's symmetric
+// weights), make every term (w - weight_zp[oc]) * (x - in_zp), exactly; and
+// conv2d_accumulators returns acc + bias itself as int32, unrequantized.
 #pragma once
 
 #include <cstdint>
@@ -28,9 +33,20 @@ struct Conv2dParams {
 
 // Throws kiln::Error "conv2d: <param>: ..." for inconsistent parameters.
 void validate(const Conv2dParams& p);
+// Also the weight zero points (out_c of them, or nullptr): each in
+// [-128, 127], and with any non-zero kh*kw*in_c at most 32768 (the int32
+// accumulator bound of check::kMaxReductionWithWeightZp).
+void validate(const Conv2dParams& p, const int32_t* weight_zp);
 
 void conv2d(const Conv2dParams& p, const int8_t* in, const int8_t* weights, const int32_t* bias,
             const int32_t* mult, const int32_t* shift, int8_t* out);
+void conv2d(const Conv2dParams& p, const int8_t* in, const int8_t* weights, const int32_t* weight_zp,
+            const int32_t* bias, const int32_t* mult, const int32_t* shift, int8_t* out);
+
+// acc + bias (wrapping) per output, no requantization: ONNX ConvInteger.
+// out_zp, act_min and act_max are not used.
+void conv2d_accumulators(const Conv2dParams& p, const int8_t* in, const int8_t* weights, const int32_t* weight_zp,
+                         const int32_t* bias, int32_t* out);
 
 // Multiply-accumulates of one call (every tap of every output, padding included).
 uint64_t macs(const Conv2dParams& p);

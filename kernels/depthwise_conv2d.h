@@ -5,6 +5,8 @@
 // multiplier and shift per output channel. Padding, offsets, requantization
 // and clamping as conv2d.h:
 //   acc = sum over taps inside: w[ky][kx][oc] * (in[b][y][x][ic] - in_zp)
+// Weight zero points (weight_zp[oc], nullptr = all zero) and the int32
+// accumulator output (depthwise_conv2d_accumulators) as conv2d.h.
 #pragma once
 
 #include <cstdint>
@@ -28,9 +30,20 @@ struct DepthwiseConv2dParams {
 
 // Throws kiln::Error "depthwise_conv2d: <param>: ...".
 void validate(const DepthwiseConv2dParams& p);
+// Also the weight zero points (out_c of them, or nullptr); with any non-zero,
+// kh*kw at most 32768.
+void validate(const DepthwiseConv2dParams& p, const int32_t* weight_zp);
 
 void depthwise_conv2d(const DepthwiseConv2dParams& p, const int8_t* in, const int8_t* weights, const int32_t* bias,
                       const int32_t* mult, const int32_t* shift, int8_t* out);
+void depthwise_conv2d(const DepthwiseConv2dParams& p, const int8_t* in, const int8_t* weights,
+                      const int32_t* weight_zp, const int32_t* bias, const int32_t* mult, const int32_t* shift,
+                      int8_t* out);
+
+// acc + bias (wrapping) per output, no requantization (ONNX ConvInteger with
+// group = in_c). out_zp, act_min and act_max are not used.
+void depthwise_conv2d_accumulators(const DepthwiseConv2dParams& p, const int8_t* in, const int8_t* weights,
+                                   const int32_t* weight_zp, const int32_t* bias, int32_t* out);
 
 uint64_t macs(const DepthwiseConv2dParams& p);
 

@@ -9,12 +9,11 @@ namespace kiln::kernels {
 
 namespace {
 constexpr const char* kOp = "fully_connected";
-constexpr int64_t kMaxReduction = 65536;  // see conv2d.cpp
 }  // namespace
 
 void validate(const FullyConnectedParams& p) {
   check::dim(kOp, "batches", p.batches);
-  check::range(kOp, "in_features", p.in_features, 1, kMaxReduction);
+  check::range(kOp, "in_features", p.in_features, 1, check::kMaxReduction);
   check::dim(kOp, "out_features", p.out_features);
   check::elements(kOp, "input", int64_t(p.batches) * p.in_features);
   check::elements(kOp, "output", int64_t(p.batches) * p.out_features);
@@ -24,24 +23,62 @@ void validate(const FullyConnectedParams& p) {
   check::activation(kOp, p.act_min, p.act_max);
 }
 
+void validate(const FullyConnectedParams& p, const int32_t* weight_zp) {
+  validate(p);
+  check::weight_zero_points(kOp, weight_zp, p.out_features, p.in_features, "in_features");
+}
+
 uint64_t macs(const FullyConnectedParams& p) { return uint64_t(p.batches) * p.in_features * p.out_features; }
 
-void fully_connected(const FullyConnectedParams& p, const int8_t* in, const int8_t* weights, const int32_t* bias,
-                     const int32_t* mult, const int32_t* shift, int8_t* out) {
-  validate(p);
-  check::per_channel(kOp, mult, shift, p.out_features);
+namespace {
+
+// Calls emit(o, acc) for every output, batch-major, with acc = sum_i
+// (w[o][i] - weight_zp[o]) * (x[i] - in_zp) + bias[o] (wrapping). The caller
+// has validated p and weight_zp.
+template <class Emit>
+void accumulate(const FullyConnectedParams& p, const int8_t* in, const int8_t* weights, const int32_t* weight_zp,
+                const int32_t* bias, Emit emit) {
   const int32_t input_offset = -p.in_zp;
+  // A weight zero point subtracts weight_zp[o] * sum_i (x[i] - in_zp): no
+  // partial sum overflows (in_features <= 32768 then).
+  const bool has_weight_zp = check::any_nonzero(weight_zp, p.out_features);
   for (int b = 0; b < p.batches; ++b) {
     const int8_t* x = in + size_t(b) * p.in_features;
+    int32_t input_sum = 0;
+    if (has_weight_zp)
+      for (int i = 0; i < p.in_features; ++i) input_sum += int32_t(x[i]) + input_offset;
     for (int o = 0; o < p.out_features; ++o) {
       const int8_t* w = weights + size_t(o) * p.in_features;
       int32_t acc = 0;
       for (int i = 0; i < p.in_features; ++i) acc += int32_t(w[i]) * (int32_t(x[i]) + input_offset);
+      if (has_weight_zp) acc -= weight_zp[o] * input_sum;
       if (bias) acc = static_cast<int32_t>(uint32_t(acc) + uint32_t(bias[o]));  // wraps as on the target
-      acc = multiply_by_quantized_multiplier(acc, mult[o], shift[o]) + p.out_zp;
-      *out++ = static_cast<int8_t>(std::min(std::max(acc, p.act_min), p.act_max));
+      emit(o, acc);
     }
   }
+}
+
+}  // namespace
+
+void fully_connected(const FullyConnectedParams& p, const int8_t* in, const int8_t* weights, const int32_t* bias,
+                     const int32_t* mult, const int32_t* shift, int8_t* out) {
+  fully_connected(p, in, weights, nullptr, bias, mult, shift, out);
+}
+
+void fully_connected(const FullyConnectedParams& p, const int8_t* in, const int8_t* weights, const int32_t* weight_zp,
+                     const int32_t* bias, const int32_t* mult, const int32_t* shift, int8_t* out) {
+  validate(p, weight_zp);
+  check::per_channel(kOp, mult, shift, p.out_features);
+  accumulate(p, in, weights, weight_zp, bias, [&](int o, int32_t acc) {
+    acc = multiply_by_quantized_multiplier(acc, mult[o], shift[o]) + p.out_zp;
+    *out++ = static_cast<int8_t>(std::min(std::max(acc, p.act_min), p.act_max));
+  });
+}
+
+void fully_connected_accumulators(const FullyConnectedParams& p, const int8_t* in, const int8_t* weights,
+                                  const int32_t* weight_zp, const int32_t* bias, int32_t* out) {
+  validate(p, weight_zp);
+  accumulate(p, in, weights, weight_zp, bias, [&](int, int32_t acc) { *out++ = acc; });
 }
 
 }  // namespace kiln::kernels

@@ -4,6 +4,9 @@
 // int32 per output (nullptr = zero):
 //   acc = sum_i w[o][i] * (in[b][i] - in_zp) + bias[o]
 //   out[b][o] = clamp(multiply_by_quantized_multiplier(acc, mult[o], shift[o]) + out_zp, act_min, act_max)
+// Weight zero points (weight_zp[o], nullptr = all zero: each term becomes
+// (w - weight_zp[o]) * (x - in_zp)) and the int32 accumulator output
+// (fully_connected_accumulators: ONNX MatMulInteger) as conv2d.h.
 #pragma once
 
 #include <cstdint>
@@ -19,9 +22,19 @@ struct FullyConnectedParams {
 
 // Throws kiln::Error "fully_connected: <param>: ...".
 void validate(const FullyConnectedParams& p);
+// Also the weight zero points (out_features of them, or nullptr); with any
+// non-zero, in_features at most 32768.
+void validate(const FullyConnectedParams& p, const int32_t* weight_zp);
 
 void fully_connected(const FullyConnectedParams& p, const int8_t* in, const int8_t* weights, const int32_t* bias,
                      const int32_t* mult, const int32_t* shift, int8_t* out);
+void fully_connected(const FullyConnectedParams& p, const int8_t* in, const int8_t* weights, const int32_t* weight_zp,
+                     const int32_t* bias, const int32_t* mult, const int32_t* shift, int8_t* out);
+
+// acc + bias (wrapping) per output, no requantization. out_zp, act_min and
+// act_max are not used.
+void fully_connected_accumulators(const FullyConnectedParams& p, const int8_t* in, const int8_t* weights,
+                                  const int32_t* weight_zp, const int32_t* bias, int32_t* out);
 
 uint64_t macs(const FullyConnectedParams& p);
 

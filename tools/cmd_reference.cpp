@@ -45,8 +45,11 @@ std::string dump_file_name(size_t op_index, const std::string& tensor_name) {
   return fmt::format("{:03}_{}.npy", op_index, name.substr(0, 120));
 }
 
-NpyArray int8_npy(const ir::Tensor& tensor, const reference::TensorData& value) {
-  return {"|i1", std::vector<int64_t>(tensor.shape.begin(), tensor.shape.end()),
+// int8, or int32 (little-endian, as the interpreter holds it) for the raw
+// accumulator outputs of ONNX ConvInteger / MatMulInteger.
+NpyArray tensor_npy(const ir::Tensor& tensor, const reference::TensorData& value) {
+  return {tensor.type == ir::DataType::Int32 ? "<i4" : "|i1",
+          std::vector<int64_t>(tensor.shape.begin(), tensor.shape.end()),
           std::vector<uint8_t>(value.begin(), value.end())};
 }
 
@@ -84,7 +87,7 @@ void run_reference_command(const ReferenceOptions& opt) {
       const ir::Tensor& tensor = graph.tensors.at(size_t(id));
       if (tensor.type != ir::DataType::Int8) return;
       const std::string file = dump_file_name(op_index, tensor.name);
-      write_npy(opt.dump_dir + "/" + file, int8_npy(tensor, interpreter.value(id)));
+      write_npy(opt.dump_dir + "/" + file, tensor_npy(tensor, interpreter.value(id)));
       manifest.push_back({{"op", op_index}, {"kind", ir::op_kind_name(op.kind)}, {"source_op", op.source_op},
                           {"source_op_index", op.source_index}, {"tensor", tensor.name},
                           {"tensor_source_index", tensor.source_index}, {"file", file}});
@@ -99,9 +102,10 @@ void run_reference_command(const ReferenceOptions& opt) {
   }
   const std::vector<reference::TensorData> outputs = interpreter.outputs();
   const ir::Tensor& out = graph.tensors.at(size_t(graph.outputs[size_t(opt.output_index)]));
-  write_npy(opt.output, int8_npy(out, outputs.at(size_t(opt.output_index))));
-  std::cout << fmt::format("{}: output {} '{}' {} int8 (scale {}, zero point {}) -> {}\n", opt.model, opt.output_index,
-                           out.name, ir::shape_string(out.shape), out.scale(), out.zero_point(), opt.output);
+  write_npy(opt.output, tensor_npy(out, outputs.at(size_t(opt.output_index))));
+  std::cout << fmt::format("{}: output {} '{}' {} {} (scale {}, zero point {}) -> {}\n", opt.model, opt.output_index,
+                           out.name, ir::shape_string(out.shape), ir::data_type_name(out.type), out.scale(),
+                           out.zero_point(), opt.output);
 }
 
 }  // namespace

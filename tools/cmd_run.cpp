@@ -64,7 +64,14 @@ void run(const RunOptions& opt) {
           mismatch = fmt::format("output '{}' element {}: reference {}, simulated {}", out.name, i, int(expected[o][i]),
                                  int(int8_t(got[i])));
       }
-    if (o == 0 && !opt.output.empty()) write_npy(opt.output, {"|i1", {out.shape.begin(), out.shape.end()}, got});
+    if (o == 0 && !opt.output.empty()) {
+      // A uint8 output of the source model (ONNX) is written as uint8: the IR's int8 value + 128.
+      const bool u8 = graph.tensors[size_t(out.tensor)].source_uint8;
+      std::vector<uint8_t> bytes(got.begin(), got.end());
+      if (u8)
+        for (uint8_t& v : bytes) v = uint8_t(v + 128);
+      write_npy(opt.output, {u8 ? "|u1" : "|i1", {out.shape.begin(), out.shape.end()}, bytes});
+    }
   }
 
   std::cout << format_report(report);

@@ -23,19 +23,6 @@ TensorBinding bind(const ir::Graph& g, int t, const passes::MemoryPlan& plan) {
 CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc) {
   const MemoryConfig* flash_mem = soc.first_of_kind(MemoryKind::Flash);
   if (!flash_mem) throw Error(soc.source + ": the SoC has no flash for weights");
-  for (const auto& op : g.ops) {
-    for (int t : op.outputs)
-      if (g.tensors[t].type != ir::DataType::Int8)
-        throw Error(g.source + ": " + g.describe(op) + ": " + ir::data_type_name(g.tensors[t].type) +
-                    " output (ConvInteger/MatMulInteger) is supported by the reference interpreter only, not compiled");
-    if ((op.kind == ir::OpKind::Conv2d || op.kind == ir::OpKind::DepthwiseConv2d ||
-         op.kind == ir::OpKind::FullyConnected) && op.inputs.size() > 1)
-      for (int32_t zp : g.tensors[op.inputs[1]].quant.zero_point)
-        if (zp != 0)
-          throw Error(g.source + ": " + g.describe(op) +
-                      ": weights with a non-zero zero point are supported by the reference interpreter only, not "
-                      "compiled yet");
-  }
   const auto placement = passes::partition(g, soc);
   const auto plan = passes::plan_memory(g, placement, soc);
   const mapping::CostModel model(soc);

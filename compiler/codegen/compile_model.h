@@ -52,7 +52,8 @@ struct CompiledModel {
 
 // Throws kiln::Error naming the model and op when it cannot be compiled for
 // the SoC (an op no unit runs, activations larger than SRAM, constants larger
-// than flash).
+// than flash) or at all (weight zero points, int32 outputs:
+// passes::check_compilable).
 CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc);
 
 }  // namespace kiln::codegen

@@ -165,6 +165,7 @@ class Reader {
     t.name = in.name();
     t.shape = nchw_to_nhwc(shape);
     t.type = DataType::Int8;  // quantization set by the first node that reads it
+    t.source_uint8 = type == onnx::TensorProto::UINT8;
     Value v;
     v.kind = Value::Kind::Act;
     v.id = graph_.add_tensor(std::move(t));
@@ -182,6 +183,7 @@ class Reader {
       fail(fmt::format("graph output '{}' is {}; supported outputs: quantized int8/uint8 tensors (end the graph with "
                        "QuantizeLinear) and int32 ConvInteger/MatMulInteger results",
                        out.name(), v.kind == Value::Kind::Const ? "a constant" : "a float tensor"));
+    if (v.kind == Value::Kind::Act && v.uint8) graph_.tensors[size_t(v.id)].source_uint8 = true;
     graph_.outputs.push_back(v.id);
   }
 

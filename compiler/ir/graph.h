@@ -53,6 +53,9 @@ struct Tensor {
   // in_c], DepthwiseConv2d [1, kh, kw, out_c], FullyConnected [out, in].
   std::vector<uint8_t> data;
   int source_index = -1;  // tensor index in the source model; -1 if synthesized
+  // Graph inputs and outputs only: the source model's tensor is uint8 (ONNX),
+  // which the IR holds as int8 value - 128 (for tools writing the model's type).
+  bool source_uint8 = false;
 
   bool is_constant() const { return !data.empty(); }
   int64_t num_elements() const { return ir::num_elements(shape); }

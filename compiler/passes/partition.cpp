@@ -1,5 +1,7 @@
 #include "compiler/passes/partition.h"
 
+#include "arch/error.h"
+
 #include "compiler/mapping/cost_model.h"
 #include "compiler/mapping/tiler.h"
 
@@ -39,13 +41,6 @@ bool npu_shape(const ir::Graph& g, const ir::Op& op, mapping::ConvShape* s) {
 }
 
 namespace {
-
-// The NPU computes raw int8 x int8 products: weights must be symmetric.
-bool symmetric_weights(const ir::Graph& g, const ir::Op& op) {
-  for (int32_t zp : g.tensors[op.inputs[1]].quant.zero_point)
-    if (zp != 0) return false;
-  return true;
-}
 
 // ConvCmd carries kernel size, stride, dilation and padding in 8 bits.
 bool fits_command_fields(const mapping::ConvShape& s) {
@@ -104,7 +99,24 @@ double mcu_cycles(const ir::Graph& g, const ir::Op& op, const SocConfig& soc) {
   return it->second.fixed + it->second.per_mac * double(op_macs(g, op)) + it->second.per_element * elements;
 }
 
+void check_compilable(const ir::Graph& g) {
+  for (const auto& op : g.ops) {
+    for (int t : op.outputs)
+      if (g.tensors[t].type != ir::DataType::Int8)
+        throw Error(g.source + ": " + g.describe(op) + ": " + ir::data_type_name(g.tensors[t].type) +
+                    " output (ConvInteger/MatMulInteger) is supported by the reference interpreter only, not compiled");
+    if ((op.kind == ir::OpKind::Conv2d || op.kind == ir::OpKind::DepthwiseConv2d ||
+         op.kind == ir::OpKind::FullyConnected) && op.inputs.size() > 1)
+      for (int32_t zp : g.tensors[op.inputs[1]].quant.zero_point)
+        if (zp != 0)
+          throw Error(g.source + ": " + g.describe(op) +
+                      ": weights with a non-zero zero point are supported by the reference interpreter only, not "
+                      "compiled yet");
+  }
+}
+
 std::vector<Placement> partition(const ir::Graph& g, const SocConfig& soc) {
+  check_compilable(g);
   std::vector<Placement> out;
   const mapping::CostModel model(soc);
   for (const auto& op : g.ops) {
@@ -116,8 +128,6 @@ std::vector<Placement> partition(const ir::Graph& g, const SocConfig& soc) {
       p.unit = Unit::None, p.reason = "reshape: the output aliases the input";
     } else if (!npu_shape(g, op, &shape)) {
       p.unit = Unit::Mcu, p.reason = std::string(ir::op_kind_name(op.kind)) + " has no NPU mapping";
-    } else if (!symmetric_weights(g, op)) {
-      p.unit = Unit::Mcu, p.reason = "asymmetric weights";
     } else if (!fits_command_fields(shape)) {
       p.unit = Unit::Mcu, p.reason = "window parameters exceed the command fields";
     } else if ((ranked = mapping::rank_tilings(shape, soc, model)).empty()) {

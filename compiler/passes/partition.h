@@ -1,8 +1,8 @@
 // Partition: decides, op by op, whether the NPU or the MCU runs it. The NPU
 // runs what its array and post-processing unit compute exactly (convolutions
-// and fully connected layers with symmetric weights) when it fits the
-// scratchpads; everything else, and what does not fit, runs on the MCU's
-// fallback kernels.
+// and fully connected layers) when it fits the scratchpads; everything else,
+// and what does not fit, runs on the MCU's fallback kernels. Weight zero
+// points and int32 outputs run on neither (check_compilable).
 #pragma once
 
 #include <string>
@@ -34,6 +34,15 @@ uint64_t op_macs(const ir::Graph& g, const ir::Op& op);
 // The implicit-GEMM shape of an NPU-capable op (Conv2d, FullyConnected); false otherwise.
 bool npu_shape(const ir::Graph& g, const ir::Op& op, mapping::ConvShape* shape);
 
+// Throws kiln::Error naming the model and the op for what neither unit
+// computes as the reference interpreter defines it: weights with a non-zero
+// zero point (ONNX; the NPU's post-processing folds only the input zero point
+// into the bias, and the MCU kernels take no weight zero point) and Int32
+// outputs, the raw accumulators of ConvInteger / MatMulInteger (both units
+// requantize to int8). Refusing is better than computing something else.
+void check_compilable(const ir::Graph& g);
+
+// Calls check_compilable first.
 std::vector<Placement> partition(const ir::Graph& g, const SocConfig& soc);
 
 }  // namespace kiln::passes

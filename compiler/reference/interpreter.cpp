@@ -1,5 +1,6 @@
 #include "compiler/reference/interpreter.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -148,6 +149,35 @@ kernels::SoftmaxParams softmax_params(const ir::Graph& g, const ir::Op& op) {
   return p;
 }
 
+bool is_weighted(OpKind kind) {
+  return kind == OpKind::Conv2d || kind == OpKind::DepthwiseConv2d || kind == OpKind::FullyConnected;
+}
+
+// An Int32 output of a weighted op is its raw accumulator (ONNX ConvInteger /
+// MatMulInteger): no rescale, no clamp.
+bool accumulator_output(const ir::Graph& g, const ir::Op& op) {
+  return is_weighted(op.kind) && g.tensors[op.outputs[0]].type == ir::DataType::Int32;
+}
+
+// Output channels of a weighted op's weights ([out_c, kh, kw, in_c], [1, kh, kw, out_c], [out, in]).
+int32_t weight_channels(const ir::Graph& g, const ir::Op& op) {
+  const ir::Tensor& w = g.tensors[op.inputs[1]];
+  return op.kind == OpKind::DepthwiseConv2d ? w.shape.at(3) : w.shape.at(0);
+}
+
+// The weight zero points of a weighted op, one per output channel, or empty
+// when every one is zero (TFLite's symmetric weights: the kernels' own path).
+std::vector<int32_t> weight_zero_points(const ir::Graph& g, const ir::Op& op) {
+  if (!is_weighted(op.kind)) return {};
+  const std::vector<int32_t>& zp = g.tensors[op.inputs[1]].quant.zero_point;
+  if (std::all_of(zp.begin(), zp.end(), [](int32_t z) { return z == 0; })) return {};
+  const size_t channels = size_t(weight_channels(g, op));
+  if (zp.size() != 1 && zp.size() != channels)
+    throw Error(fmt::format("{}: {}: {} weight zero points for {} output channels", g.source, g.describe(op),
+                            zp.size(), channels));
+  return zp.size() == 1 ? std::vector<int32_t>(channels, zp[0]) : zp;
+}
+
 // Concat as outer rows, each the inputs' inner blocks in order.
 int64_t concat_outer(const ir::Shape& out, int axis) {
   int64_t outer = 1;
@@ -176,18 +206,20 @@ void check_shapes(const ir::Graph& g, const ir::Op& op) {
       throw Error(fmt::format("{}: {}: {} multipliers, expected {}", g.source, g.describe(op),
                               op.rescale.multiplier.size(), n));
   };
+  const bool requantized = op.outputs.size() != 1 || g.tensors[op.outputs[0]].type != ir::DataType::Int32;
   switch (op.kind) {
     case OpKind::Conv2d:
     case OpKind::DepthwiseConv2d:
       inputs(3);
       rank(op.inputs[0], 4, "input");
+      rank(op.inputs[1], 4, "weights");
       rank(op.outputs[0], 4, "output");
-      channels(size_t(g.tensors[op.outputs[0]].shape[3]));
+      if (requantized) channels(size_t(g.tensors[op.outputs[0]].shape[3]));
       break;
     case OpKind::FullyConnected:
       inputs(3);
       rank(op.inputs[1], 2, "weights");
-      channels(size_t(g.tensors[op.inputs[1]].shape[0]));
+      if (requantized) channels(size_t(g.tensors[op.inputs[1]].shape[0]));
       break;
     case OpKind::AvgPool:
     case OpKind::MaxPool:
@@ -220,19 +252,20 @@ void check_shapes(const ir::Graph& g, const ir::Op& op) {
       throw Error(fmt::format("{}: {}: activation '{}' is {}, expected int8", g.source, g.describe(op),
                               g.tensors[id].name, ir::data_type_name(g.tensors[id].type)));
   for (int id : op.outputs)
-    if (g.tensors[id].type != ir::DataType::Int8)
-      throw Error(fmt::format("{}: {}: output '{}' is {}, expected int8", g.source, g.describe(op),
-                              g.tensors[id].name, ir::data_type_name(g.tensors[id].type)));
+    if (g.tensors[id].type != ir::DataType::Int8 && !accumulator_output(g, op))
+      throw Error(fmt::format("{}: {}: output '{}' is {}, expected int8{}", g.source, g.describe(op),
+                              g.tensors[id].name, ir::data_type_name(g.tensors[id].type),
+                              is_weighted(op.kind) ? " or int32 (the accumulator)" : ""));
 }
 
 // Runs the kernel's own parameter validation up front, so a bad graph fails
 // at construction with the op named.
-void check_kernel_params(const ir::Graph& g, const ir::Op& op) {
+void check_kernel_params(const ir::Graph& g, const ir::Op& op, const int32_t* weight_zp) {
   try {
     switch (op.kind) {
-      case OpKind::Conv2d: kernels::validate(conv_params(g, op)); break;
-      case OpKind::DepthwiseConv2d: kernels::validate(depthwise_params(g, op)); break;
-      case OpKind::FullyConnected: kernels::validate(fc_params(g, op)); break;
+      case OpKind::Conv2d: kernels::validate(conv_params(g, op), weight_zp); break;
+      case OpKind::DepthwiseConv2d: kernels::validate(depthwise_params(g, op), weight_zp); break;
+      case OpKind::FullyConnected: kernels::validate(fc_params(g, op), weight_zp); break;
       case OpKind::AvgPool: kernels::validate(pool_params(g, op), "avg_pool"); break;
       case OpKind::MaxPool: kernels::validate(pool_params(g, op), "max_pool"); break;
       case OpKind::Add: kernels::validate(add_params(g, op)); break;
@@ -268,13 +301,24 @@ Interpreter::Interpreter(const ir::Graph& graph) : graph_(graph) {
       }
     }
   }
-  auto allocate = [&](int id) { values_[size_t(id)].assign(size_t(graph_.tensors[size_t(id)].num_elements()), 0); };
+  auto allocate = [&](int id) {
+    const ir::Tensor& t = graph_.tensors[size_t(id)];
+    values_[size_t(id)].assign(t.byte_size(), 0);
+    if (t.type == ir::DataType::Int32) int32_[size_t(id)].assign(size_t(t.num_elements()), 0);
+  };
   for (int id : graph_.inputs) allocate(id);
-  for (const ir::Op& op : graph_.ops) {
+  weight_zp_.resize(graph_.ops.size());
+  for (size_t i = 0; i < graph_.ops.size(); ++i) {
+    const ir::Op& op = graph_.ops[i];
     check_shapes(graph_, op);
-    check_kernel_params(graph_, op);
+    weight_zp_[i] = weight_zero_points(graph_, op);
+    check_kernel_params(graph_, op, weight_zp(i));
     for (int id : op.outputs) allocate(id);
   }
+}
+
+const int32_t* Interpreter::weight_zp(size_t op_index) const {
+  return weight_zp_[op_index].empty() ? nullptr : weight_zp_[op_index].data();
 }
 
 const int8_t* Interpreter::int8_data(int tensor) const {
@@ -298,7 +342,7 @@ void Interpreter::run(const std::vector<TensorData>& inputs) {
     values_[size_t(id)] = inputs[i];
   }
   for (size_t i = 0; i < graph_.ops.size(); ++i) {
-    run_op(graph_.ops[i]);
+    run_op(i);
     if (after_op) after_op(i);
   }
 }
@@ -309,22 +353,28 @@ std::vector<TensorData> Interpreter::outputs() const {
   return out;
 }
 
-void Interpreter::run_op(const ir::Op& op) {
+void Interpreter::run_op(size_t op_index) {
   const ir::Graph& g = graph_;
-  int8_t* out = values_[size_t(op.outputs[0])].data();
+  const ir::Op& op = g.ops[op_index];
+  const int out_id = op.outputs[0];
+  if (accumulator_output(g, op)) {
+    run_accumulator_op(op_index);
+    return;
+  }
+  int8_t* out = values_[size_t(out_id)].data();
   const int8_t* in = int8_data(op.inputs[0]);
   switch (op.kind) {
     case OpKind::Conv2d:
-      kernels::conv2d(conv_params(g, op), in, int8_data(op.inputs[1]), int32_data(op.inputs[2]),
+      kernels::conv2d(conv_params(g, op), in, int8_data(op.inputs[1]), weight_zp(op_index), int32_data(op.inputs[2]),
                       op.rescale.multiplier.data(), op.rescale.shift.data(), out);
       break;
     case OpKind::DepthwiseConv2d:
-      kernels::depthwise_conv2d(depthwise_params(g, op), in, int8_data(op.inputs[1]), int32_data(op.inputs[2]),
-                                op.rescale.multiplier.data(), op.rescale.shift.data(), out);
+      kernels::depthwise_conv2d(depthwise_params(g, op), in, int8_data(op.inputs[1]), weight_zp(op_index),
+                                int32_data(op.inputs[2]), op.rescale.multiplier.data(), op.rescale.shift.data(), out);
       break;
     case OpKind::FullyConnected:
-      kernels::fully_connected(fc_params(g, op), in, int8_data(op.inputs[1]), int32_data(op.inputs[2]),
-                               op.rescale.multiplier.data(), op.rescale.shift.data(), out);
+      kernels::fully_connected(fc_params(g, op), in, int8_data(op.inputs[1]), weight_zp(op_index),
+                               int32_data(op.inputs[2]), op.rescale.multiplier.data(), op.rescale.shift.data(), out);
       break;
     case OpKind::Add: kernels::add(add_params(g, op), in, int8_data(op.inputs[1]), out); break;
     case OpKind::AvgPool: kernels::avg_pool(pool_params(g, op), in, out); break;
@@ -358,6 +408,42 @@ void Interpreter::run_op(const ir::Op& op) {
       break;
     }
   }
+}
+
+void Interpreter::run_accumulator_op(size_t op_index) {
+  const ir::Graph& g = graph_;
+  const ir::Op& op = g.ops[op_index];
+  const int out_id = op.outputs[0];
+  std::vector<int32_t>& acc = int32_[size_t(out_id)];
+  const int8_t* in = int8_data(op.inputs[0]);
+  const int8_t* w = int8_data(op.inputs[1]);
+  const int32_t* bias = int32_data(op.inputs[2]);
+  switch (op.kind) {
+    case OpKind::Conv2d:
+      kernels::conv2d_accumulators(conv_params(g, op), in, w, weight_zp(op_index), bias, acc.data());
+      break;
+    case OpKind::DepthwiseConv2d:
+      kernels::depthwise_conv2d_accumulators(depthwise_params(g, op), in, w, weight_zp(op_index), bias, acc.data());
+      break;
+    case OpKind::FullyConnected:
+      kernels::fully_connected_accumulators(fc_params(g, op), in, w, weight_zp(op_index), bias, acc.data());
+      break;
+    default: throw Error(fmt::format("{}: {}: int32 output", g.source, g.describe(op)));  // excluded by check_shapes
+  }
+  // The value as bytes, little-endian whatever the host (as Tensor::data).
+  TensorData& bytes = values_[size_t(out_id)];
+  for (size_t e = 0; e < acc.size(); ++e)
+    for (size_t k = 0; k < 4; ++k) bytes[4 * e + k] = int8_t(uint8_t(uint32_t(acc[e]) >> (8 * k)));
+}
+
+std::vector<int32_t> int32_values(const TensorData& value) {
+  std::vector<int32_t> v(value.size() / 4);
+  for (size_t e = 0; e < v.size(); ++e) {
+    uint32_t u = 0;
+    for (size_t k = 0; k < 4; ++k) u |= uint32_t(uint8_t(value[4 * e + k])) << (8 * k);
+    v[e] = int32_t(u);
+  }
+  return v;
 }
 
 std::vector<TensorData> run_reference(const ir::Graph& graph, const std::vector<TensorData>& inputs) {

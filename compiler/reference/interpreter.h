@@ -3,9 +3,15 @@
 // anywhere. What it computes is, by definition, what the network computes:
 // the simulator, the MCU fallback and the NPU must match it bit for bit.
 //
-// Tensor values are int8 byte vectors in the tensor's layout (NHWC,
-// row-major). After run(), every activation tensor's value stays readable,
-// for per-layer comparisons.
+// Tensor values are byte vectors in the tensor's layout (NHWC, row-major):
+// one int8 per element, or for Int32 tensors (the raw accumulators of ONNX
+// ConvInteger / MatMulInteger) four bytes per element, little-endian, as
+// ir::Tensor::data (int32_values decodes them). After run(), every
+// activation tensor's value stays readable, for per-layer comparisons.
+//
+// Beyond TFLite's int8 specification it also runs what the ONNX front end
+// produces: Conv2d / DepthwiseConv2d / FullyConnected with non-zero weight
+// zero points (per tensor or per output channel) and with Int32 outputs.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +23,9 @@
 namespace kiln::reference {
 
 using TensorData = std::vector<int8_t>;
+
+// The elements of an Int32 tensor's value (4 little-endian bytes each).
+std::vector<int32_t> int32_values(const TensorData& value);
 
 class Interpreter {
  public:
@@ -41,13 +50,16 @@ class Interpreter {
   std::function<void(size_t op_index)> after_op;
 
  private:
-  void run_op(const ir::Op& op);
+  void run_op(size_t op_index);
+  void run_accumulator_op(size_t op_index);  // an Int32 output: the raw accumulator
   const int8_t* int8_data(int tensor) const;
   const int32_t* int32_data(int tensor) const;
+  const int32_t* weight_zp(size_t op_index) const;
 
   const ir::Graph& graph_;
   std::vector<TensorData> values_;             // per tensor id; activations only
-  std::vector<std::vector<int32_t>> int32_;    // per tensor id; int32 constants, unpacked once
+  std::vector<std::vector<int32_t>> int32_;    // per tensor id; int32 constants unpacked once, int32 outputs
+  std::vector<std::vector<int32_t>> weight_zp_;  // per op; one per output channel, empty when all are zero
 };
 
 // Convenience: builds an Interpreter, runs it once and returns the outputs.

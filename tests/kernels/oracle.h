@@ -66,15 +66,16 @@ struct ConvShape {
   int depth_mult = 0;  // 0: full conv; > 0: depthwise
 };
 
-inline std::vector<int8_t> conv_oracle(const ConvShape& s, const std::vector<int8_t>& in, const std::vector<int8_t>& w,
-                                       const std::vector<int32_t>* bias, const std::vector<int32_t>& mult,
-                                       const std::vector<int32_t>& shift, int in_zp, int out_zp, int act_min,
-                                       int act_max) {
+// The accumulators (int64, bias included) in NHWC order; weight_zp (one per
+// output channel, nullptr: zero) makes every term (w - weight_zp) * (x - in_zp).
+inline std::vector<int64_t> conv_accumulator_oracle(const ConvShape& s, const std::vector<int8_t>& in,
+                                                    const std::vector<int8_t>& w, const std::vector<int32_t>* bias,
+                                                    int in_zp, const std::vector<int32_t>* weight_zp = nullptr) {
   // Padded extent large enough for every tap.
   const int ph = (s.out_h - 1) * s.sh + (s.kh - 1) * s.dh + 1 + s.pt;
   const int pw = (s.out_w - 1) * s.sw + (s.kw - 1) * s.dw + 1 + s.pl;
   const int H = std::max(ph, s.in_h + s.pt), W = std::max(pw, s.in_w + s.pl);
-  std::vector<int8_t> out;
+  std::vector<int64_t> out;
   for (int b = 0; b < s.n; ++b) {
     std::vector<int> padded(size_t(H) * W * s.in_c, in_zp);
     for (int y = 0; y < s.in_h; ++y)
@@ -85,23 +86,37 @@ inline std::vector<int8_t> conv_oracle(const ConvShape& s, const std::vector<int
     for (int oy = 0; oy < s.out_h; ++oy)
       for (int ox = 0; ox < s.out_w; ++ox)
         for (int oc = 0; oc < s.out_c; ++oc) {
+          const int64_t wz = weight_zp ? (*weight_zp)[oc] : 0;
           int64_t acc = 0;
           for (int ky = 0; ky < s.kh; ++ky)
             for (int kx = 0; kx < s.kw; ++kx) {
               const int y = oy * s.sh + ky * s.dh, x = ox * s.sw + kx * s.dw;
               if (s.depth_mult == 0) {
                 for (int c = 0; c < s.in_c; ++c)
-                  acc += int64_t(w[((size_t(oc) * s.kh + ky) * s.kw + kx) * s.in_c + c]) *
+                  acc += (int64_t(w[((size_t(oc) * s.kh + ky) * s.kw + kx) * s.in_c + c]) - wz) *
                          (padded[(size_t(y) * W + x) * s.in_c + c] - in_zp);
               } else {
                 const int ic = oc / s.depth_mult;
-                acc += int64_t(w[(size_t(ky) * s.kw + kx) * s.out_c + oc]) *
+                acc += (int64_t(w[(size_t(ky) * s.kw + kx) * s.out_c + oc]) - wz) *
                        (padded[(size_t(y) * W + x) * s.in_c + ic] - in_zp);
               }
             }
           if (bias) acc += (*bias)[oc];
-          out.push_back(clamp8(requant(acc, mult[oc], shift[oc]) + out_zp, act_min, act_max));
+          out.push_back(acc);
         }
+  }
+  return out;
+}
+
+inline std::vector<int8_t> conv_oracle(const ConvShape& s, const std::vector<int8_t>& in, const std::vector<int8_t>& w,
+                                       const std::vector<int32_t>* bias, const std::vector<int32_t>& mult,
+                                       const std::vector<int32_t>& shift, int in_zp, int out_zp, int act_min,
+                                       int act_max, const std::vector<int32_t>* weight_zp = nullptr) {
+  const std::vector<int64_t> acc = conv_accumulator_oracle(s, in, w, bias, in_zp, weight_zp);
+  std::vector<int8_t> out;
+  for (size_t e = 0; e < acc.size(); ++e) {
+    const size_t oc = e % size_t(s.out_c);
+    out.push_back(clamp8(requant(acc[e], mult[oc], shift[oc]) + out_zp, act_min, act_max));
   }
   return out;
 }
