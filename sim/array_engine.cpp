@@ -4,20 +4,14 @@
 
 namespace kiln {
 
-#ifdef KILN_HAVE_RTL
 std::unique_ptr<ArrayEngine> make_rtl_array_engine(const NpuConfig& npu);  // array_engine_rtl.cpp
-#endif
 
 std::unique_ptr<ArrayEngine> make_array_engine(const NpuConfig& npu) {
   switch (npu.engine) {
     case ArrayEngineKind::Tlm:
       return make_tlm_array_engine(npu);
     case ArrayEngineKind::Rtl:
-#ifdef KILN_HAVE_RTL
-      return make_rtl_array_engine(npu);
-#else
-      throw Error("npu.array.engine: rtl: this build of kiln has no Verilated array core (see docs/rtl.md)");
-#endif
+      return make_rtl_array_engine(npu);  // a clear error in a build without RTL
   }
   throw Error("npu.array.engine: unknown engine");
 }

@@ -29,9 +29,10 @@ std::vector<std::pair<unsigned, unsigned>> rtl_array_sizes() { return {}; }
 
 bool register_rtl_core(unsigned, unsigned, const std::string&, RtlCoreFactory) { return false; }
 
-std::unique_ptr<ArrayEngine> make_rtl_array_engine(const NpuConfig&) {
-  throw Error("npu.array.engine: rtl: this build of kiln has no Verilated array core "
-              "(configure with -DKILN_RTL_SIZES=\"8x8;16x16;32x32\", docs/rtl.md)");
+std::unique_ptr<ArrayEngine> make_rtl_array_engine(const NpuConfig& npu) {
+  throw Error(fmt::format("npu.array: {}x{}: this build of kiln has no Verilated array core (configure with "
+                          "-DKILN_RTL_SIZES=\"{}x{}\", docs/rtl.md)",
+                          npu.rows, npu.cols, npu.rows, npu.cols));
 }
 
 #else

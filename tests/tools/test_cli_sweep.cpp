@@ -1,0 +1,157 @@
+// `kiln sweep` end to end: results of every point, a failing point that does
+// not stop the sweep, SIGKILL midway then --resume giving the uninterrupted
+// results, and four shards merged giving the unsharded results.
+#include <catch2/catch.hpp>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/support/kiln_cli.h"
+#include "tests/support/test_paths.h"
+
+using kiln::test::CliRun;
+using kiln::test::run_kiln;
+using kiln::test::slurp;
+using kiln::test::TempDir;
+
+namespace {
+
+// ResNet-8 on 2 array sizes x 3 SRAM sizes; 16 KiB cannot hold its activations.
+std::string write_spec(const TempDir& dir) {
+  const std::string path = dir.file("spec.yaml");
+  std::ofstream(path) << "base: " << kiln::test::config_path("default") << "\n"
+                      << "workloads: [" << kiln::test::source_dir() << "/workloads/resnet8.onnx]\n"
+                      << "parameters:\n"
+                      << "  npu.array.rows: [8, 16]\n"
+                      << "  memories.sram.size_kib: [16, 256, 512]\n"
+                      << "  npu.array.dataflow: [weight_stationary, output_stationary]\n"
+                      << "seed: 3\n";
+  return path;
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
+std::vector<std::string> sorted_rows(const std::string& csv) {
+  auto l = lines(csv);
+  std::sort(l.begin() + 1, l.end());
+  return l;
+}
+
+}  // namespace
+
+TEST_CASE("kiln sweep: every point gets a row; a point that cannot fit fails alone", "[sweep]") {
+  TempDir dir;
+  const std::string spec = write_spec(dir);
+  const CliRun r = run_kiln("sweep " + spec + " -o " + dir.file("out") + " -j 2");
+  INFO(r.all());
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("12 design points x workloads = 12 runs: 12 ran (4 failed)") != std::string::npos);
+  CHECK(r.out.find("runs per minute") != std::string::npos);
+  const auto rows = lines(slurp(dir.file("out/results.csv")));
+  REQUIRE(rows.size() == 13);
+  CHECK(rows[0].rfind("point,workload,status,npu.array.rows,memories.sram.size_kib,npu.array.dataflow,latency_cycles", 0) ==
+        0);
+  size_t failed = 0;
+  for (size_t i = 1; i < rows.size(); ++i) {
+    INFO(rows[i]);
+    const bool small_sram = rows[i].find(",16,") != std::string::npos;
+    CHECK((rows[i].find(",failed,") != std::string::npos) == small_sram);
+    if (small_sram) CHECK(rows[i].find("activations need") != std::string::npos);
+    failed += small_sram;
+  }
+  CHECK(failed == 4);
+  // The same point with a larger array is faster (a result that depends on the parameters).
+  const auto latency = [&](const std::string& prefix) {
+    for (const auto& row : rows)
+      if (row.find(prefix) != std::string::npos) return std::stoull(row.substr(row.find(prefix) + prefix.size()));
+    FAIL("no row " << prefix);
+    return 0ull;
+  };
+  CHECK(latency(",ok,16,512,weight_stationary,") < latency(",ok,8,512,weight_stationary,"));
+  // One config per point, loadable by kiln.
+  CHECK(run_kiln("config check " + dir.file("out/points/p0011.yaml")).exit_code == 0);
+  // Running again into the same directory needs --resume, which then has nothing to do.
+  const CliRun again = run_kiln("sweep " + spec + " -o " + dir.file("out"));
+  CHECK(again.exit_code == 1);
+  CHECK(again.err.find("--resume") != std::string::npos);
+  const CliRun resumed = run_kiln("sweep " + spec + " -o " + dir.file("out") + " --resume");
+  CHECK(resumed.exit_code == 0);
+  CHECK(resumed.out.find("0 ran (0 failed), 12 already done") != std::string::npos);
+}
+
+TEST_CASE("kiln sweep: killed midway and resumed, the results equal an uninterrupted run", "[sweep]") {
+  TempDir dir;
+  const std::string spec = write_spec(dir);
+  REQUIRE(run_kiln("sweep " + spec + " -o " + dir.file("whole") + " -j 2").exit_code == 0);
+
+  const std::string killed = dir.file("killed");
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    const std::string bin = kiln::test::kiln_bin();
+    freopen("/dev/null", "w", stdout);
+    freopen("/dev/null", "w", stderr);
+    execl(bin.c_str(), bin.c_str(), "sweep", spec.c_str(), "-o", killed.c_str(), "-j", "1", (char*)nullptr);
+    _exit(127);
+  }
+  // Wait for a few finished rows, then SIGKILL the sweep in the middle.
+  size_t done = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while ((done = lines(slurp(killed + "/results.jsonl")).size()) < 3 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  REQUIRE(WIFSIGNALED(status));
+  done = lines(slurp(killed + "/results.jsonl")).size();
+  INFO(done << " rows finished before the kill");
+  REQUIRE(done >= 3);
+  REQUIRE(done < 12);
+
+  const CliRun resumed = run_kiln("sweep " + spec + " -o " + killed + " --resume -j 2");
+  INFO(resumed.all());
+  REQUIRE(resumed.exit_code == 0);
+  CHECK(resumed.err.find("resuming, " + std::to_string(done) + " of 12 runs already done") != std::string::npos);
+  CHECK(sorted_rows(slurp(killed + "/results.csv")) == sorted_rows(slurp(dir.file("whole/results.csv"))));
+  CHECK(lines(slurp(killed + "/results.jsonl")).size() == 12);
+}
+
+TEST_CASE("kiln sweep: four shards merged equal the unsharded run", "[sweep]") {
+  TempDir dir;
+  const std::string spec = write_spec(dir);
+  REQUIRE(run_kiln("sweep " + spec + " -o " + dir.file("whole") + " -j 2").exit_code == 0);
+  std::string shards;
+  size_t rows = 0;
+  for (int k = 0; k < 4; ++k) {
+    const std::string out = dir.file("shard" + std::to_string(k));
+    const CliRun r = run_kiln("sweep " + spec + " -o " + out + " --shard " + std::to_string(k) + "/4");
+    INFO(r.all());
+    REQUIRE(r.exit_code == 0);
+    rows += lines(slurp(out + "/results.csv")).size() - 1;
+    shards += " " + out;
+  }
+  CHECK(rows == 12);  // each point in exactly one shard
+  const CliRun m = run_kiln("sweep merge -o " + dir.file("merged") + shards);
+  INFO(m.all());
+  REQUIRE(m.exit_code == 0);
+  CHECK(slurp(dir.file("merged/results.csv")) == slurp(dir.file("whole/results.csv")));
+  // A shard given twice, and a bad shard spec, are refused.
+  CHECK(run_kiln("sweep merge -o " + dir.file("m2") + " " + dir.file("shard0") + " " + dir.file("shard0")).exit_code ==
+        1);
+  const CliRun bad = run_kiln("sweep " + spec + " -o " + dir.file("x") + " --shard 4/4");
+  CHECK(bad.exit_code == 1);
+  CHECK(bad.err.find("expected K/N with 0 <= K < N") != std::string::npos);
+}
