@@ -76,6 +76,9 @@ struct NpuConfig {
 struct SocConfig {
   std::string name;
   std::string source;               // file it was loaded from ("" if built in code)
+  // Technology file (energy and area, arch/technology.h), resolved against the
+  // SoC file's directory; "" = the shipped default (configs/tech/horowitz45.yaml).
+  std::string technology;
   McuConfig mcu;
   BusConfig bus;
   std::vector<MemoryConfig> memories;

@@ -57,12 +57,14 @@ class Loader : public yaml::Reader {
 
   SocConfig document(const YAML::Node& root) const {
     if (!root.IsDefined() || root.IsNull())  // an empty file: point at its start
-      fail(YAML::Mark(), "", "expected a map with keys name, mcu, bus, memories, dma, npu; the document is empty");
+      fail(YAML::Mark(), "",
+           "expected a map with keys name, technology, mcu, bus, memories, dma, npu; the document is empty");
     Field self{root, "", root.Mark(), root.Mark()};
-    Map top(*this, self, {"name", "mcu", "bus", "memories", "dma", "npu"});
+    Map top(*this, self, {"name", "technology", "mcu", "bus", "memories", "dma", "npu"});
     SocConfig soc;
     soc.source = source();
     soc.name = top.has("name") ? identifier(*top.get("name")) : default_name();
+    if (auto f = top.get("technology")) soc.technology = technology(*f);
     soc.mcu = mcu(top.need("mcu"));
     if (auto f = top.get("bus")) soc.bus = bus(*f);
     Field memories_field = top.need("memories");
@@ -80,6 +82,18 @@ class Loader : public yaml::Reader {
     std::string stem = source().substr(source().find_last_of('/') + 1);
     stem = stem.substr(0, stem.find('.'));
     return stem.empty() ? "soc" : stem;
+  }
+
+  // The technology file, relative to the directory of the SoC file. Only its
+  // existence is checked here; arch/technology_yaml.cpp validates its contents.
+  std::string technology(const Field& f) const {
+    const std::string name = text(f, "the path of a technology file (YAML)");
+    std::filesystem::path path(name);
+    if (path.is_relative()) path = std::filesystem::path(source()).parent_path() / path;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+      fail(f.mark, f.path, fmt::format("no technology file '{}' (looked for {})", shown(name), path.string()));
+    return path.lexically_normal().string();
   }
 
   McuConfig mcu(const Field& f) const {
