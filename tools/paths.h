@@ -12,6 +12,8 @@ inline std::string kiln_home() {
   return KILN_SOURCE_DIR;
 }
 inline std::string default_soc_path() { return kiln_home() + "/configs/soc/default.yaml"; }
+// The technology of a SocConfig that names none (docs/energy.md).
+inline std::string default_technology_path() { return kiln_home() + "/configs/tech/horowitz45.yaml"; }
 inline std::string default_model_path() { return kiln_home() + "/workloads/resnet8.onnx"; }
 
 }  // namespace kiln::tools
