@@ -84,16 +84,22 @@ class Loader : public yaml::Reader {
     return stem.empty() ? "soc" : stem;
   }
 
-  // The technology file, relative to the directory of the SoC file. Only its
-  // existence is checked here; arch/technology_yaml.cpp validates its contents.
+  // A shipped technology by name ("horowitz45", resolved by the tools against
+  // configs/tech/), or a file: a value with a '/' or ending in .yaml is a path
+  // relative to the SoC file, made absolute here so that it means the same
+  // file wherever the config is read from. Names keep a config valid when it
+  // is copied elsewhere (sweeps write their own configs). Only a file's
+  // existence is checked here; arch/technology_yaml.cpp validates contents.
   std::string technology(const Field& f) const {
-    const std::string name = text(f, "the path of a technology file (YAML)");
-    std::filesystem::path path(name);
+    const std::string value = text(f, "a technology name or the path of a technology file (YAML)");
+    if (!technology_is_path(value)) return identifier(f);
+    std::filesystem::path path(value);
     if (path.is_relative()) path = std::filesystem::path(source()).parent_path() / path;
     std::error_code ec;
+    path = std::filesystem::absolute(path, ec).lexically_normal();
     if (!std::filesystem::is_regular_file(path, ec))
-      fail(f.mark, f.path, fmt::format("no technology file '{}' (looked for {})", shown(name), path.string()));
-    return path.lexically_normal().string();
+      fail(f.mark, f.path, fmt::format("no technology file '{}' (looked for {})", shown(value), path.string()));
+    return path.string();
   }
 
   McuConfig mcu(const Field& f) const {
@@ -311,6 +317,14 @@ class Loader : public yaml::Reader {
 };
 
 }  // namespace
+
+bool technology_is_path(const std::string& value) {
+  auto ends_with = [&](const char* suffix) {
+    const std::string s(suffix);
+    return value.size() >= s.size() && value.compare(value.size() - s.size(), s.size(), s) == 0;
+  };
+  return value.find('/') != std::string::npos || ends_with(".yaml") || ends_with(".yml");
+}
 
 MinimumTileBuffers minimum_tile_buffers(unsigned rows, unsigned cols) {
   const uint64_t r = rows, c = cols, m = std::max(r, c);

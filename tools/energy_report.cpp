@@ -2,13 +2,29 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
+#include "arch/error.h"
+#include "arch/soc_config_yaml.h"
 #include "arch/technology_yaml.h"
 #include "tools/paths.h"
 
 namespace kiln::tools {
 
 Technology load_soc_technology(const SocConfig& soc) {
-  return load_technology(soc.technology.empty() ? default_technology_path() : soc.technology);
+  if (technology_is_path(soc.technology)) return load_technology(soc.technology);
+  const std::string name = soc.technology.empty() ? default_technology_name() : soc.technology;
+  const std::string path = technology_dir() + "/" + name + ".yaml";
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    std::string known;
+    for (const auto& e : std::filesystem::directory_iterator(technology_dir(), ec))
+      if (e.path().extension() == ".yaml") known += (known.empty() ? "" : ", ") + e.path().stem().string();
+    throw Error(fmt::format("{}: technology: no shipped technology '{}' in {} (there are: {}); a path ending in "
+                            ".yaml names a file of your own",
+                            soc.source.empty() ? soc.name : soc.source, name, technology_dir(), known));
+  }
+  return load_technology(path);
 }
 
 std::string format_energy_area(const Technology& tech, const EnergyReport& energy, const AreaReport& area) {

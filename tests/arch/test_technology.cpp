@@ -123,10 +123,21 @@ TEST_CASE("a technology file without a required key names the map that lacks it"
         "/nonexistent/tech.yaml: cannot open the technology file");
 }
 
-TEST_CASE("SoC configs name their technology file relative to themselves", "[technology][soc]") {
+TEST_CASE("SoC configs name a shipped technology, or a file relative to themselves", "[technology][soc]") {
   for (const char* name : {"default", "small", "large"}) {
     const SocConfig soc = load_soc_config(test::config_path(name));
-    CHECK(soc.technology == test::source_dir() + "/configs/tech/horowitz45.yaml");
-    CHECK_NOTHROW(load_technology(soc.technology));
+    CHECK(soc.technology == "horowitz45");
+    CHECK_FALSE(technology_is_path(soc.technology));
   }
+  // A path is resolved against the SoC file's directory and kept absolute.
+  std::string text = yaml::read_file(test::config_path("default"), "SoC config file");
+  const size_t at = text.find("technology: horowitz45");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 22, "technology: ../tech/horowitz45.yaml");
+  const SocConfig soc = parse_soc_config(text, test::config_path("default"));
+  CHECK(soc.technology == test::source_dir() + "/configs/tech/horowitz45.yaml");
+  CHECK(technology_is_path(soc.technology));
+  CHECK_NOTHROW(load_technology(soc.technology));
+  CHECK(technology_is_path("tech.yml"));
+  CHECK_FALSE(technology_is_path("tsmc28"));
 }

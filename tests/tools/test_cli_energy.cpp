@@ -93,6 +93,15 @@ TEST_CASE("run: the SoC's technology file sets the energy of each action", "[run
   CHECK(doubled["totals"]["latency_cycles"] == base["totals"]["latency_cycles"]);  // energy never changes timing
 }
 
+TEST_CASE("run: an unknown technology name lists the shipped ones", "[run][energy]") {
+  TempDir dir;
+  const auto r = run_kiln("run --seed 1 --soc " + soc_with_technology(dir, "tsmc7"));
+  CHECK(r.exit_code == 1);
+  INFO(r.err);
+  CHECK(r.err.rfind("kiln: error: " + dir.file("soc.yaml") + ": technology: no shipped technology 'tsmc7'", 0) == 0);
+  CHECK(r.err.find("there are: horowitz45") != std::string::npos);
+}
+
 TEST_CASE("run: a bad technology file is one error line naming its place", "[run][energy]") {
   TempDir dir;
   std::string tech = slurp(shipped_tech());
