@@ -76,6 +76,11 @@ struct NpuConfig {
 struct SocConfig {
   std::string name;
   std::string source;               // file it was loaded from ("" if built in code)
+  // Technology (energy and area, arch/technology.h): the name of a shipped one
+  // (configs/tech/<name>.yaml), or an absolute file path (a relative path in
+  // the YAML is resolved against the SoC file's directory); "" = the default,
+  // horowitz45. technology_is_path() in soc_config_yaml.h tells them apart.
+  std::string technology;
   McuConfig mcu;
   BusConfig bus;
   std::vector<MemoryConfig> memories;

@@ -18,10 +18,17 @@
 
 #include "arch/error.h"
 #include "arch/mcu_op.h"
+#include "arch/yaml_reader.h"
 
 namespace kiln {
 
 namespace {
+
+using yaml::describe;
+using yaml::Field;
+using yaml::join;
+using yaml::position;
+using yaml::shown;
 
 // The MCU is a 32-bit core: every address it or a command can name fits in 32 bits.
 constexpr uint64_t kAddressSpaceBytes = uint64_t(1) << 32;
@@ -29,133 +36,11 @@ constexpr double kMaxClockMhz = 5000;
 constexpr uint64_t kMaxScratchpadKib = 64 * 1024;
 constexpr double kMaxCost = 1e9;
 
-// A value in the document, the dotted path that names it, and where it is.
-struct Field {
-  YAML::Node node;
-  std::string path;   // "npu.array.rows"; "" for the document itself
-  YAML::Mark mark;    // of the value
-  YAML::Mark key_mark;  // of the key naming it (the value's own mark when there is no key)
-};
-
-std::string position(const std::string& source, const YAML::Mark& mark) {
-  if (mark.is_null()) return source;
-  return fmt::format("{}:{}:{}", source, mark.line + 1, mark.column + 1);
-}
-
-// A scalar as the user wrote it, kept to one short line for the message.
-std::string shown(const std::string& text) {
-  std::string s;
-  for (char c : text) s += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-  if (s.size() > 40) s = s.substr(0, 37) + "...";
-  return s;
-}
-
-bool is_quoted(const YAML::Node& n) { return n.IsScalar() && n.Tag() == "!"; }
-
-std::string describe(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Scalar:
-      return is_quoted(n) ? fmt::format("the quoted string \"{}\"", shown(n.Scalar()))
-                          : fmt::format("'{}'", shown(n.Scalar()));
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a map";
-    case YAML::NodeType::Null: return "nothing (null)";
-    case YAML::NodeType::Undefined: break;
-  }
-  return "nothing";
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string s;
-  for (const auto& i : items) s += (s.empty() ? "" : ", ") + i;
-  return s;
-}
-
-std::string in_section(const std::string& path) { return path.empty() ? "at the top level" : "in " + path; }
-
-std::string child_path(const std::string& parent, const std::string& key) {
-  return parent.empty() ? key : parent + "." + key;
-}
-
-bool is_pow2(uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
-
-// An integer literal: decimal or 0x hexadecimal, optionally signed.
-struct IntLiteral {
-  bool negative = false;
-  uint64_t magnitude = 0;
-};
-
-std::optional<IntLiteral> parse_int(const std::string& text, bool* overflow) {
-  *overflow = false;
-  IntLiteral lit;
-  size_t i = 0;
-  if (i < text.size() && (text[i] == '+' || text[i] == '-')) lit.negative = text[i++] == '-';
-  unsigned base = 10;
-  if (text.size() - i > 2 && text[i] == '0' && (text[i + 1] == 'x' || text[i + 1] == 'X')) {
-    base = 16;
-    i += 2;
-  }
-  if (i == text.size()) return std::nullopt;
-  for (; i < text.size(); ++i) {
-    char c = text[i];
-    unsigned digit;
-    if (c >= '0' && c <= '9') digit = unsigned(c - '0');
-    else if (base == 16 && c >= 'a' && c <= 'f') digit = unsigned(c - 'a' + 10);
-    else if (base == 16 && c >= 'A' && c <= 'F') digit = unsigned(c - 'A' + 10);
-    else return std::nullopt;
-    if (lit.magnitude > (UINT64_MAX - digit) / base) *overflow = true;
-    else lit.magnitude = lit.magnitude * base + digit;
-  }
-  return lit;
-}
-
-std::optional<double> parse_real(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  // Plain decimal notation only: strtod would also take "inf", "nan" and hex floats.
-  for (char c : text)
-    if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')) return std::nullopt;
-  char* end = nullptr;
-  double v = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
-
 std::string hex(uint64_t v) { return fmt::format("0x{:08x}", v); }
 
-class Loader {
+class Loader : public yaml::Reader {
  public:
-  explicit Loader(std::string source) : source_(std::move(source)) {}
-
-  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& path, const std::string& message) const {
-    std::string prefix = path.empty() ? "" : path + ": ";
-    throw Error(fmt::format("{}: {}{}", position(source_, mark), prefix, message));
-  }
-
-  // --- scalars ---------------------------------------------------------------
-
-  // An integer literal in [lo, hi]; `expected` describes the range for the message.
-  uint64_t integer_in(const Field& f, uint64_t lo, uint64_t hi, const std::string& expected) const {
-    if (!f.node.IsScalar() || is_quoted(f.node))
-      fail(f.mark, f.path, fmt::format("expected an integer, got {}", describe(f.node)));
-    bool overflow = false;
-    auto lit = parse_int(f.node.Scalar(), &overflow);
-    if (!lit) fail(f.mark, f.path, fmt::format("expected an integer, got {}", describe(f.node)));
-    bool below_zero = lit->negative && lit->magnitude != 0;
-    if (below_zero || overflow || lit->magnitude < lo || lit->magnitude > hi)
-      fail(f.mark, f.path, fmt::format("expected {}, got {}", expected, shown(f.node.Scalar())));
-    return lit->magnitude;
-  }
-
-  uint64_t integer(const Field& f, uint64_t lo, uint64_t hi, const char* unit = "") const {
-    return integer_in(f, lo, hi, fmt::format("an integer from {} to {}{}", lo, hi, unit));
-  }
-
-  uint64_t power_of_two(const Field& f, uint64_t lo, uint64_t hi, const char* unit = "") const {
-    const std::string expected = fmt::format("a power of two from {} to {}{}", lo, hi, unit);
-    uint64_t v = integer_in(f, lo, hi, expected);
-    if (!is_pow2(v)) fail(f.mark, f.path, fmt::format("expected {}, got {}", expected, v));
-    return v;
-  }
+  explicit Loader(std::string source) : Reader(std::move(source)) {}
 
   // Address in the 32-bit space, a multiple of `align`.
   uint64_t address(const Field& f, uint64_t align) const {
@@ -166,113 +51,20 @@ class Loader {
     return v;
   }
 
-  double real(const Field& f, double lo, bool lo_inclusive, double hi, const char* unit = "") const {
-    if (!f.node.IsScalar() || is_quoted(f.node))
-      fail(f.mark, f.path, fmt::format("expected a number, got {}", describe(f.node)));
-    auto v = parse_real(f.node.Scalar());
-    if (!v) fail(f.mark, f.path, fmt::format("expected a number, got {}", describe(f.node)));
-    if ((lo_inclusive ? *v < lo : *v <= lo) || *v > hi)
-      fail(f.mark, f.path,
-           fmt::format("expected a number {} {} and at most {}{}, got {}", lo_inclusive ? "of at least" : "greater than",
-                       lo, hi, unit, shown(f.node.Scalar())));
-    return *v;
-  }
-
   double clock_mhz(const Field& f) const { return real(f, 0, false, kMaxClockMhz, " MHz"); }
-
-  bool boolean(const Field& f) const {
-    if (f.node.IsScalar() && !is_quoted(f.node)) {
-      const std::string& s = f.node.Scalar();
-      if (s == "true" || s == "True" || s == "TRUE") return true;
-      if (s == "false" || s == "False" || s == "FALSE") return false;
-    }
-    fail(f.mark, f.path, fmt::format("expected true or false, got {}", describe(f.node)));
-  }
-
-  // A name used in reports and file names: letters, digits, '_', '-', '.'.
-  std::string identifier(const Field& f) const {
-    if (!f.node.IsScalar() || f.node.Scalar().empty())
-      fail(f.mark, f.path, fmt::format("expected a name, got {}", describe(f.node)));
-    const std::string& s = f.node.Scalar();
-    for (char c : s)
-      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'))
-        fail(f.mark, f.path,
-             fmt::format("expected a name of letters, digits, '_', '-' or '.', got {}", describe(f.node)));
-    return s;
-  }
-
-  template <class E>
-  E choice(const Field& f, const std::vector<std::pair<const char*, E>>& options) const {
-    std::vector<std::string> names;
-    for (const auto& [name, value] : options) {
-      if (f.node.IsScalar() && f.node.Scalar() == name) return value;
-      names.push_back(name);
-    }
-    fail(f.mark, f.path, fmt::format("expected one of {}, got {}", join(names), describe(f.node)));
-  }
-
-  // --- maps --------------------------------------------------------------------
-
-  // A map whose keys must come from `allowed`; rejects unknown and repeated keys.
-  class Map {
-   public:
-    Map(const Loader& loader, Field self, std::vector<std::string> allowed)
-        : loader_(loader), self_(std::move(self)), allowed_(std::move(allowed)) {
-      if (!self_.node.IsMap())
-        loader_.fail(self_.mark, self_.path,
-                     fmt::format("expected a map with keys {}, got {}", join(allowed_), describe(self_.node)));
-      for (const auto& entry : self_.node) {
-        const YAML::Node key = entry.first;
-        if (!key.IsScalar())
-          loader_.fail(key.Mark(), self_.path, fmt::format("expected a key name, got {}", describe(key)));
-        const std::string& name = key.Scalar();
-        if (std::find(allowed_.begin(), allowed_.end(), name) == allowed_.end())
-          loader_.fail(key.Mark(), "",
-                       fmt::format("unknown key '{}' {} (allowed: {})", shown(name), in_section(self_.path),
-                                   join(allowed_)));
-        auto [pos, inserted] = entries_.emplace(name, std::make_pair(key, YAML::Node(entry.second)));
-        if (!inserted)
-          loader_.fail(key.Mark(), "",
-                       fmt::format("duplicate key '{}' {} (first at line {})", name, in_section(self_.path),
-                                   pos->second.first.Mark().line + 1));
-      }
-    }
-
-    bool has(const std::string& key) const { return entries_.count(key) != 0; }
-
-    std::optional<Field> get(const std::string& key) const {
-      auto it = entries_.find(key);
-      if (it == entries_.end()) return std::nullopt;
-      const auto& [k, v] = it->second;
-      // An empty value ("key:") is positioned at the next token: point at its key instead.
-      YAML::Mark mark = v.Mark().is_null() || v.IsNull() ? k.Mark() : v.Mark();
-      return Field{v, child_path(self_.path, key), mark, k.Mark()};
-    }
-
-    Field need(const std::string& key) const {
-      if (auto f = get(key)) return *f;
-      loader_.fail(self_.key_mark, "", fmt::format("missing required key '{}' {}", key, in_section(self_.path)));
-    }
-
-    const Field& self() const { return self_; }
-
-   private:
-    const Loader& loader_;
-    Field self_;
-    std::vector<std::string> allowed_;
-    std::map<std::string, std::pair<YAML::Node, YAML::Node>> entries_;
-  };
 
   // --- sections ------------------------------------------------------------------
 
   SocConfig document(const YAML::Node& root) const {
     if (!root.IsDefined() || root.IsNull())  // an empty file: point at its start
-      fail(YAML::Mark(), "", "expected a map with keys name, mcu, bus, memories, dma, npu; the document is empty");
+      fail(YAML::Mark(), "",
+           "expected a map with keys name, technology, mcu, bus, memories, dma, npu; the document is empty");
     Field self{root, "", root.Mark(), root.Mark()};
-    Map top(*this, self, {"name", "mcu", "bus", "memories", "dma", "npu"});
+    Map top(*this, self, {"name", "technology", "mcu", "bus", "memories", "dma", "npu"});
     SocConfig soc;
-    soc.source = source_;
+    soc.source = source();
     soc.name = top.has("name") ? identifier(*top.get("name")) : default_name();
+    if (auto f = top.get("technology")) soc.technology = technology(*f);
     soc.mcu = mcu(top.need("mcu"));
     if (auto f = top.get("bus")) soc.bus = bus(*f);
     Field memories_field = top.need("memories");
@@ -287,9 +79,27 @@ class Loader {
 
  private:
   std::string default_name() const {
-    std::string stem = source_.substr(source_.find_last_of('/') + 1);
+    std::string stem = source().substr(source().find_last_of('/') + 1);
     stem = stem.substr(0, stem.find('.'));
     return stem.empty() ? "soc" : stem;
+  }
+
+  // A shipped technology by name ("horowitz45", resolved by the tools against
+  // configs/tech/), or a file: a value with a '/' or ending in .yaml is a path
+  // relative to the SoC file, made absolute here so that it means the same
+  // file wherever the config is read from. Names keep a config valid when it
+  // is copied elsewhere (sweeps write their own configs). Only a file's
+  // existence is checked here; arch/technology_yaml.cpp validates contents.
+  std::string technology(const Field& f) const {
+    const std::string value = text(f, "a technology name or the path of a technology file (YAML)");
+    if (!technology_is_path(value)) return identifier(f);
+    std::filesystem::path path(value);
+    if (path.is_relative()) path = std::filesystem::path(source()).parent_path() / path;
+    std::error_code ec;
+    path = std::filesystem::absolute(path, ec).lexically_normal();
+    if (!std::filesystem::is_regular_file(path, ec))
+      fail(f.mark, f.path, fmt::format("no technology file '{}' (looked for {})", shown(value), path.string()));
+    return path.string();
   }
 
   McuConfig mcu(const Field& f) const {
@@ -504,11 +314,17 @@ class Loader {
         fail(marks[i], fmt::format("memories[{}]", i), message + " (npu.reg_base defaults to " + hex(reg) + ")");
       }
   }
-
-  std::string source_;
 };
 
 }  // namespace
+
+bool technology_is_path(const std::string& value) {
+  auto ends_with = [&](const char* suffix) {
+    const std::string s(suffix);
+    return value.size() >= s.size() && value.compare(value.size() - s.size(), s.size(), s) == 0;
+  };
+  return value.find('/') != std::string::npos || ends_with(".yaml") || ends_with(".yml");
+}
 
 MinimumTileBuffers minimum_tile_buffers(unsigned rows, unsigned cols) {
   const uint64_t r = rows, c = cols, m = std::max(r, c);
@@ -520,16 +336,7 @@ SocConfig soc_config_from_yaml(const YAML::Node& root, const std::string& source
 }
 
 SocConfig parse_soc_config(const std::string& yaml_text, const std::string& source_name) {
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(yaml_text);
-  } catch (const YAML::Exception& e) {
-    throw Error(fmt::format("{}: YAML syntax error: {}", position(source_name, e.mark), e.msg));
-  }
-  if (documents.size() > 1)
-    throw Error(fmt::format("{}: expected one YAML document, found {}", position(source_name, documents[1].Mark()),
-                            documents.size()));
-  YAML::Node root = documents.empty() ? YAML::Node() : documents[0];
+  YAML::Node root = yaml::parse_document(yaml_text, source_name);
   try {
     return soc_config_from_yaml(root, source_name);
   } catch (const YAML::Exception& e) {
@@ -539,15 +346,7 @@ SocConfig parse_soc_config(const std::string& yaml_text, const std::string& sour
 }
 
 SocConfig load_soc_config(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw Error(fmt::format("{}: expected a SoC config file, got a directory", path));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(fmt::format("{}: cannot open the SoC config file", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw Error(fmt::format("{}: cannot read the SoC config file", path));
-  return parse_soc_config(text.str(), path);
+  return parse_soc_config(yaml::read_file(path, "SoC config file"), path);
 }
 
 }  // namespace kiln

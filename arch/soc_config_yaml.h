@@ -25,6 +25,11 @@ SocConfig parse_soc_config(const std::string& yaml_text, const std::string& sour
 // no position; their errors read "source_name: key.path: message".
 SocConfig soc_config_from_yaml(const YAML::Node& root, const std::string& source_name);
 
+// SocConfig::technology: true for a file path (it has a '/' or ends in .yaml
+// or .yml; the loader stores it absolute), false for the name of a shipped
+// technology (configs/tech/<name>.yaml, resolved by tools/).
+bool technology_is_path(const std::string& value);
+
 // The NPU's memory-mapped register window: kNpuRegWindowBytes at npu.reg_base.
 inline constexpr uint64_t kNpuRegWindowBytes = 4096;
 

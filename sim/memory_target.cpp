@@ -43,10 +43,13 @@ void MemoryTarget::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
   sc_core::sc_time bank_wait = sc_core::SC_ZERO_TIME;
   delay += access_time(write, off, len, sc_core::sc_time_stamp() + delay, &bank_wait);
   add_bank_wait(trans, bank_wait);
-  if (write)
+  if (write) {
     std::memcpy(bytes_.data() + off, trans.get_data_ptr(), len);
-  else
+    written_bytes_ += len;
+  } else {
     std::memcpy(trans.get_data_ptr(), bytes_.data() + off, len);
+    read_bytes_ += len;
+  }
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

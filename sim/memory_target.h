@@ -24,6 +24,9 @@ class MemoryTarget : public sc_core::sc_module {
   // The loader's write, before time 0 (allowed on flash too).
   void load(uint64_t offset, const uint8_t* data, uint64_t len);
   const std::vector<uint8_t>& contents() const { return bytes_; }
+  // Bytes of timed bus transfers (b_transport); loader and debug accesses are not counted.
+  uint64_t read_bytes() const { return read_bytes_; }
+  uint64_t written_bytes() const { return written_bytes_; }
 
  protected:
   // Time a burst of `len` bytes at `offset` occupies the memory when it starts
@@ -43,6 +46,8 @@ class MemoryTarget : public sc_core::sc_module {
 
   MemoryConfig config_;
   std::vector<uint8_t> bytes_;
+  uint64_t read_bytes_ = 0;
+  uint64_t written_bytes_ = 0;
 };
 
 }  // namespace kiln::sim

@@ -47,11 +47,13 @@ void Scratchpads::check(Buffer buf, uint64_t offset, uint64_t len) const {
 void Scratchpads::read(Buffer buf, uint64_t offset, void* dst, uint64_t len) const {
   check(buf, offset, len);
   if (len) std::memcpy(dst, bufs_[size_t(buf)].bytes.data() + offset, len);
+  bufs_[size_t(buf)].read_bytes += len;
 }
 
 void Scratchpads::write(Buffer buf, uint64_t offset, const void* src, uint64_t len) {
   check(buf, offset, len);
   if (len) std::memcpy(bufs_[size_t(buf)].bytes.data() + offset, src, len);
+  bufs_[size_t(buf)].written_bytes += len;
 }
 
 template <typename F>

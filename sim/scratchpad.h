@@ -45,6 +45,9 @@ class Scratchpads final : public ScratchpadIf {
   unsigned port_bytes_per_cycle() const override { return bytes_per_cycle_; }
 
   const std::vector<uint8_t>& contents(Buffer buf) const { return bufs_[size_t(buf)].bytes; }
+  // Bytes read and written by functional accesses (the energy model's action counts).
+  uint64_t read_bytes(Buffer buf) const { return bufs_[size_t(buf)].read_bytes; }
+  uint64_t written_bytes(Buffer buf) const { return bufs_[size_t(buf)].written_bytes; }
   uint64_t size(Buffer buf) const { return bufs_[size_t(buf)].bytes.size(); }
 
  private:
@@ -55,6 +58,8 @@ class Scratchpads final : public ScratchpadIf {
     std::vector<uint8_t> bytes;
     uint64_t bank_bytes = 1;
     std::vector<Bank> banks;
+    mutable uint64_t read_bytes = 0;  // counting a read does not change the buffer
+    uint64_t written_bytes = 0;
   };
   void check(Buffer buf, uint64_t offset, uint64_t len) const;
   template <typename F>

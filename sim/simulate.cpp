@@ -38,6 +38,29 @@ void quiet_systemc() {
 
 namespace {
 
+ActionCounts count_actions(const SocConfig& soc, sim::Platform& platform, const Profile& p) {
+  ActionCounts a;
+  for (const auto& u : p.units) {
+    if (u.name == "npu.compute") a.array_macs += u.macs;
+    if (u.name == "mcu") {
+      a.mcu_macs += u.macs;
+      a.mcu_busy_cycles = sim::ceil_div(u.busy_ps, sim::Clock(soc.mcu.clock_mhz).period_ps());
+    }
+    if (u.name == "npu.load" || u.name == "npu.store") a.dma_bytes += u.bytes;
+  }
+  for (size_t b = 0; b < 4; ++b) {
+    a.spm_read_bytes[b] = platform.npu().scratchpads().read_bytes(Buffer(b));
+    a.spm_write_bytes[b] = platform.npu().scratchpads().written_bytes(Buffer(b));
+  }
+  for (const auto& m : platform.memories())
+    a.memories.push_back({m->config().name, m->config().kind, m->read_bytes(), m->written_bytes()});
+  for (const auto& i : p.bus_initiators) a.bus_bytes += i.bytes;
+  a.npu_cycles = p.total_cycles;
+  a.bus_cycles = sim::ceil_div(p.total_ps, sim::Clock(soc.bus.clock_mhz).period_ps());
+  a.mcu_cycles = sim::ceil_div(p.total_ps, sim::Clock(soc.mcu.clock_mhz).period_ps());
+  return a;
+}
+
 SimResult elaborate_and_run(const SocConfig& soc, const Program& program, const SimOptions& options) {
   quiet_systemc();
 
@@ -72,6 +95,7 @@ SimResult elaborate_and_run(const SocConfig& soc, const Program& program, const 
   for (const auto& m : platform.memories()) r.memories.push_back({m->config().name, m->config().base, m->contents()});
   for (size_t b = 0; b < 4; ++b) r.scratchpads[b] = platform.npu().scratchpads().contents(Buffer(b));
   r.array = platform.npu().array_stats();
+  r.actions = count_actions(soc, platform, p);
   return r;
 }
 

@@ -15,6 +15,7 @@
 #include "arch/command.h"
 #include "arch/profile.h"
 #include "arch/soc_config.h"
+#include "sim/action_counts.h"
 #include "sim/array_engine.h"
 
 namespace kiln {
@@ -38,6 +39,7 @@ struct SimResult {
   std::vector<MemoryContents> memories;               // final contents, as SocConfig::memories
   std::array<std::vector<uint8_t>, 4> scratchpads;    // final contents, indexed by Buffer
   ArrayEngineStats array;                             // the array engine's work and wall time
+  ActionCounts actions;                               // what the run did, for the energy model
 
   // Bytes at an absolute SoC address; throws kiln::Error if not inside one memory.
   std::vector<uint8_t> read(uint64_t addr, uint64_t len) const;

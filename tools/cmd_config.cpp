@@ -12,6 +12,7 @@
 #include "arch/soc_config.h"
 #include "arch/soc_config_yaml.h"
 #include "tools/commands.h"
+#include "tools/energy_report.h"
 
 namespace kiln::tools {
 
@@ -179,10 +180,21 @@ nlohmann::ordered_json to_json(const SocConfig& soc) {
 
 void run_check(const CheckOptions& opts) {
   const SocConfig soc = load_soc_config(opts.config);
-  if (opts.json)
-    std::cout << to_json(soc).dump(2) << "\n";
-  else
+  // The technology is part of a valid config: check it too, and show the area it implies.
+  const Technology tech = load_soc_technology(soc);
+  const AreaReport area = compute_area(soc, tech);
+  if (opts.json) {
+    nlohmann::ordered_json j = to_json(soc);
+    j["technology"] = {{"name", tech.name}, {"file", tech.source}};
+    j["area"] = area_json(area);
+    std::cout << j.dump(2) << "\n";
+  } else {
     print_summary(soc, std::cout);
+    std::cout << fmt::format("\nArea  {:.3f} mm^2 in technology {} ({}):", area.total_um2() * 1e-6, tech.name,
+                             tech.source);
+    for (const auto& c : area.components) std::cout << fmt::format(" {} {:.3f}", to_string(c.component), c.um2 * 1e-6);
+    std::cout << "\n";
+  }
 }
 
 }  // namespace

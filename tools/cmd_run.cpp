@@ -15,6 +15,7 @@
 #include "compiler/reference/interpreter.h"
 #include "sim/simulate.h"
 #include "tools/commands.h"
+#include "tools/energy_report.h"
 #include "tools/layer_report.h"
 #include "tools/model_run.h"
 #include "tools/npy.h"
@@ -35,6 +36,7 @@ void run(const RunOptions& opt) {
   const auto t0 = clock::now();
   SocConfig soc = load_soc_config(opt.soc);
   if (opt.rtl) soc.npu.engine = ArrayEngineKind::Rtl;
+  const Technology tech = load_soc_technology(soc);  // before compiling: a bad file fails fast
   const ModelRun prepared = prepare_model_run(opt.model, soc, opt.input, opt.seed);
   const ir::Graph& graph = prepared.graph;
   const codegen::CompiledModel& compiled = prepared.compiled;
@@ -75,6 +77,9 @@ void run(const RunOptions& opt) {
   }
 
   std::cout << format_report(report);
+  const EnergyReport energy = compute_energy(soc, tech, sim.actions, sim.total_ps);
+  const AreaReport area = compute_area(soc, tech);
+  std::cout << format_energy_area(tech, energy, area);
   const auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
   std::cout << fmt::format("wall time    compile {:.1f} ms, simulate {:.1f} ms, reference {:.1f} ms\n", ms(t0, t1),
                            ms(t1, t2), ms(t2, t3));
@@ -91,6 +96,8 @@ void run(const RunOptions& opt) {
                          {"commands", a.commands},
                          {"cycles", a.cycles},
                          {"wall_ms", 1e3 * a.wall_seconds}};
+    j["energy"] = energy_json(tech, energy, sim.actions);
+    j["area"] = area_json(area);
     write_text_file_atomic(opt.report, j.dump(2) + "\n");
   }
   if (report.outputs_match) {

@@ -12,6 +12,10 @@ inline std::string kiln_home() {
   return KILN_SOURCE_DIR;
 }
 inline std::string default_soc_path() { return kiln_home() + "/configs/soc/default.yaml"; }
+// Shipped technologies (docs/energy.md): configs/tech/<name>.yaml; the one of a
+// SocConfig that names none.
+inline std::string technology_dir() { return kiln_home() + "/configs/tech"; }
+inline const char* default_technology_name() { return "horowitz45"; }
 inline std::string default_model_path() { return kiln_home() + "/workloads/resnet8.onnx"; }
 
 }  // namespace kiln::tools

@@ -56,6 +56,9 @@ TEST_CASE("kiln config check --json dumps the loaded config", "[cli][config]") {
   CHECK(j["npu"]["input"]["size_bytes"] == 16 * 1024);
   CHECK(j["derived"]["peak_macs_per_s"].get<double>() == Approx(8.0 * 8 * 100e6));
   CHECK(j["derived"]["bus_bytes_per_s"].get<double>() == Approx(4.0 * 100e6));
+  // The technology is loaded with the config; the area covers the 8x8 array's 64 PEs.
+  CHECK(j["technology"]["name"] == "horowitz45");
+  CHECK(j["area"]["components_mm2"]["array"].get<double>() == Approx(64 * (282 + 137 + 48 * 5.98) * 1e-6));
 }
 
 TEST_CASE("kiln config check rejects a bad config with one line and exit code 1", "[cli][config]") {
