@@ -360,8 +360,12 @@ std::string point_soc_yaml(const SweepSpec& spec, const DesignPoint& point) {
   }
   // The point's config lives in the sweep's directory: paths in the base
   // config that are relative to it must stay valid.
-  if (base["technology"] && base["technology"].IsScalar())
-    base["technology"] = fs::absolute(resolve(spec.base, base["technology"].Scalar())).lexically_normal().string();
+  // A technology named by a path (not a shipped name, docs/energy.md) is relative to the base.
+  if (base["technology"] && base["technology"].IsScalar()) {
+    const std::string t = base["technology"].Scalar();
+    if (t.find('/') != std::string::npos || (t.size() > 5 && t.compare(t.size() - 5, 5, ".yaml") == 0))
+      base["technology"] = fs::absolute(resolve(spec.base, t)).lexically_normal().string();
+  }
   if (base["name"] && base["name"].IsScalar()) base["name"] = base["name"].Scalar() + "-" + point.id;
   YAML::Emitter out;
   out << base;
