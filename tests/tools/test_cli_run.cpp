@@ -141,3 +141,20 @@ TEST_CASE("run: a model whose activations exceed the SRAM is refused with the si
   CHECK(r.out.find("16384 bytes") != std::string::npos);
   std::remove(soc.c_str());
 }
+
+TEST_CASE("run: a model whose weights exceed the flash is refused with the sizes", "[run]") {
+  std::ifstream in(kiln::test::config_path("default"));
+  std::stringstream yaml;
+  yaml << in.rdbuf();
+  REQUIRE(yaml.str().find("size_kib: 1024") != std::string::npos);  // the flash
+  const std::string text = std::regex_replace(yaml.str(), std::regex("size_kib: 1024"), "size_kib: 32");
+  const std::string soc = tmp_path("tiny_flash.yaml");
+  std::ofstream(soc) << text;
+  const Run r = run("run " + bundled("resnet8.onnx") + " --soc " + soc);
+  INFO(r.out);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("weights and command stream need") != std::string::npos);
+  CHECK(r.out.find("32768 bytes") != std::string::npos);
+  CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
+  std::remove(soc.c_str());
+}
