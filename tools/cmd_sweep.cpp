@@ -1,9 +1,11 @@
 // kiln sweep SPEC -o DIR [-j N] [--resume] [--shard K/N]
 // kiln sweep merge -o OUT DIR...
+// kiln sweep report DIR
 // Design-space sweeps from a YAML spec (tools/sweep_spec.h, docs/sweep.md):
 // every design point and workload runs as a `kiln run` process of its own;
 // results go to DIR/results.csv and DIR/results.jsonl as they finish.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <filesystem>
 #include <iostream>
@@ -14,6 +16,8 @@
 
 #include "arch/error.h"
 #include "tools/commands.h"
+#include "tools/paths.h"
+#include "tools/sweep_report.h"
 #include "tools/sweep_runner.h"
 
 namespace kiln::tools {
@@ -24,7 +28,7 @@ struct SweepCliOptions {
   unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
   bool resume = false;
   std::vector<std::string> merge_dirs;
-  std::string merge_out;
+  std::string merge_out, report_dir;
 };
 
 void run(const SweepCliOptions& o) {
@@ -62,6 +66,14 @@ void add_sweep_command(CLI::App& app) {
   merge->callback([o] {
     merge_sweeps(o->merge_dirs, o->merge_out);
     std::cout << fmt::format("merged {} directories into {}/results.csv\n", o->merge_dirs.size(), o->merge_out);
+  });
+  CLI::App* report = cmd->add_subcommand("report", "Pareto front (CSV) and plots (PNG, SVG) of a finished sweep");
+  report->add_option("DIR", o->report_dir, "sweep result directory")->required();
+  report->callback([o] {
+    const SweepReportSummary s = write_sweep_report(o->report_dir, kiln_home() + "/scripts/plot_sweep.py");
+    std::cout << fmt::format("{} design points, {} with every workload run, {} on the Pareto front of {}\n", s.points,
+                             s.complete, s.front, fmt::join(s.objectives, ", "));
+    for (const auto& f : s.files) std::cout << "wrote " << f << "\n";
   });
   cmd->callback([o, cmd] {
     if (cmd->get_subcommands().empty()) run(*o);

@@ -155,3 +155,48 @@ TEST_CASE("kiln sweep: four shards merged equal the unsharded run", "[sweep]") {
   CHECK(bad.exit_code == 1);
   CHECK(bad.err.find("expected K/N with 0 <= K < N") != std::string::npos);
 }
+
+TEST_CASE("kiln sweep report: the Pareto front and labelled plots", "[sweep]") {
+  TempDir dir;
+  const std::string spec = write_spec(dir);
+  REQUIRE(run_kiln("sweep " + spec + " -o " + dir.file("out") + " -j 2").exit_code == 0);
+  const CliRun r = run_kiln("sweep report " + dir.file("out"));
+  INFO(r.all());
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("12 design points, 8 with every workload run") != std::string::npos);
+  const auto points = lines(slurp(dir.file("out/report/points.csv")));
+  const auto front = lines(slurp(dir.file("out/report/pareto.csv")));
+  REQUIRE(points.size() == 9);
+  // Latency is the only objective of this spec: the front is exactly the fastest point(s).
+  const auto cells = [](const std::string& line) {
+    std::vector<std::string> c;
+    std::istringstream in(line);
+    for (std::string x; std::getline(in, x, ',');) c.push_back(x);
+    return c;
+  };
+  const auto header = cells(points[0]);
+  const size_t lat = size_t(std::find(header.begin(), header.end(), "latency_us") - header.begin());
+  const size_t on = size_t(std::find(header.begin(), header.end(), "on_front") - header.begin());
+  REQUIRE(lat < header.size());
+  REQUIRE(on < header.size());
+  double best = 1e300;
+  for (size_t i = 1; i < points.size(); ++i) best = std::min(best, std::stod(cells(points[i])[lat]));
+  size_t on_front = 0;
+  for (size_t i = 1; i < points.size(); ++i) {
+    const auto c = cells(points[i]);
+    CHECK((c[on] == "1") == (std::stod(c[lat]) == best));
+    on_front += c[on] == "1";
+  }
+  CHECK(front.size() == on_front + 1);
+  // The plots exist, as PNG (magic bytes) and SVG with labelled axes and units.
+  for (const char* name : {"latency_vs_area", "latency_vs_energy", "parameter_effect"}) {
+    INFO(name);
+    CHECK(slurp(dir.file(std::string("out/report/") + name + ".png")).rfind("\x89PNG", 0) == 0);
+    const std::string svg = slurp(dir.file(std::string("out/report/") + name + ".svg"));
+    CHECK(svg.find("<svg") != std::string::npos);
+  }
+  const std::string svg = slurp(dir.file("out/report/latency_vs_area.svg"));
+  CHECK(svg.find("latency (µs)") != std::string::npos);
+  CHECK(svg.find("area (mm²)") != std::string::npos);
+  CHECK(svg.find("rows=16") != std::string::npos);  // points are labelled by their parameters
+}
