@@ -74,7 +74,7 @@ constexpr uint64_t kIn = 0x20000000, kIn2 = 0x20004000, kW = 0x00010000, kBias =
 
 }  // namespace
 
-TEST_CASE("mcu_dispatch: conv2d through memory equals the direct kernel; plan ranges and MACs", "[kernels]") {
+TEST_CASE("mcu_dispatch: conv2d through memory equals the direct kernel, with its plan ranges and MACs", "[kernels]") {
   std::mt19937 rng(41);
   kernels::Conv2dParams p;
   p.in_h = 7, p.in_w = 6, p.in_c = 3, p.out_h = 3, p.out_w = 3, p.out_c = 4, p.kh = 3, p.kw = 2;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "tests/support/kiln_cli.h"
+#include "tests/support/npy_by_hand.h"
 #include "tests/support/test_paths.h"
 
 namespace {
@@ -26,18 +27,6 @@ using kiln::test::TempDir;
 using Run = kiln::test::CliRun;
 
 Run run_kiln(const TempDir&, const std::string& args) { return kiln::test::run_kiln(args); }
-
-// A version 1.0 .npy written byte by byte, as NumPy's format document lays it
-// out (magic \x93NUMPY, version, header length, dict padded to 64 bytes).
-void write_npy_by_hand(const std::string& path, const std::string& descr, const std::string& shape,
-                       const std::vector<uint8_t>& data) {
-  std::string header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
-  while ((10 + header.size() + 1) % 64 != 0) header += ' ';
-  header += '\n';
-  std::ofstream out(path, std::ios::binary);
-  out << "\x93NUMPY" << char(1) << char(0) << char(header.size() & 0xff) << char(header.size() >> 8) << header;
-  out.write(reinterpret_cast<const char*>(data.data()), std::streamsize(data.size()));
-}
 
 // The raw elements after a .npy header.
 std::string npy_payload(const std::string& path) {
@@ -56,7 +45,7 @@ TEST_CASE("kiln reference writes the network output and every op's output", "[cl
   TempDir dir;
   std::vector<uint8_t> x(640);
   for (size_t i = 0; i < x.size(); ++i) x[i] = uint8_t(i * 37 % 256);
-  write_npy_by_hand(dir.path + "/in.npy", "|i1", "(1, 640)", x);
+  kiln::test::write_npy_by_hand(dir.path + "/in.npy", "|i1", "(1, 640)", x);
 
   const Run r = run_kiln(dir, "reference '" + kModel + "' --input '" + dir.path + "/in.npy' --output '" + dir.path +
                                   "/out.npy' --dump '" + dir.path + "/dump'");
@@ -84,17 +73,17 @@ TEST_CASE("kiln reference rejects inputs that do not fit the model", "[cli][refe
   TempDir dir;
   const std::string args_tail = " --output '" + dir.path + "/out.npy'";
 
-  write_npy_by_hand(dir.path + "/shape.npy", "|i1", "(1, 639)", std::vector<uint8_t>(639));
+  kiln::test::write_npy_by_hand(dir.path + "/shape.npy", "|i1", "(1, 639)", std::vector<uint8_t>(639));
   Run r = run_kiln(dir, "reference '" + kModel + "' --input '" + dir.path + "/shape.npy'" + args_tail);
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("shape.npy: shape 1x639; expected 1x640") != std::string::npos);
 
-  write_npy_by_hand(dir.path + "/type.npy", "|u1", "(1, 640)", std::vector<uint8_t>(640));
+  kiln::test::write_npy_by_hand(dir.path + "/type.npy", "|u1", "(1, 640)", std::vector<uint8_t>(640));
   r = run_kiln(dir, "reference '" + kModel + "' --input '" + dir.path + "/type.npy'" + args_tail);
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("type.npy: dtype '|u1'; expected int8") != std::string::npos);
 
-  write_npy_by_hand(dir.path + "/ok.npy", "|i1", "(1, 640)", std::vector<uint8_t>(640));
+  kiln::test::write_npy_by_hand(dir.path + "/ok.npy", "|i1", "(1, 640)", std::vector<uint8_t>(640));
   r = run_kiln(dir, "reference '" + kModel + "' --input '" + dir.path + "/ok.npy'" + args_tail + " --output-index 1");
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("--output-index 1 out of range; the model has 1 output(s)") != std::string::npos);

@@ -17,6 +17,8 @@
 
 #include <onnx/onnx_pb.h>
 
+#include "tests/support/npy_by_hand.h"
+
 namespace {
 
 std::string kiln_bin() {
@@ -79,17 +81,6 @@ std::string identity_model() {
   return m.SerializeAsString();
 }
 
-// A version 1.0 .npy with a 64-byte-aligned header, as NumPy writes it.
-void write_npy(const std::string& path, const std::string& descr, const std::string& shape,
-               const std::vector<uint8_t>& data) {
-  std::string header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
-  while ((10 + header.size() + 1) % 64 != 0) header += ' ';
-  header += '\n';
-  std::ofstream out(path, std::ios::binary);
-  out << "\x93NUMPY" << char(1) << char(0) << char(header.size() & 0xff) << char(header.size() >> 8) << header;
-  out.write(reinterpret_cast<const char*>(data.data()), std::streamsize(data.size()));
-}
-
 }  // namespace
 
 TEST_CASE("run: a uint8 ONNX output is written as a uint8 .npy", "[run]") {
@@ -99,7 +90,7 @@ TEST_CASE("run: a uint8 ONNX output is written as a uint8 .npy", "[run]") {
   const std::string model = dir.path + "/identity_u8.onnx", in = dir.path + "/in.npy", out = dir.path + "/out.npy";
   std::ofstream(model, std::ios::binary) << identity_model();
   const std::vector<uint8_t> values = {0, 1, 200, 255};
-  write_npy(in, "|u1", "(1, 4)", values);
+  kiln::test::write_npy_by_hand(in, "|u1", "(1, 4)", values);
   const int status = std::system(
       ("'" + kiln_bin() + "' run '" + model + "' --input '" + in + "' --output '" + out + "' > '" + dir.path +
        "/log' 2>&1")
