@@ -22,10 +22,10 @@ struct SramMacroPoint {
   double area_um2_per_kib = 0;
 };
 
+// Every SRAM (scratchpads, the accumulator buffer, system SRAM) is priced
+// from sram_macros by the size of the macro an access touches (one bank).
 struct TechEnergy {
   double mac_pj = 0;                   // one int8 x int8 multiply + int32 accumulate in a PE
-  double accumulator_pj_per_byte = 0;  // NPU accumulator buffer, read or write
-  double sram_pj_per_byte = 0;         // system SRAM (activations), read or write
   double flash_read_pj_per_byte = 0;   // flash (weights, the command stream)
   double bus_pj_per_byte = 0;          // a byte carried over the system bus
   double dma_pj_per_byte = 0;          // DMA control overhead (address generation, counters)

@@ -44,12 +44,9 @@ class Loader : public yaml::Reader {
 
   TechEnergy energy(const Field& f) const {
     Map m(*this, f,
-          {"mac_pj", "accumulator_pj_per_byte", "sram_pj_per_byte", "flash_read_pj_per_byte", "bus_pj_per_byte",
-           "dma_pj_per_byte", "mcu_pj_per_cycle"});
+          {"mac_pj", "flash_read_pj_per_byte", "bus_pj_per_byte", "dma_pj_per_byte", "mcu_pj_per_cycle"});
     TechEnergy e;
     e.mac_pj = pj(m.need("mac_pj"));
-    e.accumulator_pj_per_byte = pj(m.need("accumulator_pj_per_byte"));
-    e.sram_pj_per_byte = pj(m.need("sram_pj_per_byte"));
     e.flash_read_pj_per_byte = pj(m.need("flash_read_pj_per_byte"));
     e.bus_pj_per_byte = pj(m.need("bus_pj_per_byte"));
     e.dma_pj_per_byte = pj(m.need("dma_pj_per_byte"));

@@ -106,11 +106,19 @@ EnergyReport compute_energy(const SocConfig& soc, const Technology& tech, const 
   spm(Component::WeightSpm, Buffer::Weight, n.weight);
   spm(Component::OutputSpm, Buffer::Output, n.output);
   const size_t acc = size_t(Buffer::Accumulator);
-  dyn(Component::Accumulator) =
-      double(counts.spm_read_bytes[acc] + counts.spm_write_bytes[acc]) * e.accumulator_pj_per_byte;
-  for (const auto& m : counts.memories) {
-    if (m.kind == MemoryKind::Sram) dyn(Component::Sram) += double(m.read_bytes + m.write_bytes) * e.sram_pj_per_byte;
-    else dyn(Component::Flash) += double(m.read_bytes) * e.flash_read_pj_per_byte;  // read-only at run time
+  // The accumulator buffer is one macro; a system SRAM is priced by its bank.
+  dyn(Component::Accumulator) = double(counts.spm_read_bytes[acc]) * tech.sram_read_pj_per_byte(n.accumulator_bytes) +
+                                double(counts.spm_write_bytes[acc]) * tech.sram_write_pj_per_byte(n.accumulator_bytes);
+  for (size_t i = 0; i < counts.memories.size() && i < soc.memories.size(); ++i) {
+    const MemoryTraffic& m = counts.memories[i];
+    const MemoryConfig& mem = soc.memories[i];
+    if (m.kind == MemoryKind::Sram) {
+      const uint64_t bank = mem.size_bytes / (mem.banks ? mem.banks : 1);
+      dyn(Component::Sram) += double(m.read_bytes) * tech.sram_read_pj_per_byte(bank) +
+                              double(m.write_bytes) * tech.sram_write_pj_per_byte(bank);
+    } else {
+      dyn(Component::Flash) += double(m.read_bytes) * e.flash_read_pj_per_byte;  // read-only at run time
+    }
   }
   dyn(Component::Bus) = double(counts.bus_bytes) * e.bus_pj_per_byte;
   dyn(Component::Dma) = double(counts.dma_bytes) * e.dma_pj_per_byte;
