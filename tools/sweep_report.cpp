@@ -6,10 +6,8 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "arch/error.h"
 #include "arch/profile.h"
@@ -38,21 +36,10 @@ std::pair<std::string, std::optional<double>> objective(const std::string& name,
   return {"edp_uj_us", p.has_energy ? std::optional<double>(p.edp) : std::nullopt};
 }
 
-std::string csv_text(const std::string& s) {
-  return s.find_first_of(",\"\n") == std::string::npos ? s : "\"" + s + "\"";
-}
-
 }  // namespace
 
 SweepReportSummary write_sweep_report(const std::string& dir, const std::string& plot_script) {
-  std::ifstream m_in(dir + "/sweep.json");
-  if (!m_in) throw Error(fmt::format("{}: not a sweep directory (no sweep.json)", dir));
-  nlohmann::json manifest;
-  try {
-    m_in >> manifest;
-  } catch (const std::exception& e) {
-    throw Error(fmt::format("{}/sweep.json: {}", dir, e.what()));
-  }
+  const nlohmann::json manifest = read_sweep_manifest(dir);
   const auto params = manifest.at("parameters").get<std::vector<std::string>>();
   const auto workloads = manifest.at("workloads").get<std::vector<std::string>>();
   SweepReportSummary sum;
@@ -93,14 +80,14 @@ SweepReportSummary write_sweep_report(const std::string& dir, const std::string&
   for (size_t i : front) on_front[i] = true;
 
   std::string header = "point";
-  for (const auto& p : params) header += "," + csv_text(p);
+  for (const auto& p : params) header += "," + csv_field(p);
   // Every metric a plot may need, whatever the objectives.
   header += ",latency_us,energy_uj,area_mm2,edp_uj_us,on_front\n";
   std::string all = header, pareto = header;
   for (size_t i = 0; i < ids.size(); ++i) {
     const PointTotals& p = points[ids[i]];
     std::string line = ids[i];
-    for (const auto& v : p.values) line += "," + csv_text(v);
+    for (const auto& v : p.values) line += "," + csv_field(v);
     const auto num = [](const std::optional<double>& v) { return v ? fmt::format("{:.6g}", *v) : std::string(); };
     line += fmt::format(",{},{},{},{},{}\n", num(objective("latency", p).second), num(objective("energy", p).second),
                         num(objective("area", p).second), num(objective("edp", p).second), on_front[i] ? 1 : 0);

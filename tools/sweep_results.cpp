@@ -17,8 +17,6 @@
 #include "arch/profile.h"
 
 namespace kiln::tools {
-namespace {
-
 // RFC 4180: quote a field that holds a comma, a quote or a line break.
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
@@ -26,6 +24,8 @@ std::string csv_field(const std::string& s) {
   for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c == '\n' || c == '\r' ? ' ' : c);
   return q + "\"";
 }
+
+namespace {
 
 std::string optional_number(const std::optional<double>& v) { return v ? fmt::format("{:.6g}", *v) : ""; }
 
@@ -120,6 +120,16 @@ std::vector<SweepRow> read_sweep_rows(const std::string& jsonl_path, const std::
   }
   if (whole < text.size()) std::filesystem::resize_file(jsonl_path, whole);  // a torn last line
   return rows;
+}
+
+nlohmann::json read_sweep_manifest(const std::string& dir) {
+  std::ifstream in(dir + "/sweep.json");
+  if (!in) throw Error(fmt::format("{}: not a sweep directory (no sweep.json)", dir));
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const std::exception& e) {
+    throw Error(fmt::format("{}/sweep.json: {}", dir, e.what()));
+  }
 }
 
 void write_sweep_csv(const std::string& dir, std::vector<SweepRow> rows, const std::vector<std::string>& parameter_paths) {

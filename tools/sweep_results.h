@@ -32,6 +32,10 @@ struct SweepRow {
   std::string key() const { return point + "\t" + workload; }
 };
 
+// One CSV field, quoted as RFC 4180 asks when it holds a comma, a quote or a
+// line break (line breaks become spaces: a row is one line).
+std::string csv_field(const std::string& s);
+
 // The CSV header for these parameters.
 std::string sweep_csv_header(const std::vector<std::string>& parameter_paths);
 std::string sweep_csv_line(const SweepRow& row);
@@ -45,6 +49,11 @@ void append_line_durably(const std::string& path, const std::string& line, const
 // The rows of a results.jsonl; a last line without its newline (a write cut
 // short by a kill) is dropped, and the file is truncated to its whole lines.
 std::vector<SweepRow> read_sweep_rows(const std::string& jsonl_path, const std::vector<std::string>& parameter_paths);
+
+// DIR/sweep.json: the spec, its fingerprint, the parameters, workloads,
+// objectives and shard of the sweep in DIR. Throws kiln::Error when DIR holds
+// no sweep.
+nlohmann::json read_sweep_manifest(const std::string& dir);
 
 // Rewrites results.csv of `dir` from rows (sorted by point, then workload),
 // atomically.

@@ -147,15 +147,6 @@ void write_manifest(const SweepOptions& o, const SweepSpec& spec, size_t points)
   write_text_file_atomic(o.out_dir + "/sweep.json", m.dump(2) + "\n");
 }
 
-nlohmann::json read_manifest(const std::string& dir) {
-  const std::string path = dir + "/sweep.json";
-  try {
-    return nlohmann::json::parse(slurp(path));
-  } catch (const std::exception& e) {
-    throw Error(fmt::format("{}: not a sweep directory (sweep.json: {})", dir, e.what()));
-  }
-}
-
 }  // namespace
 
 std::pair<unsigned, unsigned> parse_shard(const std::string& text) {
@@ -183,7 +174,7 @@ SweepSummary run_sweep(const SweepOptions& o) {
   const std::string jsonl = o.out_dir + "/results.jsonl", csv = o.out_dir + "/results.csv";
   const auto paths = parameter_paths(spec);
   if (fs::exists(o.out_dir + "/sweep.json")) {
-    const auto m = read_manifest(o.out_dir);
+    const auto m = read_sweep_manifest(o.out_dir);
     if (!o.resume)
       throw Error(fmt::format("{} holds a sweep already: add --resume to go on with it, or choose another -o",
                               o.out_dir));
@@ -281,7 +272,7 @@ void merge_sweeps(const std::vector<std::string>& dirs, const std::string& out_d
   std::map<std::string, SweepRow> rows;
   std::set<std::pair<unsigned, unsigned>> shards;
   for (const auto& d : dirs) {
-    const auto m = read_manifest(d);
+    const auto m = read_sweep_manifest(d);
     if (first.is_null()) {
       first = m;
       paths = m.at("parameters").get<std::vector<std::string>>();

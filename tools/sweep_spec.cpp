@@ -7,33 +7,21 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <random>
 #include <set>
 #include <sstream>
 
 #include "arch/error.h"
+#include "arch/yaml_reader.h"
 
 namespace kiln::tools {
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string position(const std::string& file, const YAML::Mark& m) {
-  return m.is_null() ? file : fmt::format("{}:{}:{}", file, m.line + 1, m.column + 1);
-}
-
 [[noreturn]] void fail(const std::string& file, const YAML::Node& n, const std::string& what) {
-  throw Error(fmt::format("{}: {}", position(file, n.Mark()), what));
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  throw Error(fmt::format("{}: {}", yaml::position(file, n.Mark()), what));
 }
 
 // FNV-1a: a stable fingerprint (std::hash may differ between builds).
@@ -214,12 +202,7 @@ const std::vector<std::string> kObjectives = {"latency", "energy", "area", "edp"
 SweepSpec load_sweep_spec(const std::string& path) {
   SweepSpec spec;
   spec.file = path;
-  YAML::Node doc;
-  try {
-    doc = YAML::Load(read_file(path));
-  } catch (const YAML::Exception& e) {
-    throw Error(fmt::format("{}: {}", position(path, e.mark), e.msg));
-  }
+  const YAML::Node doc = yaml::parse_document(yaml::read_file(path, "sweep spec"), path);
   if (!doc.IsMap()) fail(path, doc, "a sweep spec is a map (base, parameters, constraints, workloads, objectives)");
   const std::set<std::string> keys = {"base", "parameters", "constraints", "workloads", "objectives",
                                       "seed", "sample", "timeout_s"};
@@ -232,14 +215,12 @@ SweepSpec load_sweep_spec(const std::string& path) {
 
   if (!doc["base"].IsScalar()) fail(path, doc["base"], "base: expected the path of an SoC config");
   spec.base = resolve(path, doc["base"].Scalar());
-  YAML::Node base;
   try {
-    base = YAML::Load(read_file(spec.base));
+    spec.base_text = yaml::read_file(spec.base, "base SoC config");
   } catch (const Error& e) {
     fail(path, doc["base"], e.what());
-  } catch (const YAML::Exception& e) {
-    throw Error(fmt::format("{}: {}", position(spec.base, e.mark), e.msg));
   }
+  const YAML::Node base = yaml::parse_document(spec.base_text, spec.base);
 
   if (doc["seed"]) {
     const auto s = as_number(doc["seed"].Scalar());
@@ -305,10 +286,10 @@ SweepSpec load_sweep_spec(const std::string& path) {
 
   // What decides the results: the base config, the models, the parameters
   // and everything that selects points. Not the spec's layout or comments.
-  std::string canon = read_file(spec.base);
+  std::string canon = spec.base_text;
   for (const auto& p : spec.parameters) canon += "\nparam " + p.path + "=" + fmt::format("{}", fmt::join(p.values, ","));
   for (const auto& c : spec.constraints) canon += "\nconstraint " + c;
-  for (const auto& m : spec.workloads) canon += fmt::format("\nworkload {} {:016x}", m, fnv1a(read_file(m)));
+  for (const auto& m : spec.workloads) canon += fmt::format("\nworkload {} {:016x}", m, fnv1a(yaml::read_file(m, "workload")));
   canon += fmt::format("\nseed {} sample {} timeout {}", spec.seed, spec.sample ? *spec.sample : 0, spec.timeout_s);
   spec.fingerprint = fmt::format("{:016x}", fnv1a(canon));
   return spec;
@@ -353,7 +334,7 @@ std::vector<DesignPoint> enumerate_points(const SweepSpec& spec) {
 }
 
 std::string point_soc_yaml(const SweepSpec& spec, const DesignPoint& point) {
-  YAML::Node base = YAML::Load(read_file(spec.base));
+  YAML::Node base = YAML::Load(spec.base_text);
   for (size_t i = 0; i < spec.parameters.size(); ++i) {
     YAML::Node field = find_path(base, spec.parameters[i].path);
     field = YAML::Load(point.values[i]);

@@ -34,6 +34,7 @@ struct SweepParameter {
 struct SweepSpec {
   std::string file;                 // the spec as given
   std::string base;                 // the base SoC config, resolved
+  std::string base_text;            // its YAML, read once
   std::vector<SweepParameter> parameters;
   std::vector<std::string> constraints;
   std::vector<std::pair<int, int>> constraint_positions;  // line, column in the spec (1-based)
