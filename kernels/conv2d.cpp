@@ -136,8 +136,7 @@ void conv2d(const Conv2dParams& p, const int8_t* in, const int8_t* weights, cons
   validate(p, weight_zp);
   check::per_channel(kOp, mult, shift, p.out_c);
   accumulate(p, in, weights, weight_zp, bias, [&](int oc, int32_t acc) {
-    acc = multiply_by_quantized_multiplier(acc, mult[oc], shift[oc]) + p.out_zp;
-    *out++ = static_cast<int8_t>(std::min(std::max(acc, p.act_min), p.act_max));
+    *out++ = requantize_accumulator(acc, mult[oc], shift[oc], p.out_zp, p.act_min, p.act_max);
   });
 }
 

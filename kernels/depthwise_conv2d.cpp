@@ -111,8 +111,7 @@ void depthwise_conv2d(const DepthwiseConv2dParams& p, const int8_t* in, const in
   validate(p, weight_zp);
   check::per_channel(kOp, mult, shift, p.out_c());
   accumulate(p, in, weights, weight_zp, bias, [&](int oc, int32_t a) {
-    a = multiply_by_quantized_multiplier(a, mult[oc], shift[oc]) + p.out_zp;
-    *out++ = static_cast<int8_t>(std::min(std::max(a, p.act_min), p.act_max));
+    *out++ = requantize_accumulator(a, mult[oc], shift[oc], p.out_zp, p.act_min, p.act_max);
   });
 }
 

@@ -70,8 +70,7 @@ void fully_connected(const FullyConnectedParams& p, const int8_t* in, const int8
   validate(p, weight_zp);
   check::per_channel(kOp, mult, shift, p.out_features);
   accumulate(p, in, weights, weight_zp, bias, [&](int o, int32_t acc) {
-    acc = multiply_by_quantized_multiplier(acc, mult[o], shift[o]) + p.out_zp;
-    *out++ = static_cast<int8_t>(std::min(std::max(acc, p.act_min), p.act_max));
+    *out++ = requantize_accumulator(acc, mult[o], shift[o], p.out_zp, p.act_min, p.act_max);
   });
 }
 

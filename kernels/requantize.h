@@ -20,6 +20,15 @@ int32_t rounding_divide_by_pot(int32_t x, int exponent);
 // shift > 0 shifts left before the multiply, shift < 0 rounds right after it.
 int32_t multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int shift);
 
+// An int32 accumulator to an int8 output as TFLite's conv, depthwise and fully
+// connected kernels end: scale, add the output zero point, clamp to the
+// activation range.
+inline int8_t requantize_accumulator(int32_t acc, int32_t multiplier, int shift, int32_t out_zp, int32_t act_min,
+                                     int32_t act_max) {
+  const int32_t v = multiply_by_quantized_multiplier(acc, multiplier, shift) + out_zp;
+  return static_cast<int8_t>(v < act_min ? act_min : (v > act_max ? act_max : v));
+}
+
 // A real scale as (multiplier, shift) as TFLite's QuantizeMultiplier:
 // scale = multiplier * 2^(shift - 31), multiplier in [2^30, 2^31) or 0.
 void quantize_multiplier(double scale, int32_t* multiplier, int* shift);
