@@ -13,6 +13,7 @@
 #include "arch/soc_config_yaml.h"
 #include "tools/commands.h"
 #include "tools/energy_report.h"
+#include "tools/soc_json.h"
 
 namespace kiln::tools {
 
@@ -119,7 +120,9 @@ void print_summary(const SocConfig& soc, std::ostream& out) {
                      p.ridge_macs_per_byte);
 }
 
-nlohmann::ordered_json to_json(const SocConfig& soc) {
+}  // namespace
+
+nlohmann::ordered_json soc_config_json(const SocConfig& soc) {
   using nlohmann::ordered_json;
   ordered_json j;
   j["name"] = soc.name;
@@ -178,13 +181,15 @@ nlohmann::ordered_json to_json(const SocConfig& soc) {
   return j;
 }
 
+namespace {
+
 void run_check(const CheckOptions& opts) {
   const SocConfig soc = load_soc_config(opts.config);
   // The technology is part of a valid config: check it too, and show the area it implies.
   const Technology tech = load_soc_technology(soc);
   const AreaReport area = compute_area(soc, tech);
   if (opts.json) {
-    nlohmann::ordered_json j = to_json(soc);
+    nlohmann::ordered_json j = soc_config_json(soc);
     j["technology"] = {{"name", tech.name}, {"file", tech.source}};
     j["area"] = area_json(area);
     std::cout << j.dump(2) << "\n";

@@ -1,14 +1,12 @@
 #include "tools/sweep_runner.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cstring>
 
 #include <fmt/format.h>
 
 #include <chrono>
-#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -17,10 +15,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "arch/error.h"
 #include "arch/profile.h"
+#include "tools/process_pool.h"
 #include "tools/sweep_results.h"
 #include "tools/sweep_spec.h"
 
@@ -34,13 +32,6 @@ using Clock = std::chrono::steady_clock;
 struct Task {
   const DesignPoint* point = nullptr;
   size_t workload = 0;
-};
-
-struct Running {
-  Task task;
-  pid_t pid = -1;
-  Clock::time_point start;
-  std::string report, err;
 };
 
 std::string slurp(const std::string& path) {
@@ -68,66 +59,51 @@ std::string point_config_path(const std::string& dir, const DesignPoint& p) {
   return dir + "/points/" + p.id + ".yaml";
 }
 
-// Starts `kiln run` for one task; its stdout is dropped, its stderr kept.
-Running start(const SweepOptions& o, const SweepSpec& spec, const Task& t) {
-  Running r;
-  r.task = t;
-  const std::string stem = fmt::format("{}/tmp/{}-w{}", o.out_dir, t.point->id, t.workload);
-  r.report = stem + ".json";
-  r.err = stem + ".err";
-  std::remove(r.report.c_str());
-  const std::string config = point_config_path(o.out_dir, *t.point);
-  const std::string seed = std::to_string(spec.seed);
-  std::vector<std::string> args = {o.kiln_exe, "run", spec.workloads[t.workload], "--soc", config, "--seed", seed,
-                                   "--report", r.report};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  r.pid = fork();
-  if (r.pid < 0) throw Error(fmt::format("sweep: cannot start a process: {}", std::strerror(errno)));
-  if (r.pid == 0) {
-    const int null_fd = ::open("/dev/null", O_WRONLY);
-    const int err_fd = ::open(r.err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (null_fd >= 0) ::dup2(null_fd, STDOUT_FILENO);
-    if (err_fd >= 0) ::dup2(err_fd, STDERR_FILENO);
-    ::execv(argv[0], argv.data());
-    _exit(127);
-  }
-  r.start = Clock::now();
-  return r;
+std::string task_stem(const SweepOptions& o, const Task& t) {
+  return fmt::format("{}/tmp/{}-w{}", o.out_dir, t.point->id, t.workload);
 }
 
-SweepRow finish(const Running& r, const SweepSpec& spec, int status, bool timed_out) {
+// `kiln run` for one task: its report goes to <stem>.json, its stderr to <stem>.err.
+ChildJob run_job(const SweepOptions& o, const SweepSpec& spec, const Task& t) {
+  const std::string stem = task_stem(o, t);
+  std::remove((stem + ".json").c_str());
+  return {{o.kiln_exe, "run", spec.workloads[t.workload], "--soc", point_config_path(o.out_dir, *t.point), "--seed",
+           std::to_string(spec.seed), "--report", stem + ".json"},
+          stem + ".err"};
+}
+
+SweepRow finish(const SweepOptions& o, const SweepSpec& spec, const Task& t, const ChildResult& c) {
+  const std::string report = task_stem(o, t) + ".json", err = task_stem(o, t) + ".err";
   SweepRow row;
-  row.point = r.task.point->id;
-  row.workload = fs::path(spec.workloads[r.task.workload]).filename().string();
-  row.values = r.task.point->values;
-  row.wall_ms = std::chrono::duration<double, std::milli>(Clock::now() - r.start).count();
-  if (timed_out) {
+  row.point = t.point->id;
+  row.workload = fs::path(spec.workloads[t.workload]).filename().string();
+  row.values = t.point->values;
+  row.wall_ms = c.wall_ms;
+  if (c.timed_out) {
     row.error = fmt::format("timeout: no result after {} s (timeout_s)", spec.timeout_s);
-  } else if (WIFSIGNALED(status)) {
-    row.error = fmt::format("crashed: killed by signal {} ({})", WTERMSIG(status), strsignal(WTERMSIG(status)));
-  } else if (WEXITSTATUS(status) == 0) {
+  } else if (c.signaled) {
+    row.error = fmt::format("crashed: killed by signal {} ({})", c.signal, strsignal(c.signal));
+  } else if (c.exit_code == 0) {
     try {
-      const auto j = nlohmann::json::parse(slurp(r.report));
+      const auto j = nlohmann::json::parse(slurp(report));
       row.latency_cycles = j.at("totals").at("latency_cycles").get<uint64_t>();
       row.latency_us = j.at("totals").at("latency_us").get<double>();
       if (j.contains("energy")) row.energy_uj = j["energy"].at("total_uj").get<double>();
       if (j.contains("area")) row.area_mm2 = j["area"].at("total_mm2").get<double>();
       row.ok = true;
     } catch (const std::exception& e) {
-      row.error = fmt::format("internal: the run's report {} is unreadable: {}", r.report, e.what());
+      row.error = fmt::format("internal: the run's report {} is unreadable: {}", report, e.what());
     }
-  } else if (WEXITSTATUS(status) == 2) {
+  } else if (c.exit_code == 2) {
     row.error = "outputs differ from the reference interpreter (a kiln bug: please report)";
-  } else if (WEXITSTATUS(status) == 127) {
+  } else if (c.exit_code == 127) {
     row.error = "cannot execute the kiln binary";
   } else {
-    row.error = first_line(slurp(r.err));
-    if (row.error.empty()) row.error = fmt::format("exit code {}", WEXITSTATUS(status));
+    row.error = first_line(slurp(err));
+    if (row.error.empty()) row.error = fmt::format("exit code {}", c.exit_code);
   }
-  std::remove(r.report.c_str());
-  std::remove(r.err.c_str());
+  std::remove(report.c_str());
+  std::remove(err.c_str());
   return row;
 }
 
@@ -220,43 +196,18 @@ SweepSummary run_sweep(const SweepOptions& o) {
   };
   if (sum.skipped) std::cerr << fmt::format("sweep: resuming, {} of {} runs already done\n", sum.skipped, sum.tasks);
 
-  std::map<pid_t, Running> running;
-  const unsigned jobs = std::max(1u, o.jobs);
-  while (!todo.empty() || !running.empty()) {
-    while (!todo.empty() && running.size() < jobs) {
-      Running r = start(o, spec, todo.front());
-      todo.pop_front();
-      running.emplace(r.pid, std::move(r));
-    }
-    int status = 0;
-    const pid_t pid = waitpid(-1, &status, WNOHANG);
-    bool timed_out = false;
-    pid_t ended = pid > 0 ? pid : -1;
-    if (ended < 0) {
-      for (auto& [id, r] : running)
-        if (std::chrono::duration<double>(Clock::now() - r.start).count() > spec.timeout_s) {
-          kill(id, SIGKILL);
-          waitpid(id, &status, 0);
-          ended = id;
-          timed_out = true;
-          break;
-        }
-    }
-    if (ended < 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-      continue;
-    }
-    const auto it = running.find(ended);
-    if (it == running.end()) continue;
-    SweepRow row = finish(it->second, spec, status, timed_out);
-    running.erase(it);
+  const std::vector<Task> tasks(todo.begin(), todo.end());
+  std::vector<ChildJob> jobs;
+  for (const auto& t : tasks) jobs.push_back(run_job(o, spec, t));
+  run_children(jobs, o.jobs, spec.timeout_s, [&](const ChildResult& c) {
+    SweepRow row = finish(o, spec, tasks[c.index], c);
     append_line_durably(jsonl, sweep_row_json(row, paths).dump() + "\n");
     append_line_durably(csv, sweep_csv_line(row), sweep_csv_header(paths));
     ++sum.ran;
     sum.failed += !row.ok;
     rows.push_back(std::move(row));
     progress(false);
-  }
+  });
   if (to_run) progress(true);
   write_sweep_csv(o.out_dir, rows, paths);
   std::error_code ec;

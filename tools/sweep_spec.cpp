@@ -14,6 +14,7 @@
 
 #include "arch/error.h"
 #include "arch/yaml_reader.h"
+#include "tools/fingerprint.h"
 
 namespace kiln::tools {
 namespace fs = std::filesystem;
@@ -22,12 +23,6 @@ namespace {
 
 [[noreturn]] void fail(const std::string& file, const YAML::Node& n, const std::string& what) {
   throw Error(fmt::format("{}: {}", yaml::position(file, n.Mark()), what));
-}
-
-// FNV-1a: a stable fingerprint (std::hash may differ between builds).
-uint64_t fnv1a(const std::string& s, uint64_t h = 1469598103934665603ull) {
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
 }
 
 std::string resolve(const std::string& spec_file, const std::string& rel) {

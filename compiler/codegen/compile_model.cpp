@@ -20,12 +20,30 @@ TensorBinding bind(const ir::Graph& g, int t, const passes::MemoryPlan& plan) {
 
 }  // namespace
 
-CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc) {
+CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc, const TilingChoices& choices) {
   const MemoryConfig* flash_mem = soc.first_of_kind(MemoryKind::Flash);
   if (!flash_mem) throw Error(soc.source + ": the SoC has no flash for weights");
-  const auto placement = passes::partition(g, soc);
+  auto placement = passes::partition(g, soc);
   const auto plan = passes::plan_memory(g, placement, soc);
   const mapping::CostModel model(soc);
+  for (const auto& [index, tiling] : choices) {
+    if (index < 0 || size_t(index) >= g.ops.size())
+      throw Error(fmt::format("{}: a tiling is chosen for op {}, the model has {} ops", g.source, index, g.ops.size()));
+    passes::Placement& p = placement[size_t(index)];
+    const std::string op = g.describe(g.ops[size_t(index)]);
+    if (p.unit != passes::Unit::Npu)
+      throw Error(fmt::format("{}: {}: a tiling is chosen for it, but it runs on the {} for {}", g.source, op,
+                              passes::to_string(p.unit), soc.name));
+    std::string why;
+    if (tiling.dataflow != soc.npu.dataflow)
+      throw Error(fmt::format("{}: {}: the chosen tiling {} uses the {} dataflow, {}'s array is {}", g.source, op,
+                              mapping::describe(tiling), to_string(tiling.dataflow), soc.name,
+                              to_string(soc.npu.dataflow)));
+    if (!mapping::fits(p.shape, tiling, soc, &why))
+      throw Error(fmt::format("{}: {}: the chosen tiling {} does not fit {}: {}", g.source, op,
+                              mapping::describe(tiling), soc.name, why));
+    p.best = {tiling, model.predict(mapping::build_schedule(p.shape, tiling))};
+  }
 
   CompiledModel out;
   FlashImage flash(flash_mem->base);
@@ -54,6 +72,8 @@ CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc) {
       layer.predicted_ps = p.best.prediction.cycles * npu_ps;
       layer.roofline_ps = p.best.prediction.roofline * npu_ps;
       layer.tiling = mapping::describe(p.best.tiling);
+      layer.shape = p.shape;
+      layer.chosen = p.best.tiling;
       layer.bytes_moved = sched.input_bytes_moved + sched.weight_bytes_moved + sched.output_bytes_moved;
     } else if (p.unit == passes::Unit::Mcu) {
       cmds.push_back(emit_mcu_op(g, op, addr, flash));

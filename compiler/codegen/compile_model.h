@@ -6,6 +6,7 @@
 //   predictions and roofline bounds, and where inputs and outputs live.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,8 @@ struct LayerInfo {
   double predicted_ps = 0;  // cost model (NPU) or cost table (MCU)
   double roofline_ps = 0;   // NPU layers: roofline bound; MCU layers: the cost-table time
   std::string tiling;       // NPU layers: mapping::describe
+  mapping::ConvShape shape; // NPU layers: the implicit GEMM
+  mapping::Tiling chosen;   // NPU layers: the tiling the commands follow
   uint64_t bytes_moved = 0; // NPU layers: DMA bytes of the schedule
 };
 
@@ -50,10 +53,15 @@ struct CompiledModel {
   uint64_t stream_bytes = 0;
 };
 
+// Tilings chosen outside the cost model, by op index (kiln tune's record).
+using TilingChoices = std::map<int, mapping::Tiling>;
+
 // Throws kiln::Error naming the model and op when it cannot be compiled for
 // the SoC (an op no unit runs, activations larger than SRAM, constants larger
 // than flash) or at all (weight zero points, int32 outputs:
-// passes::check_compilable).
-CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc);
+// passes::check_compilable). An NPU layer named in `choices` follows that
+// tiling instead of the cost model's best; a choice for an op that is not on
+// the NPU, or that does not fit the SoC, is refused with an error naming the op.
+CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc, const TilingChoices& choices = {});
 
 }  // namespace kiln::codegen

@@ -80,8 +80,6 @@ NpuLayerCode emit_npu_layer(const ir::Graph& g, const ir::Op& op, const mapping:
   const uint64_t in_slot = mapping::slot_bytes(soc.npu.input.size_bytes, t.buffers);
   const uint64_t w_slot = mapping::slot_bytes(soc.npu.weight.size_bytes, t.buffers);
   const uint64_t out_slot = mapping::slot_bytes(soc.npu.output.size_bytes, t.buffers);
-  const uint8_t load_channel = 0;
-  const uint8_t store_channel = soc.dma.channels > 1 ? 1 : 0;
 
   NpuLayerCode code;
   std::map<std::pair<uint32_t, uint32_t>, uint64_t> chunk_addr;  // (n0, c0) -> flash address
@@ -97,7 +95,7 @@ NpuLayerCode emit_npu_layer(const ir::Graph& g, const ir::Op& op, const mapping:
       case mapping::StepKind::LoadInput:
         for (const auto& tr : mapping::input_transfers(s, st)) {
           DmaCmd d;
-          d.channel = load_channel;
+          d.channel = t.channels.input;
           d.mem_addr = io.input_addr + tr.mem_offset;
           d.spm = {Buffer::Input, uint32_t(st.slot * in_slot + tr.spm_offset)};
           d.rows = tr.rows, d.row_bytes = tr.row_bytes, d.mem_stride = tr.mem_stride, d.spm_stride = tr.spm_stride;
@@ -114,7 +112,7 @@ NpuLayerCode emit_npu_layer(const ir::Graph& g, const ir::Op& op, const mapping:
         const auto tr = mapping::weight_transfer(
             0, uint32_t(uint64_t(s.kh) * s.kw * st.c * st.n + mapping::kPpuParamBytes * st.n));
         DmaCmd d;
-        d.channel = load_channel;
+        d.channel = t.channels.weight;
         d.mem_addr = chunk_addr[key];
         d.spm = {Buffer::Weight, uint32_t(st.slot * w_slot)};
         d.rows = tr.rows, d.row_bytes = tr.row_bytes;
@@ -154,7 +152,7 @@ NpuLayerCode emit_npu_layer(const ir::Graph& g, const ir::Op& op, const mapping:
       case mapping::StepKind::Store:
         for (const auto& tr : mapping::output_transfers(s, st)) {
           DmaCmd d;
-          d.channel = store_channel;
+          d.channel = t.channels.store;
           d.mem_addr = io.output_addr + tr.mem_offset;
           d.spm = {Buffer::Output, uint32_t(st.slot * out_slot + tr.spm_offset)};
           d.rows = tr.rows, d.row_bytes = tr.row_bytes, d.mem_stride = tr.mem_stride, d.spm_stride = tr.spm_stride;

@@ -18,8 +18,9 @@ const char* to_string(Bound b) {
   return "?";
 }
 
-CostModel::CostModel(const SocConfig& soc)
-    : soc_(soc),
+CostModel::CostModel(const SocConfig& soc, const Calibration& calibration)
+    : cal_(calibration),
+      soc_(soc),
       flash_(soc.first_of_kind(MemoryKind::Flash)),
       sram_(soc.first_of_kind(MemoryKind::Sram)),
       bus_to_npu_(soc.npu.clock_mhz / soc.bus.clock_mhz) {
@@ -48,27 +49,33 @@ double CostModel::transfer_cycles(const MemoryConfig& mem, const Transfer& t) co
 
 double CostModel::step_cycles(const LayerSchedule& sched, const Step& st) const {
   const ConvShape& s = sched.shape;
-  double cycles = command_overhead;
+  const double overhead = cal_.command_overhead;
+  double cycles = overhead, scale = 1;
   switch (st.kind) {
     case StepKind::LoadInput:
-      for (const auto& t : input_transfers(s, st)) cycles += transfer_cycles(*sram_, t) + command_overhead;
+      for (const auto& t : input_transfers(s, st)) cycles += transfer_cycles(*sram_, t) + overhead;
+      scale = cal_.load_input;
       break;
     case StepKind::LoadWeights:
       cycles += transfer_cycles(
           *flash_, weight_transfer(0, uint32_t(uint64_t(s.kh) * s.kw * st.c * st.n + kPpuParamBytes * st.n)));
+      scale = cal_.load_weights;
       break;
     case StepKind::Compute:
       cycles += double(array_tile_cycles(sched.tiling.dataflow, soc_.npu.rows, soc_.npu.cols,
                                          uint64_t(st.rows) * st.cols, st.n, uint64_t(s.kh) * s.kw * st.c));
+      scale = cal_.compute;
       break;
     case StepKind::PostProcess:
       cycles += std::ceil(double(st.rows) * st.cols * st.n / soc_.npu.ppu_lanes);
+      scale = cal_.post_process;
       break;
     case StepKind::Store:
-      for (const auto& t : output_transfers(s, st)) cycles += transfer_cycles(*sram_, t) + command_overhead;
+      for (const auto& t : output_transfers(s, st)) cycles += transfer_cycles(*sram_, t) + overhead;
+      scale = cal_.store;
       break;
   }
-  return cycles;
+  return cycles * scale;
 }
 
 Prediction CostModel::predict(const LayerSchedule& sched) const {
@@ -76,14 +83,23 @@ Prediction CostModel::predict(const LayerSchedule& sched) const {
   std::vector<double> end(sched.steps.size(), 0.0);
   double queue_free[3] = {0, 0, 0};
   double busy[3] = {0, 0, 0};
+  std::vector<double> channel_free(std::max(1u, soc_.dma.channels) + 1, 0.0);
+  const DmaChannels& ch = sched.tiling.channels;
   for (size_t i = 0; i < sched.steps.size(); ++i) {
     const Step& st = sched.steps[i];
     const int q = int(queue_of(st.kind));
     double start = queue_free[q];
     for (uint32_t d : st.deps) start = std::max(start, end[d]);
+    // DMA steps also wait for their channel (the other queue may hold it).
+    int channel = -1;
+    if (st.kind == StepKind::LoadInput) channel = ch.input;
+    if (st.kind == StepKind::LoadWeights) channel = ch.weight;
+    if (st.kind == StepKind::Store) channel = ch.store;
+    if (channel >= 0 && size_t(channel) < channel_free.size()) start = std::max(start, channel_free[size_t(channel)]);
     const double dur = step_cycles(sched, st);
     end[i] = start + dur;
     queue_free[q] = end[i];
+    if (channel >= 0 && size_t(channel) < channel_free.size()) channel_free[size_t(channel)] = end[i];
     busy[q] += dur;
   }
   p.cycles = std::max({queue_free[0], queue_free[1], queue_free[2]});

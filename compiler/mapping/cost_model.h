@@ -2,7 +2,8 @@
 // LayerSchedule from the SocConfig (DMA bursts over the bus and memory wait
 // states, the array closed form, post-processing lanes) and plays the three
 // NPU queues against each other with the schedule's dependencies, as the
-// hardware's tokens would. It also gives the layer's roofline bound.
+// hardware's tokens would, and a DMA channel runs one transfer at a time as
+// sim/dma does. It also gives the layer's roofline bound.
 #pragma once
 
 #include <string>
@@ -24,9 +25,21 @@ struct Prediction {
   Bound bound = Bound::Compute;  // which queue dominates the prediction
 };
 
+// Corrections learned from simulation (compiler/mapping/calibration.h): the
+// time of each kind of step is scaled and the fixed cost per command replaced.
+// The default is the uncalibrated analytic model.
+struct Calibration {
+  double load_input = 1, load_weights = 1, compute = 1, post_process = 1, store = 1;
+  double command_overhead = 4;  // NPU cycles per command (fetch + dispatch)
+  bool operator==(const Calibration& o) const {
+    return load_input == o.load_input && load_weights == o.load_weights && compute == o.compute &&
+           post_process == o.post_process && store == o.store && command_overhead == o.command_overhead;
+  }
+};
+
 class CostModel {
  public:
-  explicit CostModel(const SocConfig& soc);
+  explicit CostModel(const SocConfig& soc, const Calibration& calibration = {});
 
   // NPU cycles of one 2-D transfer between `mem` and a scratchpad.
   double transfer_cycles(const MemoryConfig& mem, const Transfer& t) const;
@@ -38,10 +51,10 @@ class CostModel {
   // at the memories' and bus's peak bandwidth.
   double roofline_cycles(const ConvShape& shape) const;
 
-  // Fixed cost the NPU spends per command (fetch + dispatch), NPU cycles.
-  double command_overhead = 4;
+  const Calibration& calibration() const { return cal_; }
 
  private:
+  Calibration cal_;
   const SocConfig& soc_;
   const MemoryConfig* flash_;
   const MemoryConfig* sram_;

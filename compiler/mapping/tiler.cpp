@@ -46,6 +46,7 @@ std::vector<RankedTiling> rank_tilings(const ConvShape& s, const SocConfig& soc,
               Tiling t;
               t.tile_rows = rows, t.tile_cols = cols, t.tile_out_c = out_c, t.tile_in_c = in_c;
               t.dataflow = soc.npu.dataflow, t.buffers = buffers, t.order = order;
+              t.channels = default_channels(soc);
               if (!fits(s, t, soc)) continue;
               w_fits = k_fits = true;
               out.push_back({t, model.predict(build_schedule(s, t))});
@@ -67,6 +68,7 @@ RankedTiling choose_tiling(const ConvShape& s, const SocConfig& soc, const CostM
     smallest.tile_out_c = std::min(s.out_c, soc.npu.cols);
     smallest.tile_in_c = 1;
     smallest.buffers = 1;
+    smallest.channels = default_channels(soc);
     std::string why;
     fits(s, smallest, soc, &why);
     throw Error(layer + ": no tiling fits the NPU scratchpads of " + soc.name + " (smallest tile: " + why + ")");

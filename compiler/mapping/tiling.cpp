@@ -35,6 +35,10 @@ bool fits(const ConvShape& s, const Tiling& t, const SocConfig& soc, std::string
     if (why) *why = fmt::format("{} tile needs {} bytes, slot has {}", name, need, have);
     return false;
   };
+  if (std::max({t.channels.input, t.channels.weight, t.channels.store}) >= soc.dma.channels) {
+    if (why) *why = fmt::format("DMA channels {} name a channel the SoC's {}-channel DMA lacks", describe(t.channels), soc.dma.channels);
+    return false;
+  }
   return check("input", f.input, slot_bytes(soc.npu.input.size_bytes, t.buffers)) &&
          check("weight", f.weight, slot_bytes(soc.npu.weight.size_bytes, t.buffers)) &&
          check("accumulator", f.accumulator, soc.npu.accumulator_bytes) &&
@@ -43,9 +47,38 @@ bool fits(const ConvShape& s, const Tiling& t, const SocConfig& soc, std::string
 
 const char* to_string(LoopOrder o) { return o == LoopOrder::WeightsOuter ? "weights_outer" : "inputs_outer"; }
 
+DmaChannels default_channels(const SocConfig& soc) {
+  DmaChannels c;
+  c.store = soc.dma.channels > 1 ? 1 : 0;
+  return c;
+}
+
+std::vector<DmaChannels> channel_assignments(const SocConfig& soc) {
+  const DmaChannels first = default_channels(soc);
+  std::vector<DmaChannels> out{first};
+  const unsigned n = std::max(1u, soc.dma.channels);
+  for (unsigned i = 0; i < n; ++i)
+    for (unsigned w = 0; w < n; ++w)
+      for (unsigned s = 0; s < n; ++s) {
+        const DmaChannels c{uint8_t(i), uint8_t(w), uint8_t(s)};
+        if (!(c == first)) out.push_back(c);
+      }
+  return out;
+}
+
+bool operator==(const Tiling& a, const Tiling& b) {
+  return a.tile_rows == b.tile_rows && a.tile_cols == b.tile_cols && a.tile_out_c == b.tile_out_c &&
+         a.tile_in_c == b.tile_in_c && a.dataflow == b.dataflow && a.buffers == b.buffers && a.order == b.order &&
+         a.channels == b.channels;
+}
+
+std::string describe(const DmaChannels& c) {
+  return fmt::format("dma{}{}{}", unsigned(c.input), unsigned(c.weight), unsigned(c.store));
+}
+
 std::string describe(const Tiling& t) {
-  return fmt::format("{}x{}x{} k{} {} x{} {}", t.tile_rows, t.tile_cols, t.tile_out_c, t.tile_in_c,
-                     to_string(t.dataflow), t.buffers, to_string(t.order));
+  return fmt::format("{}x{}x{} k{} {} x{} {} {}", t.tile_rows, t.tile_cols, t.tile_out_c, t.tile_in_c,
+                     to_string(t.dataflow), t.buffers, to_string(t.order), describe(t.channels));
 }
 
 }  // namespace kiln::mapping

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "arch/soc_config.h"
 #include "compiler/mapping/conv_shape.h"
@@ -16,6 +17,20 @@ enum class LoopOrder : uint8_t {
   InputsOuter = 1,   // for each spatial tile: input once, every output-channel tile's weights streamed
 };
 
+// Which DMA channel moves each operand. A channel runs one transfer at a time
+// (sim/dma), so two operands on one channel serialize and two on different
+// channels overlap on the bus.
+struct DmaChannels {
+  uint8_t input = 0, weight = 0, store = 1;
+  bool operator==(const DmaChannels& o) const { return input == o.input && weight == o.weight && store == o.store; }
+};
+
+// Loads on channel 0, stores on channel 1 (or everything on 0 with one channel):
+// the load and store queues then never wait for each other's channel.
+DmaChannels default_channels(const SocConfig& soc);
+// Every assignment of the three operands to the SoC's channels, the default first.
+std::vector<DmaChannels> channel_assignments(const SocConfig& soc);
+
 struct Tiling {
   uint32_t tile_rows = 1;   // output rows per tile
   uint32_t tile_cols = 1;   // output columns per tile
@@ -24,7 +39,10 @@ struct Tiling {
   Dataflow dataflow = Dataflow::WeightStationary;
   uint32_t buffers = 2;     // slots per input/weight/output scratchpad: 1 single, 2 double buffering
   LoopOrder order = LoopOrder::WeightsOuter;
+  DmaChannels channels;
 };
+
+bool operator==(const Tiling& a, const Tiling& b);
 
 // Bytes one tile needs in each buffer (the largest tile of the layer).
 struct TileFootprint {
@@ -40,13 +58,16 @@ inline constexpr uint32_t kPpuParamBytes = 12;
 TileFootprint footprint(const ConvShape& shape, const Tiling& t);
 
 // Whether the tiling fits the SoC's scratchpads (each buffer split in t.buffers
-// slots); when not, *why says which buffer overflows and by how much.
+// slots) and names channels the DMA has; when not, *why says which buffer
+// overflows and by how much (or which channel is missing).
 bool fits(const ConvShape& shape, const Tiling& t, const SocConfig& soc, std::string* why = nullptr);
 
 // Slot size in bytes of a scratchpad split in `buffers` slots (16-byte aligned).
 uint64_t slot_bytes(uint64_t scratchpad_bytes, uint32_t buffers);
 
 std::string describe(const Tiling& t);
+// "dmaIWS": the channels of input loads, weight loads and stores.
+std::string describe(const DmaChannels& c);
 const char* to_string(LoopOrder o);
 
 }  // namespace kiln::mapping
