@@ -1,4 +1,5 @@
-// kiln run [MODEL] [--soc CONFIG] [--input IN.npy] [--output OUT.npy] [--trace FILE] [--report FILE.json] [--rtl]
+// kiln run [MODEL] [--soc CONFIG] [--input IN.npy] [--output OUT.npy] [--trace FILE] [--report FILE.json]
+//          [--tuning RECORD] [--rtl]
 // Compiles, simulates, checks the outputs against the reference interpreter
 // and prints the per-layer table. With no arguments: the bundled ResNet-8 on
 // the embedded default SoC.
@@ -26,7 +27,7 @@ namespace {
 
 struct RunOptions {
   std::string model = default_model_path(), soc = default_soc_path();
-  std::string input, output, trace, profile, report;
+  std::string input, output, trace, profile, report, tuning;
   std::optional<uint64_t> seed;
   bool rtl = false;
 };
@@ -37,7 +38,7 @@ void run(const RunOptions& opt) {
   SocConfig soc = load_soc_config(opt.soc);
   if (opt.rtl) soc.npu.engine = ArrayEngineKind::Rtl;
   const Technology tech = load_soc_technology(soc);  // before compiling: a bad file fails fast
-  const ModelRun prepared = prepare_model_run(opt.model, soc, opt.input, opt.seed);
+  const ModelRun prepared = prepare_model_run(opt.model, soc, opt.input, opt.seed, opt.tuning);
   const ir::Graph& graph = prepared.graph;
   const codegen::CompiledModel& compiled = prepared.compiled;
   const std::vector<int8_t>& input = prepared.input;
@@ -123,6 +124,7 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--profile", opt->profile, "write the simulation profile (JSON)");
   cmd->add_option("--report", opt->report, "write the per-layer table and totals (JSON)");
   cmd->add_option("--seed", opt->seed, "seed of the random input");
+  cmd->add_option("--tuning", opt->tuning, "use the tilings of a tuning record (kiln tune) made for this model and SoC");
   cmd->add_flag("--rtl", opt->rtl, "run the array on its Verilated RTL core (npu.array.engine: rtl)");
   cmd->callback([opt] { run(*opt); });
 }

@@ -25,5 +25,6 @@ void add_run_command(CLI::App& app);        // kiln run
 void add_reference_command(CLI::App& app);  // kiln reference
 void add_verify_command(CLI::App& app);     // kiln verify
 void add_sweep_command(CLI::App& app);      // kiln sweep, kiln sweep merge
+void add_tune_command(CLI::App& app);       // kiln tune
 
 }  // namespace kiln::tools

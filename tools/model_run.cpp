@@ -9,6 +9,7 @@
 #include "arch/error.h"
 #include "compiler/frontend/load_model.h"
 #include "tools/npy.h"
+#include "tools/tuning_record.h"
 
 namespace kiln::tools {
 namespace {
@@ -33,10 +34,12 @@ std::vector<int8_t> input_from_npy(const std::string& path, const codegen::Tenso
 bool is_model_file(const std::string& path) { return ends_with(path, ".onnx") || ends_with(path, ".tflite"); }
 
 ModelRun prepare_model_run(const std::string& model, const SocConfig& soc, const std::string& input_npy,
-                           std::optional<uint64_t> seed) {
+                           std::optional<uint64_t> seed, const std::string& tuning_record) {
   ModelRun r;
   r.graph = frontend::load_model(model);
-  r.compiled = codegen::compile_model(r.graph, soc);
+  const codegen::TilingChoices choices =
+      tuning_record.empty() ? codegen::TilingChoices{} : load_tuning_choices(tuning_record, model, soc);
+  r.compiled = codegen::compile_model(r.graph, soc, choices);
   validate_program(r.compiled.program, soc, model);
   if (r.compiled.inputs.size() != 1) throw Error(model + ": kiln supports models with one input");
   const auto& in = r.compiled.inputs[0];

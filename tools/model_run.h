@@ -27,9 +27,11 @@ bool is_model_file(const std::string& path);
 
 // Loads and compiles `model` for `soc`, validates the program and places the
 // input: `input_npy` when not empty, else random int8 from `seed` (a fresh
-// random seed when none is given; the note says how to repeat it).
+// random seed when none is given; the note says how to repeat it). With a
+// tuning record (kiln tune), its tilings replace the cost model's; a record
+// for another model or SoC is refused.
 ModelRun prepare_model_run(const std::string& model, const SocConfig& soc, const std::string& input_npy,
-                           std::optional<uint64_t> seed);
+                           std::optional<uint64_t> seed, const std::string& tuning_record = "");
 
 // A command stream from .kasm (assembled) or .kbin (decoded).
 Program read_stream_file(const std::string& path);

@@ -22,9 +22,12 @@ struct MeasuredLayer {
 double mean_absolute_error(const CostModel& model, const std::vector<MeasuredLayer>& measured);
 
 // The calibration that minimizes the mean absolute error on `measured`, found
-// by a deterministic coordinate search from the identity (each factor scaled
-// up and down in shrinking steps while the error falls). Never worse than the
-// identity on the samples it was given; the identity when there are none.
-Calibration fit_calibration(const SocConfig& soc, const std::vector<MeasuredLayer>& measured);
+// by a deterministic coordinate search (each factor scaled up and down in
+// shrinking steps while the error falls) from the identity and from `start`
+// (the previous fit, when measurements arrive in rounds); the better of the
+// two. Never worse than either start on the samples it was given; the
+// identity when there are none.
+Calibration fit_calibration(const SocConfig& soc, const std::vector<MeasuredLayer>& measured,
+                            const Calibration& start = {});
 
 }  // namespace kiln::mapping

@@ -78,13 +78,13 @@ double CostModel::step_cycles(const LayerSchedule& sched, const Step& st) const 
   return cycles * scale;
 }
 
-Prediction CostModel::predict(const LayerSchedule& sched) const {
-  Prediction p;
+double play_schedule(const LayerSchedule& sched, const std::vector<double>& durations, unsigned dma_channels,
+                     double busy[3]) {
   std::vector<double> end(sched.steps.size(), 0.0);
   double queue_free[3] = {0, 0, 0};
-  double busy[3] = {0, 0, 0};
-  std::vector<double> channel_free(std::max(1u, soc_.dma.channels) + 1, 0.0);
+  std::vector<double> channel_free(std::max(1u, dma_channels), 0.0);
   const DmaChannels& ch = sched.tiling.channels;
+  for (int q = 0; q < 3; ++q) busy[q] = 0;
   for (size_t i = 0; i < sched.steps.size(); ++i) {
     const Step& st = sched.steps[i];
     const int q = int(queue_of(st.kind));
@@ -95,14 +95,23 @@ Prediction CostModel::predict(const LayerSchedule& sched) const {
     if (st.kind == StepKind::LoadInput) channel = ch.input;
     if (st.kind == StepKind::LoadWeights) channel = ch.weight;
     if (st.kind == StepKind::Store) channel = ch.store;
-    if (channel >= 0 && size_t(channel) < channel_free.size()) start = std::max(start, channel_free[size_t(channel)]);
-    const double dur = step_cycles(sched, st);
-    end[i] = start + dur;
+    const bool owns = channel >= 0 && size_t(channel) < channel_free.size();
+    if (owns) start = std::max(start, channel_free[size_t(channel)]);
+    end[i] = start + durations[i];
     queue_free[q] = end[i];
-    if (channel >= 0 && size_t(channel) < channel_free.size()) channel_free[size_t(channel)] = end[i];
-    busy[q] += dur;
+    if (owns) channel_free[size_t(channel)] = end[i];
+    busy[q] += durations[i];
   }
-  p.cycles = std::max({queue_free[0], queue_free[1], queue_free[2]});
+  return std::max({queue_free[0], queue_free[1], queue_free[2]});
+}
+
+Prediction CostModel::predict(const LayerSchedule& sched) const {
+  Prediction p;
+  std::vector<double> durations;
+  durations.reserve(sched.steps.size());
+  for (const auto& st : sched.steps) durations.push_back(step_cycles(sched, st));
+  double busy[3];
+  p.cycles = play_schedule(sched, durations, soc_.dma.channels, busy);
   p.load_busy = busy[0], p.compute_busy = busy[1], p.store_busy = busy[2];
   p.bound = busy[1] >= std::max(busy[0], busy[2]) ? Bound::Compute : Bound::Dma;
   p.roofline = roofline_cycles(sched.shape);

@@ -61,4 +61,10 @@ class CostModel {
   double bus_to_npu_;  // NPU cycles per bus cycle
 };
 
+// Plays a schedule's steps, each taking durations[i] NPU cycles, on the three
+// queues with its dependencies and one transfer per DMA channel at a time;
+// returns the finish time and sets busy[] (load, compute, store).
+double play_schedule(const LayerSchedule& sched, const std::vector<double>& durations, unsigned dma_channels,
+                     double busy[3]);
+
 }  // namespace kiln::mapping

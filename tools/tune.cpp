@@ -1,0 +1,391 @@
+#include "tools/tune.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "arch/error.h"
+#include "arch/profile.h"
+#include "arch/soc_config_yaml.h"
+#include "compiler/frontend/load_model.h"
+#include "compiler/mapping/calibration.h"
+#include "compiler/mapping/tiler.h"
+#include "tools/gap_attribution.h"
+#include "tools/process_pool.h"
+
+namespace kiln::tools {
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Tilings per layer the search draws from (best by the analytic model); each
+// is tried with every DMA channel assignment.
+constexpr size_t kTilingsPerLayer = 24;
+// How far behind the best measured candidate (as a factor of its cycles) the
+// calibrated model may place a candidate that is still worth simulating.
+constexpr double kExplore = 1.15;
+
+struct Candidate {
+  size_t tiling = 0;               // into LayerSearch::schedules
+  mapping::DmaChannels channels;
+  std::optional<double> measured;  // simulated NPU cycles of the layer
+};
+
+struct LayerSearch {
+  int op = -1;
+  std::string name;
+  std::vector<mapping::LayerSchedule> schedules;  // one per tiling (default channels)
+  std::vector<Candidate> pool;                    // pool[0] is the analytic choice
+  size_t best = 0;                                // measured best so far
+
+  mapping::Tiling tiling_of(const Candidate& c) const {
+    mapping::Tiling t = schedules[c.tiling].tiling;
+    t.channels = c.channels;
+    return t;
+  }
+  mapping::LayerSchedule schedule_of(const Candidate& c) const {
+    mapping::LayerSchedule s = schedules[c.tiling];
+    s.tiling.channels = c.channels;
+    return s;
+  }
+};
+
+// What one simulated program measured.
+struct ProgramResult {
+  uint64_t latency = 0;
+  std::vector<double> layer_cycles;  // by op index
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string first_line(std::string s) {
+  const size_t nl = s.find('\n');
+  if (nl != std::string::npos) s.resize(nl);
+  return s;
+}
+
+class Tuner {
+ public:
+  explicit Tuner(const TuneOptions& o)
+      : o_(o), soc_(load_soc_config(o.soc)), graph_(frontend::load_model(o.model)), begin_(Clock::now()) {
+    record_.model = o.model;
+    record_.model_fingerprint = model_fingerprint(o.model);
+    record_.soc = soc_.name;
+    record_.soc_fingerprint = soc_fingerprint(soc_);
+    record_.seed = o.seed;
+    baseline_ = codegen::compile_model(graph_, soc_);
+    const mapping::CostModel analytic(soc_);
+    for (const auto& layer : baseline_.layers) {
+      record_.roofline_cycles += layer.roofline_ps * soc_.npu.clock_mhz / 1e6;
+      if (layer.unit != passes::Unit::Npu) continue;
+      LayerSearch s;
+      s.op = layer.op_index;
+      s.name = layer.name;
+      const auto ranked = mapping::rank_tilings(layer.shape, soc_, analytic);
+      for (size_t i = 0; i < ranked.size() && i < kTilingsPerLayer; ++i)
+        s.schedules.push_back(mapping::build_schedule(layer.shape, ranked[i].tiling));
+      if (s.schedules.empty() || !(s.schedules[0].tiling == layer.chosen))
+        throw Error(fmt::format("internal: tune: {} is not the analytic choice's first candidate", layer.name));
+      for (size_t t = 0; t < s.schedules.size(); ++t)
+        for (const auto& ch : mapping::channel_assignments(soc_)) s.pool.push_back({t, ch, std::nullopt});
+      layers_.push_back(std::move(s));
+    }
+  }
+
+  TuningRecord run() {
+    fs::create_directories(o_.work_dir);
+    std::cout << fmt::format("tune: {} on {}: {} NPU layers, {} candidates, budget {} simulations or {:.0f} s, -j {}\n",
+                             o_.model, soc_.name, layers_.size(), pool_size(), o_.budget_simulations,
+                             o_.budget_seconds, o_.jobs);
+    // Round 0: the analytic choice of every layer.
+    std::vector<std::vector<size_t>> programs = {std::vector<size_t>(layers_.size(), 0)};
+    const auto baseline = simulate(programs, true);
+    record_.analytic_latency_cycles = baseline[0].latency;
+    std::vector<double> analytic_cycles;
+    for (const auto& l : layers_) analytic_cycles.push_back(baseline[0].layer_cycles[size_t(l.op)]);
+    const Profile baseline_profile = read_profile_file(profile_path(0, 0));
+    best_latency_ = baseline[0].latency;
+    best_program_ = programs[0];
+    report_round(0);
+
+    for (unsigned round = 1;; ++round) {
+      const unsigned left = remaining_simulations();
+      if (left == 0 || seconds() >= o_.budget_seconds) {
+        std::cout << "tune: budget spent\n";
+        break;
+      }
+      programs = next_programs(std::min(left, std::max(2u, o_.jobs)));
+      if (programs.empty()) {
+        std::cout << fmt::format("tune: stable: every candidate the calibrated model places within {:.0f}% of its "
+                                 "layer's best has been measured\n",
+                                 100 * (kExplore - 1));
+        break;
+      }
+      const auto results = simulate(programs, false);
+      for (size_t p = 0; p < results.size(); ++p)
+        if (results[p].latency < best_latency_) best_latency_ = results[p].latency, best_program_ = programs[p];
+      report_round(round);
+    }
+
+    // The tuned program: every layer's measured best, simulated once more as a whole.
+    std::vector<size_t> tuned;
+    for (const auto& l : layers_) tuned.push_back(l.best);
+    bool changed = false;
+    for (size_t i = 0; i < tuned.size(); ++i) changed |= tuned[i] != 0;
+    ProgramResult final_result = baseline[0];
+    Profile final_profile = baseline_profile;
+    if (changed) {
+      final_result = simulate({tuned}, true)[0];
+      final_profile = read_profile_file(profile_path(run_counter_ - 1, 0));
+      // Layers interact a little (through the MCU work and the queues between
+      // them): the combination of per-layer bests may lose to a whole program
+      // measured on the way, or even to the analytic choice. Never hand back worse.
+      if (final_result.latency > best_latency_) {
+        std::cout << fmt::format("tune: the per-layer bests together took {} cycles; a program measured earlier took "
+                                 "{}: keeping that one\n",
+                                 final_result.latency, best_latency_);
+        tuned = best_program_;
+        final_result = simulate({tuned}, true)[0];
+        final_profile = read_profile_file(profile_path(run_counter_ - 1, 0));
+      }
+    }
+    record_.tuned_latency_cycles = final_result.latency;
+
+    const codegen::CompiledModel final_program = compile(tuned);
+    for (size_t i = 0; i < layers_.size(); ++i) {
+      const LayerSearch& s = layers_[i];
+      const codegen::LayerInfo& info = final_program.layers[size_t(s.op)];
+      TunedLayer t;
+      t.op = s.op;
+      t.name = s.name;
+      t.analytic = s.tiling_of(s.pool[0]);
+      t.tuned = s.tiling_of(s.pool[tuned[i]]);
+      t.analytic_cycles = analytic_cycles[i];
+      t.tuned_cycles = final_result.layer_cycles[size_t(s.op)];
+      t.roofline_cycles = info.roofline_ps * soc_.npu.clock_mhz / 1e6;
+      t.cause = attribute_gap(final_profile, info.first_command, info.end_command, double(info.macs),
+                              double(soc_.npu.rows) * soc_.npu.cols)
+                    .dominant();
+      record_.layers.push_back(t);
+    }
+    const auto measured = measured_layers();
+    record_.calibration = calibration_;
+    record_.mae_before = mapping::mean_absolute_error(mapping::CostModel(soc_), measured);
+    record_.mae_after = mapping::mean_absolute_error(mapping::CostModel(soc_, calibration_), measured);
+    record_.simulations = run_counter_;
+    write_tuning_record(record_, o_.record);
+    std::error_code ec;
+    fs::remove_all(o_.work_dir, ec);
+    return record_;
+  }
+
+ private:
+  size_t pool_size() const {
+    size_t n = 0;
+    for (const auto& l : layers_) n += l.pool.size();
+    return n;
+  }
+  double seconds() const { return std::chrono::duration<double>(Clock::now() - begin_).count(); }
+  unsigned remaining_simulations() const {
+    // Two simulations are kept back for the tuned program as a whole.
+    const unsigned used = unsigned(run_counter_) + 2;
+    return o_.budget_simulations > used ? o_.budget_simulations - used : 0;
+  }
+
+  std::vector<mapping::MeasuredLayer> measured_layers() const {
+    std::vector<mapping::MeasuredLayer> out;
+    for (const auto& l : layers_)
+      for (const auto& c : l.pool)
+        if (c.measured) out.push_back({l.schedule_of(c), *c.measured});
+    return out;
+  }
+
+  // Up to `count` programs: program p gives each layer its p-th best
+  // unmeasured candidate by the calibrated model (or its best so far when it
+  // has no more). Empty when no layer has a candidate left worth measuring.
+  std::vector<std::vector<size_t>> next_programs(unsigned count) {
+    const mapping::CostModel model(soc_, calibration_);
+    std::vector<std::vector<size_t>> picks(layers_.size());
+    bool any = false;
+    for (size_t i = 0; i < layers_.size(); ++i) {
+      const LayerSearch& s = layers_[i];
+      std::vector<std::pair<double, size_t>> ranked;
+      for (size_t c = 0; c < s.pool.size(); ++c)
+        ranked.push_back({s.pool[c].measured ? *s.pool[c].measured : model.predict(s.schedule_of(s.pool[c])).cycles, c});
+      std::stable_sort(ranked.begin(), ranked.end());
+      // Worth measuring: predicted within kExplore of the best measured so
+      // far (the calibrated model still errs by some percent; a candidate it
+      // places a little behind may be ahead on the simulator).
+      const double best = *s.pool[s.best].measured;
+      for (const auto& [cycles, c] : ranked) {
+        if (picks[i].size() >= count) break;
+        if (!s.pool[c].measured && cycles <= best * kExplore) picks[i].push_back(c);
+      }
+      any |= !picks[i].empty();
+    }
+    if (!any) return {};
+    std::vector<std::vector<size_t>> programs;
+    for (unsigned p = 0; p < count; ++p) {
+      std::vector<size_t> prog;
+      bool new_here = false;
+      for (size_t i = 0; i < layers_.size(); ++i) {
+        if (p < picks[i].size()) {
+          prog.push_back(picks[i][p]);
+          new_here = true;
+        } else {
+          prog.push_back(layers_[i].best);
+        }
+      }
+      if (new_here) programs.push_back(prog);
+    }
+    return programs;
+  }
+
+  codegen::CompiledModel compile(const std::vector<size_t>& program) const {
+    return codegen::compile_model(graph_, soc_, choices_of(program));
+  }
+  codegen::TilingChoices choices_of(const std::vector<size_t>& program) const {
+    codegen::TilingChoices c;
+    for (size_t i = 0; i < layers_.size(); ++i) c[layers_[i].op] = layers_[i].tiling_of(layers_[i].pool[program[i]]);
+    return c;
+  }
+
+  std::string stem(size_t run, size_t p) const { return fmt::format("{}/run{}-{}", o_.work_dir, run, p); }
+  std::string profile_path(size_t run, size_t p) const { return stem(run, p) + ".profile.json"; }
+
+  // Simulates the programs (one `kiln run` child each), records what each
+  // layer's candidate measured, refits the calibration.
+  std::vector<ProgramResult> simulate(const std::vector<std::vector<size_t>>& programs, bool keep_profile) {
+    const size_t run = run_counter_;
+    std::vector<ChildJob> jobs;
+    for (size_t p = 0; p < programs.size(); ++p) {
+      TuningRecord candidate = record_;
+      candidate.layers.clear();
+      for (const auto& [op, tiling] : choices_of(programs[p])) candidate.layers.push_back({op, "", tiling, tiling, 0, 0, 0, ""});
+      const std::string s = stem(run, p);
+      write_tuning_record(candidate, s + ".tuning.json");
+      std::vector<std::string> argv = {o_.kiln_exe, "run", o_.model,     "--soc",    o_.soc,
+                                       "--tuning",  s + ".tuning.json", "--seed", std::to_string(o_.seed),
+                                       "--report",  s + ".report.json"};
+      if (keep_profile) argv.insert(argv.end(), {"--profile", profile_path(run, p)});
+      jobs.push_back({argv, s + ".err"});
+    }
+    run_counter_ += programs.size();
+    std::vector<ProgramResult> results(programs.size());
+    size_t done = 0;
+    const bool tty = isatty(STDERR_FILENO);
+    run_children(jobs, o_.jobs, o_.timeout_s, [&](const ChildResult& c) {
+      const std::string s = stem(run, c.index);
+      if (c.timed_out) throw Error(fmt::format("tune: a candidate's simulation took more than {} s", o_.timeout_s));
+      if (c.exit_code == 2)
+        throw Error(fmt::format("tune: a candidate's outputs differ from the reference interpreter (a kiln bug: "
+                                "please report; the candidate is {}.tuning.json)",
+                                s));
+      if (c.exit_code != 0)
+        throw Error(fmt::format("tune: a candidate's simulation failed: {}",
+                                c.signaled ? fmt::format("signal {}", c.signal) : first_line(slurp(s + ".err"))));
+      const auto j = nlohmann::json::parse(slurp(s + ".report.json"));
+      ProgramResult& r = results[c.index];
+      r.latency = j.at("totals").at("latency_cycles").get<uint64_t>();
+      for (const auto& l : j.at("layers")) r.layer_cycles.push_back(l.at("simulated_cycles").get<double>());
+      if (tty)
+        std::cerr << fmt::format("\rtune: {}/{} simulations, {:.0f} s", run + ++done, o_.budget_simulations,
+                                 seconds())
+                  << std::flush;
+    });
+    if (tty) std::cerr << "\r" << std::string(60, ' ') << "\r" << std::flush;
+    for (size_t p = 0; p < programs.size(); ++p)
+      for (size_t i = 0; i < layers_.size(); ++i) {
+        LayerSearch& s = layers_[i];
+        Candidate& c = s.pool[programs[p][i]];
+        if (!c.measured) c.measured = results[p].layer_cycles.at(size_t(s.op));
+        if (*c.measured < *s.pool[s.best].measured) s.best = programs[p][i];
+      }
+    calibration_ = mapping::fit_calibration(soc_, measured_layers(), calibration_);
+    return results;
+  }
+
+  void report_round(unsigned round) const {
+    const auto measured = measured_layers();
+    const double before = mapping::mean_absolute_error(mapping::CostModel(soc_), measured);
+    const double after = mapping::mean_absolute_error(mapping::CostModel(soc_, calibration_), measured);
+    double layer_gain = 0;
+    for (const auto& l : layers_) layer_gain += *l.pool[0].measured - *l.pool[l.best].measured;
+    std::cout << fmt::format(
+        "round {:>2}  {:>3} simulations  best program {:>9} cycles ({:+.1f}% vs analytic)  layers' bests save {:.0f} "
+        "cycles  cost-model MAE {:.0f} -> {:.0f} cycles on {} measured  {:.1f} s\n",
+        round, run_counter_, best_latency_,
+        100.0 * (double(best_latency_) - double(record_.analytic_latency_cycles)) /
+            double(std::max<uint64_t>(1, record_.analytic_latency_cycles)),
+        layer_gain, before, after, measured.size(), seconds());
+  }
+
+  TuneOptions o_;
+  SocConfig soc_;
+  ir::Graph graph_;
+  Clock::time_point begin_;
+  codegen::CompiledModel baseline_;
+  std::vector<LayerSearch> layers_;
+  mapping::Calibration calibration_;
+  TuningRecord record_;
+  size_t run_counter_ = 0;
+  uint64_t best_latency_ = 0;
+  std::vector<size_t> best_program_;  // the whole program with the lowest measured latency
+};
+
+}  // namespace
+
+TuningRecord run_tune(const TuneOptions& options) {
+  if (options.budget_simulations < 3)
+    throw Error(fmt::format("--budget {}: tuning needs at least 3 simulations (the analytic choice, a candidate and the tuned program)",
+                            options.budget_simulations));
+  return Tuner(options).run();
+}
+
+std::string format_tuning(const TuningRecord& r) {
+  std::string out = fmt::format("{:<4} {:<28} {:<34} {:<34} {:>9} {:>9} {:>9} {:<13}\n", "op", "layer",
+                                "analytic choice", "tuned choice", "analytic", "tuned", "roofline", "gap cause");
+  double npu_roofline = 0, npu_tuned = 0;
+  for (const auto& l : r.layers) {
+    const std::string name = l.name.size() > 28 ? "..." + l.name.substr(l.name.size() - 25) : l.name;
+    const bool same = l.analytic == l.tuned;
+    out += fmt::format("{:<4} {:<28} {:<34} {:<34} {:>9.0f} {:>9.0f} {:>9.0f} {:<13}\n", l.op, name,
+                       mapping::describe(l.analytic), same ? "=" : mapping::describe(l.tuned), l.analytic_cycles,
+                       l.tuned_cycles, l.roofline_cycles, l.cause);
+    npu_roofline += l.roofline_cycles;
+    npu_tuned += l.tuned_cycles;
+  }
+  const double a = double(r.analytic_latency_cycles), t = double(r.tuned_latency_cycles);
+  out += fmt::format("\nlatency      analytic {} cycles, tuned {} cycles: {:.3f}x ({:+.2f}%)\n", r.analytic_latency_cycles,
+                     r.tuned_latency_cycles, t > 0 ? a / t : 0.0, a > 0 ? 100 * (t - a) / a : 0.0);
+  out += fmt::format("roofline     whole network: tuned / sum of per-layer bounds = {:.0f} / {:.0f} = {:.2f}x;"
+                     " NPU layers: {:.0f} / {:.0f} = {:.2f}x\n",
+                     t, r.roofline_cycles, r.roofline_cycles > 0 ? t / r.roofline_cycles : 0.0, npu_tuned,
+                     npu_roofline, npu_roofline > 0 ? npu_tuned / npu_roofline : 0.0);
+  out += fmt::format("cost model   MAE on the measured candidates: {:.0f} cycles before calibration, {:.0f} after\n",
+                     r.mae_before, r.mae_after);
+  const auto& c = r.calibration;
+  out += fmt::format("calibration  load_input x{:.3f} load_weights x{:.3f} compute x{:.3f} post_process x{:.3f} "
+                     "store x{:.3f} command {:.2f} cycles\n",
+                     c.load_input, c.load_weights, c.compute, c.post_process, c.store, c.command_overhead);
+  out += fmt::format("simulations  {}\n", r.simulations);
+  return out;
+}
+
+}  // namespace kiln::tools
