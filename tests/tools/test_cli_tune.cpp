@@ -1,0 +1,110 @@
+// `kiln tune` end to end on the bundled FC autoencoder (the MLPerf Tiny
+// anomaly-detection network): the tuned latency is never worse than the
+// analytic choice, the calibrated cost model errs less than the analytic one
+// on what was measured, the record reproduces the tuned latency exactly
+// through `kiln run --tuning`, and it is refused for another model, another
+// SoC or a broken file.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "tests/support/kiln_cli.h"
+#include "tests/support/test_paths.h"
+
+using kiln::test::CliRun;
+using kiln::test::run_kiln;
+using kiln::test::slurp;
+using kiln::test::TempDir;
+
+namespace {
+
+std::string model(const std::string& name) { return kiln::test::source_dir() + "/workloads/" + name; }
+
+}  // namespace
+
+TEST_CASE("kiln tune: never worse than the analytic choice, calibration lowers the error, the record reproduces",
+          "[tune]") {
+  TempDir dir;
+  const std::string record = dir.file("ae.tuning.json");
+  const CliRun t = run_kiln("tune " + model("fc_autoencoder.onnx") + " -j 2 --budget 16 -o " + record);
+  INFO(t.all());
+  REQUIRE(t.exit_code == 0);
+  CHECK(t.out.find("round  0") != std::string::npos);
+  CHECK(t.out.find("cost-model MAE") != std::string::npos);
+  const auto r = nlohmann::json::parse(slurp(record));
+  const uint64_t analytic = r["latency_cycles"]["analytic"], tuned = r["latency_cycles"]["tuned"];
+  CHECK(tuned <= analytic);
+  CHECK(r["simulations"].get<unsigned>() <= 16u);
+  CHECK(r["cost_model_mae_cycles"]["after"].get<double>() < r["cost_model_mae_cycles"]["before"].get<double>());
+  REQUIRE(r["layers"].size() == 10);  // the ten fully connected layers run on the NPU
+  for (const auto& l : r["layers"]) {
+    CHECK(l["tuned_cycles"].get<double>() >= l["roofline_cycles"].get<double>());
+    CHECK(!l["gap_cause"].get<std::string>().empty());
+  }
+
+  // The record gives the tuned latency exactly, and the outputs still match the reference.
+  const CliRun run = run_kiln("run " + model("fc_autoencoder.onnx") + " --seed 9 --tuning " + record + " --report " +
+                              dir.file("run.json"));
+  INFO(run.all());
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out.find("outputs match the reference interpreter bit for bit") != std::string::npos);
+  const auto rep = nlohmann::json::parse(slurp(dir.file("run.json")));
+  CHECK(rep["totals"]["latency_cycles"].get<uint64_t>() == tuned);
+  // Each layer follows its recorded tiling.
+  for (const auto& l : r["layers"])
+    CHECK(rep["layers"][l["op"].get<size_t>()]["tiling"] == l["tuned"]["text"]);
+
+  // kiln compile takes the record too, and its program differs from the analytic one when the tiling changed.
+  REQUIRE(run_kiln("compile " + model("fc_autoencoder.onnx") + " --tuning " + record + " -o " + dir.file("t.kbin"))
+              .exit_code == 0);
+  REQUIRE(run_kiln("compile " + model("fc_autoencoder.onnx") + " -o " + dir.file("a.kbin")).exit_code == 0);
+  CHECK((slurp(dir.file("t.kbin")) != slurp(dir.file("a.kbin"))) == (tuned != analytic));
+}
+
+TEST_CASE("kiln run --tuning: a record for another model, another SoC or a broken file is refused", "[tune]") {
+  TempDir dir;
+  const std::string record = dir.file("ae.tuning.json");
+  REQUIRE(run_kiln("tune " + model("fc_autoencoder.onnx") + " -j 2 --budget 4 -o " + record).exit_code == 0);
+
+  const CliRun other_model = run_kiln("run " + model("resnet8.onnx") + " --seed 1 --tuning " + record);
+  CHECK(other_model.exit_code == 1);
+  CHECK(other_model.err.find("this tuning record is for model") != std::string::npos);
+  CHECK(other_model.err.find("fc_autoencoder.onnx") != std::string::npos);
+
+  const CliRun other_soc = run_kiln("run " + model("fc_autoencoder.onnx") + " --seed 1 --soc " +
+                                    kiln::test::config_path("small") + " --tuning " + record);
+  CHECK(other_soc.exit_code == 1);
+  CHECK(other_soc.err.find("this tuning record is for SoC 'default'") != std::string::npos);
+
+  // The same hardware under another name is the same SoC.
+  std::string soc = slurp(kiln::test::config_path("default"));
+  soc.replace(soc.find("name: default"), 13, "name: renamed");
+  std::ofstream(dir.file("renamed.yaml")) << soc;
+  const CliRun renamed = run_kiln("run " + model("fc_autoencoder.onnx") + " --seed 1 --soc " + dir.file("renamed.yaml") +
+                                  " --tuning " + record);
+  CHECK(renamed.exit_code == 0);
+
+  auto j = nlohmann::json::parse(slurp(record));
+  j["layers"][0]["tuned"]["rows"] = "two";
+  std::ofstream(dir.file("bad.json")) << j.dump(2);
+  const CliRun bad = run_kiln("run " + model("fc_autoencoder.onnx") + " --seed 1 --tuning " + dir.file("bad.json"));
+  CHECK(bad.exit_code == 1);
+  CHECK(bad.err.find("bad.json: layers[0].tuned.rows: expected an integer") != std::string::npos);
+
+  // A tiling that does not fit the SoC is refused naming the op: the first
+  // layer's whole 640x128 weight matrix is larger than a 32 KiB weight slot.
+  j = nlohmann::json::parse(slurp(record));
+  j["layers"][0]["tuned"]["out_c"] = 100000;
+  j["layers"][0]["tuned"]["in_c"] = 100000;
+  std::ofstream(dir.file("big.json")) << j.dump(2);
+  const CliRun big = run_kiln("run " + model("fc_autoencoder.onnx") + " --seed 1 --tuning " + dir.file("big.json"));
+  CHECK(big.exit_code == 1);
+  CHECK(big.err.find("does not fit default: weight tile needs") != std::string::npos);
+
+  const CliRun missing = run_kiln("compile " + model("fc_autoencoder.onnx") + " -o " + dir.file("x.kbin") +
+                                  " --tuning " + dir.file("none.json"));
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.err.find("none.json: cannot read the file") != std::string::npos);
+}

@@ -1,0 +1,47 @@
+// The process pool: every job ends with its exit code or signal, at most N
+// run at once, and a job past the timeout is killed and reported.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "tests/support/kiln_cli.h"
+#include "tools/process_pool.h"
+
+using kiln::test::TempDir;
+using namespace kiln::tools;
+
+TEST_CASE("process pool: exit codes, signals, timeouts and the parallel limit") {
+  TempDir dir;
+  std::vector<ChildJob> jobs = {
+      {{"/bin/sh", "-c", "exit 3"}, ""},
+      {{"/bin/sh", "-c", "echo oops >&2; kill -9 $$"}, dir.file("1.err")},
+      {{"/bin/sh", "-c", "sleep 30"}, ""},
+      {{"/nonexistent/kiln"}, ""},
+  };
+  // Jobs that record how many of them run at once.
+  for (int i = 0; i < 4; ++i)
+    jobs.push_back({{"/bin/sh", "-c",
+                     "echo x >> " + dir.file("live") + "; n=$(wc -l < " + dir.file("live") + "); echo $n >> " +
+                         dir.file("peak") + "; sleep 0.3; sed -i '$d' " + dir.file("live")},
+                    ""});
+  std::vector<ChildResult> got(jobs.size());
+  std::set<size_t> seen;
+  run_children(jobs, 2, 2.0, [&](const ChildResult& r) {
+    got[r.index] = r;
+    seen.insert(r.index);
+  });
+  CHECK(seen.size() == jobs.size());
+  CHECK(got[0].exit_code == 3);
+  CHECK_FALSE(got[0].signaled);
+  CHECK(got[1].signaled);
+  CHECK(got[1].signal == 9);
+  CHECK(kiln::test::slurp(dir.file("1.err")) == "oops\n");
+  CHECK(got[2].timed_out);
+  CHECK(got[2].wall_ms >= 2000);
+  CHECK(got[3].exit_code == 127);
+  std::istringstream peaks(kiln::test::slurp(dir.file("peak")));
+  int peak = 0;
+  for (int n; peaks >> n;) peak = std::max(peak, n);
+  CHECK(peak >= 1);
+  CHECK(peak <= 2);
+}
