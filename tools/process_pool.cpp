@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <map>
 #include <thread>
 
@@ -39,6 +41,21 @@ pid_t start_child(const ChildJob& job) {
 }
 
 }  // namespace
+
+std::string read_child_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string child_error_line(std::string s) {
+  const size_t nl = s.find('\n');
+  if (nl != std::string::npos) s.resize(nl);
+  const std::string prefix = "kiln: error: ";
+  if (s.rfind(prefix, 0) == 0) s = s.substr(prefix.size());
+  return s;
+}
 
 void run_children(const std::vector<ChildJob>& jobs, unsigned parallel, double timeout_s,
                   const std::function<void(const ChildResult&)>& on_done) {

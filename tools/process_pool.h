@@ -31,4 +31,10 @@ struct ChildResult {
 void run_children(const std::vector<ChildJob>& jobs, unsigned parallel, double timeout_s,
                   const std::function<void(const ChildResult&)>& on_done);
 
+// What a child left in a file ("" when it left nothing).
+std::string read_child_file(const std::string& path);
+// The first line of a child's stderr without the "kiln: error: " prefix: the
+// one-line error a failed `kiln` child reports.
+std::string child_error_line(std::string stderr_text);
+
 }  // namespace kiln::tools

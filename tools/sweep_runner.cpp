@@ -34,21 +34,6 @@ struct Task {
   size_t workload = 0;
 };
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string first_line(std::string s) {
-  const size_t nl = s.find('\n');
-  if (nl != std::string::npos) s.resize(nl);
-  const std::string prefix = "kiln: error: ";
-  if (s.rfind(prefix, 0) == 0) s = s.substr(prefix.size());
-  return s;
-}
-
 std::vector<std::string> parameter_paths(const SweepSpec& spec) {
   std::vector<std::string> paths;
   for (const auto& p : spec.parameters) paths.push_back(p.path);
@@ -85,7 +70,7 @@ SweepRow finish(const SweepOptions& o, const SweepSpec& spec, const Task& t, con
     row.error = fmt::format("crashed: killed by signal {} ({})", c.signal, strsignal(c.signal));
   } else if (c.exit_code == 0) {
     try {
-      const auto j = nlohmann::json::parse(slurp(report));
+      const auto j = nlohmann::json::parse(read_child_file(report));
       row.latency_cycles = j.at("totals").at("latency_cycles").get<uint64_t>();
       row.latency_us = j.at("totals").at("latency_us").get<double>();
       if (j.contains("energy")) row.energy_uj = j["energy"].at("total_uj").get<double>();
@@ -99,7 +84,7 @@ SweepRow finish(const SweepOptions& o, const SweepSpec& spec, const Task& t, con
   } else if (c.exit_code == 127) {
     row.error = "cannot execute the kiln binary";
   } else {
-    row.error = first_line(slurp(err));
+    row.error = child_error_line(read_child_file(err));
     if (row.error.empty()) row.error = fmt::format("exit code {}", c.exit_code);
   }
   std::remove(report.c_str());

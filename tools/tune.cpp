@@ -67,19 +67,6 @@ struct ProgramResult {
   std::vector<double> layer_cycles;  // by op index
 };
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string first_line(std::string s) {
-  const size_t nl = s.find('\n');
-  if (nl != std::string::npos) s.resize(nl);
-  return s;
-}
-
 class Tuner {
  public:
   explicit Tuner(const TuneOptions& o)
@@ -299,8 +286,9 @@ class Tuner {
                                 s));
       if (c.exit_code != 0)
         throw Error(fmt::format("tune: a candidate's simulation failed: {}",
-                                c.signaled ? fmt::format("signal {}", c.signal) : first_line(slurp(s + ".err"))));
-      const auto j = nlohmann::json::parse(slurp(s + ".report.json"));
+                                c.signaled ? fmt::format("signal {}", c.signal)
+                                           : child_error_line(read_child_file(s + ".err"))));
+      const auto j = nlohmann::json::parse(read_child_file(s + ".report.json"));
       ProgramResult& r = results[c.index];
       r.latency = j.at("totals").at("latency_cycles").get<uint64_t>();
       for (const auto& l : j.at("layers")) r.layer_cycles.push_back(l.at("simulated_cycles").get<double>());
