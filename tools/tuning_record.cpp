@@ -45,6 +45,11 @@ class Fields {
       fail(key, fmt::format("an integer in [{}, {}]", lo, hi));
     return v.get<uint64_t>();
   }
+  bool flag(const std::string& key) const {
+    const json& v = at(key, "true or false");
+    if (!v.is_boolean()) fail(key, "true or false");
+    return v.get<bool>();
+  }
   Fields object(const std::string& key) const {
     return Fields(at(key, "an object"), file_, path_.empty() ? key : path_ + "." + key);
   }
@@ -78,6 +83,9 @@ mapping::Tiling read_tiling(const Fields& f) {
   t.channels.input = uint8_t(ch.count("input", 0, 255));
   t.channels.weight = uint8_t(ch.count("weight", 0, 255));
   t.channels.store = uint8_t(ch.count("store", 0, 255));
+  const Fields cascade = f.object("cascade");
+  t.input_resident = cascade.flag("input_resident");
+  t.output_resident = cascade.flag("output_resident");
   return t;
 }
 
@@ -116,6 +124,7 @@ json tiling_json(const mapping::Tiling& t) {
           {"buffers", t.buffers},
           {"order", to_string(t.order)},
           {"dma_channels", {{"input", t.channels.input}, {"weight", t.channels.weight}, {"store", t.channels.store}}},
+          {"cascade", {{"input_resident", t.input_resident}, {"output_resident", t.output_resident}}},
           {"text", mapping::describe(t)}};
 }
 

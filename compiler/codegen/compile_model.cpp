@@ -18,6 +18,38 @@ TensorBinding bind(const ir::Graph& g, int t, const passes::MemoryPlan& plan) {
   return {t, tensor.name, plan.tensors[t].addr, tensor.byte_size(), tensor.shape, tensor.scale(), tensor.zero_point()};
 }
 
+// A cascaded pair (mapping::Tiling::output_resident / input_resident) is two
+// consecutive NPU ops, the second reading exactly what the first writes, and
+// nothing else reading it: the tensor never reaches SRAM.
+void check_cascades(const ir::Graph& g, const std::vector<passes::Placement>& placement) {
+  for (size_t i = 0; i < g.ops.size(); ++i) {
+    const auto& p = placement[i];
+    if (p.unit != passes::Unit::Npu) continue;
+    const auto& t = p.best.tiling;
+    if (t.input_resident && (i == 0 || placement[i - 1].unit != passes::Unit::Npu ||
+                             !placement[i - 1].best.tiling.output_resident))
+      throw Error(fmt::format("{}: {}: its input is chosen resident in the input scratchpad, but the op before it "
+                              "does not leave its output there",
+                              g.source, g.describe(g.ops[i])));
+    if (!t.output_resident) continue;
+    const std::string what = fmt::format("{}: {}: its output is chosen to stay in the input scratchpad, but ",
+                                         g.source, g.describe(g.ops[i]));
+    if (i + 1 >= g.ops.size() || placement[i + 1].unit != passes::Unit::Npu ||
+        !placement[i + 1].best.tiling.input_resident)
+      throw Error(what + "the next op does not read it from there");
+    const int tensor = g.ops[i].outputs[0];
+    if (g.ops[i + 1].inputs[0] != tensor) throw Error(what + "the next op reads another tensor");
+    for (int out : g.outputs)
+      if (out == tensor) throw Error(what + "it is an output of the model");
+    for (size_t j = 0; j < g.ops.size(); ++j)
+      if (j != i + 1)
+        for (int in : g.ops[j].inputs)
+          if (in == tensor) throw Error(what + g.describe(g.ops[j]) + " reads it too");
+    if (p.shape.output_bytes() != placement[i + 1].shape.input_bytes())
+      throw Error(what + "the next op's input has another size");
+  }
+}
+
 }  // namespace
 
 CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc, const TilingChoices& choices) {
@@ -44,6 +76,7 @@ CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc, const Tili
                               mapping::describe(tiling), soc.name, why));
     p.best = {tiling, model.predict(mapping::build_schedule(p.shape, tiling))};
   }
+  check_cascades(g, placement);
 
   CompiledModel out;
   FlashImage flash(flash_mem->base);

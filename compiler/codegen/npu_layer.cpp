@@ -77,7 +77,10 @@ NpuLayerCode emit_npu_layer(const ir::Graph& g, const ir::Op& op, const mapping:
   const ir::Tensor& out = g.tensors[op.outputs[0]];
   const ir::Tensor& w = g.tensors[op.inputs[1]];
   const ChannelParams params = channel_params(g, op, s);
-  const uint64_t in_slot = mapping::slot_bytes(soc.npu.input.size_bytes, t.buffers);
+  const uint64_t in_slot = mapping::slot_bytes(mapping::input_slot_space(s, t, soc), t.buffers);
+  // Cascading: where a resident input is read and a resident output written.
+  const uint64_t resident_in = mapping::resident_offset(soc.npu.input.size_bytes, s.input_bytes());
+  const uint64_t resident_out = mapping::resident_offset(soc.npu.input.size_bytes, s.output_bytes());
   const uint64_t w_slot = mapping::slot_bytes(soc.npu.weight.size_bytes, t.buffers);
   const uint64_t out_slot = mapping::slot_bytes(soc.npu.output.size_bytes, t.buffers);
 
@@ -129,7 +132,8 @@ NpuLayerCode emit_npu_layer(const ir::Graph& g, const ir::Op& op, const mapping:
         c.pad_top = uint8_t(int64_t(st.iy0) - s.input_row_first(st.oy0));
         c.pad_left = uint8_t(int64_t(st.ix0) - s.input_col_first(st.ox0));
         c.pad_value = int8_t(in.zero_point());
-        c.in_addr = uint32_t(st.input_slot * in_slot);
+        c.in_addr = t.input_resident ? uint32_t(resident_in + uint64_t(st.iy0) * s.in_w * s.in_c)
+                                     : uint32_t(st.input_slot * in_slot);
         c.b_addr = uint32_t(st.weight_slot * w_slot), c.b_stride = st.n;
         c.c_addr = 0, c.c_stride = st.n;
         c.dataflow = t.dataflow;
@@ -142,8 +146,14 @@ NpuLayerCode emit_npu_layer(const ir::Graph& g, const ir::Op& op, const mapping:
         p.m = st.rows * st.cols, p.n = st.n;
         p.acc_addr = 0, p.acc_stride = st.n;
         p.params_addr = uint32_t(st.weight_slot * w_slot + uint64_t(s.kh) * s.kw * st.c * st.n);
-        p.out = {Buffer::Output, uint32_t(st.slot * out_slot)};
-        p.out_stride = st.n;
+        if (t.output_resident) {
+          // Full-width rows: pixel m of the tile is NHWC pixel oy0*out_w + m.
+          p.out = {Buffer::Input, uint32_t(resident_out + (uint64_t(st.oy0) * s.out_w + st.ox0) * s.out_c + st.n0)};
+          p.out_stride = s.out_c;
+        } else {
+          p.out = {Buffer::Output, uint32_t(st.slot * out_slot)};
+          p.out_stride = st.n;
+        }
         p.out_zero_point = out.zero_point();
         p.act_min = op.act.min, p.act_max = op.act.max;
         cmds.push_back({Opcode::PostProcess, {}, p});

@@ -87,21 +87,25 @@ LayerSchedule build_schedule(const ConvShape& s, const Tiling& t) {
     for (size_t ki = 0; ki < k_steps.size(); ++ki) {
       const uint32_t c0 = k_steps[ki], c = std::min(tc, s.in_c - c0);
       // Input tile for (spatial, K step): reuse it if a slot still holds it.
-      const auto in_key = std::make_tuple(int64_t(sp.oy0) << 32 | sp.ox0, int64_t(c0), int64_t(sp.rows) << 32 | sp.cols);
-      int in_slot = input.find(in_key);
-      if (in_slot < 0) {
-        Step ld;
-        ld.kind = StepKind::LoadInput;
-        ld.slot = input.take();
-        ld.oy0 = sp.oy0, ld.ox0 = sp.ox0, ld.rows = sp.rows, ld.cols = sp.cols, ld.c0 = c0, ld.c = c;
-        ld.iy0 = uint32_t(iy_first), ld.ix0 = uint32_t(ix_first);
-        ld.ih = iy_last >= iy_first ? uint32_t(iy_last - iy_first + 1) : 0;
-        ld.iw = ix_last >= ix_first ? uint32_t(ix_last - ix_first + 1) : 0;
-        add_dep(ld, input.slots[ld.slot].last_reader);  // overwrite only what was consumed
-        out.input_bytes_moved += uint64_t(ld.ih) * ld.iw * c;
-        in_slot = int(ld.slot);
-        const uint32_t idx = push(ld);
-        input.slots[in_slot] = {in_key, idx, kNone};
+      // A resident input (cascading) is read where it lies: nothing to load.
+      int in_slot = 0;
+      if (!t.input_resident) {
+        const auto in_key = std::make_tuple(int64_t(sp.oy0) << 32 | sp.ox0, int64_t(c0), int64_t(sp.rows) << 32 | sp.cols);
+        in_slot = input.find(in_key);
+        if (in_slot < 0) {
+          Step ld;
+          ld.kind = StepKind::LoadInput;
+          ld.slot = input.take();
+          ld.oy0 = sp.oy0, ld.ox0 = sp.ox0, ld.rows = sp.rows, ld.cols = sp.cols, ld.c0 = c0, ld.c = c;
+          ld.iy0 = uint32_t(iy_first), ld.ix0 = uint32_t(ix_first);
+          ld.ih = iy_last >= iy_first ? uint32_t(iy_last - iy_first + 1) : 0;
+          ld.iw = ix_last >= ix_first ? uint32_t(ix_last - ix_first + 1) : 0;
+          add_dep(ld, input.slots[ld.slot].last_reader);  // overwrite only what was consumed
+          out.input_bytes_moved += uint64_t(ld.ih) * ld.iw * c;
+          in_slot = int(ld.slot);
+          const uint32_t idx = push(ld);
+          input.slots[in_slot] = {in_key, idx, kNone};
+        }
       }
       // Weights (+ post-processing records) for (channel tile, K step).
       const auto w_key = std::make_tuple(int64_t(n0), int64_t(c0), int64_t(n));
@@ -125,12 +129,13 @@ LayerSchedule build_schedule(const ConvShape& s, const Tiling& t) {
       cp.iy0 = uint32_t(iy_first), cp.ix0 = uint32_t(ix_first);
       cp.ih = iy_last >= iy_first ? uint32_t(iy_last - iy_first + 1) : 0;
       cp.iw = ix_last >= ix_first ? uint32_t(ix_last - ix_first + 1) : 0;
+      if (t.input_resident) cp.ix0 = 0, cp.iw = s.in_w;  // whole rows of the resident tensor
       cp.accumulate = ki > 0;
       cp.last_k = ki + 1 == k_steps.size();
-      add_dep(cp, input.slots[in_slot].filled_by);
+      if (!t.input_resident) add_dep(cp, input.slots[in_slot].filled_by);
       add_dep(cp, weight.slots[w_slot].filled_by);
       last_compute = push(cp);
-      input.slots[in_slot].last_reader = last_compute;
+      if (!t.input_resident) input.slots[in_slot].last_reader = last_compute;
       weight.slots[w_slot].last_reader = last_compute;
     }
     Step pp;
@@ -140,9 +145,11 @@ LayerSchedule build_schedule(const ConvShape& s, const Tiling& t) {
     pp.c0 = steps[last_compute].c0, pp.c = steps[last_compute].c;  // its parameters follow that K step's weights
     pp.oy0 = sp.oy0, pp.ox0 = sp.ox0, pp.rows = sp.rows, pp.cols = sp.cols, pp.n0 = n0, pp.n = n;
     add_dep(pp, last_compute);
-    add_dep(pp, output.slots[pp.slot].last_reader);  // the store of the slot's previous tile
+    // A resident output (cascading) is written in place: no slot, no store.
+    if (!t.output_resident) add_dep(pp, output.slots[pp.slot].last_reader);  // the store of the slot's previous tile
     const uint32_t pp_idx = push(pp);
     weight.slots[pp.weight_slot].last_reader = pp_idx;  // it reads the parameter records
+    if (t.output_resident) return;
     Step st = steps[pp_idx];
     st.kind = StepKind::Store;
     st.deps.clear();

@@ -28,6 +28,16 @@ uint64_t slot_bytes(uint64_t scratchpad_bytes, uint32_t buffers) {
   return (scratchpad_bytes / buffers) & ~uint64_t(15);
 }
 
+uint64_t resident_offset(uint64_t input_scratchpad_bytes, uint64_t bytes) {
+  return bytes > input_scratchpad_bytes ? 0 : (input_scratchpad_bytes - bytes) & ~uint64_t(15);
+}
+
+uint64_t input_slot_space(const ConvShape& s, const Tiling& t, const SocConfig& soc) {
+  const uint64_t size = soc.npu.input.size_bytes;
+  if (t.input_resident) return 0;
+  return t.output_resident ? resident_offset(size, s.output_bytes()) : size;
+}
+
 bool fits(const ConvShape& s, const Tiling& t, const SocConfig& soc, std::string* why) {
   const TileFootprint f = footprint(s, t);
   const auto check = [&](const char* name, uint64_t need, uint64_t have) {
@@ -35,14 +45,32 @@ bool fits(const ConvShape& s, const Tiling& t, const SocConfig& soc, std::string
     if (why) *why = fmt::format("{} tile needs {} bytes, slot has {}", name, need, have);
     return false;
   };
+  const auto refuse = [&](const std::string& what) {
+    if (why) *why = what;
+    return false;
+  };
+  if (t.input_resident && t.output_resident)
+    return refuse("a layer both reading and writing a resident tensor: cascades are pairs of layers");
+  if ((t.input_resident || t.output_resident) && std::min(t.tile_cols, s.out_w) < s.out_w)
+    return refuse(fmt::format("a cascaded layer needs full-width tiles ({} columns), the tiling has {}", s.out_w,
+                              t.tile_cols));
+  if (t.input_resident && std::min(t.tile_in_c, s.in_c) < s.in_c)
+    return refuse(fmt::format("a layer reading a resident input needs K unsplit ({} channels), the tiling has {}",
+                              s.in_c, t.tile_in_c));
+  if (t.input_resident && s.input_bytes() > soc.npu.input.size_bytes)
+    return refuse(fmt::format("resident input needs {} bytes, the input scratchpad has {}", s.input_bytes(),
+                              soc.npu.input.size_bytes));
+  if (t.output_resident && s.output_bytes() + 16 > soc.npu.input.size_bytes)
+    return refuse(fmt::format("resident output needs {} bytes, the input scratchpad has {}", s.output_bytes(),
+                              soc.npu.input.size_bytes));
   if (std::max({t.channels.input, t.channels.weight, t.channels.store}) >= soc.dma.channels) {
     if (why) *why = fmt::format("DMA channels {} name a channel the SoC's {}-channel DMA lacks", describe(t.channels), soc.dma.channels);
     return false;
   }
-  return check("input", f.input, slot_bytes(soc.npu.input.size_bytes, t.buffers)) &&
+  return (t.input_resident || check("input", f.input, slot_bytes(input_slot_space(s, t, soc), t.buffers))) &&
          check("weight", f.weight, slot_bytes(soc.npu.weight.size_bytes, t.buffers)) &&
          check("accumulator", f.accumulator, soc.npu.accumulator_bytes) &&
-         check("output", f.output, slot_bytes(soc.npu.output.size_bytes, t.buffers));
+         (t.output_resident || check("output", f.output, slot_bytes(soc.npu.output.size_bytes, t.buffers)));
 }
 
 const char* to_string(LoopOrder o) { return o == LoopOrder::WeightsOuter ? "weights_outer" : "inputs_outer"; }
@@ -69,7 +97,7 @@ std::vector<DmaChannels> channel_assignments(const SocConfig& soc) {
 bool operator==(const Tiling& a, const Tiling& b) {
   return a.tile_rows == b.tile_rows && a.tile_cols == b.tile_cols && a.tile_out_c == b.tile_out_c &&
          a.tile_in_c == b.tile_in_c && a.dataflow == b.dataflow && a.buffers == b.buffers && a.order == b.order &&
-         a.channels == b.channels;
+         a.channels == b.channels && a.input_resident == b.input_resident && a.output_resident == b.output_resident;
 }
 
 std::string describe(const DmaChannels& c) {
@@ -77,8 +105,9 @@ std::string describe(const DmaChannels& c) {
 }
 
 std::string describe(const Tiling& t) {
-  return fmt::format("{}x{}x{} k{} {} x{} {} {}", t.tile_rows, t.tile_cols, t.tile_out_c, t.tile_in_c,
-                     to_string(t.dataflow), t.buffers, to_string(t.order), describe(t.channels));
+  return fmt::format("{}x{}x{} k{} {} x{} {} {}{}{}", t.tile_rows, t.tile_cols, t.tile_out_c, t.tile_in_c,
+                     to_string(t.dataflow), t.buffers, to_string(t.order), describe(t.channels),
+                     t.input_resident ? " in:spm" : "", t.output_resident ? " out:spm" : "");
 }
 
 }  // namespace kiln::mapping

@@ -40,6 +40,15 @@ struct Tiling {
   uint32_t buffers = 2;     // slots per input/weight/output scratchpad: 1 single, 2 double buffering
   LoopOrder order = LoopOrder::WeightsOuter;
   DmaChannels channels;
+  // Cascading (layer fusion): the tensor between two consecutive NPU layers
+  // stays at the top of the input scratchpad (resident_offset) instead of
+  // going out to SRAM and back. The producer's post-processing writes it
+  // there (output_resident: no stores) and the consumer's array tiles read it
+  // there (input_resident: no input loads). Both need full-width tiles (the
+  // tensor is dense NHWC, so a band of rows is contiguous); the consumer also
+  // needs K unsplit. A layer is one or the other, not both (pairs, not chains).
+  bool input_resident = false;
+  bool output_resident = false;
 };
 
 bool operator==(const Tiling& a, const Tiling& b);
@@ -64,6 +73,12 @@ bool fits(const ConvShape& shape, const Tiling& t, const SocConfig& soc, std::st
 
 // Slot size in bytes of a scratchpad split in `buffers` slots (16-byte aligned).
 uint64_t slot_bytes(uint64_t scratchpad_bytes, uint32_t buffers);
+
+// Where a resident tensor of `bytes` starts in the input scratchpad: at the
+// top, 16-byte aligned. A producer's input slots share what lies below it.
+uint64_t resident_offset(uint64_t input_scratchpad_bytes, uint64_t bytes);
+// Bytes of the input scratchpad the tiling's input slots may use.
+uint64_t input_slot_space(const ConvShape& shape, const Tiling& t, const SocConfig& soc);
 
 std::string describe(const Tiling& t);
 // "dmaIWS": the channels of input loads, weight loads and stores.
