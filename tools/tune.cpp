@@ -7,7 +7,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <optional>
+#include <tuple>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -36,10 +38,22 @@ constexpr size_t kTilingsPerLayer = 24;
 // calibrated model may place a candidate that is still worth simulating.
 constexpr double kExplore = 1.15;
 
+// Cascade variants (producer and consumer tilings) per layer, best by the model.
+constexpr size_t kCascadeVariants = 4;
+// Ranks of cascade variants tried for every cascadable pair.
+constexpr unsigned kCascadeRanks = 2;
+
 struct Candidate {
   size_t tiling = 0;               // into LayerSearch::schedules
   mapping::DmaChannels channels;
   std::optional<double> measured;  // simulated NPU cycles of the layer
+  bool cascade = false;            // valid only with its pair (mapping::Tiling::*_resident)
+};
+
+// Two consecutive NPU layers whose intermediate tensor may stay in the input
+// scratchpad (layers_ indices).
+struct CascadePair {
+  size_t producer = 0, consumer = 0;
 };
 
 struct LayerSearch {
@@ -47,7 +61,8 @@ struct LayerSearch {
   std::string name;
   std::vector<mapping::LayerSchedule> schedules;  // one per tiling (default channels)
   std::vector<Candidate> pool;                    // pool[0] is the analytic choice
-  size_t best = 0;                                // measured best so far
+  size_t best = 0;                                // measured best so far (not a cascade variant)
+  std::vector<size_t> producer_variants, consumer_variants;  // cascade candidates in the pool
 
   mapping::Tiling tiling_of(const Candidate& c) const {
     mapping::Tiling t = schedules[c.tiling].tiling;
@@ -91,8 +106,36 @@ class Tuner {
         throw Error(fmt::format("internal: tune: {} is not the analytic choice's first candidate", layer.name));
       for (size_t t = 0; t < s.schedules.size(); ++t)
         for (const auto& ch : mapping::channel_assignments(soc_)) s.pool.push_back({t, ch, std::nullopt});
+      // Cascade variants: the best tilings by the model that still fit with
+      // the tensor kept in (or read from) the input scratchpad.
+      for (bool producer : {true, false}) {
+        auto& variants = producer ? s.producer_variants : s.consumer_variants;
+        for (const auto& r : ranked) {
+          if (variants.size() >= kCascadeVariants) break;
+          mapping::Tiling t = r.tiling;
+          (producer ? t.output_resident : t.input_resident) = true;
+          if (!mapping::fits(layer.shape, t, soc_)) continue;
+          s.schedules.push_back(mapping::build_schedule(layer.shape, t));
+          variants.push_back(s.pool.size());
+          s.pool.push_back({s.schedules.size() - 1, t.channels, std::nullopt, true});
+        }
+      }
       layers_.push_back(std::move(s));
     }
+    const auto placement = passes::partition(graph_, soc_);
+    for (size_t i = 0; i + 1 < layers_.size(); ++i)
+      if (layers_[i + 1].op == layers_[i].op + 1 && !layers_[i].producer_variants.empty() &&
+          !layers_[i + 1].consumer_variants.empty() &&
+          codegen::cascade_blocker(graph_, placement, size_t(layers_[i].op)).empty())
+        pairs_.push_back({i, i + 1});
+    // Pairs that share a layer go to different groups (a layer is a producer or a consumer, not both).
+    for (size_t p = 0; p < pairs_.size(); ++p) {
+      size_t g = 0;
+      while (g < groups_.size() && !groups_[g].empty() && pairs_[groups_[g].back()].consumer == pairs_[p].producer) ++g;
+      if (g == groups_.size()) groups_.emplace_back();
+      groups_[g].push_back(p);
+    }
+    cascade_reserve_ = unsigned(groups_.size()) * kCascadeRanks;
   }
 
   TuningRecord run() {
@@ -112,7 +155,8 @@ class Tuner {
     report_round(0);
 
     for (unsigned round = 1;; ++round) {
-      const unsigned left = remaining_simulations();
+      const unsigned all_left = remaining_simulations();
+      const unsigned left = all_left > cascade_reserve_ ? all_left - cascade_reserve_ : 0;
       if (left == 0 || seconds() >= o_.budget_seconds) {
         std::cout << "tune: budget spent\n";
         break;
@@ -130,9 +174,11 @@ class Tuner {
       report_round(round);
     }
 
-    // The tuned program: every layer's measured best, simulated once more as a whole.
+    // The tuned program: every layer's measured best, with the cascades that
+    // measured faster than their two layers' bests apart.
     std::vector<size_t> tuned;
     for (const auto& l : layers_) tuned.push_back(l.best);
+    for (const auto& [layer, candidate] : cascade_phase()) tuned[layer] = candidate;
     bool changed = false;
     for (size_t i = 0; i < tuned.size(); ++i) changed |= tuned[i] != 0;
     ProgramResult final_result = baseline[0];
@@ -222,7 +268,7 @@ class Tuner {
       const double best = *s.pool[s.best].measured;
       for (const auto& [cycles, c] : ranked) {
         if (picks[i].size() >= count) break;
-        if (!s.pool[c].measured && cycles <= best * kExplore) picks[i].push_back(c);
+        if (!s.pool[c].measured && !s.pool[c].cascade && cycles <= best * kExplore) picks[i].push_back(c);
       }
       any |= !picks[i].empty();
     }
@@ -242,6 +288,68 @@ class Tuner {
       if (new_here) programs.push_back(prog);
     }
     return programs;
+  }
+
+  // Simulates every cascadable pair fused (its producer and consumer
+  // variants best by the calibrated model, kCascadeRanks of each) and returns
+  // the cascades worth keeping: layer -> cascade candidate. A pair is kept
+  // when its two fused layers measured faster together than the two layers'
+  // unfused bests; overlapping pairs are taken by gain, best first.
+  std::map<size_t, size_t> cascade_phase() {
+    std::map<size_t, size_t> chosen;
+    if (pairs_.empty()) return chosen;
+    const mapping::CostModel model(soc_, calibration_);
+    const auto by_model = [&](const LayerSearch& s, std::vector<size_t> variants) {
+      std::stable_sort(variants.begin(), variants.end(), [&](size_t a, size_t b) {
+        return model.predict(s.schedule_of(s.pool[a])).cycles < model.predict(s.schedule_of(s.pool[b])).cycles;
+      });
+      return variants;
+    };
+    std::vector<std::vector<size_t>> programs;
+    for (unsigned rank = 0; rank < kCascadeRanks; ++rank)
+      for (const auto& group : groups_) {
+        std::vector<size_t> prog;
+        for (const auto& l : layers_) prog.push_back(l.best);
+        for (size_t p : group) {
+          const auto a = by_model(layers_[pairs_[p].producer], layers_[pairs_[p].producer].producer_variants);
+          const auto b = by_model(layers_[pairs_[p].consumer], layers_[pairs_[p].consumer].consumer_variants);
+          prog[pairs_[p].producer] = a[std::min<size_t>(rank, a.size() - 1)];
+          prog[pairs_[p].consumer] = b[std::min<size_t>(rank, b.size() - 1)];
+        }
+        if (std::find(programs.begin(), programs.end(), prog) == programs.end()) programs.push_back(prog);
+      }
+    programs.resize(std::min<size_t>(programs.size(), remaining_simulations()));
+    if (programs.empty()) return chosen;
+    const auto results = simulate(programs, false);
+    for (size_t p = 0; p < results.size(); ++p)
+      if (results[p].latency < best_latency_) best_latency_ = results[p].latency, best_program_ = programs[p];
+    // The best measured variant of each role; variants of the two layers combine freely.
+    const auto best_variant = [](const LayerSearch& s, const std::vector<size_t>& variants) {
+      std::optional<size_t> best;
+      for (size_t v : variants)
+        if (s.pool[v].measured && (!best || *s.pool[v].measured < *s.pool[*best].measured)) best = v;
+      return best;
+    };
+    std::vector<std::tuple<double, size_t, size_t, size_t>> gains;  // gain, pair, producer cand, consumer cand
+    for (size_t p = 0; p < pairs_.size(); ++p) {
+      const LayerSearch& a = layers_[pairs_[p].producer];
+      const LayerSearch& b = layers_[pairs_[p].consumer];
+      const auto va = best_variant(a, a.producer_variants), vb = best_variant(b, b.consumer_variants);
+      if (!va || !vb) continue;
+      const double apart = *a.pool[a.best].measured + *b.pool[b.best].measured;
+      const double fused = *a.pool[*va].measured + *b.pool[*vb].measured;
+      if (fused < apart) gains.emplace_back(apart - fused, p, *va, *vb);
+    }
+    std::sort(gains.begin(), gains.end(), [](const auto& x, const auto& y) { return std::get<0>(x) > std::get<0>(y); });
+    for (const auto& [gain, p, va, vb] : gains) {
+      if (chosen.count(pairs_[p].producer) || chosen.count(pairs_[p].consumer)) continue;
+      chosen[pairs_[p].producer] = va;
+      chosen[pairs_[p].consumer] = vb;
+    }
+    std::cout << fmt::format("cascades {} of {} pairs kept (intermediate tensors left in the input scratchpad)\n",
+                             chosen.size() / 2, pairs_.size());
+    report_round(unsigned(-1));
+    return chosen;
   }
 
   codegen::CompiledModel compile(const std::vector<size_t>& program) const {
@@ -303,7 +411,7 @@ class Tuner {
         LayerSearch& s = layers_[i];
         Candidate& c = s.pool[programs[p][i]];
         if (!c.measured) c.measured = results[p].layer_cycles.at(size_t(s.op));
-        if (*c.measured < *s.pool[s.best].measured) s.best = programs[p][i];
+        if (!c.cascade && *c.measured < *s.pool[s.best].measured) s.best = programs[p][i];
       }
     calibration_ = mapping::fit_calibration(soc_, measured_layers(), calibration_);
     return results;
@@ -314,11 +422,12 @@ class Tuner {
     const double before = mapping::mean_absolute_error(mapping::CostModel(soc_), measured);
     const double after = mapping::mean_absolute_error(mapping::CostModel(soc_, calibration_), measured);
     double layer_gain = 0;
-    for (const auto& l : layers_) layer_gain += *l.pool[0].measured - *l.pool[l.best].measured;
+    for (const auto& l : layers_) layer_gain += *l.pool[0].measured - *l.pool[l.best].measured;  // unfused
+    const std::string label = round == unsigned(-1) ? std::string("cascade ") : fmt::format("round {:>2}", round);
     std::cout << fmt::format(
-        "round {:>2}  {:>3} simulations  best program {:>9} cycles ({:+.1f}% vs analytic)  layers' bests save {:.0f} "
+        "{}  {:>3} simulations  best program {:>9} cycles ({:+.1f}% vs analytic)  layers' bests save {:.0f} "
         "cycles  cost-model MAE {:.0f} -> {:.0f} cycles on {} measured  {:.1f} s\n",
-        round, run_counter_, best_latency_,
+        label, run_counter_, best_latency_,
         100.0 * (double(best_latency_) - double(record_.analytic_latency_cycles)) /
             double(std::max<uint64_t>(1, record_.analytic_latency_cycles)),
         layer_gain, before, after, measured.size(), seconds());
@@ -335,6 +444,9 @@ class Tuner {
   size_t run_counter_ = 0;
   uint64_t best_latency_ = 0;
   std::vector<size_t> best_program_;  // the whole program with the lowest measured latency
+  std::vector<CascadePair> pairs_;
+  std::vector<std::vector<size_t>> groups_;  // pairs_ indices, no two sharing a layer
+  unsigned cascade_reserve_ = 0;             // simulations kept for cascade_phase
 };
 
 }  // namespace
@@ -347,13 +459,13 @@ TuningRecord run_tune(const TuneOptions& options) {
 }
 
 std::string format_tuning(const TuningRecord& r) {
-  std::string out = fmt::format("{:<4} {:<28} {:<34} {:<34} {:>9} {:>9} {:>9} {:<13}\n", "op", "layer",
+  std::string out = fmt::format("{:<4} {:<28} {:<52} {:<52} {:>9} {:>9} {:>9} {:<13}\n", "op", "layer",
                                 "analytic choice", "tuned choice", "analytic", "tuned", "roofline", "gap cause");
   double npu_roofline = 0, npu_tuned = 0;
   for (const auto& l : r.layers) {
     const std::string name = l.name.size() > 28 ? "..." + l.name.substr(l.name.size() - 25) : l.name;
     const bool same = l.analytic == l.tuned;
-    out += fmt::format("{:<4} {:<28} {:<34} {:<34} {:>9.0f} {:>9.0f} {:>9.0f} {:<13}\n", l.op, name,
+    out += fmt::format("{:<4} {:<28} {:<52} {:<52} {:>9.0f} {:>9.0f} {:>9.0f} {:<13}\n", l.op, name,
                        mapping::describe(l.analytic), same ? "=" : mapping::describe(l.tuned), l.analytic_cycles,
                        l.tuned_cycles, l.roofline_cycles, l.cause);
     npu_roofline += l.roofline_cycles;

@@ -18,6 +18,26 @@ TensorBinding bind(const ir::Graph& g, int t, const passes::MemoryPlan& plan) {
   return {t, tensor.name, plan.tensors[t].addr, tensor.byte_size(), tensor.shape, tensor.scale(), tensor.zero_point()};
 }
 
+}  // namespace
+
+std::string cascade_blocker(const ir::Graph& g, const std::vector<passes::Placement>& placement, size_t i) {
+  if (i + 1 >= g.ops.size() || placement[i].unit != passes::Unit::Npu || placement[i + 1].unit != passes::Unit::Npu)
+    return "it and the next op are not both on the NPU";
+  const int tensor = g.ops[i].outputs[0];
+  if (g.ops[i + 1].inputs[0] != tensor) return "the next op reads another tensor";
+  for (int out : g.outputs)
+    if (out == tensor) return "it is an output of the model";
+  for (size_t j = 0; j < g.ops.size(); ++j)
+    if (j != i + 1)
+      for (int in : g.ops[j].inputs)
+        if (in == tensor) return g.describe(g.ops[j]) + " reads it too";
+  if (placement[i].shape.output_bytes() != placement[i + 1].shape.input_bytes())
+    return "the next op's input has another size";
+  return "";
+}
+
+namespace {
+
 // A cascaded pair (mapping::Tiling::output_resident / input_resident) is two
 // consecutive NPU ops, the second reading exactly what the first writes, and
 // nothing else reading it: the tensor never reaches SRAM.
@@ -37,16 +57,8 @@ void check_cascades(const ir::Graph& g, const std::vector<passes::Placement>& pl
     if (i + 1 >= g.ops.size() || placement[i + 1].unit != passes::Unit::Npu ||
         !placement[i + 1].best.tiling.input_resident)
       throw Error(what + "the next op does not read it from there");
-    const int tensor = g.ops[i].outputs[0];
-    if (g.ops[i + 1].inputs[0] != tensor) throw Error(what + "the next op reads another tensor");
-    for (int out : g.outputs)
-      if (out == tensor) throw Error(what + "it is an output of the model");
-    for (size_t j = 0; j < g.ops.size(); ++j)
-      if (j != i + 1)
-        for (int in : g.ops[j].inputs)
-          if (in == tensor) throw Error(what + g.describe(g.ops[j]) + " reads it too");
-    if (p.shape.output_bytes() != placement[i + 1].shape.input_bytes())
-      throw Error(what + "the next op's input has another size");
+    const std::string blocker = cascade_blocker(g, placement, i);
+    if (!blocker.empty()) throw Error(what + blocker);
   }
 }
 

@@ -53,6 +53,12 @@ struct CompiledModel {
   uint64_t stream_bytes = 0;
 };
 
+// Why op i's output cannot stay in the input scratchpad for op i+1
+// (cascading, mapping::Tiling::output_resident); "" when it can: both on the
+// NPU, op i+1 reads exactly that tensor, nothing else does, it is no model
+// output. Whether tilings fit is the tiling's own question (mapping::fits).
+std::string cascade_blocker(const ir::Graph& g, const std::vector<passes::Placement>& placement, size_t i);
+
 // Tilings chosen outside the cost model, by op index (kiln tune's record).
 using TilingChoices = std::map<int, mapping::Tiling>;
 

@@ -93,3 +93,56 @@ TEST_CASE("DMA channels: stores sharing the loads' channel wait for it, and chan
   CHECK_FALSE(fits(s, t, soc, &why));
   CHECK(why.find("2-channel DMA") != std::string::npos);
 }
+
+TEST_CASE("cascading: a producer stores nothing, a consumer loads no input, and both need full-width tiles") {
+  const SocConfig soc = load_soc_config(test::config_path("default"));
+  const CostModel model(soc);
+  const ConvShape s = conv3x3(32, 32, 16, 16);  // 16 KiB tensors
+  Tiling t = rank_tilings(s, soc, model).front().tiling;
+  REQUIRE(t.tile_cols >= s.out_w);
+  REQUIRE(t.tile_in_c >= s.in_c);
+  const LayerSchedule plain = build_schedule(s, t);
+
+  Tiling producer = t;
+  producer.output_resident = true;
+  REQUIRE(fits(s, producer, soc));
+  const LayerSchedule p = build_schedule(s, producer);
+  size_t stores = 0, loads = 0;
+  for (const auto& st : p.steps) stores += st.kind == StepKind::Store, loads += st.kind == StepKind::LoadInput;
+  CHECK(stores == 0);
+  CHECK(loads > 0);
+  CHECK(p.output_bytes_moved == 0);
+  CHECK(p.input_bytes_moved == plain.input_bytes_moved);
+  // Its input slots share the input scratchpad with the resident tensor at the top.
+  CHECK(resident_offset(soc.npu.input.size_bytes, s.output_bytes()) == soc.npu.input.size_bytes - 16384);
+  CHECK(input_slot_space(s, producer, soc) == soc.npu.input.size_bytes - 16384);
+
+  Tiling consumer = t;
+  consumer.input_resident = true;
+  REQUIRE(fits(s, consumer, soc));
+  const LayerSchedule c = build_schedule(s, consumer);
+  stores = loads = 0;
+  for (const auto& st : c.steps) {
+    stores += st.kind == StepKind::Store, loads += st.kind == StepKind::LoadInput;
+    if (st.kind == StepKind::Compute) CHECK((st.ix0 == 0 && st.iw == s.in_w));  // whole rows of the tensor
+  }
+  CHECK(loads == 0);
+  CHECK(stores > 0);
+  CHECK(c.input_bytes_moved == 0);
+  // Less to move, so the model predicts both faster than the plain layer.
+  CHECK(model.predict(c).cycles < model.predict(plain).cycles);
+
+  std::string why;
+  Tiling narrow = consumer;
+  narrow.tile_cols = s.out_w / 2;
+  CHECK_FALSE(fits(s, narrow, soc, &why));
+  CHECK(why.find("full-width") != std::string::npos);
+  Tiling split_k = consumer;
+  split_k.tile_in_c = s.in_c / 2;
+  CHECK_FALSE(fits(s, split_k, soc, &why));
+  CHECK(why.find("K unsplit") != std::string::npos);
+  Tiling both = consumer;
+  both.output_resident = true;
+  CHECK_FALSE(fits(s, both, soc, &why));
+  CHECK(why.find("pairs") != std::string::npos);
+}

@@ -108,3 +108,43 @@ TEST_CASE("kiln run --tuning: a record for another model, another SoC or a broke
   CHECK(missing.exit_code == 1);
   CHECK(missing.err.find("none.json: cannot read the file") != std::string::npos);
 }
+
+TEST_CASE("kiln run --tuning: cascaded layers compute the reference bit for bit and move less, bad pairs are refused",
+          "[tune]") {
+  TempDir dir;
+  const std::string record = dir.file("r8.tuning.json");
+  REQUIRE(run_kiln("tune " + model("resnet8.onnx") + " -j 2 --budget 3 -o " + record).exit_code == 0);
+  REQUIRE(run_kiln("run " + model("resnet8.onnx") + " --seed 4 --tuning " + record + " --report " +
+                   dir.file("plain.json"))
+              .exit_code == 0);
+  // ResNet-8's conv_a -> conv_b of each stage (ops 1-2, 4-5, 8-9): nothing else reads conv_a's output.
+  auto j = nlohmann::json::parse(slurp(record));
+  for (auto& l : j["layers"]) {
+    const int op = l["op"];
+    l["tuned"]["cascade"]["output_resident"] = op == 1 || op == 4 || op == 8;
+    l["tuned"]["cascade"]["input_resident"] = op == 2 || op == 5 || op == 9;
+  }
+  std::ofstream(dir.file("cascade.json")) << j.dump(2);
+  const CliRun run = run_kiln("run " + model("resnet8.onnx") + " --seed 4 --tuning " + dir.file("cascade.json") +
+                              " --report " + dir.file("cascade_report.json"));
+  INFO(run.all());
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out.find("outputs match the reference interpreter bit for bit") != std::string::npos);
+  const auto plain = nlohmann::json::parse(slurp(dir.file("plain.json")));
+  const auto fused = nlohmann::json::parse(slurp(dir.file("cascade_report.json")));
+  for (int op : {1, 2, 4, 5, 8, 9})
+    CHECK(fused["layers"][op]["bytes_moved"].get<uint64_t>() < plain["layers"][op]["bytes_moved"].get<uint64_t>());
+  CHECK(fused["layers"][1]["tiling"].get<std::string>().find("out:spm") != std::string::npos);
+  CHECK(fused["layers"][2]["tiling"].get<std::string>().find("in:spm") != std::string::npos);
+
+  // conv0's output also feeds the residual add: it cannot stay in the scratchpad.
+  for (auto& l : j["layers"]) {
+    l["tuned"]["cascade"]["output_resident"] = l["op"] == 0;
+    l["tuned"]["cascade"]["input_resident"] = l["op"] == 1;
+  }
+  std::ofstream(dir.file("bad.json")) << j.dump(2);
+  const CliRun bad = run_kiln("run " + model("resnet8.onnx") + " --seed 4 --tuning " + dir.file("bad.json"));
+  CHECK(bad.exit_code == 1);
+  CHECK(bad.err.find("its output is chosen to stay in the input scratchpad, but") != std::string::npos);
+  CHECK(bad.err.find("reads it too") != std::string::npos);
+}
