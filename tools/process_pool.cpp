@@ -99,7 +99,16 @@ void run_children(const std::vector<ChildJob>& jobs, unsigned parallel, double t
     r.signal = r.signaled ? WTERMSIG(status) : 0;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     running.erase(it);
-    on_done(r);
+    try {
+      on_done(r);
+    } catch (...) {
+      // The caller gives up: leave no child running behind it.
+      for (const auto& [pid, rest] : running) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+      }
+      throw;
+    }
   }
 }
 

@@ -26,7 +26,9 @@ struct ChildResult {
 };
 
 // Starts the jobs in order, `parallel` at once; `on_done` runs in this process
-// as each ends (in the order they end). Throws kiln::Error if fork fails.
+// as each ends (in the order they end). Throws kiln::Error if fork fails; if
+// on_done throws, the children still running are killed and the exception
+// goes on to the caller.
 // exit code 127: the executable could not be run.
 void run_children(const std::vector<ChildJob>& jobs, unsigned parallel, double timeout_s,
                   const std::function<void(const ChildResult&)>& on_done);

@@ -2,7 +2,9 @@
 // run at once, and a job past the timeout is killed and reported.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <set>
+#include <stdexcept>
 
 #include "tests/support/kiln_cli.h"
 #include "tools/process_pool.h"
@@ -44,4 +46,18 @@ TEST_CASE("process pool: exit codes, signals, timeouts and the parallel limit") 
   for (int n; peaks >> n;) peak = std::max(peak, n);
   CHECK(peak >= 1);
   CHECK(peak <= 2);
+}
+
+TEST_CASE("process pool: when the caller gives up, no child is left running") {
+  TempDir dir;
+  std::vector<ChildJob> jobs = {{{"/bin/sh", "-c", "exit 1"}, ""},
+                                {{"/bin/sh", "-c", "sleep 2; touch " + dir.file("late")}, ""}};
+  const auto start = std::chrono::steady_clock::now();
+  CHECK_THROWS_WITH(run_children(jobs, 2, 60, [](const ChildResult& r) {
+                      if (r.exit_code == 1) throw std::runtime_error("stop");
+                    }),
+                    "stop");
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(1500));
+  sleep(3);
+  CHECK_FALSE(kiln::test::file_exists(dir.file("late")));
 }
