@@ -25,7 +25,7 @@ void add_tune_command(CLI::App& app) {
   cmd->add_option("-j,--jobs", opt->jobs, "simulations at once")->capture_default_str()->check(CLI::Range(1u, 256u));
   cmd->add_option("--budget", opt->budget_simulations, "most simulations in all")
       ->capture_default_str()
-      ->check(CLI::Range(3u, 100000u));
+      ->check(CLI::Range(4u, 100000u));
   cmd->add_option("--budget-seconds", opt->budget_seconds, "stop starting rounds after this long")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

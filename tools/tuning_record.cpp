@@ -86,6 +86,7 @@ mapping::Tiling read_tiling(const Fields& f) {
   const Fields cascade = f.object("cascade");
   t.input_resident = cascade.flag("input_resident");
   t.output_resident = cascade.flag("output_resident");
+  t.prefetch_weights = f.flag("prefetch_weights");
   return t;
 }
 
@@ -125,6 +126,7 @@ json tiling_json(const mapping::Tiling& t) {
           {"order", to_string(t.order)},
           {"dma_channels", {{"input", t.channels.input}, {"weight", t.channels.weight}, {"store", t.channels.store}}},
           {"cascade", {{"input_resident", t.input_resident}, {"output_resident", t.output_resident}}},
+          {"prefetch_weights", t.prefetch_weights},
           {"text", mapping::describe(t)}};
 }
 

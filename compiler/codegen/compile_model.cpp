@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "arch/command_codec.h"
 #include "arch/error.h"
 #include "compiler/codegen/mcu_layer.h"
@@ -97,6 +99,22 @@ CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc, const Tili
   auto& cmds = out.program.commands;
   const double npu_ps = 1e6 / soc.npu.clock_mhz, mcu_ps = 1e6 / soc.mcu.clock_mhz;
 
+  // Schedules first: a layer emits the next NPU layer's prefetched weights.
+  std::vector<mapping::LayerSchedule> scheds(g.ops.size());
+  std::vector<size_t> next_npu(g.ops.size(), g.ops.size());
+  size_t previous_npu = g.ops.size();
+  for (size_t i = 0; i < g.ops.size(); ++i) {
+    if (placement[i].unit != passes::Unit::Npu) continue;
+    scheds[i] = mapping::build_schedule(placement[i].shape, placement[i].best.tiling);
+    if (placement[i].best.tiling.prefetch_weights && previous_npu == g.ops.size())
+      throw Error(fmt::format("{}: {}: its weights are chosen to be prefetched during the previous NPU layer, but it "
+                              "is the first layer on the NPU",
+                              g.source, g.describe(g.ops[i])));
+    if (previous_npu < g.ops.size()) next_npu[previous_npu] = i;
+    previous_npu = i;
+  }
+  std::optional<WeightPrefetch> incoming;  // this layer's chunk, loaded by the previous NPU layer
+
   for (size_t i = 0; i < g.ops.size(); ++i) {
     const ir::Op& op = g.ops[i];
     const passes::Placement& p = placement[i];
@@ -109,8 +127,14 @@ CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc, const Tili
     layer.macs = passes::op_macs(g, op);
     layer.first_command = cmds.size();
     if (p.unit == passes::Unit::Npu) {
-      const auto sched = mapping::build_schedule(p.shape, p.best.tiling);
-      const auto code = emit_npu_layer(g, op, sched, soc, {addr[op.inputs[0]], addr[op.outputs[0]]}, flash);
+      const auto& sched = scheds[i];
+      std::optional<WeightPrefetch> outgoing;
+      const size_t j = next_npu[i];
+      if (j < g.ops.size() && placement[j].best.tiling.prefetch_weights)
+        outgoing = prefetch_weights(g, g.ops[j], scheds[j], soc, flash);
+      const auto code = emit_npu_layer(g, op, sched, soc, {addr[op.inputs[0]], addr[op.outputs[0]]}, flash,
+                                       incoming ? &*incoming : nullptr, outgoing ? &*outgoing : nullptr);
+      incoming = outgoing;
       cmds.insert(cmds.end(), code.commands.begin(), code.commands.end());
       // The next layer may read what this one stores: drain the queues first.
       cmds.push_back({Opcode::Fence, {}, FenceCmd{}});

@@ -1,5 +1,6 @@
 #include "compiler/codegen/npu_layer.h"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 
@@ -67,10 +68,47 @@ std::vector<uint8_t> weight_chunk(const ir::Tensor& w, const mapping::ConvShape&
   return out;
 }
 
+uint32_t chunk_bytes(const mapping::ConvShape& s, const mapping::Step& st) {
+  return uint32_t(uint64_t(s.kh) * s.kw * st.c * st.n + mapping::kPpuParamBytes * st.n);
+}
+
 }  // namespace
 
+WeightPrefetch prefetch_weights(const ir::Graph& g, const ir::Op& op, const mapping::LayerSchedule& sched,
+                                const SocConfig& soc, FlashImage& flash) {
+  const mapping::ConvShape& s = sched.shape;
+  const auto it = std::find_if(sched.steps.begin(), sched.steps.end(), [](const auto& st) { return st.prefetched; });
+  if (it == sched.steps.end()) throw Error(g.describe(op) + ": internal: no prefetched weight step");
+  const mapping::Step& st = *it;
+  WeightPrefetch p;
+  p.n0 = st.n0, p.c0 = st.c0;
+  p.flash_addr = flash.append(weight_chunk(g.tensors[op.inputs[1]], s, channel_params(g, op, s), st.n0, st.n, st.c0, st.c));
+  p.spm_offset = st.slot * mapping::slot_bytes(soc.npu.weight.size_bytes, sched.tiling.buffers);
+  p.bytes = chunk_bytes(s, st);
+  DmaCmd d;
+  d.channel = sched.tiling.channels.weight;
+  d.mem_addr = p.flash_addr;
+  d.spm = {Buffer::Weight, uint32_t(p.spm_offset)};
+  d.rows = 1, d.row_bytes = uint32_t(p.bytes);
+  p.load = {Opcode::DmaLoad, {}, d};
+  return p;
+}
+
+int last_weight_reader(const mapping::LayerSchedule& sched, const SocConfig& soc, uint64_t offset, uint64_t bytes) {
+  const uint64_t w_slot = mapping::slot_bytes(soc.npu.weight.size_bytes, sched.tiling.buffers);
+  int last = -1;
+  for (size_t i = 0; i < sched.steps.size(); ++i) {
+    const auto& st = sched.steps[i];
+    if (st.kind != mapping::StepKind::Compute && st.kind != mapping::StepKind::PostProcess) continue;
+    const uint64_t lo = st.weight_slot * w_slot, hi = lo + chunk_bytes(sched.shape, st);
+    if (lo < offset + bytes && offset < hi) last = int(i);
+  }
+  return last;
+}
+
 NpuLayerCode emit_npu_layer(const ir::Graph& g, const ir::Op& op, const mapping::LayerSchedule& sched,
-                            const SocConfig& soc, const NpuLayerIo& io, FlashImage& flash) {
+                            const SocConfig& soc, const NpuLayerIo& io, FlashImage& flash,
+                            const WeightPrefetch* mine, const WeightPrefetch* next) {
   const mapping::ConvShape& s = sched.shape;
   const mapping::Tiling& t = sched.tiling;
   const ir::Tensor& in = g.tensors[op.inputs[0]];
@@ -87,12 +125,34 @@ NpuLayerCode emit_npu_layer(const ir::Graph& g, const ir::Op& op, const mapping:
   NpuLayerCode code;
   std::map<std::pair<uint32_t, uint32_t>, uint64_t> chunk_addr;  // (n0, c0) -> flash address
 
+  if (mine) chunk_addr[{mine->n0, mine->c0}] = mine->flash_addr;
+
+  // A prefetched step emits nothing here (the previous layer loaded it, and
+  // the fence between the layers orders it before everything of this one):
+  // it leaves the token steps, and so do dependencies on it.
+  std::vector<int> token_index(sched.steps.size(), -1);
   std::vector<TokenStep> token_steps;
-  for (const auto& st : sched.steps) token_steps.push_back({mapping::queue_of(st.kind), st.deps});
-  const std::vector<Deps> deps = assign_tokens(token_steps);
+  for (size_t i = 0; i < sched.steps.size(); ++i) {
+    const mapping::Step& st = sched.steps[i];
+    if (st.prefetched && mine) continue;
+    TokenStep t{mapping::queue_of(st.kind), {}};
+    for (uint32_t d : st.deps)
+      if (token_index[d] >= 0) t.deps.push_back(uint32_t(token_index[d]));
+    token_index[i] = int(token_steps.size());
+    token_steps.push_back(t);
+  }
+  if (next) {
+    const int after = last_weight_reader(sched, soc, next->spm_offset, next->bytes);
+    TokenStep t{Queue::Load, {}};
+    if (after >= 0) t.deps.push_back(uint32_t(token_index[size_t(after)]));
+    token_steps.push_back(t);
+  }
+  const std::vector<Deps> token_deps = assign_tokens(token_steps);
 
   for (size_t i = 0; i < sched.steps.size(); ++i) {
     const mapping::Step& st = sched.steps[i];
+    if (token_index[i] < 0) continue;
+    const Deps& dep = token_deps[size_t(token_index[i])];
     std::vector<Command> cmds;
     switch (st.kind) {
       case mapping::StepKind::LoadInput:
@@ -112,8 +172,7 @@ NpuLayerCode emit_npu_layer(const ir::Graph& g, const ir::Op& op, const mapping:
           chunk_addr[key] = flash.append(chunk);
           code.weight_bytes += chunk.size();
         }
-        const auto tr = mapping::weight_transfer(
-            0, uint32_t(uint64_t(s.kh) * s.kw * st.c * st.n + mapping::kPpuParamBytes * st.n));
+        const auto tr = mapping::weight_transfer(0, chunk_bytes(s, st));
         DmaCmd d;
         d.channel = t.channels.weight;
         d.mem_addr = chunk_addr[key];
@@ -172,11 +231,16 @@ NpuLayerCode emit_npu_layer(const ir::Graph& g, const ir::Op& op, const mapping:
     }
     if (cmds.empty()) throw Error(g.describe(op) + ": internal: a tile step produced no command");
     // A step's waits go on its first command, its signals on its last.
-    cmds.front().deps.wait_prev = deps[i].wait_prev;
-    cmds.front().deps.wait_next = deps[i].wait_next;
-    cmds.back().deps.signal_prev = deps[i].signal_prev;
-    cmds.back().deps.signal_next = deps[i].signal_next;
+    cmds.front().deps.wait_prev = dep.wait_prev;
+    cmds.front().deps.wait_next = dep.wait_next;
+    cmds.back().deps.signal_prev = dep.signal_prev;
+    cmds.back().deps.signal_next = dep.signal_next;
     code.commands.insert(code.commands.end(), cmds.begin(), cmds.end());
+  }
+  if (next) {
+    Command load = next->load;
+    load.deps = token_deps.back();
+    code.commands.push_back(load);
   }
   return code;
 }

@@ -36,10 +36,33 @@ struct NpuLayerCode {
   uint64_t weight_bytes = 0;  // flash bytes of this layer's chunks
 };
 
+// A layer's prefetched first weight chunk (mapping::Tiling::prefetch_weights):
+// the load the previous NPU layer emits for it, and where it landed.
+struct WeightPrefetch {
+  Command load;                 // DmaLoad into the weight scratchpad
+  uint32_t n0 = 0, c0 = 0;      // the chunk
+  uint64_t flash_addr = 0;
+  uint64_t spm_offset = 0, bytes = 0;  // the weight-scratchpad bytes it writes
+};
+
+// The prefetch of `sched`'s first weight chunk (its step marked prefetched);
+// appends the chunk to flash.
+WeightPrefetch prefetch_weights(const ir::Graph& g, const ir::Op& op, const mapping::LayerSchedule& sched,
+                                const SocConfig& soc, FlashImage& flash);
+
+// The last step of `sched` that reads weight-scratchpad bytes in
+// [offset, offset + bytes) (a tile's weights or its post-processing records),
+// or -1 when none does.
+int last_weight_reader(const mapping::LayerSchedule& sched, const SocConfig& soc, uint64_t offset, uint64_t bytes);
+
 // Emits the layer. `op` is a Conv2d or FullyConnected of `g` whose implicit
 // GEMM is sched.shape; its post-processing folds the input zero point into the
 // bias (bias - zp_in * sum(w)) so the array multiplies raw int8 values.
+// `mine`: this layer's first chunk was prefetched (its step emits nothing).
+// `next`: the next NPU layer's prefetch, emitted last, after the last step
+// that reads the bytes it overwrites.
 NpuLayerCode emit_npu_layer(const ir::Graph& g, const ir::Op& op, const mapping::LayerSchedule& sched,
-                            const SocConfig& soc, const NpuLayerIo& io, FlashImage& flash);
+                            const SocConfig& soc, const NpuLayerIo& io, FlashImage& flash,
+                            const WeightPrefetch* mine = nullptr, const WeightPrefetch* next = nullptr);
 
 }  // namespace kiln::codegen

@@ -49,6 +49,7 @@ double CostModel::transfer_cycles(const MemoryConfig& mem, const Transfer& t) co
 
 double CostModel::step_cycles(const LayerSchedule& sched, const Step& st) const {
   const ConvShape& s = sched.shape;
+  if (st.prefetched) return 0;  // loaded during the previous layer
   const double overhead = cal_.command_overhead;
   double cycles = overhead, scale = 1;
   switch (st.kind) {

@@ -71,6 +71,10 @@ LayerSchedule build_schedule(const ConvShape& s, const Tiling& t) {
   for (uint32_t c0 = 0; c0 < s.in_c; c0 += tc) k_steps.push_back(c0);
 
   SlotRing input(buffers), weight(buffers), output(buffers);
+  // A prefetched first chunk goes to the last weight slot: the previous
+  // layer's first slot is the one it is most likely still reading.
+  if (t.prefetch_weights) weight.next = buffers - 1;
+  bool first_weights = true;
   auto& steps = out.steps;
   const auto push = [&](Step st) {
     steps.push_back(std::move(st));
@@ -114,6 +118,8 @@ LayerSchedule build_schedule(const ConvShape& s, const Tiling& t) {
         Step ld;
         ld.kind = StepKind::LoadWeights;
         ld.slot = weight.take();
+        ld.prefetched = t.prefetch_weights && first_weights;
+        first_weights = false;
         ld.n0 = n0, ld.n = n, ld.c0 = c0, ld.c = c;
         add_dep(ld, weight.slots[ld.slot].last_reader);
         out.weight_bytes_moved += uint64_t(s.kh) * s.kw * c * n + kPpuParamBytes * n;

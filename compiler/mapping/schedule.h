@@ -29,6 +29,7 @@ struct Step {
   uint32_t iy0 = 0, ix0 = 0, ih = 0, iw = 0;
   bool accumulate = false;         // Compute: add to the accumulators (not the first K step)
   bool last_k = true;              // Compute: last K step of its output tile
+  bool prefetched = false;         // LoadWeights: done during the previous NPU layer (Tiling::prefetch_weights)
   std::vector<uint32_t> deps;      // steps that must have finished before this one starts
 };
 

@@ -97,7 +97,8 @@ std::vector<DmaChannels> channel_assignments(const SocConfig& soc) {
 bool operator==(const Tiling& a, const Tiling& b) {
   return a.tile_rows == b.tile_rows && a.tile_cols == b.tile_cols && a.tile_out_c == b.tile_out_c &&
          a.tile_in_c == b.tile_in_c && a.dataflow == b.dataflow && a.buffers == b.buffers && a.order == b.order &&
-         a.channels == b.channels && a.input_resident == b.input_resident && a.output_resident == b.output_resident;
+         a.channels == b.channels && a.input_resident == b.input_resident && a.output_resident == b.output_resident &&
+         a.prefetch_weights == b.prefetch_weights;
 }
 
 std::string describe(const DmaChannels& c) {
@@ -105,9 +106,10 @@ std::string describe(const DmaChannels& c) {
 }
 
 std::string describe(const Tiling& t) {
-  return fmt::format("{}x{}x{} k{} {} x{} {} {}{}{}", t.tile_rows, t.tile_cols, t.tile_out_c, t.tile_in_c,
+  return fmt::format("{}x{}x{} k{} {} x{} {} {}{}{}{}", t.tile_rows, t.tile_cols, t.tile_out_c, t.tile_in_c,
                      to_string(t.dataflow), t.buffers, to_string(t.order), describe(t.channels),
-                     t.input_resident ? " in:spm" : "", t.output_resident ? " out:spm" : "");
+                     t.input_resident ? " in:spm" : "", t.output_resident ? " out:spm" : "",
+                     t.prefetch_weights ? " prefetch" : "");
 }
 
 }  // namespace kiln::mapping

@@ -49,6 +49,11 @@ struct Tiling {
   // needs K unsplit. A layer is one or the other, not both (pairs, not chains).
   bool input_resident = false;
   bool output_resident = false;
+  // Weight prefetch: the layer's first weight chunk is loaded during the
+  // previous NPU layer (before its fence), into this layer's last weight slot,
+  // as soon as that layer no longer reads those bytes; so the chunk's flash
+  // read overlaps the previous layer's work instead of starting this one.
+  bool prefetch_weights = false;
 };
 
 bool operator==(const Tiling& a, const Tiling& b);

@@ -146,3 +146,27 @@ TEST_CASE("cascading: a producer stores nothing, a consumer loads no input, and 
   CHECK_FALSE(fits(s, both, soc, &why));
   CHECK(why.find("pairs") != std::string::npos);
 }
+
+TEST_CASE("weight prefetch: the first chunk goes to the last slot, is marked, and costs the layer nothing") {
+  const SocConfig soc = load_soc_config(test::config_path("default"));
+  const CostModel model(soc);
+  const ConvShape s = conv3x3(16, 16, 32, 64);
+  Tiling t = rank_tilings(s, soc, model).front().tiling;
+  REQUIRE(t.buffers == 2);
+  const LayerSchedule plain = build_schedule(s, t);
+  t.prefetch_weights = true;
+  const LayerSchedule pre = build_schedule(s, t);
+  REQUIRE(pre.steps.size() == plain.steps.size());
+  size_t prefetched = 0;
+  bool first = true;
+  for (const auto& st : pre.steps) {
+    if (st.kind != StepKind::LoadWeights) continue;
+    CHECK(st.prefetched == first);
+    if (first) CHECK(st.slot == 1);
+    prefetched += st.prefetched;
+    first = false;
+  }
+  CHECK(prefetched == 1);
+  CHECK(model.predict(pre).cycles < model.predict(plain).cycles);
+  CHECK(describe(t).find("prefetch") != std::string::npos);
+}

@@ -113,7 +113,7 @@ TEST_CASE("kiln run --tuning: cascaded layers compute the reference bit for bit 
           "[tune]") {
   TempDir dir;
   const std::string record = dir.file("r8.tuning.json");
-  REQUIRE(run_kiln("tune " + model("resnet8.onnx") + " -j 2 --budget 3 -o " + record).exit_code == 0);
+  REQUIRE(run_kiln("tune " + model("resnet8.onnx") + " -j 2 --budget 4 -o " + record).exit_code == 0);
   REQUIRE(run_kiln("run " + model("resnet8.onnx") + " --seed 4 --tuning " + record + " --report " +
                    dir.file("plain.json"))
               .exit_code == 0);
@@ -147,4 +147,32 @@ TEST_CASE("kiln run --tuning: cascaded layers compute the reference bit for bit 
   CHECK(bad.exit_code == 1);
   CHECK(bad.err.find("its output is chosen to stay in the input scratchpad, but") != std::string::npos);
   CHECK(bad.err.find("reads it too") != std::string::npos);
+}
+
+TEST_CASE("kiln run --tuning: prefetched weights compute the reference bit for bit and start layers sooner", "[tune]") {
+  TempDir dir;
+  const std::string record = dir.file("ds.tuning.json");
+  REQUIRE(run_kiln("tune " + model("dscnn_kws.onnx") + " -j 2 --budget 4 -o " + record).exit_code == 0);
+  auto j = nlohmann::json::parse(slurp(record));
+  const auto with = [&](bool on, const std::string& name) {
+    for (size_t i = 0; i < j["layers"].size(); ++i) j["layers"][i]["tuned"]["prefetch_weights"] = on && i > 0;
+    std::ofstream(dir.file(name)) << j.dump(2);
+    const CliRun run = run_kiln("run " + model("dscnn_kws.onnx") + " --seed 2 --tuning " + dir.file(name) +
+                                " --report " + dir.file(name + ".report"));
+    INFO(run.all());
+    REQUIRE(run.exit_code == 0);
+    CHECK(run.out.find("outputs match the reference interpreter bit for bit") != std::string::npos);
+    return nlohmann::json::parse(slurp(dir.file(name + ".report")));
+  };
+  const auto off = with(false, "off.json"), on = with(true, "on.json");
+  CHECK(on["totals"]["latency_cycles"].get<uint64_t>() < off["totals"]["latency_cycles"].get<uint64_t>());
+  // The first pointwise layer (op 2) no longer waits for its weights from flash.
+  CHECK(on["layers"][2]["simulated_cycles"].get<uint64_t>() < off["layers"][2]["simulated_cycles"].get<uint64_t>());
+
+  // The first NPU layer has nothing before it to prefetch during.
+  j["layers"][0]["tuned"]["prefetch_weights"] = true;
+  std::ofstream(dir.file("first.json")) << j.dump(2);
+  const CliRun first = run_kiln("run " + model("dscnn_kws.onnx") + " --seed 2 --tuning " + dir.file("first.json"));
+  CHECK(first.exit_code == 1);
+  CHECK(first.err.find("it is the first layer on the NPU") != std::string::npos);
 }
