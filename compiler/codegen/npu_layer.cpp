@@ -34,11 +34,13 @@ ChannelParams channel_params(const ir::Graph& g, const ir::Op& op, const mapping
   const ir::Tensor& in = g.tensors[op.inputs[0]];
   const ir::Tensor& w = g.tensors[op.inputs[1]];
   const ir::Tensor* bias = op.inputs.size() > 2 && op.inputs[2] >= 0 ? &g.tensors[op.inputs[2]] : nullptr;
-  const int64_t per_channel = int64_t(s.kh) * s.kw * s.in_c;
+  const int64_t per_channel = int64_t(s.kh) * s.kw * (s.depthwise ? 1 : s.in_c);
   ChannelParams p;
   for (uint32_t o = 0; o < s.out_c; ++o) {
     int64_t sum_w = 0;
-    for (int64_t i = 0; i < per_channel; ++i) sum_w += w.int8_at(size_t(o * per_channel + i));
+    // Depthwise weights are [1, kh, kw, C]: channel o's taps are C apart.
+    for (int64_t i = 0; i < per_channel; ++i)
+      sum_w += w.int8_at(s.depthwise ? size_t(i * s.out_c + o) : size_t(o * per_channel + i));
     const int64_t b = bias && bias->is_constant() ? bias->int32_at(o) : 0;
     // Wraps like the int32 accumulator: the sum is exact modulo 2^32.
     p.bias.push_back(int32_t(uint32_t(int64_t(b) - int64_t(in.zero_point()) * sum_w)));
@@ -50,7 +52,9 @@ ChannelParams channel_params(const ir::Graph& g, const ir::Op& op, const mapping
 }
 
 // Weight chunk (channels [n0,+n), input channels [c0,+c)) as the array's B
-// (K x N, k = (ky*kw + kx)*c + cc), followed by its channels' records.
+// (K x N, k = (ky*kw + kx)*c + cc), followed by its channels' records. A
+// depthwise chunk (c0 = n0, c = n) is block-diagonal: input channel cc feeds
+// output channel j only when cc == j.
 std::vector<uint8_t> weight_chunk(const ir::Tensor& w, const mapping::ConvShape& s, const ChannelParams& p, uint32_t n0,
                                   uint32_t n, uint32_t c0, uint32_t c) {
   std::vector<uint8_t> out;
@@ -59,7 +63,8 @@ std::vector<uint8_t> weight_chunk(const ir::Tensor& w, const mapping::ConvShape&
     for (uint32_t kx = 0; kx < s.kw; ++kx)
       for (uint32_t cc = 0; cc < c; ++cc)
         for (uint32_t j = 0; j < n; ++j)
-          out.push_back(w.data[((size_t(n0 + j) * s.kh + ky) * s.kw + kx) * s.in_c + c0 + cc]);
+          out.push_back(s.depthwise ? (cc == j ? w.data[(size_t(ky) * s.kw + kx) * s.out_c + n0 + j] : uint8_t(0))
+                                    : w.data[((size_t(n0 + j) * s.kh + ky) * s.kw + kx) * s.in_c + c0 + cc]);
   for (uint32_t j = 0; j < n; ++j) {
     put_i32(out, p.bias[n0 + j]);
     put_i32(out, p.multiplier[n0 + j]);

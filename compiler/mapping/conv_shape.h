@@ -2,6 +2,11 @@
 // connected layer, as a 1x1 convolution over a 1 x batch image) of an NHWC
 // input in_h x in_w x in_c to out_h x out_w x out_c:
 //   GEMM M = out_h*out_w (output pixels), K = kh*kw*in_c, N = out_c.
+// A depthwise convolution (depth multiplier 1, in_c == out_c) reads only its
+// own input channel for each output channel: K = kh*kw per channel. On the
+// array a tile of n channels becomes one GEMM with K = kh*kw*n and a
+// block-diagonal B (a channel's weights in its own column, zeros elsewhere),
+// so each array row does one useful product per cycle.
 #pragma once
 
 #include <cstdint>
@@ -15,9 +20,10 @@ struct ConvShape {
   uint32_t stride_h = 1, stride_w = 1;
   uint32_t dil_h = 1, dil_w = 1;
   uint32_t pad_top = 0, pad_left = 0;
+  bool depthwise = false;
 
   uint64_t gemm_m() const { return uint64_t(out_h) * out_w; }
-  uint64_t gemm_k() const { return uint64_t(kh) * kw * in_c; }
+  uint64_t gemm_k() const { return uint64_t(kh) * kw * (depthwise ? 1 : in_c); }
   uint64_t gemm_n() const { return out_c; }
   uint64_t macs() const { return gemm_m() * gemm_k() * gemm_n(); }
   uint64_t input_bytes() const { return uint64_t(in_h) * in_w * in_c; }

@@ -120,7 +120,9 @@ Prediction CostModel::predict(const LayerSchedule& sched) const {
 }
 
 double CostModel::roofline_cycles(const ConvShape& s) const {
-  const double compute = double(s.macs()) / (double(soc_.npu.rows) * soc_.npu.cols);
+  // A depthwise layer's products are one per array row per cycle at best
+  // (ConvShape: block-diagonal weights), not rows * cols.
+  const double compute = double(s.macs()) / (double(soc_.npu.rows) * (s.depthwise ? 1 : soc_.npu.cols));
   // Peak bandwidths in bytes per NPU cycle.
   const double bus_bw = soc_.bus.width_bytes / bus_to_npu_;
   const double flash_bw =

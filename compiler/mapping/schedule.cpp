@@ -88,8 +88,11 @@ LayerSchedule build_schedule(const ConvShape& s, const Tiling& t) {
     const int64_t ix_first = std::max<int64_t>(s.input_col_first(sp.ox0), 0);
     const int64_t ix_last = std::min<int64_t>(s.input_col_last(sp.ox0, sp.cols), s.in_w - 1);
     uint32_t last_compute = kNone;
-    for (size_t ki = 0; ki < k_steps.size(); ++ki) {
-      const uint32_t c0 = k_steps[ki], c = std::min(tc, s.in_c - c0);
+    // Depthwise: one K step, the tile's own channels.
+    const std::vector<uint32_t> own_channels{n0};
+    const std::vector<uint32_t>& ks = s.depthwise ? own_channels : k_steps;
+    for (size_t ki = 0; ki < ks.size(); ++ki) {
+      const uint32_t c0 = ks[ki], c = s.depthwise ? n : std::min(tc, s.in_c - c0);
       // Input tile for (spatial, K step): reuse it if a slot still holds it.
       // A resident input (cascading) is read where it lies: nothing to load.
       int in_slot = 0;
@@ -137,7 +140,7 @@ LayerSchedule build_schedule(const ConvShape& s, const Tiling& t) {
       cp.iw = ix_last >= ix_first ? uint32_t(ix_last - ix_first + 1) : 0;
       if (t.input_resident) cp.ix0 = 0, cp.iw = s.in_w;  // whole rows of the resident tensor
       cp.accumulate = ki > 0;
-      cp.last_k = ki + 1 == k_steps.size();
+      cp.last_k = ki + 1 == ks.size();
       if (!t.input_resident) add_dep(cp, input.slots[in_slot].filled_by);
       add_dep(cp, weight.slots[w_slot].filled_by);
       last_compute = push(cp);

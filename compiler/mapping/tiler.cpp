@@ -35,7 +35,8 @@ std::vector<RankedTiling> rank_tilings(const ConvShape& s, const SocConfig& soc,
   // only while no coarser one fits (sizes are listed coarsest first).
   for (uint32_t buffers : {2u, 1u}) {
     bool k_fits = false;
-    for (uint32_t in_c : splits(s.in_c, 16)) {
+    // Depthwise: K follows the channel tile, nothing to split.
+    for (uint32_t in_c : s.depthwise ? std::vector<uint32_t>{s.in_c} : splits(s.in_c, 16)) {
       if (k_fits) break;
       bool w_fits = false;
       for (uint32_t cols : splits(s.out_w, 4)) {
@@ -44,7 +45,8 @@ std::vector<RankedTiling> rank_tilings(const ConvShape& s, const SocConfig& soc,
           for (uint32_t rows : splits(s.out_h, 64))
             for (LoopOrder order : {LoopOrder::WeightsOuter, LoopOrder::InputsOuter}) {
               Tiling t;
-              t.tile_rows = rows, t.tile_cols = cols, t.tile_out_c = out_c, t.tile_in_c = in_c;
+              t.tile_rows = rows, t.tile_cols = cols, t.tile_out_c = out_c;
+              t.tile_in_c = s.depthwise ? out_c : in_c;
               t.dataflow = soc.npu.dataflow, t.buffers = buffers, t.order = order;
               t.channels = default_channels(soc);
               if (!fits(s, t, soc)) continue;

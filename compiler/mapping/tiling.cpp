@@ -13,8 +13,9 @@ TileFootprint footprint(const ConvShape& s, const Tiling& t) {
   const int64_t span_cols = int64_t(cols - 1) * s.stride_w + int64_t(s.kw - 1) * s.dil_w + 1;
   const uint64_t ih = uint64_t(std::min<int64_t>(span_rows, s.in_h));
   const uint64_t iw = uint64_t(std::min<int64_t>(span_cols, s.in_w));
-  const uint64_t in_c = std::min(t.tile_in_c, s.in_c);
   const uint64_t out_c = std::min(t.tile_out_c, s.out_c);
+  // A depthwise tile reads the input channels of its output channels.
+  const uint64_t in_c = s.depthwise ? out_c : std::min(t.tile_in_c, s.in_c);
   TileFootprint f;
   f.input = ih * iw * in_c;
   f.weight = uint64_t(s.kh) * s.kw * in_c * out_c + kPpuParamBytes * out_c;
@@ -54,7 +55,7 @@ bool fits(const ConvShape& s, const Tiling& t, const SocConfig& soc, std::string
   if ((t.input_resident || t.output_resident) && std::min(t.tile_cols, s.out_w) < s.out_w)
     return refuse(fmt::format("a cascaded layer needs full-width tiles ({} columns), the tiling has {}", s.out_w,
                               t.tile_cols));
-  if (t.input_resident && std::min(t.tile_in_c, s.in_c) < s.in_c)
+  if (t.input_resident && std::min(s.depthwise ? t.tile_out_c : t.tile_in_c, s.in_c) < s.in_c)
     return refuse(fmt::format("a layer reading a resident input needs K unsplit ({} channels), the tiling has {}",
                               s.in_c, t.tile_in_c));
   if (t.input_resident && s.input_bytes() > soc.npu.input.size_bytes)
