@@ -81,10 +81,6 @@ CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc, const Tili
       throw Error(fmt::format("{}: {}: a tiling is chosen for it, but it runs on the {} for {}", g.source, op,
                               passes::to_string(p.unit), soc.name));
     std::string why;
-    if (tiling.dataflow != soc.npu.dataflow)
-      throw Error(fmt::format("{}: {}: the chosen tiling {} uses the {} dataflow, {}'s array is {}", g.source, op,
-                              mapping::describe(tiling), to_string(tiling.dataflow), soc.name,
-                              to_string(soc.npu.dataflow)));
     if (!mapping::fits(p.shape, tiling, soc, &why))
       throw Error(fmt::format("{}: {}: the chosen tiling {} does not fit {}: {}", g.source, op,
                               mapping::describe(tiling), soc.name, why));

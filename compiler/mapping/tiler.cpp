@@ -27,6 +27,15 @@ std::vector<uint32_t> channel_tiles(uint32_t out_c, uint32_t array_cols) {
   return {sizes.rbegin(), sizes.rend()};
 }
 
+// The array runs each command in the dataflow the command names
+// (docs/soc-config.md): the SoC's default first, so that it wins ties.
+std::vector<Dataflow> dataflows(const SocConfig& soc) {
+  std::vector<Dataflow> out{soc.npu.dataflow};
+  for (Dataflow d : {Dataflow::WeightStationary, Dataflow::OutputStationary, Dataflow::InputStationary})
+    if (d != soc.npu.dataflow) out.push_back(d);
+  return out;
+}
+
 }  // namespace
 
 std::vector<RankedTiling> rank_tilings(const ConvShape& s, const SocConfig& soc, const CostModel& model) {
@@ -43,16 +52,17 @@ std::vector<RankedTiling> rank_tilings(const ConvShape& s, const SocConfig& soc,
         if (w_fits) break;
         for (uint32_t out_c : channel_tiles(s.out_c, soc.npu.cols))
           for (uint32_t rows : splits(s.out_h, 64))
-            for (LoopOrder order : {LoopOrder::WeightsOuter, LoopOrder::InputsOuter}) {
-              Tiling t;
-              t.tile_rows = rows, t.tile_cols = cols, t.tile_out_c = out_c;
-              t.tile_in_c = s.depthwise ? out_c : in_c;
-              t.dataflow = soc.npu.dataflow, t.buffers = buffers, t.order = order;
-              t.channels = default_channels(soc);
-              if (!fits(s, t, soc)) continue;
-              w_fits = k_fits = true;
-              out.push_back({t, model.predict(build_schedule(s, t))});
-            }
+            for (LoopOrder order : {LoopOrder::WeightsOuter, LoopOrder::InputsOuter})
+              for (Dataflow dataflow : dataflows(soc)) {
+                Tiling t;
+                t.tile_rows = rows, t.tile_cols = cols, t.tile_out_c = out_c;
+                t.tile_in_c = s.depthwise ? out_c : in_c;
+                t.dataflow = dataflow, t.buffers = buffers, t.order = order;
+                t.channels = default_channels(soc);
+                if (!fits(s, t, soc)) continue;
+                w_fits = k_fits = true;
+                out.push_back({t, model.predict(build_schedule(s, t))});
+              }
       }
     }
   }

@@ -166,8 +166,9 @@ TEST_CASE("kiln run --tuning: prefetched weights compute the reference bit for b
   };
   const auto off = with(false, "off.json"), on = with(true, "on.json");
   CHECK(on["totals"]["latency_cycles"].get<uint64_t>() < off["totals"]["latency_cycles"].get<uint64_t>());
-  // The first pointwise layer (op 2) no longer waits for its weights from flash.
-  CHECK(on["layers"][2]["simulated_cycles"].get<uint64_t>() < off["layers"][2]["simulated_cycles"].get<uint64_t>());
+  // The NPU layers together take less time (a layer's window now also holds
+  // the next layer's prefetch, so single layers may grow).
+  CHECK(on["totals"]["npu_simulated_cycles"].get<double>() < off["totals"]["npu_simulated_cycles"].get<double>());
 
   // The first NPU layer has nothing before it to prefetch during.
   j["layers"][0]["tuned"]["prefetch_weights"] = true;

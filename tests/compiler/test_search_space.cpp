@@ -1,0 +1,175 @@
+// The search space kiln tune draws from, beyond tile sizes: DMA channel
+// assignment, cascading, weight prefetch, depthwise layers on the array and
+// the dataflow of each command.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "arch/soc_config_yaml.h"
+#include "compiler/mapping/cost_model.h"
+#include "compiler/mapping/schedule.h"
+#include "compiler/mapping/tiler.h"
+#include "tests/support/test_paths.h"
+
+using namespace kiln;
+using namespace kiln::mapping;
+
+namespace {
+
+ConvShape conv3x3(uint32_t h, uint32_t w, uint32_t c, uint32_t n) {
+  ConvShape s;
+  s.in_h = h, s.in_w = w, s.in_c = c;
+  s.kh = s.kw = 3;
+  s.pad_top = s.pad_left = 1;
+  s.out_h = h, s.out_w = w, s.out_c = n;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("DMA channels: stores sharing the loads' channel wait for it, and channels the SoC lacks do not fit") {
+  const SocConfig soc = load_soc_config(test::config_path("default"));
+  REQUIRE(soc.dma.channels == 2);
+  const CostModel model(soc);
+  const ConvShape s = conv3x3(32, 32, 16, 16);
+  Tiling t = rank_tilings(s, soc, model).front().tiling;
+  CHECK(t.channels == default_channels(soc));
+  CHECK(t.channels.store != t.channels.input);
+  const double apart = model.predict(build_schedule(s, t)).cycles;
+  t.channels.store = t.channels.input;
+  const double shared = model.predict(build_schedule(s, t)).cycles;
+  CHECK(shared > apart);
+
+  const auto all = channel_assignments(soc);
+  CHECK(all.size() == 8);
+  CHECK(all.front() == default_channels(soc));
+  t.channels.weight = 2;
+  std::string why;
+  CHECK_FALSE(fits(s, t, soc, &why));
+  CHECK(why.find("2-channel DMA") != std::string::npos);
+}
+
+TEST_CASE("cascading: a producer stores nothing, a consumer loads no input, and both need full-width tiles") {
+  const SocConfig soc = load_soc_config(test::config_path("default"));
+  const CostModel model(soc);
+  const ConvShape s = conv3x3(32, 32, 16, 16);  // 16 KiB tensors
+  Tiling t = rank_tilings(s, soc, model).front().tiling;
+  REQUIRE(t.tile_cols >= s.out_w);
+  REQUIRE(t.tile_in_c >= s.in_c);
+  const LayerSchedule plain = build_schedule(s, t);
+
+  Tiling producer = t;
+  producer.output_resident = true;
+  REQUIRE(fits(s, producer, soc));
+  const LayerSchedule p = build_schedule(s, producer);
+  size_t stores = 0, loads = 0;
+  for (const auto& st : p.steps) stores += st.kind == StepKind::Store, loads += st.kind == StepKind::LoadInput;
+  CHECK(stores == 0);
+  CHECK(loads > 0);
+  CHECK(p.output_bytes_moved == 0);
+  CHECK(p.input_bytes_moved == plain.input_bytes_moved);
+  // Its input slots share the input scratchpad with the resident tensor at the top.
+  CHECK(resident_offset(soc.npu.input.size_bytes, s.output_bytes()) == soc.npu.input.size_bytes - 16384);
+  CHECK(input_slot_space(s, producer, soc) == soc.npu.input.size_bytes - 16384);
+
+  Tiling consumer = t;
+  consumer.input_resident = true;
+  REQUIRE(fits(s, consumer, soc));
+  const LayerSchedule c = build_schedule(s, consumer);
+  stores = loads = 0;
+  for (const auto& st : c.steps) {
+    stores += st.kind == StepKind::Store, loads += st.kind == StepKind::LoadInput;
+    if (st.kind == StepKind::Compute) CHECK((st.ix0 == 0 && st.iw == s.in_w));  // whole rows of the tensor
+  }
+  CHECK(loads == 0);
+  CHECK(stores > 0);
+  CHECK(c.input_bytes_moved == 0);
+  // Less to move, so the model predicts both faster than the plain layer.
+  CHECK(model.predict(c).cycles < model.predict(plain).cycles);
+
+  std::string why;
+  Tiling narrow = consumer;
+  narrow.tile_cols = s.out_w / 2;
+  CHECK_FALSE(fits(s, narrow, soc, &why));
+  CHECK(why.find("full-width") != std::string::npos);
+  Tiling split_k = consumer;
+  split_k.tile_in_c = s.in_c / 2;
+  CHECK_FALSE(fits(s, split_k, soc, &why));
+  CHECK(why.find("K unsplit") != std::string::npos);
+  Tiling both = consumer;
+  both.output_resident = true;
+  CHECK_FALSE(fits(s, both, soc, &why));
+  CHECK(why.find("pairs") != std::string::npos);
+}
+
+TEST_CASE("weight prefetch: the first chunk goes to the last slot, is marked, and costs the layer nothing") {
+  const SocConfig soc = load_soc_config(test::config_path("default"));
+  const CostModel model(soc);
+  const ConvShape s = conv3x3(16, 16, 32, 64);
+  Tiling t = rank_tilings(s, soc, model).front().tiling;
+  REQUIRE(t.buffers == 2);
+  const LayerSchedule plain = build_schedule(s, t);
+  t.prefetch_weights = true;
+  const LayerSchedule pre = build_schedule(s, t);
+  REQUIRE(pre.steps.size() == plain.steps.size());
+  size_t prefetched = 0;
+  bool first = true;
+  for (const auto& st : pre.steps) {
+    if (st.kind != StepKind::LoadWeights) continue;
+    CHECK(st.prefetched == first);
+    if (first) CHECK(st.slot == 1);
+    prefetched += st.prefetched;
+    first = false;
+  }
+  CHECK(prefetched == 1);
+  CHECK(model.predict(pre).cycles < model.predict(plain).cycles);
+  CHECK(describe(t).find("prefetch") != std::string::npos);
+}
+
+TEST_CASE("depthwise on the array: each tile reads its own channels through block-diagonal weights") {
+  const SocConfig soc = load_soc_config(test::config_path("default"));
+  const CostModel model(soc);
+  ConvShape s = conv3x3(12, 12, 48, 48);
+  s.depthwise = true;
+  CHECK(s.macs() == 12ull * 12 * 9 * 48);
+  CHECK(s.weight_bytes() == 9ull * 48);
+  // One product per array row per cycle at best.
+  CHECK(model.roofline_cycles(s) >= double(s.macs()) / soc.npu.rows);
+  const auto ranked = rank_tilings(s, soc, model);
+  REQUIRE_FALSE(ranked.empty());
+  for (const auto& r : ranked) {
+    const Tiling& t = r.tiling;
+    CHECK(t.tile_in_c == std::min(t.tile_out_c, s.out_c));
+    const uint64_t n = std::min(t.tile_out_c, s.out_c);
+    CHECK(footprint(s, t).weight == 9 * n * n + kPpuParamBytes * n);  // K = 9n rows of n columns
+    std::map<std::tuple<uint32_t, uint32_t, uint32_t>, int> stored;
+    for (const auto& st : build_schedule(s, t).steps) {
+      if (st.kind == StepKind::Compute || st.kind == StepKind::LoadWeights) {
+        CHECK(st.c0 == st.n0);
+        CHECK(st.c == st.n);
+      }
+      if (st.kind == StepKind::Store)
+        for (uint32_t y = st.oy0; y < st.oy0 + st.rows; ++y)
+          for (uint32_t x = st.ox0; x < st.ox0 + st.cols; ++x)
+            for (uint32_t c = st.n0; c < st.n0 + st.n; ++c) ++stored[{y, x, c}];
+    }
+    CHECK(stored.size() == size_t(12) * 12 * 48);
+    for (const auto& [at, count] : stored) CHECK(count == 1);
+  }
+}
+
+TEST_CASE("the tiler ranks every dataflow the array runs, the SoC's default first among equals") {
+  const SocConfig soc = load_soc_config(test::config_path("default"));
+  const CostModel model(soc);
+  std::set<Dataflow> seen;
+  for (const auto& r : rank_tilings(conv3x3(6, 6, 128, 128), soc, model)) seen.insert(r.tiling.dataflow);
+  CHECK(seen.size() == 3);
+  // A 3x3-pixel layer: weight-stationary folds pay their fill for 9 rows of A
+  // each, output-stationary folds hold the whole 9 x 16 output: the tiler takes it.
+  ConvShape small = conv3x3(3, 3, 16, 16);
+  small.depthwise = true;
+  const auto best = rank_tilings(small, soc, model).front().tiling;
+  CHECK(best.dataflow == Dataflow::OutputStationary);
+}
