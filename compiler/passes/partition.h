@@ -1,6 +1,7 @@
 // Partition: decides, op by op, whether the NPU or the MCU runs it. The NPU
-// runs what its array and post-processing unit compute exactly (convolutions
-// and fully connected layers) when it fits the scratchpads; everything else,
+// runs what its array and post-processing unit compute exactly (convolutions,
+// depthwise convolutions with depth multiplier 1 and fully connected layers)
+// when it fits the scratchpads and the cost model finds it faster there; everything else,
 // and what does not fit, runs on the MCU's fallback kernels. Weight zero
 // points and int32 outputs run on neither (check_compilable).
 #pragma once
