@@ -19,18 +19,7 @@ const char* to_string(Unit u) {
 bool npu_shape(const ir::Graph& g, const ir::Op& op, mapping::ConvShape* s) {
   const ir::Tensor& in = g.tensors[op.inputs[0]];
   const ir::Tensor& out = g.tensors[op.outputs[0]];
-  if (op.kind == ir::OpKind::Conv2d && in.shape.size() == 4 && in.shape[0] == 1) {
-    s->in_h = in.shape[1], s->in_w = in.shape[2], s->in_c = in.shape[3];
-    s->out_h = out.shape[1], s->out_w = out.shape[2], s->out_c = out.shape[3];
-    s->kh = op.window.kernel_h, s->kw = op.window.kernel_w;
-    s->stride_h = op.window.stride_h, s->stride_w = op.window.stride_w;
-    s->dil_h = op.window.dilation_h, s->dil_w = op.window.dilation_w;
-    s->pad_top = op.window.pad.top, s->pad_left = op.window.pad.left;
-    return true;
-  }
-  // Depth multiplier 1: output channel c reads input channel c only.
-  if (op.kind == ir::OpKind::DepthwiseConv2d && op.depth_multiplier == 1 && in.shape.size() == 4 &&
-      in.shape[0] == 1 && in.shape[3] == out.shape[3]) {
+  const auto windowed = [&](bool depthwise) {
     *s = mapping::ConvShape{};
     s->in_h = in.shape[1], s->in_w = in.shape[2], s->in_c = in.shape[3];
     s->out_h = out.shape[1], s->out_w = out.shape[2], s->out_c = out.shape[3];
@@ -38,9 +27,14 @@ bool npu_shape(const ir::Graph& g, const ir::Op& op, mapping::ConvShape* s) {
     s->stride_h = op.window.stride_h, s->stride_w = op.window.stride_w;
     s->dil_h = op.window.dilation_h, s->dil_w = op.window.dilation_w;
     s->pad_top = op.window.pad.top, s->pad_left = op.window.pad.left;
-    s->depthwise = true;
+    s->depthwise = depthwise;
     return true;
-  }
+  };
+  if (op.kind == ir::OpKind::Conv2d && in.shape.size() == 4 && in.shape[0] == 1) return windowed(false);
+  // Depth multiplier 1: output channel c reads input channel c only.
+  if (op.kind == ir::OpKind::DepthwiseConv2d && op.depth_multiplier == 1 && in.shape.size() == 4 &&
+      in.shape[0] == 1 && in.shape[3] == out.shape[3])
+    return windowed(true);
   if (op.kind == ir::OpKind::FullyConnected) {
     const ir::Tensor& w = g.tensors[op.inputs[1]];
     // [batches, in] as a 1 x batches image of `in` channels, 1x1 kernel.

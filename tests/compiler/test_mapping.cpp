@@ -14,22 +14,14 @@
 #include "compiler/mapping/schedule.h"
 #include "compiler/mapping/tiler.h"
 #include "compiler/mapping/transfers.h"
+#include "tests/support/conv_shapes.h"
 #include "tests/support/test_paths.h"
 
 using namespace kiln;
 using namespace kiln::mapping;
+using kiln::test::conv3x3;
 
 namespace {
-
-ConvShape conv3x3(uint32_t h, uint32_t w, uint32_t c, uint32_t n, uint32_t stride = 1) {
-  ConvShape s;
-  s.in_h = h, s.in_w = w, s.in_c = c;
-  s.kh = s.kw = 3;
-  s.stride_h = s.stride_w = stride;
-  s.pad_top = s.pad_left = 1;
-  s.out_h = (h + 2 - 3) / stride + 1, s.out_w = (w + 2 - 3) / stride + 1, s.out_c = n;
-  return s;
-}
 
 // Every output element is post-processed and stored exactly once, after all of
 // its K steps; every Compute's operands were loaded by the steps it depends on.

@@ -11,23 +11,12 @@
 #include "compiler/mapping/cost_model.h"
 #include "compiler/mapping/schedule.h"
 #include "compiler/mapping/tiler.h"
+#include "tests/support/conv_shapes.h"
 #include "tests/support/test_paths.h"
 
 using namespace kiln;
 using namespace kiln::mapping;
-
-namespace {
-
-ConvShape conv3x3(uint32_t h, uint32_t w, uint32_t c, uint32_t n) {
-  ConvShape s;
-  s.in_h = h, s.in_w = w, s.in_c = c;
-  s.kh = s.kw = 3;
-  s.pad_top = s.pad_left = 1;
-  s.out_h = h, s.out_w = w, s.out_c = n;
-  return s;
-}
-
-}  // namespace
+using kiln::test::conv3x3;
 
 TEST_CASE("DMA channels: stores sharing the loads' channel wait for it, and channels the SoC lacks do not fit") {
   const SocConfig soc = load_soc_config(test::config_path("default"));
