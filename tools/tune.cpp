@@ -99,7 +99,11 @@ class Tuner {
       LayerSearch s;
       s.op = layer.op_index;
       s.name = layer.name;
-      const auto ranked = mapping::rank_tilings(layer.shape, soc_, analytic);
+      auto ranked = mapping::rank_tilings(layer.shape, soc_, analytic, mapping::SearchScope::Tuning);
+      // The analytic choice leads the pool (the wider search may rank others above it).
+      const auto chosen = std::find_if(ranked.begin(), ranked.end(),
+                                       [&](const mapping::RankedTiling& r) { return r.tiling == layer.chosen; });
+      if (chosen != ranked.end()) std::rotate(ranked.begin(), chosen, chosen + 1);
       for (size_t i = 0; i < ranked.size() && i < kTilingsPerLayer; ++i)
         s.schedules.push_back(mapping::build_schedule(layer.shape, ranked[i].tiling));
       if (s.schedules.empty() || !(s.schedules[0].tiling == layer.chosen))

@@ -36,9 +36,22 @@ std::vector<Dataflow> dataflows(const SocConfig& soc) {
   return out;
 }
 
+// Depthwise channel tiles: also fractions of the array width. A tile of n
+// channels moves kh*kw*n*n weight bytes (block-diagonal) for n channels' worth
+// of work, and the array's useful rate does not depend on n (one product per
+// row per cycle), so narrower tiles trade a few partial folds for n-fold less
+// weight traffic.
+std::vector<uint32_t> depthwise_channel_tiles(uint32_t channels, uint32_t array_cols) {
+  std::set<uint32_t> sizes;
+  for (uint32_t n : channel_tiles(channels, array_cols)) sizes.insert(n);
+  for (uint32_t n = array_cols / 2; n >= 2; n /= 2) sizes.insert(std::min(n, channels));
+  return {sizes.rbegin(), sizes.rend()};
+}
+
 }  // namespace
 
-std::vector<RankedTiling> rank_tilings(const ConvShape& s, const SocConfig& soc, const CostModel& model) {
+std::vector<RankedTiling> rank_tilings(const ConvShape& s, const SocConfig& soc, const CostModel& model,
+                                       SearchScope scope) {
   std::vector<RankedTiling> out;
   // Splitting K or the width only adds traffic and commands: try a finer split
   // only while no coarser one fits (sizes are listed coarsest first).
@@ -50,7 +63,9 @@ std::vector<RankedTiling> rank_tilings(const ConvShape& s, const SocConfig& soc,
       bool w_fits = false;
       for (uint32_t cols : splits(s.out_w, 4)) {
         if (w_fits) break;
-        for (uint32_t out_c : channel_tiles(s.out_c, soc.npu.cols))
+        for (uint32_t out_c : s.depthwise && scope == SearchScope::Tuning
+                                  ? depthwise_channel_tiles(s.out_c, soc.npu.cols)
+                                  : channel_tiles(s.out_c, soc.npu.cols))
           for (uint32_t rows : splits(s.out_h, 64))
             for (LoopOrder order : {LoopOrder::WeightsOuter, LoopOrder::InputsOuter})
               for (Dataflow dataflow : dataflows(soc)) {

@@ -162,3 +162,23 @@ TEST_CASE("the tiler ranks every dataflow the array runs, the SoC's default firs
   const auto best = rank_tilings(small, soc, model).front().tiling;
   CHECK(best.dataflow == Dataflow::OutputStationary);
 }
+
+TEST_CASE("the tuning search adds depthwise channel tiles narrower than the array, the analytic one does not") {
+  const SocConfig soc = load_soc_config(test::config_path("default"));
+  const CostModel model(soc);
+  ConvShape s = conv3x3(12, 12, 64, 64);
+  s.depthwise = true;
+  std::set<uint32_t> analytic, tuning;
+  for (const auto& r : rank_tilings(s, soc, model)) analytic.insert(r.tiling.tile_out_c);
+  for (const auto& r : rank_tilings(s, soc, model, SearchScope::Tuning)) tuning.insert(r.tiling.tile_out_c);
+  CHECK(*analytic.begin() == soc.npu.cols);
+  CHECK(tuning.count(8) == 1);
+  CHECK(tuning.count(2) == 1);
+  for (uint32_t n : analytic) CHECK(tuning.count(n) == 1);
+  // A narrower tile moves proportionally fewer weight bytes.
+  Tiling t = rank_tilings(s, soc, model).front().tiling;
+  t.tile_out_c = t.tile_in_c = 8;
+  const uint64_t narrow = build_schedule(s, t).weight_bytes_moved;
+  t.tile_out_c = t.tile_in_c = 16;
+  CHECK(build_schedule(s, t).weight_bytes_moved > narrow);
+}
