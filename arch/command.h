@@ -94,8 +94,15 @@ struct ConvCmd {
   uint32_t c_addr = 0, c_stride = 0;
   Dataflow dataflow = Dataflow::WeightStationary;
   bool accumulate = false;
+  // Bytes from one input pixel to the next (24 bits); 0 means in_c, a dense
+  // tile. A larger stride reads a slice of in_c channels from a tile that
+  // holds more (a depthwise tile's channels out of the whole tensor's).
+  uint32_t in_pixel_stride = 0;
   uint32_t gemm_m() const { return out_h * out_w; }
   uint32_t gemm_k() const { return uint32_t(kh) * kw * in_c; }
+  uint32_t pixel_stride() const { return in_pixel_stride ? in_pixel_stride : in_c; }
+  // Input-buffer bytes from in_addr to the end of the last pixel read.
+  uint64_t input_extent() const { return (uint64_t(in_h) * in_w - 1) * pixel_stride() + in_c; }
 
 };
 

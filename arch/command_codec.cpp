@@ -239,6 +239,10 @@ std::string command_problem(const Command& c) {
       const auto& v = std::get<ConvCmd>(c.body);
       if (uint8_t(v.dataflow) > 2) return fmt::format("{}: dataflow id {} (expected 0..2)", op, int(v.dataflow));
       if (v.c_addr % 4) return fmt::format("{}: c=0x{:x} is not 4-byte aligned (int32 accumulators)", op, v.c_addr);
+      if (v.in_pixel_stride >= (1u << 24))
+        return fmt::format("{}: in_stride={} does not fit its 24 bits", op, v.in_pixel_stride);
+      if (v.in_pixel_stride && v.in_pixel_stride < v.in_c)
+        return fmt::format("{}: in_stride={} is less than in_c={}: input pixels overlap", op, v.in_pixel_stride, v.in_c);
       return zero_fields({{"in_h", v.in_h}, {"in_w", v.in_w}, {"in_c", v.in_c}, {"out_h", v.out_h},
                           {"out_w", v.out_w}, {"n", v.n}, {"kh", v.kh}, {"kw", v.kw}, {"stride_h", v.stride_h},
                           {"stride_w", v.stride_w}, {"dil_h", v.dil_h}, {"dil_w", v.dil_w}},
@@ -324,7 +328,7 @@ void encode_command(const Command& cmd, std::vector<uint8_t>& out) {
       for (uint32_t x : {v.in_h, v.in_w, v.in_c, v.out_h, v.out_w, v.n}) put32(out, x);
       for (uint8_t x : {v.kh, v.kw, v.stride_h, v.stride_w, v.dil_h, v.dil_w, v.pad_top, v.pad_left}) put8(out, x);
       put8(out, uint8_t(v.pad_value));
-      pad4(out);
+      for (int shift : {0, 8, 16}) put8(out, uint8_t(v.in_pixel_stride >> shift));  // 24-bit in_pixel_stride
       for (uint32_t x : {v.in_addr, v.b_addr, v.b_stride, v.c_addr, v.c_stride}) put32(out, x);
       break;
     }
@@ -434,7 +438,7 @@ Command decode_command(const uint8_t* data, size_t size, size_t* consumed, const
       for (uint8_t* f : {&v.kh, &v.kw, &v.stride_h, &v.stride_w, &v.dil_h, &v.dil_w, &v.pad_top, &v.pad_left})
         *f = r.u8();
       v.pad_value = int8_t(r.u8());
-      r.zeros(3, "reserved");
+      for (int shift : {0, 8, 16}) v.in_pixel_stride |= uint32_t(r.u8()) << shift;
       for (uint32_t* f : {&v.in_addr, &v.b_addr, &v.b_stride, &v.c_addr, &v.c_stride}) *f = r.u32();
       cmd.body = v;
       break;

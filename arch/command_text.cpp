@@ -501,6 +501,7 @@ class Parser {
         v.pad_top = f.u8_or("pad_top", 0);
         v.pad_left = f.u8_or("pad_left", 0);
         v.pad_value = int8_t(f.num_or("pad_value", INT8_MIN, INT8_MAX, 0));
+        v.in_pixel_stride = uint32_t(f.num_or("in_stride", 0, (1 << 24) - 1, 0));
         v.in_addr = f.u32("in");
         v.b_addr = f.u32("b");
         v.b_stride = f.u32("b_stride");
@@ -585,6 +586,7 @@ std::string format_command(const Command& cmd) {
           v.in_h, v.in_w, v.in_c, v.out_h, v.out_w, v.n, v.kh, v.kw, v.stride_h, v.stride_w, v.dil_h, v.dil_w,
           v.pad_top, v.pad_left, v.pad_value, hex(v.in_addr), hex(v.b_addr), v.b_stride, hex(v.c_addr), v.c_stride,
           dataflow_mnemonic(v.dataflow));
+      if (v.in_pixel_stride) s += fmt::format(" in_stride={}", v.in_pixel_stride);
       if (v.accumulate) s += " accumulate";
       break;
     }

@@ -135,7 +135,7 @@ std::string conv_problem(const ConvCmd& v, const SocConfig& soc) {
   if (m > 0xFFFFFFFFu) return fmt::format("conv: out_h*out_w={} does not fit the 32-bit GEMM M", m);
   if (m > 1 && v.c_stride < v.n)
     return fmt::format("conv: c_stride={} is less than n={}: accumulator rows overlap", v.c_stride, v.n);
-  const u128 in_end = u128(v.in_addr) + u128(v.in_h) * v.in_w * v.in_c;
+  const u128 in_end = u128(v.in_addr) + v.input_extent();
   if (auto p = spm_problem(soc, "conv: input tile", Buffer::Input, v.in_addr, in_end); !p.empty()) return p;
   if (auto p = spm_problem(soc, "conv: B", Buffer::Weight, v.b_addr, u128(v.b_addr) + u128(k - 1) * v.b_stride + v.n);
       !p.empty())

@@ -12,7 +12,7 @@ std::vector<SpmRegion> ComputeUnit::regions(const GemmCmd& g) {
 }
 
 std::vector<SpmRegion> ComputeUnit::regions(const ConvCmd& c) {
-  return {{Buffer::Input, c.in_addr, uint64_t(c.in_h) * c.in_w * c.in_c},
+  return {{Buffer::Input, c.in_addr, c.input_extent()},
           {Buffer::Weight, c.b_addr, uint64_t(c.gemm_k() - 1) * c.b_stride + c.n},
           {Buffer::Accumulator, c.c_addr, 4 * (uint64_t(c.gemm_m() - 1) * c.c_stride + c.n)}};
 }
@@ -25,8 +25,13 @@ ArrayResult ComputeUnit::run(const GemmCmd& g, uint64_t command) {
 
 ArrayResult ComputeUnit::run(const ConvCmd& c, uint64_t command) {
   const uint32_t m = c.gemm_m(), k = c.gemm_k();
+  // The tile's pixels, packed: a strided tile is read pixel by pixel.
   std::vector<int8_t> input(size_t(c.in_h) * c.in_w * c.in_c);
-  spm_.read(Buffer::Input, c.in_addr, input.data(), input.size());
+  if (c.pixel_stride() == c.in_c)
+    spm_.read(Buffer::Input, c.in_addr, input.data(), input.size());
+  else
+    for (size_t p = 0; p < size_t(c.in_h) * c.in_w; ++p)
+      spm_.read(Buffer::Input, c.in_addr + p * c.pixel_stride(), &input[p * c.in_c], c.in_c);
   // Implicit GEMM: row m = (oy, ox), column k = (ky, kx, ch).
   std::vector<int8_t> a(size_t(m) * k);
   for (uint32_t oy = 0; oy < c.out_h; ++oy)

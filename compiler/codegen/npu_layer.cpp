@@ -198,6 +198,11 @@ NpuLayerCode emit_npu_layer(const ir::Graph& g, const ir::Op& op, const mapping:
         c.pad_value = int8_t(in.zero_point());
         c.in_addr = t.input_resident ? uint32_t(resident_in + uint64_t(st.iy0) * s.in_w * s.in_c)
                                      : uint32_t(st.input_slot * in_slot);
+        if (s.depthwise && st.c < s.in_c) {
+          // The tile holds every channel (schedule): read this tile's slice.
+          c.in_addr += st.c0;
+          c.in_pixel_stride = s.in_c;
+        }
         c.b_addr = uint32_t(st.weight_slot * w_slot), c.b_stride = st.n;
         c.c_addr = 0, c.c_stride = st.n;
         c.dataflow = t.dataflow;

@@ -96,19 +96,23 @@ LayerSchedule build_schedule(const ConvShape& s, const Tiling& t) {
       // Input tile for (spatial, K step): reuse it if a slot still holds it.
       // A resident input (cascading) is read where it lies: nothing to load.
       int in_slot = 0;
+      // A depthwise tile loads every channel once per spatial tile; its
+      // channel tiles share it.
+      const uint32_t in_c0 = s.depthwise ? 0 : c0, in_cn = s.depthwise ? s.in_c : c;
       if (!t.input_resident) {
-        const auto in_key = std::make_tuple(int64_t(sp.oy0) << 32 | sp.ox0, int64_t(c0), int64_t(sp.rows) << 32 | sp.cols);
+        const auto in_key =
+            std::make_tuple(int64_t(sp.oy0) << 32 | sp.ox0, int64_t(in_c0), int64_t(sp.rows) << 32 | sp.cols);
         in_slot = input.find(in_key);
         if (in_slot < 0) {
           Step ld;
           ld.kind = StepKind::LoadInput;
           ld.slot = input.take();
-          ld.oy0 = sp.oy0, ld.ox0 = sp.ox0, ld.rows = sp.rows, ld.cols = sp.cols, ld.c0 = c0, ld.c = c;
+          ld.oy0 = sp.oy0, ld.ox0 = sp.ox0, ld.rows = sp.rows, ld.cols = sp.cols, ld.c0 = in_c0, ld.c = in_cn;
           ld.iy0 = uint32_t(iy_first), ld.ix0 = uint32_t(ix_first);
           ld.ih = iy_last >= iy_first ? uint32_t(iy_last - iy_first + 1) : 0;
           ld.iw = ix_last >= ix_first ? uint32_t(ix_last - ix_first + 1) : 0;
           add_dep(ld, input.slots[ld.slot].last_reader);  // overwrite only what was consumed
-          out.input_bytes_moved += uint64_t(ld.ih) * ld.iw * c;
+          out.input_bytes_moved += uint64_t(ld.ih) * ld.iw * in_cn;
           in_slot = int(ld.slot);
           const uint32_t idx = push(ld);
           input.slots[in_slot] = {in_key, idx, kNone};

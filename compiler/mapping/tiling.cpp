@@ -17,7 +17,10 @@ TileFootprint footprint(const ConvShape& s, const Tiling& t) {
   // A depthwise tile reads the input channels of its output channels.
   const uint64_t in_c = s.depthwise ? out_c : std::min(t.tile_in_c, s.in_c);
   TileFootprint f;
-  f.input = ih * iw * in_c;
+  // A depthwise input tile holds every channel of its pixels: each channel
+  // tile's conv reads its slice with a pixel stride (ConvCmd::in_pixel_stride),
+  // and the DMA moves whole pixels instead of one short row per pixel.
+  f.input = ih * iw * (s.depthwise ? s.in_c : in_c);
   f.weight = uint64_t(s.kh) * s.kw * in_c * out_c + kPpuParamBytes * out_c;
   f.accumulator = uint64_t(rows) * cols * out_c * 4;
   f.output = uint64_t(rows) * cols * out_c;
@@ -55,7 +58,7 @@ bool fits(const ConvShape& s, const Tiling& t, const SocConfig& soc, std::string
   if ((t.input_resident || t.output_resident) && std::min(t.tile_cols, s.out_w) < s.out_w)
     return refuse(fmt::format("a cascaded layer needs full-width tiles ({} columns), the tiling has {}", s.out_w,
                               t.tile_cols));
-  if (t.input_resident && std::min(s.depthwise ? t.tile_out_c : t.tile_in_c, s.in_c) < s.in_c)
+  if (t.input_resident && !s.depthwise && std::min(t.tile_in_c, s.in_c) < s.in_c)
     return refuse(fmt::format("a layer reading a resident input needs K unsplit ({} channels), the tiling has {}",
                               s.in_c, t.tile_in_c));
   if (t.input_resident && s.input_bytes() > soc.npu.input.size_bytes)

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "arch/command_codec.h"
+#include "arch/command_text.h"
 #include "arch/error.h"
 #include "tests/arch/command_test_util.h"
 
@@ -340,4 +341,31 @@ TEST_CASE("decode_command decodes one command from a bounded buffer", "[command]
                     "fetch: command 4: truncated: command header needs 4 bytes, only 3 left");
   CHECK_THROWS_WITH(decode_command(bytes.data(), 20, nullptr, "fetch", 0),
                     "fetch: command 0: truncated: load command is 36 bytes, only 20 left");
+}
+
+TEST_CASE("conv in_pixel_stride: 24 bits in the binary, in_stride= in the text, and no overlapping pixels",
+          "[command][codec]") {
+  Program p = small_program();
+  ConvCmd v;
+  v.in_h = v.in_w = 4, v.in_c = 16, v.out_h = v.out_w = 4, v.n = 16, v.kh = v.kw = 3, v.pad_top = v.pad_left = 1;
+  v.c_stride = 16, v.b_stride = 16, v.in_addr = 32;
+  v.in_pixel_stride = 0x012345;  // every byte of the field differs
+  p.commands.insert(p.commands.end() - 1, make(Opcode::Conv, v));
+  const auto bytes = encode_program(p);
+  const Program back = decode_program(bytes, "x");
+  REQUIRE(back == p);
+  CHECK(std::get<ConvCmd>(back.commands[back.commands.size() - 2].body).in_pixel_stride == 0x012345);
+  const std::string text = format_program(p);
+  CHECK(text.find("in_stride=74565") != std::string::npos);
+  CHECK(parse_program_text(text, "x.kasm") == p);
+  // The tile's extent: 15 pixel strides and the last pixel's channels.
+  CHECK(v.input_extent() == 15ull * 0x012345 + 16);
+  v.in_pixel_stride = 0;
+  CHECK(v.input_extent() == 16ull * 16);
+
+  v.in_pixel_stride = 8;  // less than in_c
+  Program bad = small_program();
+  bad.commands.insert(bad.commands.end() - 1, make(Opcode::Conv, v));
+  CHECK_THROWS_WITH(decode_program(encode_program(bad), "bad.kbin"),
+                    Catch::Contains("in_stride=8 is less than in_c=16: input pixels overlap"));
 }
