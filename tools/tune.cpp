@@ -99,8 +99,8 @@ class Tuner {
       LayerSearch s;
       s.op = layer.op_index;
       s.name = layer.name;
-      auto ranked = mapping::rank_tilings(layer.shape, soc_, analytic, mapping::SearchScope::Tuning);
-      // The analytic choice leads the pool (the wider search may rank others above it).
+      auto ranked = mapping::rank_tilings(layer.shape, soc_, analytic);
+      // The analytic choice leads the pool (ties may rank another equal one first).
       const auto chosen = std::find_if(ranked.begin(), ranked.end(),
                                        [&](const mapping::RankedTiling& r) { return r.tiling == layer.chosen; });
       if (chosen != ranked.end()) std::rotate(ranked.begin(), chosen, chosen + 1);

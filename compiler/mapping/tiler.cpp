@@ -40,7 +40,7 @@ std::vector<Dataflow> dataflows(const SocConfig& soc) {
 // channels moves kh*kw*n*n weight bytes (block-diagonal) for n channels' worth
 // of work, and the array's useful rate does not depend on n (one product per
 // row per cycle), so narrower tiles trade a few partial folds for n-fold less
-// weight traffic.
+// weight traffic (their input is whole pixels either way: ConvCmd::in_pixel_stride).
 std::vector<uint32_t> depthwise_channel_tiles(uint32_t channels, uint32_t array_cols) {
   std::set<uint32_t> sizes;
   for (uint32_t n : channel_tiles(channels, array_cols)) sizes.insert(n);
@@ -50,8 +50,7 @@ std::vector<uint32_t> depthwise_channel_tiles(uint32_t channels, uint32_t array_
 
 }  // namespace
 
-std::vector<RankedTiling> rank_tilings(const ConvShape& s, const SocConfig& soc, const CostModel& model,
-                                       SearchScope scope) {
+std::vector<RankedTiling> rank_tilings(const ConvShape& s, const SocConfig& soc, const CostModel& model) {
   std::vector<RankedTiling> out;
   // Splitting K or the width only adds traffic and commands: try a finer split
   // only while no coarser one fits (sizes are listed coarsest first).
@@ -63,9 +62,8 @@ std::vector<RankedTiling> rank_tilings(const ConvShape& s, const SocConfig& soc,
       bool w_fits = false;
       for (uint32_t cols : splits(s.out_w, 4)) {
         if (w_fits) break;
-        for (uint32_t out_c : s.depthwise && scope == SearchScope::Tuning
-                                  ? depthwise_channel_tiles(s.out_c, soc.npu.cols)
-                                  : channel_tiles(s.out_c, soc.npu.cols))
+        for (uint32_t out_c :
+             s.depthwise ? depthwise_channel_tiles(s.out_c, soc.npu.cols) : channel_tiles(s.out_c, soc.npu.cols))
           for (uint32_t rows : splits(s.out_h, 64))
             for (LoopOrder order : {LoopOrder::WeightsOuter, LoopOrder::InputsOuter})
               for (Dataflow dataflow : dataflows(soc)) {

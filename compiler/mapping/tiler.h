@@ -14,17 +14,9 @@ struct RankedTiling {
   Prediction prediction;
 };
 
-// How wide the enumeration is. Tuning adds choices the analytic model ranks
-// poorly enough that the compiler should not take them on its word alone
-// (depthwise channel tiles narrower than the array: less weight traffic, but
-// one short DMA row per pixel, which the model underprices); kiln tune
-// measures them.
-enum class SearchScope : uint8_t { Analytic, Tuning };
-
 // Every legal tiling of the layer (each dataflow), best (fewest predicted
 // cycles) first. Empty if none fits.
-std::vector<RankedTiling> rank_tilings(const ConvShape& shape, const SocConfig& soc, const CostModel& model,
-                                       SearchScope scope = SearchScope::Analytic);
+std::vector<RankedTiling> rank_tilings(const ConvShape& shape, const SocConfig& soc, const CostModel& model);
 
 // The best legal tiling; throws kiln::Error naming `layer` and the smallest
 // tile's overflowing buffer when nothing fits.
