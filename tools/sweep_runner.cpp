@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -154,20 +153,20 @@ SweepSummary run_sweep(const SweepOptions& o) {
   std::set<std::string> done;
   std::vector<SweepRow> rows = read_sweep_rows(jsonl, paths);
   for (const auto& r : rows) done.insert(r.key());
-  std::deque<Task> todo;
+  std::vector<Task> tasks;
   for (const auto* p : mine)
     for (size_t w = 0; w < spec.workloads.size(); ++w) {
       ++sum.tasks;
       if (done.count(p->id + "\t" + fs::path(spec.workloads[w]).filename().string()))
         ++sum.skipped;
       else
-        todo.push_back({p, w});
+        tasks.push_back({p, w});
     }
   // The CSV is regenerated from the JSON lines: a torn CSV line from a kill is gone.
   write_sweep_csv(o.out_dir, rows, paths);
 
   const bool tty = isatty(STDERR_FILENO);
-  const size_t to_run = todo.size();
+  const size_t to_run = tasks.size();
   auto progress = [&](bool last) {
     const double s = std::chrono::duration<double>(Clock::now() - begin).count();
     const double rate = s > 0 ? double(sum.ran) / s * 60 : 0;
@@ -181,7 +180,6 @@ SweepSummary run_sweep(const SweepOptions& o) {
   };
   if (sum.skipped) std::cerr << fmt::format("sweep: resuming, {} of {} runs already done\n", sum.skipped, sum.tasks);
 
-  const std::vector<Task> tasks(todo.begin(), todo.end());
   std::vector<ChildJob> jobs;
   for (const auto& t : tasks) jobs.push_back(run_job(o, spec, t));
   run_children(jobs, o.jobs, spec.timeout_s, [&](const ChildResult& c) {

@@ -69,6 +69,9 @@ struct LayerSearch {
     t.channels = c.channels;
     return t;
   }
+  double predicted(const Candidate& c, const mapping::CostModel& model) const {
+    return model.predict(schedules[c.tiling], c.channels).cycles;
+  }
   mapping::LayerSchedule schedule_of(const Candidate& c) const {
     mapping::LayerSchedule s = schedules[c.tiling];
     s.tiling.channels = c.channels;
@@ -156,7 +159,7 @@ class Tuner {
     const Profile baseline_profile = read_profile_file(profile_path(0, 0));
     best_latency_ = baseline[0].latency;
     best_program_ = programs[0];
-    report_round(0);
+    report_round(round_label(0));
 
     for (unsigned round = 1;; ++round) {
       const unsigned all_left = remaining_simulations();
@@ -175,7 +178,7 @@ class Tuner {
       const auto results = simulate(programs, false);
       for (size_t p = 0; p < results.size(); ++p)
         if (results[p].latency < best_latency_) best_latency_ = results[p].latency, best_program_ = programs[p];
-      report_round(round);
+      report_round(round_label(round));
     }
 
     // The tuned program: every layer's measured best, with the cascades that
@@ -281,7 +284,7 @@ class Tuner {
       const LayerSearch& s = layers_[i];
       std::vector<std::pair<double, size_t>> ranked;
       for (size_t c = 0; c < s.pool.size(); ++c)
-        ranked.push_back({s.pool[c].measured ? *s.pool[c].measured : model.predict(s.schedule_of(s.pool[c])).cycles, c});
+        ranked.push_back({s.pool[c].measured ? *s.pool[c].measured : s.predicted(s.pool[c], model), c});
       std::stable_sort(ranked.begin(), ranked.end());
       // Worth measuring: predicted within kExplore of the best measured so
       // far (the calibrated model still errs by some percent; a candidate it
@@ -320,20 +323,27 @@ class Tuner {
     std::map<size_t, size_t> chosen;
     if (pairs_.empty()) return chosen;
     const mapping::CostModel model(soc_, calibration_);
-    const auto by_model = [&](const LayerSearch& s, std::vector<size_t> variants) {
-      std::stable_sort(variants.begin(), variants.end(), [&](size_t a, size_t b) {
-        return model.predict(s.schedule_of(s.pool[a])).cycles < model.predict(s.schedule_of(s.pool[b])).cycles;
-      });
-      return variants;
+    const auto by_model = [&](const LayerSearch& s, const std::vector<size_t>& variants) {
+      std::vector<std::pair<double, size_t>> ranked;
+      for (size_t v : variants) ranked.push_back({s.predicted(s.pool[v], model), v});
+      std::stable_sort(ranked.begin(), ranked.end());
+      std::vector<size_t> out;
+      for (const auto& r : ranked) out.push_back(r.second);
+      return out;
     };
+    std::vector<std::vector<size_t>> producers, consumers;  // per pair, best first
+    for (const auto& pair : pairs_) {
+      producers.push_back(by_model(layers_[pair.producer], layers_[pair.producer].producer_variants));
+      consumers.push_back(by_model(layers_[pair.consumer], layers_[pair.consumer].consumer_variants));
+    }
     std::vector<std::vector<size_t>> programs;
     for (unsigned rank = 0; rank < kCascadeRanks; ++rank)
       for (const auto& group : groups_) {
         std::vector<size_t> prog;
         for (const auto& l : layers_) prog.push_back(l.best);
         for (size_t p : group) {
-          const auto a = by_model(layers_[pairs_[p].producer], layers_[pairs_[p].producer].producer_variants);
-          const auto b = by_model(layers_[pairs_[p].consumer], layers_[pairs_[p].consumer].consumer_variants);
+          const auto& a = producers[p];
+          const auto& b = consumers[p];
           prog[pairs_[p].producer] = a[std::min<size_t>(rank, a.size() - 1)];
           prog[pairs_[p].consumer] = b[std::min<size_t>(rank, b.size() - 1)];
         }
@@ -369,7 +379,7 @@ class Tuner {
     }
     std::cout << fmt::format("cascades {} of {} pairs kept (intermediate tensors left in the input scratchpad)\n",
                              chosen.size() / 2, pairs_.size());
-    report_round(unsigned(-1));
+    report_round("cascade ");
     return chosen;
   }
 
@@ -443,13 +453,14 @@ class Tuner {
     return results;
   }
 
-  void report_round(unsigned round) const {
+  static std::string round_label(unsigned round) { return fmt::format("round {:>2}", round); }
+
+  void report_round(const std::string& label) const {
     const auto measured = measured_layers();
     const double before = mapping::mean_absolute_error(mapping::CostModel(soc_), measured);
     const double after = mapping::mean_absolute_error(mapping::CostModel(soc_, calibration_), measured);
     double layer_gain = 0;
     for (const auto& l : layers_) layer_gain += *l.pool[0].measured - *l.pool[l.best].measured;  // unfused
-    const std::string label = round == unsigned(-1) ? std::string("cascade ") : fmt::format("round {:>2}", round);
     std::cout << fmt::format(
         "{}  {:>3} simulations  best program {:>9} cycles ({:+.1f}% vs analytic)  layers' bests save {:.0f} "
         "cycles  cost-model MAE {:.0f} -> {:.0f} cycles on {} measured  {:.1f} s\n",

@@ -52,7 +52,9 @@ double sample_error(const SocConfig& soc, const Calibration& c, const std::vecto
     for (size_t i = 0; i < s.raw.size(); ++i)
       durations[i] = (s.raw[i] + s.commands[i] * c.command_overhead) * scale_of(c, s.kinds[i]);
     double busy[3];
-    sum += std::fabs(play_schedule(s.measured->schedule, durations, soc.dma.channels, busy) - s.measured->cycles);
+    const LayerSchedule& sched = s.measured->schedule;
+    sum += std::fabs(play_schedule(sched, durations, sched.tiling.channels, soc.dma.channels, busy) -
+                     s.measured->cycles);
   }
   return samples.empty() ? 0 : sum / double(samples.size());
 }

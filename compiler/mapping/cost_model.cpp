@@ -79,12 +79,11 @@ double CostModel::step_cycles(const LayerSchedule& sched, const Step& st) const 
   return cycles * scale;
 }
 
-double play_schedule(const LayerSchedule& sched, const std::vector<double>& durations, unsigned dma_channels,
-                     double busy[3]) {
+double play_schedule(const LayerSchedule& sched, const std::vector<double>& durations, const DmaChannels& ch,
+                     unsigned dma_channels, double busy[3]) {
   std::vector<double> end(sched.steps.size(), 0.0);
   double queue_free[3] = {0, 0, 0};
   std::vector<double> channel_free(std::max(1u, dma_channels), 0.0);
-  const DmaChannels& ch = sched.tiling.channels;
   for (int q = 0; q < 3; ++q) busy[q] = 0;
   for (size_t i = 0; i < sched.steps.size(); ++i) {
     const Step& st = sched.steps[i];
@@ -106,13 +105,15 @@ double play_schedule(const LayerSchedule& sched, const std::vector<double>& dura
   return std::max({queue_free[0], queue_free[1], queue_free[2]});
 }
 
-Prediction CostModel::predict(const LayerSchedule& sched) const {
+Prediction CostModel::predict(const LayerSchedule& sched) const { return predict(sched, sched.tiling.channels); }
+
+Prediction CostModel::predict(const LayerSchedule& sched, const DmaChannels& channels) const {
   Prediction p;
   std::vector<double> durations;
   durations.reserve(sched.steps.size());
   for (const auto& st : sched.steps) durations.push_back(step_cycles(sched, st));
   double busy[3];
-  p.cycles = play_schedule(sched, durations, soc_.dma.channels, busy);
+  p.cycles = play_schedule(sched, durations, channels, soc_.dma.channels, busy);
   p.load_busy = busy[0], p.compute_busy = busy[1], p.store_busy = busy[2];
   p.bound = busy[1] >= std::max(busy[0], busy[2]) ? Bound::Compute : Bound::Dma;
   p.roofline = roofline_cycles(sched.shape);

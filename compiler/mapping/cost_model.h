@@ -46,6 +46,9 @@ class CostModel {
   // NPU cycles of one step.
   double step_cycles(const LayerSchedule& sched, const Step& step) const;
   Prediction predict(const LayerSchedule& sched) const;
+  // The same schedule with its DMA traffic on `channels` instead (no step's
+  // time depends on the channel, only which steps wait for one another).
+  Prediction predict(const LayerSchedule& sched, const DmaChannels& channels) const;
   // Roofline of the layer: the larger of MACs at full array use and the
   // minimum traffic (weights from flash, input and output via SRAM once each)
   // at the memories' and bus's peak bandwidth.
@@ -62,9 +65,10 @@ class CostModel {
 };
 
 // Plays a schedule's steps, each taking durations[i] NPU cycles, on the three
-// queues with its dependencies and one transfer per DMA channel at a time;
-// returns the finish time and sets busy[] (load, compute, store).
-double play_schedule(const LayerSchedule& sched, const std::vector<double>& durations, unsigned dma_channels,
-                     double busy[3]);
+// queues with its dependencies and one transfer per DMA channel at a time
+// (operands on `channels`, of `dma_channels`); returns the finish time and
+// sets busy[] (load, compute, store).
+double play_schedule(const LayerSchedule& sched, const std::vector<double>& durations, const DmaChannels& channels,
+                     unsigned dma_channels, double busy[3]);
 
 }  // namespace kiln::mapping

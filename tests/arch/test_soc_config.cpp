@@ -15,22 +15,14 @@
 #include "arch/mcu_op.h"
 #include "arch/soc_config.h"
 #include "arch/soc_config_yaml.h"
+#include "tests/support/error_of.h"
 #include "tests/support/test_paths.h"
 
 using namespace kiln;
 
-namespace {
+using kiln::test::error_of;
 
-// The error message of `fn`, or "" when it did not throw kiln::Error.
-template <class Fn>
-std::string error_of(Fn fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+namespace {
 
 // Only the keys without defaults: everything else must come from soc_config.h.
 const char* kMinimal = R"(

@@ -11,24 +11,17 @@
 #include "arch/technology.h"
 #include "arch/technology_yaml.h"
 #include "arch/yaml_reader.h"
+#include "tests/support/error_of.h"
 #include "tests/support/test_paths.h"
 
 using namespace kiln;
+
+using kiln::test::error_of;
 
 namespace {
 
 std::string shipped_path() { return test::source_dir() + "/configs/tech/horowitz45.yaml"; }
 std::string shipped_text() { return yaml::read_file(shipped_path(), "technology file"); }
-
-template <class Fn>
-std::string error_of(Fn fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // Replaces the first `from` after `anchor` with `to`; returns the 1-based
 // "line:column" where `to` starts, so a test can expect the error there.

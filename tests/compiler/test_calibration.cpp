@@ -65,6 +65,6 @@ TEST_CASE("cost model: play_schedule with the model's own step times is its pred
     std::vector<double> d;
     for (const auto& st : s.steps) d.push_back(model.step_cycles(s, st));
     double busy[3];
-    CHECK(play_schedule(s, d, soc.dma.channels, busy) == Approx(model.predict(s).cycles));
+    CHECK(play_schedule(s, d, s.tiling.channels, soc.dma.channels, busy) == Approx(model.predict(s).cycles));
   }
 }
