@@ -84,7 +84,7 @@ bool operator==(const ConvCmd& a, const ConvCmd& b) {
          a.dil_h == b.dil_h && a.dil_w == b.dil_w && a.pad_top == b.pad_top && a.pad_left == b.pad_left &&
          a.pad_value == b.pad_value && a.in_addr == b.in_addr && a.b_addr == b.b_addr && a.b_stride == b.b_stride &&
          a.c_addr == b.c_addr && a.c_stride == b.c_stride && a.dataflow == b.dataflow &&
-         a.accumulate == b.accumulate && a.in_pixel_stride == b.in_pixel_stride;
+         a.accumulate == b.accumulate && a.in_pixel_stride == b.in_pixel_stride && a.depthwise == b.depthwise;
 }
 
 bool operator==(const PostProcessCmd& a, const PostProcessCmd& b) {

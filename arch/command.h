@@ -83,6 +83,13 @@ struct GemmCmd {
 // Output pixel (oy, ox) is GEMM row m = oy*out_w + ox; GEMM column k enumerates
 // (ky, kx, c) as k = (ky*kw + kx)*in_c + c, so K = kh*kw*in_c; B is K x N as in
 // GemmCmd. Input positions outside [0,in_h) x [0,in_w) read pad_value.
+//
+// Depthwise (flag): output channel j reads input channel j only (in_c == n).
+// B in the Weight buffer is compact, kh*kw rows of n bytes (row t = ky*kw + kx
+// at b_addr + t*b_stride), and the weight-fetch path expands it to the
+// block-diagonal K x N the array multiplies by: B'[t*n + c][j] = c == j ?
+// B[t][j] : 0. The array is unchanged; flash traffic and weight-buffer space
+// are n times smaller than a stored block-diagonal B.
 struct ConvCmd {
   uint32_t in_h = 0, in_w = 0, in_c = 0;
   uint32_t out_h = 0, out_w = 0, n = 0;
@@ -94,12 +101,15 @@ struct ConvCmd {
   uint32_t c_addr = 0, c_stride = 0;
   Dataflow dataflow = Dataflow::WeightStationary;
   bool accumulate = false;
+  bool depthwise = false;
   // Bytes from one input pixel to the next (24 bits); 0 means in_c, a dense
   // tile. A larger stride reads a slice of in_c channels from a tile that
   // holds more (a depthwise tile's channels out of the whole tensor's).
   uint32_t in_pixel_stride = 0;
   uint32_t gemm_m() const { return out_h * out_w; }
   uint32_t gemm_k() const { return uint32_t(kh) * kw * in_c; }
+  // Rows of B as stored in the Weight buffer.
+  uint32_t weight_rows() const { return depthwise ? uint32_t(kh) * kw : gemm_k(); }
   uint32_t pixel_stride() const { return in_pixel_stride ? in_pixel_stride : in_c; }
   // Input-buffer bytes from in_addr to the end of the last pixel read.
   uint64_t input_extent() const { return (uint64_t(in_h) * in_w - 1) * pixel_stride() + in_c; }

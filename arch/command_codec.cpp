@@ -27,6 +27,7 @@ constexpr uint8_t kWaitPrev = 1u << 0, kWaitNext = 1u << 1, kSignalPrev = 1u << 
 constexpr uint8_t kBufferMask = 0x03;      // load/store/ppu: scratchpad buffer id
 constexpr uint8_t kDataflowMask = 0x03;    // gemm/conv
 constexpr uint8_t kAccumulate = 1u << 2;   // gemm/conv
+constexpr uint8_t kDepthwise = 1u << 3;    // conv
 constexpr uint8_t kInterrupt = 1u << 0;    // end
 
 // Command sizes in 4-byte words, header word included (McuOp: 2 + arg count).
@@ -243,6 +244,9 @@ std::string command_problem(const Command& c) {
         return fmt::format("{}: in_stride={} does not fit its 24 bits", op, v.in_pixel_stride);
       if (v.in_pixel_stride && v.in_pixel_stride < v.in_c)
         return fmt::format("{}: in_stride={} is less than in_c={}: input pixels overlap", op, v.in_pixel_stride, v.in_c);
+      if (v.depthwise && v.in_c != v.n)
+        return fmt::format("{}: depthwise with in_c={} and n={} (expected equal: channel j reads channel j)", op,
+                           v.in_c, v.n);
       return zero_fields({{"in_h", v.in_h}, {"in_w", v.in_w}, {"in_c", v.in_c}, {"out_h", v.out_h},
                           {"out_w", v.out_w}, {"n", v.n}, {"kh", v.kh}, {"kw", v.kw}, {"stride_h", v.stride_h},
                           {"stride_w", v.stride_w}, {"dil_h", v.dil_h}, {"dil_w", v.dil_w}},
@@ -324,7 +328,8 @@ void encode_command(const Command& cmd, std::vector<uint8_t>& out) {
     }
     case Opcode::Conv: {
       const auto& v = std::get<ConvCmd>(cmd.body);
-      put8(out, uint8_t((uint8_t(v.dataflow) & kDataflowMask) | (v.accumulate ? kAccumulate : 0)));
+      put8(out, uint8_t((uint8_t(v.dataflow) & kDataflowMask) | (v.accumulate ? kAccumulate : 0) |
+                        (v.depthwise ? kDepthwise : 0)));
       for (uint32_t x : {v.in_h, v.in_w, v.in_c, v.out_h, v.out_w, v.n}) put32(out, x);
       for (uint8_t x : {v.kh, v.kw, v.stride_h, v.stride_w, v.dil_h, v.dil_w, v.pad_top, v.pad_left}) put8(out, x);
       put8(out, uint8_t(v.pad_value));
@@ -428,12 +433,13 @@ Command decode_command(const uint8_t* data, size_t size, size_t* consumed, const
       break;
     }
     case Opcode::Conv: {
-      reserved_flags(kDataflowMask | kAccumulate);
+      reserved_flags(kDataflowMask | kAccumulate | kDepthwise);
       if ((flags & kDataflowMask) > 2)
         throw Error(fmt::format("{}: conv: dataflow id {} (expected 0 ws, 1 os, 2 is)", where, flags & kDataflowMask));
       ConvCmd v;
       v.dataflow = static_cast<Dataflow>(flags & kDataflowMask);
       v.accumulate = flags & kAccumulate;
+      v.depthwise = flags & kDepthwise;
       for (uint32_t* f : {&v.in_h, &v.in_w, &v.in_c, &v.out_h, &v.out_w, &v.n}) *f = r.u32();
       for (uint8_t* f : {&v.kh, &v.kw, &v.stride_h, &v.stride_w, &v.dil_h, &v.dil_w, &v.pad_top, &v.pad_left})
         *f = r.u8();

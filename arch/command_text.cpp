@@ -509,6 +509,7 @@ class Parser {
         v.c_stride = f.u32("c_stride");
         v.dataflow = f.dataflow();
         v.accumulate = f.flag("accumulate");
+        v.depthwise = f.flag("depthwise");
         cmd.body = v;
         break;
       }
@@ -588,6 +589,7 @@ std::string format_command(const Command& cmd) {
           dataflow_mnemonic(v.dataflow));
       if (v.in_pixel_stride) s += fmt::format(" in_stride={}", v.in_pixel_stride);
       if (v.accumulate) s += " accumulate";
+      if (v.depthwise) s += " depthwise";
       break;
     }
     case Opcode::PostProcess: {

@@ -131,13 +131,13 @@ std::string conv_problem(const ConvCmd& v, const SocConfig& soc) {
   if (auto p = conv_axis_problem("h", v.in_h, v.out_h, v.kh, v.stride_h, v.dil_h, v.pad_top); !p.empty()) return p;
   if (auto p = conv_axis_problem("w", v.in_w, v.out_w, v.kw, v.stride_w, v.dil_w, v.pad_left); !p.empty()) return p;
   const uint64_t m = uint64_t(v.out_h) * v.out_w;
-  const uint64_t k = uint64_t(v.kh) * v.kw * v.in_c;
   if (m > 0xFFFFFFFFu) return fmt::format("conv: out_h*out_w={} does not fit the 32-bit GEMM M", m);
   if (m > 1 && v.c_stride < v.n)
     return fmt::format("conv: c_stride={} is less than n={}: accumulator rows overlap", v.c_stride, v.n);
   const u128 in_end = u128(v.in_addr) + v.input_extent();
   if (auto p = spm_problem(soc, "conv: input tile", Buffer::Input, v.in_addr, in_end); !p.empty()) return p;
-  if (auto p = spm_problem(soc, "conv: B", Buffer::Weight, v.b_addr, u128(v.b_addr) + u128(k - 1) * v.b_stride + v.n);
+  if (auto p = spm_problem(soc, "conv: B", Buffer::Weight, v.b_addr,
+                           u128(v.b_addr) + u128(v.weight_rows() - 1) * v.b_stride + v.n);
       !p.empty())
     return p;
   return spm_problem(soc, "conv: C", Buffer::Accumulator, v.c_addr,

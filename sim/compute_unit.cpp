@@ -13,14 +13,15 @@ std::vector<SpmRegion> ComputeUnit::regions(const GemmCmd& g) {
 
 std::vector<SpmRegion> ComputeUnit::regions(const ConvCmd& c) {
   return {{Buffer::Input, c.in_addr, c.input_extent()},
-          {Buffer::Weight, c.b_addr, uint64_t(c.gemm_k() - 1) * c.b_stride + c.n},
+          {Buffer::Weight, c.b_addr, uint64_t(c.weight_rows() - 1) * c.b_stride + c.n},
           {Buffer::Accumulator, c.c_addr, 4 * (uint64_t(c.gemm_m() - 1) * c.c_stride + c.n)}};
 }
 
 ArrayResult ComputeUnit::run(const GemmCmd& g, uint64_t command) {
   std::vector<int8_t> a(size_t(g.m) * g.k);
   for (uint32_t i = 0; i < g.m; ++i) spm_.read(Buffer::Input, g.a_addr + uint64_t(i) * g.a_stride, &a[size_t(i) * g.k], g.k);
-  return run_tile(g.dataflow, g.m, g.n, g.k, a, g.b_addr, g.b_stride, g.c_addr, g.c_stride, g.accumulate, command);
+  return run_tile(g.dataflow, g.m, g.n, g.k, a, read_b(g.b_addr, g.b_stride, g.k, g.n), g.c_addr, g.c_stride,
+                  g.accumulate, command);
 }
 
 ArrayResult ComputeUnit::run(const ConvCmd& c, uint64_t command) {
@@ -48,14 +49,27 @@ ArrayResult ComputeUnit::run(const ConvCmd& c, uint64_t command) {
             std::memcpy(dst, &input[(size_t(iy) * c.in_w + size_t(ix)) * c.in_c], c.in_c);
         }
     }
-  return run_tile(c.dataflow, m, c.n, k, a, c.b_addr, c.b_stride, c.c_addr, c.c_stride, c.accumulate, command);
+  std::vector<int8_t> b = read_b(c.b_addr, c.b_stride, c.weight_rows(), c.n);
+  if (c.depthwise) {
+    // The weight-fetch path expands the compact taps to the block-diagonal B
+    // the array multiplies by: row (tap, channel j) holds its weight in column j.
+    std::vector<int8_t> diagonal(size_t(k) * c.n, 0);
+    for (uint32_t t = 0; t < c.weight_rows(); ++t)
+      for (uint32_t j = 0; j < c.n; ++j) diagonal[(size_t(t) * c.n + j) * c.n + j] = b[size_t(t) * c.n + j];
+    b = std::move(diagonal);
+  }
+  return run_tile(c.dataflow, m, c.n, k, a, b, c.c_addr, c.c_stride, c.accumulate, command);
+}
+
+std::vector<int8_t> ComputeUnit::read_b(uint32_t b_addr, uint32_t b_stride, uint32_t rows, uint32_t n) {
+  std::vector<int8_t> b(size_t(rows) * n);
+  for (uint32_t p = 0; p < rows; ++p) spm_.read(Buffer::Weight, b_addr + uint64_t(p) * b_stride, &b[size_t(p) * n], n);
+  return b;
 }
 
 ArrayResult ComputeUnit::run_tile(Dataflow dataflow, uint32_t m, uint32_t n, uint32_t k, const std::vector<int8_t>& a,
-                                  uint32_t b_addr, uint32_t b_stride, uint32_t c_addr, uint32_t c_stride,
-                                  bool accumulate, uint64_t command) {
-  std::vector<int8_t> b(size_t(k) * n);
-  for (uint32_t p = 0; p < k; ++p) spm_.read(Buffer::Weight, b_addr + uint64_t(p) * b_stride, &b[size_t(p) * n], n);
+                                  const std::vector<int8_t>& b, uint32_t c_addr, uint32_t c_stride, bool accumulate,
+                                  uint64_t command) {
   std::vector<int32_t> c(size_t(m) * n, 0);
   if (accumulate)
     for (uint32_t i = 0; i < m; ++i)

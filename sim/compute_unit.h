@@ -28,8 +28,10 @@ class ComputeUnit {
   const ArrayEngineStats& stats() const { return stats_; }
 
  private:
+  // B as stored: `rows` rows of n bytes, b_stride apart.
+  std::vector<int8_t> read_b(uint32_t b_addr, uint32_t b_stride, uint32_t rows, uint32_t n);
   ArrayResult run_tile(Dataflow dataflow, uint32_t m, uint32_t n, uint32_t k, const std::vector<int8_t>& a,
-                       uint32_t b_addr, uint32_t b_stride, uint32_t c_addr, uint32_t c_stride, bool accumulate,
+                       const std::vector<int8_t>& b, uint32_t c_addr, uint32_t c_stride, bool accumulate,
                        uint64_t command);
 
   ScratchpadIf& spm_;

@@ -53,18 +53,20 @@ ChannelParams channel_params(const ir::Graph& g, const ir::Op& op, const mapping
 
 // Weight chunk (channels [n0,+n), input channels [c0,+c)) as the array's B
 // (K x N, k = (ky*kw + kx)*c + cc), followed by its channels' records. A
-// depthwise chunk (c0 = n0, c = n) is block-diagonal: input channel cc feeds
-// output channel j only when cc == j.
+// depthwise chunk (c0 = n0, c = n) is its compact taps, row (ky*kw + kx) of n
+// bytes: the NPU expands it to block-diagonal (ConvCmd::depthwise).
 std::vector<uint8_t> weight_chunk(const ir::Tensor& w, const mapping::ConvShape& s, const ChannelParams& p, uint32_t n0,
                                   uint32_t n, uint32_t c0, uint32_t c) {
   std::vector<uint8_t> out;
-  out.reserve(size_t(s.kh) * s.kw * c * n + mapping::kPpuParamBytes * n);
+  out.reserve(s.chunk_weight_bytes(c, n) + mapping::kPpuParamBytes * n);
   for (uint32_t ky = 0; ky < s.kh; ++ky)
     for (uint32_t kx = 0; kx < s.kw; ++kx)
-      for (uint32_t cc = 0; cc < c; ++cc)
-        for (uint32_t j = 0; j < n; ++j)
-          out.push_back(s.depthwise ? (cc == j ? w.data[(size_t(ky) * s.kw + kx) * s.out_c + n0 + j] : uint8_t(0))
-                                    : w.data[((size_t(n0 + j) * s.kh + ky) * s.kw + kx) * s.in_c + c0 + cc]);
+      if (s.depthwise)
+        for (uint32_t j = 0; j < n; ++j) out.push_back(w.data[(size_t(ky) * s.kw + kx) * s.out_c + n0 + j]);
+      else
+        for (uint32_t cc = 0; cc < c; ++cc)
+          for (uint32_t j = 0; j < n; ++j)
+            out.push_back(w.data[((size_t(n0 + j) * s.kh + ky) * s.kw + kx) * s.in_c + c0 + cc]);
   for (uint32_t j = 0; j < n; ++j) {
     put_i32(out, p.bias[n0 + j]);
     put_i32(out, p.multiplier[n0 + j]);
@@ -74,7 +76,7 @@ std::vector<uint8_t> weight_chunk(const ir::Tensor& w, const mapping::ConvShape&
 }
 
 uint32_t chunk_bytes(const mapping::ConvShape& s, const mapping::Step& st) {
-  return uint32_t(uint64_t(s.kh) * s.kw * st.c * st.n + mapping::kPpuParamBytes * st.n);
+  return uint32_t(s.chunk_weight_bytes(st.c, st.n) + mapping::kPpuParamBytes * st.n);
 }
 
 }  // namespace
@@ -207,6 +209,7 @@ NpuLayerCode emit_npu_layer(const ir::Graph& g, const ir::Op& op, const mapping:
         c.c_addr = 0, c.c_stride = st.n;
         c.dataflow = t.dataflow;
         c.accumulate = st.accumulate;
+        c.depthwise = s.depthwise;
         cmds.push_back({Opcode::Conv, {}, c});
         break;
       }
@@ -214,7 +217,7 @@ NpuLayerCode emit_npu_layer(const ir::Graph& g, const ir::Op& op, const mapping:
         PostProcessCmd p;
         p.m = st.rows * st.cols, p.n = st.n;
         p.acc_addr = 0, p.acc_stride = st.n;
-        p.params_addr = uint32_t(st.weight_slot * w_slot + uint64_t(s.kh) * s.kw * st.c * st.n);
+        p.params_addr = uint32_t(st.weight_slot * w_slot + s.chunk_weight_bytes(st.c, st.n));
         if (t.output_resident) {
           // Full-width rows: pixel m of the tile is NHWC pixel oy0*out_w + m.
           p.out = {Buffer::Input, uint32_t(resident_out + (uint64_t(st.oy0) * s.out_w + st.ox0) * s.out_c + st.n0)};

@@ -6,7 +6,9 @@
 // own input channel for each output channel: K = kh*kw per channel. On the
 // array a tile of n channels becomes one GEMM with K = kh*kw*n and a
 // block-diagonal B (a channel's weights in its own column, zeros elsewhere),
-// so each array row does one useful product per cycle.
+// so each array row does one useful product per cycle. The block-diagonal B
+// is made by the NPU's weight fetch (ConvCmd::depthwise): flash and the
+// weight scratchpad hold only the kh*kw x n taps.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +31,9 @@ struct ConvShape {
   uint64_t input_bytes() const { return uint64_t(in_h) * in_w * in_c; }
   uint64_t weight_bytes() const { return gemm_k() * gemm_n(); }
   uint64_t output_bytes() const { return gemm_m() * gemm_n(); }
+  // Bytes of B as stored for a chunk of n output and c input channels
+  // (compact taps for depthwise, where c == n).
+  uint64_t chunk_weight_bytes(uint64_t c, uint64_t n) const { return uint64_t(kh) * kw * (depthwise ? 1 : c) * n; }
 
   // Input rows [first, last] (inclusive, may be outside [0, in_h)) read by
   // output rows [oy0, oy0 + rows); likewise for columns.

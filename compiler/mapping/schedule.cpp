@@ -129,7 +129,7 @@ LayerSchedule build_schedule(const ConvShape& s, const Tiling& t) {
         first_weights = false;
         ld.n0 = n0, ld.n = n, ld.c0 = c0, ld.c = c;
         add_dep(ld, weight.slots[ld.slot].last_reader);
-        out.weight_bytes_moved += uint64_t(s.kh) * s.kw * c * n + kPpuParamBytes * n;
+        out.weight_bytes_moved += s.chunk_weight_bytes(c, n) + kPpuParamBytes * n;
         w_slot = int(ld.slot);
         const uint32_t idx = push(ld);
         weight.slots[w_slot] = {w_key, idx, kNone};

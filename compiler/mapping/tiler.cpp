@@ -36,11 +36,11 @@ std::vector<Dataflow> dataflows(const SocConfig& soc) {
   return out;
 }
 
-// Depthwise channel tiles: also fractions of the array width. A tile of n
-// channels moves kh*kw*n*n weight bytes (block-diagonal) for n channels' worth
-// of work, and the array's useful rate does not depend on n (one product per
-// row per cycle), so narrower tiles trade a few partial folds for n-fold less
-// weight traffic (their input is whole pixels either way: ConvCmd::in_pixel_stride).
+// Depthwise channel tiles: also fractions of the array width. The array's
+// useful rate does not depend on n (one product per row per cycle) but the
+// folds do (K = kh*kw*n rows, n columns), and weights and input cost the same
+// either way (compact taps, whole pixels: ConvCmd::depthwise, in_pixel_stride),
+// so the cost model weighs partial folds against per-command overhead.
 std::vector<uint32_t> depthwise_channel_tiles(uint32_t channels, uint32_t array_cols) {
   std::set<uint32_t> sizes;
   for (uint32_t n : channel_tiles(channels, array_cols)) sizes.insert(n);

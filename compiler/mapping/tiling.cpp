@@ -21,7 +21,7 @@ TileFootprint footprint(const ConvShape& s, const Tiling& t) {
   // tile's conv reads its slice with a pixel stride (ConvCmd::in_pixel_stride),
   // and the DMA moves whole pixels instead of one short row per pixel.
   f.input = ih * iw * (s.depthwise ? s.in_c : in_c);
-  f.weight = uint64_t(s.kh) * s.kw * in_c * out_c + kPpuParamBytes * out_c;
+  f.weight = s.chunk_weight_bytes(in_c, out_c) + kPpuParamBytes * out_c;
   f.accumulator = uint64_t(rows) * cols * out_c * 4;
   f.output = uint64_t(rows) * cols * out_c;
   return f;

@@ -369,3 +369,29 @@ TEST_CASE("conv in_pixel_stride: 24 bits in the binary, in_stride= in the text, 
   CHECK_THROWS_WITH(decode_program(encode_program(bad), "bad.kbin"),
                     Catch::Contains("in_stride=8 is less than in_c=16: input pixels overlap"));
 }
+
+TEST_CASE("conv depthwise: a flag bit in the binary, a word in the text, and in_c must equal n", "[command][codec]") {
+  ConvCmd v;
+  v.in_h = v.in_w = 4, v.in_c = 16, v.out_h = v.out_w = 4, v.n = 16, v.kh = v.kw = 3, v.pad_top = v.pad_left = 1;
+  v.c_stride = 16, v.b_stride = 16;
+  v.depthwise = true;
+  CHECK(v.weight_rows() == 9);  // compact taps, not K = 144 rows
+  CHECK(v.gemm_k() == 144);     // what the array multiplies
+  Program p = small_program();
+  p.commands.insert(p.commands.end() - 1, make(Opcode::Conv, v));
+  const Program back = decode_program(encode_program(p), "x");
+  REQUIRE(back == p);
+  CHECK(std::get<ConvCmd>(back.commands[back.commands.size() - 2].body).depthwise);
+  const std::string text = format_program(p);
+  CHECK(text.find(" depthwise") != std::string::npos);
+  CHECK(parse_program_text(text, "x.kasm") == p);
+  v.depthwise = false;
+  CHECK(v.weight_rows() == 144);
+
+  v.depthwise = true;
+  v.n = 8;
+  Program bad = small_program();
+  bad.commands.insert(bad.commands.end() - 1, make(Opcode::Conv, v));
+  CHECK_THROWS_WITH(decode_program(encode_program(bad), "bad.kbin"),
+                    Catch::Contains("depthwise with in_c=16 and n=8 (expected equal"));
+}

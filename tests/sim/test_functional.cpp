@@ -96,6 +96,63 @@ TEST_CASE("a convolution split over double-buffered tiles, with padding") {
   CHECK(r.output == prob.expected());
 }
 
+TEST_CASE("a depthwise conv reads compact taps and multiplies by their block-diagonal expansion") {
+  const SocConfig soc = default_soc();
+  const uint32_t H = 5, W = 6, C = 12, KH = 3, KW = 3;
+  const auto input = random_int8(size_t(H) * W * C, 31);
+  const auto taps = random_int8(size_t(KH) * KW * C, 32);  // row (ky*kw + kx) of C channels
+  const auto params = some_params(C, 33);
+  const int32_t zp = 3;
+  const int8_t pad = -5;
+
+  Program p;
+  p.images.push_back(image("sram", kSram, bytes_of(input)));
+  p.images.push_back(image("flash", 0x0, bytes_of(taps)));
+  p.images.push_back(image("flash", 0x2000, params_bytes(params)));
+  p.commands.push_back(dma(Opcode::DmaLoad, 0, kSram, Buffer::Input, 0, 1, H * W * C, 0, 0));
+  p.commands.push_back(dma(Opcode::DmaLoad, 1, 0x0, Buffer::Weight, 0, 1, KH * KW * C, 0, 0));
+  p.commands.push_back(dma(Opcode::DmaLoad, 0, 0x2000, Buffer::Weight, 0x1000, 1, 12 * C, 0, 0, deps(0, 0, 0, 1)));
+  ConvCmd v;
+  v.in_h = H, v.in_w = W, v.in_c = C, v.out_h = H, v.out_w = W, v.n = C;
+  v.kh = KH, v.kw = KW, v.pad_top = v.pad_left = 1, v.pad_value = pad;
+  v.b_addr = 0, v.b_stride = C, v.c_addr = 0, v.c_stride = C;
+  v.dataflow = Dataflow::OutputStationary;
+  v.depthwise = true;
+  p.commands.push_back(make(Opcode::Conv, v, deps(1, 0, 0, 0)));
+  PostProcessCmd pp;
+  pp.m = H * W, pp.n = C;
+  pp.acc_addr = 0, pp.acc_stride = C;
+  pp.params_addr = 0x1000;
+  pp.out.buf = Buffer::Output, pp.out.offset = 0;
+  pp.out_stride = C;
+  pp.out_zero_point = zp;
+  p.commands.push_back(make(Opcode::PostProcess, pp, deps(0, 0, 0, 1)));
+  p.commands.push_back(dma(Opcode::DmaStore, 1, kSram + 0x4000, Buffer::Output, 0, 1, H * W * C, 0, 0, deps(1, 0, 0, 0)));
+  p.commands.push_back(end_cmd());
+  validate_program(p, soc, "depthwise");
+
+  // Channel j of output pixel (y, x) sums its own channel's taps only.
+  std::vector<uint8_t> expected(size_t(H) * W * C);
+  for (int y = 0; y < int(H); ++y)
+    for (int x = 0; x < int(W); ++x)
+      for (uint32_t j = 0; j < C; ++j) {
+        int32_t acc = 0;
+        for (int ky = 0; ky < int(KH); ++ky)
+          for (int kx = 0; kx < int(KW); ++kx) {
+            const int iy = y + ky - 1, ix = x + kx - 1;
+            const int32_t in = (iy < 0 || iy >= int(H) || ix < 0 || ix >= int(W))
+                                   ? pad
+                                   : input[(size_t(iy) * W + size_t(ix)) * C + j];
+            acc += in * taps[(size_t(ky) * KW + size_t(kx)) * C + j];
+          }
+        expected[(size_t(y) * W + size_t(x)) * C + j] = uint8_t(requantize_ref(acc, params[j], zp, -128, 127));
+      }
+  const RunReport r = run_in_child(soc, p, [&](const SimResult& s) { return s.read(kSram + 0x4000, H * W * C); });
+  INFO(r.error);
+  REQUIRE(r.ok);
+  CHECK(r.output == expected);
+}
+
 TEST_CASE("the NPU and the MCU together: gemm, MCU average pool, NPU copy") {
   const SocConfig soc = default_soc();
   // NPU: a 4x4x8 feature map (16 pixels x 8 channels) = A(16x24) * B(24x8), requantized.
