@@ -63,6 +63,7 @@ struct LayerSearch {
   std::vector<Candidate> pool;                    // pool[0] is the analytic choice
   size_t best = 0;                                // measured best so far (not a cascade variant)
   std::vector<size_t> producer_variants, consumer_variants;  // cascade candidates in the pool
+  std::vector<size_t> middle_variants;  // reading and writing resident: inside a chain
 
   mapping::Tiling tiling_of(const Candidate& c) const {
     mapping::Tiling t = schedules[c.tiling].tiling;
@@ -115,15 +116,15 @@ class Tuner {
         for (const auto& ch : mapping::channel_assignments(soc_)) s.pool.push_back({t, ch, std::nullopt});
       // Cascade variants: the best tilings by the model that still fit with
       // the tensor kept in (or read from) the input scratchpad.
-      for (bool producer : {true, false}) {
-        auto& variants = producer ? s.producer_variants : s.consumer_variants;
+      for (auto* variants : {&s.producer_variants, &s.consumer_variants, &s.middle_variants}) {
         for (const auto& r : ranked) {
-          if (variants.size() >= kCascadeVariants) break;
+          if (variants->size() >= kCascadeVariants) break;
           mapping::Tiling t = r.tiling;
-          (producer ? t.output_resident : t.input_resident) = true;
+          t.output_resident = variants != &s.consumer_variants;
+          t.input_resident = variants != &s.producer_variants;
           if (!mapping::fits(layer.shape, t, soc_)) continue;
           s.schedules.push_back(mapping::build_schedule(layer.shape, t));
-          variants.push_back(s.pool.size());
+          variants->push_back(s.pool.size());
           s.pool.push_back({s.schedules.size() - 1, t.channels, std::nullopt, true});
         }
       }
@@ -142,7 +143,20 @@ class Tuner {
       if (g == groups_.size()) groups_.emplace_back();
       groups_[g].push_back(p);
     }
-    cascade_reserve_ = unsigned(groups_.size()) * kCascadeRanks;
+    // Chains: every pair at once, a layer in two pairs reading and writing
+    // resident (a middle variant); a layer with no middle variant that fits
+    // ends the chain there.
+    chain_role_.assign(layers_.size(), Role::None);
+    bool middle = false;
+    for (const auto& pair : pairs_) {
+      Role& a = chain_role_[pair.producer];
+      if (a == Role::Consumer && layers_[pair.producer].middle_variants.empty()) continue;
+      middle |= a == Role::Consumer;
+      a = a == Role::Consumer ? Role::Middle : Role::Producer;
+      chain_role_[pair.consumer] = Role::Consumer;
+    }
+    if (!middle) chain_role_.clear();  // the pair groups already cover it
+    cascade_reserve_ = unsigned(groups_.size() + (chain_role_.empty() ? 0 : 1)) * kCascadeRanks;
   }
 
   TuningRecord run() {
@@ -349,6 +363,23 @@ class Tuner {
         }
         if (std::find(programs.begin(), programs.end(), prog) == programs.end()) programs.push_back(prog);
       }
+    if (!chain_role_.empty())
+      for (unsigned rank = 0; rank < kCascadeRanks; ++rank) {
+        std::vector<size_t> prog;
+        for (size_t l = 0; l < layers_.size(); ++l) {
+          const LayerSearch& s = layers_[l];
+          const Role r = chain_role_[l];
+          if (r == Role::None) {
+            prog.push_back(s.best);
+            continue;
+          }
+          const auto v = by_model(s, r == Role::Producer   ? s.producer_variants
+                                     : r == Role::Consumer ? s.consumer_variants
+                                                           : s.middle_variants);
+          prog.push_back(v[std::min<size_t>(rank, v.size() - 1)]);
+        }
+        if (std::find(programs.begin(), programs.end(), prog) == programs.end()) programs.push_back(prog);
+      }
     programs.resize(std::min<size_t>(programs.size(), remaining_simulations()));
     if (programs.empty()) return chosen;
     const auto results = simulate(programs, false);
@@ -377,8 +408,9 @@ class Tuner {
       chosen[pairs_[p].producer] = va;
       chosen[pairs_[p].consumer] = vb;
     }
-    std::cout << fmt::format("cascades {} of {} pairs kept (intermediate tensors left in the input scratchpad)\n",
-                             chosen.size() / 2, pairs_.size());
+    std::cout << fmt::format("cascades {} of {} pairs kept (intermediate tensors left in the input scratchpad){}\n",
+                             chosen.size() / 2, pairs_.size(),
+                             chain_role_.empty() ? "" : "; whole chains measured too, kept if faster as a program");
     report_round("cascade ");
     return chosen;
   }
@@ -483,6 +515,8 @@ class Tuner {
   std::vector<size_t> best_program_;  // the whole program with the lowest measured latency
   std::vector<CascadePair> pairs_;
   std::vector<std::vector<size_t>> groups_;  // pairs_ indices, no two sharing a layer
+  enum class Role { None, Producer, Consumer, Middle };
+  std::vector<Role> chain_role_;  // per layer in the all-pairs chain program; empty: no chain
   unsigned cascade_reserve_ = 0;             // simulations kept for cascade_phase
   bool prefetch_ = false;                    // Tiling::prefetch_weights on every NPU layer but the first
 };

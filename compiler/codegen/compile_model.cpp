@@ -110,6 +110,7 @@ CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc, const Tili
     previous_npu = i;
   }
   std::optional<WeightPrefetch> incoming;  // this layer's chunk, loaded by the previous NPU layer
+  uint64_t resident = 0;                   // where the previous layer left a resident output
 
   for (size_t i = 0; i < g.ops.size(); ++i) {
     const ir::Op& op = g.ops[i];
@@ -128,8 +129,9 @@ CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc, const Tili
       const size_t j = next_npu[i];
       if (j < g.ops.size() && placement[j].best.tiling.prefetch_weights)
         outgoing = prefetch_weights(g, g.ops[j], scheds[j], soc, flash);
-      const auto code = emit_npu_layer(g, op, sched, soc, {addr[op.inputs[0]], addr[op.outputs[0]]}, flash,
+      const auto code = emit_npu_layer(g, op, sched, soc, {addr[op.inputs[0]], addr[op.outputs[0]], resident}, flash,
                                        incoming ? &*incoming : nullptr, outgoing ? &*outgoing : nullptr);
+      resident = mapping::resident_output_offset(p.shape, p.best.tiling, soc, resident);
       incoming = outgoing;
       cmds.insert(cmds.end(), code.commands.begin(), code.commands.end());
       // The next layer may read what this one stores: drain the queues first.

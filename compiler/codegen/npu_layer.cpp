@@ -124,8 +124,8 @@ NpuLayerCode emit_npu_layer(const ir::Graph& g, const ir::Op& op, const mapping:
   const ChannelParams params = channel_params(g, op, s);
   const uint64_t in_slot = mapping::slot_bytes(mapping::input_slot_space(s, t, soc), t.buffers);
   // Cascading: where a resident input is read and a resident output written.
-  const uint64_t resident_in = mapping::resident_offset(soc.npu.input.size_bytes, s.input_bytes());
-  const uint64_t resident_out = mapping::resident_offset(soc.npu.input.size_bytes, s.output_bytes());
+  const uint64_t resident_in = io.resident_input;
+  const uint64_t resident_out = mapping::resident_output_offset(s, t, soc, resident_in);
   const uint64_t w_slot = mapping::slot_bytes(soc.npu.weight.size_bytes, t.buffers);
   const uint64_t out_slot = mapping::slot_bytes(soc.npu.output.size_bytes, t.buffers);
 

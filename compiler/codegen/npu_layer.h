@@ -29,6 +29,8 @@ class FlashImage {
 struct NpuLayerIo {
   uint64_t input_addr = 0;   // NHWC input tensor in SRAM
   uint64_t output_addr = 0;  // NHWC output tensor in SRAM
+  // Input-scratchpad offset of a resident input (mapping::resident_output_offset of the producer).
+  uint64_t resident_input = 0;
 };
 
 struct NpuLayerCode {

@@ -36,6 +36,12 @@ uint64_t resident_offset(uint64_t input_scratchpad_bytes, uint64_t bytes) {
   return bytes > input_scratchpad_bytes ? 0 : (input_scratchpad_bytes - bytes) & ~uint64_t(15);
 }
 
+uint64_t resident_output_offset(const ConvShape& s, const Tiling& t, const SocConfig& soc,
+                                uint64_t resident_input_offset) {
+  if (t.input_resident && resident_input_offset > 0) return 0;
+  return resident_offset(soc.npu.input.size_bytes, s.output_bytes());
+}
+
 uint64_t input_slot_space(const ConvShape& s, const Tiling& t, const SocConfig& soc) {
   const uint64_t size = soc.npu.input.size_bytes;
   if (t.input_resident) return 0;
@@ -53,8 +59,11 @@ bool fits(const ConvShape& s, const Tiling& t, const SocConfig& soc, std::string
     if (why) *why = what;
     return false;
   };
-  if (t.input_resident && t.output_resident)
-    return refuse("a layer both reading and writing a resident tensor: cascades are pairs of layers");
+  // A chained layer's input and output sit at opposite ends, each 16-byte aligned.
+  if (t.input_resident && t.output_resident &&
+      s.input_bytes() + s.output_bytes() + 32 > soc.npu.input.size_bytes)
+    return refuse(fmt::format("resident input and output need {} + {} bytes, the input scratchpad has {}",
+                              s.input_bytes(), s.output_bytes(), soc.npu.input.size_bytes));
   if ((t.input_resident || t.output_resident) && std::min(t.tile_cols, s.out_w) < s.out_w)
     return refuse(fmt::format("a cascaded layer needs full-width tiles ({} columns), the tiling has {}", s.out_w,
                               t.tile_cols));

@@ -46,7 +46,9 @@ struct Tiling {
   // there (output_resident: no stores) and the consumer's array tiles read it
   // there (input_resident: no input loads). Both need full-width tiles (the
   // tensor is dense NHWC, so a band of rows is contiguous); the consumer also
-  // needs K unsplit. A layer is one or the other, not both (pairs, not chains).
+  // needs K unsplit. A layer may be both (a chain of three or more layers):
+  // it reads its input at one end of the input scratchpad and writes its
+  // output at the other (resident_output_offset), with no input slots.
   bool input_resident = false;
   bool output_resident = false;
   // Weight prefetch: the layer's first weight chunk is loaded during the
@@ -82,6 +84,11 @@ uint64_t slot_bytes(uint64_t scratchpad_bytes, uint32_t buffers);
 // Where a resident tensor of `bytes` starts in the input scratchpad: at the
 // top, 16-byte aligned. A producer's input slots share what lies below it.
 uint64_t resident_offset(uint64_t input_scratchpad_bytes, uint64_t bytes);
+// Where a layer's resident output starts: at the top, unless the layer reads
+// its own input resident at the top (offset > 0), then at offset 0, so a
+// chain's tensors alternate ends and a layer's input and output never overlap.
+uint64_t resident_output_offset(const ConvShape& shape, const Tiling& t, const SocConfig& soc,
+                                uint64_t resident_input_offset);
 // Bytes of the input scratchpad the tiling's input slots may use.
 uint64_t input_slot_space(const ConvShape& shape, const Tiling& t, const SocConfig& soc);
 

@@ -87,10 +87,26 @@ TEST_CASE("cascading: a producer stores nothing, a consumer loads no input, and 
   split_k.tile_in_c = s.in_c / 2;
   CHECK_FALSE(fits(s, split_k, soc, &why));
   CHECK(why.find("K unsplit") != std::string::npos);
+
+  // Inside a chain a layer reads and writes resident: no loads, no stores,
+  // its input and output at opposite ends of the input scratchpad.
   Tiling both = consumer;
   both.output_resident = true;
-  CHECK_FALSE(fits(s, both, soc, &why));
-  CHECK(why.find("pairs") != std::string::npos);
+  REQUIRE(fits(s, both, soc));
+  const LayerSchedule m = build_schedule(s, both);
+  CHECK(m.input_bytes_moved == 0);
+  CHECK(m.output_bytes_moved == 0);
+  const uint64_t top = resident_offset(soc.npu.input.size_bytes, s.output_bytes());
+  CHECK(resident_output_offset(s, producer, soc, 0) == top);  // a chain starts at the top
+  CHECK(resident_output_offset(s, both, soc, top) == 0);      // reads the top, writes the bottom
+  CHECK(resident_output_offset(s, both, soc, 0) == top);      // and back
+  // Two 48 KiB tensors do not fit one 64 KiB scratchpad together.
+  const ConvShape wide = conv3x3(32, 32, 48, 48);
+  Tiling wide_both = rank_tilings(wide, soc, model).front().tiling;
+  wide_both.tile_cols = wide.out_w, wide_both.tile_in_c = wide.in_c;
+  wide_both.input_resident = wide_both.output_resident = true;
+  CHECK_FALSE(fits(wide, wide_both, soc, &why));
+  CHECK(why.find("resident input and output need 49152 + 49152 bytes") != std::string::npos);
 }
 
 TEST_CASE("weight prefetch: the first chunk goes to the last slot, is marked, and costs the layer nothing") {

@@ -149,6 +149,38 @@ TEST_CASE("kiln run --tuning: cascaded layers compute the reference bit for bit 
   CHECK(bad.err.find("reads it too") != std::string::npos);
 }
 
+TEST_CASE("kiln run --tuning: a chain of nine cascaded layers computes the reference bit for bit", "[tune]") {
+  TempDir dir;
+  const std::string record = dir.file("ds.tuning.json");
+  REQUIRE(run_kiln("tune " + model("dscnn_kws.onnx") + " -j 2 --budget 4 -o " + record).exit_code == 0);
+  REQUIRE(run_kiln("run " + model("dscnn_kws.onnx") + " --seed 5 --tuning " + record + " --report " +
+                   dir.file("plain.json"))
+              .exit_code == 0);
+  // DS-CNN's conv0 -> dw0 -> pw0 -> ... -> pw3 (ops 0-8): every tensor between them stays on chip.
+  auto j = nlohmann::json::parse(slurp(record));
+  for (auto& l : j["layers"]) {
+    const int op = l["op"];
+    l["tuned"]["cascade"]["output_resident"] = op <= 7;
+    l["tuned"]["cascade"]["input_resident"] = op >= 1 && op <= 8;
+    // Full-width tiles, K unsplit: what a resident tensor needs.
+    if (op <= 8) l["tuned"]["cols"] = 5;
+    if (op <= 8 && op % 2 == 0) l["tuned"]["in_c"] = 64;  // depthwise layers (odd ops) keep in_c == out_c
+  }
+  std::ofstream(dir.file("chain.json")) << j.dump(2);
+  const CliRun run = run_kiln("run " + model("dscnn_kws.onnx") + " --seed 5 --tuning " + dir.file("chain.json") +
+                              " --report " + dir.file("chain_report.json"));
+  INFO(run.all());
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out.find("outputs match the reference interpreter bit for bit") != std::string::npos);
+  const auto plain = nlohmann::json::parse(slurp(dir.file("plain.json")));
+  const auto chain = nlohmann::json::parse(slurp(dir.file("chain_report.json")));
+  for (int op = 0; op <= 8; ++op)
+    CHECK(chain["layers"][op]["bytes_moved"].get<uint64_t>() < plain["layers"][op]["bytes_moved"].get<uint64_t>());
+  for (int op = 1; op <= 7; ++op)
+    CHECK(chain["layers"][op]["tiling"].get<std::string>().find("in:spm out:spm") != std::string::npos);
+  CHECK(chain["totals"]["latency_cycles"].get<uint64_t>() < plain["totals"]["latency_cycles"].get<uint64_t>());
+}
+
 TEST_CASE("kiln run --tuning: prefetched weights compute the reference bit for bit and start layers sooner", "[tune]") {
   TempDir dir;
   const std::string record = dir.file("ds.tuning.json");
