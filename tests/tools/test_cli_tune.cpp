@@ -22,6 +22,17 @@ namespace {
 
 std::string model(const std::string& name) { return kiln::test::source_dir() + "/workloads/" + name; }
 
+// A quick tuning record (4 simulations) for `name`, and the report of running
+// it as tuned (dir/plain.json): the baseline an edited record is compared with.
+nlohmann::json quick_record_and_run(const TempDir& dir, const std::string& name, int seed) {
+  const std::string record = dir.file(name + ".tuning.json");
+  REQUIRE(run_kiln("tune " + model(name) + " -j 2 --budget 4 -o " + record).exit_code == 0);
+  REQUIRE(run_kiln("run " + model(name) + " --seed " + std::to_string(seed) + " --tuning " + record + " --report " +
+                   dir.file("plain.json"))
+              .exit_code == 0);
+  return nlohmann::json::parse(slurp(record));
+}
+
 }  // namespace
 
 TEST_CASE("kiln tune: never worse than the analytic choice, calibration lowers the error, the record reproduces",
@@ -112,13 +123,8 @@ TEST_CASE("kiln run --tuning: a record for another model, another SoC or a broke
 TEST_CASE("kiln run --tuning: cascaded layers compute the reference bit for bit and move less, bad pairs are refused",
           "[tune]") {
   TempDir dir;
-  const std::string record = dir.file("r8.tuning.json");
-  REQUIRE(run_kiln("tune " + model("resnet8.onnx") + " -j 2 --budget 4 -o " + record).exit_code == 0);
-  REQUIRE(run_kiln("run " + model("resnet8.onnx") + " --seed 4 --tuning " + record + " --report " +
-                   dir.file("plain.json"))
-              .exit_code == 0);
   // ResNet-8's conv_a -> conv_b of each stage (ops 1-2, 4-5, 8-9): nothing else reads conv_a's output.
-  auto j = nlohmann::json::parse(slurp(record));
+  auto j = quick_record_and_run(dir, "resnet8.onnx", 4);
   for (auto& l : j["layers"]) {
     const int op = l["op"];
     l["tuned"]["cascade"]["output_resident"] = op == 1 || op == 4 || op == 8;
@@ -151,13 +157,8 @@ TEST_CASE("kiln run --tuning: cascaded layers compute the reference bit for bit 
 
 TEST_CASE("kiln run --tuning: a chain of nine cascaded layers computes the reference bit for bit", "[tune]") {
   TempDir dir;
-  const std::string record = dir.file("ds.tuning.json");
-  REQUIRE(run_kiln("tune " + model("dscnn_kws.onnx") + " -j 2 --budget 4 -o " + record).exit_code == 0);
-  REQUIRE(run_kiln("run " + model("dscnn_kws.onnx") + " --seed 5 --tuning " + record + " --report " +
-                   dir.file("plain.json"))
-              .exit_code == 0);
   // DS-CNN's conv0 -> dw0 -> pw0 -> ... -> pw3 (ops 0-8): every tensor between them stays on chip.
-  auto j = nlohmann::json::parse(slurp(record));
+  auto j = quick_record_and_run(dir, "dscnn_kws.onnx", 5);
   for (auto& l : j["layers"]) {
     const int op = l["op"];
     l["tuned"]["cascade"]["output_resident"] = op <= 7;
