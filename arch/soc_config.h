@@ -45,6 +45,13 @@ struct MemoryConfig {
   unsigned read_width_bytes = 8;  // flash: bytes delivered per access
   unsigned banks = 1;             // sram: interleaved banks
   unsigned bank_width_bytes = 8;  // sram: interleave granule
+
+  // Flash peak read rate in bytes per bus cycle: a word takes its bus beats
+  // plus the wait states (sim/flash.cpp charges exactly that).
+  double flash_bytes_per_bus_cycle(unsigned bus_width_bytes) const {
+    const double word = read_width_bytes ? read_width_bytes : 1;
+    return word / (word / bus_width_bytes + wait_states);
+  }
 };
 
 struct DmaConfig {

@@ -44,8 +44,7 @@ Peaks peaks_of(const SocConfig& soc) {
   const double beats = soc.bus.max_burst_beats;
   p.bus_burst_bytes_per_s = p.bus_bytes_per_s * beats / (beats + soc.bus.latency_cycles);
   if (const MemoryConfig* flash = soc.first_of_kind(MemoryKind::Flash)) {
-    const double word = flash->read_width_bytes;
-    p.flash_bytes_per_s = word / (word / bus_width + flash->wait_states) * bus_hz;
+    p.flash_bytes_per_s = flash->flash_bytes_per_bus_cycle(soc.bus.width_bytes) * bus_hz;
   }
   if (const MemoryConfig* sram = soc.first_of_kind(MemoryKind::Sram)) {
     const double banks_per_cycle = double(sram->banks) * sram->bank_width_bytes / (1.0 + sram->wait_states);

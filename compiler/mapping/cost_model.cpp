@@ -37,10 +37,10 @@ double CostModel::transfer_cycles(const MemoryConfig& mem, const Transfer& t) co
   for (uint64_t done = 0; done < stream_bytes; done += burst_bytes) {
     const uint64_t bytes = std::min(burst_bytes, stream_bytes - done);
     const double beats = std::ceil(double(bytes) / soc_.bus.width_bytes);
+    // From flash a word takes its bus beats plus the wait states (sim/flash.cpp).
     double memory = beats;
-    if (mem.kind == MemoryKind::Flash)
-      memory = std::ceil(double(bytes) / mem.read_width_bytes) * (1 + mem.wait_states);
-    bus_cycles += soc_.bus.latency_cycles + std::max(beats, memory);
+    if (mem.kind == MemoryKind::Flash) memory += std::ceil(double(bytes) / mem.read_width_bytes) * mem.wait_states;
+    bus_cycles += soc_.bus.latency_cycles + memory;
   }
   bus_cycles *= double(streams);
   const double spm_cycles = double(t.bytes()) / soc_.npu.spm_bytes_per_cycle;
@@ -126,8 +126,7 @@ double CostModel::roofline_cycles(const ConvShape& s) const {
   const double compute = double(s.macs()) / (double(soc_.npu.rows) * (s.depthwise ? 1 : soc_.npu.cols));
   // Peak bandwidths in bytes per NPU cycle.
   const double bus_bw = soc_.bus.width_bytes / bus_to_npu_;
-  const double flash_bw =
-      std::min<double>(soc_.bus.width_bytes, double(flash_->read_width_bytes) / (1 + flash_->wait_states)) / bus_to_npu_;
+  const double flash_bw = flash_->flash_bytes_per_bus_cycle(soc_.bus.width_bytes) / bus_to_npu_;
   const double weights = double(s.weight_bytes()) / flash_bw;
   const double activations = double(s.input_bytes() + s.output_bytes()) / bus_bw;
   const double bus = double(s.weight_bytes() + s.input_bytes() + s.output_bytes()) / bus_bw;
