@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -234,6 +235,39 @@ class Tuner {
         std::cout << fmt::format("prefetch  {} -> {} cycles, not kept\n", final_result.latency, with.latency);
         prefetch_ = false;
       }
+      // Resident weights: every layer whose chunks fit side by side keeps
+      // them in place, and (with prefetch) as many stream in during the layer
+      // before as its measured time covers at the flash's read rate; the rest
+      // load under the layer's own compute. Kept when the whole program
+      // measures faster with it.
+      resident_weights_ = run_counter_ < o_.budget_simulations;
+      const MemoryConfig* flash = soc_.first_of_kind(MemoryKind::Flash);
+      const double flash_per_npu_cycle =
+          flash->flash_bytes_per_bus_cycle(soc_.bus.width_bytes) * soc_.bus.clock_mhz / soc_.npu.clock_mhz;
+      prefetch_chunks_.assign(layers_.size(), 0);
+      for (size_t i = 1; i < layers_.size(); ++i) {
+        const mapping::Tiling t = tiling_for(i, tuned[i]);
+        const mapping::LayerSchedule sched = mapping::build_schedule(layers_[i].schedules[0].shape, t);
+        size_t chunks = 0;
+        for (const auto& st : sched.steps) chunks += st.kind == mapping::StepKind::LoadWeights;
+        const double chunk_bytes = double(sched.weight_bytes_moved) / double(std::max<size_t>(chunks, 1));
+        const double covered = final_result.layer_cycles[size_t(layers_[i - 1].op)] * flash_per_npu_cycle;
+        prefetch_chunks_[i] = uint32_t(std::clamp<double>(std::floor(covered / chunk_bytes), 1, double(chunks)));
+      }
+    }
+    if (resident_weights_) {
+      const ProgramResult resident = simulate({tuned}, true)[0];
+      if (resident.latency < final_result.latency) {
+        std::cout << fmt::format("resident  each layer's weight chunks side by side in the weight scratchpad{}: {} -> {} "
+                                 "cycles, kept\n",
+                                 prefetch_ ? ", as many loaded during the layer before as its time covers" : "", final_result.latency,
+                                 resident.latency);
+        final_result = resident;
+        final_profile = read_profile_file(profile_path(run_counter_ - 1, 0));
+      } else {
+        std::cout << fmt::format("resident  {} -> {} cycles, not kept\n", final_result.latency, resident.latency);
+        resident_weights_ = false;
+      }
     }
     record_.tuned_latency_cycles = final_result.latency;
 
@@ -273,9 +307,10 @@ class Tuner {
   }
   double seconds() const { return std::chrono::duration<double>(Clock::now() - begin_).count(); }
   unsigned remaining_simulations() const {
-    // Three simulations are kept back for the tuned program as a whole
-    // (its per-layer bests, a faster program measured earlier, with prefetch).
-    const unsigned used = unsigned(run_counter_) + 3;
+    // Four simulations are kept back for the tuned program as a whole (its
+    // per-layer bests, a faster program measured earlier, with prefetch, with
+    // resident weights).
+    const unsigned used = unsigned(run_counter_) + 4;
     return o_.budget_simulations > used ? o_.budget_simulations - used : 0;
   }
 
@@ -421,6 +456,11 @@ class Tuner {
   mapping::Tiling tiling_for(size_t layer, size_t candidate) const {
     mapping::Tiling t = layers_[layer].tiling_of(layers_[layer].pool[candidate]);
     t.prefetch_weights = prefetch_ && layer > 0;
+    if (resident_weights_) {
+      t.weights_resident = true;
+      t.prefetch_chunks = layer < prefetch_chunks_.size() ? prefetch_chunks_[layer] : 0;
+      if (!mapping::fits(layers_[layer].schedules[0].shape, t, soc_)) t.weights_resident = false, t.prefetch_chunks = 0;
+    }
     return t;
   }
   codegen::TilingChoices choices_of(const std::vector<size_t>& program) const {
@@ -518,6 +558,8 @@ class Tuner {
   enum class Role { None, Producer, Consumer, Middle };
   std::vector<Role> chain_role_;  // per layer in the all-pairs chain program; empty: no chain
   unsigned cascade_reserve_ = 0;             // simulations kept for cascade_phase
+  bool resident_weights_ = false;           // Tiling::weights_resident wherever it fits
+  std::vector<uint32_t> prefetch_chunks_;    // per layer, with resident weights
   bool prefetch_ = false;                    // Tiling::prefetch_weights on every NPU layer but the first
 };
 

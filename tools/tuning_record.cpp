@@ -50,6 +50,9 @@ class Fields {
     if (!v.is_boolean()) fail(key, "true or false");
     return v.get<bool>();
   }
+  // An optional flag (added after version 1's first records): absent is `otherwise`.
+  bool flag_or(const std::string& key, bool otherwise) const { return j_contains(key) ? flag(key) : otherwise; }
+  bool j_contains(const std::string& key) const { return j_.contains(key); }
   Fields object(const std::string& key) const {
     return Fields(at(key, "an object"), file_, path_.empty() ? key : path_ + "." + key);
   }
@@ -87,6 +90,8 @@ mapping::Tiling read_tiling(const Fields& f) {
   t.input_resident = cascade.flag("input_resident");
   t.output_resident = cascade.flag("output_resident");
   t.prefetch_weights = f.flag("prefetch_weights");
+  t.weights_resident = f.flag_or("weights_resident", false);
+  t.prefetch_chunks = f.j_contains("prefetch_chunks") ? uint32_t(f.count("prefetch_chunks")) : 0;
   return t;
 }
 
@@ -127,6 +132,8 @@ json tiling_json(const mapping::Tiling& t) {
           {"dma_channels", {{"input", t.channels.input}, {"weight", t.channels.weight}, {"store", t.channels.store}}},
           {"cascade", {{"input_resident", t.input_resident}, {"output_resident", t.output_resident}}},
           {"prefetch_weights", t.prefetch_weights},
+          {"weights_resident", t.weights_resident},
+          {"prefetch_chunks", t.prefetch_chunks},
           {"text", mapping::describe(t)}};
 }
 

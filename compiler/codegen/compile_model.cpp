@@ -98,10 +98,18 @@ CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc, const Tili
   // Schedules first: a layer emits the next NPU layer's prefetched weights.
   std::vector<mapping::LayerSchedule> scheds(g.ops.size());
   std::vector<size_t> next_npu(g.ops.size(), g.ops.size());
+  // Resident weights pack from the end of each weight bank, or from its start
+  // when the previous NPU layer's pack from the end, so a layer's prefetch
+  // does not wait for the one before to stop reading (mapping::weight_slot_offset).
+  std::vector<bool> weights_high(g.ops.size(), false);
+  bool previous_high = false;
   size_t previous_npu = g.ops.size();
   for (size_t i = 0; i < g.ops.size(); ++i) {
     if (placement[i].unit != passes::Unit::Npu) continue;
-    scheds[i] = mapping::build_schedule(placement[i].shape, placement[i].best.tiling);
+    const mapping::Tiling& t = placement[i].best.tiling;
+    scheds[i] = mapping::build_schedule(placement[i].shape, t);
+    weights_high[i] = t.weights_resident && !previous_high;
+    previous_high = weights_high[i];
     if (placement[i].best.tiling.prefetch_weights && previous_npu == g.ops.size())
       throw Error(fmt::format("{}: {}: its weights are chosen to be prefetched during the previous NPU layer, but it "
                               "is the first layer on the NPU",
@@ -128,9 +136,10 @@ CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc, const Tili
       std::optional<WeightPrefetch> outgoing;
       const size_t j = next_npu[i];
       if (j < g.ops.size() && placement[j].best.tiling.prefetch_weights)
-        outgoing = prefetch_weights(g, g.ops[j], scheds[j], soc, flash);
-      const auto code = emit_npu_layer(g, op, sched, soc, {addr[op.inputs[0]], addr[op.outputs[0]], resident}, flash,
-                                       incoming ? &*incoming : nullptr, outgoing ? &*outgoing : nullptr);
+        outgoing = prefetch_weights(g, g.ops[j], scheds[j], soc, weights_high[j], flash);
+      const auto code =
+          emit_npu_layer(g, op, sched, soc, {addr[op.inputs[0]], addr[op.outputs[0]], resident, weights_high[i]}, flash,
+                         incoming ? &*incoming : nullptr, outgoing ? &*outgoing : nullptr);
       resident = mapping::resident_output_offset(p.shape, p.best.tiling, soc, resident);
       incoming = outgoing;
       cmds.insert(cmds.end(), code.commands.begin(), code.commands.end());

@@ -82,32 +82,34 @@ uint32_t chunk_bytes(const mapping::ConvShape& s, const mapping::Step& st) {
 }  // namespace
 
 WeightPrefetch prefetch_weights(const ir::Graph& g, const ir::Op& op, const mapping::LayerSchedule& sched,
-                                const SocConfig& soc, FlashImage& flash) {
+                                const SocConfig& soc, bool weights_high, FlashImage& flash) {
   const mapping::ConvShape& s = sched.shape;
-  const auto it = std::find_if(sched.steps.begin(), sched.steps.end(), [](const auto& st) { return st.prefetched; });
-  if (it == sched.steps.end()) throw Error(g.describe(op) + ": internal: no prefetched weight step");
-  const mapping::Step& st = *it;
+  const ChannelParams params = channel_params(g, op, s);
   WeightPrefetch p;
-  p.n0 = st.n0, p.c0 = st.c0;
-  p.flash_addr = flash.append(weight_chunk(g.tensors[op.inputs[1]], s, channel_params(g, op, s), st.n0, st.n, st.c0, st.c));
-  p.spm_offset = st.slot * mapping::slot_bytes(soc.npu.weight.size_bytes, sched.tiling.buffers);
-  p.bytes = chunk_bytes(s, st);
-  DmaCmd d;
-  d.channel = sched.tiling.channels.weight;
-  d.mem_addr = p.flash_addr;
-  d.spm = {Buffer::Weight, uint32_t(p.spm_offset)};
-  d.rows = 1, d.row_bytes = uint32_t(p.bytes);
-  p.load = {Opcode::DmaLoad, {}, d};
+  for (const mapping::Step& st : sched.steps) {
+    if (!st.prefetched) continue;
+    const uint64_t addr = flash.append(weight_chunk(g.tensors[op.inputs[1]], s, params, st.n0, st.n, st.c0, st.c));
+    p.flash_addr[{st.n0, st.c0}] = addr;
+    p.spm.emplace_back(mapping::weight_slot_offset(sched, soc, st.slot, weights_high), chunk_bytes(s, st));
+    DmaCmd d;
+    d.channel = sched.tiling.channels.weight;
+    d.mem_addr = addr;
+    d.spm = {Buffer::Weight, uint32_t(p.spm.back().first)};
+    d.rows = 1, d.row_bytes = uint32_t(p.spm.back().second);
+    p.loads.push_back({Opcode::DmaLoad, {}, d});
+  }
+  if (p.loads.empty()) throw Error(g.describe(op) + ": internal: no prefetched weight step");
   return p;
 }
 
-int last_weight_reader(const mapping::LayerSchedule& sched, const SocConfig& soc, uint64_t offset, uint64_t bytes) {
-  const uint64_t w_slot = mapping::slot_bytes(soc.npu.weight.size_bytes, sched.tiling.buffers);
+int last_weight_reader(const mapping::LayerSchedule& sched, const SocConfig& soc, bool weights_high,
+                       uint64_t offset, uint64_t bytes) {
   int last = -1;
   for (size_t i = 0; i < sched.steps.size(); ++i) {
     const auto& st = sched.steps[i];
     if (st.kind != mapping::StepKind::Compute && st.kind != mapping::StepKind::PostProcess) continue;
-    const uint64_t lo = st.weight_slot * w_slot, hi = lo + chunk_bytes(sched.shape, st);
+    const uint64_t lo = mapping::weight_slot_offset(sched, soc, st.weight_slot, weights_high);
+    const uint64_t hi = lo + chunk_bytes(sched.shape, st);
     if (lo < offset + bytes && offset < hi) last = int(i);
   }
   return last;
@@ -126,13 +128,13 @@ NpuLayerCode emit_npu_layer(const ir::Graph& g, const ir::Op& op, const mapping:
   // Cascading: where a resident input is read and a resident output written.
   const uint64_t resident_in = io.resident_input;
   const uint64_t resident_out = mapping::resident_output_offset(s, t, soc, resident_in);
-  const uint64_t w_slot = mapping::slot_bytes(soc.npu.weight.size_bytes, t.buffers);
+  const auto weight_at = [&](uint32_t slot) { return mapping::weight_slot_offset(sched, soc, slot, io.weights_high); };
   const uint64_t out_slot = mapping::slot_bytes(soc.npu.output.size_bytes, t.buffers);
 
   NpuLayerCode code;
   std::map<std::pair<uint32_t, uint32_t>, uint64_t> chunk_addr;  // (n0, c0) -> flash address
 
-  if (mine) chunk_addr[{mine->n0, mine->c0}] = mine->flash_addr;
+  if (mine) chunk_addr.insert(mine->flash_addr.begin(), mine->flash_addr.end());
 
   // A prefetched step emits nothing here (the previous layer loaded it, and
   // the fence between the layers orders it before everything of this one):
@@ -149,7 +151,9 @@ NpuLayerCode emit_npu_layer(const ir::Graph& g, const ir::Op& op, const mapping:
     token_steps.push_back(t);
   }
   if (next) {
-    const int after = last_weight_reader(sched, soc, next->spm_offset, next->bytes);
+    int after = -1;
+    for (const auto& [offset, bytes] : next->spm)
+      after = std::max(after, last_weight_reader(sched, soc, io.weights_high, offset, bytes));
     TokenStep t{Queue::Load, {}};
     if (after >= 0) t.deps.push_back(uint32_t(token_index[size_t(after)]));
     token_steps.push_back(t);
@@ -183,7 +187,7 @@ NpuLayerCode emit_npu_layer(const ir::Graph& g, const ir::Op& op, const mapping:
         DmaCmd d;
         d.channel = t.channels.weight;
         d.mem_addr = chunk_addr[key];
-        d.spm = {Buffer::Weight, uint32_t(st.slot * w_slot)};
+        d.spm = {Buffer::Weight, uint32_t(weight_at(st.slot))};
         d.rows = tr.rows, d.row_bytes = tr.row_bytes;
         cmds.push_back({Opcode::DmaLoad, {}, d});
         break;
@@ -205,7 +209,7 @@ NpuLayerCode emit_npu_layer(const ir::Graph& g, const ir::Op& op, const mapping:
           c.in_addr += st.c0;
           c.in_pixel_stride = s.in_c;
         }
-        c.b_addr = uint32_t(st.weight_slot * w_slot), c.b_stride = st.n;
+        c.b_addr = uint32_t(weight_at(st.weight_slot)), c.b_stride = st.n;
         c.c_addr = 0, c.c_stride = st.n;
         c.dataflow = t.dataflow;
         c.accumulate = st.accumulate;
@@ -217,7 +221,7 @@ NpuLayerCode emit_npu_layer(const ir::Graph& g, const ir::Op& op, const mapping:
         PostProcessCmd p;
         p.m = st.rows * st.cols, p.n = st.n;
         p.acc_addr = 0, p.acc_stride = st.n;
-        p.params_addr = uint32_t(st.weight_slot * w_slot + s.chunk_weight_bytes(st.c, st.n));
+        p.params_addr = uint32_t(weight_at(st.weight_slot) + s.chunk_weight_bytes(st.c, st.n));
         if (t.output_resident) {
           // Full-width rows: pixel m of the tile is NHWC pixel oy0*out_w + m.
           p.out = {Buffer::Input, uint32_t(resident_out + (uint64_t(st.oy0) * s.out_w + st.ox0) * s.out_c + st.n0)};
@@ -251,9 +255,12 @@ NpuLayerCode emit_npu_layer(const ir::Graph& g, const ir::Op& op, const mapping:
     code.commands.insert(code.commands.end(), cmds.begin(), cmds.end());
   }
   if (next) {
-    Command load = next->load;
-    load.deps = token_deps.back();
-    code.commands.push_back(load);
+    // One step: its wait on the first load, its signals on the last.
+    std::vector<Command> loads = next->loads;
+    const Deps& dep = token_deps.back();
+    loads.front().deps.wait_prev = dep.wait_prev, loads.front().deps.wait_next = dep.wait_next;
+    loads.back().deps.signal_prev = dep.signal_prev, loads.back().deps.signal_next = dep.signal_next;
+    code.commands.insert(code.commands.end(), loads.begin(), loads.end());
   }
   return code;
 }

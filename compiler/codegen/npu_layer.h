@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <utility>
 #include <vector>
 
 #include "arch/command.h"
@@ -31,6 +33,9 @@ struct NpuLayerIo {
   uint64_t output_addr = 0;  // NHWC output tensor in SRAM
   // Input-scratchpad offset of a resident input (mapping::resident_output_offset of the producer).
   uint64_t resident_input = 0;
+  // Resident weights (Tiling::weights_resident) packed from each bank's end
+  // (mapping::weight_slot_offset).
+  bool weights_high = false;
 };
 
 struct NpuLayerCode {
@@ -38,24 +43,25 @@ struct NpuLayerCode {
   uint64_t weight_bytes = 0;  // flash bytes of this layer's chunks
 };
 
-// A layer's prefetched first weight chunk (mapping::Tiling::prefetch_weights):
-// the load the previous NPU layer emits for it, and where it landed.
+// A layer's prefetched weight chunks (mapping::Tiling::prefetch_weights: the
+// first, or all of them with resident weights): the loads the previous NPU
+// layer emits for them, and where they landed.
 struct WeightPrefetch {
-  Command load;                 // DmaLoad into the weight scratchpad
-  uint32_t n0 = 0, c0 = 0;      // the chunk
-  uint64_t flash_addr = 0;
-  uint64_t spm_offset = 0, bytes = 0;  // the weight-scratchpad bytes it writes
+  std::vector<Command> loads;                                  // DmaLoads into the weight scratchpad
+  std::map<std::pair<uint32_t, uint32_t>, uint64_t> flash_addr;  // chunk (n0, c0) -> its flash address
+  std::vector<std::pair<uint64_t, uint64_t>> spm;              // weight-scratchpad [offset, +bytes) of each load
 };
 
-// The prefetch of `sched`'s first weight chunk (its step marked prefetched);
-// appends the chunk to flash.
+// The prefetch of `sched`'s steps marked prefetched (resident weights placed
+// by `weights_high`); appends the chunks to flash.
 WeightPrefetch prefetch_weights(const ir::Graph& g, const ir::Op& op, const mapping::LayerSchedule& sched,
-                                const SocConfig& soc, FlashImage& flash);
+                                const SocConfig& soc, bool weights_high, FlashImage& flash);
 
-// The last step of `sched` that reads weight-scratchpad bytes in
-// [offset, offset + bytes) (a tile's weights or its post-processing records),
-// or -1 when none does.
-int last_weight_reader(const mapping::LayerSchedule& sched, const SocConfig& soc, uint64_t offset, uint64_t bytes);
+// The last step of `sched` (resident weights placed by `weights_high`) that
+// reads weight-scratchpad bytes in [offset, offset + bytes) (a tile's weights
+// or its post-processing records), or -1 when none does.
+int last_weight_reader(const mapping::LayerSchedule& sched, const SocConfig& soc, bool weights_high,
+                       uint64_t offset, uint64_t bytes);
 
 // Emits the layer. `op` is a Conv2d or FullyConnected of `g` whose implicit
 // GEMM is sched.shape; its post-processing folds the input zero point into the

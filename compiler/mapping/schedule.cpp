@@ -53,6 +53,16 @@ void add_dep(Step& step, uint32_t dep) {
 
 }  // namespace
 
+uint64_t weight_slot_offset(const LayerSchedule& sched, const SocConfig& soc, uint32_t slot, bool high) {
+  if (!sched.tiling.weights_resident) return slot * slot_bytes(soc.npu.weight.size_bytes, sched.tiling.buffers);
+  const uint32_t banks = std::max(1u, soc.npu.weight.banks);
+  const uint64_t bank_bytes = weight_bank_bytes(soc);
+  uint64_t before = 0;  // bytes of earlier chunks in the same bank
+  for (uint32_t i = slot % banks; i < slot; i += banks) before += sched.resident_weight_sizes.at(i);
+  const uint64_t bank_start = uint64_t(slot % banks) * bank_bytes;
+  return high ? bank_start + bank_bytes - before - sched.resident_weight_sizes.at(slot) : bank_start + before;
+}
+
 LayerSchedule build_schedule(const ConvShape& s, const Tiling& t) {
   LayerSchedule out;
   out.shape = s;
@@ -70,10 +80,12 @@ LayerSchedule build_schedule(const ConvShape& s, const Tiling& t) {
   for (uint32_t n0 = 0; n0 < s.out_c; n0 += tn) channel_tiles.push_back(n0);
   for (uint32_t c0 = 0; c0 < s.in_c; c0 += tc) k_steps.push_back(c0);
 
-  SlotRing input(buffers), weight(buffers), output(buffers);
+  // Resident weights: a slot per chunk, never reused.
+  const uint32_t chunks = uint32_t(channel_tiles.size() * (s.depthwise ? 1 : k_steps.size()));
+  SlotRing input(buffers), weight(t.weights_resident ? chunks : buffers), output(buffers);
   // A prefetched first chunk goes to the last weight slot: the previous
   // layer's first slot is the one it is most likely still reading.
-  if (t.prefetch_weights) weight.next = buffers - 1;
+  if (t.prefetch_weights && !t.weights_resident) weight.next = buffers - 1;
   bool first_weights = true;
   auto& steps = out.steps;
   const auto push = [&](Step st) {
@@ -125,11 +137,15 @@ LayerSchedule build_schedule(const ConvShape& s, const Tiling& t) {
         Step ld;
         ld.kind = StepKind::LoadWeights;
         ld.slot = weight.take();
-        ld.prefetched = t.prefetch_weights && first_weights;
+        const size_t chunk = out.resident_weight_sizes.size();
+        ld.prefetched = t.prefetch_weights && (first_weights || (t.weights_resident && (t.prefetch_chunks == 0 ||
+                                                                                        chunk < t.prefetch_chunks)));
         first_weights = false;
         ld.n0 = n0, ld.n = n, ld.c0 = c0, ld.c = c;
         add_dep(ld, weight.slots[ld.slot].last_reader);
-        out.weight_bytes_moved += s.chunk_weight_bytes(c, n) + kPpuParamBytes * n;
+        const uint64_t bytes = s.chunk_weight_bytes(c, n) + kPpuParamBytes * n;
+        out.weight_bytes_moved += bytes;
+        if (t.weights_resident) out.resident_weight_sizes.push_back((bytes + 15) & ~uint64_t(15));
         w_slot = int(ld.slot);
         const uint32_t idx = push(ld);
         weight.slots[w_slot] = {w_key, idx, kNone};

@@ -40,7 +40,17 @@ struct LayerSchedule {
   Tiling tiling;
   std::vector<Step> steps;
   uint64_t input_bytes_moved = 0, weight_bytes_moved = 0, output_bytes_moved = 0;
+  // Tiling::weights_resident: each weight slot's bytes, 16-byte aligned (one
+  // slot per chunk, in load order); empty for rotating slots.
+  std::vector<uint64_t> resident_weight_sizes;
 };
+
+// Weight-scratchpad offset of weight slot `slot`: slot * slot_bytes for
+// rotating slots. Resident chunks go to the scratchpad's banks in turn (chunk
+// i to bank i % banks, so the DMA fills one bank while the array reads
+// another), packed from each bank's start, or from its end when `high` (so
+// that a layer's prefetched chunks miss the previous layer's).
+uint64_t weight_slot_offset(const LayerSchedule& sched, const SocConfig& soc, uint32_t slot, bool high);
 
 // Steps for the layer in program order. Requires fits(shape, tiling, soc).
 LayerSchedule build_schedule(const ConvShape& shape, const Tiling& tiling);

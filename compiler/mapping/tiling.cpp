@@ -42,6 +42,24 @@ uint64_t resident_output_offset(const ConvShape& s, const Tiling& t, const SocCo
   return resident_offset(soc.npu.input.size_bytes, s.output_bytes());
 }
 
+uint64_t weight_bank_bytes(const SocConfig& soc) {
+  return (soc.npu.weight.size_bytes / std::max(1u, soc.npu.weight.banks)) & ~uint64_t(15);
+}
+
+uint64_t resident_weight_bank_bytes(const ConvShape& s, const Tiling& t, const SocConfig& soc) {
+  const uint32_t tn = std::min(t.tile_out_c, s.out_c), tc = std::min(t.tile_in_c, s.in_c);
+  std::vector<uint64_t> bank(std::max(1u, soc.npu.weight.banks), 0);
+  size_t chunk = 0;
+  for (uint32_t n0 = 0; n0 < s.out_c; n0 += tn) {
+    const uint32_t n = std::min(tn, s.out_c - n0);
+    for (uint32_t c0 = 0; c0 < (s.depthwise ? 1u : s.in_c); c0 += tc) {
+      const uint32_t c = s.depthwise ? n : std::min(tc, s.in_c - c0);
+      bank[chunk++ % bank.size()] += (s.chunk_weight_bytes(c, n) + kPpuParamBytes * n + 15) & ~uint64_t(15);
+    }
+  }
+  return *std::max_element(bank.begin(), bank.end());
+}
+
 uint64_t input_slot_space(const ConvShape& s, const Tiling& t, const SocConfig& soc) {
   const uint64_t size = soc.npu.input.size_bytes;
   if (t.input_resident) return 0;
@@ -81,7 +99,9 @@ bool fits(const ConvShape& s, const Tiling& t, const SocConfig& soc, std::string
     return false;
   }
   return (t.input_resident || check("input", f.input, slot_bytes(input_slot_space(s, t, soc), t.buffers))) &&
-         check("weight", f.weight, slot_bytes(soc.npu.weight.size_bytes, t.buffers)) &&
+         (t.weights_resident ? check("resident weights (one bank's share)", resident_weight_bank_bytes(s, t, soc),
+                                     weight_bank_bytes(soc))
+                             : check("weight", f.weight, slot_bytes(soc.npu.weight.size_bytes, t.buffers))) &&
          check("accumulator", f.accumulator, soc.npu.accumulator_bytes) &&
          (t.output_resident || check("output", f.output, slot_bytes(soc.npu.output.size_bytes, t.buffers)));
 }
@@ -111,7 +131,8 @@ bool operator==(const Tiling& a, const Tiling& b) {
   return a.tile_rows == b.tile_rows && a.tile_cols == b.tile_cols && a.tile_out_c == b.tile_out_c &&
          a.tile_in_c == b.tile_in_c && a.dataflow == b.dataflow && a.buffers == b.buffers && a.order == b.order &&
          a.channels == b.channels && a.input_resident == b.input_resident && a.output_resident == b.output_resident &&
-         a.prefetch_weights == b.prefetch_weights;
+         a.prefetch_weights == b.prefetch_weights && a.weights_resident == b.weights_resident &&
+         a.prefetch_chunks == b.prefetch_chunks;
 }
 
 std::string describe(const DmaChannels& c) {
@@ -119,10 +140,13 @@ std::string describe(const DmaChannels& c) {
 }
 
 std::string describe(const Tiling& t) {
-  return fmt::format("{}x{}x{} k{} {} x{} {} {}{}{}{}", t.tile_rows, t.tile_cols, t.tile_out_c, t.tile_in_c,
+  return fmt::format("{}x{}x{} k{} {} x{} {} {}{}{}{}{}", t.tile_rows, t.tile_cols, t.tile_out_c, t.tile_in_c,
                      to_string(t.dataflow), t.buffers, to_string(t.order), describe(t.channels),
                      t.input_resident ? " in:spm" : "", t.output_resident ? " out:spm" : "",
-                     t.prefetch_weights ? " prefetch" : "");
+                     t.weights_resident ? " w:spm" : "",
+                     !t.prefetch_weights                           ? std::string()
+                     : t.weights_resident && t.prefetch_chunks > 0 ? fmt::format(" prefetch:{}", t.prefetch_chunks)
+                                                                   : std::string(" prefetch"));
 }
 
 }  // namespace kiln::mapping

@@ -56,6 +56,15 @@ struct Tiling {
   // as soon as that layer no longer reads those bytes; so the chunk's flash
   // read overlaps the previous layer's work instead of starting this one.
   bool prefetch_weights = false;
+  // Resident weights: every weight chunk of the layer gets its own place in
+  // the weight scratchpad (16-byte aligned, in load order) instead of
+  // rotating through slots, so the chunks load back to back with no wait for
+  // a slot to be read, each once. With prefetch_weights, the first
+  // prefetch_chunks of them (0: all) are loaded during the previous NPU layer:
+  // a flash-bound layer after a compute-bound one streams as much of its
+  // weights as that one's compute covers, and the rest under its own.
+  bool weights_resident = false;
+  uint32_t prefetch_chunks = 0;
 };
 
 bool operator==(const Tiling& a, const Tiling& b);
@@ -89,6 +98,11 @@ uint64_t resident_offset(uint64_t input_scratchpad_bytes, uint64_t bytes);
 // chain's tensors alternate ends and a layer's input and output never overlap.
 uint64_t resident_output_offset(const ConvShape& shape, const Tiling& t, const SocConfig& soc,
                                 uint64_t resident_input_offset);
+// The largest bank's share of the layer's resident weight chunks
+// (Tiling::weights_resident: chunk i in bank i % banks, each 16-byte
+// aligned), and the bytes of one weight-scratchpad bank.
+uint64_t resident_weight_bank_bytes(const ConvShape& shape, const Tiling& t, const SocConfig& soc);
+uint64_t weight_bank_bytes(const SocConfig& soc);
 // Bytes of the input scratchpad the tiling's input slots may use.
 uint64_t input_slot_space(const ConvShape& shape, const Tiling& t, const SocConfig& soc);
 

@@ -165,6 +165,61 @@ TEST_CASE("depthwise on the array: each tile reads its own channels, its weights
   }
 }
 
+TEST_CASE("resident weights: a place per chunk, banks in turn, loaded once and without waiting for a slot") {
+  const SocConfig soc = load_soc_config(test::config_path("default"));
+  const CostModel model(soc);
+  const ConvShape s = conv3x3(8, 8, 64, 64);  // 4 channel tiles x 4 K steps of 16
+  Tiling t = rank_tilings(s, soc, model).front().tiling;
+  t.tile_out_c = 16, t.tile_in_c = 16, t.tile_rows = 4, t.order = LoopOrder::InputsOuter;
+  const LayerSchedule rotating = build_schedule(s, t);
+  t.weights_resident = true;
+  REQUIRE(fits(s, t, soc));
+  const LayerSchedule resident = build_schedule(s, t);
+  size_t loads = 0;
+  for (const auto& st : resident.steps)
+    if (st.kind == StepKind::LoadWeights) {
+      CHECK(st.deps.empty());  // no slot to wait for
+      ++loads;
+    }
+  CHECK(loads == 16);  // each chunk once, though inputs-outer revisits them per band
+  CHECK(resident.weight_bytes_moved * 2 == rotating.weight_bytes_moved);
+  REQUIRE(resident.resident_weight_sizes.size() == 16);
+  const uint64_t bank = weight_bank_bytes(soc);
+  CHECK(bank == soc.npu.weight.size_bytes / 2);
+  for (bool high : {false, true}) {
+    std::vector<std::pair<uint64_t, uint64_t>> placed;
+    for (uint32_t slot = 0; slot < 16; ++slot) {
+      const uint64_t at = weight_slot_offset(resident, soc, slot, high);
+      const uint64_t size = resident.resident_weight_sizes[slot];
+      CHECK(at % 16 == 0);
+      CHECK(at / bank == slot % 2);  // chunks alternate banks
+      CHECK((at + size - 1) / bank == slot % 2);
+      for (const auto& [lo, n] : placed) CHECK((at + size <= lo || lo + n <= at));
+      placed.emplace_back(at, size);
+    }
+    // Low placement packs from each bank's start, high from its end.
+    CHECK(weight_slot_offset(resident, soc, 0, high) ==
+          (high ? bank - resident.resident_weight_sizes[0] : 0));
+  }
+  // Prefetch: the first prefetch_chunks chunks are loaded during the layer before.
+  t.prefetch_weights = true, t.prefetch_chunks = 3;
+  size_t prefetched = 0, index = 0;
+  for (const auto& st : build_schedule(s, t).steps) {
+    if (st.kind != StepKind::LoadWeights) continue;
+    prefetched += st.prefetched;
+    CHECK(st.prefetched == (index++ < 3));
+  }
+  CHECK(prefetched == 3);
+  CHECK(describe(t).find("w:spm prefetch:3") != std::string::npos);
+  // A layer whose chunks overflow a bank does not fit resident.
+  const ConvShape big = conv3x3(4, 4, 128, 128);  // 147 KiB of weights
+  Tiling b = t;
+  b.prefetch_weights = false;
+  std::string why;
+  CHECK_FALSE(fits(big, b, soc, &why));
+  CHECK(why.find("resident weights (one bank's share) tile needs") != std::string::npos);
+}
+
 TEST_CASE("the tiler ranks every dataflow the array runs, the SoC's default first among equals") {
   const SocConfig soc = load_soc_config(test::config_path("default"));
   const CostModel model(soc);

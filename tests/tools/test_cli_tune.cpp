@@ -182,6 +182,26 @@ TEST_CASE("kiln run --tuning: a chain of nine cascaded layers computes the refer
   CHECK(chain["totals"]["latency_cycles"].get<uint64_t>() < plain["totals"]["latency_cycles"].get<uint64_t>());
 }
 
+TEST_CASE("kiln run --tuning: resident weights, partly prefetched, compute the reference bit for bit", "[tune]") {
+  TempDir dir;
+  auto j = quick_record_and_run(dir, "dscnn_kws.onnx", 6);
+  for (size_t i = 0; i < j["layers"].size(); ++i) {
+    j["layers"][i]["tuned"]["weights_resident"] = true;
+    j["layers"][i]["tuned"]["prefetch_weights"] = i > 0;
+    j["layers"][i]["tuned"]["prefetch_chunks"] = i % 3;  // 0: all of them
+  }
+  std::ofstream(dir.file("resident.json")) << j.dump(2);
+  const CliRun run = run_kiln("run " + model("dscnn_kws.onnx") + " --seed 6 --tuning " + dir.file("resident.json") +
+                              " --report " + dir.file("resident_report.json"));
+  INFO(run.all());
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out.find("outputs match the reference interpreter bit for bit") != std::string::npos);
+  const auto report = nlohmann::json::parse(slurp(dir.file("resident_report.json")));
+  CHECK(report["layers"][1]["tiling"].get<std::string>().find("w:spm prefetch:1") != std::string::npos);
+  CHECK(report["layers"][2]["tiling"].get<std::string>().find("w:spm prefetch:2") != std::string::npos);
+  CHECK(report["layers"][3]["tiling"].get<std::string>().find("w:spm prefetch") != std::string::npos);
+}
+
 TEST_CASE("kiln run --tuning: prefetched weights compute the reference bit for bit and start layers sooner", "[tune]") {
   TempDir dir;
   const std::string record = dir.file("ds.tuning.json");
