@@ -33,6 +33,19 @@ nlohmann::json quick_record_and_run(const TempDir& dir, const std::string& name,
   return nlohmann::json::parse(slurp(record));
 }
 
+// Runs `name` with the edited record `j` (saved as dir/<label>.json); checks
+// it ran and matched the reference bit for bit; returns its report.
+nlohmann::json run_edited_record(const TempDir& dir, const std::string& name, int seed, const nlohmann::json& j,
+                                 const std::string& label) {
+  std::ofstream(dir.file(label + ".json")) << j.dump(2);
+  const CliRun run = run_kiln("run " + model(name) + " --seed " + std::to_string(seed) + " --tuning " +
+                              dir.file(label + ".json") + " --report " + dir.file(label + "_report.json"));
+  INFO(run.all());
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out.find("outputs match the reference interpreter bit for bit") != std::string::npos);
+  return nlohmann::json::parse(slurp(dir.file(label + "_report.json")));
+}
+
 }  // namespace
 
 TEST_CASE("kiln tune: never worse than the analytic choice, calibration lowers the error, the record reproduces",
@@ -130,14 +143,8 @@ TEST_CASE("kiln run --tuning: cascaded layers compute the reference bit for bit 
     l["tuned"]["cascade"]["output_resident"] = op == 1 || op == 4 || op == 8;
     l["tuned"]["cascade"]["input_resident"] = op == 2 || op == 5 || op == 9;
   }
-  std::ofstream(dir.file("cascade.json")) << j.dump(2);
-  const CliRun run = run_kiln("run " + model("resnet8.onnx") + " --seed 4 --tuning " + dir.file("cascade.json") +
-                              " --report " + dir.file("cascade_report.json"));
-  INFO(run.all());
-  REQUIRE(run.exit_code == 0);
-  CHECK(run.out.find("outputs match the reference interpreter bit for bit") != std::string::npos);
+  const auto fused = run_edited_record(dir, "resnet8.onnx", 4, j, "cascade");
   const auto plain = nlohmann::json::parse(slurp(dir.file("plain.json")));
-  const auto fused = nlohmann::json::parse(slurp(dir.file("cascade_report.json")));
   for (int op : {1, 2, 4, 5, 8, 9})
     CHECK(fused["layers"][op]["bytes_moved"].get<uint64_t>() < plain["layers"][op]["bytes_moved"].get<uint64_t>());
   CHECK(fused["layers"][1]["tiling"].get<std::string>().find("out:spm") != std::string::npos);
@@ -167,14 +174,8 @@ TEST_CASE("kiln run --tuning: a chain of nine cascaded layers computes the refer
     if (op <= 8) l["tuned"]["cols"] = 5;
     if (op <= 8 && op % 2 == 0) l["tuned"]["in_c"] = 64;  // depthwise layers (odd ops) keep in_c == out_c
   }
-  std::ofstream(dir.file("chain.json")) << j.dump(2);
-  const CliRun run = run_kiln("run " + model("dscnn_kws.onnx") + " --seed 5 --tuning " + dir.file("chain.json") +
-                              " --report " + dir.file("chain_report.json"));
-  INFO(run.all());
-  REQUIRE(run.exit_code == 0);
-  CHECK(run.out.find("outputs match the reference interpreter bit for bit") != std::string::npos);
+  const auto chain = run_edited_record(dir, "dscnn_kws.onnx", 5, j, "chain");
   const auto plain = nlohmann::json::parse(slurp(dir.file("plain.json")));
-  const auto chain = nlohmann::json::parse(slurp(dir.file("chain_report.json")));
   for (int op = 0; op <= 8; ++op)
     CHECK(chain["layers"][op]["bytes_moved"].get<uint64_t>() < plain["layers"][op]["bytes_moved"].get<uint64_t>());
   for (int op = 1; op <= 7; ++op)
@@ -190,13 +191,7 @@ TEST_CASE("kiln run --tuning: resident weights, partly prefetched, compute the r
     j["layers"][i]["tuned"]["prefetch_weights"] = i > 0;
     j["layers"][i]["tuned"]["prefetch_chunks"] = i % 3;  // 0: all of them
   }
-  std::ofstream(dir.file("resident.json")) << j.dump(2);
-  const CliRun run = run_kiln("run " + model("dscnn_kws.onnx") + " --seed 6 --tuning " + dir.file("resident.json") +
-                              " --report " + dir.file("resident_report.json"));
-  INFO(run.all());
-  REQUIRE(run.exit_code == 0);
-  CHECK(run.out.find("outputs match the reference interpreter bit for bit") != std::string::npos);
-  const auto report = nlohmann::json::parse(slurp(dir.file("resident_report.json")));
+  const auto report = run_edited_record(dir, "dscnn_kws.onnx", 6, j, "resident");
   CHECK(report["layers"][1]["tiling"].get<std::string>().find("w:spm prefetch:1") != std::string::npos);
   CHECK(report["layers"][2]["tiling"].get<std::string>().find("w:spm prefetch:2") != std::string::npos);
   CHECK(report["layers"][3]["tiling"].get<std::string>().find("w:spm prefetch") != std::string::npos);
