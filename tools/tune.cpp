@@ -66,6 +66,7 @@ struct LayerSearch {
   std::vector<size_t> producer_variants, consumer_variants;  // cascade candidates in the pool
   std::vector<size_t> middle_variants;  // reading and writing resident: inside a chain
 
+  const mapping::ConvShape& shape() const { return schedules[0].shape; }
   mapping::Tiling tiling_of(const Candidate& c) const {
     mapping::Tiling t = schedules[c.tiling].tiling;
     t.channels = c.channels;
@@ -247,10 +248,10 @@ class Tuner {
       prefetch_chunks_.assign(layers_.size(), 0);
       for (size_t i = 1; i < layers_.size(); ++i) {
         const mapping::Tiling t = tiling_for(i, tuned[i]);
-        const mapping::LayerSchedule sched = mapping::build_schedule(layers_[i].schedules[0].shape, t);
-        size_t chunks = 0;
-        for (const auto& st : sched.steps) chunks += st.kind == mapping::StepKind::LoadWeights;
-        const double chunk_bytes = double(sched.weight_bytes_moved) / double(std::max<size_t>(chunks, 1));
+        if (!t.weights_resident) continue;  // does not fit: no chunks to prefetch beyond the first
+        const mapping::LayerSchedule sched = mapping::build_schedule(layers_[i].shape(), t);
+        const size_t chunks = sched.resident_weight_sizes.size();
+        const double chunk_bytes = double(sched.weight_bytes_moved) / double(chunks);
         const double covered = final_result.layer_cycles[size_t(layers_[i - 1].op)] * flash_per_npu_cycle;
         prefetch_chunks_[i] = uint32_t(std::clamp<double>(std::floor(covered / chunk_bytes), 1, double(chunks)));
       }
@@ -459,7 +460,7 @@ class Tuner {
     if (resident_weights_) {
       t.weights_resident = true;
       t.prefetch_chunks = layer < prefetch_chunks_.size() ? prefetch_chunks_[layer] : 0;
-      if (!mapping::fits(layers_[layer].schedules[0].shape, t, soc_)) t.weights_resident = false, t.prefetch_chunks = 0;
+      if (!mapping::fits(layers_[layer].shape(), t, soc_)) t.weights_resident = false, t.prefetch_chunks = 0;
     }
     return t;
   }

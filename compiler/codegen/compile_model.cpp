@@ -110,7 +110,7 @@ CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc, const Tili
     scheds[i] = mapping::build_schedule(placement[i].shape, t);
     weights_high[i] = t.weights_resident && !previous_high;
     previous_high = weights_high[i];
-    if (placement[i].best.tiling.prefetch_weights && previous_npu == g.ops.size())
+    if (t.prefetch_weights && previous_npu == g.ops.size())
       throw Error(fmt::format("{}: {}: its weights are chosen to be prefetched during the previous NPU layer, but it "
                               "is the first layer on the NPU",
                               g.source, g.describe(g.ops[i])));

@@ -58,7 +58,7 @@ ChannelParams channel_params(const ir::Graph& g, const ir::Op& op, const mapping
 std::vector<uint8_t> weight_chunk(const ir::Tensor& w, const mapping::ConvShape& s, const ChannelParams& p, uint32_t n0,
                                   uint32_t n, uint32_t c0, uint32_t c) {
   std::vector<uint8_t> out;
-  out.reserve(s.chunk_weight_bytes(c, n) + mapping::kPpuParamBytes * n);
+  out.reserve(mapping::chunk_bytes(s, c, n));
   for (uint32_t ky = 0; ky < s.kh; ++ky)
     for (uint32_t kx = 0; kx < s.kw; ++kx)
       if (s.depthwise)
@@ -76,7 +76,7 @@ std::vector<uint8_t> weight_chunk(const ir::Tensor& w, const mapping::ConvShape&
 }
 
 uint32_t chunk_bytes(const mapping::ConvShape& s, const mapping::Step& st) {
-  return uint32_t(s.chunk_weight_bytes(st.c, st.n) + mapping::kPpuParamBytes * st.n);
+  return uint32_t(mapping::chunk_bytes(s, st.c, st.n));
 }
 
 }  // namespace

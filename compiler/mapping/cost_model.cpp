@@ -59,7 +59,7 @@ double CostModel::step_cycles(const LayerSchedule& sched, const Step& st) const 
       break;
     case StepKind::LoadWeights:
       cycles += transfer_cycles(
-          *flash_, weight_transfer(0, uint32_t(s.chunk_weight_bytes(st.c, st.n) + kPpuParamBytes * st.n)));
+          *flash_, weight_transfer(0, uint32_t(chunk_bytes(s, st.c, st.n))));
       scale = cal_.load_weights;
       break;
     case StepKind::Compute:

@@ -143,9 +143,8 @@ LayerSchedule build_schedule(const ConvShape& s, const Tiling& t) {
         first_weights = false;
         ld.n0 = n0, ld.n = n, ld.c0 = c0, ld.c = c;
         add_dep(ld, weight.slots[ld.slot].last_reader);
-        const uint64_t bytes = s.chunk_weight_bytes(c, n) + kPpuParamBytes * n;
-        out.weight_bytes_moved += bytes;
-        if (t.weights_resident) out.resident_weight_sizes.push_back((bytes + 15) & ~uint64_t(15));
+        out.weight_bytes_moved += chunk_bytes(s, c, n);
+        if (t.weights_resident) out.resident_weight_sizes.push_back(resident_chunk_bytes(s, c, n));
         w_slot = int(ld.slot);
         const uint32_t idx = push(ld);
         weight.slots[w_slot] = {w_key, idx, kNone};

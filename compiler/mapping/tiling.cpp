@@ -21,7 +21,7 @@ TileFootprint footprint(const ConvShape& s, const Tiling& t) {
   // tile's conv reads its slice with a pixel stride (ConvCmd::in_pixel_stride),
   // and the DMA moves whole pixels instead of one short row per pixel.
   f.input = ih * iw * (s.depthwise ? s.in_c : in_c);
-  f.weight = s.chunk_weight_bytes(in_c, out_c) + kPpuParamBytes * out_c;
+  f.weight = chunk_bytes(s, in_c, out_c);
   f.accumulator = uint64_t(rows) * cols * out_c * 4;
   f.output = uint64_t(rows) * cols * out_c;
   return f;
@@ -54,7 +54,7 @@ uint64_t resident_weight_bank_bytes(const ConvShape& s, const Tiling& t, const S
     const uint32_t n = std::min(tn, s.out_c - n0);
     for (uint32_t c0 = 0; c0 < (s.depthwise ? 1u : s.in_c); c0 += tc) {
       const uint32_t c = s.depthwise ? n : std::min(tc, s.in_c - c0);
-      bank[chunk++ % bank.size()] += (s.chunk_weight_bytes(c, n) + kPpuParamBytes * n + 15) & ~uint64_t(15);
+      bank[chunk++ % bank.size()] += resident_chunk_bytes(s, c, n);
     }
   }
   return *std::max_element(bank.begin(), bank.end());

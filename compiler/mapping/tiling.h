@@ -80,6 +80,16 @@ struct TileFootprint {
 // Record size of one output channel's post-processing parameters (arch/command.h).
 inline constexpr uint32_t kPpuParamBytes = 12;
 
+// Weight-scratchpad bytes of a chunk of n output and c input channels: its
+// weights as stored (ConvShape::chunk_weight_bytes), then their records.
+inline uint64_t chunk_bytes(const ConvShape& s, uint64_t c, uint64_t n) {
+  return s.chunk_weight_bytes(c, n) + kPpuParamBytes * n;
+}
+// The same, 16-byte aligned: the room a resident chunk takes (Tiling::weights_resident).
+inline uint64_t resident_chunk_bytes(const ConvShape& s, uint64_t c, uint64_t n) {
+  return (chunk_bytes(s, c, n) + 15) & ~uint64_t(15);
+}
+
 TileFootprint footprint(const ConvShape& shape, const Tiling& t);
 
 // Whether the tiling fits the SoC's scratchpads (each buffer split in t.buffers
