@@ -7,9 +7,9 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "arch/error.h"
+#include "arch/yaml_reader.h"
 
 namespace kiln {
 namespace {
@@ -140,13 +140,6 @@ ProfileEvent event_from_json(const Reader& r, const json& j, const std::string& 
   return e;
 }
 
-std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(fmt::format("{}: cannot open file", path));
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Picoseconds as the trace's microseconds, exactly (1 ps = 1e-6 us).
 std::string ps_as_us(uint64_t ps) { return fmt::format("{}.{:06}", ps / 1000000, ps % 1000000); }
@@ -253,7 +246,7 @@ void write_profile_file(const Profile& profile, const std::string& path) {
   write_text_file_atomic(path, profile_to_json(profile));
 }
 
-Profile read_profile_file(const std::string& path) { return profile_from_json(read_text_file(path), path); }
+Profile read_profile_file(const std::string& path) { return profile_from_json(yaml::read_file(path, "profile"), path); }
 
 std::string chrome_trace_json(const Profile& p) {
   // Track ids: units in their order, then DMA channels; stable for a given profile.

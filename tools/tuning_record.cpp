@@ -1,12 +1,11 @@
 #include "tools/tuning_record.h"
 
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "arch/error.h"
 #include "arch/profile.h"
+#include "arch/yaml_reader.h"
 #include "tools/fingerprint.h"
 #include "tools/soc_json.h"
 
@@ -50,9 +49,11 @@ class Fields {
     if (!v.is_boolean()) fail(key, "true or false");
     return v.get<bool>();
   }
-  // An optional flag (added after version 1's first records): absent is `otherwise`.
-  bool flag_or(const std::string& key, bool otherwise) const { return j_contains(key) ? flag(key) : otherwise; }
-  bool j_contains(const std::string& key) const { return j_.contains(key); }
+  // Optional fields (added after version 1's first records): absent is `otherwise`.
+  bool flag_or(const std::string& key, bool otherwise) const { return j_.contains(key) ? flag(key) : otherwise; }
+  uint64_t count_or(const std::string& key, uint64_t otherwise) const {
+    return j_.contains(key) ? count(key) : otherwise;
+  }
   Fields object(const std::string& key) const {
     return Fields(at(key, "an object"), file_, path_.empty() ? key : path_ + "." + key);
   }
@@ -91,17 +92,10 @@ mapping::Tiling read_tiling(const Fields& f) {
   t.output_resident = cascade.flag("output_resident");
   t.prefetch_weights = f.flag("prefetch_weights");
   t.weights_resident = f.flag_or("weights_resident", false);
-  t.prefetch_chunks = f.j_contains("prefetch_chunks") ? uint32_t(f.count("prefetch_chunks")) : 0;
+  t.prefetch_chunks = uint32_t(f.count_or("prefetch_chunks", 0));
   return t;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(fmt::format("{}: cannot read the file", path));
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 }  // namespace
 
@@ -111,7 +105,7 @@ codegen::TilingChoices TuningRecord::choices() const {
   return c;
 }
 
-std::string model_fingerprint(const std::string& model_path) { return fingerprint_text(slurp(model_path)); }
+std::string model_fingerprint(const std::string& model_path) { return fingerprint_text(yaml::read_file(model_path, "model file")); }
 
 std::string soc_fingerprint(const SocConfig& soc) {
   nlohmann::ordered_json j = soc_config_json(soc);
@@ -175,7 +169,7 @@ void write_tuning_record(const TuningRecord& r, const std::string& path) {
 TuningRecord read_tuning_record(const std::string& path) {
   json j;
   try {
-    j = json::parse(slurp(path));
+    j = json::parse(yaml::read_file(path, "tuning record"));
   } catch (const json::parse_error& e) {
     throw Error(fmt::format("{}: not JSON (byte {}): {}", path, e.byte, e.what()));
   }

@@ -130,7 +130,7 @@ TEST_CASE("kiln run --tuning: a record for another model, another SoC or a broke
   const CliRun missing = run_kiln("compile " + model("fc_autoencoder.onnx") + " -o " + dir.file("x.kbin") +
                                   " --tuning " + dir.file("none.json"));
   CHECK(missing.exit_code == 1);
-  CHECK(missing.err.find("none.json: cannot read the file") != std::string::npos);
+  CHECK(missing.err.find("none.json: cannot open the tuning record") != std::string::npos);
 }
 
 TEST_CASE("kiln run --tuning: cascaded layers compute the reference bit for bit and move less, bad pairs are refused",
