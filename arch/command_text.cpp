@@ -3,7 +3,6 @@
 #include "arch/command_text.h"
 
 #include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -73,6 +72,16 @@ const char* kind_name(Token::Kind k) {
   return "?";
 }
 
+// Control bytes other than tab, CR and newline have no place in the text form.
+bool is_control(char c) { return (uint8_t(c) < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f; }
+
+bool ends_word(char c) {
+  switch (c) {
+    case ' ': case '\t': case '\r': case '\n': case '#': case '[': case ']': case ',': case '"': return true;
+    default: return is_control(c);
+  }
+}
+
 // Statements end at a newline, except inside [ ] (lists may span lines).
 std::vector<Statement> lex(const std::string& text, const std::string& source) {
   std::vector<Statement> out;
@@ -115,15 +124,21 @@ std::vector<Statement> lex(const std::string& text, const std::string& source) {
       while (true) {
         if (i >= text.size() || text[i] == '\n') fail_at(source, t.line, t.col, "unterminated string (missing '\"')");
         if (text[i] == '"') break;
+        if (is_control(text[i]) && text[i] != '\t')
+          fail_at(source, line, col, fmt::format("unexpected control byte 0x{:02x} in a string", uint8_t(text[i])));
         if (text[i] == '\\' && i + 1 < text.size() && (text[i + 1] == '"' || text[i + 1] == '\\')) advance();
         t.text += text[i];
         advance();
       }
       advance();
       cur.push_back(t);
+    } else if (is_control(c)) {
+      // Checked before words: a NUL would otherwise end no word and start no
+      // other token, and the lexer would never advance past it.
+      fail_at(source, line, col, fmt::format("unexpected control byte 0x{:02x}; expected text", uint8_t(c)));
     } else {
       Token t{Token::Word, "", line, col};
-      while (i < text.size() && !std::strchr(" \t\r\n#[],\"", text[i])) {
+      while (i < text.size() && !ends_word(text[i])) {
         t.text += text[i];
         advance();
       }

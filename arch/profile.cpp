@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -292,17 +294,20 @@ void write_text_file_atomic(const std::string& path, const std::string& text) {
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(fmt::format("{}: cannot write file", path));
+    if (!out) throw Error(fmt::format("{}: cannot write file: {}", path, std::strerror(errno)));
     out.write(text.data(), std::streamsize(text.size()));
     out.flush();
     if (!out) {
+      // A full disk: the file at `path`, if any, is left as it was.
+      const int err = errno;
       std::remove(tmp.c_str());
-      throw Error(fmt::format("{}: write failed", path));
+      throw Error(fmt::format("{}: write failed: {}", path, std::strerror(err)));
     }
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
     std::remove(tmp.c_str());
-    throw Error(fmt::format("{}: cannot rename the temporary file into place", path));
+    throw Error(fmt::format("{}: cannot rename the temporary file into place: {}", path, std::strerror(err)));
   }
 }
 

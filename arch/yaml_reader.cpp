@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <yaml-cpp/depthguard.h>
+
 #include "arch/error.h"
 
 namespace kiln::yaml {
@@ -102,6 +104,12 @@ YAML::Node parse_document(const std::string& text, const std::string& source) {
   std::vector<YAML::Node> documents;
   try {
     documents = YAML::LoadAll(text);
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's parser recurses per level and stops itself at a fixed depth;
+    // its own message for that ("bad file") does not say why.
+    throw Error(fmt::format("{}: YAML nesting deeper than the limit of {} levels of maps and lists; kiln's files "
+                            "nest a few levels",
+                            position(source, e.mark), e.depth()));
   } catch (const YAML::Exception& e) {
     throw Error(fmt::format("{}: YAML syntax error: {}", position(source, e.mark), e.msg));
   }

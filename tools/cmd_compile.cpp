@@ -29,9 +29,8 @@ void add_compile_command(CLI::App& app) {
   cmd->callback([opt] {
     const SocConfig soc = load_soc_config(opt->soc);
     const ir::Graph graph = frontend::load_model(opt->model);
-    const codegen::TilingChoices choices =
-        opt->tuning.empty() ? codegen::TilingChoices{} : load_tuning_choices(opt->tuning, opt->model, soc);
-    const codegen::CompiledModel compiled = codegen::compile_model(graph, soc, choices);
+    const RecordChoices tuned = opt->tuning.empty() ? RecordChoices{} : load_tuning_choices(opt->tuning, opt->model, soc);
+    const codegen::CompiledModel compiled = codegen::compile_model(graph, soc, tuned.choices, tuned.origins);
     validate_program(compiled.program, soc, opt->output);
     write_program_file(compiled.program, opt->output);
     if (!opt->asm_output.empty()) write_text_file_atomic(opt->asm_output, format_program(compiled.program));

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "arch/error.h"
+#include "arch/escaped.h"
 #include "tools/commands.h"
 
 // Debian's libsystemc.so defines main() and references sc_main(); ours wins,
@@ -32,10 +33,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? kiln::tools::kExitOk : kiln::tools::kExitUserError;
   } catch (const kiln::Error& e) {
-    std::cerr << "kiln: error: " << e.what() << "\n";
+    // Escaped again here: whatever a message quotes, it stays one line.
+    std::cerr << "kiln: error: " << kiln::escaped(e.what(), 4000) << "\n";
     return kiln::tools::kExitUserError;
   } catch (const std::exception& e) {
-    std::cerr << "kiln: internal error: " << e.what() << "\n";
+    std::cerr << "kiln: internal error: " << kiln::escaped(e.what(), 4000) << "\n";
     return kiln::tools::kExitInternalError;
   }
   return kiln::tools::command_exit_code();

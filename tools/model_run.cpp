@@ -37,9 +37,9 @@ ModelRun prepare_model_run(const std::string& model, const SocConfig& soc, const
                            std::optional<uint64_t> seed, const std::string& tuning_record) {
   ModelRun r;
   r.graph = frontend::load_model(model);
-  const codegen::TilingChoices choices =
-      tuning_record.empty() ? codegen::TilingChoices{} : load_tuning_choices(tuning_record, model, soc);
-  r.compiled = codegen::compile_model(r.graph, soc, choices);
+  const RecordChoices tuned =
+      tuning_record.empty() ? RecordChoices{} : load_tuning_choices(tuning_record, model, soc);
+  r.compiled = codegen::compile_model(r.graph, soc, tuned.choices, tuned.origins);
   validate_program(r.compiled.program, soc, model);
   if (r.compiled.inputs.size() != 1) throw Error(model + ": kiln supports models with one input");
   const auto& in = r.compiled.inputs[0];

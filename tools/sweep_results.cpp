@@ -88,12 +88,23 @@ void append_line_durably(const std::string& path, const std::string& line, const
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) throw Error(fmt::format("{}: cannot open for appending: {}", path, std::strerror(errno)));
   struct stat st {};
-  std::string text = line;
-  if (!header.empty() && ::fstat(fd, &st) == 0 && st.st_size == 0) text = header + line;
+  if (::fstat(fd, &st) != 0) {
+    const int err = errno;
+    ::close(fd);
+    throw Error(fmt::format("{}: cannot append a result: {}", path, std::strerror(err)));
+  }
+  const std::string text = !header.empty() && st.st_size == 0 ? header + line : line;
   const ssize_t n = ::write(fd, text.data(), text.size());
-  const bool ok = n == ssize_t(text.size()) && ::fsync(fd) == 0;
+  const int err = n < 0 ? errno : n != ssize_t(text.size()) ? ENOSPC : 0;
+  if (err != 0 || ::fsync(fd) != 0) {
+    // A short write (a full disk) leaves part of a line: cut the file back to
+    // its last whole line, so that it stays a valid file to resume from.
+    const int why = err != 0 ? err : errno;
+    if (::ftruncate(fd, st.st_size) == 0) ::fsync(fd);
+    ::close(fd);
+    throw Error(fmt::format("{}: cannot append a result: {}", path, std::strerror(why)));
+  }
   ::close(fd);
-  if (!ok) throw Error(fmt::format("{}: cannot append a result: {}", path, std::strerror(errno)));
 }
 
 std::vector<SweepRow> read_sweep_rows(const std::string& jsonl_path, const std::vector<std::string>& parameter_paths) {

@@ -17,6 +17,7 @@
 
 #include "arch/error.h"
 #include "arch/profile.h"
+#include "tools/directory_lock.h"
 #include "tools/process_pool.h"
 #include "tools/sweep_results.h"
 #include "tools/sweep_spec.h"
@@ -129,6 +130,8 @@ SweepSummary run_sweep(const SweepOptions& o) {
 
   SweepSummary sum;
   sum.points = mine.size();
+  fs::create_directories(o.out_dir);
+  const DirectoryLock lock(o.out_dir, "kiln sweep");
   fs::create_directories(o.out_dir + "/points");
   fs::create_directories(o.out_dir + "/tmp");
   const std::string jsonl = o.out_dir + "/results.jsonl", csv = o.out_dir + "/results.csv";
@@ -226,6 +229,7 @@ void merge_sweeps(const std::vector<std::string>& dirs, const std::string& out_d
     }
   }
   fs::create_directories(out_dir);
+  const DirectoryLock lock(out_dir, "kiln sweep");
   nlohmann::json m = first;
   m.erase("shard");
   m["merged_from"] = dirs;

@@ -1,10 +1,12 @@
 #include "tools/sweep_spec.h"
 
 #include <fmt/format.h>
+
 #include <muParser.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -13,6 +15,7 @@
 #include <sstream>
 
 #include "arch/error.h"
+#include "arch/escaped.h"
 #include "arch/yaml_reader.h"
 #include "tools/fingerprint.h"
 
@@ -151,11 +154,22 @@ class ConstraintSet {
         parser.Eval();  // syntax and unknown names are found here, before anything runs
       } catch (const mu::Parser::exception_type& e) {
         const auto [line, column] = spec.constraint_positions[c];
-        throw Error(fmt::format("{}:{}:{}: constraint '{}': {} (parameters: {})", spec.file, line,
-                                column + int(e.GetPos()),
-                                spec.constraints[c], e.GetMsg(), known()));
+        const std::string where =
+            fmt::format("{}:{}:{}: constraint '{}'", spec.file, line, column + int(e.GetPos()), escaped(spec.constraints[c]));
+        // A name muparser cannot assign is a parameter the spec does not define
+        // (often one deleted from `parameters` while a constraint still uses it).
+        if (e.GetCode() == mu::ecUNASSIGNABLE_TOKEN && is_name(e.GetToken()))
+          throw Error(fmt::format("{}: unknown parameter '{}'; the numeric parameters are: {}", where,
+                                  escaped(e.GetToken()), known()));
+        throw Error(fmt::format("{}: {} (parameters: {})", where, escaped(e.GetMsg()), known()));
       }
     }
+  }
+
+  static bool is_name(const std::string& token) {
+    return !token.empty() && std::all_of(token.begin(), token.end(), [](char ch) {
+      return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.';
+    }) && !std::isdigit(static_cast<unsigned char>(token[0]));
   }
 
   bool holds(const std::vector<std::string>& point) {

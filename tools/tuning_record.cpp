@@ -227,11 +227,14 @@ void check_tuning_record(const TuningRecord& r, const std::string& record_path, 
                             record_path, r.soc, r.soc_fingerprint, soc.name, soc.source, soc_fp));
 }
 
-codegen::TilingChoices load_tuning_choices(const std::string& record_path, const std::string& model_path,
-                                           const SocConfig& soc) {
+RecordChoices load_tuning_choices(const std::string& record_path, const std::string& model_path,
+                                  const SocConfig& soc) {
   const TuningRecord r = read_tuning_record(record_path);
   check_tuning_record(r, record_path, model_path, soc);
-  return r.choices();
+  RecordChoices out{r.choices(), {}};
+  for (size_t i = 0; i < r.layers.size(); ++i)
+    out.origins[r.layers[i].op] = fmt::format("{}: layers[{}].tuned", record_path, i);
+  return out;
 }
 
 }  // namespace kiln::tools

@@ -55,8 +55,13 @@ TuningRecord read_tuning_record(const std::string& path);
 // Throws kiln::Error unless the record was made for this model file's content and this SoC.
 void check_tuning_record(const TuningRecord& r, const std::string& record_path, const std::string& model_path,
                          const SocConfig& soc);
-// read + check + choices: what `--tuning FILE` does.
-codegen::TilingChoices load_tuning_choices(const std::string& record_path, const std::string& model_path,
-                                           const SocConfig& soc);
+// What `--tuning FILE` does: read, check, and the choices with the JSON path
+// each came from, for compile_model's errors.
+struct RecordChoices {
+  codegen::TilingChoices choices;
+  codegen::ChoiceOrigins origins;
+};
+RecordChoices load_tuning_choices(const std::string& record_path, const std::string& model_path,
+                                  const SocConfig& soc);
 
 }  // namespace kiln::tools

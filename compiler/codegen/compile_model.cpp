@@ -43,19 +43,26 @@ namespace {
 // A cascaded pair (mapping::Tiling::output_resident / input_resident) is two
 // consecutive NPU ops, the second reading exactly what the first writes, and
 // nothing else reading it: the tensor never reaches SRAM.
-void check_cascades(const ir::Graph& g, const std::vector<passes::Placement>& placement) {
+// "record.json: layers[3].tuned: " for a choice read from a file, else "".
+std::string origin_of(const ChoiceOrigins& origins, size_t op) {
+  const auto it = origins.find(int(op));
+  return it == origins.end() ? std::string() : it->second + ": ";
+}
+
+void check_cascades(const ir::Graph& g, const std::vector<passes::Placement>& placement,
+                    const ChoiceOrigins& origins) {
   for (size_t i = 0; i < g.ops.size(); ++i) {
     const auto& p = placement[i];
     if (p.unit != passes::Unit::Npu) continue;
     const auto& t = p.best.tiling;
     if (t.input_resident && (i == 0 || placement[i - 1].unit != passes::Unit::Npu ||
                              !placement[i - 1].best.tiling.output_resident))
-      throw Error(fmt::format("{}: {}: its input is chosen resident in the input scratchpad, but the op before it "
+      throw Error(fmt::format("{}{}: {}: its input is chosen resident in the input scratchpad, but the op before it "
                               "does not leave its output there",
-                              g.source, g.describe(g.ops[i])));
+                              origin_of(origins, i), g.source, g.describe(g.ops[i])));
     if (!t.output_resident) continue;
-    const std::string what = fmt::format("{}: {}: its output is chosen to stay in the input scratchpad, but ",
-                                         g.source, g.describe(g.ops[i]));
+    const std::string what = fmt::format("{}{}: {}: its output is chosen to stay in the input scratchpad, but ",
+                                         origin_of(origins, i), g.source, g.describe(g.ops[i]));
     if (i + 1 >= g.ops.size() || placement[i + 1].unit != passes::Unit::Npu ||
         !placement[i + 1].best.tiling.input_resident)
       throw Error(what + "the next op does not read it from there");
@@ -66,7 +73,8 @@ void check_cascades(const ir::Graph& g, const std::vector<passes::Placement>& pl
 
 }  // namespace
 
-CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc, const TilingChoices& choices) {
+CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc, const TilingChoices& choices,
+                            const ChoiceOrigins& origins) {
   const MemoryConfig* flash_mem = soc.first_of_kind(MemoryKind::Flash);
   if (!flash_mem) throw Error(soc.source + ": the SoC has no flash for weights");
   auto placement = passes::partition(g, soc);
@@ -74,19 +82,21 @@ CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc, const Tili
   const mapping::CostModel model(soc);
   for (const auto& [index, tiling] : choices) {
     if (index < 0 || size_t(index) >= g.ops.size())
-      throw Error(fmt::format("{}: a tiling is chosen for op {}, the model has {} ops", g.source, index, g.ops.size()));
+      throw Error(fmt::format("{}{}: a tiling is chosen for op {}, the model has {} ops",
+                              origin_of(origins, size_t(index)), g.source, index, g.ops.size()));
     passes::Placement& p = placement[size_t(index)];
     const std::string op = g.describe(g.ops[size_t(index)]);
+    const std::string origin = origin_of(origins, size_t(index));
     if (p.unit != passes::Unit::Npu)
-      throw Error(fmt::format("{}: {}: a tiling is chosen for it, but it runs on the {} for {}", g.source, op,
-                              passes::to_string(p.unit), soc.name));
+      throw Error(fmt::format("{}{}: {}: a tiling is chosen for it, but it runs on the {} for {}", origin, g.source,
+                              op, passes::to_string(p.unit), soc.name));
     std::string why;
     if (!mapping::fits(p.shape, tiling, soc, &why))
-      throw Error(fmt::format("{}: {}: the chosen tiling {} does not fit {}: {}", g.source, op,
+      throw Error(fmt::format("{}{}: {}: the chosen tiling {} does not fit {}: {}", origin, g.source, op,
                               mapping::describe(tiling), soc.name, why));
     p.best = {tiling, model.predict(mapping::build_schedule(p.shape, tiling))};
   }
-  check_cascades(g, placement);
+  check_cascades(g, placement, origins);
 
   CompiledModel out;
   FlashImage flash(flash_mem->base);

@@ -61,13 +61,19 @@ std::string cascade_blocker(const ir::Graph& g, const std::vector<passes::Placem
 
 // Tilings chosen outside the cost model, by op index (kiln tune's record).
 using TilingChoices = std::map<int, mapping::Tiling>;
+// Where each choice was written ("r8.json: layers[3].tuned"), by op index:
+// an error about a choice names its origin first, so that a bad record field
+// is reported against the record, not only against the model.
+using ChoiceOrigins = std::map<int, std::string>;
 
 // Throws kiln::Error naming the model and op when it cannot be compiled for
 // the SoC (an op no unit runs, activations larger than SRAM, constants larger
 // than flash) or at all (weight zero points, int32 outputs:
 // passes::check_compilable). An NPU layer named in `choices` follows that
 // tiling instead of the cost model's best; a choice for an op that is not on
-// the NPU, or that does not fit the SoC, is refused with an error naming the op.
-CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc, const TilingChoices& choices = {});
+// the NPU, or that does not fit the SoC, is refused with an error naming the op
+// (and the choice's origin, when `origins` has one).
+CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc, const TilingChoices& choices = {},
+                            const ChoiceOrigins& origins = {});
 
 }  // namespace kiln::codegen

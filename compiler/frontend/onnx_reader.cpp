@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "arch/error.h"
+#include "arch/escaped.h"
 #include "compiler/frontend/onnx_tensor.h"
 #include "compiler/ir/quant_params.h"
 
@@ -102,7 +103,8 @@ class Reader {
  private:
   // ---- messages -------------------------------------------------------------
 
-  [[noreturn]] void fail(const std::string& what) const { throw Error(fmt::format("{}: {}", file_, what)); }
+  // Escaped: messages quote names from the model, which may hold any byte.
+  [[noreturn]] void fail(const std::string& what) const { throw Error(fmt::format("{}: {}", file_, escaped(what, 4000))); }
 
   const onnx::NodeProto& node(int i) const { return model_.graph().node(i); }
   std::string node_name(int i) const {

@@ -9,9 +9,13 @@
 #include <iterator>
 #include <map>
 
+#include <flatbuffers/reflection.h>
 #include <fmt/format.h>
 
 #include "arch/error.h"
+#include "arch/escaped.h"
+#include "compiler/frontend/flatbuffer_locate.h"
+#include "compiler/frontend/tflite_schema_bfbs_generated.h"
 #include "compiler/frontend/tflite_schema_generated.h"
 #include "compiler/ir/quant_params.h"
 
@@ -104,13 +108,18 @@ class Reader {
   }
 
  private:
-  [[noreturn]] void fail(const std::string& what) const { throw Error(fmt::format("{}: {}", file_, what)); }
+  // Escaped: messages quote names from the model, which may hold any byte.
+  [[noreturn]] void fail(const std::string& what) const { throw Error(fmt::format("{}: {}", file_, escaped(what, 4000))); }
 
   void verify() const {
     if (size_ < 8 || !flatbuffers::BufferHasIdentifier(data_, tflite::ModelIdentifier()))
       fail("not a TFLite model (no 'TFL3' file identifier)");
     flatbuffers::Verifier verifier(data_, size_);
-    if (!tflite::VerifyModelBuffer(verifier)) fail("malformed TFLite flatbuffer (verification failed)");
+    if (tflite::VerifyModelBuffer(verifier)) return;
+    const auto* schema = reflection::GetSchema(tflite::ModelBinarySchema::data());
+    const std::string where = locate_verification_failure(*schema, data_, size_);
+    fail("malformed TFLite flatbuffer: " +
+         (where.empty() ? "more tables or deeper nesting than the verifier allows" : where));
   }
 
   // ---- tensors ------------------------------------------------------------

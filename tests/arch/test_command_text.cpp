@@ -207,6 +207,16 @@ TEST_CASE("assembler errors give file:line:column and what was expected", "[comm
         "t.kasm:1:37: bad number '18446744073709551617' for 'row_bytes' (expected decimal or 0x hex)");
 }
 
+TEST_CASE("control bytes in a kasm file are located errors, not a hang", "[command][text]") {
+  CHECK(asm_error(std::string("nop\0 x\nend\n", 11)) == "t.kasm:1:4: unexpected control byte 0x00; expected text");
+  CHECK(asm_error(std::string("end\0", 4)) == "t.kasm:1:4: unexpected control byte 0x00; expected text");
+  CHECK(asm_error(std::string("\0", 1)) == "t.kasm:1:1: unexpected control byte 0x00; expected text");
+  CHECK(asm_error("end\x1b[0m\n") == "t.kasm:1:4: unexpected control byte 0x1b; expected text");
+  CHECK(asm_error(".image flash 0 hex \"0\x01\"\nend") == "t.kasm:1:22: unexpected control byte 0x01 in a string");
+  // Tabs and CRLF line ends are text.
+  CHECK(asm_error("end\t# done\r\n") == "(assembled without error)");
+}
+
 TEST_CASE("kasm files resolve image files next to themselves", "[command][text]") {
   const std::string dir = "test_command_text_dir";
   REQUIRE(std::system(("mkdir -p " + dir).c_str()) == 0);

@@ -319,6 +319,17 @@ TEST_CASE("a missing file is a one-line error naming it", "[soc_config]") {
   CHECK(msg == path + ": cannot open the SoC config file");
 }
 
+TEST_CASE("YAML nested past the parser limit says so, with a position", "[soc_config]") {
+  const std::string deep = std::string(3000, '[') + std::string(3000, ']') + "\n";
+  const std::string msg = error_of([&] { parse_soc_config(deep, "deep.yaml"); });
+  CHECK_THAT(msg, Catch::StartsWith("deep.yaml:"));
+  CHECK_THAT(msg, Catch::Contains(": YAML nesting deeper than the limit of "));
+  std::string nested;
+  for (int i = 0; i < 3000; ++i) nested += "{a: ";
+  nested += "1" + std::string(3000, '}');
+  CHECK_THAT(error_of([&] { parse_soc_config(nested, "maps.yaml"); }), Catch::Contains("YAML nesting deeper"));
+}
+
 TEST_CASE("a tree built in code reports the key path without a position", "[soc_config]") {
   YAML::Node root = YAML::Load(kMinimal);
   root["npu"]["array"]["rows"] = 300;

@@ -543,6 +543,16 @@ TEST_CASE("onnx: an unsupported operator is named with its index, name and the s
   CHECK_THAT(read_error(ms), Catch::Contains("node 0 (QLinearAdd, 'y_node'): operator of domain 'com.microsoft'"));
 }
 
+TEST_CASE("onnx: a name from the model is printed escaped, on one line", "[onnx]") {
+  ModelBuilder b;
+  b.input("x", onnx::TensorProto::INT8, {1, 4});
+  b.node("Sigmoid", {"x"}, "y")->set_name("evil\nname\x01");
+  b.output("y");
+  const std::string e = read_error(b);
+  CHECK_THAT(e, Catch::StartsWith("built.onnx: node 0 (Sigmoid, 'evil\\nname\\x01'): unsupported operator"));
+  CHECK(e.find('\n') == std::string::npos);
+}
+
 TEST_CASE("onnx: malformed and truncated files give an error, never a crash", "[onnx]") {
   CHECK_THROWS_AS(frontend::read_onnx(test::source_dir() + "/workloads/missing.onnx"), Error);
   const std::string garbage = "this is not a protobuf \xff\xff\xff\xff";

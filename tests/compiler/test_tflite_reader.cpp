@@ -11,8 +11,11 @@
 #include <map>
 #include <random>
 
+#include <fmt/format.h>
+
 #include "arch/error.h"
 #include "compiler/frontend/tflite_reader.h"
+#include "compiler/frontend/tflite_schema_generated.h"
 #include "compiler/ir/printer.h"
 #include "compiler/reference/interpreter.h"
 #include "tests/compiler/tflite_builder.h"
@@ -168,9 +171,44 @@ TEST_CASE("tflite: missing, foreign and truncated files give errors", "[compiler
     std::ofstream f(path, std::ios::binary);
     f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size() / 2));
   }
-  CHECK_THROWS_WITH(frontend::read_tflite(path),
-                    path + ": malformed TFLite flatbuffer (verification failed)");
+  CHECK_THROWS_WITH(frontend::read_tflite(path), Catch::StartsWith(path + ": malformed TFLite flatbuffer: Model."));
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("tflite: a malformed flatbuffer names the field that fails verification and its byte", "[compiler]") {
+  const std::vector<uint8_t> original = conv_model();
+  const tflite::Model* m = tflite::GetModel(original.data());
+  const auto at = [&](const void* p) { return size_t(static_cast<const uint8_t*>(p) - original.data()); };
+  const auto set_u32 = [](std::vector<uint8_t>& b, size_t at, uint32_t v) {
+    for (int i = 0; i < 4; ++i) b[at + size_t(i)] = uint8_t(v >> (8 * i));
+  };
+
+  // A tensor name whose length runs past the end of the file.
+  std::vector<uint8_t> bytes = original;
+  const size_t name_at = at(m->subgraphs()->Get(0)->tensors()->Get(1)->name());
+  set_u32(bytes, name_at, 0x7fffff00u);
+  CHECK(error_of(bytes) == fmt::format("tiny.tflite: malformed TFLite flatbuffer: Model.subgraphs[0].tensors[1].name: "
+                                       "string at byte {} runs past the end of the buffer ({} bytes) or has no "
+                                       "terminating zero",
+                                       name_at, bytes.size()));
+
+  // A quantization scale vector of too many elements.
+  bytes = original;
+  const size_t scale_at = at(m->subgraphs()->Get(0)->tensors()->Get(0)->quantization()->scale());
+  set_u32(bytes, scale_at, 100000);
+  CHECK(error_of(bytes) == fmt::format("tiny.tflite: malformed TFLite flatbuffer: Model.subgraphs[0].tensors[0]."
+                                       "quantization.scale: vector at byte {} of 100000 elements runs past the end "
+                                       "of the buffer ({} bytes)",
+                                       scale_at, bytes.size()));
+
+  // An operator whose table's vtable offset points outside the file.
+  bytes = original;
+  const size_t op_at = at(m->subgraphs()->Get(0)->operators()->Get(0));
+  set_u32(bytes, op_at, 0x80000000u);
+  CHECK(error_of(bytes) == fmt::format("tiny.tflite: malformed TFLite flatbuffer: Model.subgraphs[0].operators[0]: "
+                                       "Operator table at byte {}: its vtable offset points outside the buffer or is "
+                                       "misaligned",
+                                       op_at));
 }
 
 TEST_CASE("tflite: corrupted bytes give an error or a graph, never a crash", "[compiler]") {

@@ -2,12 +2,15 @@
 // not stop the sweep, SIGKILL midway then --resume giving the uninterrupted
 // results, and four shards merged giving the unsharded results.
 #include <catch2/catch.hpp>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -131,6 +134,75 @@ TEST_CASE("kiln sweep: killed midway and resumed, the results equal an uninterru
   CHECK(resumed.err.find("resuming, " + std::to_string(done) + " of 12 runs already done") != std::string::npos);
   CHECK(sorted_rows(slurp(killed + "/results.csv")) == sorted_rows(slurp(dir.file("whole/results.csv"))));
   CHECK(lines(slurp(killed + "/results.jsonl")).size() == 12);
+}
+
+// `kiln sweep ...` with writes to the file named `file` failing after `after`
+// of them, as on a disk that fills up (tests/support/write_fault.c).
+CliRun sweep_with_full_disk(const std::string& args, const std::string& file, int after) {
+  const char* asan = std::getenv("ASAN_OPTIONS");
+  return kiln::test::run_program(
+      "/usr/bin/env", "LD_PRELOAD='" + std::string(KILN_WRITE_FAULT_LIB) + "' KILN_FAULT_FILE=" + file +
+                          " KILN_FAULT_AFTER=" + std::to_string(after) + " ASAN_OPTIONS='" + (asan ? asan : "") +
+                          ":verify_asan_link_order=0' '" + kiln::test::require_kiln() + "' sweep " + args);
+}
+
+TEST_CASE("kiln sweep: a write that fails on a full disk leaves whole rows, and the resumed sweep equals an "
+          "uninterrupted run",
+          "[sweep]") {
+  TempDir dir;
+  const std::string spec = write_spec(dir);
+  REQUIRE(run_kiln("sweep " + spec + " -o " + dir.file("whole") + " -j 2").exit_code == 0);
+  const auto whole = sorted_rows(slurp(dir.file("whole/results.csv")));
+
+  // The fourth row's append to results.jsonl is cut short and every later write fails.
+  const std::string full = dir.file("full");
+  const CliRun failed = sweep_with_full_disk(spec + " -o " + full + " -j 2", "results.jsonl", 3);
+  INFO(failed.all());
+  CHECK(failed.exit_code == 1);
+  CHECK(failed.err.find("results.jsonl: cannot append a result: No space left on device") != std::string::npos);
+  const std::string jsonl = slurp(full + "/results.jsonl");
+  CHECK(lines(jsonl).size() == 3);  // the torn fourth line was cut back
+  CHECK(jsonl.back() == '\n');
+
+  // The regenerated CSV fails too (its temporary file): the one in place stays whole.
+  const CliRun csv_failed = sweep_with_full_disk(spec + " -o " + full + " --resume -j 2", "results.csv.tmp", 0);
+  INFO(csv_failed.all());
+  CHECK(csv_failed.exit_code == 1);
+  CHECK(csv_failed.err.find("results.csv: write failed: No space left on device") != std::string::npos);
+  CHECK(!kiln::test::file_exists(full + "/results.csv.tmp"));
+  CHECK(lines(slurp(full + "/results.jsonl")).size() == 3);
+
+  const CliRun resumed = run_kiln("sweep " + spec + " -o " + full + " --resume -j 2");
+  INFO(resumed.all());
+  REQUIRE(resumed.exit_code == 0);
+  CHECK(resumed.err.find("resuming, 3 of 12 runs already done") != std::string::npos);
+  CHECK(sorted_rows(slurp(full + "/results.csv")) == whole);
+  CHECK(lines(slurp(full + "/results.jsonl")).size() == 12);
+}
+
+TEST_CASE("kiln sweep: a second sweep writing to the same directory is refused while the first runs", "[sweep]") {
+  TempDir dir;
+  const std::string spec = write_spec(dir);
+  const std::string out = dir.file("out");
+  REQUIRE(run_kiln("sweep " + spec + " -o " + out + " -j 2").exit_code == 0);
+  // Hold the directory's lock as a running sweep does (flock on .kiln.lock, with its pid).
+  const int fd = ::open((out + "/.kiln.lock").c_str(), O_RDWR);
+  REQUIRE(fd >= 0);
+  REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
+  const std::string me = std::to_string(::getpid());
+  REQUIRE(::ftruncate(fd, 0) == 0);
+  REQUIRE(::pwrite(fd, me.data(), me.size(), 0) == ssize_t(me.size()));
+  const CliRun second = run_kiln("sweep " + spec + " -o " + out + " --resume -j 2");
+  CHECK(second.exit_code == 1);
+  CHECK(second.err == "kiln: error: " + out + ": another kiln sweep (pid " + std::to_string(::getpid()) +
+                          ") is writing to this directory; wait for it to end or choose another -o\n");
+  const CliRun merge = run_kiln("sweep merge -o " + out + " " + out);
+  CHECK(merge.exit_code == 1);
+  CHECK(merge.err.find("another kiln sweep") != std::string::npos);
+  ::close(fd);  // released: the sweep goes on
+  const CliRun third = run_kiln("sweep " + spec + " -o " + out + " --resume -j 2");
+  CHECK(third.exit_code == 0);
+  CHECK(third.err.find("resuming, 12 of 12 runs already done") != std::string::npos);
 }
 
 TEST_CASE("kiln sweep: four shards merged equal the unsharded run", "[sweep]") {

@@ -126,6 +126,8 @@ TEST_CASE("kiln run --tuning: a record for another model, another SoC or a broke
   const CliRun big = run_kiln("run " + model("fc_autoencoder.onnx") + " --seed 1 --tuning " + dir.file("big.json"));
   CHECK(big.exit_code == 1);
   CHECK(big.err.find("does not fit default: weight tile needs") != std::string::npos);
+  // ... and against the record's field that chose it, first.
+  CHECK(big.err.find("kiln: error: " + dir.file("big.json") + ": layers[0].tuned: ") == 0);
 
   const CliRun missing = run_kiln("compile " + model("fc_autoencoder.onnx") + " -o " + dir.file("x.kbin") +
                                   " --tuning " + dir.file("none.json"));

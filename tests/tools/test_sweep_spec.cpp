@@ -126,6 +126,14 @@ TEST_CASE("sweep spec: every error names the file, line and column", "[sweep]") 
     CHECK(e.rfind(path + c.where, 0) == 0);
     CHECK(e.find(c.what) != std::string::npos);
   }
+  // A constraint over a parameter the spec no longer defines names it and the defined ones.
+  {
+    const std::string path = write_spec(dir, "parameters:\n  npu.array.rows: [8, 16]\n  npu.array.cols: [8, 16]\n"
+                                             "constraints:\n  - input.size_kib * 1024 >= rows\n");
+    CHECK(error_of(path) == path + ":7:5: constraint 'input.size_kib * 1024 >= rows': unknown parameter "
+                                   "'input.size_kib'; the numeric parameters are: npu.array.rows, rows, array.rows, "
+                                   "npu.array.cols, cols, array.cols");
+  }
   // A workload that does not exist.
   const std::string path = dir.file("w.yaml");
   std::ofstream(path) << "base: " << kiln::test::config_path("default")
