@@ -1,11 +1,9 @@
 #!/usr/bin/python3
-"""Checks kiln's reference interpreter against independent runtimes.
+"""Checks kiln's reference interpreter on ONNX models against onnxruntime.
 
 For each model and each of N seeded random inputs, runs `kiln reference
---dump` and an independent runtime on the same input:
-  .tflite: Arm NN's CpuRef backend through pyarmnn (Debian's python3-pyarmnn)
-  .onnx:   onnxruntime-node (CPU), through scripts/check_reference_ort.js
-and compares
+--dump` and onnxruntime-node (CPU, through scripts/check_reference_ort.js) on
+the same input, and compares
   - every operator alone: the runtime runs a model cut to that one operator,
     fed kiln's own values of the operator's inputs; every element of its
     output must agree with kiln's within one quantization step;
@@ -14,9 +12,12 @@ and compares
 A rounding difference of one step in an early layer can grow through later
 layers, so the network's outputs can differ by more than one step although no
 operator does; docs/reference-check.md has the details and the numbers.
+onnxruntime computes QDQ models in float, which is why this check allows one
+step. TFLite models are checked bit for bit against TFLite Micro itself by
+scripts/check_tflm.py.
 
-Install the runtimes with scripts/setup_reference_runtimes.sh. Run with
-/usr/bin/python3 (the interpreter that sees Debian's pyarmnn):
+Install the runtime with scripts/setup_reference_runtimes.sh. Run with
+/usr/bin/python3 (the interpreter that sees Debian's python3-onnx):
   /usr/bin/python3 scripts/check_reference.py [MODEL ...] [--inputs N] [--seed S]
       [--kiln PATH] [--skip-missing] [--strict-network] [--ctest]
 Exit status: 0 every check within one step; 1 an element off by more, or a
@@ -28,7 +29,6 @@ outside CI and fails (1) when CI=true, where .ci/run installs the runtimes.
 import argparse
 import glob
 import json
-import logging
 import os
 import shutil
 import subprocess
@@ -39,7 +39,6 @@ import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ORT_SCRIPT = os.path.join(ROOT, "scripts", "check_reference_ort.js")
-TFLITE_SCHEMA = os.path.join(ROOT, "compiler", "frontend", "tflite_schema.fbs")
 TOLERANCE = 1  # quantization steps
 # onnxruntime's int8 kernels on x86 without VNNI multiply with vpmaddubsw, whose
 # int16 pair sums saturate; its precision mode avoids that. Level "basic"
@@ -54,9 +53,7 @@ class Missing(Exception):
 
 
 def default_models():
-    shared = sorted(glob.glob(os.path.join(ROOT, "..", "shared", "workloads", "mlperf-tiny", "*.tflite")))
-    own = sorted(glob.glob(os.path.join(ROOT, "workloads", "*.onnx")))
-    return [os.path.normpath(p) for p in shared + own]
+    return [os.path.normpath(p) for p in sorted(glob.glob(os.path.join(ROOT, "workloads", "*.onnx")))]
 
 
 def find_kiln(arg):
@@ -97,130 +94,6 @@ class KilnRun:
 
     def value(self, entry):
         return np.load(os.path.join(self.dir, "dump", entry["file"]))
-
-
-# --- TFLite through Arm NN -------------------------------------------------
-
-
-def import_pyarmnn():
-    try:
-        # pyarmnn logs a warning for each parser it lacks (Caffe, ONNX, TF) on import.
-        logging.getLogger("pyarmnn").setLevel(logging.ERROR)
-        import pyarmnn
-        return pyarmnn
-    except ImportError as e:
-        raise Missing(f"pyarmnn not importable by {sys.executable} ({e}); run scripts/setup_reference_runtimes.sh")
-
-
-def tflite_object_api(workdir):
-    """Python classes for kiln's TFLite schema subset (flatc --gen-object-api), to cut models."""
-    out = os.path.join(workdir, "tflite_py")
-    if not os.path.isdir(out):
-        if not shutil.which("flatc"):
-            raise Missing("flatc not found (flatbuffers-compiler); run scripts/setup_reference_runtimes.sh")
-        subprocess.run(["flatc", "--python", "--gen-object-api", "-o", out, TFLITE_SCHEMA], check=True,
-                       capture_output=True)
-    if out not in sys.path:
-        sys.path.insert(0, out)
-    try:
-        import flatbuffers  # noqa: F401
-        from tflite.Model import Model, ModelT
-    except ImportError as e:
-        raise Missing(f"python3-flatbuffers not importable ({e}); run scripts/setup_reference_runtimes.sh")
-    return Model, ModelT
-
-
-class ArmNNNetwork:
-    """A .tflite file loaded on Arm NN's CpuRef backend; int8 in and out, TFLite's NHWC."""
-
-    def __init__(self, ann, path):
-        self.ann = ann
-        self.parser = ann.ITfLiteParser()
-        network = self.parser.CreateNetworkFromBinaryFile(path)
-        self.runtime = ann.IRuntime(ann.CreationOptions())
-        optimized, _ = ann.Optimize(network, [ann.BackendId("CpuRef")], self.runtime.GetDeviceSpec(),
-                                    ann.OptimizerOptions())
-        self.net_id, _ = self.runtime.LoadNetwork(optimized)
-        self.in_infos = [self.parser.GetNetworkInputBindingInfo(0, n)
-                         for n in self.parser.GetSubgraphInputTensorNames(0)]
-        self.out_infos = [self.parser.GetNetworkOutputBindingInfo(0, n)
-                          for n in self.parser.GetSubgraphOutputTensorNames(0)]
-
-    def run(self, values):
-        ann = self.ann
-        arrays = [np.ascontiguousarray(v.reshape(-1)) for v in values]
-        inputs = ann.make_input_tensors(self.in_infos, arrays)
-        outputs = ann.make_output_tensors(self.out_infos)
-        self.runtime.EnqueueWorkload(self.net_id, inputs, outputs)
-        results = ann.workload_tensors_to_ndarray(outputs)
-        for r in results:
-            if r.dtype != np.int8:
-                raise RuntimeError(f"Arm NN output dtype {r.dtype}, expected int8")
-        return results
-
-
-class TfliteCheck:
-    runtime_name = "Arm NN CpuRef"
-
-    def __init__(self, model, workdir):
-        self.ann = import_pyarmnn()
-        Model, ModelT = tflite_object_api(workdir)
-        with open(model, "rb") as f:
-            self.model = ModelT.InitFromObj(Model.GetRootAsModel(f.read(), 0))
-        self.path, self.workdir = model, workdir
-        sg = self.model.subgraphs[0]
-        if len(sg.inputs) != 1:
-            raise RuntimeError(f"{model}: {len(sg.inputs)} inputs; this check feeds one")
-        self.input_tensor = sg.inputs[0]
-        self.input_shape = tuple(sg.tensors[self.input_tensor].shape)
-        self.producer = {t: i for i, op in enumerate(sg.operators) for t in op.outputs}
-        self.full = ArmNNNetwork(self.ann, model)
-        self.single = {}  # op index -> ArmNNNetwork of that op alone
-
-    def _is_constant(self, t):
-        buf = self.model.buffers[self.model.subgraphs[0].tensors[t].buffer]
-        return buf is not None and buf.data is not None and len(buf.data) > 0
-
-    def _activation_inputs(self, op):
-        return [t for t in op.inputs if t >= 0 and not self._is_constant(t)]
-
-    def _single_op_network(self, i):
-        if i not in self.single:
-            import flatbuffers
-            sg = self.model.subgraphs[0]
-            op = sg.operators[i]
-            saved = (sg.operators, sg.inputs, sg.outputs)
-            sg.operators, sg.inputs, sg.outputs = [op], self._activation_inputs(op), list(op.outputs)
-            try:
-                builder = flatbuffers.Builder(1 << 20)
-                builder.Finish(self.model.Pack(builder), file_identifier=b"TFL3")
-            finally:
-                sg.operators, sg.inputs, sg.outputs = saved
-            path = os.path.join(self.workdir, f"{os.path.basename(self.path)}.op{i}.tflite")
-            with open(path, "wb") as f:
-                f.write(builder.Output())
-            self.single[i] = ArmNNNetwork(self.ann, path)
-        return self.single[i]
-
-    def network(self, x_nhwc):
-        return self.full.run([x_nhwc])
-
-    def ops(self, run, x_nhwc):
-        """(name, kiln's output, runtime's output) per op; None for the runtime when it cannot be cut."""
-        sg = self.model.subgraphs[0]
-        values = {self.input_tensor: x_nhwc}
-        for entry in run.ops:
-            values[entry["tensor_source_index"]] = run.value(entry)
-        for entry in run.ops:
-            ours = run.value(entry)
-            i = self.producer.get(entry["tensor_source_index"])
-            name = f"op {i} {entry['source_op']}" if i is not None else f"'{entry['tensor']}'"
-            needed = self._activation_inputs(sg.operators[i]) if i is not None else [None]
-            if i is None or any(t not in values for t in needed) or len(sg.operators[i].outputs) != 1:
-                yield name, ours, None
-                continue
-            theirs = self._single_op_network(i).run([values[t] for t in needed])[0]
-            yield name, ours, theirs
 
 
 # --- ONNX through onnxruntime-node -----------------------------------------
@@ -401,10 +274,9 @@ class Result:
 
 
 def check_model(model, kiln, n_inputs, seed, workdir):
-    check = TfliteCheck(model, workdir) if model.endswith(".tflite") else \
-        OnnxCheck(model, workdir) if model.endswith(".onnx") else None
-    if check is None:
-        raise RuntimeError(f"{model}: not .tflite or .onnx")
+    if not model.endswith(".onnx"):
+        raise RuntimeError(f"{model}: not .onnx (TFLite models: scripts/check_tflm.py)")
+    check = OnnxCheck(model, workdir)
     res = Result(check.runtime_name)
     tag = os.path.splitext(os.path.basename(model))[0]
     pending = []  # ONNX: (input, network job, op jobs), resolved after one node run
@@ -412,16 +284,7 @@ def check_model(model, kiln, n_inputs, seed, workdir):
         x = random_input(check.input_shape, seed + i)
         run = KilnRun(kiln, model, x, workdir, f"{tag}.{i}")
         where = f"input {i} (seed {seed + i})"
-        if isinstance(check, TfliteCheck):
-            for k, theirs in enumerate(check.network(x)):
-                res.network.add(run.outputs[k], theirs, f"{where} output {k}")
-            for name, ours, theirs in check.ops(run, x):
-                res.ops_total.add(name)
-                if theirs is not None:
-                    res.ops_compared.add(name)
-                    res.ops.add(ours, theirs, f"{where} {name}")
-        else:
-            pending.append((i, where, run, check.queue_network(x, f"{tag}.{i}"), check.queue_ops(run, x, f"{tag}.{i}")))
+        pending.append((i, where, run, check.queue_network(x, f"{tag}.{i}"), check.queue_ops(run, x, f"{tag}.{i}")))
         res.inputs += 1
     if pending:
         results = check.run_queued()
@@ -438,7 +301,7 @@ def check_model(model, kiln, n_inputs, seed, workdir):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("models", nargs="*", help="models (.tflite, .onnx); default: ../shared MLPerf Tiny + workloads/")
+    ap.add_argument("models", nargs="*", help="ONNX models; default: workloads/*.onnx")
     ap.add_argument("--inputs", type=int, default=3, help="random inputs per model (default 3)")
     ap.add_argument("--seed", type=int, default=1, help="seed of the first input; input i uses seed+i")
     ap.add_argument("--kiln", help="kiln executable (default: $KILN_BIN, else build/tools/kiln)")

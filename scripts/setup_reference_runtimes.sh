@@ -1,21 +1,21 @@
 #!/usr/bin/env bash
-# Installs the independent runtimes that scripts/check_reference.py compares
-# kiln's reference interpreter with (docs/reference-check.md):
-#   - Arm NN's CpuRef backend and TFLite parser with their Python bindings,
-#     from Debian (used through /usr/bin/python3);
+# Installs and builds the independent runtimes kiln is checked against
+# (docs/reference-check.md):
+#   - TFLite Micro's reference interpreter and its runner tflm_run, built from
+#     ../shared/reference/tflm into build/tflm/ (scripts/build_tflm.sh), for
+#     the bit-exact check of every .tflite model (scripts/check_tflm.py);
 #   - onnxruntime-node from the npm registry, into build/node_ort/ (not
-#     committed). Its CPU binary ships inside the package; the install script
-#     that would download GPU extras is skipped.
-# Also python3-flatbuffers and flatc, with which the check cuts .tflite models
-# into single-operator models. Idempotent: fast when all is already there.
+#     committed), for the per-operator check of ONNX models
+#     (scripts/check_reference.py). Its CPU binary ships inside the package;
+#     the install script that would download GPU extras is skipped.
+# Idempotent: fast when all is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ort_version=1.30.0
 ort_dir=${KILN_NODE_ORT_DIR:-build/node_ort}
 
-debs=(python3-pyarmnn libarmnn-cpuref-backend22 libarmnntfliteparser-dev python3-numpy python3-onnx
-      python3-flatbuffers flatbuffers-compiler)
+debs=(python3-numpy python3-onnx cmake ninja-build g++ ccache libgemmlowp-dev)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -40,9 +40,13 @@ if ! ort_installed; then
     npm install --prefix "$ort_dir" --no-audit --no-fund --save-exact "onnxruntime-node@$ort_version"
 fi
 
-# Both must load, with nothing downloaded at run time.
-/usr/bin/python3 -c 'import logging; logging.disable(logging.WARNING); import pyarmnn, numpy, onnx, flatbuffers' ||
-  { echo "setup_reference_runtimes: pyarmnn does not import with /usr/bin/python3" >&2; exit 1; }
+tflm_run=$(scripts/build_tflm.sh)
+
+# Both must run, with nothing downloaded at run time.
+/usr/bin/python3 -c 'import numpy, onnx' ||
+  { echo "setup_reference_runtimes: numpy and onnx do not import with /usr/bin/python3" >&2; exit 1; }
 NODE_PATH="$PWD/$ort_dir/node_modules" node -e 'require("onnxruntime-node")' ||
   { echo "setup_reference_runtimes: onnxruntime-node does not load from $ort_dir" >&2; exit 1; }
-echo "setup_reference_runtimes: pyarmnn and onnxruntime-node $ort_version ready ($ort_dir)"
+"$tflm_run" ../shared/workloads/mlperf-tiny/ad01_int8.tflite --info >/dev/null ||
+  { echo "setup_reference_runtimes: $tflm_run does not run" >&2; exit 1; }
+echo "setup_reference_runtimes: $tflm_run and onnxruntime-node $ort_version ($ort_dir) ready"
