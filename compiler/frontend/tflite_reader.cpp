@@ -178,8 +178,13 @@ class Reader {
           out.quant.zero_point.push_back(int32_t(zp));
         }
         out.quant.axis = q->quantized_dimension();
-        if (n > 1 && (out.quant.axis < 0 || out.quant.axis >= int(out.shape.size()) ||
-                      int64_t(out.shape[out.quant.axis]) != int64_t(n)))
+        // An int32 bias's quantization is never read, by TFLite Micro or here:
+        // its scale is the input's times the weights' by the specification.
+        // Converters write it in any form (per-channel along a dimension past
+        // the bias's rank among them), so it is dropped, not checked.
+        if (out.type == DataType::Int32) out.quant = {};
+        else if (n > 1 && (out.quant.axis < 0 || out.quant.axis >= int(out.shape.size()) ||
+                           int64_t(out.shape[out.quant.axis]) != int64_t(n)))
           fail_tensor(index, fmt::format("{} per-channel scales do not match dimension {} of shape {}", n,
                                          out.quant.axis, ir::shape_string(out.shape)));
       }

@@ -108,6 +108,36 @@ TEST_CASE("tflite: a hand-built convolution reads with TFLite's derived paramete
   CHECK(ir::print_graph(g).find("conv2d(") != std::string::npos);
 }
 
+TEST_CASE("tflite: a bias quantized per channel along a dimension past its rank reads as TFLite Micro runs it",
+          "[compiler]") {
+  // As a converter wrote it: 2 bias scales with quantized_dimension 3 on a rank-1 bias.
+  TfliteBuilder b;
+  const int x = b.int8("x", {1, 3, 3, 1}, 1.0f, 1);
+  const int w = b.const_int8("w", {2, 2, 2, 1}, {1, 2, 3, 4, -1, -2, -3, -4}, {0.5f, 0.25f}, 0);
+  std::vector<uint8_t> bias_bytes(8);
+  const int32_t bias_values[2] = {3, -5};
+  std::memcpy(bias_bytes.data(), bias_values, 8);
+  const int bias = b.tensor({"bias", {2}, tflite::TensorType_INT32, {0.5f, 0.25f}, {0, 0}, 3, bias_bytes});
+  const int y = b.int8("y", {1, 2, 2, 2}, 0.5f, -2);
+  auto options = tflite::CreateConv2DOptions(b.fbb(), tflite::Padding_VALID, 1, 1, tflite::ActivationFunctionType_NONE);
+  b.op(tflite::BuiltinOperator_CONV_2D, {x, w, bias}, {y}, tflite::BuiltinOptions_Conv2DOptions, options.Union());
+  const ir::Graph g = read(b.finish({x}, {y}));
+  REQUIRE(g.ops.size() == 1);
+  const ir::Tensor& t = g.tensors[g.ops[0].inputs[2]];
+  CHECK(t.int32_at(0) == 3);
+  CHECK(t.int32_at(1) == -5);
+  CHECK(t.quant.empty());
+  // Weights with per-channel scales past their rank are still refused, by name.
+  TfliteBuilder bad;
+  const int bx = bad.int8("x", {1, 3, 3, 1}, 1.0f, 1);
+  const int bw = bad.const_int8("w", {2, 2, 2, 1}, {1, 2, 3, 4, -1, -2, -3, -4}, {0.5f, 0.25f}, 4);
+  const int by = bad.int8("y", {1, 2, 2, 2}, 0.5f, -2);
+  auto bo = tflite::CreateConv2DOptions(bad.fbb(), tflite::Padding_VALID, 1, 1, tflite::ActivationFunctionType_NONE);
+  bad.op(tflite::BuiltinOperator_CONV_2D, {bx, bw}, {by}, tflite::BuiltinOptions_Conv2DOptions, bo.Union());
+  CHECK(error_of(bad.finish({bx}, {by})) ==
+        "tiny.tflite: tensor 'w' (index 1): 2 per-channel scales do not match dimension 4 of shape 2x2x2x1");
+}
+
 TEST_CASE("tflite: a convolution without bias gets a zero bias", "[compiler]") {
   TfliteBuilder b;
   const int x = b.int8("x", {1, 2, 2, 1}, 1.0f, 0);
