@@ -6,9 +6,9 @@
 // the stationary operand (loaded by w_load), sum_q is the partial sum passed
 // down: sum_in + a_in * m_q. Output-stationary (os = 1): m_q is the operand
 // streaming down (m_in from above), sum_q the accumulator: sum_q + a_in * m_in.
-// One register per always block, and the product feeds only sum_q: a
-// simulator (Verilator) folds it into that register's update and computes it
-// once per clock edge, with no intermediate signal.
+// One register per always block; the product is read only by sum_q's update
+// and driven by registers, so a simulator (Verilator) computes it once per
+// clock edge.
 `default_nettype none
 
 module kiln_pe #(
