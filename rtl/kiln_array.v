@@ -4,9 +4,9 @@
 // array row per cycle (w_en, w_row, w_data).
 //
 // Stationary dataflows: partial sums run down the columns; the sums of the
-// active rows leave the array at row tap_row (the last active row), so a fold
+// active rows leave the array at row out_row (the last active row), so a fold
 // with fewer rows than the array does not wait for the idle rows below.
-// Output-stationary: drain_row selects the row of accumulators on acc_row.
+// Output-stationary: out_row selects the row of accumulators to drain.
 `default_nettype none
 
 module kiln_array #(
@@ -25,33 +25,36 @@ module kiln_array #(
     input  wire [COLS*8-1:0]       w_data,
     input  wire [ROWS*8-1:0]       a_left,
     input  wire [COLS*8-1:0]       b_top,
-    input  wire [$clog2(ROWS)-1:0] tap_row,
-    input  wire [$clog2(ROWS)-1:0] drain_row,
-    output wire [COLS*32-1:0]      psum_bottom,
-    output wire [COLS*32-1:0]      acc_row
+    input  wire [$clog2(ROWS)-1:0] out_row,
+    output wire [COLS*32-1:0]      sums
 );
-    // a_h[r][c] enters PE(r,c) from the left; b_v[r][c] from above.
-    // The right-most a and bottom-most b leave the array unused.
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire [7:0]  a_h  [0:ROWS-1][0:COLS];
-    wire [7:0]  b_v  [0:ROWS][0:COLS-1];
-    /* verilator lint_on UNUSEDSIGNAL */
-    wire [31:0] psum [0:ROWS-1][0:COLS-1];  // partial sum leaving PE(r,c) downwards
-    wire [31:0] acc  [0:ROWS-1][0:COLS-1];
-
+    // The PEs are generated from the bottom-right corner backwards: each
+    // reads its left and upper neighbours' registers, so in this order a
+    // simulator can update every register in place, without a copy.
     genvar r, c;
     generate
-        for (r = 0; r < ROWS; r = r + 1) begin : row
-            assign a_h[r][0] = a_left[r*8 +: 8];
-            for (c = 0; c < COLS; c = c + 1) begin : col
-                if (r == 0) begin : top
-                    assign b_v[0][c] = b_top[c*8 +: 8];
+        for (r = ROWS - 1; r >= 0; r = r - 1) begin : row
+            for (c = COLS - 1; c >= 0; c = c - 1) begin : col
+                // The PE's registers: the operand leaving right, the one
+                // leaving down, and the sum. The right-most a_q and the
+                // bottom-most m_q leave the array unused.
+                /* verilator lint_off UNUSEDSIGNAL */
+                wire [7:0]  a_q, m_q;
+                /* verilator lint_on UNUSEDSIGNAL */
+                wire [31:0] sum_q;
+                wire [7:0]  a_in, m_in;
+                wire [31:0] sum_in;
+                if (c == 0) begin : left_edge
+                    assign a_in = a_left[r*8 +: 8];
+                end else begin : from_left
+                    assign a_in = row[r].col[c-1].a_q;
                 end
-                wire [31:0] psum_in;
-                if (r == 0) begin : first
-                    assign psum_in = 32'd0;
-                end else begin : chained
-                    assign psum_in = psum[r-1][c];
+                if (r == 0) begin : top_edge
+                    assign m_in   = b_top[c*8 +: 8];
+                    assign sum_in = 32'd0;
+                end else begin : from_above
+                    assign m_in   = row[r-1].col[c].m_q;
+                    assign sum_in = row[r-1].col[c].sum_q;
                 end
                 kiln_pe #(.FAULT((r == FAULT_ROW && c == FAULT_COL) ? 1 : 0)) pe (
                     .clk(clk),
@@ -59,19 +62,22 @@ module kiln_array #(
                     .os(os),
                     .w_load(w_en && (w_row == r[$clog2(ROWS)-1:0])),
                     .w_in(w_data[c*8 +: 8]),
-                    .a_in(a_h[r][c]),
-                    .b_in(b_v[r][c]),
-                    .psum_in(psum_in),
-                    .a_out(a_h[r][c+1]),
-                    .b_out(b_v[r+1][c]),
-                    .psum_out(psum[r][c]),
-                    .acc(acc[r][c])
+                    .a_in(a_in),
+                    .m_in(m_in),
+                    .sum_in(sum_in),
+                    .a_q(a_q),
+                    .m_q(m_q),
+                    .sum_q(sum_q)
                 );
             end
         end
+        // Column c's sums, one per row, for the out_row mux.
         for (c = 0; c < COLS; c = c + 1) begin : out
-            assign psum_bottom[c*32 +: 32] = psum[tap_row][c];
-            assign acc_row[c*32 +: 32]     = acc[drain_row][c];
+            wire [31:0] column [0:ROWS-1];
+            for (r = 0; r < ROWS; r = r + 1) begin : tap
+                assign column[r] = row[r].col[c].sum_q;
+            end
+            assign sums[c*32 +: 32] = column[out_row];
         end
     endgenerate
 endmodule

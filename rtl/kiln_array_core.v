@@ -55,6 +55,7 @@ module kiln_array_core #(
 );
     wire                    os, is, clear, w_en, inject;
     wire [$clog2(ROWS)-1:0] w_row, tap_row, drain_row;
+    wire [$clog2(ROWS)-1:0] out_row = os ? drain_row : tap_row;
     wire [$clog2(COLS)-1:0] last_col;
 
     kiln_control #(.ROWS(ROWS), .COLS(COLS)) control (
@@ -81,7 +82,7 @@ module kiln_array_core #(
 
     wire [ROWS*8-1:0]  a_skewed;
     wire [COLS*8-1:0]  b_skewed;
-    wire [COLS*32-1:0] psum_bottom, acc_row, psum_aligned;
+    wire [COLS*32-1:0] sums, psum_aligned;
 
     kiln_skew #(.LANES(ROWS), .W(8)) skew_rows (
         .clk(clk), .clear(clear), .in(left_in), .out(a_skewed)
@@ -93,16 +94,15 @@ module kiln_array_core #(
         .clk(clk), .clear(clear), .os(os),
         .w_en(w_en), .w_row(w_row), .w_data(w_data),
         .a_left(a_skewed), .b_top(b_skewed),
-        .tap_row(tap_row), .drain_row(drain_row),
-        .psum_bottom(psum_bottom), .acc_row(acc_row)
+        .out_row(out_row), .sums(sums)
     );
     kiln_deskew #(.LANES(COLS), .W(32)) deskew (
-        .clk(clk), .clear(clear), .last(last_col), .in(psum_bottom), .out(psum_aligned)
+        .clk(clk), .clear(clear), .last(last_col), .in(sums), .out(psum_aligned)
     );
 
     // Write-back: overwrite, or add to the accumulators (accumulate commands
     // and every K fold after the first).
-    wire [COLS*32-1:0] result = os ? acc_row : psum_aligned;
+    wire [COLS*32-1:0] result = os ? sums : psum_aligned;
     genvar l;
     generate
         for (l = 0; l < COLS; l = l + 1) begin : writeback

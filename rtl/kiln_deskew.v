@@ -25,17 +25,16 @@ module kiln_deskew #(
             wire [W-1:0] taps [0:DEPTH];
             assign taps[0] = in[l*W +: W];
             if (DEPTH > 0) begin : chain
-                reg [W-1:0] stage [1:DEPTH];
-                integer d;
-                always @(posedge clk) begin
-                    for (d = 1; d <= DEPTH; d = d + 1) begin
-                        if (clear)       stage[d] <= {W{1'b0}};
-                        else if (d == 1) stage[d] <= in[l*W +: W];
-                        else             stage[d] <= stage[d-1];
-                    end
+                // Stage d (1..DEPTH) in bits [(d-1)*W +: W].
+                reg [DEPTH*W-1:0] stages;
+                if (DEPTH == 1) begin : one
+                    always @(posedge clk) stages <= clear ? {W{1'b0}} : in[l*W +: W];
+                end else begin : many
+                    always @(posedge clk)
+                        stages <= clear ? {(DEPTH*W){1'b0}} : {stages[(DEPTH-1)*W-1:0], in[l*W +: W]};
                 end
                 for (s = 1; s <= DEPTH; s = s + 1) begin : tap
-                    assign taps[s] = stage[s];
+                    assign taps[s] = stages[(s-1)*W +: W];
                 end
             end
             // Delay s is the one needed when last == l + s.

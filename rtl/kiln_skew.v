@@ -1,7 +1,8 @@
 // kiln_skew: delays lane l of a vector by l cycles, so that element l of a
 // vector presented in one cycle reaches array row (or column) l one cycle
 // after element l-1 reached row l-1: the diagonal wavefront of a systolic
-// array. Lane 0 passes through combinationally.
+// array. Lane 0 passes through combinationally; lane l is a shift register of
+// l stages, held as one packed vector (stage s in bits [s*W +: W]).
 `default_nettype none
 
 module kiln_skew #(
@@ -18,16 +19,14 @@ module kiln_skew #(
     genvar l;
     generate
         for (l = 1; l < LANES; l = l + 1) begin : lane
-            reg [W-1:0] stage [0:l-1];
-            integer s;
-            always @(posedge clk) begin
-                for (s = 0; s < l; s = s + 1) begin
-                    if (clear)       stage[s] <= {W{1'b0}};
-                    else if (s == 0) stage[s] <= in[l*W +: W];
-                    else             stage[s] <= stage[s-1];
-                end
+            reg [l*W-1:0] stages;
+            if (l == 1) begin : one
+                always @(posedge clk) stages <= clear ? {W{1'b0}} : in[l*W +: W];
+            end else begin : many
+                always @(posedge clk)
+                    stages <= clear ? {(l*W){1'b0}} : {stages[(l-1)*W-1:0], in[l*W +: W]};
             end
-            assign out[l*W +: W] = stage[l-1];
+            assign out[l*W +: W] = stages[(l-1)*W +: W];
         end
     endgenerate
 endmodule
