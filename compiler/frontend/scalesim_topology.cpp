@@ -185,7 +185,12 @@ void add_layer(ir::Graph& g, const TopologyLayer& l, size_t index) {
     filter_shape = {out_c, 1, 1, int32_t(l.ifmap_w)};
     kh = kw = sh = sw = 1;
   } else {
-    in_shape = {1, int32_t(l.ifmap_h), int32_t(l.ifmap_w), int32_t(l.channels)};
+    // Where SCALE-Sim's last window starts past the input (a 1x1 filter with
+    // stride 2 on an even size), the input gets the row or column it reads:
+    // a window of padding alone is not a convolution kiln compiles.
+    const int32_t ih = int32_t(std::max<uint64_t>(l.ifmap_h, uint64_t(l.ofmap_h() - 1) * l.stride_h + 1));
+    const int32_t iw = int32_t(std::max<uint64_t>(l.ifmap_w, uint64_t(l.ofmap_w() - 1) * l.stride_w + 1));
+    in_shape = {1, ih, iw, int32_t(l.channels)};
     out_shape = {1, int32_t(l.ofmap_h()), int32_t(l.ofmap_w()), out_c};
     filter_shape = l.depthwise ? ir::Shape{1, kh, kw, out_c} : ir::Shape{out_c, kh, kw, int32_t(l.channels)};
   }
@@ -233,8 +238,8 @@ void add_layer(ir::Graph& g, const TopologyLayer& l, size_t index) {
   op.window.kernel_h = kh, op.window.kernel_w = kw;
   op.window.stride_h = sh, op.window.stride_w = sw;
   if (!l.gemm) {  // the overhang of SCALE-Sim's last window, read as padding
-    op.window.pad.bottom = int32_t((l.ofmap_h() - 1) * l.stride_h + l.filter_h - l.ifmap_h);
-    op.window.pad.right = int32_t((l.ofmap_w() - 1) * l.stride_w + l.filter_w - l.ifmap_w);
+    op.window.pad.bottom = int32_t((l.ofmap_h() - 1) * l.stride_h + l.filter_h) - in_shape[1];
+    op.window.pad.right = int32_t((l.ofmap_w() - 1) * l.stride_w + l.filter_w) - in_shape[2];
   }
   op.depth_multiplier = l.depthwise ? int32_t(l.filters) : 1;
   op.act = ir::activation_range(ir::Activation::None, out_scale, kOutputZeroPoint);
