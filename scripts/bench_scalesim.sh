@@ -37,32 +37,38 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-now() { date +%s.%N; }
-minus() { awk -v a="$1" -v b="$2" 'BEGIN { print a - b }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { print a / b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", a / b }'; }
 
-# SCALE-Sim on a topology: its wall time (process included) and its reports in $tmp/ss_NAME.
+# Runs a command with its output in file $1; prints "WALL CPU" in seconds
+# (CPU: user + system of the process and its children). On a shared machine
+# CPU time is the fairer of the two.
+timed() {
+  "$py" - "$@" <<'PY'
+import resource, subprocess, sys, time
+out = open(sys.argv[1], "w")
+t = time.monotonic()
+rc = subprocess.run(sys.argv[2:], stdout=out, stderr=subprocess.STDOUT).returncode
+wall = time.monotonic() - t
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{wall:.3f} {r.ru_utime + r.ru_stime:.3f}")
+sys.exit(rc)
+PY
+}
+
+# SCALE-Sim on a topology: "WALL CPU", its reports in $tmp/ss_NAME.
 run_scalesim() {
   local name=$1 topo=$2 form=conv
   head -1 "$topo" | tr -d ' \r' | grep -qi '^[^,]*,M,N,K' && form=gemm
-  local t0 t1
-  t0=$(now)
-  (cd "$scalesim" && "$py" -m scalesim.scale -c "$cfg" -t "$topo" -p "$tmp/ss_$name" -i "$form" > "$tmp/ss_$name.log" 2>&1)
-  t1=$(now)
-  minus "$t1" "$t0"
+  (cd "$scalesim" && timed "$tmp/ss_$name.log" "$py" -m scalesim.scale -c "$cfg" -t "$topo" -p "$tmp/ss_$name" -i "$form")
 }
 
-# A kiln command: its wall time, median of 3 runs (process included).
+# A kiln command: "WALL CPU" of the run with the median wall time of 3.
 time_kiln() {
-  local times=()
+  local runs=()
   for i in 1 2 3; do
-    local t0 t1
-    t0=$(now)
-    "$@" > "$tmp/kiln_out.txt" 2>&1 || { cat "$tmp/kiln_out.txt" >&2; exit 1; }
-    t1=$(now)
-    times+=("$(minus "$t1" "$t0")")
+    runs+=("$(timed "$tmp/kiln_out.txt" "$@")") || { cat "$tmp/kiln_out.txt" >&2; exit 1; }
   done
-  printf '%s\n' "${times[@]}" | sort -g | sed -n 2p
+  printf '%s\n' "${runs[@]}" | sort -g | sed -n 2p
 }
 
 compare_layers() {  # SCALE-Sim's COMPUTE_REPORT against kiln's report
@@ -95,14 +101,17 @@ for c in "${cases[@]}"; do
   esac
   name=$(basename "$topo" .csv)
   echo "== $name on $(basename "$cfg")"
-  ss=$(run_scalesim "$name" "$topo")
-  topo_s=$(time_kiln "$kiln" run --topology "$topo" --scalesim-config "$cfg" --seed 1 --report "$tmp/kiln_$name.json")
+  read -r ss ss_cpu < <(run_scalesim "$name" "$topo")
+  read -r topo_s topo_cpu < <(time_kiln "$kiln" run --topology "$topo" --scalesim-config "$cfg" --seed 1 --report "$tmp/kiln_$name.json")
   grep -q "outputs match the reference" "$tmp/kiln_out.txt" || { echo "kiln: outputs differ from the reference" >&2; exit 2; }
   compare_layers "$tmp/ss_$name" "$tmp/kiln_$name.json"
-  printf '  SCALE-Sim                         %10.2f s\n' "$ss"
-  printf '  kiln run --topology (same files)  %10.3f s   SCALE-Sim / kiln = %.0fx\n' "$topo_s" "$(ratio "$ss" "$topo_s")"
+  printf '  %-34s %10s %10s %12s %12s\n' "" "wall s" "CPU s" "ratio wall" "ratio CPU"
+  printf '  %-34s %10.2f %10.2f\n' "SCALE-Sim" "$ss" "$ss_cpu"
+  printf '  %-34s %10.3f %10.3f %11sx %11sx\n' "kiln run --topology (same files)" "$topo_s" "$topo_cpu" \
+    "$(ratio "$ss" "$topo_s")" "$(ratio "$ss_cpu" "$topo_cpu")"
   if [ "$c" = resnet8 ]; then
-    whole_s=$(time_kiln "$kiln" run workloads/resnet8.onnx --soc configs/soc/default.yaml --seed 1)
-    printf '  kiln run of ResNet-8 (bundled)    %10.3f s   SCALE-Sim / kiln = %.0fx\n' "$whole_s" "$(ratio "$ss" "$whole_s")"
+    read -r whole_s whole_cpu < <(time_kiln "$kiln" run workloads/resnet8.onnx --soc configs/soc/default.yaml --seed 1)
+    printf '  %-34s %10.3f %10.3f %11sx %11sx\n' "kiln run of ResNet-8 (bundled)" "$whole_s" "$whole_cpu" \
+      "$(ratio "$ss" "$whole_s")" "$(ratio "$ss_cpu" "$whole_cpu")"
   fi
 done
