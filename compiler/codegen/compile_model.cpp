@@ -102,12 +102,20 @@ namespace {
 
 CompiledModel compile_for(const ir::Graph& g, const SocConfig& soc, const TilingChoices& choices,
                           mapping::Residence residence) {
+  // The memory plan depends only on which ops alias their input (reshapes),
+  // so where the arena lives is known before tilings are chosen for it.
+  std::vector<passes::Placement> aliasing(g.ops.size());
+  for (size_t i = 0; i < g.ops.size(); ++i)
+    if (g.ops[i].kind == ir::OpKind::Reshape) aliasing[i].unit = passes::Unit::None;
+  std::optional<passes::MemoryPlan> early;
+  try {
+    early = passes::plan_memory(g, aliasing, soc);
+  } catch (const Error&) {
+    // Too large even for a DRAM: partition first so that its errors come first.
+  }
+  residence.activations_in_dram = early && early->in_dram;
   auto placement = passes::partition(g, soc, residence);
   const auto plan = passes::plan_memory(g, placement, soc);
-  if (plan.in_dram) {  // tilings chosen for SRAM activations: choose again for the DRAM
-    residence.activations_in_dram = true;
-    placement = passes::partition(g, soc, residence);
-  }
   const MemoryConfig* flash_mem =
       soc.first_of_kind(residence.weights_in_dram ? MemoryKind::Dram : MemoryKind::Flash);
   // In a DRAM that also holds the activations, the weight image follows the arena.
