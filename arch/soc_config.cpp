@@ -45,6 +45,7 @@ const char* to_string(MemoryKind k) {
   switch (k) {
     case MemoryKind::Flash: return "flash";
     case MemoryKind::Sram: return "sram";
+    case MemoryKind::Dram: return "dram";
   }
   return "?";
 }

@@ -12,7 +12,7 @@ namespace kiln {
 
 enum class Dataflow : uint8_t { WeightStationary = 0, OutputStationary = 1, InputStationary = 2 };
 enum class Arbitration : uint8_t { RoundRobin = 0, FixedPriority = 1 };
-enum class MemoryKind : uint8_t { Flash = 0, Sram = 1 };
+enum class MemoryKind : uint8_t { Flash = 0, Sram = 1, Dram = 2 };
 enum class ArrayEngineKind : uint8_t { Tlm = 0, Rtl = 1 };
 
 // Cost of one MCU fallback kernel: cycles = fixed + per_mac * macs + per_element * output elements.
@@ -45,12 +45,21 @@ struct MemoryConfig {
   unsigned read_width_bytes = 8;  // flash: bytes delivered per access
   unsigned banks = 1;             // sram: interleaved banks
   unsigned bank_width_bytes = 8;  // sram: interleave granule
+  unsigned latency_cycles = 0;    // dram: bus cycles from a burst's address to its first data
+  unsigned bytes_per_cycle = 8;   // dram: peak bytes per bus cycle of the device
 
   // Flash peak read rate in bytes per bus cycle: a word takes its bus beats
   // plus the wait states (sim/flash.cpp charges exactly that).
   double flash_bytes_per_bus_cycle(unsigned bus_width_bytes) const {
     const double word = read_width_bytes ? read_width_bytes : 1;
     return word / (word / bus_width_bytes + wait_states);
+  }
+  // Bus cycles a DRAM burst of `bytes` takes after its latency: the slower of
+  // the bus beats and the device's peak rate (sim/dram.cpp charges exactly that).
+  uint64_t dram_data_cycles(uint64_t bytes, unsigned bus_width_bytes) const {
+    const uint64_t beats = (bytes + bus_width_bytes - 1) / bus_width_bytes;
+    const uint64_t device = (bytes + bytes_per_cycle - 1) / bytes_per_cycle;
+    return beats > device ? beats : device;
   }
 };
 
@@ -71,6 +80,7 @@ struct NpuConfig {
   unsigned rows = 16;
   unsigned cols = 16;
   Dataflow dataflow = Dataflow::WeightStationary;
+  bool fixed_dataflow = false;      // true: every command runs in `dataflow` (the array supports no other)
   ArrayEngineKind engine = ArrayEngineKind::Tlm;
   ScratchpadConfig input;           // int8 activations (A operand)
   ScratchpadConfig weight;          // int8 weights (B operand) and per-channel post-processing params

@@ -1,8 +1,6 @@
 // YAML -> SocConfig with validation of every field. The rules and their
 // reasons are in docs/soc-config.md; keep the two in step.
 #include "arch/soc_config_yaml.h"
-
-#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -166,7 +164,8 @@ class Loader : public yaml::Reader {
   MemoryConfig memory(const Field& f, const std::vector<MemoryConfig>& earlier,
                       const std::vector<YAML::Mark>& earlier_marks) const {
     Map m(*this, f,
-          {"name", "kind", "base", "size_kib", "wait_states", "read_width_bits", "banks", "bank_width_bits"});
+          {"name", "kind", "base", "size_kib", "wait_states", "read_width_bits", "banks", "bank_width_bits",
+           "latency_cycles", "bandwidth_bytes_per_cycle"});
     MemoryConfig c;
     Field name = m.need("name");
     c.name = identifier(name);
@@ -174,7 +173,8 @@ class Loader : public yaml::Reader {
       if (earlier[i].name == c.name)
         fail(name.mark, name.path,
              fmt::format("duplicate memory name '{}' (first at line {})", c.name, earlier_marks[i].line + 1));
-    c.kind = choice<MemoryKind>(m.need("kind"), {{"flash", MemoryKind::Flash}, {"sram", MemoryKind::Sram}});
+    c.kind = choice<MemoryKind>(m.need("kind"),
+                                {{"flash", MemoryKind::Flash}, {"sram", MemoryKind::Sram}, {"dram", MemoryKind::Dram}});
     c.base = address(m.need("base"), 1024);
     Field size = m.need("size_kib");
     c.size_bytes = integer(size, 1, kAddressSpaceBytes / 1024, " KiB") * 1024;
@@ -182,20 +182,31 @@ class Loader : public yaml::Reader {
       fail(size.mark, size.path,
            fmt::format("memory '{}' at {} with {} KiB ends at 0x{:x}, past the 32-bit address space", c.name,
                        hex(c.base), c.size_bytes / 1024, c.base + c.size_bytes));
+    // Keys that mean something for some kinds only are refused on the others:
+    // a "banks" on flash would silently do nothing.
+    struct KindKey { const char* key; std::vector<MemoryKind> kinds; const char* kinds_text; };
+    const KindKey kind_keys[] = {
+        {"wait_states", {MemoryKind::Flash, MemoryKind::Sram}, "flash and sram"},
+        {"read_width_bits", {MemoryKind::Flash}, "flash"},
+        {"banks", {MemoryKind::Sram}, "sram"},
+        {"bank_width_bits", {MemoryKind::Sram}, "sram"},
+        {"latency_cycles", {MemoryKind::Dram}, "dram"},
+        {"bandwidth_bytes_per_cycle", {MemoryKind::Dram}, "dram"},
+    };
+    for (const KindKey& k : kind_keys)
+      if (auto v = m.get(k.key))
+        if (std::find(k.kinds.begin(), k.kinds.end(), c.kind) == k.kinds.end())
+          fail(v->key_mark, v->path,
+               fmt::format("'{}' applies only to {} memories, and memory '{}' is of kind {}", k.key, k.kinds_text,
+                           c.name, to_string(c.kind)));
     if (auto v = m.get("wait_states")) c.wait_states = unsigned(integer(*v, 0, 255, " cycles"));
-    // Keys that mean something for one kind only are refused on the other: a
-    // "banks" on flash would silently do nothing.
-    const char* flash_only[] = {"read_width_bits"};
-    const char* sram_only[] = {"banks", "bank_width_bits"};
-    for (const char* key : c.kind == MemoryKind::Flash ? std::vector<const char*>(std::begin(sram_only), std::end(sram_only))
-                                                      : std::vector<const char*>(std::begin(flash_only), std::end(flash_only)))
-      if (auto v = m.get(key))
-        fail(v->key_mark, v->path,
-             fmt::format("'{}' applies only to {} memories, and memory '{}' is of kind {}", key,
-                         c.kind == MemoryKind::Flash ? "sram" : "flash", c.name, to_string(c.kind)));
     if (auto v = m.get("read_width_bits")) c.read_width_bytes = unsigned(power_of_two(*v, 8, 1024, " bits") / 8);
     if (auto v = m.get("banks")) c.banks = unsigned(power_of_two(*v, 1, 64));
     if (auto v = m.get("bank_width_bits")) c.bank_width_bytes = unsigned(power_of_two(*v, 8, 1024, " bits") / 8);
+    if (c.kind == MemoryKind::Dram) {
+      c.latency_cycles = unsigned(integer(m.need("latency_cycles"), 0, 10000, " cycles"));
+      c.bytes_per_cycle = unsigned(integer(m.need("bandwidth_bytes_per_cycle"), 1, 1024, " bytes per cycle"));
+    }
     return c;
   }
 
@@ -227,13 +238,14 @@ class Loader : public yaml::Reader {
       *reg_base_field = v;
     }
     if (auto v = m.get("array")) {
-      Map a(*this, *v, {"rows", "cols", "dataflow", "engine"});
+      Map a(*this, *v, {"rows", "cols", "dataflow", "fixed_dataflow", "engine"});
       if (auto r = a.get("rows")) n.rows = unsigned(integer(*r, 1, 256));
       if (auto c = a.get("cols")) n.cols = unsigned(integer(*c, 1, 256));
       if (auto d = a.get("dataflow"))
         n.dataflow = choice<Dataflow>(*d, {{"weight_stationary", Dataflow::WeightStationary},
                                            {"output_stationary", Dataflow::OutputStationary},
                                            {"input_stationary", Dataflow::InputStationary}});
+      if (auto f = a.get("fixed_dataflow")) n.fixed_dataflow = boolean(*f);
       if (auto e = a.get("engine"))
         n.engine = choice<ArrayEngineKind>(*e, {{"tlm", ArrayEngineKind::Tlm}, {"rtl", ArrayEngineKind::Rtl}});
     }
@@ -299,6 +311,16 @@ class Loader : public yaml::Reader {
     if (!soc.first_of_kind(MemoryKind::Sram))
       fail(memories_field.key_mark, memories_field.path,
            "no memory of kind sram (at least one is needed: the activations live there)");
+    // At most one DRAM: the compiler spills to it what flash and SRAM cannot hold.
+    const MemoryConfig* dram = nullptr;
+    for (size_t i = 0; i < mems.size(); ++i) {
+      if (mems[i].kind != MemoryKind::Dram) continue;
+      if (dram)
+        fail(marks[i], fmt::format("memories[{}]", i),
+             fmt::format("a second dram memory '{}' (at most one is allowed; the first is '{}')", mems[i].name,
+                         dram->name));
+      dram = &mems[i];
+    }
 
     const uint64_t reg = soc.npu.reg_base;
     if (reg > kAddressSpaceBytes - kNpuRegWindowBytes)

@@ -74,7 +74,8 @@ AreaReport compute_area(const SocConfig& soc, const Technology& tech) {
   double sram = 0, flash = 0;
   for (const auto& m : soc.memories) {
     if (m.kind == MemoryKind::Sram) sram += banked_um2(tech, m.size_bytes, m.banks);
-    else flash += double(m.size_bytes) / 1024.0 * tech.area.flash_um2_per_kib;
+    if (m.kind == MemoryKind::Flash) flash += double(m.size_bytes) / 1024.0 * tech.area.flash_um2_per_kib;
+    // A DRAM is off chip: no die area (and the technology prices no DRAM access).
   }
   set(Component::Sram, sram);
   set(Component::Flash, flash);
@@ -116,7 +117,7 @@ EnergyReport compute_energy(const SocConfig& soc, const Technology& tech, const 
       const uint64_t bank = mem.size_bytes / (mem.banks ? mem.banks : 1);
       dyn(Component::Sram) += double(m.read_bytes) * tech.sram_read_pj_per_byte(bank) +
                               double(m.write_bytes) * tech.sram_write_pj_per_byte(bank);
-    } else {
+    } else if (m.kind == MemoryKind::Flash) {
       dyn(Component::Flash) += double(m.read_bytes) * e.flash_read_pj_per_byte;  // read-only at run time
     }
   }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/dram.h"
 #include "sim/flash.h"
 #include "sim/loader.h"
 #include "sim/npu_regs.h"
@@ -20,10 +21,11 @@ Platform::Platform(const SocConfig& soc, const Program& program, SimContext& ctx
 
   std::map<std::string, MemoryTarget*> by_name;
   for (const auto& m : soc.memories) {
-    if (m.kind == MemoryKind::Flash)
-      memories_.push_back(std::make_unique<Flash>(m.name.c_str(), m, soc.bus));
-    else
-      memories_.push_back(std::make_unique<Sram>(m.name.c_str(), m, soc.bus));
+    switch (m.kind) {
+      case MemoryKind::Flash: memories_.push_back(std::make_unique<Flash>(m.name.c_str(), m, soc.bus)); break;
+      case MemoryKind::Sram: memories_.push_back(std::make_unique<Sram>(m.name.c_str(), m, soc.bus)); break;
+      case MemoryKind::Dram: memories_.push_back(std::make_unique<Dram>(m.name.c_str(), m, soc.bus)); break;
+    }
     bus_->target_port(m.name).bind(memories_.back()->bus_socket);
     by_name[m.name] = memories_.back().get();
   }

@@ -85,6 +85,8 @@ void print_summary(const SocConfig& soc, std::ostream& out) {
     std::string timing =
         m.kind == MemoryKind::Flash
             ? fmt::format("{} wait state(s) per {}-bit read", m.wait_states, m.read_width_bytes * 8)
+        : m.kind == MemoryKind::Dram
+            ? fmt::format("{} cycle(s) latency per burst, {} bytes per cycle", m.latency_cycles, m.bytes_per_cycle)
             : fmt::format("{} bank(s) x {} bits, {} wait state(s)", m.banks, m.bank_width_bytes * 8, m.wait_states);
     out << fmt::format("  {:<12} {:<6} 0x{:08x}  0x{:08x}  {:>9}  {}\n", m.name, to_string(m.kind), m.base,
                        m.base + m.size_bytes, bytes_text(m.size_bytes), timing);
@@ -145,6 +147,9 @@ nlohmann::ordered_json soc_config_json(const SocConfig& soc) {
                       {"wait_states", m.wait_states}};
     if (m.kind == MemoryKind::Flash) {
       e["read_width_bytes"] = m.read_width_bytes;
+    } else if (m.kind == MemoryKind::Dram) {
+      e["latency_cycles"] = m.latency_cycles;
+      e["bytes_per_cycle"] = m.bytes_per_cycle;
     } else {
       e["banks"] = m.banks;
       e["bank_width_bytes"] = m.bank_width_bytes;

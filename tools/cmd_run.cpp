@@ -1,8 +1,11 @@
 // kiln run [MODEL] [--soc CONFIG] [--input IN.npy] [--output OUT.npy] [--trace FILE] [--report FILE.json]
 //          [--tuning RECORD] [--rtl]
+// kiln run --topology FILE.csv [--scalesim-config FILE.cfg] [--soc CONFIG] ...
 // Compiles, simulates, checks the outputs against the reference interpreter
 // and prints the per-layer table. With no arguments: the bundled ResNet-8 on
-// the embedded default SoC.
+// the embedded default SoC. With a SCALE-Sim topology: its synthetic network
+// (tools/topology_run.h) and the table of SCALE-Sim's compute cycles beside
+// kiln's array cycles (tools/scalesim_report.h).
 #include <chrono>
 #include <iostream>
 #include <optional>
@@ -21,6 +24,8 @@
 #include "tools/model_run.h"
 #include "tools/npy.h"
 #include "tools/paths.h"
+#include "tools/scalesim_report.h"
+#include "tools/topology_run.h"
 
 namespace kiln::tools {
 namespace {
@@ -28,6 +33,8 @@ namespace {
 struct RunOptions {
   std::string model = default_model_path(), soc = default_soc_path();
   std::string input, output, trace, profile, report, tuning;
+  std::string topology, scalesim_config;
+  bool model_given = false;
   std::optional<uint64_t> seed;
   bool rtl = false;
 };
@@ -38,23 +45,37 @@ void run(const RunOptions& opt) {
   SocConfig soc = load_soc_config(opt.soc);
   if (opt.rtl) soc.npu.engine = ArrayEngineKind::Rtl;
   const Technology tech = load_soc_technology(soc);  // before compiling: a bad file fails fast
-  const ModelRun prepared = prepare_model_run(opt.model, soc, opt.input, opt.seed, opt.tuning);
+  const bool topology = !opt.topology.empty();
+  if (!topology && !opt.scalesim_config.empty())
+    throw Error("--scalesim-config needs --topology (a SCALE-Sim topology CSV)");
+  if (topology && opt.model_given)
+    throw Error(fmt::format("give either a model ({}) or --topology ({}), not both", opt.model, opt.topology));
+  if (topology && !opt.tuning.empty()) throw Error("--tuning applies to models, not to --topology networks");
+  TopologyRun from_topology;
+  ModelRun from_model;
+  if (topology) {
+    from_topology = prepare_topology_run(opt.topology, opt.scalesim_config, soc, opt.input, opt.seed);
+    soc = from_topology.soc;
+  } else {
+    from_model = prepare_model_run(opt.model, soc, opt.input, opt.seed, opt.tuning);
+  }
+  const ModelRun& prepared = topology ? from_topology.run : from_model;
+  const std::string source = topology ? opt.topology : opt.model;
   const ir::Graph& graph = prepared.graph;
   const codegen::CompiledModel& compiled = prepared.compiled;
-  const std::vector<int8_t>& input = prepared.input;
   const auto t1 = clock::now();
   if (opt.input.empty()) std::cout << prepared.input_note << "\n";
   if (soc.npu.engine == ArrayEngineKind::Rtl)
     std::cout << fmt::format("array: the Verilated {}x{} RTL core (rtl engine)\n", soc.npu.rows, soc.npu.cols);
 
   SimOptions sim_options;
-  sim_options.source = opt.model;
+  sim_options.source = source;
   const SimResult sim = simulate(soc, compiled.program, sim_options);
   const auto t2 = clock::now();
 
-  const auto expected = reference::run_reference(graph, {input});
+  const auto expected = reference::run_reference(graph, prepared.inputs);
   const auto t3 = clock::now();
-  RunReport report = build_report(opt.model, soc, compiled, sim);
+  RunReport report = build_report(source, soc, compiled, sim);
   report.outputs_match = true;
   std::string mismatch;
   for (size_t o = 0; o < compiled.outputs.size(); ++o) {
@@ -78,6 +99,11 @@ void run(const RunOptions& opt) {
   }
 
   std::cout << format_report(report);
+  std::vector<ScaleSimRow> scalesim;
+  if (topology) {
+    scalesim = scalesim_rows(from_topology.topology, soc, compiled, sim, report);
+    std::cout << format_scalesim_table(scalesim, soc);
+  }
   const EnergyReport energy = compute_energy(soc, tech, sim.actions, sim.total_ps);
   const AreaReport area = compute_area(soc, tech);
   std::cout << format_energy_area(tech, energy, area);
@@ -98,6 +124,7 @@ void run(const RunOptions& opt) {
                          {"cycles", a.cycles},
                          {"wall_ms", 1e3 * a.wall_seconds}};
     j["energy"] = energy_json(tech, energy, sim.actions);
+    if (topology) j["scalesim"] = scalesim_json(scalesim);
     j["area"] = area_json(area);
     write_text_file_atomic(opt.report, j.dump(2) + "\n");
   }
@@ -117,6 +144,10 @@ void add_run_command(CLI::App& app) {
   auto opt = std::make_shared<RunOptions>();
   cmd->add_option("MODEL", opt->model, "int8 model (.tflite or .onnx); default: the bundled ResNet-8")
       ->capture_default_str();
+  cmd->add_option("--topology", opt->topology,
+                  "a SCALE-Sim topology CSV (convolution or GEMM rows) to run as a synthetic int8 network");
+  cmd->add_option("--scalesim-config", opt->scalesim_config,
+                  "a SCALE-Sim .cfg: array, dataflow and SRAM sizes on top of --soc (with --topology)");
   cmd->add_option("--soc", opt->soc, "SoC config (YAML)")->capture_default_str();
   cmd->add_option("--input", opt->input, "input tensor (.npy, int8 or uint8); default: random from --seed");
   cmd->add_option("--output", opt->output, "write the simulated output (.npy)");
@@ -126,7 +157,10 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--seed", opt->seed, "seed of the random input");
   cmd->add_option("--tuning", opt->tuning, "use the tilings of a tuning record (kiln tune) made for this model and SoC");
   cmd->add_flag("--rtl", opt->rtl, "run the array on its Verilated RTL core (npu.array.engine: rtl)");
-  cmd->callback([opt] { run(*opt); });
+  cmd->callback([opt, cmd] {
+    opt->model_given = cmd->count("MODEL") > 0;
+    run(*opt);
+  });
 }
 
 }  // namespace kiln::tools

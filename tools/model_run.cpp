@@ -42,21 +42,35 @@ ModelRun prepare_model_run(const std::string& model, const SocConfig& soc, const
   r.compiled = codegen::compile_model(r.graph, soc, tuned.choices, tuned.origins);
   validate_program(r.compiled.program, soc, model);
   if (r.compiled.inputs.size() != 1) throw Error(model + ": kiln supports models with one input");
-  const auto& in = r.compiled.inputs[0];
+  place_inputs(r, soc, model, input_npy, seed);
+  return r;
+}
+
+void place_inputs(ModelRun& r, const SocConfig& soc, const std::string& model, const std::string& input_npy,
+                  std::optional<uint64_t> seed) {
+  r.inputs.clear();
   if (!input_npy.empty()) {
-    r.input = input_from_npy(input_npy, in);
+    if (r.compiled.inputs.size() != 1)
+      throw Error(fmt::format("{}: --input gives one tensor, the network has {} inputs", model, r.compiled.inputs.size()));
+    r.inputs.push_back(input_from_npy(input_npy, r.compiled.inputs[0]));
     r.input_note = "input: " + input_npy;
   } else {
     const uint64_t s = seed ? *seed : uint64_t(std::random_device{}());
     r.input_note = fmt::format("input: random int8 from seed {} (repeat with --seed {})", s, s);
     std::mt19937_64 rng(s);
-    r.input.resize(in.bytes);
-    for (auto& v : r.input) v = int8_t(int(rng() % 256) - 128);
+    for (const auto& in : r.compiled.inputs) {
+      std::vector<int8_t> v(in.bytes);
+      for (auto& x : v) x = int8_t(int(rng() % 256) - 128);
+      r.inputs.push_back(std::move(v));
+    }
   }
-  const MemoryConfig* sram = soc.find_memory(in.addr, in.bytes);
-  const auto* bytes = reinterpret_cast<const uint8_t*>(r.input.data());
-  r.compiled.program.images.push_back({sram->name, in.addr, std::vector<uint8_t>(bytes, bytes + r.input.size())});
-  return r;
+  for (size_t i = 0; i < r.inputs.size(); ++i) {
+    const auto& in = r.compiled.inputs[i];
+    const MemoryConfig* mem = soc.find_memory(in.addr, in.bytes);
+    const auto* bytes = reinterpret_cast<const uint8_t*>(r.inputs[i].data());
+    r.compiled.program.images.push_back(
+        {mem->name, in.addr, std::vector<uint8_t>(bytes, bytes + r.inputs[i].size())});
+  }
 }
 
 Program read_stream_file(const std::string& path) {

@@ -17,9 +17,9 @@ namespace kiln::tools {
 
 struct ModelRun {
   ir::Graph graph;
-  codegen::CompiledModel compiled;  // program.images holds the input
-  std::vector<int8_t> input;
-  std::string input_note;  // where the input came from, for the user
+  codegen::CompiledModel compiled;  // program.images holds the inputs
+  std::vector<std::vector<int8_t>> inputs;  // one per graph input
+  std::string input_note;  // where the inputs came from, for the user
 };
 
 // True for the file types `load_model` reads (.onnx, .tflite).
@@ -32,6 +32,12 @@ bool is_model_file(const std::string& path);
 // for another model or SoC is refused.
 ModelRun prepare_model_run(const std::string& model, const SocConfig& soc, const std::string& input_npy,
                            std::optional<uint64_t> seed, const std::string& tuning_record = "");
+
+// Places the inputs of a compiled model: `input_npy` when not empty (models
+// with one input only), else random int8 from `seed` (fresh when none), one
+// input after the other from the same sequence.
+void place_inputs(ModelRun& run, const SocConfig& soc, const std::string& model, const std::string& input_npy,
+                  std::optional<uint64_t> seed);
 
 // A command stream from .kasm (assembled) or .kbin (decoded).
 Program read_stream_file(const std::string& path);

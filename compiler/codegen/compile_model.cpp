@@ -73,13 +73,63 @@ void check_cascades(const ir::Graph& g, const std::vector<passes::Placement>& pl
 
 }  // namespace
 
+namespace {
+
+uint64_t constant_bytes(const ir::Graph& g) {
+  uint64_t total = 0;
+  for (const auto& t : g.tensors)
+    if (t.is_constant()) total += t.byte_size();
+  return total;
+}
+
+CompiledModel compile_for(const ir::Graph& g, const SocConfig& soc, const TilingChoices& choices,
+                          const ChoiceOrigins& origins, mapping::Residence residence);
+
+}  // namespace
+
 CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc, const TilingChoices& choices,
                             const ChoiceOrigins& origins) {
   const MemoryConfig* flash_mem = soc.first_of_kind(MemoryKind::Flash);
   if (!flash_mem) throw Error(soc.source + ": the SoC has no flash for weights");
-  auto placement = passes::partition(g, soc);
+  // Weights go to the DRAM when they cannot fit the flash: at once when the
+  // constants alone are larger, else after a compile that finds the image
+  // (with its post-processing records and the command stream) too large.
+  mapping::Residence residence;
+  const bool has_dram = soc.first_of_kind(MemoryKind::Dram) != nullptr;
+  residence.weights_in_dram = has_dram && constant_bytes(g) > flash_mem->size_bytes;
+  try {
+    return compile_for(g, soc, choices, origins, residence);
+  } catch (const FlashFull&) {
+    if (!has_dram || residence.weights_in_dram) throw;
+  }
+  residence.weights_in_dram = true;
+  return compile_for(g, soc, choices, origins, residence);
+}
+
+namespace {
+
+CompiledModel compile_for(const ir::Graph& g, const SocConfig& soc, const TilingChoices& choices,
+                          const ChoiceOrigins& origins, mapping::Residence residence) {
+  // The memory plan depends only on which ops alias their input (reshapes),
+  // so where the arena lives is known before tilings are chosen for it.
+  std::vector<passes::Placement> aliasing(g.ops.size());
+  for (size_t i = 0; i < g.ops.size(); ++i)
+    if (g.ops[i].kind == ir::OpKind::Reshape) aliasing[i].unit = passes::Unit::None;
+  std::optional<passes::MemoryPlan> early;
+  try {
+    early = passes::plan_memory(g, aliasing, soc);
+  } catch (const Error&) {
+    // Too large even for a DRAM: partition first so that its errors come first.
+  }
+  residence.activations_in_dram = early && early->in_dram;
+  auto placement = passes::partition(g, soc, residence);
   const auto plan = passes::plan_memory(g, placement, soc);
-  const mapping::CostModel model(soc);
+  const MemoryConfig* flash_mem =
+      soc.first_of_kind(residence.weights_in_dram ? MemoryKind::Dram : MemoryKind::Flash);
+  // In a DRAM that also holds the activations, the weight image follows the arena.
+  const uint64_t image_base =
+      flash_mem->base + (residence.weights_in_dram && plan.in_dram ? (plan.arena_bytes + 4095) / 4096 * 4096 : 0);
+  const mapping::CostModel model(soc, {}, residence);
   for (const auto& [index, tiling] : choices) {
     if (index < 0 || size_t(index) >= g.ops.size())
       throw Error(fmt::format("{}{}: a tiling is chosen for op {}, the model has {} ops",
@@ -99,7 +149,7 @@ CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc, const Tili
   check_cascades(g, placement, origins);
 
   CompiledModel out;
-  FlashImage flash(flash_mem->base);
+  FlashImage flash(image_base);
   std::vector<uint64_t> addr(g.tensors.size(), 0);
   for (size_t t = 0; t < g.tensors.size(); ++t) addr[t] = plan.tensors[t].addr;
   auto& cmds = out.program.commands;
@@ -173,13 +223,26 @@ CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc, const Tili
   out.flash_bytes = flash.bytes().size();
   if (!flash.bytes().empty()) out.program.images.push_back({flash_mem->name, flash.base(), flash.bytes()});
   out.stream_bytes = encode_commands(cmds).size();
-  if (out.flash_bytes + out.stream_bytes > flash_mem->size_bytes)
-    throw Error(fmt::format("{}: weights and command stream need {} bytes of flash, {} '{}' has {} bytes", g.source,
-                            out.flash_bytes + out.stream_bytes, soc.name, flash_mem->name, flash_mem->size_bytes));
+  const uint64_t used = image_base - flash_mem->base + out.flash_bytes + out.stream_bytes;
+  if (used > flash_mem->size_bytes) {
+    const std::string message =
+        fmt::format("{}: weights and command stream need {} bytes of {}, {} '{}' has {} bytes", g.source, used,
+                    to_string(flash_mem->kind), soc.name, flash_mem->name, flash_mem->size_bytes);
+    if (flash_mem->kind == MemoryKind::Flash) throw FlashFull(message);
+    throw Error(message);
+  }
+  if (residence.weights_in_dram) {  // the stream follows the weights (the loader's default is flash)
+    out.program.stream_memory = flash_mem->name;
+    out.program.stream_addr = (flash.base() + out.flash_bytes + 15) / 16 * 16;
+  }
+  out.weights_in_dram = residence.weights_in_dram;
+  out.activations_in_dram = plan.in_dram;
   out.peak_sram_bytes = plan.arena_bytes;
   for (int t : g.inputs) out.inputs.push_back(bind(g, t, plan));
   for (int t : g.outputs) out.outputs.push_back(bind(g, t, plan));
   return out;
 }
+
+}  // namespace
 
 }  // namespace kiln::codegen

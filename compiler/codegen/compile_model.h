@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "arch/command.h"
+#include "arch/error.h"
 #include "arch/soc_config.h"
 #include "compiler/ir/graph.h"
 #include "compiler/mapping/tiling.h"
@@ -51,6 +52,16 @@ struct CompiledModel {
   uint64_t peak_sram_bytes = 0;
   uint64_t flash_bytes = 0;    // constants (weights, parameters), without the stream
   uint64_t stream_bytes = 0;
+  // Spilled to the SoC's DRAM: the weights and the command stream (they did
+  // not fit the flash), the activation arena (it did not fit the SRAM).
+  bool weights_in_dram = false;
+  bool activations_in_dram = false;
+};
+
+// The weight image and stream do not fit the flash (compile_model then tries
+// the DRAM when the SoC has one).
+struct FlashFull : Error {
+  using Error::Error;
 };
 
 // Why op i's output cannot stay in the input scratchpad for op i+1
@@ -68,7 +79,7 @@ using ChoiceOrigins = std::map<int, std::string>;
 
 // Throws kiln::Error naming the model and op when it cannot be compiled for
 // the SoC (an op no unit runs, activations larger than SRAM, constants larger
-// than flash) or at all (weight zero points, int32 outputs:
+// than flash, either without a DRAM to spill to, or larger than the DRAM) or at all (weight zero points, int32 outputs:
 // passes::check_compilable). An NPU layer named in `choices` follows that
 // tiling instead of the cost model's best; a choice for an op that is not on
 // the NPU, or that does not fit the SoC, is refused with an error naming the op

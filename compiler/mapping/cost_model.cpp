@@ -18,11 +18,11 @@ const char* to_string(Bound b) {
   return "?";
 }
 
-CostModel::CostModel(const SocConfig& soc, const Calibration& calibration)
+CostModel::CostModel(const SocConfig& soc, const Calibration& calibration, const Residence& residence)
     : cal_(calibration),
       soc_(soc),
-      flash_(soc.first_of_kind(MemoryKind::Flash)),
-      sram_(soc.first_of_kind(MemoryKind::Sram)),
+      flash_(soc.first_of_kind(residence.weights_in_dram ? MemoryKind::Dram : MemoryKind::Flash)),
+      sram_(soc.first_of_kind(residence.activations_in_dram ? MemoryKind::Dram : MemoryKind::Sram)),
       bus_to_npu_(soc.npu.clock_mhz / soc.bus.clock_mhz) {
   if (!flash_ || !sram_) throw Error(soc.source + ": the SoC needs a flash and an SRAM memory");
 }
@@ -40,6 +40,8 @@ double CostModel::transfer_cycles(const MemoryConfig& mem, const Transfer& t) co
     // From flash a word takes its bus beats plus the wait states (sim/flash.cpp).
     double memory = beats;
     if (mem.kind == MemoryKind::Flash) memory += std::ceil(double(bytes) / mem.read_width_bytes) * mem.wait_states;
+    // DRAM: its latency, then the slower of the bus beats and the device (sim/dram.cpp).
+    if (mem.kind == MemoryKind::Dram) memory = mem.latency_cycles + double(mem.dram_data_cycles(bytes, soc_.bus.width_bytes));
     bus_cycles += soc_.bus.latency_cycles + memory;
   }
   bus_cycles *= double(streams);
@@ -126,7 +128,10 @@ double CostModel::roofline_cycles(const ConvShape& s) const {
   const double compute = double(s.macs()) / (double(soc_.npu.rows) * (s.depthwise ? 1 : soc_.npu.cols));
   // Peak bandwidths in bytes per NPU cycle.
   const double bus_bw = soc_.bus.width_bytes / bus_to_npu_;
-  const double flash_bw = flash_->flash_bytes_per_bus_cycle(soc_.bus.width_bytes) / bus_to_npu_;
+  const double flash_bw = (flash_->kind == MemoryKind::Dram
+                               ? std::min<double>(flash_->bytes_per_cycle, soc_.bus.width_bytes)
+                               : flash_->flash_bytes_per_bus_cycle(soc_.bus.width_bytes)) /
+                          bus_to_npu_;
   const double weights = double(s.weight_bytes()) / flash_bw;
   const double activations = double(s.input_bytes() + s.output_bytes()) / bus_bw;
   const double bus = double(s.weight_bytes() + s.input_bytes() + s.output_bytes()) / bus_bw;

@@ -37,9 +37,16 @@ struct Calibration {
   }
 };
 
+// Where a program's weights and activations live: flash and the first SRAM,
+// unless the compiler spilled them to the SoC's DRAM (compile_model).
+struct Residence {
+  bool weights_in_dram = false;
+  bool activations_in_dram = false;
+};
+
 class CostModel {
  public:
-  explicit CostModel(const SocConfig& soc, const Calibration& calibration = {});
+  explicit CostModel(const SocConfig& soc, const Calibration& calibration = {}, const Residence& residence = {});
 
   // NPU cycles of one 2-D transfer between `mem` and a scratchpad.
   double transfer_cycles(const MemoryConfig& mem, const Transfer& t) const;
@@ -59,8 +66,8 @@ class CostModel {
  private:
   Calibration cal_;
   const SocConfig& soc_;
-  const MemoryConfig* flash_;
-  const MemoryConfig* sram_;
+  const MemoryConfig* flash_;  // where the weights are read from (flash or the DRAM)
+  const MemoryConfig* sram_;   // where the activations are (the SRAM or the DRAM)
   double bus_to_npu_;  // NPU cycles per bus cycle
 };
 

@@ -28,9 +28,11 @@ std::vector<uint32_t> channel_tiles(uint32_t out_c, uint32_t array_cols) {
 }
 
 // The array runs each command in the dataflow the command names
-// (docs/soc-config.md): the SoC's default first, so that it wins ties.
+// (docs/soc-config.md): the SoC's default first, so that it wins ties; only
+// that one when the array has a fixed dataflow.
 std::vector<Dataflow> dataflows(const SocConfig& soc) {
   std::vector<Dataflow> out{soc.npu.dataflow};
+  if (soc.npu.fixed_dataflow) return out;
   for (Dataflow d : {Dataflow::WeightStationary, Dataflow::OutputStationary, Dataflow::InputStationary})
     if (d != soc.npu.dataflow) out.push_back(d);
   return out;

@@ -78,12 +78,20 @@ MemoryPlan plan_memory(const ir::Graph& g, const std::vector<Placement>& placeme
 
   plan.arena_base = sram->base;
   plan.arena_bytes = peak;
-  if (peak + reserved_sram_bytes > sram->size_bytes) {
+  const MemoryConfig* home = sram;
+  const MemoryConfig* dram = soc.first_of_kind(MemoryKind::Dram);
+  if (peak + reserved_sram_bytes > sram->size_bytes && dram) {
+    home = dram;
+    plan.in_dram = true;
+    plan.arena_base = dram->base;
+  }
+  if (peak + reserved_sram_bytes > home->size_bytes) {
     int largest = roots.empty() ? -1 : roots.front();
-    throw Error(fmt::format("{}: activations need {} bytes of SRAM at peak, {} '{}' has {} bytes (largest tensor '{}', "
+    throw Error(fmt::format("{}: activations need {} bytes of {} at peak, {} '{}' has {} bytes (largest tensor '{}', "
                             "{} bytes)",
-                            g.source, peak + reserved_sram_bytes, soc.name, sram->name, sram->size_bytes,
-                            largest >= 0 ? g.tensors[largest].name : "", largest >= 0 ? g.tensors[largest].byte_size() : 0));
+                            g.source, peak + reserved_sram_bytes, plan.in_dram ? "DRAM" : "SRAM", soc.name, home->name,
+                            home->size_bytes, largest >= 0 ? g.tensors[largest].name : "",
+                            largest >= 0 ? g.tensors[largest].byte_size() : 0));
   }
   for (size_t t = 0; t < g.tensors.size(); ++t) {
     auto& tp = plan.tensors[t];
@@ -91,7 +99,7 @@ MemoryPlan plan_memory(const ir::Graph& g, const std::vector<Placement>& placeme
     if (g.tensors[t].is_constant()) continue;
     const int r = find_root(int(t));
     tp.in_sram = true;
-    tp.addr = sram->base + offset[r];
+    tp.addr = plan.arena_base + offset[r];
     tp.first_use = first[r];
     tp.last_use = last[r];
   }

@@ -122,10 +122,10 @@ void check_compilable(const ir::Graph& g) {
   }
 }
 
-std::vector<Placement> partition(const ir::Graph& g, const SocConfig& soc) {
+std::vector<Placement> partition(const ir::Graph& g, const SocConfig& soc, const mapping::Residence& residence) {
   check_compilable(g);
   std::vector<Placement> out;
-  const mapping::CostModel model(soc);
+  const mapping::CostModel model(soc, {}, residence);
   for (const auto& op : g.ops) {
     Placement p;
     mapping::ConvShape shape;

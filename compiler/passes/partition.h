@@ -44,6 +44,6 @@ bool npu_shape(const ir::Graph& g, const ir::Op& op, mapping::ConvShape* shape);
 void check_compilable(const ir::Graph& g);
 
 // Calls check_compilable first.
-std::vector<Placement> partition(const ir::Graph& g, const SocConfig& soc);
+std::vector<Placement> partition(const ir::Graph& g, const SocConfig& soc, const mapping::Residence& residence = {});
 
 }  // namespace kiln::passes

@@ -24,6 +24,10 @@ Profile profile_of(const RunReport& r) { return profile_from_json(r.profile_json
 uint64_t burst_bus_cycles(const SocConfig& soc, const MemoryConfig& m, uint64_t bytes) {
   uint64_t c = soc.bus.latency_cycles + cdiv(bytes, soc.bus.width_bytes);
   if (m.kind == MemoryKind::Flash) c += cdiv(bytes, m.read_width_bytes) * m.wait_states;
+  // DRAM: its latency, then the slower of the bus beats and the device's rate.
+  if (m.kind == MemoryKind::Dram)
+    c = soc.bus.latency_cycles + m.latency_cycles +
+        std::max(cdiv(bytes, soc.bus.width_bytes), cdiv(bytes, m.bytes_per_cycle));
   return c;
 }
 
@@ -42,8 +46,7 @@ uint64_t expected_load_ps(const SocConfig& soc, const MemoryConfig& m, uint64_t 
   return spm_end;
 }
 
-void check_dma_from(const std::string& memory, uint64_t n) {
-  const SocConfig soc = default_soc();
+void check_dma_from(const std::string& memory, uint64_t n, const SocConfig& soc = default_soc()) {
   const MemoryConfig* m = soc.memory_named(memory);
   REQUIRE(m);
   Program p;
@@ -73,6 +76,21 @@ TEST_CASE("DMA of N bytes from flash: bursts, latency, wait states per read widt
 }
 
 TEST_CASE("DMA of N bytes from SRAM: bursts and latency") { check_dma_from("sram", 1000); }
+
+TEST_CASE("DMA of N bytes from DRAM: latency per burst, then the slower of bus and device") {
+  SocConfig soc = default_soc();
+  MemoryConfig dram;
+  dram.name = "dram";
+  dram.kind = MemoryKind::Dram;
+  dram.base = 0x80000000;
+  dram.size_bytes = 1 << 20;
+  dram.latency_cycles = 25;
+  dram.bytes_per_cycle = 4;  // slower than the 8-byte bus: the device sets the pace
+  soc.memories.push_back(dram);
+  check_dma_from("dram", 1000, soc);
+  soc.memories.back().bytes_per_cycle = 32;  // faster: the bus beats do
+  check_dma_from("dram", 1000, soc);
+}
 
 TEST_CASE("array time per tile for each dataflow equals the closed form") {
   const uint32_t M = 20, N = 24, K = 40;
