@@ -52,6 +52,17 @@ std::vector<McuArg> join(std::initializer_list<std::vector<McuArg>> parts) {
   return all;
 }
 
+// conv2d and depthwise_conv2d: they differ in the weights' layout and in how
+// the output channels are given (out_c, depth_mult).
+std::vector<McuArg> conv_args(const char* weights_layout, const McuArg& channels) {
+  return join({weighted_operands(weights_layout),
+               {out8("out", "output tensor, NHWC"), extent("in_h", "input height"), extent("in_w", "input width"),
+                extent("in_c", "input channels"), extent("out_h", "output height"), extent("out_w", "output width"),
+                channels},
+               window_args(true),
+               {in_zp(), out_zp(), act_min(), act_max()}});
+}
+
 std::vector<McuArg> pool_args() {
   return join({{in8("in", "input tensor, NHWC"), out8("out", "output tensor, NHWC"), extent("in_h", "input height"),
                 extent("in_w", "input width"), extent("c", "channels"), extent("out_h", "output height"),
@@ -79,22 +90,11 @@ const std::vector<McuKernelSpec>& mcu_kernels() {
         sint("in1_mult", "first input multiplier"), sint("in1_shift", "first input shift (<= 0)"),
         sint("in2_mult", "second input multiplier"), sint("in2_shift", "second input shift (<= 0)"),
         sint("out_mult", "output multiplier"), sint("out_shift", "output shift (<= 0)"), act_min(), act_max()}},
-      {McuKernel::Conv2d,
-       "conv2d",
-       join({weighted_operands("int8 weights, OHWI"),
-             {out8("out", "output tensor, NHWC"), extent("in_h", "input height"), extent("in_w", "input width"),
-              extent("in_c", "input channels"), extent("out_h", "output height"), extent("out_w", "output width"),
-              extent("out_c", "output channels")},
-             window_args(true),
-             {in_zp(), out_zp(), act_min(), act_max()}})},
+      {McuKernel::Conv2d, "conv2d", conv_args("int8 weights, OHWI", extent("out_c", "output channels"))},
       {McuKernel::DepthwiseConv2d,
        "depthwise_conv2d",
-       join({weighted_operands("int8 weights, 1 x kh x kw x (in_c * depth_mult)"),
-             {out8("out", "output tensor, NHWC"), extent("in_h", "input height"), extent("in_w", "input width"),
-              extent("in_c", "input channels"), extent("out_h", "output height"), extent("out_w", "output width"),
-              extent("depth_mult", "output channels per input channel")},
-             window_args(true),
-             {in_zp(), out_zp(), act_min(), act_max()}})},
+       conv_args("int8 weights, 1 x kh x kw x (in_c * depth_mult)",
+                 extent("depth_mult", "output channels per input channel"))},
       {McuKernel::FullyConnected,
        "fully_connected",
        join({weighted_operands("int8 weights, [out_features][in_features]"),

@@ -41,15 +41,15 @@ std::vector<int32_t> broadcast(const std::vector<int32_t>& v, int32_t n) {
   return out;
 }
 
-}  // namespace
-
-kernels::Conv2dParams conv2d_params(const ir::Graph& g, const ir::Op& op) {
+// The fields conv and depthwise share (same names in both parameter structs).
+template <class P>
+P sliding_window(const ir::Graph& g, const ir::Op& op) {
   const ir::Tensor& in = input(g, op, 0);
   const ir::Tensor& out = output(g, op);
-  kernels::Conv2dParams p;
+  P p;
   p.batches = in.shape[0];
   p.in_h = in.shape[1], p.in_w = in.shape[2], p.in_c = in.shape[3];
-  p.out_h = out.shape[1], p.out_w = out.shape[2], p.out_c = out.shape[3];
+  p.out_h = out.shape[1], p.out_w = out.shape[2];
   p.kh = op.window.kernel_h, p.kw = op.window.kernel_w;
   p.stride_h = op.window.stride_h, p.stride_w = op.window.stride_w;
   p.dil_h = op.window.dilation_h, p.dil_w = op.window.dilation_w;
@@ -59,20 +59,17 @@ kernels::Conv2dParams conv2d_params(const ir::Graph& g, const ir::Op& op) {
   return p;
 }
 
+}  // namespace
+
+kernels::Conv2dParams conv2d_params(const ir::Graph& g, const ir::Op& op) {
+  kernels::Conv2dParams p = sliding_window<kernels::Conv2dParams>(g, op);
+  p.out_c = output(g, op).shape[3];
+  return p;
+}
+
 kernels::DepthwiseConv2dParams depthwise_params(const ir::Graph& g, const ir::Op& op) {
-  const ir::Tensor& in = input(g, op, 0);
-  const ir::Tensor& out = output(g, op);
-  kernels::DepthwiseConv2dParams p;
-  p.batches = in.shape[0];
-  p.in_h = in.shape[1], p.in_w = in.shape[2], p.in_c = in.shape[3];
-  p.out_h = out.shape[1], p.out_w = out.shape[2];
+  kernels::DepthwiseConv2dParams p = sliding_window<kernels::DepthwiseConv2dParams>(g, op);
   p.depth_mult = op.depth_multiplier;
-  p.kh = op.window.kernel_h, p.kw = op.window.kernel_w;
-  p.stride_h = op.window.stride_h, p.stride_w = op.window.stride_w;
-  p.dil_h = op.window.dilation_h, p.dil_w = op.window.dilation_w;
-  p.pad_top = op.window.pad.top, p.pad_left = op.window.pad.left;
-  p.in_zp = in.zero_point(), p.out_zp = out.zero_point();
-  p.act_min = op.act.min, p.act_max = op.act.max;
   return p;
 }
 
