@@ -546,7 +546,7 @@ class Parser {
       case Opcode::McuOp: {
         McuOpCmd m;
         m.kernel = uint16_t(kernel->id);
-        for (const char* a : kernel->args) m.args.push_back(uint32_t(f.num(a, INT32_MIN, UINT32_MAX)));
+        for (const McuArg& a : kernel->args) m.args.push_back(uint32_t(f.num(a.name, INT32_MIN, UINT32_MAX)));
         cmd.body = m;
         break;
       }
@@ -620,7 +620,7 @@ std::string format_command(const Command& cmd) {
       if (!k || k->args.size() != m.args.size())
         throw Error(fmt::format("format: mcu command with unknown kernel {} or wrong argument count", m.kernel));
       s += std::string(" ") + k->name;
-      for (size_t i = 0; i < m.args.size(); ++i) s += fmt::format(" {}={}", k->args[i], mcu_arg(m.args[i]));
+      for (size_t i = 0; i < m.args.size(); ++i) s += fmt::format(" {}={}", k->args[i].name, mcu_arg(m.args[i]));
       break;
     }
     case Opcode::Fence:

@@ -2,47 +2,137 @@
 
 namespace kiln {
 
+namespace {
+
+McuArg in8(const char* name, const char* meaning) { return {name, McuArgType::Read, McuElement::Int8, false, meaning}; }
+McuArg out8(const char* name, const char* meaning) {
+  return {name, McuArgType::Write, McuElement::Int8, false, meaning};
+}
+McuArg in32(const char* name, const char* meaning) {
+  return {name, McuArgType::Read, McuElement::Int32, false, meaning};
+}
+McuArg optional_in32(const char* name, const char* meaning) {
+  return {name, McuArgType::Read, McuElement::Int32, true, meaning};
+}
+McuArg extent(const char* name, const char* meaning) {
+  return {name, McuArgType::Extent, McuElement::None, false, meaning};
+}
+McuArg sint(const char* name, const char* meaning) { return {name, McuArgType::Int, McuElement::None, false, meaning}; }
+
+// The arguments several kernels share, worded once.
+McuArg act_min() { return sint("act_min", "lower clamp of the int8 result (fused activation)"); }
+McuArg act_max() { return sint("act_max", "upper clamp of the int8 result (fused activation)"); }
+McuArg in_zp() { return sint("in_zp", "input zero point"); }
+McuArg out_zp() { return sint("out_zp", "output zero point"); }
+
+// in, weights, bias, mult, shift: the operands of a weighted kernel.
+std::vector<McuArg> weighted_operands(const char* weights_layout) {
+  return {in8("in", "input tensor"), in8("weights", weights_layout),
+          optional_in32("bias", "int32 bias per output channel (none: zero)"),
+          in32("mult", "int32 requantization multiplier per output channel"),
+          in32("shift", "int32 requantization shift per output channel (> 0: left)")};
+}
+
+// kh .. pad_left of a sliding window (conv, depthwise).
+std::vector<McuArg> window_args(bool dilation) {
+  std::vector<McuArg> a = {extent("kh", "window height"), extent("kw", "window width"),
+                           extent("stride_h", "vertical stride"), extent("stride_w", "horizontal stride")};
+  if (dilation) {
+    a.push_back(extent("dil_h", "vertical dilation"));
+    a.push_back(extent("dil_w", "horizontal dilation"));
+  }
+  a.push_back(extent("pad_top", "padding rows above the input"));
+  a.push_back(extent("pad_left", "padding columns left of the input"));
+  return a;
+}
+
+std::vector<McuArg> join(std::initializer_list<std::vector<McuArg>> parts) {
+  std::vector<McuArg> all;
+  for (const auto& p : parts) all.insert(all.end(), p.begin(), p.end());
+  return all;
+}
+
+// conv2d and depthwise_conv2d: they differ in the weights' layout and in how
+// the output channels are given (out_c, depth_mult).
+std::vector<McuArg> conv_args(const char* weights_layout, const McuArg& channels) {
+  return join({weighted_operands(weights_layout),
+               {out8("out", "output tensor, NHWC"), extent("in_h", "input height"), extent("in_w", "input width"),
+                extent("in_c", "input channels"), extent("out_h", "output height"), extent("out_w", "output width"),
+                channels},
+               window_args(true),
+               {in_zp(), out_zp(), act_min(), act_max()}});
+}
+
+std::vector<McuArg> pool_args() {
+  return join({{in8("in", "input tensor, NHWC"), out8("out", "output tensor, NHWC"), extent("in_h", "input height"),
+                extent("in_w", "input width"), extent("c", "channels"), extent("out_h", "output height"),
+                extent("out_w", "output width")},
+               window_args(false),
+               {act_min(), act_max()}});
+}
+
+}  // namespace
+
 const std::vector<McuKernelSpec>& mcu_kernels() {
-  // Argument lists follow the parameters of the TFLite reference kernels.
+  // Argument lists follow the parameters of the TFLite reference kernels; the
+  // order is the binary encoding and must not change for an existing kernel.
   static const std::vector<McuKernelSpec> table = {
-      {McuKernel::Copy, "copy", {"src", "dst", "bytes"}},
+      {McuKernel::Copy,
+       "copy",
+       {in8("src", "source bytes"), out8("dst", "destination bytes (may overlap the source)"),
+        extent("bytes", "bytes to copy, at least 1")}},
       {McuKernel::Add,
        "add",
-       {"in1", "in2", "out", "count", "in1_zp", "in2_zp", "out_zp", "left_shift", "in1_mult", "in1_shift",
-        "in2_mult", "in2_shift", "out_mult", "out_shift", "act_min", "act_max"}},
-      {McuKernel::Conv2d,
-       "conv2d",
-       {"in", "weights", "bias", "mult", "shift", "out", "in_h", "in_w", "in_c", "out_h", "out_w", "out_c", "kh",
-        "kw", "stride_h", "stride_w", "dil_h", "dil_w", "pad_top", "pad_left", "in_zp", "out_zp", "act_min",
-        "act_max"}},
+       {in8("in1", "first input tensor"), in8("in2", "second input tensor (same shape)"),
+        out8("out", "output tensor"), extent("count", "elements"), sint("in1_zp", "first input zero point"),
+        sint("in2_zp", "second input zero point"), out_zp(),
+        sint("left_shift", "left shift of both inputs before rescaling (TFLite: 20)"),
+        sint("in1_mult", "first input multiplier"), sint("in1_shift", "first input shift (<= 0)"),
+        sint("in2_mult", "second input multiplier"), sint("in2_shift", "second input shift (<= 0)"),
+        sint("out_mult", "output multiplier"), sint("out_shift", "output shift (<= 0)"), act_min(), act_max()}},
+      {McuKernel::Conv2d, "conv2d", conv_args("int8 weights, OHWI", extent("out_c", "output channels"))},
       {McuKernel::DepthwiseConv2d,
        "depthwise_conv2d",
-       {"in", "weights", "bias", "mult", "shift", "out", "in_h", "in_w", "in_c", "out_h", "out_w", "depth_mult",
-        "kh", "kw", "stride_h", "stride_w", "dil_h", "dil_w", "pad_top", "pad_left", "in_zp", "out_zp", "act_min",
-        "act_max"}},
+       conv_args("int8 weights, 1 x kh x kw x (in_c * depth_mult)",
+                 extent("depth_mult", "output channels per input channel"))},
       {McuKernel::FullyConnected,
        "fully_connected",
-       {"in", "weights", "bias", "mult", "shift", "out", "batches", "in_features", "out_features", "in_zp",
-        "out_zp", "act_min", "act_max"}},
-      {McuKernel::AvgPool,
-       "avg_pool",
-       {"in", "out", "in_h", "in_w", "c", "out_h", "out_w", "kh", "kw", "stride_h", "stride_w", "pad_top",
-        "pad_left", "act_min", "act_max"}},
-      {McuKernel::MaxPool,
-       "max_pool",
-       {"in", "out", "in_h", "in_w", "c", "out_h", "out_w", "kh", "kw", "stride_h", "stride_w", "pad_top",
-        "pad_left", "act_min", "act_max"}},
-      {McuKernel::Mean, "mean", {"in", "out", "h", "w", "c", "in_zp", "out_zp", "mult", "shift"}},
-      {McuKernel::Softmax, "softmax", {"in", "out", "rows", "depth", "beta_mult", "beta_shift", "diff_min"}},
+       join({weighted_operands("int8 weights, [out_features][in_features]"),
+             {out8("out", "output, [batches][out_features]"), extent("batches", "rows of the input"),
+              extent("in_features", "input features"), extent("out_features", "output features"), in_zp(),
+              out_zp(), act_min(), act_max()}})},
+      {McuKernel::AvgPool, "avg_pool", pool_args()},
+      {McuKernel::MaxPool, "max_pool", pool_args()},
+      {McuKernel::Mean,
+       "mean",
+       {in8("in", "input tensor, NHWC"), out8("out", "output, one value per channel"), extent("h", "input height"),
+        extent("w", "input width"), extent("c", "channels"), in_zp(), out_zp(),
+        sint("mult", "multiplier of input_scale / output_scale (1/(h*w) not folded in)"),
+        sint("shift", "shift of input_scale / output_scale")}},
+      {McuKernel::Softmax,
+       "softmax",
+       {in8("in", "input, rows x depth"), out8("out", "output, scale 1/256, zero point -128"),
+        extent("rows", "rows"), extent("depth", "elements per row, at most 4095"),
+        sint("beta_mult", "multiplier of beta * input_scale (Q5.26 input)"),
+        sint("beta_shift", "left shift of beta * input_scale"),
+        sint("diff_min", "smallest difference to the row maximum that counts")}},
       {McuKernel::Pad,
        "pad",
-       {"in", "out", "in_h", "in_w", "c", "pad_top", "pad_bottom", "pad_left", "pad_right", "pad_value"}},
+       {in8("in", "input tensor, NHWC"), out8("out", "output tensor, NHWC"), extent("in_h", "input height"),
+        extent("in_w", "input width"), extent("c", "channels"), extent("pad_top", "rows added above"),
+        extent("pad_bottom", "rows added below"), extent("pad_left", "columns added left"),
+        extent("pad_right", "columns added right"), sint("pad_value", "value of the added elements")}},
       {McuKernel::Concat2,
        "concat2",
-       {"in1", "in2", "out", "outer", "in1_inner", "in2_inner"}},
+       {in8("in1", "first input, outer x in1_inner"), in8("in2", "second input, outer x in2_inner"),
+        out8("out", "output, outer x (in1_inner + in2_inner)"), extent("outer", "rows"),
+        extent("in1_inner", "elements of the first input per row"),
+        extent("in2_inner", "elements of the second input per row")}},
       {McuKernel::Requantize,
        "requantize",
-       {"in", "out", "count", "in_zp", "out_zp", "mult", "shift", "act_min", "act_max"}},
+       {in8("in", "input tensor"), out8("out", "output tensor"), extent("count", "elements"), in_zp(), out_zp(),
+        sint("mult", "multiplier of input_scale / output_scale"), sint("shift", "shift of input_scale / output_scale"),
+        act_min(), act_max()}},
   };
   return table;
 }

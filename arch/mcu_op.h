@@ -1,12 +1,18 @@
-// The MCU's fallback kernels as they appear in the command stream (McuOpCmd):
-// each kernel's name, id and the names of its 32-bit arguments, in order.
-// The semantics of each kernel are those of the kernels/ function of the same
-// name (TFLite int8 reference semantics); kernels/mcu_dispatch.cpp maps these
-// arguments onto those functions. Addresses are absolute SoC addresses.
-// Per-channel arrays (bias int32, multiplier int32, shift int32) live in
-// memory and are passed by address. Signed values are two's complement.
+// The MCU kernels as the command stream names them (McuOpCmd, arch/command.h):
+// each kernel's id and name and, once, each of its 32-bit arguments in
+// encoding order with its name, its type and its meaning. This is the
+// contract: the binary and text forms, the SoC cost table's keys and the
+// kernel binding (kernels/mcu_kernel_table.h, which maps the arguments onto a
+// kernels/ function's parameters) all read it. The semantics of each kernel
+// are those of the kernels/ function of the same name (TFLite int8 reference
+// semantics).
+//
+// Operands (tensors, per-channel arrays) are passed by absolute SoC address;
+// signed values are two's complement in the 32-bit word; arrays in memory are
+// little-endian.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -28,10 +34,37 @@ enum class McuKernel : uint16_t {
   Requantize = 12,
 };
 
+// What one argument is.
+enum class McuArgType : uint8_t {
+  Read,    // the address of an operand the kernel reads
+  Write,   // the address of an operand the kernel writes
+  Extent,  // a count or dimension: an unsigned value below 2^31
+  Int,     // a signed value: zero point, multiplier, shift, clamp bound
+};
+
+// Element type of an operand passed by address.
+enum class McuElement : uint8_t { None, Int8, Int32 };
+
+inline size_t mcu_element_bytes(McuElement e) { return e == McuElement::Int32 ? 4 : e == McuElement::Int8 ? 1 : 0; }
+
+// An optional operand whose address is kMcuNoAddress is absent (0 cannot mean
+// that: flash starts at 0).
+constexpr uint32_t kMcuNoAddress = 0xFFFFFFFFu;
+
+struct McuArg {
+  const char* name;
+  McuArgType type;
+  McuElement element;  // operands only
+  bool optional;       // operands only: kMcuNoAddress means absent
+  const char* meaning;
+
+  bool is_operand() const { return type == McuArgType::Read || type == McuArgType::Write; }
+};
+
 struct McuKernelSpec {
   McuKernel id;
-  const char* name;               // as in the text form and the SoC cost table
-  std::vector<const char*> args;  // argument names, in encoding order
+  const char* name;          // as in the text form and the SoC cost table
+  std::vector<McuArg> args;  // in encoding order
 };
 
 // The table of all kernels (defined in mcu_op.cpp).

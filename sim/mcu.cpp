@@ -5,9 +5,8 @@
 #include <cmath>
 
 #include "arch/error.h"
-#include "arch/mcu_op.h"
 #include "sim/bus_access.h"
-#include "sim/mcu_work.h"
+#include "sim/mcu_dispatch.h"
 #include "sim/npu_regs.h"
 
 namespace kiln::sim {
@@ -16,6 +15,19 @@ using sc_core::sc_time;
 
 namespace {
 sc_time now() { return sc_core::sc_time_stamp(); }
+
+// The kernels' view of memory: absolute SoC addresses, untimed (the timed
+// traffic is charged separately, range by range).
+class DebugMemoryPort final : public MemoryPort {
+ public:
+  explicit DebugMemoryPort(tlm::tlm_initiator_socket<>& socket) : socket_(socket) {}
+  void read(uint64_t addr, void* dst, size_t len) override { debug_read(socket_, addr, dst, len); }
+  void write(uint64_t addr, const void* src, size_t len) override { debug_write(socket_, addr, src, len); }
+
+ private:
+  tlm::tlm_initiator_socket<>& socket_;
+};
+
 }  // namespace
 
 Mcu::Mcu(sc_core::sc_module_name name, const SocConfig& soc, const std::vector<Command>& commands,
@@ -109,31 +121,32 @@ void Mcu::run_op(size_t index, const McuOpCmd& op) {
   ev.unit = "mcu";
   ev.start_ps = ps(now());
   try {
-    const McuWork work = plan_mcu_work(op);
+    const McuOpPlan work = plan_mcu_op(op);
     ev.name = work.kernel;
     const auto cost = soc_.mcu.costs.find(work.kernel);
     if (cost == soc_.mcu.costs.end())
       throw Error(fmt::format("the SoC's mcu.costs has no entry for kernel '{}'", work.kernel));
     std::vector<uint8_t> buf;
     for (const auto& r : work.reads) {
-      buf.resize(r.len);
-      const BusAccessResult a = bus_read(data_socket, r.addr, buf.data(), r.len);
+      buf.resize(r.bytes);
+      const BusAccessResult a = bus_read(data_socket, r.addr, buf.data(), r.bytes);
       ev.bus_wait_ps += ps(a.bus_wait);
       ev.bank_wait_ps += ps(a.bank_wait);
-      ev.bytes += r.len;
+      ev.bytes += r.bytes;
     }
     const double cycles = cost->second.fixed + cost->second.per_mac * double(work.macs) +
                           cost->second.per_element * double(work.output_elements);
     wait(clock_.cycles(uint64_t(std::ceil(cycles))));
-    run_mcu_work(op, data_socket);
+    DebugMemoryPort memory(data_socket);
+    run_mcu_op(op, memory);
     // The results go out over the bus (the functional write above is untimed).
     for (const auto& r : work.writes) {
-      buf.resize(r.len);
-      debug_read(data_socket, r.addr, buf.data(), r.len);
-      const BusAccessResult a = bus_write(data_socket, r.addr, buf.data(), r.len);
+      buf.resize(r.bytes);
+      debug_read(data_socket, r.addr, buf.data(), r.bytes);
+      const BusAccessResult a = bus_write(data_socket, r.addr, buf.data(), r.bytes);
       ev.bus_wait_ps += ps(a.bus_wait);
       ev.bank_wait_ps += ps(a.bank_wait);
-      ev.bytes += r.len;
+      ev.bytes += r.bytes;
     }
     ev.macs = work.macs;
   } catch (const Error& e) {

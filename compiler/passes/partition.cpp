@@ -1,7 +1,7 @@
 #include "compiler/passes/partition.h"
 
 #include "arch/error.h"
-
+#include "compiler/lowering/mcu_call.h"
 #include "compiler/mapping/cost_model.h"
 #include "compiler/mapping/tiler.h"
 
@@ -55,55 +55,19 @@ bool fits_command_fields(const mapping::ConvShape& s) {
          s.pad_top < 256 && s.pad_left < 256;
 }
 
-const char* cost_key(ir::OpKind kind) {
-  switch (kind) {
-    case ir::OpKind::Conv2d: return "conv2d";
-    case ir::OpKind::DepthwiseConv2d: return "depthwise_conv2d";
-    case ir::OpKind::FullyConnected: return "fully_connected";
-    case ir::OpKind::Add: return "add";
-    case ir::OpKind::AvgPool: return "avg_pool";
-    case ir::OpKind::MaxPool: return "max_pool";
-    case ir::OpKind::Mean: return "mean";
-    case ir::OpKind::Reshape: return "copy";
-    case ir::OpKind::Pad: return "pad";
-    case ir::OpKind::Softmax: return "softmax";
-    case ir::OpKind::Relu:
-    case ir::OpKind::Relu6:
-    case ir::OpKind::Requantize: return "requantize";
-    case ir::OpKind::Concat: return "concat2";
-  }
-  return "copy";
-}
-
 }  // namespace
 
 uint64_t op_macs(const ir::Graph& g, const ir::Op& op) {
-  const ir::Tensor& out = g.tensors[op.outputs[0]];
-  const uint64_t outputs = uint64_t(out.num_elements());
-  switch (op.kind) {
-    case ir::OpKind::Conv2d: {
-      const auto& w = g.tensors[op.inputs[1]].shape;  // OHWI
-      return outputs * uint64_t(w[1]) * w[2] * w[3];
-    }
-    case ir::OpKind::DepthwiseConv2d:
-      return outputs * uint64_t(op.window.kernel_h) * op.window.kernel_w;
-    case ir::OpKind::FullyConnected:
-      return outputs * uint64_t(g.tensors[op.inputs[1]].shape[1]);
-    case ir::OpKind::AvgPool:
-    case ir::OpKind::MaxPool:
-      return outputs * uint64_t(op.window.kernel_h) * op.window.kernel_w;
-    case ir::OpKind::Mean:
-      return uint64_t(g.tensors[op.inputs[0]].num_elements());
-    default:
-      return 0;
-  }
+  return lowering::with_mcu_call(g, op, [](const auto& kernel, const auto& p, const auto&) { return kernel.macs(p); });
 }
 
 double mcu_cycles(const ir::Graph& g, const ir::Op& op, const SocConfig& soc) {
-  const auto it = soc.mcu.costs.find(cost_key(op.kind));
-  if (it == soc.mcu.costs.end()) return 0;
-  const double elements = double(g.tensors[op.outputs[0]].num_elements());
-  return it->second.fixed + it->second.per_mac * double(op_macs(g, op)) + it->second.per_element * elements;
+  return lowering::with_mcu_call(g, op, [&](const auto& kernel, const auto& p, const auto&) {
+    const auto it = soc.mcu.costs.find(kernel.spec().name);
+    if (it == soc.mcu.costs.end()) return 0.0;
+    return it->second.fixed + it->second.per_mac * double(kernel.macs(p)) +
+           it->second.per_element * double(kernel.output_elements(p));
+  });
 }
 
 void check_compilable(const ir::Graph& g) {

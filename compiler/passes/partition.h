@@ -27,9 +27,11 @@ struct Placement {
   double mcu_cycles = 0;      // MCU cost-table estimate (MCU clock), for NPU-capable ops too
 };
 
-// MCU cycles of an op by the SoC's cost table (fixed + per_mac + per_element).
+// MCU cycles of an op by the SoC's cost table (fixed + per_mac * MACs +
+// per_element * output elements, both counted by the op's MCU kernel).
 double mcu_cycles(const ir::Graph& g, const ir::Op& op, const SocConfig& soc);
-// MACs of an op as the report counts them (0 for data movement).
+// MACs of an op as its MCU kernel counts them (0 for data movement; pooling
+// and mean: elements visited); the report's count for NPU layers too.
 uint64_t op_macs(const ir::Graph& g, const ir::Op& op);
 
 // The implicit-GEMM shape of an NPU-capable op (Conv2d, FullyConnected); false otherwise.

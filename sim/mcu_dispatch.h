@@ -1,9 +1,9 @@
-// Executes an MCU fallback command (McuOpCmd, arch/command.h) with the
-// kernels of this folder, so the simulated MCU computes exactly what the
-// reference interpreter computes. Argument lists are those of arch/mcu_op.cpp;
-// their meaning, per kernel, is in docs/kernels.md. Addresses are absolute
-// 32-bit SoC addresses; signed arguments are two's complement in the uint32;
-// int32 arrays (bias, mult, shift) are little-endian in memory.
+// The MCU firmware's dispatch of a fallback command (McuOpCmd, arch/command.h):
+// decodes it through the kernel table (kernels/mcu_kernel_table.h), checks
+// that every operand lies in the 32-bit address space, reads the operands
+// through the MCU's memory port, runs the kernel and writes its results. The
+// kernels compute exactly what the reference interpreter computes. Addresses
+// are absolute SoC addresses; int32 arrays are little-endian in memory.
 #pragma once
 
 #include <cstddef>
@@ -13,10 +13,7 @@
 
 #include "arch/command.h"
 
-namespace kiln::kernels {
-
-// A bias address of kNoAddress means "no bias" (all zero).
-constexpr uint32_t kNoAddress = 0xFFFFFFFFu;
+namespace kiln::sim {
 
 // The memory the MCU sees (the simulator's bus, or a test's map).
 struct MemoryPort {
@@ -36,18 +33,18 @@ struct McuOpPlan {
   std::vector<AddressRange> reads, writes;  // in argument order; empty ranges left out
   uint64_t macs = 0;                        // multiply-accumulates (pooling, mean: elements visited)
   uint64_t output_elements = 0;             // elements (copy: bytes) written
-  std::string kernel;                       // kernel name, as in arch/mcu_op.cpp
+  std::string kernel;                       // kernel name, as in arch/mcu_op.cpp and the cost table
 };
 
 // Validates the command (kernel id, argument count, every shape and
-// quantization argument) and returns its plan. Throws kiln::Error
-// "mcu op <name>: <arg>: <what>" (or "mcu op <id>: ..." for an unknown id).
+// quantization argument, the address ranges) and returns its plan. Throws
+// kiln::Error "mcu op <name>: <arg>: <what>" (or "mcu op <id>: ..." for an unknown id).
 McuOpPlan plan_mcu_op(const McuOpCmd& cmd);
 
 // Validates as plan_mcu_op, reads the operands through mem, runs the kernel
 // and writes the result through mem (operands are read in full before the
 // first write, so outputs may overlap inputs). Per-channel multipliers and
-// shifts read from memory are validated too.
+// shifts read from memory are validated too; a failing command writes nothing.
 void run_mcu_op(const McuOpCmd& cmd, MemoryPort& mem);
 
-}  // namespace kiln::kernels
+}  // namespace kiln::sim

@@ -1,0 +1,273 @@
+#include "compiler/lowering/mcu_call.h"
+
+#include <fmt/format.h>
+
+#include "arch/error.h"
+
+namespace kiln::lowering {
+
+using ir::OpKind;
+
+namespace {
+
+const ir::Tensor& input(const ir::Graph& g, const ir::Op& op, size_t i) { return g.tensors[size_t(op.inputs[i])]; }
+const ir::Tensor& output(const ir::Graph& g, const ir::Op& op) { return g.tensors[size_t(op.outputs[0])]; }
+
+bool is_weighted(OpKind kind) {
+  return kind == OpKind::Conv2d || kind == OpKind::DepthwiseConv2d || kind == OpKind::FullyConnected;
+}
+
+// Concat as outer rows, each the inputs' inner blocks in order.
+int64_t concat_outer(const ir::Shape& out, int axis) {
+  int64_t outer = 1;
+  for (int d = 0; d < axis; ++d) outer *= out[size_t(d)];
+  return outer;
+}
+
+int64_t concat_inner(const ir::Shape& s, int axis) {
+  int64_t inner = 1;
+  for (size_t d = size_t(axis); d < s.size(); ++d) inner *= s[d];
+  return inner;
+}
+
+// Output channels of a weighted op: conv and depthwise NHWC outputs, fully connected [out, in] weights.
+int32_t channels(const ir::Graph& g, const ir::Op& op) {
+  return op.kind == OpKind::FullyConnected ? input(g, op, 1).shape[0] : output(g, op).shape[3];
+}
+
+std::vector<int32_t> broadcast(const std::vector<int32_t>& v, int32_t n) {
+  std::vector<int32_t> out(static_cast<size_t>(n));
+  for (size_t c = 0; c < out.size(); ++c) out[c] = v[v.size() > 1 ? c : 0];
+  return out;
+}
+
+// The fields conv and depthwise share (same names in both parameter structs).
+template <class P>
+P sliding_window(const ir::Graph& g, const ir::Op& op) {
+  const ir::Tensor& in = input(g, op, 0);
+  const ir::Tensor& out = output(g, op);
+  P p;
+  p.batches = in.shape[0];
+  p.in_h = in.shape[1], p.in_w = in.shape[2], p.in_c = in.shape[3];
+  p.out_h = out.shape[1], p.out_w = out.shape[2];
+  p.kh = op.window.kernel_h, p.kw = op.window.kernel_w;
+  p.stride_h = op.window.stride_h, p.stride_w = op.window.stride_w;
+  p.dil_h = op.window.dilation_h, p.dil_w = op.window.dilation_w;
+  p.pad_top = op.window.pad.top, p.pad_left = op.window.pad.left;
+  p.in_zp = in.zero_point(), p.out_zp = out.zero_point();
+  p.act_min = op.act.min, p.act_max = op.act.max;
+  return p;
+}
+
+}  // namespace
+
+kernels::Conv2dParams conv2d_params(const ir::Graph& g, const ir::Op& op) {
+  kernels::Conv2dParams p = sliding_window<kernels::Conv2dParams>(g, op);
+  p.out_c = output(g, op).shape[3];
+  return p;
+}
+
+kernels::DepthwiseConv2dParams depthwise_params(const ir::Graph& g, const ir::Op& op) {
+  kernels::DepthwiseConv2dParams p = sliding_window<kernels::DepthwiseConv2dParams>(g, op);
+  p.depth_mult = op.depth_multiplier;
+  return p;
+}
+
+kernels::FullyConnectedParams fully_connected_params(const ir::Graph& g, const ir::Op& op) {
+  const ir::Tensor& in = input(g, op, 0);
+  const ir::Tensor& w = input(g, op, 1);
+  kernels::FullyConnectedParams p;
+  p.out_features = w.shape[0];
+  p.in_features = w.shape[1];
+  p.batches = int(in.num_elements() / p.in_features);
+  p.in_zp = in.zero_point(), p.out_zp = output(g, op).zero_point();
+  p.act_min = op.act.min, p.act_max = op.act.max;
+  return p;
+}
+
+kernels::PoolParams pool_params(const ir::Graph& g, const ir::Op& op) {
+  const ir::Tensor& in = input(g, op, 0);
+  const ir::Tensor& out = output(g, op);
+  kernels::PoolParams p;
+  p.batches = in.shape[0];
+  p.in_h = in.shape[1], p.in_w = in.shape[2], p.c = in.shape[3];
+  p.out_h = out.shape[1], p.out_w = out.shape[2];
+  p.kh = op.window.kernel_h, p.kw = op.window.kernel_w;
+  p.stride_h = op.window.stride_h, p.stride_w = op.window.stride_w;
+  p.pad_top = op.window.pad.top, p.pad_left = op.window.pad.left;
+  p.act_min = op.act.min, p.act_max = op.act.max;
+  return p;
+}
+
+kernels::AddParams add_params(const ir::Graph& g, const ir::Op& op) {
+  const ir::Tensor& out = output(g, op);
+  kernels::AddParams p;
+  p.count = out.num_elements();
+  p.in1_zp = input(g, op, 0).zero_point(), p.in2_zp = input(g, op, 1).zero_point(), p.out_zp = out.zero_point();
+  p.left_shift = op.add.left_shift;
+  p.in1_mult = op.add.in1_multiplier, p.in1_shift = op.add.in1_shift;
+  p.in2_mult = op.add.in2_multiplier, p.in2_shift = op.add.in2_shift;
+  p.out_mult = op.add.out_multiplier, p.out_shift = op.add.out_shift;
+  p.act_min = op.act.min, p.act_max = op.act.max;
+  return p;
+}
+
+kernels::MeanParams mean_params(const ir::Graph& g, const ir::Op& op) {
+  const ir::Tensor& in = input(g, op, 0);
+  kernels::MeanParams p;
+  p.batches = in.shape[0];
+  p.h = in.shape[1], p.w = in.shape[2], p.c = in.shape[3];
+  p.in_zp = in.zero_point(), p.out_zp = output(g, op).zero_point();
+  p.mult = op.rescale.multiplier.at(0), p.shift = op.rescale.shift.at(0);
+  return p;
+}
+
+kernels::RequantizeParams requantize_params(const ir::Graph& g, const ir::Op& op) {
+  const ir::Tensor& out = output(g, op);
+  kernels::RequantizeParams p;
+  p.count = out.num_elements();
+  p.in_zp = input(g, op, 0).zero_point(), p.out_zp = out.zero_point();
+  p.mult = op.rescale.multiplier.at(0), p.shift = op.rescale.shift.at(0);
+  p.act_min = op.act.min, p.act_max = op.act.max;
+  return p;
+}
+
+kernels::PadParams pad_params(const ir::Graph& g, const ir::Op& op) {
+  const ir::Tensor& in = input(g, op, 0);
+  kernels::PadParams p;
+  p.batches = in.shape[0];
+  p.in_h = in.shape[1], p.in_w = in.shape[2], p.c = in.shape[3];
+  p.pad_top = op.pads.at(1)[0], p.pad_bottom = op.pads.at(1)[1];
+  p.pad_left = op.pads.at(2)[0], p.pad_right = op.pads.at(2)[1];
+  p.pad_value = output(g, op).zero_point();
+  return p;
+}
+
+kernels::SoftmaxParams softmax_params(const ir::Graph& g, const ir::Op& op) {
+  const ir::Tensor& in = input(g, op, 0);
+  kernels::SoftmaxParams p;
+  p.depth = in.shape.empty() ? 1 : in.shape.back();
+  p.rows = p.depth ? in.num_elements() / p.depth : 0;
+  p.beta_mult = op.softmax.input_multiplier;
+  p.beta_shift = op.softmax.input_left_shift;
+  p.diff_min = op.softmax.diff_min;
+  return p;
+}
+
+kernels::Concat2Params concat2_params(const ir::Graph& g, const ir::Op& op) {
+  kernels::Concat2Params p;
+  p.outer = concat_outer(output(g, op).shape, op.axis);
+  p.in1_inner = concat_inner(input(g, op, 0).shape, op.axis);
+  p.in2_inner = concat_inner(input(g, op, 1).shape, op.axis);
+  return p;
+}
+
+kernels::CopyParams copy_params(const ir::Graph& g, const ir::Op& op) {
+  kernels::CopyParams p;
+  p.bytes = int64_t(output(g, op).byte_size());
+  return p;
+}
+
+std::vector<McuOperand> weighted_operands(const ir::Graph& g, const ir::Op& op) {
+  const int32_t n = channels(g, op);
+  McuOperand bias;
+  if (op.inputs.size() > 2 && op.inputs[2] >= 0 && input(g, op, 2).is_constant())
+    bias.tensor = op.inputs[2];
+  else
+    bias.values.assign(size_t(n), 0);
+  return {{op.inputs[0], {}},
+          {op.inputs[1], {}},
+          bias,
+          {-1, broadcast(op.rescale.multiplier, n)},
+          {-1, broadcast(op.rescale.shift, n)},
+          {op.outputs[0], {}}};
+}
+
+std::vector<McuOperand> tensor_operands(const ir::Op& op) {
+  std::vector<McuOperand> o;
+  for (int t : op.inputs) o.push_back({t, {}});
+  for (int t : op.outputs) o.push_back({t, {}});
+  return o;
+}
+
+void check_op_shapes(const ir::Graph& g, const ir::Op& op) {
+  auto fail = [&](const std::string& what) {
+    throw Error(fmt::format("{}: {}: {}", g.source, g.describe(op), what));
+  };
+  auto rank = [&](int id, size_t r, const char* role) {
+    if (g.tensors[size_t(id)].shape.size() != r)
+      fail(fmt::format("{} has shape {}, expected rank {}", role, ir::shape_string(g.tensors[size_t(id)].shape), r));
+  };
+  auto inputs = [&](size_t n) {
+    if (op.inputs.size() != n) fail(fmt::format("{} inputs, expected {}", op.inputs.size(), n));
+  };
+  auto channel_arrays = [&](size_t n) {
+    if (op.rescale.multiplier.size() != n || op.rescale.shift.size() != n)
+      fail(fmt::format("{} multipliers, expected {}", op.rescale.multiplier.size(), n));
+  };
+  const bool accumulator = is_weighted(op.kind) && op.outputs.size() == 1 &&
+                           g.tensors[size_t(op.outputs[0])].type == ir::DataType::Int32;
+  switch (op.kind) {
+    case OpKind::Conv2d:
+    case OpKind::DepthwiseConv2d:
+      inputs(3);
+      rank(op.inputs[0], 4, "input");
+      rank(op.inputs[1], 4, "weights");
+      rank(op.outputs[0], 4, "output");
+      if (!accumulator) channel_arrays(size_t(g.tensors[size_t(op.outputs[0])].shape[3]));
+      break;
+    case OpKind::FullyConnected:
+      inputs(3);
+      rank(op.inputs[1], 2, "weights");
+      if (!accumulator) channel_arrays(size_t(g.tensors[size_t(op.inputs[1])].shape[0]));
+      break;
+    case OpKind::AvgPool:
+    case OpKind::MaxPool:
+    case OpKind::Mean:
+      inputs(1);
+      rank(op.inputs[0], 4, "input");
+      if (op.kind != OpKind::Mean) rank(op.outputs[0], 4, "output");
+      if (op.kind == OpKind::Mean) channel_arrays(1);
+      break;
+    case OpKind::Pad:
+      inputs(1);
+      rank(op.inputs[0], 4, "input");
+      if (op.pads.size() != 4) fail("expected 4 paddings");
+      break;
+    case OpKind::Add: inputs(2); break;
+    case OpKind::Relu:
+    case OpKind::Relu6:
+    case OpKind::Requantize:
+      inputs(1);
+      channel_arrays(1);
+      break;
+    case OpKind::Reshape:
+    case OpKind::Softmax: inputs(1); break;
+    case OpKind::Concat:
+      if (op.inputs.empty()) fail("no inputs");
+      break;
+  }
+  for (int id : op.inputs)
+    if (!g.tensors[size_t(id)].is_constant() && g.tensors[size_t(id)].type != ir::DataType::Int8)
+      fail(fmt::format("activation '{}' is {}, expected int8", g.tensors[size_t(id)].name,
+                       ir::data_type_name(g.tensors[size_t(id)].type)));
+  for (int id : op.outputs)
+    if (g.tensors[size_t(id)].type != ir::DataType::Int8 && !accumulator)
+      fail(fmt::format("output '{}' is {}, expected int8{}", g.tensors[size_t(id)].name,
+                       ir::data_type_name(g.tensors[size_t(id)].type),
+                       is_weighted(op.kind) ? " or int32 (the accumulator)" : ""));
+}
+
+void check_mcu_call(const ir::Graph& g, const ir::Op& op) {
+  check_op_shapes(g, op);
+  if (op.outputs.size() != 1 || g.tensors[size_t(op.outputs[0])].type != ir::DataType::Int8)
+    throw Error(fmt::format("{}: {}: the MCU kernels write one int8 output", g.source, g.describe(op)));
+  if (op.kind == OpKind::Pad && (op.pads[0] != std::array<int32_t, 2>{0, 0} || op.pads[3] != std::array<int32_t, 2>{0, 0}))
+    throw Error(fmt::format("{}: {}: PAD is supported over height and width of an NHWC tensor only", g.source,
+                            g.describe(op)));
+  if (op.kind == OpKind::Concat && op.inputs.size() != 2)
+    throw Error(fmt::format("{}: {}: CONCATENATION of {} inputs; the MCU kernel joins 2 (split it in the model)",
+                            g.source, g.describe(op), op.inputs.size()));
+}
+
+}  // namespace kiln::lowering

@@ -1,0 +1,214 @@
+#include "kernels/mcu_kernel_table.h"
+
+#include <fmt/format.h>
+
+#include <limits>
+
+#include "kernels/add.h"
+#include "kernels/avg_pool.h"
+#include "kernels/concat2.h"
+#include "kernels/conv2d.h"
+#include "kernels/copy.h"
+#include "kernels/depthwise_conv2d.h"
+#include "kernels/fully_connected.h"
+#include "kernels/max_pool.h"
+#include "kernels/mean.h"
+#include "kernels/pad.h"
+#include "kernels/requantize_tensor.h"
+#include "kernels/softmax.h"
+
+namespace kiln::kernels {
+
+McuKernelBinding::McuKernelBinding(McuKernel id) : spec_(find_mcu_kernel(uint16_t(id))) {
+  if (!spec_) throw Error(fmt::format("internal: MCU kernel {} is not in arch/mcu_op.cpp", unsigned(id)));
+}
+
+int64_t decode_mcu_value(const McuKernelSpec& spec, const McuArg& arg, uint32_t value) {
+  if (arg.type == McuArgType::Int) return int32_t(value);
+  if (value > uint32_t(std::numeric_limits<int32_t>::max()))
+    throw Error(fmt::format("{}: {}: {} is too large", spec.name, arg.name, value));
+  return value;
+}
+
+namespace {
+
+template <class P>
+std::unique_ptr<McuKernelBinding> entry(typename McuKernelDef<P>::Binding b) {
+  return std::make_unique<McuKernelDef<P>>(std::move(b));
+}
+
+// The operands of a weighted kernel: in, weights, bias, mult, shift (one per
+// output channel each), then out.
+std::vector<uint64_t> weighted(uint64_t in, uint64_t weights, uint64_t channels, uint64_t out) {
+  return {in, weights, channels, channels, channels, out};
+}
+
+void pool_call(const PoolParams& p, const McuOperands& o, void (*pool)(const PoolParams&, const int8_t*, int8_t*)) {
+  pool(p, in_i8(o, 0), out_i8(o, 1));
+}
+
+std::vector<uint64_t> pool_elements(const PoolParams& p) {
+  return {uint64_t(p.batches) * p.in_h * p.in_w * p.c, uint64_t(p.batches) * p.out_h * p.out_w * p.c};
+}
+
+// One entry per kernel. `fields` follow the non-operand arguments of the
+// kernel in arch/mcu_op.cpp, in order; `elements` and the operand indices of
+// `invoke` follow its operand arguments.
+std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
+  std::vector<std::unique_ptr<McuKernelBinding>> t;
+  {
+    using P = CopyParams;
+    t.push_back(entry<P>({McuKernel::Copy,
+                          {&P::bytes},
+                          [](const P& p) { return std::vector<uint64_t>{uint64_t(p.bytes), uint64_t(p.bytes)}; },
+                          [](const P& p) { validate(p); },
+                          [](const P& p, const McuOperands& o) { copy(p.bytes, o.at(0).in, o.at(1).out); },
+                          {}}));
+  }
+  {
+    using P = AddParams;
+    t.push_back(entry<P>(
+        {McuKernel::Add,
+         {&P::count, &P::in1_zp, &P::in2_zp, &P::out_zp, &P::left_shift, &P::in1_mult, &P::in1_shift, &P::in2_mult,
+          &P::in2_shift, &P::out_mult, &P::out_shift, &P::act_min, &P::act_max},
+         [](const P& p) { return std::vector<uint64_t>(3, uint64_t(p.count)); },
+         [](const P& p) { validate(p); },
+         [](const P& p, const McuOperands& o) { add(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
+         {}}));
+  }
+  {
+    using P = Conv2dParams;
+    t.push_back(entry<P>(
+        {McuKernel::Conv2d,
+         {&P::in_h, &P::in_w, &P::in_c, &P::out_h, &P::out_w, &P::out_c, &P::kh, &P::kw, &P::stride_h, &P::stride_w,
+          &P::dil_h, &P::dil_w, &P::pad_top, &P::pad_left, &P::in_zp, &P::out_zp, &P::act_min, &P::act_max},
+         [](const P& p) {
+           return weighted(uint64_t(p.batches) * p.in_h * p.in_w * p.in_c, uint64_t(p.out_c) * p.kh * p.kw * p.in_c,
+                           uint64_t(p.out_c), uint64_t(p.batches) * p.out_h * p.out_w * p.out_c);
+         },
+         [](const P& p) { validate(p); },
+         [](const P& p, const McuOperands& o) {
+           conv2d(p, in_i8(o, 0), in_i8(o, 1), in_i32(o, 2), in_i32(o, 3), in_i32(o, 4), out_i8(o, 5));
+         },
+         [](const P& p) { return macs(p); }}));
+  }
+  {
+    using P = DepthwiseConv2dParams;
+    t.push_back(entry<P>(
+        {McuKernel::DepthwiseConv2d,
+         {&P::in_h, &P::in_w, &P::in_c, &P::out_h, &P::out_w, &P::depth_mult, &P::kh, &P::kw, &P::stride_h,
+          &P::stride_w, &P::dil_h, &P::dil_w, &P::pad_top, &P::pad_left, &P::in_zp, &P::out_zp, &P::act_min,
+          &P::act_max},
+         [](const P& p) {
+           return weighted(uint64_t(p.batches) * p.in_h * p.in_w * p.in_c, uint64_t(p.kh) * p.kw * p.out_c(),
+                           uint64_t(p.out_c()), uint64_t(p.batches) * p.out_h * p.out_w * p.out_c());
+         },
+         [](const P& p) { validate(p); },
+         [](const P& p, const McuOperands& o) {
+           depthwise_conv2d(p, in_i8(o, 0), in_i8(o, 1), in_i32(o, 2), in_i32(o, 3), in_i32(o, 4), out_i8(o, 5));
+         },
+         [](const P& p) { return macs(p); }}));
+  }
+  {
+    using P = FullyConnectedParams;
+    t.push_back(entry<P>(
+        {McuKernel::FullyConnected,
+         {&P::batches, &P::in_features, &P::out_features, &P::in_zp, &P::out_zp, &P::act_min, &P::act_max},
+         [](const P& p) {
+           return weighted(uint64_t(p.batches) * p.in_features, uint64_t(p.out_features) * p.in_features,
+                           uint64_t(p.out_features), uint64_t(p.batches) * p.out_features);
+         },
+         [](const P& p) { validate(p); },
+         [](const P& p, const McuOperands& o) {
+           fully_connected(p, in_i8(o, 0), in_i8(o, 1), in_i32(o, 2), in_i32(o, 3), in_i32(o, 4), out_i8(o, 5));
+         },
+         [](const P& p) { return macs(p); }}));
+  }
+  {
+    using P = PoolParams;
+    const std::vector<McuKernelDef<P>::Field> fields = {&P::in_h,     &P::in_w,     &P::c,       &P::out_h,
+                                                        &P::out_w,    &P::kh,       &P::kw,      &P::stride_h,
+                                                        &P::stride_w, &P::pad_top,  &P::pad_left, &P::act_min,
+                                                        &P::act_max};
+    t.push_back(entry<P>({McuKernel::AvgPool, fields, pool_elements, [](const P& p) { validate(p, "avg_pool"); },
+                          [](const P& p, const McuOperands& o) { pool_call(p, o, avg_pool); },
+                          [](const P& p) { return macs(p); }}));
+    t.push_back(entry<P>({McuKernel::MaxPool, fields, pool_elements, [](const P& p) { validate(p, "max_pool"); },
+                          [](const P& p, const McuOperands& o) { pool_call(p, o, max_pool); },
+                          [](const P& p) { return macs(p); }}));
+  }
+  {
+    using P = MeanParams;
+    t.push_back(entry<P>(
+        {McuKernel::Mean,
+         {&P::h, &P::w, &P::c, &P::in_zp, &P::out_zp, &P::mult, &P::shift},
+         [](const P& p) {
+           return std::vector<uint64_t>{uint64_t(p.batches) * p.h * p.w * p.c, uint64_t(p.batches) * p.c};
+         },
+         [](const P& p) { validate(p); },
+         [](const P& p, const McuOperands& o) { mean(p, in_i8(o, 0), out_i8(o, 1)); },
+         [](const P& p) { return macs(p); }}));
+  }
+  {
+    using P = SoftmaxParams;
+    t.push_back(entry<P>({McuKernel::Softmax,
+                          {&P::rows, &P::depth, &P::beta_mult, &P::beta_shift, &P::diff_min},
+                          [](const P& p) { return std::vector<uint64_t>(2, uint64_t(p.rows) * p.depth); },
+                          [](const P& p) { validate(p); },
+                          [](const P& p, const McuOperands& o) { softmax(p, in_i8(o, 0), out_i8(o, 1)); },
+                          {}}));
+  }
+  {
+    using P = PadParams;
+    t.push_back(entry<P>(
+        {McuKernel::Pad,
+         {&P::in_h, &P::in_w, &P::c, &P::pad_top, &P::pad_bottom, &P::pad_left, &P::pad_right, &P::pad_value},
+         [](const P& p) {
+           return std::vector<uint64_t>{uint64_t(p.batches) * p.in_h * p.in_w * p.c,
+                                        uint64_t(p.batches) * p.out_h() * p.out_w() * p.c};
+         },
+         [](const P& p) { validate(p); },
+         [](const P& p, const McuOperands& o) { pad(p, in_i8(o, 0), out_i8(o, 1)); },
+         {}}));
+  }
+  {
+    using P = Concat2Params;
+    t.push_back(entry<P>({McuKernel::Concat2,
+                          {&P::outer, &P::in1_inner, &P::in2_inner},
+                          [](const P& p) {
+                            return std::vector<uint64_t>{uint64_t(p.outer) * p.in1_inner,
+                                                         uint64_t(p.outer) * p.in2_inner,
+                                                         uint64_t(p.outer) * (p.in1_inner + p.in2_inner)};
+                          },
+                          [](const P& p) { validate(p); },
+                          [](const P& p, const McuOperands& o) {
+                            concat2(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2));
+                          },
+                          {}}));
+  }
+  {
+    using P = RequantizeParams;
+    t.push_back(entry<P>({McuKernel::Requantize,
+                          {&P::count, &P::in_zp, &P::out_zp, &P::mult, &P::shift, &P::act_min, &P::act_max},
+                          [](const P& p) { return std::vector<uint64_t>(2, uint64_t(p.count)); },
+                          [](const P& p) { validate(p); },
+                          [](const P& p, const McuOperands& o) { requantize(p, in_i8(o, 0), out_i8(o, 1)); },
+                          {}}));
+  }
+  return t;
+}
+
+}  // namespace
+
+const std::vector<std::unique_ptr<McuKernelBinding>>& mcu_kernel_table() {
+  static const std::vector<std::unique_ptr<McuKernelBinding>> table = make_table();
+  return table;
+}
+
+const McuKernelBinding* find_mcu_binding(uint16_t id) {
+  for (const auto& b : mcu_kernel_table())
+    if (uint16_t(b->spec().id) == id) return b.get();
+  return nullptr;
+}
+
+}  // namespace kiln::kernels

@@ -1,0 +1,204 @@
+// The MCU kernel table: for each kernel of arch/mcu_op.h, its binding to a
+// kernels/ function. The arguments themselves (names, types, meanings, order)
+// are described once, in arch/mcu_op.cpp; an entry here adds only what needs
+// the kernel's own types: which parameter each non-operand argument sets, how
+// many elements each operand has, and the call. From that follow the
+// argument encoding (codegen), the decoding and validation (the simulated
+// MCU), the reference interpreter's call, and the cost terms (MACs and output
+// elements, priced by the SoC's mcu.costs). No memory and no timing here: the
+// simulated MCU (sim/mcu_dispatch.h) moves the operands.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "arch/error.h"
+#include "arch/mcu_op.h"
+
+namespace kiln::kernels {
+
+// One operand of a call, in the order of the kernel's operand arguments:
+// `in` for a Read operand (nullptr when an optional one is absent), `out` for a Write one.
+struct McuOperand {
+  const void* in = nullptr;
+  void* out = nullptr;
+};
+using McuOperands = std::vector<McuOperand>;
+
+// Typed views of an operand (the element type is the argument's, arch/mcu_op.cpp).
+inline const int8_t* in_i8(const McuOperands& o, size_t k) { return static_cast<const int8_t*>(o.at(k).in); }
+inline const int32_t* in_i32(const McuOperands& o, size_t k) { return static_cast<const int32_t*>(o.at(k).in); }
+inline int8_t* out_i8(const McuOperands& o, size_t k) { return static_cast<int8_t*>(o.at(k).out); }
+
+// A command decoded and validated, for the simulated MCU: what it touches,
+// what it costs, and how to run it on operands it has read.
+struct McuKernelCall {
+  struct OperandUse {
+    const McuArg* arg;   // the operand argument (arch/mcu_op.cpp)
+    uint32_t address;
+    uint64_t bytes;      // 0 when absent
+  };
+  const McuKernelSpec* spec = nullptr;
+  std::vector<OperandUse> operands;  // in argument order
+  uint64_t macs = 0;                 // multiply-accumulates (pooling, mean: elements visited)
+  uint64_t output_elements = 0;      // elements of the Write operands
+  std::vector<uint32_t> encoded;     // the arguments encoded again from the decoded parameters
+  std::function<void(const McuOperands&)> run;
+};
+
+// The binding of one kernel, whatever its parameter type.
+class McuKernelBinding {
+ public:
+  explicit McuKernelBinding(McuKernel id);
+  virtual ~McuKernelBinding() = default;
+  const McuKernelSpec& spec() const { return *spec_; }
+  // Decodes `args` (exactly spec().args.size() of them) and validates the
+  // parameters. Throws kiln::Error "<kernel>: <arg>: <what>".
+  virtual McuKernelCall decode(const std::vector<uint32_t>& args) const = 0;
+  // Parameters bound to non-operand arguments (the table test compares it with the spec).
+  virtual size_t bound_fields() const = 0;
+
+ private:
+  const McuKernelSpec* spec_;
+};
+
+// The binding of a kernel whose parameters are a P (e.g. Conv2dParams).
+template <class P>
+class McuKernelDef final : public McuKernelBinding {
+ public:
+  // A parameter set by a non-operand argument: an integer member of P.
+  class Field {
+   public:
+    template <class T>
+    Field(T P::*member)  // implicit, for brace lists of members
+        : get_([member](const P& p) { return int64_t(p.*member); }),
+          set_([member](P& p, int64_t v) { p.*member = T(v); }) {
+      static_assert(std::is_integral_v<T>, "an MCU argument sets an integer parameter");
+    }
+    int64_t get(const P& p) const { return get_(p); }
+    void set(P& p, int64_t v) const { set_(p, v); }
+
+   private:
+    std::function<int64_t(const P&)> get_;
+    std::function<void(P&, int64_t)> set_;
+  };
+
+  struct Binding {
+    McuKernel id;
+    std::vector<Field> fields;  // one per non-operand argument, in argument order
+    std::function<std::vector<uint64_t>(const P&)> elements;  // one per operand argument, in order
+    std::function<void(const P&)> validate;                    // throws "<kernel>: <param>: ..."
+    std::function<void(const P&, const McuOperands&)> invoke;
+    std::function<uint64_t(const P&)> macs;  // empty: none
+  };
+
+  explicit McuKernelDef(Binding b) : McuKernelBinding(b.id), b_(std::move(b)) {}
+
+  void validate(const P& p) const { b_.validate(p); }
+  void invoke(const P& p, const McuOperands& operands) const { b_.invoke(p, operands); }
+  uint64_t macs(const P& p) const { return b_.macs ? b_.macs(p) : 0; }
+  // Elements of every operand, in argument order.
+  std::vector<uint64_t> operand_elements(const P& p) const { return b_.elements(p); }
+  // Elements written: the cost table's per_element count.
+  uint64_t output_elements(const P& p) const;
+
+  // The command's arguments: operand addresses (one per operand argument, in
+  // order) and the parameters, in argument order.
+  std::vector<uint32_t> encode(const P& p, const std::vector<uint32_t>& addresses) const;
+  // The parameters of `args` (not validated); throws "<kernel>: <arg>: <v> is too large".
+  P decode_params(const std::vector<uint32_t>& args) const;
+
+  McuKernelCall decode(const std::vector<uint32_t>& args) const override;
+  size_t bound_fields() const override { return b_.fields.size(); }
+
+ private:
+  Binding b_;
+};
+
+// Every kernel's binding, one per kernel of arch/mcu_op.h (mcu_kernel_table.cpp).
+const std::vector<std::unique_ptr<McuKernelBinding>>& mcu_kernel_table();
+const McuKernelBinding* find_mcu_binding(uint16_t id);
+
+// The typed binding of kernel `id`; P must be its parameter type.
+template <class P>
+const McuKernelDef<P>& mcu_kernel(McuKernel id);
+
+// ---- implementation of the templates
+
+// An argument's value as its parameter: an Extent below 2^31, an Int as two's
+// complement. Throws "<kernel>: <arg>: <v> is too large".
+int64_t decode_mcu_value(const McuKernelSpec& spec, const McuArg& arg, uint32_t value);
+
+template <class P>
+uint64_t McuKernelDef<P>::output_elements(const P& p) const {
+  const std::vector<uint64_t> n = b_.elements(p);
+  uint64_t sum = 0;
+  size_t k = 0;
+  for (const McuArg& a : spec().args) {
+    if (!a.is_operand()) continue;
+    if (a.type == McuArgType::Write) sum += n.at(k);
+    ++k;
+  }
+  return sum;
+}
+
+template <class P>
+std::vector<uint32_t> McuKernelDef<P>::encode(const P& p, const std::vector<uint32_t>& addresses) const {
+  std::vector<uint32_t> args;
+  size_t operand = 0, field = 0;
+  for (const McuArg& a : spec().args) {
+    if (a.is_operand())
+      args.push_back(addresses.at(operand++));
+    else  // two's complement for negative values
+      args.push_back(uint32_t(b_.fields.at(field++).get(p)));
+  }
+  return args;
+}
+
+template <class P>
+P McuKernelDef<P>::decode_params(const std::vector<uint32_t>& args) const {
+  P p;
+  size_t field = 0;
+  for (size_t i = 0; i < spec().args.size(); ++i) {
+    const McuArg& a = spec().args[i];
+    if (a.is_operand()) continue;
+    b_.fields.at(field++).set(p, decode_mcu_value(spec(), a, args.at(i)));
+  }
+  return p;
+}
+
+template <class P>
+McuKernelCall McuKernelDef<P>::decode(const std::vector<uint32_t>& args) const {
+  const P p = decode_params(args);
+  b_.validate(p);
+  McuKernelCall c;
+  c.spec = &spec();
+  const std::vector<uint64_t> n = b_.elements(p);
+  std::vector<uint32_t> addresses;
+  for (size_t i = 0, k = 0; i < spec().args.size(); ++i) {
+    const McuArg& a = spec().args[i];
+    if (!a.is_operand()) continue;
+    const bool absent = a.optional && args[i] == kMcuNoAddress;
+    c.operands.push_back({&a, args[i], absent ? 0 : n.at(k) * mcu_element_bytes(a.element)});
+    addresses.push_back(args[i]);
+    ++k;
+  }
+  c.macs = macs(p);
+  c.output_elements = output_elements(p);
+  c.encoded = encode(p, addresses);
+  c.run = [this, p](const McuOperands& operands) { b_.invoke(p, operands); };
+  return c;
+}
+
+template <class P>
+const McuKernelDef<P>& mcu_kernel(McuKernel id) {
+  const auto* def = dynamic_cast<const McuKernelDef<P>*>(find_mcu_binding(uint16_t(id)));
+  if (!def) throw Error("internal: MCU kernel " + std::to_string(unsigned(id)) + " has no binding of this parameter type");
+  return *def;
+}
+
+}  // namespace kiln::kernels

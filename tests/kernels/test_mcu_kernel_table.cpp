@@ -1,0 +1,154 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "arch/mcu_op.h"
+#include "arch/soc_config_yaml.h"
+#include "kernels/conv2d.h"
+#include "kernels/mcu_kernel_table.h"
+#include "kernels/softmax.h"
+#include "tests/support/test_paths.h"
+
+using namespace kiln;
+
+namespace {
+
+uint32_t u(int32_t v) { return static_cast<uint32_t>(v); }
+
+constexpr uint32_t kIn = 0x20000000, kIn2 = 0x20004000, kW = 0x00010000, kBias = 0x00020000, kMult = 0x00021000,
+                   kShift = 0x00022000, kOut = 0x20008000;
+
+// One valid command per kernel (the arguments of tests/sim/test_mcu_dispatch.cpp).
+const std::map<std::string, std::vector<uint32_t>>& examples() {
+  static const kernels::SoftmaxParams sp = kernels::make_softmax_params(1.0, 0.07, 9, 12);
+  static const std::map<std::string, std::vector<uint32_t>> e = {
+      {"copy", {kIn2, kOut + 100, 16}},
+      {"add", {kIn, kIn2, kOut, 33, 3, u(-4), 1, 20, 1u << 30, 0, 1431655765, u(-1), 1u << 30, u(-18), u(-20), 90}},
+      {"conv2d", {kIn, kW, kBias, kMult, kShift, kOut, 7, 6, 3, 3, 3, 4, 3, 2, 2, 2, 1, 2, 1, 0, u(-5), 3, u(-100), 100}},
+      {"depthwise_conv2d",
+       {kIn, kW, kMcuNoAddress, kMult, kShift, kOut, 5, 5, 2, 3, 3, 2, 3, 3, 2, 2, 1, 1, 1, 1, 4, u(-2), u(-128), 127}},
+      {"fully_connected", {kIn, kW, kBias, kMult, kShift, kOut, 2, 9, 5, u(-1), 6, u(-128), 127}},
+      {"avg_pool", {kIn, kOut, 6, 6, 3, 3, 3, 3, 3, 2, 2, 1, 1, u(-50), 50}},
+      {"max_pool", {kIn, kOut, 6, 6, 3, 3, 3, 3, 3, 2, 2, 1, 1, u(-50), 50}},
+      {"mean", {kIn, kOut, 6, 6, 3, 2, u(-3), 1518500250, 0}},
+      {"softmax", {kIn, kOut, 9, 12, u(sp.beta_mult), u(sp.beta_shift), u(sp.diff_min)}},
+      {"pad", {kIn, kOut, 2, 3, 4, 1, 2, 0, 1, u(-9)}},
+      {"concat2", {kIn, kIn2, kOut, 4, 6, 4}},
+      {"requantize", {kIn, kOut, 24, 5, u(-7), 1288490189, 1, u(-7), 127}},
+  };
+  return e;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+TEST_CASE("mcu kernel table: every kernel of arch/mcu_op.h has one binding that sets each of its parameters",
+          "[kernels]") {
+  REQUIRE(kernels::mcu_kernel_table().size() == mcu_kernels().size());
+  std::set<uint16_t> ids;
+  std::set<std::string> names;
+  for (const McuKernelSpec& spec : mcu_kernels()) {
+    INFO(spec.name);
+    CHECK(ids.insert(uint16_t(spec.id)).second);
+    CHECK(names.insert(spec.name).second);
+    const kernels::McuKernelBinding* b = kernels::find_mcu_binding(uint16_t(spec.id));
+    REQUIRE(b != nullptr);
+    CHECK(&b->spec() == &spec);
+    size_t scalars = 0;
+    std::set<std::string> args;
+    for (const McuArg& a : spec.args) {
+      INFO(a.name);
+      CHECK(args.insert(a.name).second);  // argument names are unique within a kernel
+      CHECK(std::string(a.meaning).size() > 3);
+      CHECK((a.element != McuElement::None) == a.is_operand());
+      CHECK((!a.optional || a.is_operand()));
+      scalars += !a.is_operand();
+    }
+    CHECK(b->bound_fields() == scalars);
+  }
+  CHECK(kernels::find_mcu_binding(0) == nullptr);
+}
+
+TEST_CASE("mcu kernel table: every kernel's arguments decode and encode back unchanged", "[kernels]") {
+  for (const McuKernelSpec& spec : mcu_kernels()) {
+    INFO(spec.name);
+    const auto it = examples().find(spec.name);
+    REQUIRE(it != examples().end());  // a new kernel needs an example here
+    REQUIRE(it->second.size() == spec.args.size());
+    const kernels::McuKernelCall call = kernels::find_mcu_binding(uint16_t(spec.id))->decode(it->second);
+    CHECK(call.encoded == it->second);
+    CHECK(call.spec == &spec);
+    // One use per operand argument, in order, with its address.
+    size_t k = 0;
+    for (size_t i = 0; i < spec.args.size(); ++i) {
+      if (!spec.args[i].is_operand()) continue;
+      REQUIRE(k < call.operands.size());
+      CHECK(call.operands[k].arg == &spec.args[i]);
+      CHECK(call.operands[k].address == it->second[i]);
+      ++k;
+    }
+    CHECK(k == call.operands.size());
+  }
+}
+
+TEST_CASE("mcu kernel table: typed encode and decode carry every parameter of conv2d, and its costs", "[kernels]") {
+  const auto& conv = kernels::mcu_kernel<kernels::Conv2dParams>(McuKernel::Conv2d);
+  kernels::Conv2dParams p;
+  p.in_h = 7, p.in_w = 6, p.in_c = 3, p.out_h = 3, p.out_w = 3, p.out_c = 4, p.kh = 3, p.kw = 2;
+  p.stride_h = 2, p.stride_w = 2, p.dil_h = 1, p.dil_w = 2, p.pad_top = 1, p.pad_left = 0;
+  p.in_zp = -5, p.out_zp = 3, p.act_min = -100, p.act_max = 100;
+  const std::vector<uint32_t> args = conv.encode(p, {kIn, kW, kBias, kMult, kShift, kOut});
+  CHECK(args == examples().at("conv2d"));
+  const kernels::Conv2dParams q = conv.decode_params(args);
+  CHECK(q.in_zp == -5);
+  CHECK(q.act_min == -100);
+  CHECK(q.dil_w == 2);
+  CHECK(q.stride_w == 2);
+  CHECK(conv.macs(q) == kernels::macs(p));
+  CHECK(conv.output_elements(q) == 3u * 3 * 4);
+  CHECK(conv.operand_elements(q) == std::vector<uint64_t>{7 * 6 * 3, 4 * 3 * 2 * 3, 4, 4, 4, 36});
+  // The wrong parameter type for a kernel is an internal error, not a wrong call.
+  CHECK_THROWS_WITH(kernels::mcu_kernel<kernels::Conv2dParams>(McuKernel::Add), Catch::StartsWith("internal:"));
+}
+
+TEST_CASE("mcu kernel table: decoding rejects an extent above 2^31 and invalid parameters", "[kernels]") {
+  auto args = examples().at("conv2d");
+  args[6] = 0x80000000u;  // in_h
+  const auto* conv = kernels::find_mcu_binding(uint16_t(McuKernel::Conv2d));
+  CHECK_THROWS_WITH(conv->decode(args), "conv2d: in_h: 2147483648 is too large");
+  args = examples().at("conv2d");
+  args[14] = 0;  // stride_h
+  CHECK_THROWS_WITH(conv->decode(args), Catch::StartsWith("conv2d: stride_h:"));
+  auto copy = examples().at("copy");
+  copy[2] = 0;
+  CHECK_THROWS_WITH(kernels::find_mcu_binding(uint16_t(McuKernel::Copy))->decode(copy),
+                    "copy: bytes: must be at least 1");
+}
+
+TEST_CASE("mcu kernel table: every SoC config prices every kernel, and docs/kernels.md has a row for each",
+          "[kernels]") {
+  for (const char* soc_name : {"default", "small", "large"}) {
+    const SocConfig soc = load_soc_config(test::config_path(soc_name));
+    for (const McuKernelSpec& spec : mcu_kernels()) {
+      INFO(soc_name << " " << spec.name);
+      CHECK(soc.mcu.costs.count(spec.name) == 1);
+    }
+  }
+  const std::string doc = read_file(test::source_dir() + "/docs/kernels.md");
+  REQUIRE(!doc.empty());
+  for (const McuKernelSpec& spec : mcu_kernels()) {
+    INFO(spec.name);
+    CHECK(doc.find("`" + std::string(spec.name) + "` (" + std::to_string(unsigned(spec.id)) + ")") !=
+          std::string::npos);
+  }
+}

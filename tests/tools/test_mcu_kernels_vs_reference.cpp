@@ -1,0 +1,213 @@
+// Every MCU kernel end to end: an op of a one-op graph, lowered and encoded
+// by codegen, run by the simulated MCU's dispatch through memory, gives what
+// the reference interpreter gives for the graph, bit for bit.
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+
+#include "arch/mcu_op.h"
+#include "compiler/codegen/mcu_layer.h"
+#include "compiler/ir/quant_params.h"
+#include "compiler/reference/interpreter.h"
+#include "kernels/mcu_kernel_table.h"
+#include "sim/mcu_dispatch.h"
+
+using namespace kiln;
+
+namespace {
+
+// Byte-addressed memory; reading a byte never written is an error.
+class MapMemory final : public sim::MemoryPort {
+ public:
+  void read(uint64_t addr, void* dst, size_t len) override {
+    auto* out = static_cast<uint8_t*>(dst);
+    for (size_t i = 0; i < len; ++i) {
+      const auto it = bytes_.find(addr + i);
+      if (it == bytes_.end()) throw std::runtime_error("read of unwritten address " + std::to_string(addr + i));
+      out[i] = it->second;
+    }
+  }
+  void write(uint64_t addr, const void* src, size_t len) override {
+    for (size_t i = 0; i < len; ++i) bytes_[addr + i] = static_cast<const uint8_t*>(src)[i];
+  }
+
+ private:
+  std::map<uint64_t, uint8_t> bytes_;
+};
+
+int activation(ir::Graph& g, ir::Shape shape, float scale, int32_t zp) {
+  ir::Tensor t;
+  t.name = "t" + std::to_string(g.tensors.size());
+  t.shape = std::move(shape);
+  t.quant.scale = {scale};
+  t.quant.zero_point = {zp};
+  return g.add_tensor(t);
+}
+
+int constant(ir::Graph& g, ir::Shape shape, ir::DataType type, std::mt19937& rng) {
+  ir::Tensor t;
+  t.name = "c" + std::to_string(g.tensors.size());
+  t.shape = std::move(shape);
+  t.type = type;
+  t.quant.scale = {0.02f};
+  t.quant.zero_point = {0};
+  t.data.resize(t.byte_size());
+  for (size_t i = 0; i < t.data.size(); i += ir::data_type_size(type)) {
+    const int32_t v = type == ir::DataType::Int32 ? int32_t(rng() % 2001) - 1000 : int32_t(rng() % 256) - 128;
+    std::memcpy(&t.data[i], &v, ir::data_type_size(type));
+  }
+  return g.add_tensor(t);
+}
+
+// Runs the graph's single op both ways and compares the outputs; returns the kernel's name.
+std::string check_op(ir::Graph& g, ir::Op op, std::mt19937& rng) {
+  g.source = "test";
+  op.name = ir::op_kind_name(op.kind);
+  g.ops = {op};
+  g.inputs.clear();
+  for (int t : op.inputs)
+    if (!g.tensors[size_t(t)].is_constant()) g.inputs.push_back(t);
+  g.outputs = {op.outputs[0]};
+
+  std::vector<reference::TensorData> inputs;
+  for (int t : g.inputs) {
+    reference::TensorData v(size_t(g.tensors[size_t(t)].num_elements()));
+    for (auto& x : v) x = int8_t(rng() % 256);
+    inputs.push_back(v);
+  }
+  const auto expected = reference::run_reference(g, inputs);
+
+  // Activations at 0x20000000 + 64 KiB each, constants in flash at 0.
+  std::vector<uint64_t> addr(g.tensors.size(), 0);
+  for (size_t t = 0; t < g.tensors.size(); ++t) addr[t] = 0x20000000 + 0x10000 * t;
+  codegen::FlashImage flash(0);
+  const Command cmd = codegen::emit_mcu_op(g, g.ops[0], addr, flash);
+  MapMemory mem;
+  mem.write(0, flash.bytes().data(), flash.bytes().size());
+  for (size_t i = 0; i < g.inputs.size(); ++i)
+    mem.write(addr[size_t(g.inputs[i])], inputs[i].data(), inputs[i].size());
+  sim::run_mcu_op(std::get<McuOpCmd>(cmd.body), mem);
+  reference::TensorData got(expected[0].size());
+  mem.read(addr[size_t(op.outputs[0])], got.data(), got.size());
+  CHECK(got == expected[0]);
+  return find_mcu_kernel(std::get<McuOpCmd>(cmd.body).kernel)->name;
+}
+
+}  // namespace
+
+TEST_CASE("mcu kernels: codegen, then the MCU's dispatch through memory, equal the reference for every kernel",
+          "[tools]") {
+  std::mt19937 rng(5);
+  std::set<std::string> ran;
+  auto run = [&](ir::Graph& g, const ir::Op& op) {
+    INFO(ir::op_kind_name(op.kind));
+    ran.insert(check_op(g, op, rng));
+  };
+  const float s_in = 0.05f, s_out = 0.08f;
+  for (ir::OpKind kind : {ir::OpKind::Conv2d, ir::OpKind::DepthwiseConv2d}) {
+    ir::Graph g;
+    ir::Op op;
+    op.kind = kind;
+    const bool dw = kind == ir::OpKind::DepthwiseConv2d;
+    const int in = activation(g, {1, 7, 6, 3}, s_in, -5);
+    const int out_c = dw ? 6 : 4;
+    const int w = dw ? constant(g, {1, 3, 2, out_c}, ir::DataType::Int8, rng)
+                     : constant(g, {out_c, 3, 2, 3}, ir::DataType::Int8, rng);
+    const int b = constant(g, {out_c}, ir::DataType::Int32, rng);
+    const int out = activation(g, {1, 3, 3, out_c}, s_out, 3);
+    op.inputs = {in, w, b}, op.outputs = {out};
+    op.window.kernel_h = 3, op.window.kernel_w = 2, op.window.stride_h = 2, op.window.stride_w = 2;
+    op.window.dilation_w = 2, op.window.pad.top = 1;
+    op.depth_multiplier = dw ? 2 : 1;
+    op.rescale = ir::conv_rescale(s_in, std::vector<float>(size_t(out_c), 0.02f), s_out);
+    op.act = {-100, 100};
+    run(g, op);
+  }
+  {
+    ir::Graph g;
+    ir::Op op;
+    op.kind = ir::OpKind::FullyConnected;
+    const int in = activation(g, {2, 9}, s_in, -1);
+    const int w = constant(g, {5, 9}, ir::DataType::Int8, rng);
+    const int b = constant(g, {5}, ir::DataType::Int32, rng);
+    op.inputs = {in, w, b}, op.outputs = {activation(g, {2, 5}, s_out, 6)};
+    op.rescale = ir::conv_rescale(s_in, std::vector<float>(5, 0.02f), s_out);
+    run(g, op);
+  }
+  {
+    ir::Graph g;
+    ir::Op op;
+    op.kind = ir::OpKind::Add;
+    op.inputs = {activation(g, {1, 3, 11}, s_in, 3), activation(g, {1, 3, 11}, 0.03f, -4)};
+    op.outputs = {activation(g, {1, 3, 11}, s_out, 1)};
+    op.add = ir::add_params(s_in, 0.03f, s_out);
+    op.act = {-20, 90};
+    run(g, op);
+  }
+  for (ir::OpKind kind : {ir::OpKind::AvgPool, ir::OpKind::MaxPool}) {
+    ir::Graph g;
+    ir::Op op;
+    op.kind = kind;
+    op.inputs = {activation(g, {1, 6, 6, 3}, s_in, 2)};
+    op.outputs = {activation(g, {1, 3, 3, 3}, s_in, 2)};
+    op.window.kernel_h = op.window.kernel_w = 3, op.window.stride_h = op.window.stride_w = 2;
+    op.window.pad.top = op.window.pad.left = 1;
+    op.act = {-50, 50};
+    run(g, op);
+  }
+  {
+    ir::Graph g;
+    ir::Op op;
+    op.kind = ir::OpKind::Mean;
+    op.inputs = {activation(g, {1, 6, 6, 3}, s_in, 2)};
+    op.outputs = {activation(g, {1, 1, 1, 3}, s_out, -3)};
+    op.rescale = ir::ratio_rescale(s_in, s_out);
+    run(g, op);
+  }
+  {
+    ir::Graph g;
+    ir::Op op;
+    op.kind = ir::OpKind::Softmax;
+    op.inputs = {activation(g, {9, 12}, 0.07f, 0)};
+    op.outputs = {activation(g, {9, 12}, 1.0f / 256, -128)};
+    op.softmax = ir::softmax_params(1.0f, 0.07f);
+    run(g, op);
+  }
+  {
+    ir::Graph g;
+    ir::Op op;
+    op.kind = ir::OpKind::Pad;
+    op.inputs = {activation(g, {1, 2, 3, 4}, s_in, -9)};
+    op.outputs = {activation(g, {1, 5, 4, 4}, s_in, -9)};
+    op.pads = {{0, 0}, {1, 2}, {0, 1}, {0, 0}};
+    run(g, op);
+  }
+  {
+    ir::Graph g;
+    ir::Op op;
+    op.kind = ir::OpKind::Concat;
+    op.inputs = {activation(g, {1, 4, 6}, s_in, 1), activation(g, {1, 4, 4}, s_in, 1)};
+    op.outputs = {activation(g, {1, 4, 10}, s_in, 1)};
+    op.axis = 2;
+    run(g, op);
+  }
+  for (ir::OpKind kind : {ir::OpKind::Requantize, ir::OpKind::Reshape}) {
+    ir::Graph g;
+    ir::Op op;
+    op.kind = kind;
+    op.inputs = {activation(g, {1, 4, 6}, s_in, 5)};
+    op.outputs = {activation(g, kind == ir::OpKind::Reshape ? ir::Shape{1, 24} : ir::Shape{1, 4, 6},
+                             kind == ir::OpKind::Reshape ? s_in : s_out, kind == ir::OpKind::Reshape ? 5 : -7)};
+    op.rescale = ir::ratio_rescale(s_in, s_out);
+    op.act = {-7, 127};
+    run(g, op);
+  }
+  // A kernel added to the table without a case here fails.
+  std::set<std::string> table;
+  for (const auto& k : mcu_kernels()) table.insert(k.name);
+  CHECK(ran == table);
+}
