@@ -38,7 +38,7 @@ void add(const AddParams& p, const int8_t* in1, const int8_t* in2, int8_t* out) 
     const int32_t scaled_a = multiply_by_quantized_multiplier(a, p.in1_mult, p.in1_shift);
     const int32_t scaled_b = multiply_by_quantized_multiplier(b, p.in2_mult, p.in2_shift);
     const int32_t sum = scaled_a + scaled_b;
-    const int32_t v = multiply_by_quantized_multiplier(sum, p.out_mult, p.out_shift) + p.out_zp;
+    const int32_t v = wrapping_add(multiply_by_quantized_multiplier(sum, p.out_mult, p.out_shift), p.out_zp);
     out[i] = static_cast<int8_t>(std::min(std::max(v, p.act_min), p.act_max));
   }
 }

@@ -50,7 +50,7 @@ void mean(const MeanParams& p, const int8_t* in, int8_t* out) {
     for (int32_t i = 0; i < n; ++i, in += p.c)
       for (int c = 0; c < p.c; ++c) sum[c] += in[c];
     for (int c = 0; c < p.c; ++c) {
-      const int32_t v = multiply_by_quantized_multiplier(sum[c] - p.in_zp * n, mult, shift) + p.out_zp;
+      const int32_t v = wrapping_add(multiply_by_quantized_multiplier(sum[c] - p.in_zp * n, mult, shift), p.out_zp);
       *out++ = static_cast<int8_t>(std::min(std::max(v, int32_t(-128)), int32_t(127)));
     }
   }

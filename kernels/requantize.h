@@ -20,12 +20,17 @@ int32_t rounding_divide_by_pot(int32_t x, int exponent);
 // shift > 0 shifts left before the multiply, shift < 0 rounds right after it.
 int32_t multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int shift);
 
+// a + b in int32 wrapping as the target's adder does (TFLite's kernels add
+// the output zero point to the rescaled value in int32). An absurd scale can
+// rescale to the edge of int32; every unit then wraps the same way.
+inline int32_t wrapping_add(int32_t a, int32_t b) { return static_cast<int32_t>(uint32_t(a) + uint32_t(b)); }
+
 // An int32 accumulator to an int8 output as TFLite's conv, depthwise and fully
 // connected kernels end: scale, add the output zero point, clamp to the
 // activation range.
 inline int8_t requantize_accumulator(int32_t acc, int32_t multiplier, int shift, int32_t out_zp, int32_t act_min,
                                      int32_t act_max) {
-  const int32_t v = multiply_by_quantized_multiplier(acc, multiplier, shift) + out_zp;
+  const int32_t v = wrapping_add(multiply_by_quantized_multiplier(acc, multiplier, shift), out_zp);
   return static_cast<int8_t>(v < act_min ? act_min : (v > act_max ? act_max : v));
 }
 
