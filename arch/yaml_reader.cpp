@@ -109,27 +109,43 @@ namespace {
 // notices that (a document starting where the previous one did).
 class DocumentStarts : public YAML::EventHandler {
  public:
-  std::vector<YAML::Mark> starts;
-  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  std::vector<YAML::Mark> starts;  // where each document starts (its '---' if any)
+  std::vector<YAML::Mark> roots;   // where each document's root node starts
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    starts.push_back(mark);
+    roots.push_back(mark);
+    in_root_ = false;
+  }
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { node(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { node(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { node(m); }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(m);
+  }
   void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(m);
+  }
   void OnMapEnd() override {}
+
+ private:
+  void node(const YAML::Mark& m) {
+    if (!in_root_ && !roots.empty()) roots.back() = m;
+    in_root_ = true;
+  }
+  bool in_root_ = false;
 };
 
-// yaml-cpp's messages may quote the offending character raw (a newline, a
-// control byte); an error stays one printable line.
+}  // namespace
+
+// yaml-cpp's messages quote the offending byte raw (a newline, a control
+// byte), as may any message quoting a key.
 std::string printable(const std::string& text) {
   std::string s;
   for (unsigned char c : text) s += c < 0x20 || c == 0x7f ? fmt::format("\\x{:02x}", c) : std::string(1, char(c));
   return s;
 }
-
-}  // namespace
 
 YAML::Node parse_document(const std::string& text, const std::string& source) {
   try {
@@ -146,7 +162,8 @@ YAML::Node parse_document(const std::string& text, const std::string& source) {
     }
     const auto& s = documents.starts;
     if (s.size() > 1)
-      throw Error(fmt::format("{}: expected one YAML document, found {}", position(source, s[1]), s.size()));
+      throw Error(fmt::format("{}: expected one YAML document, found {}", position(source, documents.roots[1]),
+                              s.size()));
     return documents.starts.empty() ? YAML::Node() : YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw Error(fmt::format("{}: YAML syntax error: {}", position(source, e.mark), printable(e.msg)));
