@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 
 #include "arch/error.h"
 
@@ -100,10 +101,71 @@ std::string child_path(const std::string& parent, const std::string& key) {
   return parent.empty() ? key : parent + "." + key;
 }
 
+namespace {
+
+// Where each document of a stream starts. yaml-cpp 0.7's LoadAll never ends
+// on a stream whose next token cannot start a node (a stray ',' or ']' at the
+// top level): its parser reports an empty document there without consuming
+// anything, again and again. Counting documents through the parser's events
+// notices that (a document starting where the previous one did).
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;  // where each document starts (its '---' if any)
+  std::vector<YAML::Mark> roots;   // where each document's root node starts
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    starts.push_back(mark);
+    roots.push_back(mark);
+    in_root_ = false;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { node(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { node(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { node(m); }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(m);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(m);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void node(const YAML::Mark& m) {
+    if (!in_root_ && !roots.empty()) roots.back() = m;
+    in_root_ = true;
+  }
+  bool in_root_ = false;
+};
+
+}  // namespace
+
+// yaml-cpp's messages quote the offending byte raw (a newline, a control
+// byte), as may any message quoting a key.
+std::string printable(const std::string& text) {
+  std::string s;
+  for (unsigned char c : text) s += c < 0x20 || c == 0x7f ? fmt::format("\\x{:02x}", c) : std::string(1, char(c));
+  return s;
+}
+
 YAML::Node parse_document(const std::string& text, const std::string& source) {
-  std::vector<YAML::Node> documents;
   try {
-    documents = YAML::LoadAll(text);
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentStarts documents;
+    while (parser.HandleNextDocument(documents)) {
+      const auto& s = documents.starts;
+      if (s.size() >= 2 && s[s.size() - 1].pos == s[s.size() - 2].pos) {
+        const char c = size_t(s.back().pos) < text.size() ? text[size_t(s.back().pos)] : ' ';
+        throw Error(fmt::format("{}: YAML syntax error: '{}' cannot start a value here", position(source, s.back()),
+                                printable(std::string(1, c))));
+      }
+    }
+    const auto& s = documents.starts;
+    if (s.size() > 1)
+      throw Error(fmt::format("{}: expected one YAML document, found {}", position(source, documents.roots[1]),
+                              s.size()));
+    return documents.starts.empty() ? YAML::Node() : YAML::Load(text);
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp's parser recurses per level and stops itself at a fixed depth;
     // its own message for that ("bad file") does not say why.
@@ -111,12 +173,8 @@ YAML::Node parse_document(const std::string& text, const std::string& source) {
                             "nest a few levels",
                             position(source, e.mark), e.depth()));
   } catch (const YAML::Exception& e) {
-    throw Error(fmt::format("{}: YAML syntax error: {}", position(source, e.mark), e.msg));
+    throw Error(fmt::format("{}: YAML syntax error: {}", position(source, e.mark), printable(e.msg)));
   }
-  if (documents.size() > 1)
-    throw Error(fmt::format("{}: expected one YAML document, found {}", position(source, documents[1].Mark()),
-                            documents.size()));
-  return documents.empty() ? YAML::Node() : documents[0];
 }
 
 std::string read_file(const std::string& path, const std::string& what) {

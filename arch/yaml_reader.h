@@ -29,6 +29,8 @@ struct Field {
 std::string position(const std::string& source, const YAML::Mark& mark);
 // A scalar as the user wrote it, kept to one short line for a message.
 std::string shown(const std::string& text);
+// Text from a file made safe for a one-line message: control bytes as \xNN.
+std::string printable(const std::string& text);
 // "'abc'", "the quoted string \"64\"", "a list", "a map", "nothing (null)".
 std::string describe(const YAML::Node& n);
 std::string join(const std::vector<std::string>& items);

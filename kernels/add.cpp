@@ -38,7 +38,7 @@ void add(const AddParams& p, const int8_t* in1, const int8_t* in2, int8_t* out) 
     const int32_t scaled_a = multiply_by_quantized_multiplier(a, p.in1_mult, p.in1_shift);
     const int32_t scaled_b = multiply_by_quantized_multiplier(b, p.in2_mult, p.in2_shift);
     // Wraps as an int32 adder does (TFLite's operands never come near it).
-    const int32_t sum = static_cast<int32_t>(uint32_t(scaled_a) + uint32_t(scaled_b));
+    const int32_t sum = wrapping_add(scaled_a, scaled_b);
     out[i] = add_zero_point_and_clamp(multiply_by_quantized_multiplier(sum, p.out_mult, p.out_shift), p.out_zp,
                                       p.act_min, p.act_max);
   }

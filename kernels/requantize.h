@@ -20,13 +20,16 @@ int32_t rounding_divide_by_pot(int32_t x, int exponent);
 // shift > 0 shifts left before the multiply, shift < 0 rounds right after it.
 int32_t multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int shift);
 
-// A scaled value plus the output zero point, clamped to [act_min, act_max].
-// The add is 64-bit: TFLite adds in int32, which overflows only for a scaled
-// value within 128 of the int32 limits (a model with an absurd scale, whose
-// multiplier saturates); there the clamp saturates, as the NPU's
-// post-processing unit does, instead of wrapping (undefined in C++).
+// a + b in int32 wrapping as the target's adder does (TFLite's kernels add
+// the output zero point to the rescaled value in int32). An absurd scale can
+// rescale to the edge of int32; every unit then wraps the same way.
+inline int32_t wrapping_add(int32_t a, int32_t b) { return static_cast<int32_t>(uint32_t(a) + uint32_t(b)); }
+
+// A scaled value plus the output zero point, clamped to [act_min, act_max],
+// as TFLite's kernels end: the add is int32 and wraps, as on the target (an
+// absurd scale can rescale to the edge of int32), in every unit alike.
 inline int8_t add_zero_point_and_clamp(int32_t scaled, int32_t out_zp, int32_t act_min, int32_t act_max) {
-  const int64_t v = int64_t(scaled) + out_zp;
+  const int32_t v = wrapping_add(scaled, out_zp);
   return static_cast<int8_t>(v < act_min ? act_min : (v > act_max ? act_max : v));
 }
 

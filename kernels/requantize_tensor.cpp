@@ -25,7 +25,7 @@ void requantize(const RequantizeParams& p, const int8_t* in, int8_t* out) {
   // 256 possible inputs: a table makes long tensors cheap.
   int8_t table[256];
   for (int v = -128; v < 128; ++v) {
-    const int32_t r = multiply_by_quantized_multiplier(v - p.in_zp, p.mult, p.shift) + p.out_zp;
+    const int32_t r = wrapping_add(multiply_by_quantized_multiplier(v - p.in_zp, p.mult, p.shift), p.out_zp);
     table[v + 128] = static_cast<int8_t>(std::min(std::max(r, p.act_min), p.act_max));
   }
   for (int64_t i = 0; i < p.count; ++i) out[i] = table[int(in[i]) + 128];

@@ -12,6 +12,7 @@ packages=(
   libonnx-dev libprotobuf-dev protobuf-compiler libflatbuffers-dev flatbuffers-compiler libmuparser-dev
   python3-matplotlib slurm-wlm munge
   python3 python3-numpy python3-onnx libonnx-testdata libgemmlowp-dev
+  clang libfuzzer-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do

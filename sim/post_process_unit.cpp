@@ -37,8 +37,11 @@ void PostProcessUnit::run(const PostProcessCmd& p) {
       const int32_t bias = params[3 * j], mult = params[3 * j + 1], shift = params[3 * j + 2];
       // The bias add wraps as the int32 adder does.
       const int32_t v = int32_t(uint32_t(acc[j]) + uint32_t(bias));
-      int64_t q = int64_t(kernels::multiply_by_quantized_multiplier(v, mult, shift)) + p.out_zero_point;
-      q = std::clamp<int64_t>(q, lo, hi);
+      // So does the zero-point add, as the reference's kernels (an absurd
+      // scale rescales to the edge of int32).
+      const int32_t q =
+          std::clamp(kernels::wrapping_add(kernels::multiply_by_quantized_multiplier(v, mult, shift), p.out_zero_point),
+                     lo, hi);
       out[j] = static_cast<int8_t>(q);
     }
     spm_.write(p.out.buf, p.out.offset + uint64_t(i) * p.out_stride, out.data(), p.n);

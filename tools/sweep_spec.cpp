@@ -25,7 +25,7 @@ namespace fs = std::filesystem;
 namespace {
 
 [[noreturn]] void fail(const std::string& file, const YAML::Node& n, const std::string& what) {
-  throw Error(fmt::format("{}: {}", yaml::position(file, n.Mark()), what));
+  throw Error(fmt::format("{}: {}", yaml::position(file, n.Mark()), yaml::printable(what)));
 }
 
 std::string resolve(const std::string& spec_file, const std::string& rel) {
@@ -224,12 +224,13 @@ SweepSpec load_sweep_spec(const std::string& path) {
 
   if (!doc["base"].IsScalar()) fail(path, doc["base"], "base: expected the path of an SoC config");
   spec.base = resolve(path, doc["base"].Scalar());
-  try {
+  YAML::Node base;
+  try {  // a base that is no file or no YAML is the spec's error too
     spec.base_text = yaml::read_file(spec.base, "base SoC config");
+    base = yaml::parse_document(spec.base_text, spec.base);
   } catch (const Error& e) {
     fail(path, doc["base"], e.what());
   }
-  const YAML::Node base = yaml::parse_document(spec.base_text, spec.base);
 
   if (doc["seed"]) {
     const auto s = as_number(doc["seed"].Scalar());
@@ -278,7 +279,13 @@ SweepSpec load_sweep_spec(const std::string& path) {
   for (const auto& m : w) {
     if (!m.IsScalar()) fail(path, m, "a workload is the path of a model (.onnx, .tflite)");
     const std::string model = resolve(path, m.Scalar());
-    if (!fs::exists(model)) fail(path, m, fmt::format("workload '{}' does not exist", model));
+    std::error_code ec;  // a name too long for the file system is the spec's error, not an exception
+    const fs::file_status status = fs::status(model, ec);
+    if (!fs::exists(status))
+      fail(path, m, ec && ec != std::errc::no_such_file_or_directory
+                        ? fmt::format("workload '{}' cannot be read: {}", model, ec.message())
+                        : fmt::format("workload '{}' does not exist", model));
+    if (!fs::is_regular_file(status)) fail(path, m, fmt::format("workload '{}' is not a file", model));
     spec.workloads.push_back(model);
   }
 

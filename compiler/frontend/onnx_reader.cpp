@@ -10,6 +10,7 @@
 #include <memory>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "arch/error.h"
 #include "arch/escaped.h"
@@ -163,6 +164,11 @@ class Reader {
       }
     }
     if (shape.empty() || shape.size() > 4) fail(fmt::format("{}: rank {} unsupported; supported: 1 to 4", what, shape.size()));
+    int64_t elements = 1;  // each dimension fits int32; their product is checked before any size uses it
+    for (int32_t d : shape)
+      if ((elements *= d) > std::numeric_limits<int32_t>::max())
+        fail(fmt::format("{}: shape {} has more than {} elements: unsupported", what, fmt::join(shape, "x"),
+                         std::numeric_limits<int32_t>::max()));
     ir::Tensor t;
     t.name = in.name();
     t.shape = nchw_to_nhwc(shape);

@@ -11,6 +11,7 @@
 
 #include <flatbuffers/reflection.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "arch/error.h"
 #include "arch/escaped.h"
@@ -145,6 +146,9 @@ class Reader {
       int64_t elements = 1;
       for (int32_t d : *t->shape()) {
         if (d < 0) fail_tensor(index, fmt::format("dynamic or negative dimension {}: unsupported", d));
+        // No kernel runs on an empty tensor (and sizes divided by a dimension stay defined).
+        if (d == 0) fail_tensor(index, fmt::format("dimension 0 in shape {}: empty tensors unsupported",
+                                                   fmt::join(*t->shape(), "x")));
         elements *= d;
         // Keeps every size computation in range (and far above any MCU's memory).
         if (elements > kMaxElements)

@@ -76,14 +76,15 @@ TEST_CASE("requantize: quantize_multiplier represents the scale", "[kernels]") {
   CHECK(m == 0);
 }
 
-TEST_CASE("requantize: a saturated multiplier near the int32 limits clamps, it does not wrap", "[kernels]") {
+TEST_CASE("requantize: near the int32 limits the zero point add wraps as TFLite's int32 add does", "[kernels]") {
   // An absurd scale saturates the multiplier (INT32_MAX, shift 30): 2 << 30
   // wraps to INT32_MIN, scaled to -(2^31 - 1); adding the zero point -128
-  // would wrap an int32 to a large positive value. It clamps to act_min, as
-  // the NPU's post-processing unit computes in 64 bits.
+  // wraps to 2^31 - 129, which clamps to act_max. The NPU's post-processing
+  // unit computes the same (sim/post_process_unit.cpp).
   CHECK(kernels::multiply_by_quantized_multiplier(2, INT32_MAX, 30) == -INT32_MAX);
-  CHECK(int(kernels::requantize_accumulator(2, INT32_MAX, 30, -128, -128, 127)) == -128);
-  CHECK(int(kernels::add_zero_point_and_clamp(INT32_MAX, 127, -128, 127)) == 127);
-  CHECK(int(kernels::add_zero_point_and_clamp(INT32_MIN, -128, -128, 127)) == -128);
+  CHECK(int(kernels::requantize_accumulator(2, INT32_MAX, 30, -128, -128, 127)) == 127);
+  CHECK(int(kernels::add_zero_point_and_clamp(INT32_MAX, 127, -128, 127)) == -128);
+  CHECK(int(kernels::add_zero_point_and_clamp(INT32_MIN, -128, -128, 127)) == 127);
   CHECK(int(kernels::add_zero_point_and_clamp(-5, 3, -128, 127)) == -2);
+  CHECK(kernels::wrapping_add(INT32_MAX, 1) == INT32_MIN);
 }

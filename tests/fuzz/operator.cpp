@@ -1,0 +1,288 @@
+// Operators: one-op TFLite models that parse but are semantically absurd,
+// built from the fuzzer's bytes with the TFLite schema, then read, compiled
+// and run by the reference exactly as a model file would be. Dimensions range
+// from 0 to 2^31-1 (and negative), scales over 0, NaN, infinities, 1e38,
+// denormals and negatives, zero points out of int8, per-channel parameter
+// counts that do not match the channels, constants shorter than their shape.
+//
+// KILN_FUZZ_DUMP_MODEL=FILE writes the model built from the input to FILE,
+// to replay a finding through the command line (kiln run FILE).
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <fstream>
+#include <limits>
+#include <vector>
+
+#include <flatbuffers/flatbuffers.h>
+
+#include "compiler/frontend/tflite_reader.h"
+#include "compiler/frontend/tflite_schema_generated.h"
+#include "tests/fuzz/model_pipeline.h"
+
+namespace {
+
+namespace tfl = tflite;
+
+// The fuzzer's bytes, read front to back; zeros once they run out.
+class Bytes {
+ public:
+  Bytes(const uint8_t* data, size_t size) : p_(data), n_(size) {}
+  uint8_t u8() { return i_ < n_ ? p_[i_++] : 0; }
+  bool flag() { return u8() & 1; }
+  template <class T>
+  T pick(const std::vector<T>& options) { return options[u8() % options.size()]; }
+
+  // Mostly small dimensions, sometimes an extreme one.
+  int32_t dim() {
+    const uint8_t b = u8();
+    if (b < 224) return 1 + b % 12;
+    return pick<int32_t>({0, -1, 16, 33, 255, 1000, 65536, 1 << 24, std::numeric_limits<int32_t>::max(),
+                          std::numeric_limits<int32_t>::min()});
+  }
+  float scale() {
+    const uint8_t b = u8();
+    if (b < 192) return 0.001f + float(b) / 256.0f;
+    const float inf = std::numeric_limits<float>::infinity();
+    return pick<float>({0.0f, -0.0f, std::nanf(""), inf, -inf, 1e38f, 3.4e38f, 1e-38f, 1e-45f, -0.5f, 1e10f,
+                        1e-10f, 65536.0f, 1.0f});
+  }
+  int64_t zero_point() {
+    const uint8_t b = u8();
+    if (b < 192) return int64_t(b % 16) - 8;
+    return pick<int64_t>({-128, 127, 128, -129, 100000, std::numeric_limits<int64_t>::min(),
+                          std::numeric_limits<int64_t>::max()});
+  }
+  int32_t small(int32_t lo, int32_t hi) { return lo + int32_t(u8() % uint32_t(hi - lo + 1)); }
+
+ private:
+  const uint8_t* p_;
+  size_t n_, i_ = 0;
+};
+
+int64_t elements(const std::vector<int32_t>& shape) {
+  int64_t n = 1;
+  for (int32_t d : shape) {
+    if (d < 0) return -1;
+    if (d != 0 && n > (int64_t(1) << 40) / d) return -1;
+    n *= d;
+  }
+  return n;
+}
+
+class ModelBuilder {
+ public:
+  explicit ModelBuilder(Bytes& in) : in_(in) { buffers_.push_back(tfl::CreateBuffer(fbb_)); }
+
+  // A quantization with `count` scales (per channel along `axis` when > 1).
+  flatbuffers::Offset<tfl::QuantizationParameters> quant(size_t count, int axis) {
+    std::vector<float> scales;
+    std::vector<int64_t> zps;
+    const float s = in_.scale();
+    const int64_t zp = in_.zero_point();
+    for (size_t i = 0; i < count; ++i) {
+      scales.push_back(in_.flag() ? s : in_.scale());
+      zps.push_back(count > 1 ? (in_.u8() < 240 ? 0 : in_.zero_point()) : zp);
+    }
+    return tfl::CreateQuantizationParametersDirect(fbb_, nullptr, nullptr, &scales, &zps, tfl::QuantizationDetails_NONE,
+                                                  0, axis);
+  }
+
+  // Per-channel counts: usually right, sometimes one off or none.
+  size_t channel_count(int32_t channels) {
+    const uint8_t b = in_.u8();
+    const size_t c = channels > 0 && channels < 4096 ? size_t(channels) : 1;
+    if (b < 200) return c;
+    return in_.pick<size_t>({0, 1, c + 1, c > 1 ? c - 1 : 2});
+  }
+
+  // Constant contents for `shape` of `elem` bytes each: exact when small,
+  // sometimes short.
+  uint32_t constant(const std::vector<int32_t>& shape, size_t elem, const std::vector<uint8_t>& fixed = {}) {
+    std::vector<uint8_t> data = fixed;
+    if (data.empty()) {
+      const int64_t n = elements(shape);
+      size_t bytes = n >= 0 && n <= (1 << 16) ? size_t(n) * elem : 64;
+      if (in_.u8() >= 240) bytes = bytes / 2 + 1;
+      data.resize(bytes);
+      const uint8_t seed = in_.u8();
+      for (size_t i = 0; i < bytes; ++i) data[i] = uint8_t(seed * 31 + i * 7);
+    }
+    buffers_.push_back(tfl::CreateBufferDirect(fbb_, &data));
+    return uint32_t(buffers_.size() - 1);
+  }
+
+  int tensor(const std::vector<int32_t>& shape, tfl::TensorType type, flatbuffers::Offset<tfl::QuantizationParameters> q,
+             uint32_t buffer = 0) {
+    const std::string name = "t" + std::to_string(tensors_.size());
+    tensors_.push_back(tfl::CreateTensorDirect(fbb_, &shape, type, buffer, name.c_str(), q));
+    return int(tensors_.size() - 1);
+  }
+  int activation(const std::vector<int32_t>& shape) { return tensor(shape, tfl::TensorType_INT8, quant(1, 0)); }
+  int int32_constant(const std::vector<int32_t>& values) {
+    std::vector<uint8_t> bytes;
+    for (int32_t v : values)
+      for (int k = 0; k < 4; ++k) bytes.push_back(uint8_t(uint32_t(v) >> (8 * k)));
+    return tensor({int32_t(values.size())}, tfl::TensorType_INT32, 0, constant({int32_t(values.size())}, 4, bytes));
+  }
+
+  std::vector<uint8_t> finish(tfl::BuiltinOperator code, std::vector<int> inputs, std::vector<int> outputs,
+                              tfl::BuiltinOptions options_type, flatbuffers::Offset<void> options,
+                              std::vector<int> graph_inputs) {
+    std::vector<flatbuffers::Offset<tfl::OperatorCode>> codes{
+        tfl::CreateOperatorCode(fbb_, int8_t(code < 127 ? code : 127), 0, 1, code)};
+    std::vector<flatbuffers::Offset<tfl::Operator>> ops{
+        tfl::CreateOperatorDirect(fbb_, 0, &inputs, &outputs, options_type, options)};
+    std::vector<flatbuffers::Offset<tfl::SubGraph>> subgraphs{
+        tfl::CreateSubGraphDirect(fbb_, &tensors_, &graph_inputs, &outputs, &ops, "main")};
+    fbb_.Finish(tfl::CreateModelDirect(fbb_, 3, &codes, &subgraphs, "fuzz", &buffers_), "TFL3");
+    return {fbb_.GetBufferPointer(), fbb_.GetBufferPointer() + fbb_.GetSize()};
+  }
+
+  flatbuffers::FlatBufferBuilder& fbb() { return fbb_; }
+
+ private:
+  Bytes& in_;
+  flatbuffers::FlatBufferBuilder fbb_;
+  std::vector<flatbuffers::Offset<tfl::Tensor>> tensors_;
+  std::vector<flatbuffers::Offset<tfl::Buffer>> buffers_;
+};
+
+// Output extent of a window as TFLite computes it (VALID or SAME), or a
+// fuzzed one.
+int32_t out_extent(Bytes& in, int32_t size, int32_t kernel, int32_t stride, bool same) {
+  if (in.u8() >= 240) return in.dim();
+  if (stride <= 0) return 1;
+  const int64_t v = same ? (int64_t(size) + stride - 1) / stride : (int64_t(size) - kernel + stride) / stride;
+  return int32_t(std::max<int64_t>(std::min<int64_t>(v, std::numeric_limits<int32_t>::max()), 0));
+}
+
+std::vector<uint8_t> build_model(Bytes& in) {
+  ModelBuilder m(in);
+  auto& fbb = m.fbb();
+  const std::vector<int32_t> in_shape{in.u8() < 240 ? 1 : in.dim(), in.dim(), in.dim(), in.dim()};
+  const int x = m.activation(in_shape);
+  const auto act = in.pick<tfl::ActivationFunctionType>({tfl::ActivationFunctionType_NONE, tfl::ActivationFunctionType_RELU,
+                                                         tfl::ActivationFunctionType_RELU6,
+                                                         tfl::ActivationFunctionType_RELU_N1_TO_1,
+                                                         tfl::ActivationFunctionType_TANH});
+  const auto padding = in.flag() ? tfl::Padding_SAME : tfl::Padding_VALID;
+  const bool same = padding == tfl::Padding_SAME;
+  switch (in.u8() % 14) {
+    case 0:
+    case 1: {  // CONV_2D, DEPTHWISE_CONV_2D
+      const bool depthwise = in.u8() & 1;
+      const int32_t kh = in.flag() ? in.small(1, 5) : in.dim(), kw = in.flag() ? in.small(1, 5) : in.dim();
+      const int32_t sh = in.small(0, 3), sw = in.small(1, 3), dh = in.u8() < 240 ? 1 : in.small(0, 4), dw = 1;
+      const int32_t mult = in.u8() < 240 ? 1 : in.small(0, 3);
+      const int32_t oc = depthwise ? int32_t(std::min<int64_t>(int64_t(in_shape[3]) * mult, INT32_MAX)) : in.dim();
+      const std::vector<int32_t> w_shape = depthwise ? std::vector<int32_t>{1, kh, kw, oc}
+                                                     : std::vector<int32_t>{oc, kh, kw, in_shape[3]};
+      const int w = m.tensor(w_shape, tfl::TensorType_INT8, m.quant(m.channel_count(oc), depthwise ? 3 : 0),
+                             m.constant(w_shape, 1));
+      const int b = m.tensor({oc}, tfl::TensorType_INT32, m.quant(m.channel_count(oc), 0), m.constant({oc}, 4));
+      const int y = m.activation({in_shape[0], out_extent(in, in_shape[1], kh, sh, same),
+                                  out_extent(in, in_shape[2], kw, sw, same), oc});
+      if (depthwise)
+        return m.finish(tfl::BuiltinOperator_DEPTHWISE_CONV_2D, {x, w, b}, {y},
+                        tfl::BuiltinOptions_DepthwiseConv2DOptions,
+                        tfl::CreateDepthwiseConv2DOptions(fbb, padding, sw, sh, mult, act, dw, dh).Union(), {x});
+      return m.finish(tfl::BuiltinOperator_CONV_2D, {x, w, b}, {y}, tfl::BuiltinOptions_Conv2DOptions,
+                      tfl::CreateConv2DOptions(fbb, padding, sw, sh, act, dw, dh).Union(), {x});
+    }
+    case 2: {  // FULLY_CONNECTED
+      const int64_t n = elements(in_shape);
+      const int32_t k = in.u8() < 240 ? in_shape[3] : in.dim();
+      const int32_t batches = k > 0 && n > 0 ? int32_t(n / k) : 1;
+      const int32_t oc = in.dim();
+      const int w = m.tensor({oc, k}, tfl::TensorType_INT8, m.quant(m.channel_count(oc), 0), m.constant({oc, k}, 1));
+      const int b = m.tensor({oc}, tfl::TensorType_INT32, m.quant(m.channel_count(oc), 0), m.constant({oc}, 4));
+      const int y = m.activation({batches, oc});
+      return m.finish(tfl::BuiltinOperator_FULLY_CONNECTED, {x, w, in.u8() < 230 ? b : -1}, {y},
+                      tfl::BuiltinOptions_FullyConnectedOptions,
+                      tfl::CreateFullyConnectedOptions(fbb, act).Union(), {x});
+    }
+    case 3: {  // ADD
+      const int x2 = m.activation(in.u8() < 230 ? in_shape : std::vector<int32_t>{1, in.dim(), in.dim(), in.dim()});
+      const int y = m.activation(in_shape);
+      return m.finish(tfl::BuiltinOperator_ADD, {x, x2}, {y}, tfl::BuiltinOptions_AddOptions,
+                      tfl::CreateAddOptions(fbb, act).Union(), {x, x2});
+    }
+    case 4:
+    case 5: {  // AVERAGE_POOL_2D, MAX_POOL_2D
+      const int32_t kh = in.flag() ? in.small(1, 4) : in.dim(), kw = in.flag() ? in.small(1, 4) : in.dim();
+      const int32_t sh = in.small(0, 3), sw = in.small(1, 3);
+      const int y = m.activation({in_shape[0], out_extent(in, in_shape[1], kh, sh, same),
+                                  out_extent(in, in_shape[2], kw, sw, same), in_shape[3]});
+      return m.finish(in.flag() ? tfl::BuiltinOperator_AVERAGE_POOL_2D : tfl::BuiltinOperator_MAX_POOL_2D, {x}, {y},
+                      tfl::BuiltinOptions_Pool2DOptions,
+                      tfl::CreatePool2DOptions(fbb, padding, sw, sh, kw, kh, act).Union(), {x});
+    }
+    case 6: {  // MEAN
+      const int axes = m.int32_constant(in.u8() < 220 ? std::vector<int32_t>{1, 2}
+                                                      : std::vector<int32_t>{in.small(-5, 5), in.small(-5, 5)});
+      const bool keep = in.flag();
+      const int y = m.activation(keep ? std::vector<int32_t>{in_shape[0], 1, 1, in_shape[3]}
+                                      : std::vector<int32_t>{in_shape[0], in_shape[3]});
+      return m.finish(tfl::BuiltinOperator_MEAN, {x, axes}, {y}, tfl::BuiltinOptions_ReducerOptions,
+                      tfl::CreateReducerOptions(fbb, keep).Union(), {x});
+    }
+    case 7: {  // RESHAPE
+      const int64_t n = elements(in_shape);
+      std::vector<int32_t> out{1, int32_t(n > 0 && n < (1 << 30) ? n : 1)};
+      if (in.u8() >= 220) out = {in.dim(), in.dim()};
+      const int shape = m.int32_constant(out);
+      const int y = m.activation(out);
+      return m.finish(tfl::BuiltinOperator_RESHAPE, {x, shape}, {y}, tfl::BuiltinOptions_NONE, 0, {x});
+    }
+    case 8: {  // PAD
+      std::vector<int32_t> pads(8, 0);
+      for (int i = 2; i < 6; ++i) pads[size_t(i)] = in.u8() < 220 ? in.small(0, 2) : in.dim();
+      if (in.u8() >= 240) pads[0] = in.dim();
+      std::vector<uint8_t> bytes;
+      for (int32_t v : pads)
+        for (int k = 0; k < 4; ++k) bytes.push_back(uint8_t(uint32_t(v) >> (8 * k)));
+      const int p = m.tensor({4, 2}, tfl::TensorType_INT32, 0, m.constant({4, 2}, 4, bytes));
+      const int64_t h = int64_t(in_shape[1]) + pads[2] + pads[3], w = int64_t(in_shape[2]) + pads[4] + pads[5];
+      const int y = m.activation({in_shape[0], int32_t(h), int32_t(w), in_shape[3]});
+      return m.finish(tfl::BuiltinOperator_PAD, {x, p}, {y}, tfl::BuiltinOptions_NONE, 0, {x});
+    }
+    case 9: {  // SOFTMAX
+      const int y = m.activation(in_shape);
+      return m.finish(tfl::BuiltinOperator_SOFTMAX, {x}, {y}, tfl::BuiltinOptions_SoftmaxOptions,
+                      tfl::CreateSoftmaxOptions(fbb, in.flag() ? 1.0f : in.scale()).Union(), {x});
+    }
+    case 10:
+    case 11:
+    case 12: {  // RELU, RELU6, QUANTIZE
+      const int y = m.activation(in.u8() < 240 ? in_shape : std::vector<int32_t>{in.dim(), 1, 1, 1});
+      const auto code = in.pick<tfl::BuiltinOperator>(
+          {tfl::BuiltinOperator_RELU, tfl::BuiltinOperator_RELU6, tfl::BuiltinOperator_QUANTIZE});
+      return m.finish(code, {x}, {y}, tfl::BuiltinOptions_NONE, 0, {x});
+    }
+    default: {  // CONCATENATION
+      const int32_t axis = in.u8() < 220 ? 3 : in.small(-6, 6);
+      std::vector<int32_t> s2 = in_shape;
+      s2[3] = in.dim();
+      const int x2 = m.activation(s2);
+      std::vector<int32_t> out = in_shape;
+      out[3] = int32_t(std::min<int64_t>(int64_t(in_shape[3]) + s2[3], std::numeric_limits<int32_t>::max()));
+      const int y = m.activation(out);
+      return m.finish(tfl::BuiltinOperator_CONCATENATION, {x, x2}, {y}, tfl::BuiltinOptions_ConcatenationOptions,
+                      tfl::CreateConcatenationOptions(fbb, axis, act).Union(), {x, x2});
+    }
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  Bytes in(data, size);
+  const std::vector<uint8_t> model = build_model(in);
+  if (const char* dump = std::getenv("KILN_FUZZ_DUMP_MODEL"))
+    std::ofstream(dump, std::ios::binary).write(reinterpret_cast<const char*>(model.data()), std::streamsize(model.size()));
+  return kiln::fuzz::expect_errors("fuzz_op.tflite", [&] {
+    kiln::fuzz::compile_and_run(kiln::frontend::read_tflite_buffer(model.data(), model.size(), "fuzz_op.tflite"));
+  });
+}
