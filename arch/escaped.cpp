@@ -8,7 +8,7 @@ std::string escaped(std::string_view text, size_t max_chars) {
   std::string out;
   out.reserve(std::min(text.size(), max_chars) + 8);
   for (size_t i = 0; i < text.size(); ++i) {
-    if (out.size() >= max_chars) {
+    if (i >= max_chars) {
       out += "...";
       break;
     }

@@ -12,6 +12,7 @@
 #include <yaml-cpp/eventhandler.h>
 
 #include "arch/error.h"
+#include "arch/escaped.h"
 
 namespace kiln::yaml {
 
@@ -142,11 +143,7 @@ class DocumentStarts : public YAML::EventHandler {
 
 // yaml-cpp's messages quote the offending byte raw (a newline, a control
 // byte), as may any message quoting a key.
-std::string printable(const std::string& text) {
-  std::string s;
-  for (unsigned char c : text) s += c < 0x20 || c == 0x7f ? fmt::format("\\x{:02x}", c) : std::string(1, char(c));
-  return s;
-}
+std::string printable(const std::string& text) { return escaped(text, std::string::npos); }
 
 YAML::Node parse_document(const std::string& text, const std::string& source) {
   try {

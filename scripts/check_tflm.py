@@ -14,7 +14,8 @@ computes; kiln shares no code with it.
       [--soc CONFIG]... [--kiln PATH] [--tflm PATH] [--ctest]
 
 Models default to the five MLPerf Tiny models in ../shared/workloads/ and
-every .tflite under tests/data/. --soc repeats (default: the default SoC).
+every .tflite under tests/data/ outside tests/data/fuzz/ (inputs kiln must
+refuse). --soc repeats (default: the default SoC).
 Exit status: 0 all identical; 1 a difference or a failed run. With --ctest, a
 missing tflm_run exits 77 (ctest's skip) outside CI and fails when CI=true,
 where .ci/run builds it.
@@ -34,7 +35,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def default_models():
     shared = glob.glob(os.path.join(ROOT, "..", "shared", "workloads", "mlperf-tiny", "*.tflite"))
-    own = glob.glob(os.path.join(ROOT, "tests", "data", "**", "*.tflite"), recursive=True)
+    # tests/data/fuzz holds inputs kiln must refuse, not models to run.
+    own = [p for p in glob.glob(os.path.join(ROOT, "tests", "data", "**", "*.tflite"), recursive=True)
+           if os.sep + "fuzz" + os.sep not in p]
     return sorted(os.path.normpath(p) for p in shared + own)
 
 

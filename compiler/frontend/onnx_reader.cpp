@@ -90,7 +90,13 @@ class Reader {
     }
     for (int i = 0; i < g.input_size(); ++i)
       if (!values_.count(g.input(i).name())) read_graph_input(g.input(i));
-    for (int i = 0; i < g.node_size(); ++i) read_node(i);
+    for (int i = 0; i < g.node_size(); ++i) {
+      try {
+        read_node(i);
+      } catch (const ir::ScaleError& e) {
+        fail_node(i, e.what());
+      }
+    }
     if (g.output_size() == 0) fail("the graph has no outputs");
     for (int i = 0; i < g.output_size(); ++i) read_graph_output(g.output(i));
     for (int id : graph_.inputs)

@@ -272,6 +272,15 @@ class Reader {
     out.name = c.name;
     out.source_index = index;
     out.source_op = c.op_name;
+    try {
+      read_op(c, out);
+    } catch (const ir::ScaleError& e) {
+      fail_op(c, e.what());
+    }
+    graph_.ops.push_back(std::move(out));
+  }
+
+  void read_op(const Context& c, ir::Op& out) {
     switch (out.kind) {
       case OpKind::Conv2d: read_conv(c, out, false); break;
       case OpKind::DepthwiseConv2d: read_conv(c, out, true); break;
@@ -288,7 +297,6 @@ class Reader {
       case OpKind::Requantize: read_rescale(c, out); break;
       case OpKind::Concat: read_concat(c, out); break;
     }
-    graph_.ops.push_back(std::move(out));
   }
 
   void expect_inputs(const Context& c, size_t min, size_t max) const {

@@ -13,11 +13,20 @@ namespace kiln::ir {
 
 namespace {
 
+// TFLite's QuantizeMultiplier, refusing what its kernels leave undefined.
+void defined_multiplier(double real, int32_t* m, int* shift) {
+  if (!(real < double(int64_t(1) << 30)))
+    throw ScaleError(fmt::format("requantization scale {:g} is 2^30 or more; TFLite's kernels define scales below "
+                                 "2^30 (the input, weight and output scales are absurd)",
+                                 real));
+  kernels::quantize_multiplier(real, m, shift);
+}
+
 Rescale single(double real) {
   Rescale r;
   int32_t m = 0;
   int shift = 0;
-  kernels::quantize_multiplier(real, &m, &shift);
+  defined_multiplier(real, &m, &shift);
   r.multiplier.push_back(m);
   r.shift.push_back(shift);
   return r;
@@ -57,7 +66,7 @@ Rescale conv_rescale(float input_scale, const std::vector<float>& filter_scales,
                         static_cast<double>(output_scale);
     int32_t m = 0;
     int shift = 0;
-    kernels::quantize_multiplier(real, &m, &shift);
+    defined_multiplier(real, &m, &shift);
     r.multiplier.push_back(m);
     r.shift.push_back(shift);
   }

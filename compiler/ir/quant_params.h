@@ -9,9 +9,20 @@
 #include <cstdint>
 #include <vector>
 
+#include "arch/error.h"
 #include "compiler/ir/graph.h"
 
 namespace kiln::ir {
+
+// A requantization scale TFLite's kernels do not define: at 2^30 or more,
+// QuantizeMultiplier's shift exceeds 30 and MultiplyByQuantizedMultiplier
+// shifts an int32 by 31 bits or more (undefined behaviour, whose result
+// TFLite Micro leaves to the compiler and CPU). Front ends catch it and name
+// the op. Such scales come only from corrupt or absurd models.
+class ScaleError : public Error {
+ public:
+  using Error::Error;
+};
 
 // A fused activation of the source model.
 enum class Activation : uint8_t { None, Relu, Relu6, ReluN1To1 };
@@ -20,6 +31,8 @@ enum class Activation : uint8_t { None, Relu, Relu6, ReluN1To1 };
 // (TFLite's CalculateActivationRangeQuantized): quantize(0), quantize(6),
 // clamped to [-128, 127].
 ActRange activation_range(Activation act, float output_scale, int32_t output_zero_point);
+
+// Every function below throws ScaleError for a scale of 2^30 or more.
 
 // Convolutions (per channel or per tensor), TFLite's
 // PopulateConvolutionQuantizationParams: one multiplier per filter scale of

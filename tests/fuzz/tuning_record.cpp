@@ -50,7 +50,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string path = kiln::fuzz::input_file(data, size, "fuzz_record.json");
   return kiln::fuzz::expect_errors("fuzz_record.json", [&] {
-    const auto choices = kiln::tools::load_tuning_choices(path, model_path(), kiln::fuzz::default_soc());
-    kiln::codegen::compile_model(model(), kiln::fuzz::default_soc(), choices);
+    const auto tuned = kiln::tools::load_tuning_choices(path, model_path(), kiln::fuzz::default_soc());
+    kiln::codegen::compile_model(model(), kiln::fuzz::default_soc(), tuned.choices, tuned.origins);
   });
 }
