@@ -124,6 +124,11 @@ class Locator {
                    const std::string& path) {
     const reflection::Field* type_field = obj.fields()->LookupByKey((f.name()->str() + "_type").c_str());
     if (!type_field) return true;
+    // The schema lists fields by name, so the tag ("x_type") may not have
+    // been checked yet: check it before reading it.
+    if (!scalar_field(t, type_field->offset(), 1))
+      return fail(path + "_type", fmt::format("union tag of the {} table at byte {} lies outside the buffer",
+                                              short_name(obj), at(t)));
     const uint8_t tag = t->GetField<uint8_t>(type_field->offset(), 0);
     const reflection::EnumVal* member = schema_.enums()->Get(f.type()->index())->values()->LookupByKey(tag);
     if (!member || !member->union_type() || member->union_type()->base_type() != reflection::Obj)
@@ -138,9 +143,13 @@ class Locator {
     const size_t elem_size = tables || elem == reflection::String
                                  ? sizeof(uoffset_t)
                                  : flatbuffers::GetTypeSizeInline(elem, type.index(), schema_);
-    if (!verifier_.VerifyVectorOrString(vec, elem_size))
+    if (!verifier_.VerifyVectorOrString(vec, elem_size)) {
+      if (at(vec) + sizeof(uoffset_t) > size_ || at(vec) % sizeof(uoffset_t))
+        return fail(path, fmt::format("vector at byte {}: its length lies outside the buffer or is misaligned",
+                                      at(vec)));
       return fail(path, fmt::format("vector at byte {} of {} elements runs past the end of the buffer ({} bytes)",
                                     at(vec), flatbuffers::ReadScalar<uoffset_t>(vec), size_));
+    }
     if (!tables && elem != reflection::String) return true;
     const auto* offsets = reinterpret_cast<const flatbuffers::Vector<uoffset_t>*>(vec);
     for (uoffset_t i = 0; i < offsets->size(); ++i) {
