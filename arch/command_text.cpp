@@ -12,6 +12,7 @@
 
 #include "arch/command_codec.h"
 #include "arch/error.h"
+#include "arch/escaped.h"
 #include "arch/mcu_op.h"
 
 namespace kiln {
@@ -57,8 +58,9 @@ struct Token {
 };
 using Statement = std::vector<Token>;
 
+// Escaped: messages quote the text, whose strings may hold a carriage return.
 [[noreturn]] void fail_at(const std::string& source, int line, int col, const std::string& msg) {
-  throw Error(fmt::format("{}:{}:{}: {}", source, line, col, msg));
+  throw Error(fmt::format("{}:{}:{}: {}", source, line, col, escaped(msg, 4000)));
 }
 
 const char* kind_name(Token::Kind k) {
