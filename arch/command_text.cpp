@@ -3,6 +3,7 @@
 #include "arch/command_text.h"
 
 #include <cerrno>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -311,9 +312,16 @@ class Parser {
   void read_file_into(std::vector<uint8_t>& out, const Token& t) const {
     std::string path = t.text;
     if (!path.empty() && path[0] != '/' && !base_dir_.empty()) path = base_dir_ + "/" + path;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+      fail(t, fmt::format("cannot read '{}': {}", path, ec ? ec.message() : "not a regular file"));
     std::ifstream in(path, std::ios::binary);
     if (!in) fail(t, fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
-    out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    try {
+      out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    } catch (const std::exception& e) {  // libstdc++'s filebuf throws on a read error
+      fail(t, fmt::format("cannot read '{}': {}", path, e.what()));
+    }
   }
 
   // ---- commands

@@ -213,6 +213,8 @@ TEST_CASE("control bytes in a kasm file are located errors, not a hang", "[comma
   CHECK(asm_error(std::string("\0", 1)) == "t.kasm:1:1: unexpected control byte 0x00; expected text");
   CHECK(asm_error("end\x1b[0m\n") == "t.kasm:1:4: unexpected control byte 0x1b; expected text");
   CHECK(asm_error(".image flash 0 hex \"0\x01\"\nend") == "t.kasm:1:22: unexpected control byte 0x01 in a string");
+  // An image file that is a directory is a located error, not an exception from the stream.
+  CHECK(asm_error(".image flash 0 file \"/\"\nend") == "t.kasm:1:21: cannot read '/': not a regular file");
   // A carriage return inside a string is quoted escaped, on one line.
   CHECK(asm_error(".image flash 0 hex \"00\r1\"\nend") == "t.kasm:1:23: '\\r' is not a hex digit");
   // Tabs and CRLF line ends are text.
