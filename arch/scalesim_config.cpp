@@ -194,15 +194,19 @@ SocConfig soc_from_scalesim(const ScaleSimConfig& cfg, const SocConfig& base, ui
   unsigned rate = soc.bus.width_bytes;
   if (!cfg.bandwidth.empty()) rate = *std::max_element(cfg.bandwidth.begin(), cfg.bandwidth.end());
   while (soc.bus.width_bytes < rate && soc.bus.width_bytes < 128) soc.bus.width_bytes *= 2;
+  soc.memories.push_back(scalesim_dram(dram_bytes, rate));
+  return soc;
+}
+
+MemoryConfig scalesim_dram(uint64_t size_bytes, unsigned bytes_per_cycle) {
   MemoryConfig dram;
   dram.name = "dram";
   dram.kind = MemoryKind::Dram;
   dram.base = kScaleSimDramBase;
-  dram.size_bytes = dram_bytes;
+  dram.size_bytes = size_bytes;
   dram.latency_cycles = kScaleSimDramLatencyCycles;
-  dram.bytes_per_cycle = rate;
-  soc.memories.push_back(dram);
-  return soc;
+  dram.bytes_per_cycle = bytes_per_cycle;
+  return dram;
 }
 
 }  // namespace kiln

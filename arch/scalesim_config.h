@@ -48,6 +48,8 @@ ScaleSimConfig load_scalesim_config(const std::string& path);
 // one tile of the array.
 inline constexpr uint64_t kScaleSimDramBase = 0x80000000;
 inline constexpr unsigned kScaleSimDramLatencyCycles = 20;
+// The DRAM both a SCALE-Sim config and a topology run on another SoC add.
+MemoryConfig scalesim_dram(uint64_t size_bytes, unsigned bytes_per_cycle);
 SocConfig soc_from_scalesim(const ScaleSimConfig& cfg, const SocConfig& base, uint64_t dram_bytes);
 
 }  // namespace kiln

@@ -17,13 +17,7 @@ constexpr uint64_t kCompileDramBytes = uint64_t(1) << 30;
 constexpr uint64_t kDramGranule = uint64_t(1) << 20;
 
 void add_dram(SocConfig& soc) {
-  MemoryConfig dram;
-  dram.name = "dram";
-  dram.kind = MemoryKind::Dram;
-  dram.base = kScaleSimDramBase;
-  dram.size_bytes = kCompileDramBytes;
-  dram.latency_cycles = kScaleSimDramLatencyCycles;
-  dram.bytes_per_cycle = soc.bus.width_bytes;
+  MemoryConfig dram = scalesim_dram(kCompileDramBytes, soc.bus.width_bytes);
   for (const auto& m : soc.memories)
     if (m.name == dram.name || (m.base < dram.base + dram.size_bytes && dram.base < m.base + m.size_bytes))
       throw Error(fmt::format("{}: memory '{}' is in the way of the DRAM kiln adds for a topology at 0x{:x}; give the "
