@@ -2,6 +2,8 @@
 # Builds the libFuzzer harnesses (tests/fuzz/, clang + ASan + UBSan, in
 # build-fuzz/) and runs each for SECONDS (default 30), one after another.
 #   scripts/fuzz.sh [SECONDS] [KIND...]     KIND: tflite onnx soc_config ... (all by default)
+#   scripts/fuzz.sh --ci [KIND...]          CI's gate: a fixed seed and a fixed number
+#                                           of executions per harness (about 10 s each)
 # Prints per harness the executions, exec/s and coverage (cov = edges, ft =
 # features) and any finding; findings are saved in build-fuzz/findings/KIND/
 # and the script exits 1 when there is one. Corpora grow in
@@ -11,12 +13,30 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-seconds=${1:-30}
-shift || true
+# CI is a gate, not a search: with a fixed seed and a fixed count of
+# executions from the seed corpus, the same code gives the same run, so CI
+# fails only on a change that brings a finding. Searching is what timed runs
+# (and their growing corpora) are for.
+ci=0
+if [ "${1:-}" = --ci ]; then
+  ci=1
+  shift
+  seconds=0
+else
+  seconds=${1:-30}
+  shift || true
+fi
+declare -A ci_runs=([tflite]=30000 [onnx]=2500 [soc_config]=40000 [technology]=40000 [sweep_spec]=15000
+                    [kasm]=100000 [kbin]=700000 [npy]=60000 [tuning_record]=4000 [operator]=30000)
 kinds=("$@")
 [ ${#kinds[@]} -gt 0 ] || kinds=(tflite onnx soc_config technology sweep_spec kasm kbin npy tuning_record operator)
 scripts/setup.sh --deps
 build=${KILN_FUZZ_BUILD_DIR:-build-fuzz}
+corpus=$build/corpus
+if [ "$ci" -eq 1 ]; then  # fresh corpora: only the seeds
+  corpus=$build/corpus-ci
+  rm -rf "$corpus"
+fi
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache} CCACHE_BASEDIR=${CCACHE_BASEDIR:-$root}
 
 CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKILN_FUZZ=ON \
@@ -27,13 +47,13 @@ cmake --build "$build" -j "$(nproc)" --target "${targets[@]}"
 
 # Seeds: copied into the corpus once (the corpus keeps what the fuzzer adds).
 seed() {  # seed KIND FILES...
-  local dir=$build/corpus/$1
+  local dir=$corpus/$1
   shift
   for f in "$@"; do [ -f "$f" ] && cp -n "$f" "$dir/" || true; done
 }
 shared=${KILN_SHARED_DIR:-$root/../shared}
 for k in "${kinds[@]}"; do
-  mkdir -p "$build/corpus/$k" "$build/findings/$k"
+  mkdir -p "$corpus/$k" "$build/findings/$k"
   case $k in
     tflite) seed tflite "$shared"/workloads/mlperf-tiny/*.tflite ;;
     onnx) seed onnx workloads/*.onnx ;;
@@ -42,8 +62,8 @@ for k in "${kinds[@]}"; do
     sweep_spec) seed sweep_spec configs/sweeps/*.yaml ;;
     kasm) seed kasm tests/data/streams/*.kasm tests/data/streams/bad/*.kasm ;;
     kbin) seed kbin tests/data/streams/bad/*.kbin
-          KILN_FUZZ_SEED_DIR=$build/corpus/kbin "$build/tests/fuzz/fuzz_kbin" -runs=0 >/dev/null 2>&1 ;;
-    npy) /usr/bin/python3 - "$build/corpus/npy" <<'PY'
+          KILN_FUZZ_SEED_DIR=$corpus/kbin "$build/tests/fuzz/fuzz_kbin" -runs=0 >/dev/null 2>&1 ;;
+    npy) /usr/bin/python3 - "$corpus/npy" <<'PY'
 import sys, numpy as np
 d = sys.argv[1]
 np.save(d + "/int8_1x3x32x32.npy", np.arange(3072, dtype=np.int8).reshape(1, 3, 32, 32))
@@ -54,7 +74,7 @@ np.save(d + "/int8_fortran.npy", np.asfortranarray(np.ones((2, 3), dtype=np.int8
 np.save(d + "/float32.npy", np.ones((2,), dtype=np.float32))
 PY
     ;;
-    tuning_record) KILN_FUZZ_SEED_DIR=$build/corpus/tuning_record "$build/tests/fuzz/fuzz_tuning_record" -runs=0 >/dev/null 2>&1 ;;
+    tuning_record) KILN_FUZZ_SEED_DIR=$corpus/tuning_record "$build/tests/fuzz/fuzz_tuning_record" -runs=0 >/dev/null 2>&1 ;;
     operator) ;;
   esac
 done
@@ -65,8 +85,14 @@ status=0
 printf '%-14s %12s %9s %8s %8s %7s  %s\n' harness executions exec/s cov ft seconds result
 for k in "${kinds[@]}"; do
   # KILN_FUZZ_ARGS: extra libFuzzer flags (e.g. -only_ascii=1, -jobs=N).
-  args=(${KILN_FUZZ_ARGS:-} -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2560 -malloc_limit_mb=2048 -print_final_stats=1
-        -artifact_prefix="$build/findings/$k/" "$build/corpus/$k")
+  if [ "$ci" -eq 1 ]; then
+    rm -rf "$build/findings/$k" && mkdir -p "$build/findings/$k"
+    budget=(-seed=1 -runs="${ci_runs[$k]}")
+  else
+    budget=(-max_total_time="$seconds")
+  fi
+  args=(${KILN_FUZZ_ARGS:-} "${budget[@]}" -timeout=30 -rss_limit_mb=2560 -malloc_limit_mb=2048 -print_final_stats=1
+        -artifact_prefix="$build/findings/$k/" "$corpus/$k")
   [ -f "tests/fuzz/dict/$k.dict" ] && args=(-dict="tests/fuzz/dict/$k.dict" "${args[@]}")
   log=$build/findings/$k/last-run.log
   start=$(date +%s)

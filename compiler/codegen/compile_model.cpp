@@ -49,6 +49,14 @@ std::string origin_of(const ChoiceOrigins& origins, size_t op) {
   return it == origins.end() ? std::string() : it->second + ": ";
 }
 
+// "record.json: the tilings it chooses make " when choices were read from a
+// file (a whole-program error such as a full flash may be theirs), else "".
+std::string chooser_of(const ChoiceOrigins& origins) {
+  if (origins.empty()) return {};
+  const std::string& first = origins.begin()->second;
+  return first.substr(0, first.rfind(": ")) + ": with the tilings it chooses, ";
+}
+
 void check_cascades(const ir::Graph& g, const std::vector<passes::Placement>& placement,
                     const ChoiceOrigins& origins) {
   for (size_t i = 0; i < g.ops.size(); ++i) {
@@ -171,9 +179,9 @@ CompiledModel compile_for(const ir::Graph& g, const SocConfig& soc, const Tiling
     weights_high[i] = t.weights_resident && !previous_high;
     previous_high = weights_high[i];
     if (t.prefetch_weights && previous_npu == g.ops.size())
-      throw Error(fmt::format("{}: {}: its weights are chosen to be prefetched during the previous NPU layer, but it "
-                              "is the first layer on the NPU",
-                              g.source, g.describe(g.ops[i])));
+      throw Error(fmt::format("{}{}: {}: its weights are chosen to be prefetched during the previous NPU layer, but "
+                              "it is the first layer on the NPU",
+                              origin_of(origins, i), g.source, g.describe(g.ops[i])));
     if (previous_npu < g.ops.size()) next_npu[previous_npu] = i;
     previous_npu = i;
   }
@@ -226,7 +234,7 @@ CompiledModel compile_for(const ir::Graph& g, const SocConfig& soc, const Tiling
   const uint64_t used = image_base - flash_mem->base + out.flash_bytes + out.stream_bytes;
   if (used > flash_mem->size_bytes) {
     const std::string message =
-        fmt::format("{}: weights and command stream need {} bytes of {}, {} '{}' has {} bytes", g.source, used,
+        fmt::format("{}{}: weights and command stream need {} bytes of {}, {} '{}' has {} bytes", chooser_of(origins), g.source, used,
                     to_string(flash_mem->kind), soc.name, flash_mem->name, flash_mem->size_bytes);
     if (flash_mem->kind == MemoryKind::Flash) throw FlashFull(message);
     throw Error(message);

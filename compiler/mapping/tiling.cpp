@@ -66,6 +66,12 @@ uint64_t input_slot_space(const ConvShape& s, const Tiling& t, const SocConfig& 
   return t.output_resident ? resident_offset(size, s.output_bytes()) : size;
 }
 
+uint64_t tile_count(const ConvShape& s, const Tiling& t) {
+  const auto steps = [](uint64_t extent, uint64_t tile) { return (extent + std::max<uint64_t>(tile, 1) - 1) / std::max<uint64_t>(tile, 1); };
+  return steps(s.out_h, t.tile_rows) * steps(s.out_w, t.tile_cols) * steps(s.out_c, t.tile_out_c) *
+         (s.depthwise ? 1 : steps(s.in_c, t.tile_in_c));
+}
+
 bool fits(const ConvShape& s, const Tiling& t, const SocConfig& soc, std::string* why) {
   const TileFootprint f = footprint(s, t);
   const auto check = [&](const char* name, uint64_t need, uint64_t have) {
@@ -94,6 +100,18 @@ bool fits(const ConvShape& s, const Tiling& t, const SocConfig& soc, std::string
   if (t.output_resident && s.output_bytes() + 16 > soc.npu.input.size_bytes)
     return refuse(fmt::format("resident output needs {} bytes, the input scratchpad has {}", s.output_bytes(),
                               soc.npu.input.size_bytes));
+  // Every tile is at least one compute command in the stream, which lives in
+  // a flash or a DRAM: a tiling with more tiles than the largest of those can
+  // hold is refused here, before its schedule is built (a tiling read from a
+  // file could otherwise ask for billions of steps).
+  uint64_t stream_space = 0;
+  for (const auto& m : soc.memories)
+    if (m.kind == MemoryKind::Flash || m.kind == MemoryKind::Dram) stream_space = std::max(stream_space, m.size_bytes);
+  const uint64_t tiles = tile_count(s, t);
+  if (tiles > stream_space / kMinTileStreamBytes)
+    return refuse(fmt::format("it makes {} tiles, whose commands need at least {} bytes each, more than the {} bytes "
+                              "of the largest flash or DRAM for the command stream",
+                              tiles, kMinTileStreamBytes, stream_space));
   if (std::max({t.channels.input, t.channels.weight, t.channels.store}) >= soc.dma.channels) {
     if (why) *why = fmt::format("DMA channels {} name a channel the SoC's {}-channel DMA lacks", describe(t.channels), soc.dma.channels);
     return false;

@@ -79,6 +79,11 @@ struct TileFootprint {
 
 // Record size of one output channel's post-processing parameters (arch/command.h).
 inline constexpr uint32_t kPpuParamBytes = 12;
+// A lower bound on the stream bytes of one tile: its compute command (gemm
+// or conv) alone encodes to 40 bytes or more (arch/command_codec).
+inline constexpr uint64_t kMinTileStreamBytes = 32;
+// Output tiles times input-channel chunks: the array steps of a layer.
+uint64_t tile_count(const ConvShape& shape, const Tiling& t);
 
 // Weight-scratchpad bytes of a chunk of n output and c input channels: its
 // weights as stored (ConvShape::chunk_weight_bytes), then their records.

@@ -182,6 +182,26 @@ TEST_CASE("roofline is the larger of compute and traffic time") {
   CHECK(model.roofline_cycles(fc) == Approx(640.0 * 128 / 3.2));
 }
 
+TEST_CASE("fits refuses a tiling with more tiles than any stream memory can hold") {
+  const SocConfig soc = load_soc_config(test::config_path("default"));  // 1 MiB flash, no DRAM
+  const ConvShape s = conv3x3(32, 32, 64, 64);
+  Tiling t;
+  t.tile_rows = 1, t.tile_cols = 1, t.tile_out_c = 1, t.tile_in_c = 1, t.buffers = 2;
+  CHECK(tile_count(s, t) == uint64_t(32) * 32 * 64 * 64);
+  std::string why;
+  CHECK_FALSE(fits(s, t, soc, &why));
+  CHECK(why.find("4194304 tiles") != std::string::npos);
+  CHECK(why.find("1048576 bytes") != std::string::npos);
+  // 32768 tiles of at least 32 bytes is exactly the flash: still possible.
+  t.tile_in_c = 8, t.tile_out_c = 8, t.tile_cols = 2;  // 32 * 16 * 8 * 8
+  CHECK(tile_count(s, t) == 32768);
+  why.clear();
+  fits(s, t, soc, &why);
+  CHECK(why.find("tiles") == std::string::npos);
+  t.tile_cols = 1;
+  CHECK_FALSE(fits(s, t, soc, &why));
+}
+
 TEST_CASE("the tiler picks a fitting tiling and double buffering beats single on a streaming layer") {
   const SocConfig soc = load_soc_config(test::config_path("default"));
   const CostModel model(soc);
