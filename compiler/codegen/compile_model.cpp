@@ -91,12 +91,13 @@ uint64_t constant_bytes(const ir::Graph& g) {
 }
 
 CompiledModel compile_for(const ir::Graph& g, const SocConfig& soc, const TilingChoices& choices,
-                          const ChoiceOrigins& origins, mapping::Residence residence);
+                          const ChoiceOrigins& origins, mapping::Residence residence,
+                          const passes::PartitionOptions& partition);
 
 }  // namespace
 
 CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc, const TilingChoices& choices,
-                            const ChoiceOrigins& origins) {
+                            const ChoiceOrigins& origins, const passes::PartitionOptions& partition) {
   const MemoryConfig* flash_mem = soc.first_of_kind(MemoryKind::Flash);
   if (!flash_mem) throw Error(soc.source + ": the SoC has no flash for weights");
   // Weights go to the DRAM when they cannot fit the flash: at once when the
@@ -106,18 +107,19 @@ CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc, const Tili
   const bool has_dram = soc.first_of_kind(MemoryKind::Dram) != nullptr;
   residence.weights_in_dram = has_dram && constant_bytes(g) > flash_mem->size_bytes;
   try {
-    return compile_for(g, soc, choices, origins, residence);
+    return compile_for(g, soc, choices, origins, residence, partition);
   } catch (const FlashFull&) {
     if (!has_dram || residence.weights_in_dram) throw;
   }
   residence.weights_in_dram = true;
-  return compile_for(g, soc, choices, origins, residence);
+  return compile_for(g, soc, choices, origins, residence, partition);
 }
 
 namespace {
 
 CompiledModel compile_for(const ir::Graph& g, const SocConfig& soc, const TilingChoices& choices,
-                          const ChoiceOrigins& origins, mapping::Residence residence) {
+                          const ChoiceOrigins& origins, mapping::Residence residence,
+                          const passes::PartitionOptions& partition) {
   // The memory plan depends only on which ops alias their input (reshapes),
   // so where the arena lives is known before tilings are chosen for it.
   std::vector<passes::Placement> aliasing(g.ops.size());
@@ -130,7 +132,7 @@ CompiledModel compile_for(const ir::Graph& g, const SocConfig& soc, const Tiling
     // Too large even for a DRAM: partition first so that its errors come first.
   }
   residence.activations_in_dram = early && early->in_dram;
-  auto placement = passes::partition(g, soc, residence);
+  auto placement = passes::partition(g, soc, residence, partition);
   const auto plan = passes::plan_memory(g, placement, soc);
   const MemoryConfig* flash_mem =
       soc.first_of_kind(residence.weights_in_dram ? MemoryKind::Dram : MemoryKind::Flash);

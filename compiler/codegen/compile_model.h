@@ -84,7 +84,8 @@ using ChoiceOrigins = std::map<int, std::string>;
 // tiling instead of the cost model's best; a choice for an op that is not on
 // the NPU, or that does not fit the SoC, is refused with an error naming the op
 // (and the choice's origin, when `origins` has one).
+// `partition` chooses which units may run ops (passes::PartitionOptions).
 CompiledModel compile_model(const ir::Graph& g, const SocConfig& soc, const TilingChoices& choices = {},
-                            const ChoiceOrigins& origins = {});
+                            const ChoiceOrigins& origins = {}, const passes::PartitionOptions& partition = {});
 
 }  // namespace kiln::codegen

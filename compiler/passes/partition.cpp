@@ -86,7 +86,8 @@ void check_compilable(const ir::Graph& g) {
   }
 }
 
-std::vector<Placement> partition(const ir::Graph& g, const SocConfig& soc, const mapping::Residence& residence) {
+std::vector<Placement> partition(const ir::Graph& g, const SocConfig& soc, const mapping::Residence& residence,
+                                 const PartitionOptions& options) {
   check_compilable(g);
   std::vector<Placement> out;
   const mapping::CostModel model(soc, {}, residence);
@@ -99,6 +100,8 @@ std::vector<Placement> partition(const ir::Graph& g, const SocConfig& soc, const
       p.unit = Unit::None, p.reason = "reshape: the output aliases the input";
     } else if (!npu_shape(g, op, &shape)) {
       p.unit = Unit::Mcu, p.reason = std::string(ir::op_kind_name(op.kind)) + " has no NPU mapping";
+    } else if (options.mcu_only) {
+      p.unit = Unit::Mcu, p.reason = "MCU only (--mcu-only)";
     } else if (!fits_command_fields(shape)) {
       p.unit = Unit::Mcu, p.reason = "window parameters exceed the command fields";
     } else if ((ranked = mapping::rank_tilings(shape, soc, model)).empty()) {

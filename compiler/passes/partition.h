@@ -45,7 +45,16 @@ bool npu_shape(const ir::Graph& g, const ir::Op& op, mapping::ConvShape* shape);
 // requantize to int8). Refusing is better than computing something else.
 void check_compilable(const ir::Graph& g);
 
+// Which units the partition may use. A software-only deployment (`kiln
+// compile --mcu-only`, the mcu-* strategies of `kiln compare`) keeps every op
+// on the MCU of the same SoC, so its latency, memory and energy compare with
+// the NPU's on one chip.
+struct PartitionOptions {
+  bool mcu_only = false;
+};
+
 // Calls check_compilable first.
-std::vector<Placement> partition(const ir::Graph& g, const SocConfig& soc, const mapping::Residence& residence = {});
+std::vector<Placement> partition(const ir::Graph& g, const SocConfig& soc, const mapping::Residence& residence = {},
+                                 const PartitionOptions& options = {});
 
 }  // namespace kiln::passes
