@@ -24,6 +24,9 @@ struct McuKernelCost {
 
 struct McuConfig {
   double clock_mhz = 200;
+  // The core profile the costs start from (configs/mcu/<name>.yaml), as a
+  // name or an absolute path; "" when the config gives every cost itself.
+  std::string profile;
   // Keyed by kernel name as in arch/mcu_op.h (conv2d, depthwise_conv2d, ...).
   std::map<std::string, McuKernelCost> costs;
 };

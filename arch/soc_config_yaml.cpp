@@ -1,6 +1,7 @@
 // YAML -> SocConfig with validation of every field. The rules and their
 // reasons are in docs/soc-config.md; keep the two in step.
 #include "arch/soc_config_yaml.h"
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -15,7 +16,9 @@
 #include <fmt/format.h>
 
 #include "arch/error.h"
+#include "arch/bundled_files.h"
 #include "arch/mcu_op.h"
+#include "arch/mcu_profile.h"
 #include "arch/yaml_reader.h"
 
 namespace kiln {
@@ -32,7 +35,6 @@ using yaml::shown;
 constexpr uint64_t kAddressSpaceBytes = uint64_t(1) << 32;
 constexpr double kMaxClockMhz = 5000;
 constexpr uint64_t kMaxScratchpadKib = 64 * 1024;
-constexpr double kMaxCost = 1e9;
 
 std::string hex(uint64_t v) { return fmt::format("0x{:08x}", v); }
 
@@ -100,38 +102,37 @@ class Loader : public yaml::Reader {
     return path.string();
   }
 
+  // A profile's costs (configs/mcu/), then the config's own entries over
+  // them; without a profile the config's costs must name every kernel.
   McuConfig mcu(const Field& f) const {
-    Map m(*this, f, {"clock_mhz", "costs"});
+    Map m(*this, f, {"clock_mhz", "profile", "costs"});
     McuConfig c;
     if (auto v = m.get("clock_mhz")) c.clock_mhz = clock_mhz(*v);
-    Field costs_field = m.need("costs");
-    std::vector<std::string> kernels;
-    for (const auto& k : mcu_kernels()) kernels.push_back(k.name);
-    if (!costs_field.node.IsMap())
-      fail(costs_field.mark, costs_field.path,
-           fmt::format("expected a map from kernel name to cost, got {}", describe(costs_field.node)));
-    // Name the kernel first so that a misspelling reads as such, not as "unknown key".
-    for (const auto& entry : costs_field.node) {
-      const YAML::Node key = entry.first;
-      if (key.IsScalar() && !find_mcu_kernel(key.Scalar()))
-        fail(key.Mark(), costs_field.path,
-             fmt::format("unknown MCU kernel '{}' (kernels of arch/mcu_op.h: {})", shown(key.Scalar()),
-                         join(kernels)));
+    if (auto v = m.get("profile")) {
+      const std::string value = text(*v, "an MCU profile name (configs/mcu/) or the path of a profile file");
+      if (!names_a_file(value)) identifier(*v);
+      const std::string path = mcu_profile_path(value, source());
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(path, ec))
+        fail(v->mark, v->path, fmt::format("no MCU profile '{}' (looked for {}){}", shown(value), path,
+                                           names_a_file(value) ? "" : shipped_profiles()));
+      c.profile = names_a_file(value) ? path : value;
+      c.costs = load_mcu_profile(path).costs;
+      if (auto costs = m.get("costs"))
+        for (const auto& [name, cost] : read_mcu_costs(*this, *costs, false)) c.costs[name] = cost;
+      return c;
     }
-    Map costs(*this, costs_field, kernels);
-    for (const auto& name : kernels) {
-      auto entry = costs.get(name);
-      if (!entry)
-        fail(costs_field.key_mark, costs_field.path,
-             fmt::format("no cost for MCU kernel '{}' (every kernel of arch/mcu_op.h needs one)", name));
-      Map cost(*this, *entry, {"fixed", "per_mac", "per_element"});
-      McuKernelCost k;
-      if (auto v = cost.get("fixed")) k.fixed = real(*v, 0, true, kMaxCost, " cycles");
-      if (auto v = cost.get("per_mac")) k.per_mac = real(*v, 0, true, kMaxCost, " cycles");
-      if (auto v = cost.get("per_element")) k.per_element = real(*v, 0, true, kMaxCost, " cycles");
-      c.costs[name] = k;
-    }
+    c.costs = read_mcu_costs(*this, m.need("costs"), true);
     return c;
+  }
+
+  static std::string shipped_profiles() {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(mcu_profile_dir(), ec))
+      if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
+    std::sort(names.begin(), names.end());
+    return names.empty() ? "" : "; shipped profiles: " + join(names);
   }
 
   BusConfig bus(const Field& f) const {
@@ -340,7 +341,9 @@ class Loader : public yaml::Reader {
 
 }  // namespace
 
-bool technology_is_path(const std::string& value) {
+bool technology_is_path(const std::string& value) { return names_a_file(value); }
+
+bool names_a_file(const std::string& value) {
   auto ends_with = [&](const char* suffix) {
     const std::string s(suffix);
     return value.size() >= s.size() && value.compare(value.size() - s.size(), s.size(), s) == 0;

@@ -29,6 +29,9 @@ SocConfig soc_config_from_yaml(const YAML::Node& root, const std::string& source
 // or .yml; the loader stores it absolute), false for the name of a shipped
 // technology (configs/tech/<name>.yaml, resolved by tools/).
 bool technology_is_path(const std::string& value);
+// The same rule for every config value that is a shipped name or a file
+// (technology, mcu.profile).
+bool names_a_file(const std::string& value);
 
 // The NPU's memory-mapped register window: kNpuRegWindowBytes at npu.reg_base.
 inline constexpr uint64_t kNpuRegWindowBytes = 4096;

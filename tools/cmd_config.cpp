@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "arch/escaped.h"
 #include "arch/soc_config.h"
 #include "arch/soc_config_yaml.h"
 #include "tools/commands.h"
@@ -72,7 +73,8 @@ void print_summary(const SocConfig& soc, std::ostream& out) {
   const Peaks p = peaks_of(soc);
   out << fmt::format("SoC '{}' ({}): valid\n\n", soc.name, soc.source);
 
-  out << fmt::format("MCU   {} MHz; cost table for {} fallback kernels\n", soc.mcu.clock_mhz, soc.mcu.costs.size());
+  out << fmt::format("MCU   {} MHz; cost table for {} fallback kernels{}\n", soc.mcu.clock_mhz, soc.mcu.costs.size(),
+                     soc.mcu.profile.empty() ? "" : " from profile " + escaped(soc.mcu.profile));
   out << fmt::format("Bus   {} bits at {} MHz, {} arbitration, {} latency cycles per burst, bursts up to {} beats\n",
                      soc.bus.width_bytes * 8, soc.bus.clock_mhz, to_string(soc.bus.arbitration),
                      soc.bus.latency_cycles, soc.bus.max_burst_beats);

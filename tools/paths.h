@@ -2,15 +2,13 @@
 // KILN_HOME environment variable if set, else the source tree it was built from.
 #pragma once
 
-#include <cstdlib>
 #include <string>
+
+#include "arch/bundled_files.h"
 
 namespace kiln::tools {
 
-inline std::string kiln_home() {
-  if (const char* home = std::getenv("KILN_HOME")) return home;
-  return KILN_SOURCE_DIR;
-}
+using kiln::kiln_home;
 inline std::string default_soc_path() { return kiln_home() + "/configs/soc/default.yaml"; }
 // Shipped technologies (docs/energy.md): configs/tech/<name>.yaml; the one of a
 // SocConfig that names none.

@@ -1,0 +1,88 @@
+#include "arch/mcu_profile.h"
+
+#include <filesystem>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "arch/bundled_files.h"
+#include "arch/error.h"
+#include "arch/mcu_op.h"
+#include "arch/soc_config_yaml.h"
+
+namespace kiln {
+
+namespace {
+
+constexpr double kMaxCost = 1e9;
+
+using yaml::Field;
+
+}  // namespace
+
+std::map<std::string, McuKernelCost> read_mcu_costs(const yaml::Reader& reader, const Field& f, bool complete) {
+  std::vector<std::string> kernels;
+  for (const auto& k : mcu_kernels()) kernels.push_back(k.name);
+  if (!f.node.IsMap())
+    reader.fail(f.mark, f.path, fmt::format("expected a map from kernel name to cost, got {}", yaml::describe(f.node)));
+  // Name the kernel first so that a misspelling reads as such, not as "unknown key".
+  for (const auto& entry : f.node) {
+    const YAML::Node key = entry.first;
+    if (key.IsScalar() && !find_mcu_kernel(key.Scalar()))
+      reader.fail(key.Mark(), f.path,
+                  fmt::format("unknown MCU kernel '{}' (kernels of arch/mcu_op.h: {})", yaml::shown(key.Scalar()),
+                              yaml::join(kernels)));
+  }
+  yaml::Reader::Map costs(reader, f, kernels);
+  std::map<std::string, McuKernelCost> out;
+  for (const auto& name : kernels) {
+    auto entry = costs.get(name);
+    if (!entry) {
+      if (!complete) continue;
+      reader.fail(f.key_mark, f.path,
+                  fmt::format("no cost for MCU kernel '{}' (every kernel of arch/mcu_op.h needs one)", name));
+    }
+    yaml::Reader::Map cost(reader, *entry, {"fixed", "per_mac", "per_element"});
+    McuKernelCost k;
+    if (auto v = cost.get("fixed")) k.fixed = reader.real(*v, 0, true, kMaxCost, " cycles");
+    if (auto v = cost.get("per_mac")) k.per_mac = reader.real(*v, 0, true, kMaxCost, " cycles");
+    if (auto v = cost.get("per_element")) k.per_element = reader.real(*v, 0, true, kMaxCost, " cycles");
+    out[name] = k;
+  }
+  return out;
+}
+
+McuProfile parse_mcu_profile(const std::string& yaml_text, const std::string& source_name) {
+  const YAML::Node root = yaml::parse_document(yaml_text, source_name);
+  const yaml::Reader reader(source_name);
+  try {
+    if (!root.IsDefined() || root.IsNull())
+      reader.fail(YAML::Mark(), "", "expected a map with keys name, core, library, costs; the document is empty");
+    const Field self{root, "", root.Mark(), root.Mark()};
+    yaml::Reader::Map top(reader, self, {"name", "core", "library", "costs"});
+    McuProfile p;
+    p.source = source_name;
+    p.name = reader.identifier(top.need("name"));
+    p.core = reader.text(top.need("core"), "the core's name (e.g. Cortex-M4)");
+    p.library = reader.text(top.need("library"), "the kernel library's name and version");
+    p.costs = read_mcu_costs(reader, top.need("costs"), true);
+    return p;
+  } catch (const YAML::Exception& e) {
+    throw Error(fmt::format("{}: {}", yaml::position(source_name, e.mark), e.msg));
+  }
+}
+
+McuProfile load_mcu_profile(const std::string& path) {
+  return parse_mcu_profile(yaml::read_file(path, "MCU profile"), path);
+}
+
+std::string mcu_profile_path(const std::string& value, const std::string& soc_source) {
+  if (!technology_is_path(value)) return mcu_profile_dir() + "/" + value + ".yaml";
+  std::filesystem::path path(value);
+  if (path.is_relative()) path = std::filesystem::path(soc_source).parent_path() / path;
+  std::error_code ec;
+  const auto absolute = std::filesystem::absolute(path, ec);
+  return (ec ? path : absolute).lexically_normal().string();
+}
+
+}  // namespace kiln

@@ -1,0 +1,36 @@
+// An MCU core profile: the cycles of every MCU kernel on one core with one
+// kernel library (configs/mcu/<name>.yaml), which an SoC config picks by
+// name (mcu.profile) and may override kernel by kernel (mcu.costs). Schema
+// and rules: docs/soc-config.md, "MCU profiles".
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "arch/soc_config.h"
+#include "arch/yaml_reader.h"
+
+namespace kiln {
+
+struct McuProfile {
+  std::string name;     // e.g. "cortex-m4-cmsis-nn"
+  std::string core;     // e.g. "Cortex-M4"
+  std::string library;  // e.g. "CMSIS-NN 5.0 through TFLite Micro"
+  std::string source;   // the file it was read from
+  std::map<std::string, McuKernelCost> costs;  // every kernel of arch/mcu_op.h
+};
+
+McuProfile load_mcu_profile(const std::string& path);
+McuProfile parse_mcu_profile(const std::string& yaml_text, const std::string& source_name);
+
+// The file an SoC config's mcu.profile names: a name is a shipped profile
+// (mcu_profile_dir()/<name>.yaml); a value with a '/' or ending in .yaml is
+// a path, relative to the SoC config's own file.
+std::string mcu_profile_path(const std::string& value, const std::string& soc_source);
+
+// A map from MCU kernel name to {fixed, per_mac, per_element} cycles (an SoC
+// config's mcu.costs, a profile's costs). `complete`: every kernel of
+// arch/mcu_op.h must have an entry; otherwise the map may name a subset.
+std::map<std::string, McuKernelCost> read_mcu_costs(const yaml::Reader& reader, const yaml::Field& f, bool complete);
+
+}  // namespace kiln
