@@ -210,6 +210,8 @@ Profile profile_from_json(const std::string& text, const std::string& source) {
     j = json::parse(text);
   } catch (const json::parse_error& e) {
     throw Error(fmt::format("{}: byte {}: not valid JSON", source, e.byte));
+  } catch (const json::exception& e) {  // a number too large for a double (1e400): out_of_range
+    throw Error(fmt::format("{}: not readable JSON: {}", source, e.what()));
   }
   Reader r(source);
   if (r.str(j, "format", "profile") != "kiln-profile") r.fail("profile.format", "expected \"kiln-profile\"");

@@ -172,6 +172,8 @@ TuningRecord read_tuning_record(const std::string& path) {
     j = json::parse(yaml::read_file(path, "tuning record"));
   } catch (const json::parse_error& e) {
     throw Error(fmt::format("{}: not JSON (byte {}): {}", path, e.byte, e.what()));
+  } catch (const json::exception& e) {  // a number too large for a double (1e400): out_of_range
+    throw Error(fmt::format("{}: not readable JSON: {}", path, e.what()));
   }
   const Fields top(j, path, "");
   if (top.str("format") != "kiln-tuning") top.fail("format", "\"kiln-tuning\" (this is not a kiln tuning record)");

@@ -64,6 +64,8 @@ TEST_CASE("the profile reader names what is wrong") {
     return std::string("no error");
   };
   CHECK(error_of("{") .find("p.json: byte") == 0);
+  // A number past a double's range is nlohmann's out_of_range, not a parse_error.
+  CHECK(error_of(R"({"format": 1e400})").find("p.json: not readable JSON: ") == 0);
   CHECK(error_of(R"({"format":"other"})") == "p.json: profile.format: expected \"kiln-profile\"");
   auto j = nlohmann::json::parse(profile_to_json(sample()));
   j["version"] = 99;
