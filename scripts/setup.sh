@@ -11,7 +11,7 @@ packages=(
   libsystemc-dev verilator catch2 libfmt-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev zlib1g-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libflatbuffers-dev flatbuffers-compiler libmuparser-dev
   python3-matplotlib slurm-wlm munge
-  python3 python3-numpy python3-onnx libonnx-testdata libgemmlowp-dev
+  python3 python3-numpy python3-onnx python3-flatbuffers libonnx-testdata libgemmlowp-dev
   clang libfuzzer-14-dev
 )
 missing=()

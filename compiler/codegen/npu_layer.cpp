@@ -67,6 +67,7 @@ std::vector<uint8_t> weight_chunk(const ir::Tensor& w, const mapping::ConvShape&
         for (uint32_t cc = 0; cc < c; ++cc)
           for (uint32_t j = 0; j < n; ++j)
             out.push_back(w.data[((size_t(n0 + j) * s.kh + ky) * s.kw + kx) * s.in_c + c0 + cc]);
+  out.resize(mapping::chunk_params_offset(s, c, n), 0);
   for (uint32_t j = 0; j < n; ++j) {
     put_i32(out, p.bias[n0 + j]);
     put_i32(out, p.multiplier[n0 + j]);
@@ -221,7 +222,7 @@ NpuLayerCode emit_npu_layer(const ir::Graph& g, const ir::Op& op, const mapping:
         PostProcessCmd p;
         p.m = st.rows * st.cols, p.n = st.n;
         p.acc_addr = 0, p.acc_stride = st.n;
-        p.params_addr = uint32_t(weight_at(st.weight_slot) + s.chunk_weight_bytes(st.c, st.n));
+        p.params_addr = uint32_t(weight_at(st.weight_slot) + mapping::chunk_params_offset(s, st.c, st.n));
         if (t.output_resident) {
           // Full-width rows: pixel m of the tile is NHWC pixel oy0*out_w + m.
           p.out = {Buffer::Input, uint32_t(resident_out + (uint64_t(st.oy0) * s.out_w + st.ox0) * s.out_c + st.n0)};

@@ -85,10 +85,17 @@ inline constexpr uint64_t kMinTileStreamBytes = 32;
 // Output tiles times input-channel chunks: the array steps of a layer.
 uint64_t tile_count(const ConvShape& shape, const Tiling& t);
 
+// Where a chunk's post-processing records start: after its weights as stored
+// (ConvShape::chunk_weight_bytes), padded to 4 bytes, since the records are
+// int32 words the PPU reads aligned (a 3x3x5 kernel of 7 channels is 315
+// bytes of weights).
+inline uint64_t chunk_params_offset(const ConvShape& s, uint64_t c, uint64_t n) {
+  return (s.chunk_weight_bytes(c, n) + 3) & ~uint64_t(3);
+}
 // Weight-scratchpad bytes of a chunk of n output and c input channels: its
-// weights as stored (ConvShape::chunk_weight_bytes), then their records.
+// weights, the padding, then their records.
 inline uint64_t chunk_bytes(const ConvShape& s, uint64_t c, uint64_t n) {
-  return s.chunk_weight_bytes(c, n) + kPpuParamBytes * n;
+  return chunk_params_offset(s, c, n) + kPpuParamBytes * n;
 }
 // The same, 16-byte aligned: the room a resident chunk takes (Tiling::weights_resident).
 inline uint64_t resident_chunk_bytes(const ConvShape& s, uint64_t c, uint64_t n) {

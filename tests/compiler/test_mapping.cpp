@@ -182,6 +182,15 @@ TEST_CASE("roofline is the larger of compute and traffic time") {
   CHECK(model.roofline_cycles(fc) == Approx(640.0 * 128 / 3.2));
 }
 
+TEST_CASE("a chunk's post-processing records start 4-byte aligned after its weights") {
+  const ConvShape s = conv3x3(10, 10, 5, 7);  // 3x3x5 taps of 7 channels: 315 bytes of weights
+  CHECK(s.chunk_weight_bytes(5, 7) == 315);
+  CHECK(chunk_params_offset(s, 5, 7) == 316);
+  CHECK(chunk_bytes(s, 5, 7) == 316 + 7 * kPpuParamBytes);
+  const ConvShape aligned = conv3x3(10, 10, 4, 8);  // 288 bytes: no padding
+  CHECK(chunk_params_offset(aligned, 4, 8) == 288);
+}
+
 TEST_CASE("fits refuses a tiling with more tiles than any stream memory can hold") {
   const SocConfig soc = load_soc_config(test::config_path("default"));  // 1 MiB flash, no DRAM
   const ConvShape s = conv3x3(32, 32, 64, 64);

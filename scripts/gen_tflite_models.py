@@ -1,0 +1,511 @@
+#!/usr/bin/python3
+"""Writes small int8 TFLite models, one per operator and quantization form,
+into tests/data/models/tflite/ (deterministic: the same bytes on every run).
+
+  /usr/bin/python3 scripts/gen_tflite_models.py [--out DIR] [--check]
+
+They are what `scripts/check_tflm.py` (and its ctest) runs through `kiln run`
+and TensorFlow Lite Micro side by side, so each operator kiln reads is checked
+bit for bit against TFLite Micro in the quantization forms converters write:
+per-tensor and per-channel weights, SAME and VALID padding, strides,
+dilation, fused activations, rescaling adds and concatenations.
+
+The files are written with the FlatBuffers Python runtime
+(python3-flatbuffers) through code that flatc generates from the project's
+own schema subset (compiler/frontend/tflite_schema.fbs), the same schema the
+front end reads with. Quantization parameters are chosen the way a
+post-training converter chooses them: weights symmetric per channel (or per
+tensor), activations asymmetric over the float range the layer produces on a
+random calibration batch. --check only verifies that the files on disk are
+the ones this script writes.
+"""
+
+import argparse
+import importlib
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCHEMA = os.path.join(ROOT, "compiler", "frontend", "tflite_schema.fbs")
+
+
+def load_bindings():
+    out = tempfile.mkdtemp(prefix="kiln-tflite-py-")
+    subprocess.run(["flatc", "--python", "-o", out, SCHEMA], check=True)
+    sys.path.insert(0, out)
+    names = ["Model", "SubGraph", "Tensor", "Buffer", "Operator", "OperatorCode", "QuantizationParameters",
+             "Conv2DOptions", "DepthwiseConv2DOptions", "Pool2DOptions", "FullyConnectedOptions", "SoftmaxOptions",
+             "ConcatenationOptions", "AddOptions", "ReshapeOptions", "PadOptions", "ReducerOptions",
+             "QuantizeOptions", "BuiltinOptions", "BuiltinOperator", "TensorType", "Padding",
+             "ActivationFunctionType"]
+    return {n: importlib.import_module("tflite." + n) for n in names}
+
+
+T = None  # the generated modules, by table name
+import flatbuffers  # noqa: E402  (python3-flatbuffers)
+
+
+def quant_activation(lo, hi):
+    """int8 scale and zero point covering [lo, hi] (which must include 0)."""
+    lo, hi = min(lo, 0.0), max(hi, 0.0)
+    scale = max((hi - lo) / 255.0, 1e-6)
+    zp = int(np.clip(round(-128 - lo / scale), -128, 127))
+    return np.float32(scale), zp
+
+
+def quant_weights(w, axis):
+    """Symmetric int8 weights; per channel along `axis`, or per tensor when axis is None."""
+    if axis is None:
+        scale = np.array([max(np.abs(w).max(), 1e-6) / 127.0], dtype=np.float32)
+        q = np.clip(np.round(w / scale[0]), -127, 127).astype(np.int8)
+        return q, scale
+    moved = np.moveaxis(w, axis, 0)
+    scale = (np.maximum(np.abs(moved.reshape(moved.shape[0], -1)).max(axis=1), 1e-6) / 127.0).astype(np.float32)
+    shape = [1] * w.ndim
+    shape[axis] = -1
+    q = np.clip(np.round(w / scale.reshape(shape)), -127, 127).astype(np.int8)
+    return q, scale
+
+
+class Tensor:
+    def __init__(self, index, shape, dtype, scale, zp, value=None, qdim=0):
+        self.index, self.shape, self.dtype = index, list(shape), dtype
+        self.scale, self.zp, self.value, self.qdim = scale, zp, value, qdim
+
+    def real(self, q):
+        scale = np.asarray(self.scale, dtype=np.float64)
+        zp = np.asarray(self.zp, dtype=np.float64)
+        if scale.size > 1:
+            shape = [1] * len(self.shape)
+            shape[self.qdim] = -1
+            scale, zp = scale.reshape(shape), zp.reshape(shape)
+        return (q.astype(np.float64) - zp) * scale
+
+
+class Net:
+    """A one-input, one-output int8 graph, with a float shadow of every
+    activation (the calibration batch) from which output scales are chosen."""
+
+    def __init__(self, name, input_shape, seed, lo=-1.0, hi=1.0):
+        self.name, self.rng = name, np.random.default_rng(seed)
+        self.tensors, self.ops, self.calib = [], [], {}
+        scale, zp = quant_activation(lo, hi)
+        self.x = self.tensor(input_shape, "int8", scale, zp, name="input")
+        self.calib[self.x.index] = self.rng.uniform(lo, hi, size=[8] + list(input_shape[1:]))
+
+    def tensor(self, shape, dtype, scale, zp, value=None, qdim=0, name=None):
+        t = Tensor(len(self.tensors), shape, dtype, scale, zp, value, qdim)
+        t.name = name or f"t{t.index}"
+        self.tensors.append(t)
+        return t
+
+    def activation(self, real, name):
+        scale, zp = quant_activation(float(real.min()), float(real.max()))
+        t = self.tensor([1] + list(real.shape[1:]), "int8", scale, zp, name=name)
+        self.calib[t.index] = real
+        return t
+
+    def const_weights(self, shape, axis, name):
+        w = self.rng.normal(0, 0.5, size=shape)
+        q, scale = quant_weights(w, axis)
+        t = self.tensor(shape, "int8", scale, [0] * len(scale), value=q, qdim=axis or 0, name=name)
+        return t, t.real(q)
+
+    def const_bias(self, n, in_scale, w_scale, name):
+        b = self.rng.normal(0, 0.2, size=n)
+        scale = (np.float64(in_scale) * w_scale.astype(np.float64)).astype(np.float32)
+        q = np.round(b / scale).astype(np.int32)
+        t = self.tensor([n], "int32", scale, [0] * len(scale), value=q, name=name)
+        return t, q * scale.astype(np.float64)
+
+    def const_int32(self, array, name):
+        return self.tensor(list(array.shape), "int32", None, None, value=array.astype(np.int32), name=name)
+
+    def op(self, code, inputs, outputs, options=None):
+        self.ops.append((code, [t.index if t is not None else -1 for t in inputs], [t.index for t in outputs],
+                         options))
+
+    def real_of(self, t):
+        return self.calib[t.index]
+
+
+def act(y, fused):
+    return {"NONE": y, "RELU": np.maximum(y, 0), "RELU6": np.clip(y, 0, 6)}[fused]
+
+
+def same_pads(size, k, stride, dil):
+    eff = (k - 1) * dil + 1
+    out = -(-size // stride)
+    total = max((out - 1) * stride + eff - size, 0)
+    return out, total // 2
+
+
+def conv_real(x, w, b, stride, dil, padding, depthwise):
+    """x [N,H,W,C]; w OHWI (conv) or [1,kh,kw,C] (depthwise)."""
+    n, h, wd, c = x.shape
+    kh, kw = w.shape[1], w.shape[2]
+    if padding == "SAME":
+        oh, pt = same_pads(h, kh, stride, dil)
+        ow, pl = same_pads(wd, kw, stride, dil)
+    else:
+        oh = (h - ((kh - 1) * dil + 1)) // stride + 1
+        ow = (wd - ((kw - 1) * dil + 1)) // stride + 1
+        pt = pl = 0
+    cout = w.shape[3] if depthwise else w.shape[0]
+    y = np.zeros((n, oh, ow, cout))
+    for oy in range(oh):
+        for ox in range(ow):
+            for ky in range(kh):
+                for kx in range(kw):
+                    iy, ix = oy * stride - pt + ky * dil, ox * stride - pl + kx * dil
+                    if 0 <= iy < h and 0 <= ix < wd:
+                        if depthwise:
+                            y[:, oy, ox, :] += x[:, iy, ix, :] * w[0, ky, kx, :]
+                        else:
+                            y[:, oy, ox, :] += x[:, iy, ix, :] @ w[:, ky, kx, :].T
+    return y + b
+
+
+def conv(net, x, cout, k, stride=1, dil=1, padding="SAME", fused="NONE", per_channel=True, name="conv"):
+    cin = x.shape[3]
+    w, wr = net.const_weights([cout, k, k, cin], 0 if per_channel else None, name + "/weights")
+    b, br = net.const_bias(cout, x.scale, np.asarray(w.scale), name + "/bias")
+    y = act(conv_real(net.real_of(x), wr, br, stride, dil, padding, False), fused)
+    out = net.activation(y, name)
+    net.op("CONV_2D", [x, w, b], [out], ("Conv2DOptions", dict(padding=padding, stride=stride, fused=fused,
+                                                                   dilation=dil)))
+    return out
+
+
+def depthwise(net, x, k, stride=1, dil=1, padding="SAME", fused="NONE", per_channel=True, name="dw"):
+    c = x.shape[3]
+    w, wr = net.const_weights([1, k, k, c], 3 if per_channel else None, name + "/weights")
+    b, br = net.const_bias(c, x.scale, np.asarray(w.scale), name + "/bias")
+    y = act(conv_real(net.real_of(x), wr, br, stride, dil, padding, True), fused)
+    out = net.activation(y, name)
+    net.op("DEPTHWISE_CONV_2D", [x, w, b], [out],
+           ("DepthwiseConv2DOptions", dict(padding=padding, stride=stride, fused=fused, dilation=dil)))
+    return out
+
+
+def fully_connected(net, x, units, fused="NONE", name="fc"):
+    xr = net.real_of(x).reshape(net.real_of(x).shape[0], -1)
+    w, wr = net.const_weights([units, xr.shape[1]], None, name + "/weights")
+    b, br = net.const_bias(units, x.scale, np.asarray(w.scale), name + "/bias")
+    out = net.activation(act(xr @ wr.T + br, fused), name)
+    net.op("FULLY_CONNECTED", [x, w, b], [out], ("FullyConnectedOptions", dict(fused=fused)))
+    return out
+
+
+def add(net, a, b, fused="NONE", name="add"):
+    out = net.activation(act(net.real_of(a) + net.real_of(b), fused), name)
+    net.op("ADD", [a, b], [out], ("AddOptions", dict(fused=fused)))
+    return out
+
+
+def pool(net, x, kind, k, stride, padding="VALID", name="pool"):
+    xr = net.real_of(x)
+    n, h, w, c = xr.shape
+    if padding == "SAME":
+        oh, pt = same_pads(h, k, stride, 1)
+        ow, pl = same_pads(w, k, stride, 1)
+    else:
+        oh, ow, pt, pl = (h - k) // stride + 1, (w - k) // stride + 1, 0, 0
+    y = np.zeros((n, oh, ow, c))
+    for oy in range(oh):
+        for ox in range(ow):
+            y0, x0 = max(oy * stride - pt, 0), max(ox * stride - pl, 0)
+            y1, x1 = min(oy * stride - pt + k, h), min(ox * stride - pl + k, w)
+            window = xr[:, y0:y1, x0:x1, :]
+            y[:, oy, ox, :] = window.max(axis=(1, 2)) if kind == "MAX_POOL_2D" else window.mean(axis=(1, 2))
+    # TFLite pools keep the input's quantization.
+    out = net.tensor([1, oh, ow, c], "int8", x.scale, x.zp, name=name)
+    net.calib[out.index] = y
+    net.op(kind, [x], [out], ("Pool2DOptions", dict(padding=padding, stride=stride, k=k)))
+    return out
+
+
+def mean_hw(net, x, name="mean"):
+    axes = net.const_int32(np.array([1, 2]), name + "/axes")
+    y = net.real_of(x).mean(axis=(1, 2), keepdims=True)
+    out = net.activation(y, name)
+    net.op("MEAN", [x, axes], [out], ("ReducerOptions", dict(keep_dims=True)))
+    return out
+
+
+def softmax(net, x, name="softmax"):
+    # TFLite's int8 softmax output: scale 1/256, zero point -128.
+    out = net.tensor(x.shape, "int8", np.float32(1.0 / 256), -128, name=name)
+    xr = net.real_of(x)
+    e = np.exp(xr - xr.max(axis=-1, keepdims=True))
+    net.calib[out.index] = e / e.sum(axis=-1, keepdims=True)
+    net.op("SOFTMAX", [x], [out], ("SoftmaxOptions", dict(beta=1.0)))
+    return out
+
+
+def pad(net, x, pads, name="pad"):
+    p = net.const_int32(np.array(pads), name + "/paddings")
+    xr = np.pad(net.real_of(x), pads)
+    out = net.tensor([1] + list(xr.shape[1:]), "int8", x.scale, x.zp, name=name)
+    net.calib[out.index] = xr
+    net.op("PAD", [x, p], [out], ("PadOptions", {}))
+    return out
+
+
+def concat(net, parts, name="concat"):
+    # TFLite Micro's int8 concatenation requires one quantization for inputs and output.
+    real = np.concatenate([net.real_of(t) for t in parts], axis=3)
+    out = net.tensor([1] + list(real.shape[1:]), "int8", parts[0].scale, parts[0].zp, name=name)
+    net.calib[out.index] = real
+    net.op("CONCATENATION", parts, [out], ("ConcatenationOptions", dict(axis=3)))
+    return out
+
+
+def requantize(net, x, name="quantize"):
+    out = net.activation(net.real_of(x) * 1.0, name)
+    out.scale = np.float32(out.scale * 1.37)  # a different scale and zero point than the input
+    out.zp = int(np.clip(out.zp + 5, -128, 127))
+    net.op("QUANTIZE", [x], [out], ("QuantizeOptions", {}))
+    return out
+
+
+def reshape(net, x, shape, name="reshape"):
+    s = net.const_int32(np.array(shape), name + "/shape")
+    out = net.tensor(shape, "int8", x.scale, x.zp, name=name)
+    net.calib[out.index] = net.real_of(x).reshape([-1] + shape[1:])
+    net.op("RESHAPE", [x, s], [out], ("ReshapeOptions", dict(new_shape=shape)))
+    return out
+
+
+# --- serialization -------------------------------------------------------------
+
+TYPES = {"int8": "INT8", "int32": "INT32"}
+
+
+def options_table(b, kind, o):
+    mod = T[kind]
+    acts = T["ActivationFunctionType"].ActivationFunctionType
+    pads = T["Padding"].Padding
+
+    def call(suffix, *args):
+        return getattr(mod, kind + suffix)(b, *args)
+
+    if kind == "ReshapeOptions":
+        mod.ReshapeOptionsStartNewShapeVector(b, len(o["new_shape"]))
+        for d in reversed(o["new_shape"]):
+            b.PrependInt32(d)
+        shape = b.EndVector()
+    call("Start")
+    if kind in ("Conv2DOptions", "DepthwiseConv2DOptions"):
+        call("AddPadding", getattr(pads, o["padding"]))
+        call("AddStrideW", o["stride"])
+        call("AddStrideH", o["stride"])
+        call("AddFusedActivationFunction", getattr(acts, o["fused"]))
+        call("AddDilationWFactor", o["dilation"])
+        call("AddDilationHFactor", o["dilation"])
+        if kind == "DepthwiseConv2DOptions":
+            call("AddDepthMultiplier", 1)
+    elif kind == "Pool2DOptions":
+        call("AddPadding", getattr(pads, o["padding"]))
+        call("AddStrideW", o["stride"])
+        call("AddStrideH", o["stride"])
+        call("AddFilterWidth", o["k"])
+        call("AddFilterHeight", o["k"])
+    elif kind in ("FullyConnectedOptions", "AddOptions"):
+        call("AddFusedActivationFunction", getattr(acts, o["fused"]))
+    elif kind == "SoftmaxOptions":
+        call("AddBeta", o["beta"])
+    elif kind == "ConcatenationOptions":
+        call("AddAxis", o["axis"])
+    elif kind == "ReducerOptions":
+        call("AddKeepDims", o["keep_dims"])
+    elif kind == "ReshapeOptions":
+        call("AddNewShape", shape)
+    return call("End")
+
+
+def int_vector(b, start, values, prepend):
+    start(b, len(values))
+    for v in reversed(values):
+        prepend(v)
+    return b.EndVector()
+
+
+def serialize(net, output):
+    b = flatbuffers.Builder(4096)
+    # Buffers: 0 is the empty buffer; each constant gets its own.
+    buffers, buffer_of = [None], {}
+    for t in net.tensors:
+        if t.value is not None:
+            buffer_of[t.index] = len(buffers)
+            buffers.append(np.ascontiguousarray(t.value).astype(t.value.dtype.newbyteorder("<")).tobytes())
+    buffer_offsets = []
+    for data in buffers:
+        vec = None
+        if data:
+            b.StartVector(1, len(data), 16)
+            b.head = b.head - len(data)
+            b.Bytes[b.head:b.head + len(data)] = data
+            vec = b.EndVector()
+        T["Buffer"].BufferStart(b)
+        if vec is not None:
+            T["Buffer"].BufferAddData(b, vec)
+        buffer_offsets.append(T["Buffer"].BufferEnd(b))
+    tensor_offsets = []
+    for t in net.tensors:
+        name = b.CreateString(t.name)
+        shape = int_vector(b, T["Tensor"].TensorStartShapeVector, t.shape, b.PrependInt32)
+        quant = None
+        if t.scale is not None:
+            scales = np.atleast_1d(np.asarray(t.scale, dtype=np.float32))
+            zps = np.atleast_1d(np.asarray(t.zp, dtype=np.int64))
+            sv = int_vector(b, T["QuantizationParameters"].QuantizationParametersStartScaleVector,
+                            [float(s) for s in scales], b.PrependFloat32)
+            zv = int_vector(b, T["QuantizationParameters"].QuantizationParametersStartZeroPointVector,
+                            [int(z) for z in zps], b.PrependInt64)
+            Q = T["QuantizationParameters"]
+            Q.QuantizationParametersStart(b)
+            Q.QuantizationParametersAddScale(b, sv)
+            Q.QuantizationParametersAddZeroPoint(b, zv)
+            Q.QuantizationParametersAddQuantizedDimension(b, t.qdim if scales.size > 1 else 0)
+            quant = Q.QuantizationParametersEnd(b)
+        M = T["Tensor"]
+        M.TensorStart(b)
+        M.TensorAddShape(b, shape)
+        M.TensorAddType(b, getattr(T["TensorType"].TensorType, TYPES[t.dtype]))
+        M.TensorAddBuffer(b, buffer_of.get(t.index, 0))
+        M.TensorAddName(b, name)
+        if quant is not None:
+            M.TensorAddQuantization(b, quant)
+        tensor_offsets.append(M.TensorEnd(b))
+    codes = []
+    for code, _, _, _ in net.ops:
+        if code not in codes:
+            codes.append(code)
+    code_offsets = []
+    for code in codes:
+        value = getattr(T["BuiltinOperator"].BuiltinOperator, code)
+        C = T["OperatorCode"]
+        C.OperatorCodeStart(b)
+        C.OperatorCodeAddDeprecatedBuiltinCode(b, min(value, 127))
+        C.OperatorCodeAddBuiltinCode(b, value)
+        C.OperatorCodeAddVersion(b, 1)
+        code_offsets.append(C.OperatorCodeEnd(b))
+    op_offsets = []
+    for code, ins, outs, options in net.ops:
+        O = T["Operator"]
+        iv = int_vector(b, O.OperatorStartInputsVector, ins, b.PrependInt32)
+        ov = int_vector(b, O.OperatorStartOutputsVector, outs, b.PrependInt32)
+        opt = options_table(b, options[0], options[1]) if options else None
+        O.OperatorStart(b)
+        O.OperatorAddOpcodeIndex(b, codes.index(code))
+        O.OperatorAddInputs(b, iv)
+        O.OperatorAddOutputs(b, ov)
+        if opt is not None:
+            O.OperatorAddBuiltinOptionsType(b, getattr(T["BuiltinOptions"].BuiltinOptions, options[0]))
+            O.OperatorAddBuiltinOptions(b, opt)
+        op_offsets.append(O.OperatorEnd(b))
+
+    def table_vector(start, offsets):
+        start(b, len(offsets))
+        for o in reversed(offsets):
+            b.PrependUOffsetTRelative(o)
+        return b.EndVector()
+
+    S = T["SubGraph"]
+    tv = table_vector(S.SubGraphStartTensorsVector, tensor_offsets)
+    inputs = int_vector(b, S.SubGraphStartInputsVector, [net.x.index], b.PrependInt32)
+    outputs = int_vector(b, S.SubGraphStartOutputsVector, [output.index], b.PrependInt32)
+    opv = table_vector(S.SubGraphStartOperatorsVector, op_offsets)
+    sg_name = b.CreateString("main")
+    S.SubGraphStart(b)
+    S.SubGraphAddTensors(b, tv)
+    S.SubGraphAddInputs(b, inputs)
+    S.SubGraphAddOutputs(b, outputs)
+    S.SubGraphAddOperators(b, opv)
+    S.SubGraphAddName(b, sg_name)
+    sg = S.SubGraphEnd(b)
+    M = T["Model"]
+    sgv = table_vector(M.ModelStartSubgraphsVector, [sg])
+    cv = table_vector(M.ModelStartOperatorCodesVector, code_offsets)
+    bv = table_vector(M.ModelStartBuffersVector, buffer_offsets)
+    desc = b.CreateString(f"kiln scripts/gen_tflite_models.py: {net.name}")
+    M.ModelStart(b)
+    M.ModelAddVersion(b, 3)
+    M.ModelAddOperatorCodes(b, cv)
+    M.ModelAddSubgraphs(b, sgv)
+    M.ModelAddDescription(b, desc)
+    M.ModelAddBuffers(b, bv)
+    b.Finish(M.ModelEnd(b), file_identifier=b"TFL3")
+    return bytes(b.Output())
+
+
+# --- the models ----------------------------------------------------------------
+
+def models():
+    out = {}
+
+    def model(name, shape, build, seed):
+        net = Net(name, shape, seed)
+        out[name] = serialize(net, build(net))
+
+    model("conv2d_per_channel_same_relu", [1, 9, 9, 3], lambda n: conv(n, n.x, 8, 3, fused="RELU"), 1)
+    model("conv2d_per_tensor_valid_stride2_relu6", [1, 11, 11, 4],
+          lambda n: conv(n, n.x, 6, 3, stride=2, padding="VALID", fused="RELU6", per_channel=False), 2)
+    model("conv2d_dilation2_same", [1, 10, 10, 5], lambda n: conv(n, n.x, 7, 3, dil=2), 3)
+    model("conv2d_1x1_stride2", [1, 8, 8, 16], lambda n: conv(n, n.x, 24, 1, stride=2, fused="RELU"), 4)
+    model("depthwise_per_channel_same_relu", [1, 9, 9, 8], lambda n: depthwise(n, n.x, 3, fused="RELU"), 5)
+    model("depthwise_stride2_valid_relu6", [1, 12, 12, 16],
+          lambda n: depthwise(n, n.x, 3, stride=2, padding="VALID", fused="RELU6"), 6)
+    model("fully_connected_per_tensor", [1, 64], lambda n: fully_connected(n, n.x, 10), 7)
+    model("fully_connected_relu_4d_input", [1, 4, 4, 8], lambda n: fully_connected(n, n.x, 12, fused="RELU"), 8)
+    model("add_two_scales_relu", [1, 6, 6, 8],
+          lambda n: add(n, conv(n, n.x, 8, 1, name="a"), conv(n, n.x, 8, 3, name="b"), fused="RELU"), 9)
+    model("avg_pool_2x2_stride2", [1, 8, 8, 6], lambda n: pool(n, n.x, "AVERAGE_POOL_2D", 2, 2), 10)
+    model("avg_pool_3x3_same", [1, 7, 7, 4], lambda n: pool(n, n.x, "AVERAGE_POOL_2D", 3, 1, "SAME"), 11)
+    model("max_pool_3x3_stride2_same", [1, 9, 9, 5], lambda n: pool(n, n.x, "MAX_POOL_2D", 3, 2, "SAME"), 12)
+    model("mean_over_hw", [1, 5, 5, 12], lambda n: mean_hw(n, n.x), 13)
+    model("softmax_after_fc", [1, 32], lambda n: softmax(n, fully_connected(n, n.x, 10)), 14)
+    model("pad_hw", [1, 6, 6, 3], lambda n: pad(n, n.x, [[0, 0], [1, 2], [2, 1], [0, 0]]), 15)
+    model("concat_channels", [1, 6, 6, 4],
+          lambda n: concat(n, [n.x, n.x]), 16)
+    model("quantize_rescale", [1, 5, 5, 8], lambda n: requantize(n, n.x), 17)
+    model("reshape_then_fc", [1, 4, 4, 4],
+          lambda n: fully_connected(n, reshape(n, n.x, [1, 64]), 8), 18)
+    return out
+
+
+def main():
+    global T
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", default=os.path.join(ROOT, "tests", "data", "models", "tflite"))
+    ap.add_argument("--check", action="store_true", help="fail if the files on disk differ from what would be written")
+    args = ap.parse_args()
+    T = load_bindings()
+    written = models()
+    stale = []
+    for name, data in sorted(written.items()):
+        path = os.path.join(args.out, name + ".tflite")
+        if args.check:
+            with open(path, "rb") as f:
+                if f.read() != data:
+                    stale.append(path)
+            continue
+        os.makedirs(args.out, exist_ok=True)
+        tmp = path + ".tmp"
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+        print(f"wrote {os.path.relpath(path, ROOT)} ({len(data)} bytes)")
+    if stale:
+        print("differ from the generator (run scripts/gen_tflite_models.py): " + ", ".join(stale), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
