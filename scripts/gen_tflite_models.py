@@ -109,10 +109,10 @@ class Net:
         self.calib[t.index] = real
         return t
 
-    def const_weights(self, shape, axis, name):
+    def const_weights(self, shape, axis, name, zero_point=0):
         w = self.rng.normal(0, 0.5, size=shape)
         q, scale = quant_weights(w, axis)
-        t = self.tensor(shape, "int8", scale, [0] * len(scale), value=q, qdim=axis or 0, name=name)
+        t = self.tensor(shape, "int8", scale, [zero_point] * len(scale), value=q, qdim=axis or 0, name=name)
         return t, t.real(q)
 
     def const_bias(self, n, in_scale, w_scale, name):
@@ -170,10 +170,15 @@ def conv_real(x, w, b, stride, dil, padding, depthwise):
     return y + b
 
 
-def conv(net, x, cout, k, stride=1, dil=1, padding="SAME", fused="NONE", per_channel=True, name="conv"):
+def conv(net, x, cout, k, stride=1, dil=1, padding="SAME", fused="NONE", per_channel=True, name="conv",
+         bias=True, weights=None, weight_zero_point=0):
     cin = x.shape[3]
-    w, wr = net.const_weights([cout, k, k, cin], 0 if per_channel else None, name + "/weights")
-    b, br = net.const_bias(cout, x.scale, np.asarray(w.scale), name + "/bias")
+    w, wr = weights or net.const_weights([cout, k, k, cin], 0 if per_channel else None, name + "/weights",
+                                         weight_zero_point)
+    if bias:
+        b, br = net.const_bias(cout, x.scale, np.asarray(w.scale), name + "/bias")
+    else:  # an absent optional input: index -1
+        b, br = None, 0.0
     y = act(conv_real(net.real_of(x), wr, br, stride, dil, padding, False), fused)
     out = net.activation(y, name)
     net.op("CONV_2D", [x, w, b], [out], ("Conv2DOptions", dict(padding=padding, stride=stride, fused=fused,
@@ -192,9 +197,9 @@ def depthwise(net, x, k, stride=1, dil=1, padding="SAME", fused="NONE", per_chan
     return out
 
 
-def fully_connected(net, x, units, fused="NONE", name="fc"):
+def fully_connected(net, x, units, fused="NONE", name="fc", weight_zero_point=0):
     xr = net.real_of(x).reshape(net.real_of(x).shape[0], -1)
-    w, wr = net.const_weights([units, xr.shape[1]], None, name + "/weights")
+    w, wr = net.const_weights([units, xr.shape[1]], None, name + "/weights", weight_zero_point)
     b, br = net.const_bias(units, x.scale, np.asarray(w.scale), name + "/bias")
     out = net.activation(act(xr @ wr.T + br, fused), name)
     net.op("FULLY_CONNECTED", [x, w, b], [out], ("FullyConnectedOptions", dict(fused=fused)))
@@ -474,6 +479,20 @@ def models():
     model("concat_channels", [1, 6, 6, 4],
           lambda n: concat(n, [n.x, n.x]), 16)
     model("quantize_rescale", [1, 5, 5, 8], lambda n: requantize(n, n.x), 17)
+    # Quirks trained models carry, which TFLite Micro accepts.
+    model("depthwise_per_tensor_weights", [1, 8, 8, 6], lambda n: depthwise(n, n.x, 3, per_channel=False), 19)
+    model("conv2d_without_bias", [1, 6, 6, 4], lambda n: conv(n, n.x, 8, 3, bias=False), 20)
+
+    def shared_weights(n):
+        w = n.const_weights([8, 3, 3, 8], 0, "shared/weights")
+        a = conv(n, n.x, 8, 3, name="first", weights=w)
+        return conv(n, a, 8, 3, name="second", weights=w, fused="RELU")
+
+    model("conv2d_weights_shared_by_two_ops", [1, 6, 6, 8], shared_weights, 21)
+    # Older converters wrote a zero point on int8 weights; TFLite Micro's
+    # convolutions ignore it (a fully connected layer honours it: not yet read).
+    model("conv2d_per_tensor_weight_zero_point", [1, 6, 6, 4],
+          lambda n: conv(n, n.x, 5, 3, per_channel=False, weight_zero_point=-2), 23)
     model("reshape_then_fc", [1, 4, 4, 4],
           lambda n: fully_connected(n, reshape(n, n.x, [1, 64]), 8), 18)
     return out

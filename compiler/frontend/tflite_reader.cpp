@@ -419,6 +419,10 @@ class Reader {
     const Spatial w = spatial(padding, is[2], kw, stride_w, dil_w);
     if (!h.ok || !w.ok)
       fail_op(c, fmt::format("filter {}x{} (dilation {}x{}) does not fit input {}x{}", kh, kw, dil_h, dil_w, is[1], is[2]));
+    // TFLite Micro's int8 convolutions read no weight zero point (ConvPerChannel
+    // and DepthwiseConvPerChannel take only the input's), so one that older
+    // converters wrote is dropped here and the op computes what TFLite Micro does.
+    for (int32_t& zp : graph_.tensors[size_t(filter)].quant.zero_point) zp = 0;
     const std::vector<float> scales = weight_scales(c, filter, depthwise ? 3 : 0, out_c);
     const int b = bias(c, 2, out_c);
     const int out = act_output(c);
