@@ -67,8 +67,8 @@ TEST_CASE("kiln config check rejects a bad config with one line and exit code 1"
   CHECK(r.exit_code == 1);
   CHECK(r.out.empty());
   CHECK(count_lines(r.err) == 1);
-  // rows_zero.yaml line 39: "    rows: 0"; the value starts in column 11.
-  CHECK_THAT(r.err, Catch::StartsWith("kiln: error: " + path + ":39:11: "));
+  // rows_zero.yaml line 27: "    rows: 0"; the value starts in column 11.
+  CHECK_THAT(r.err, Catch::StartsWith("kiln: error: " + path + ":27:11: "));
   CHECK_THAT(r.err, Catch::Contains("expected an integer from 1 to 256, got 0"));
 
   Run missing = run_kiln("config check /nonexistent/soc.yaml");
