@@ -22,7 +22,7 @@
 #include "compiler/ir/graph.h"
 #include "compiler/reference/interpreter.h"
 #include "tools/commands.h"
-#include "tools/npy.h"
+#include "arch/npy.h"
 
 namespace kiln::tools {
 

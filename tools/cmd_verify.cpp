@@ -24,11 +24,13 @@
 #include "sim/lockstep_engine.h"
 #include "sim/simulate.h"
 #include "tools/commands.h"
-#include "tools/model_run.h"
+#include "explore/model_run.h"
 #include "tools/option_number.h"
-#include "tools/paths.h"
+#include "explore/paths.h"
 
 namespace kiln::tools {
+
+using namespace kiln::explore;  // the library the commands call
 namespace {
 
 struct VerifyOptions {
