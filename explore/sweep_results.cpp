@@ -15,6 +15,7 @@
 
 #include "arch/error.h"
 #include "arch/profile.h"
+#include "explore/json_fields.h"
 
 namespace kiln::explore {
 // RFC 4180: quote a field that holds a comma, a quote or a line break.
@@ -66,21 +67,24 @@ nlohmann::json sweep_row_json(const SweepRow& r, const std::vector<std::string>&
   return j;
 }
 
-SweepRow sweep_row_from_json(const nlohmann::json& j, const std::vector<std::string>& parameter_paths) {
+SweepRow sweep_row_from_json(const nlohmann::json& j, const std::vector<std::string>& parameter_paths,
+                             const std::string& where) {
+  const Fields f(j, where, "");
   SweepRow r;
-  r.point = j.at("point").get<std::string>();
-  r.workload = j.at("workload").get<std::string>();
-  r.ok = j.at("status") == "ok";
-  for (const auto& p : parameter_paths) r.values.push_back(j.at("parameters").at(p).get<std::string>());
+  r.point = f.str("point");
+  r.workload = f.str("workload");
+  r.ok = f.str("status") == "ok";
+  const Fields parameters = f.object("parameters");
+  for (const auto& p : parameter_paths) r.values.push_back(parameters.str(p));
   if (r.ok) {
-    r.latency_cycles = j.at("latency_cycles").get<uint64_t>();
-    r.latency_us = j.at("latency_us").get<double>();
-    if (j.contains("energy_uj")) r.energy_uj = j["energy_uj"].get<double>();
-    if (j.contains("area_mm2")) r.area_mm2 = j["area_mm2"].get<double>();
+    r.latency_cycles = f.u64("latency_cycles");
+    r.latency_us = f.num("latency_us");
+    if (f.has("energy_uj")) r.energy_uj = f.num("energy_uj");
+    if (f.has("area_mm2")) r.area_mm2 = f.num("area_mm2");
   } else {
-    r.error = j.value("error", "");
+    r.error = f.has("error") ? f.str("error") : "";
   }
-  r.wall_ms = j.value("wall_ms", 0.0);
+  r.wall_ms = f.has("wall_ms") ? f.num("wall_ms") : 0.0;
   return r;
 }
 
@@ -123,11 +127,13 @@ std::vector<SweepRow> read_sweep_rows(const std::string& jsonl_path, const std::
     const std::string line = text.substr(at, end - at);
     at = end + 1;
     if (line.empty()) continue;
+    nlohmann::json j;
     try {
-      rows.push_back(sweep_row_from_json(nlohmann::json::parse(line), parameter_paths));
-    } catch (const std::exception& e) {
+      j = nlohmann::json::parse(line);
+    } catch (const nlohmann::json::parse_error& e) {
       throw Error(fmt::format("{}:{}: not a sweep result: {}", jsonl_path, line_no, e.what()));
     }
+    rows.push_back(sweep_row_from_json(j, parameter_paths, fmt::format("{}:{}", jsonl_path, line_no)));
   }
   if (whole < text.size()) std::filesystem::resize_file(jsonl_path, whole);  // a torn last line
   return rows;

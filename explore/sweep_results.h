@@ -40,7 +40,9 @@ std::string csv_field(const std::string& s);
 std::string sweep_csv_header(const std::vector<std::string>& parameter_paths);
 std::string sweep_csv_line(const SweepRow& row);
 nlohmann::json sweep_row_json(const SweepRow& row, const std::vector<std::string>& parameter_paths);
-SweepRow sweep_row_from_json(const nlohmann::json& j, const std::vector<std::string>& parameter_paths);
+// Throws kiln::Error "<where>: <JSON path>: expected ..." for a field it cannot read.
+SweepRow sweep_row_from_json(const nlohmann::json& j, const std::vector<std::string>& parameter_paths,
+                             const std::string& where);
 
 // Appends one line (ending in '\n') to `path` whole, creating the file with
 // `header` first when it does not exist. Throws kiln::Error on failure.
@@ -48,6 +50,7 @@ void append_line_durably(const std::string& path, const std::string& line, const
 
 // The rows of a results.jsonl; a last line without its newline (a write cut
 // short by a kill) is dropped, and the file is truncated to its whole lines.
+// A line it cannot read is an error naming the file, the line and the field.
 std::vector<SweepRow> read_sweep_rows(const std::string& jsonl_path, const std::vector<std::string>& parameter_paths);
 
 // DIR/sweep.json: the spec, its fingerprint, the parameters, workloads,
