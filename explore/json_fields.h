@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -74,6 +75,15 @@ class Fields {
     const json& v = at(key, "an array");
     if (!v.is_array()) fail(key, "an array");
     return v.size();
+  }
+  std::vector<std::string> strings(const std::string& key) const {
+    std::vector<std::string> out;
+    for (size_t i = 0, n = size_of(key); i < n; ++i) {
+      const json& v = j_.at(key).at(i);
+      if (!v.is_string()) fail(fmt::format("{}[{}]", key, i), "a string");
+      out.push_back(v.get<std::string>());
+    }
+    return out;
   }
   Fields element(const std::string& key, size_t i) const {
     return Fields(j_.at(key).at(i), file_, fmt::format("{}[{}]", sub(key), i));

@@ -39,11 +39,11 @@ std::pair<std::string, std::optional<double>> objective(const std::string& name,
 }  // namespace
 
 SweepReportSummary write_sweep_report(const std::string& dir, const std::string& plot_script) {
-  const nlohmann::json manifest = read_sweep_manifest(dir);
-  const auto params = manifest.at("parameters").get<std::vector<std::string>>();
-  const auto workloads = manifest.at("workloads").get<std::vector<std::string>>();
+  const SweepManifest manifest = read_sweep_manifest(dir);
+  const std::vector<std::string>& params = manifest.parameters;
+  const std::vector<std::string>& workloads = manifest.workloads;
   SweepReportSummary sum;
-  sum.objectives = manifest.at("objectives").get<std::vector<std::string>>();
+  sum.objectives = manifest.objectives;
 
   std::map<std::string, PointTotals> points;
   for (const SweepRow& r : read_sweep_rows(dir + "/results.jsonl", params)) {

@@ -139,14 +139,46 @@ std::vector<SweepRow> read_sweep_rows(const std::string& jsonl_path, const std::
   return rows;
 }
 
-nlohmann::json read_sweep_manifest(const std::string& dir) {
-  std::ifstream in(dir + "/sweep.json");
+void to_json(nlohmann::json& j, const SweepManifest& m) {
+  j = {{"spec", m.spec},
+       {"fingerprint", m.fingerprint},
+       {"parameters", m.parameters},
+       {"workloads", m.workloads},
+       {"objectives", m.objectives},
+       {"points", m.points}};
+  if (m.shard) j["shard"] = {{"index", m.shard->first}, {"count", m.shard->second}};
+  if (m.merged_from) j["merged_from"] = *m.merged_from;
+}
+
+void write_sweep_manifest(const std::string& dir, const SweepManifest& m) {
+  write_text_file_atomic(dir + "/sweep.json", nlohmann::json(m).dump(2) + "\n");
+}
+
+SweepManifest read_sweep_manifest(const std::string& dir) {
+  const std::string path = dir + "/sweep.json";
+  std::ifstream in(path);
   if (!in) throw Error(fmt::format("{}: not a sweep directory (no sweep.json)", dir));
+  nlohmann::json j;
   try {
-    return nlohmann::json::parse(in);
+    j = nlohmann::json::parse(in);
   } catch (const std::exception& e) {
-    throw Error(fmt::format("{}/sweep.json: {}", dir, e.what()));
+    throw Error(fmt::format("{}: {}", path, e.what()));
   }
+  const Fields f(j, path, "");
+  SweepManifest m;
+  m.spec = f.str("spec");
+  m.fingerprint = f.str("fingerprint");
+  m.parameters = f.strings("parameters");
+  m.workloads = f.strings("workloads");
+  m.objectives = f.strings("objectives");
+  m.points = f.u64("points");
+  if (f.has("shard")) {
+    const Fields s = f.object("shard");
+    const auto count = unsigned(s.count("count", 1));
+    m.shard = std::make_pair(unsigned(s.count("index", 0, count - 1)), count);
+  }
+  if (f.has("merged_from")) m.merged_from = f.strings("merged_from");
+  return m;
 }
 
 void write_sweep_csv(const std::string& dir, std::vector<SweepRow> rows, const std::vector<std::string>& parameter_paths) {

@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -53,10 +54,20 @@ void append_line_durably(const std::string& path, const std::string& line, const
 // A line it cannot read is an error naming the file, the line and the field.
 std::vector<SweepRow> read_sweep_rows(const std::string& jsonl_path, const std::vector<std::string>& parameter_paths);
 
-// DIR/sweep.json: the spec, its fingerprint, the parameters, workloads,
-// objectives and shard of the sweep in DIR. Throws kiln::Error when DIR holds
-// no sweep.
-nlohmann::json read_sweep_manifest(const std::string& dir);
+// DIR/sweep.json: what the sweep in DIR was run from.
+struct SweepManifest {
+  std::string spec;         // the spec file, absolute
+  std::string fingerprint;  // of everything that decides the results (SweepSpec::fingerprint)
+  std::vector<std::string> parameters, workloads, objectives;
+  uint64_t points = 0;      // design points in this directory's shard
+  std::optional<std::pair<unsigned, unsigned>> shard;    // index, count
+  std::optional<std::vector<std::string>> merged_from;  // `kiln sweep merge`: the directories joined
+};
+void to_json(nlohmann::json& j, const SweepManifest& m);
+void write_sweep_manifest(const std::string& dir, const SweepManifest& m);  // atomic
+// Throws kiln::Error when DIR holds no sweep, or naming the JSON path of a
+// field it cannot read.
+SweepManifest read_sweep_manifest(const std::string& dir);
 
 // Rewrites results.csv of `dir` from rows (sorted by point, then workload),
 // atomically.

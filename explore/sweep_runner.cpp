@@ -96,14 +96,15 @@ std::string duration_text(double s) {
 }
 
 void write_manifest(const SweepOptions& o, const SweepSpec& spec, size_t points) {
-  nlohmann::json m = {{"spec", fs::absolute(spec.file).string()},
-                      {"fingerprint", spec.fingerprint},
-                      {"parameters", parameter_paths(spec)},
-                      {"workloads", spec.workloads},
-                      {"objectives", spec.objectives},
-                      {"points", points}};
-  if (o.shard) m["shard"] = {{"index", o.shard->first}, {"count", o.shard->second}};
-  write_text_file_atomic(o.out_dir + "/sweep.json", m.dump(2) + "\n");
+  SweepManifest m;
+  m.spec = fs::absolute(spec.file).string();
+  m.fingerprint = spec.fingerprint;
+  m.parameters = parameter_paths(spec);
+  m.workloads = spec.workloads;
+  m.objectives = spec.objectives;
+  m.points = points;
+  m.shard = o.shard;
+  write_sweep_manifest(o.out_dir, m);
 }
 
 }  // namespace
@@ -139,13 +140,11 @@ SweepSummary run_sweep(const SweepOptions& o) {
     if (!o.resume)
       throw Error(fmt::format("{} holds a sweep already: add --resume to go on with it, or choose another -o",
                               o.out_dir));
-    if (m.value("fingerprint", "") != spec.fingerprint)
+    if (m.fingerprint != spec.fingerprint)
       throw Error(fmt::format("{}: --resume: the sweep there was run from another spec, base config or model "
                               "(fingerprint {} here, {} there)",
-                              o.out_dir, spec.fingerprint, m.value("fingerprint", "?")));
-    const nlohmann::json shard = o.shard ? nlohmann::json{{"index", o.shard->first}, {"count", o.shard->second}}
-                                         : nlohmann::json();
-    if (m.value("shard", nlohmann::json()) != shard)
+                              o.out_dir, spec.fingerprint, m.fingerprint));
+    if (m.shard != o.shard)
       throw Error(fmt::format("{}: --resume: the sweep there is another shard", o.out_dir));
   }
   write_manifest(o, spec, mine.size());
@@ -202,24 +201,20 @@ SweepSummary run_sweep(const SweepOptions& o) {
 
 void merge_sweeps(const std::vector<std::string>& dirs, const std::string& out_dir) {
   if (dirs.empty()) throw Error("kiln sweep merge: name the sweep directories to join");
-  nlohmann::json first;
-  std::vector<std::string> paths;
+  std::optional<SweepManifest> first;
   std::map<std::string, SweepRow> rows;
   std::set<std::pair<unsigned, unsigned>> shards;
   for (const auto& d : dirs) {
-    const auto m = read_sweep_manifest(d);
-    if (first.is_null()) {
+    const SweepManifest m = read_sweep_manifest(d);
+    if (!first) {
       first = m;
-      paths = m.at("parameters").get<std::vector<std::string>>();
-    } else if (m.at("fingerprint") != first.at("fingerprint")) {
-      throw Error(fmt::format("{}: another sweep than {} (fingerprint {} against {})", d, dirs[0],
-                              m.at("fingerprint").get<std::string>(), first.at("fingerprint").get<std::string>()));
+    } else if (m.fingerprint != first->fingerprint) {
+      throw Error(fmt::format("{}: another sweep than {} (fingerprint {} against {})", d, dirs[0], m.fingerprint,
+                              first->fingerprint));
     }
-    if (m.contains("shard")) {
-      const auto s = std::make_pair(m["shard"]["index"].get<unsigned>(), m["shard"]["count"].get<unsigned>());
-      if (!shards.insert(s).second) throw Error(fmt::format("{}: shard {}/{} is given twice", d, s.first, s.second));
-    }
-    for (auto& r : read_sweep_rows(d + "/results.jsonl", paths)) {
+    if (m.shard && !shards.insert(*m.shard).second)
+      throw Error(fmt::format("{}: shard {}/{} is given twice", d, m.shard->first, m.shard->second));
+    for (auto& r : read_sweep_rows(d + "/results.jsonl", first->parameters)) {
       const auto [at, fresh] = rows.emplace(r.key(), r);
       if (!fresh && (sweep_csv_line(at->second) != sweep_csv_line(r)))
         throw Error(fmt::format("{}: point {} on {} differs from the same point in another directory", d, r.point,
@@ -228,9 +223,10 @@ void merge_sweeps(const std::vector<std::string>& dirs, const std::string& out_d
   }
   fs::create_directories(out_dir);
   const DirectoryLock lock(out_dir, "kiln sweep");
-  nlohmann::json m = first;
-  m.erase("shard");
-  m["merged_from"] = dirs;
+  SweepManifest m = *first;
+  m.shard.reset();
+  m.merged_from = dirs;
+  const std::vector<std::string>& paths = m.parameters;
   std::string jsonl;
   std::vector<SweepRow> all;
   for (const auto& [key, r] : rows) {
@@ -239,7 +235,7 @@ void merge_sweeps(const std::vector<std::string>& dirs, const std::string& out_d
   }
   write_text_file_atomic(out_dir + "/results.jsonl", jsonl);
   write_sweep_csv(out_dir, all, paths);
-  write_text_file_atomic(out_dir + "/sweep.json", m.dump(2) + "\n");
+  write_sweep_manifest(out_dir, m);
 }
 
 }  // namespace kiln::explore

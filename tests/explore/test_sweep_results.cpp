@@ -72,3 +72,33 @@ TEST_CASE("sweep results: a line it cannot read names the file, the line and the
   std::ofstream(path) << "not json\n";
   CHECK_THROWS_WITH(kiln::explore::read_sweep_rows(path, kParams), Catch::StartsWith(path + ":1: not a sweep result: "));
 }
+
+TEST_CASE("sweep results: the manifest reads back as written, and a bad one names the field", "[explore]") {
+  TempDir dir;
+  kiln::explore::SweepManifest m;
+  m.spec = "/specs/a.yaml";
+  m.fingerprint = "0123456789abcdef";
+  m.parameters = kParams;
+  m.workloads = {"/w/resnet8.onnx"};
+  m.objectives = {"latency", "energy"};
+  m.points = 7;
+  m.shard = std::make_pair(2u, 4u);
+  kiln::explore::write_sweep_manifest(dir.path, m);
+  const auto back = kiln::explore::read_sweep_manifest(dir.path);
+  CHECK(nlohmann::json(back) == nlohmann::json(m));
+  CHECK(back.shard == m.shard);
+  CHECK_FALSE(back.merged_from);
+
+  nlohmann::json bad = m;
+  bad["shard"]["index"] = 4;
+  std::ofstream(dir.file("sweep.json")) << bad.dump();
+  CHECK_THROWS_WITH(kiln::explore::read_sweep_manifest(dir.path),
+                    dir.file("sweep.json") + ": shard.index: expected an integer in [0, 3]");
+  bad = m;
+  bad["workloads"][0] = 3;
+  std::ofstream(dir.file("sweep.json")) << bad.dump();
+  CHECK_THROWS_WITH(kiln::explore::read_sweep_manifest(dir.path),
+                    dir.file("sweep.json") + ": workloads[0]: expected a string");
+  CHECK_THROWS_WITH(kiln::explore::read_sweep_manifest(dir.file("none")),
+                    dir.file("none") + ": not a sweep directory (no sweep.json)");
+}
