@@ -7,8 +7,8 @@
 #include "arch/command_codec.h"
 #include "arch/command_text.h"
 #include "arch/error.h"
-#include "compiler/frontend/load_model.h"
 #include "arch/npy.h"
+#include "compiler/frontend/load_model.h"
 #include "explore/tuning_record.h"
 
 namespace kiln::explore {

@@ -18,8 +18,8 @@
 #include "arch/soc_config.h"
 #include "compiler/codegen/compile_model.h"
 #include "compiler/frontend/scalesim_topology.h"
-#include "sim/simulate.h"
 #include "explore/run_report.h"
+#include "sim/simulate.h"
 
 namespace kiln::explore {
 

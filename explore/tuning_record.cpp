@@ -4,10 +4,10 @@
 
 #include "arch/error.h"
 #include "arch/profile.h"
+#include "arch/soc_config_json.h"
 #include "arch/yaml_reader.h"
 #include "explore/fingerprint.h"
 #include "explore/json_fields.h"
-#include "arch/soc_config_json.h"
 
 namespace kiln::explore {
 namespace {

@@ -9,9 +9,9 @@
 #include "arch/soc_config_yaml.h"
 #include "compiler/codegen/compile_model.h"
 #include "compiler/frontend/load_model.h"
-#include "tools/commands.h"
 #include "explore/paths.h"
 #include "explore/tuning_record.h"
+#include "tools/commands.h"
 
 namespace kiln::tools {
 

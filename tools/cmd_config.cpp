@@ -10,10 +10,10 @@
 #include <nlohmann/json.hpp>
 
 #include "arch/soc_config.h"
-#include "arch/soc_config_yaml.h"
-#include "tools/commands.h"
-#include "explore/energy_report.h"
 #include "arch/soc_config_json.h"
+#include "arch/soc_config_yaml.h"
+#include "explore/energy_report.h"
+#include "tools/commands.h"
 
 namespace kiln::tools {
 

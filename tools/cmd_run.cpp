@@ -14,18 +14,18 @@
 
 #include "arch/command_codec.h"
 #include "arch/error.h"
+#include "arch/npy.h"
 #include "arch/profile.h"
 #include "arch/soc_config_yaml.h"
 #include "compiler/reference/interpreter.h"
-#include "sim/simulate.h"
-#include "tools/commands.h"
 #include "explore/energy_report.h"
-#include "explore/run_report.h"
 #include "explore/model_run.h"
-#include "arch/npy.h"
 #include "explore/paths.h"
+#include "explore/run_report.h"
 #include "explore/scalesim_report.h"
 #include "explore/topology_run.h"
+#include "sim/simulate.h"
+#include "tools/commands.h"
 #include "tools/run_tables.h"
 
 namespace kiln::tools {

@@ -19,10 +19,10 @@
 #include <vector>
 
 #include "arch/error.h"
-#include "tools/commands.h"
 #include "explore/paths.h"
 #include "explore/sweep_report.h"
 #include "explore/sweep_runner.h"
+#include "tools/commands.h"
 
 namespace kiln::tools {
 

@@ -10,9 +10,9 @@
 
 #include <fmt/format.h>
 
-#include "tools/commands.h"
 #include "explore/paths.h"
 #include "explore/tune.h"
+#include "tools/commands.h"
 #include "tools/tuning_table.h"
 
 namespace kiln::tools {

@@ -20,13 +20,13 @@
 #include "arch/error.h"
 #include "arch/profile.h"
 #include "arch/soc_config_yaml.h"
+#include "explore/model_run.h"
+#include "explore/paths.h"
 #include "sim/array_engine_rtl.h"
 #include "sim/lockstep_engine.h"
 #include "sim/simulate.h"
 #include "tools/commands.h"
-#include "explore/model_run.h"
 #include "tools/option_number.h"
-#include "explore/paths.h"
 
 namespace kiln::tools {
 

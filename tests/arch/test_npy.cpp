@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "arch/error.h"
+#include "arch/npy.h"
 #include "tests/support/error_of.h"
 #include "tests/support/kiln_cli.h"
 #include "tests/support/npy_by_hand.h"
-#include "arch/npy.h"
 
 using kiln::test::error_of;
 using kiln::test::TempDir;

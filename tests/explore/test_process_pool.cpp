@@ -6,8 +6,8 @@
 #include <set>
 #include <stdexcept>
 
-#include "tests/support/kiln_cli.h"
 #include "explore/process_pool.h"
+#include "tests/support/kiln_cli.h"
 
 using kiln::test::TempDir;
 using namespace kiln::explore;

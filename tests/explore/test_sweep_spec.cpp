@@ -8,9 +8,9 @@
 
 #include "arch/error.h"
 #include "arch/soc_config_yaml.h"
+#include "explore/sweep_spec.h"
 #include "tests/support/kiln_cli.h"
 #include "tests/support/test_paths.h"
-#include "explore/sweep_spec.h"
 
 using kiln::test::TempDir;
 using namespace kiln::explore;

@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "arch/soc_config_yaml.h"
-#include "tests/fuzz/fuzz_support.h"
 #include "explore/sweep_spec.h"
+#include "tests/fuzz/fuzz_support.h"
 
 namespace {
 

@@ -7,8 +7,8 @@
 #include <cstdlib>
 
 #include "compiler/frontend/load_model.h"
-#include "tests/fuzz/model_pipeline.h"
 #include "explore/tuning_record.h"
+#include "tests/fuzz/model_pipeline.h"
 
 namespace {
 
