@@ -27,7 +27,7 @@ SocConfig soc_config_from_yaml(const YAML::Node& root, const std::string& source
 
 // SocConfig::technology: true for a file path (it has a '/' or ends in .yaml
 // or .yml; the loader stores it absolute), false for the name of a shipped
-// technology (configs/tech/<name>.yaml, resolved by tools/).
+// technology (configs/tech/<name>.yaml, resolved by explore/).
 bool technology_is_path(const std::string& value);
 // The same rule for every config value that is a shipped name or a file
 // (technology, mcu.profile).

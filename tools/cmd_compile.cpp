@@ -9,11 +9,13 @@
 #include "arch/soc_config_yaml.h"
 #include "compiler/codegen/compile_model.h"
 #include "compiler/frontend/load_model.h"
+#include "explore/paths.h"
+#include "explore/tuning_record.h"
 #include "tools/commands.h"
-#include "tools/paths.h"
-#include "tools/tuning_record.h"
 
 namespace kiln::tools {
+
+using namespace kiln::explore;  // the library the commands call
 
 void add_compile_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("compile", "Compile a .tflite or .onnx model into a program (.kbin) for an SoC");

@@ -18,11 +18,11 @@
 #include <nlohmann/json.hpp>
 
 #include "arch/error.h"
+#include "arch/npy.h"
 #include "compiler/frontend/load_model.h"
 #include "compiler/ir/graph.h"
 #include "compiler/reference/interpreter.h"
 #include "tools/commands.h"
-#include "tools/npy.h"
 
 namespace kiln::tools {
 

@@ -4,8 +4,8 @@
 // Compiles, simulates, checks the outputs against the reference interpreter
 // and prints the per-layer table. With no arguments: the bundled ResNet-8 on
 // the embedded default SoC. With a SCALE-Sim topology: its synthetic network
-// (tools/topology_run.h) and the table of SCALE-Sim's compute cycles beside
-// kiln's array cycles (tools/scalesim_report.h).
+// (explore/topology_run.h) and the table of SCALE-Sim's compute cycles beside
+// kiln's array cycles (explore/scalesim_report.h).
 #include <chrono>
 #include <iostream>
 #include <optional>
@@ -14,20 +14,23 @@
 
 #include "arch/command_codec.h"
 #include "arch/error.h"
+#include "arch/npy.h"
 #include "arch/profile.h"
 #include "arch/soc_config_yaml.h"
 #include "compiler/reference/interpreter.h"
+#include "explore/energy_report.h"
+#include "explore/model_run.h"
+#include "explore/paths.h"
+#include "explore/run_report.h"
+#include "explore/scalesim_report.h"
+#include "explore/topology_run.h"
 #include "sim/simulate.h"
 #include "tools/commands.h"
-#include "tools/energy_report.h"
-#include "tools/layer_report.h"
-#include "tools/model_run.h"
-#include "tools/npy.h"
-#include "tools/paths.h"
-#include "tools/scalesim_report.h"
-#include "tools/topology_run.h"
+#include "tools/run_tables.h"
 
 namespace kiln::tools {
+
+using namespace kiln::explore;  // the library the commands call
 namespace {
 
 struct RunOptions {
@@ -117,16 +120,12 @@ void run(const RunOptions& opt) {
   if (!opt.trace.empty()) write_chrome_trace_file(sim.profile, opt.trace);
   if (!opt.profile.empty()) write_profile_file(sim.profile, opt.profile);
   if (!opt.report.empty()) {
-    nlohmann::json j = report_json(report);
-    j["wall_ms"] = {{"compile", ms(t0, t1)}, {"simulate", ms(t1, t2)}, {"reference", ms(t2, t3)}};
-    j["array_engine"] = {{"engine", a.engine},
-                         {"commands", a.commands},
-                         {"cycles", a.cycles},
-                         {"wall_ms", 1e3 * a.wall_seconds}};
-    j["energy"] = energy_json(tech, energy, sim.actions);
-    if (topology) j["scalesim"] = scalesim_json(scalesim);
-    j["area"] = area_json(area);
-    write_text_file_atomic(opt.report, j.dump(2) + "\n");
+    report.wall_ms = RunWallMs{ms(t0, t1), ms(t1, t2), ms(t2, t3)};
+    report.array_engine = RunArrayEngine{a.engine, a.commands, a.cycles, 1e3 * a.wall_seconds};
+    report.energy = run_energy(tech, energy, sim.actions);
+    if (topology) report.scalesim = scalesim;
+    report.area = run_area(area);
+    write_run_report(report, opt.report);
   }
   if (report.outputs_match) {
     std::cout << "outputs match the reference interpreter bit for bit\n";

@@ -1,11 +1,15 @@
 // kiln sweep SPEC -o DIR [-j N] [--resume] [--shard K/N]
 // kiln sweep merge -o OUT DIR...
 // kiln sweep report DIR
-// Design-space sweeps from a YAML spec (tools/sweep_spec.h, docs/sweep.md):
+// Design-space sweeps from a YAML spec (explore/sweep_spec.h, docs/sweep.md):
 // every design point and workload runs as a `kiln run` process of its own;
 // results go to DIR/results.csv and DIR/results.jsonl as they finish.
+#include <unistd.h>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <algorithm>
 
 #include <filesystem>
 #include <iostream>
@@ -15,12 +19,14 @@
 #include <vector>
 
 #include "arch/error.h"
+#include "explore/paths.h"
+#include "explore/sweep_report.h"
+#include "explore/sweep_runner.h"
 #include "tools/commands.h"
-#include "tools/paths.h"
-#include "tools/sweep_report.h"
-#include "tools/sweep_runner.h"
 
 namespace kiln::tools {
+
+using namespace kiln::explore;  // the library the commands call
 namespace {
 
 struct SweepCliOptions {
@@ -41,6 +47,17 @@ void run(const SweepCliOptions& o) {
   s.resume = o.resume;
   if (!o.shard.empty()) s.shard = parse_shard(o.shard);
   s.kiln_exe = std::filesystem::read_symlink("/proc/self/exe").string();
+  // On stderr: on a terminal one line rewritten in place; in a log a line
+  // every tenth of the runs and at the end.
+  const bool tty = isatty(STDERR_FILENO);
+  s.progress = [tty](const Progress& p) {
+    if (p.kind == Progress::Kind::Step)
+      std::cerr << p.text << "\n";
+    else if (tty)
+      std::cerr << "\r" << p.text << (p.kind == Progress::Kind::StatusEnd ? "\n" : "") << std::flush;
+    else if (p.kind == Progress::Kind::StatusEnd || p.done % std::max<size_t>(1, p.total / 10) == 0)
+      std::cerr << p.text << "\n";
+  };
   const SweepSummary r = run_sweep(s);
   std::cout << fmt::format("{} design points x workloads = {} runs{}: {} ran ({} failed), {} already done\n", r.points,
                            r.tasks, s.shard ? fmt::format(" (shard {}/{})", s.shard->first, s.shard->second) : "",

@@ -1,18 +1,23 @@
 // kiln tune MODEL [--soc CONFIG] [-o RECORD] [-j N] [--budget N] [--budget-seconds S]
-// Chooses each NPU layer's tiling from simulation (tools/tune.h), prints the
+// Chooses each NPU layer's tiling from simulation (explore/tune.h), prints the
 // rounds and the per-layer report, and writes the tuning record that
 // `kiln compile --tuning` and `kiln run --tuning` reuse.
+#include <unistd.h>
+
 #include <filesystem>
 #include <iostream>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "explore/paths.h"
+#include "explore/tune.h"
 #include "tools/commands.h"
-#include "tools/paths.h"
-#include "tools/tune.h"
+#include "tools/tuning_table.h"
 
 namespace kiln::tools {
+
+using namespace kiln::explore;  // the library the commands call
 
 void add_tune_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("tune", "Choose each NPU layer's tiling by simulating candidates (profile-guided)");
@@ -35,6 +40,17 @@ void add_tune_command(CLI::App& app) {
     if (o.record.empty()) o.record = std::filesystem::path(o.model).stem().string() + ".tuning.json";
     o.work_dir = o.record + ".work";
     o.kiln_exe = std::filesystem::read_symlink("/proc/self/exe").string();
+    // Rounds and decisions on stdout; the running count of simulations on a
+    // terminal's stderr only, rewritten in place and wiped when a batch ends.
+    const bool tty = isatty(STDERR_FILENO);
+    o.progress = [tty](const Progress& p) {
+      if (p.kind == Progress::Kind::Step)
+        std::cout << p.text << "\n";
+      else if (tty && p.kind == Progress::Kind::Status)
+        std::cerr << "\r" << p.text << std::flush;
+      else if (tty)
+        std::cerr << "\r" << std::string(60, ' ') << "\r" << std::flush;
+    };
     const TuningRecord r = run_tune(o);
     std::cout << "\n" << format_tuning(r);
     std::cout << fmt::format("wrote {} (reuse it: kiln run {} --tuning {})\n", o.record, o.model, o.record);

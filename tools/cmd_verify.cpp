@@ -20,15 +20,17 @@
 #include "arch/error.h"
 #include "arch/profile.h"
 #include "arch/soc_config_yaml.h"
+#include "explore/model_run.h"
+#include "explore/paths.h"
 #include "sim/array_engine_rtl.h"
 #include "sim/lockstep_engine.h"
 #include "sim/simulate.h"
 #include "tools/commands.h"
-#include "tools/model_run.h"
 #include "tools/option_number.h"
-#include "tools/paths.h"
 
 namespace kiln::tools {
+
+using namespace kiln::explore;  // the library the commands call
 namespace {
 
 struct VerifyOptions {

@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "arch/soc_config_yaml.h"
+#include "explore/sweep_spec.h"
 #include "tests/fuzz/fuzz_support.h"
-#include "tools/sweep_spec.h"
 
 namespace {
 
@@ -28,10 +28,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const std::string relative = prepare_tree();
   const std::string path = kiln::fuzz::input_file(data, size, relative);
   return kiln::fuzz::expect_errors("fuzz_sweep.yaml", [&] {
-    const kiln::tools::SweepSpec spec = kiln::tools::load_sweep_spec(path);
-    const auto points = kiln::tools::enumerate_points(spec);
+    const kiln::explore::SweepSpec spec = kiln::explore::load_sweep_spec(path);
+    const auto points = kiln::explore::enumerate_points(spec);
     // The runner reads every point's config; a few are enough here.
     for (size_t i = 0; i < points.size() && i < 4; ++i)
-      kiln::parse_soc_config(kiln::tools::point_soc_yaml(spec, points[i]), spec.file + " (" + points[i].id + ")");
+      kiln::parse_soc_config(kiln::explore::point_soc_yaml(spec, points[i]), spec.file + " (" + points[i].id + ")");
   });
 }

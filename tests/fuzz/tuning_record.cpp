@@ -7,8 +7,8 @@
 #include <cstdlib>
 
 #include "compiler/frontend/load_model.h"
+#include "explore/tuning_record.h"
 #include "tests/fuzz/model_pipeline.h"
-#include "tools/tuning_record.h"
 
 namespace {
 
@@ -24,20 +24,20 @@ const kiln::ir::Graph& model() {
 
 void write_seed(const std::string& dir) {
   const kiln::codegen::CompiledModel compiled = kiln::codegen::compile_model(model(), kiln::fuzz::default_soc());
-  kiln::tools::TuningRecord r;
+  kiln::explore::TuningRecord r;
   r.model = model_path();
-  r.model_fingerprint = kiln::tools::model_fingerprint(model_path());
+  r.model_fingerprint = kiln::explore::model_fingerprint(model_path());
   r.soc = kiln::fuzz::default_soc().name;
-  r.soc_fingerprint = kiln::tools::soc_fingerprint(kiln::fuzz::default_soc());
+  r.soc_fingerprint = kiln::explore::soc_fingerprint(kiln::fuzz::default_soc());
   for (const auto& l : compiled.layers) {
     if (l.unit != kiln::passes::Unit::Npu) continue;
-    kiln::tools::TunedLayer t;
+    kiln::explore::TunedLayer t;
     t.op = l.op_index;
     t.name = l.name;
     t.analytic = t.tuned = l.chosen;
     r.layers.push_back(t);
   }
-  kiln::tools::write_tuning_record(r, dir + "/dscnn_default.json");
+  kiln::explore::write_tuning_record(r, dir + "/dscnn_default.json");
 }
 
 }  // namespace
@@ -50,7 +50,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string path = kiln::fuzz::input_file(data, size, "fuzz_record.json");
   return kiln::fuzz::expect_errors("fuzz_record.json", [&] {
-    const auto tuned = kiln::tools::load_tuning_choices(path, model_path(), kiln::fuzz::default_soc());
+    const auto tuned = kiln::explore::load_tuning_choices(path, model_path(), kiln::fuzz::default_soc());
     kiln::codegen::compile_model(model(), kiln::fuzz::default_soc(), tuned.choices, tuned.origins);
   });
 }
