@@ -34,12 +34,13 @@ std::vector<int8_t> input_from_npy(const std::string& path, const codegen::Tenso
 bool is_model_file(const std::string& path) { return ends_with(path, ".onnx") || ends_with(path, ".tflite"); }
 
 ModelRun prepare_model_run(const std::string& model, const SocConfig& soc, const std::string& input_npy,
-                           std::optional<uint64_t> seed, const std::string& tuning_record) {
+                           std::optional<uint64_t> seed, const std::string& tuning_record,
+                           const passes::PartitionOptions& partition) {
   ModelRun r;
   r.graph = frontend::load_model(model);
   const RecordChoices tuned =
       tuning_record.empty() ? RecordChoices{} : load_tuning_choices(tuning_record, model, soc);
-  r.compiled = codegen::compile_model(r.graph, soc, tuned.choices, tuned.origins);
+  r.compiled = codegen::compile_model(r.graph, soc, tuned.choices, tuned.origins, partition);
   validate_program(r.compiled.program, soc, model);
   if (r.compiled.inputs.size() != 1) throw Error(model + ": kiln supports models with one input");
   place_inputs(r, soc, model, input_npy, seed);

@@ -29,9 +29,11 @@ bool is_model_file(const std::string& path);
 // input: `input_npy` when not empty, else random int8 from `seed` (a fresh
 // random seed when none is given; the note says how to repeat it). With a
 // tuning record (kiln tune), its tilings replace the cost model's; a record
-// for another model or SoC is refused.
+// for another model or SoC is refused. `partition` chooses the units ops may
+// run on (passes::PartitionOptions: --mcu-only).
 ModelRun prepare_model_run(const std::string& model, const SocConfig& soc, const std::string& input_npy,
-                           std::optional<uint64_t> seed, const std::string& tuning_record = "");
+                           std::optional<uint64_t> seed, const std::string& tuning_record = "",
+                           const passes::PartitionOptions& partition = {});
 
 // Places the inputs of a compiled model: `input_npy` when not empty (models
 // with one input only), else random int8 from `seed` (fresh when none), one

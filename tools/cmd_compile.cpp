@@ -1,4 +1,4 @@
-// kiln compile MODEL --soc CONFIG -o PROGRAM [--emit-asm FILE] [--tuning RECORD]
+// kiln compile MODEL --soc CONFIG -o PROGRAM [--emit-asm FILE] [--tuning RECORD] [--mcu-only]
 #include <iostream>
 
 #include <fmt/format.h>
@@ -21,6 +21,7 @@ void add_compile_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("compile", "Compile a .tflite or .onnx model into a program (.kbin) for an SoC");
   struct Options {
     std::string model, soc = default_soc_path(), output, asm_output, tuning;
+    bool mcu_only = false;
   };
   auto opt = std::make_shared<Options>();
   cmd->add_option("MODEL", opt->model, "int8 model (.tflite or .onnx)")->required();
@@ -28,11 +29,13 @@ void add_compile_command(CLI::App& app) {
   cmd->add_option("-o,--output", opt->output, "program file to write (.kbin)")->required();
   cmd->add_option("--tuning", opt->tuning, "use the tilings of a tuning record (kiln tune) made for this model and SoC");
   cmd->add_option("--emit-asm", opt->asm_output, "also write the command stream as text (.kasm)");
+  cmd->add_flag("--mcu-only", opt->mcu_only, "run every op on the MCU (a software-only deployment on the same SoC)");
   cmd->callback([opt] {
     const SocConfig soc = load_soc_config(opt->soc);
     const ir::Graph graph = frontend::load_model(opt->model);
     const RecordChoices tuned = opt->tuning.empty() ? RecordChoices{} : load_tuning_choices(opt->tuning, opt->model, soc);
-    const codegen::CompiledModel compiled = codegen::compile_model(graph, soc, tuned.choices, tuned.origins);
+    const codegen::CompiledModel compiled = codegen::compile_model(graph, soc, tuned.choices, tuned.origins,
+                                                                   passes::PartitionOptions{opt->mcu_only});
     validate_program(compiled.program, soc, opt->output);
     write_program_file(compiled.program, opt->output);
     if (!opt->asm_output.empty()) write_text_file_atomic(opt->asm_output, format_program(compiled.program));

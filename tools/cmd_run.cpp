@@ -1,5 +1,5 @@
 // kiln run [MODEL] [--soc CONFIG] [--input IN.npy] [--output OUT.npy] [--trace FILE] [--report FILE.json]
-//          [--tuning RECORD] [--rtl]
+//          [--tuning RECORD] [--rtl] [--mcu-only]
 // kiln run --topology FILE.csv [--scalesim-config FILE.cfg] [--soc CONFIG] ...
 // Compiles, simulates, checks the outputs against the reference interpreter
 // and prints the per-layer table. With no arguments: the bundled ResNet-8 on
@@ -40,6 +40,7 @@ struct RunOptions {
   bool model_given = false;
   std::optional<uint64_t> seed;
   bool rtl = false;
+  bool mcu_only = false;
 };
 
 void run(const RunOptions& opt) {
@@ -54,13 +55,15 @@ void run(const RunOptions& opt) {
   if (topology && opt.model_given)
     throw Error(fmt::format("give either a model ({}) or --topology ({}), not both", opt.model, opt.topology));
   if (topology && !opt.tuning.empty()) throw Error("--tuning applies to models, not to --topology networks");
+  if (topology && opt.mcu_only) throw Error("--mcu-only applies to models, not to --topology networks");
   TopologyRun from_topology;
   ModelRun from_model;
   if (topology) {
     from_topology = prepare_topology_run(opt.topology, opt.scalesim_config, soc, opt.input, opt.seed);
     soc = from_topology.soc;
   } else {
-    from_model = prepare_model_run(opt.model, soc, opt.input, opt.seed, opt.tuning);
+    from_model = prepare_model_run(opt.model, soc, opt.input, opt.seed, opt.tuning,
+                                   passes::PartitionOptions{opt.mcu_only});
   }
   const ModelRun& prepared = topology ? from_topology.run : from_model;
   const std::string source = topology ? opt.topology : opt.model;
@@ -156,6 +159,7 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--seed", opt->seed, "seed of the random input");
   cmd->add_option("--tuning", opt->tuning, "use the tilings of a tuning record (kiln tune) made for this model and SoC");
   cmd->add_flag("--rtl", opt->rtl, "run the array on its Verilated RTL core (npu.array.engine: rtl)");
+  cmd->add_flag("--mcu-only", opt->mcu_only, "run every op on the MCU (a software-only deployment on the same SoC)");
   cmd->callback([opt, cmd] {
     opt->model_given = cmd->count("MODEL") > 0;
     run(*opt);

@@ -158,3 +158,32 @@ TEST_CASE("run: a model whose weights exceed the flash is refused with the sizes
   CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
   std::remove(soc.c_str());
 }
+
+TEST_CASE("run --mcu-only: every layer on the MCU, the same output as with the NPU", "[run]") {
+  const std::string a = tmp_path("npu.npy"), b = tmp_path("mcu.npy"), report = tmp_path("mcu.json");
+  const std::string model = bundled("dscnn_kws.onnx");
+  const Run npu = run("run " + model + " --seed 3 --output " + a);
+  const Run mcu = run("run " + model + " --seed 3 --mcu-only --output " + b + " --report " + report);
+  INFO(mcu.out);
+  REQUIRE(npu.exit_code == 0);
+  REQUIRE(mcu.exit_code == 0);
+  std::ifstream in(report);
+  REQUIRE(in);
+  const auto j = nlohmann::json::parse(in);
+  size_t on_mcu = 0;
+  for (const auto& l : j["layers"]) {
+    CHECK(l["unit"] != "npu");
+    on_mcu += l["unit"] == "mcu";
+  }
+  CHECK(on_mcu >= 10);
+  auto bytes = [](const std::string& p) {
+    std::ifstream f(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(f), {});
+  };
+  CHECK(bytes(a) == bytes(b));
+  CHECK_FALSE(bytes(a).empty());
+  // Software only is slower than with the array.
+  CHECK(j["totals"]["latency_cycles"].get<uint64_t>() > 100000);
+  for (const auto& p : {a, b, report}) std::remove(p.c_str());
+  CHECK(run("run --topology x.csv --mcu-only").out.find("--mcu-only applies to models") != std::string::npos);
+}
