@@ -62,6 +62,7 @@ fi
 if diff -u "$manifest" "$out"; then
   echo "stream compatibility: $(wc -l < "$out") outputs identical to $(basename "$manifest")"
 else
-  echo "FAIL: outputs differ from $manifest (lines with - are expected, + found)" >&2
+  echo "FAIL: outputs differ from $manifest (lines with - are expected, + found)." >&2
+  echo "If the change is meant (a new tiling, a timing model change), rerun with --update and say why in the commit." >&2
   exit 1
 fi
