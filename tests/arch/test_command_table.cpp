@@ -1,18 +1,25 @@
 // The command table (arch/command.h) is the one description of each command:
 // these tests check that its rows are consistent (fields inside the command's
 // words, none overlapping, names unique) and that the generic codec, text form
-// and equality follow every field of every row.
+// and equality follow every field of every row, and that the table in
+// docs/command-stream.md says what kCommands says.
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <iterator>
+#include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "arch/command.h"
 #include "arch/command_codec.h"
 #include "arch/command_text.h"
+#include "tests/support/test_paths.h"
 
 using namespace kiln;
 
@@ -147,5 +154,43 @@ TEST_CASE("command table: every field is encoded, decoded, formatted, parsed and
       const std::string text = format_command(changed) + (base.op == Opcode::End ? "\n" : "\nend\n");
       CHECK(parse_program_text(text, "t.kasm").commands.at(0) == changed);
     }
+  }
+}
+
+// docs/command-stream.md's table of commands says what kCommands says:
+// mnemonic, opcode, words and the text fields in their order.
+TEST_CASE("command table: docs/command-stream.md has each row as the table has it", "[command][table]") {
+  std::ifstream in(test::source_dir() + "/docs/command-stream.md");
+  std::stringstream doc;
+  doc << in.rdbuf();
+  std::map<std::string, std::vector<std::string>> rows;  // mnemonic -> cells
+  std::string line;
+  while (std::getline(doc, line)) {
+    if (line.rfind("| `", 0) != 0) continue;
+    std::vector<std::string> cells;
+    std::stringstream cs(line.substr(1));
+    for (std::string cell; std::getline(cs, cell, '|');) {
+      const size_t b = cell.find_first_not_of(' '), e = cell.find_last_not_of(' ');
+      cells.push_back(b == std::string::npos ? "" : cell.substr(b, e - b + 1));
+    }
+    if (cells.size() >= 4) rows[cells[0]] = cells;
+  }
+  for (const CommandSpec& c : kCommands) {
+    INFO(c.mnemonic);
+    const auto row = rows.find("`" + std::string(c.mnemonic) + "`");
+    REQUIRE(row != rows.end());
+    const auto& cells = row->second;
+    CHECK(cells[1] == fmt::format("0x{:02X}", uint8_t(c.op)));
+    CHECK(cells[2].rfind(std::to_string(c.words), 0) == 0);
+    std::string names;
+    bool named_in_text = true;
+    for (const FieldSpec& f : c.fields) {
+      if (f.kind == FieldKind::McuKernel || f.kind == FieldKind::McuArgs) named_in_text = false;
+      names += (names.empty() ? "" : " ") + std::string(f.name);
+    }
+    if (!named_in_text) continue;  // mcu: the kernel's name and arguments (arch/mcu_op.h)
+    if (cells[3] == "same as load") CHECK(command_spec(Opcode::DmaLoad).fields.data == c.fields.data);
+    else if (names.empty()) CHECK(cells[3] == "\u2014");  // an em dash
+    else CHECK(cells[3] == "`" + names + "`");
   }
 }
