@@ -1,34 +1,53 @@
 #include "arch/command.h"
 
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "arch/error.h"
+
 namespace kiln {
 
+const CommandSpec* find_command(uint8_t opcode) {
+  for (const CommandSpec& c : kCommands)
+    if (uint8_t(c.op) == opcode) return &c;
+  return nullptr;
+}
+
+const CommandSpec* find_command(const std::string& mnemonic) {
+  for (const CommandSpec& c : kCommands)
+    if (mnemonic == c.mnemonic) return &c;
+  return nullptr;
+}
+
+const CommandSpec& command_spec(Opcode op) {
+  const CommandSpec* c = find_command(uint8_t(op));
+  if (!c) throw Error(fmt::format("opcode 0x{:02x} is not in the command table", uint8_t(op)));
+  return *c;
+}
+
+namespace {
+template <size_t... I>
+CommandBody make_body(size_t index, std::index_sequence<I...>) {
+  CommandBody b;
+  ((index == I ? (void)b.emplace<I>() : (void)0), ...);
+  return b;
+}
+}  // namespace
+
+CommandBody make_body(size_t index) {
+  return make_body(index, std::make_index_sequence<std::variant_size_v<CommandBody>>{});
+}
+
 Queue queue_of(Opcode op) {
-  switch (op) {
-    case Opcode::DmaLoad: return Queue::Load;
-    case Opcode::DmaStore: return Queue::Store;
-    case Opcode::Gemm:
-    case Opcode::Conv:
-    case Opcode::PostProcess: return Queue::Compute;
-    case Opcode::McuOp:
-    case Opcode::Fence:
-    case Opcode::End: return Queue::Mcu;  // program-order barriers, no tokens
-  }
-  return Queue::Mcu;
+  const CommandSpec* c = find_command(uint8_t(op));
+  return c ? c->queue : Queue::Mcu;
 }
 
 // Opcode names are the mnemonics of the text form (docs/command-stream.md).
 const char* to_string(Opcode op) {
-  switch (op) {
-    case Opcode::DmaLoad: return "load";
-    case Opcode::DmaStore: return "store";
-    case Opcode::Gemm: return "gemm";
-    case Opcode::Conv: return "conv";
-    case Opcode::PostProcess: return "ppu";
-    case Opcode::McuOp: return "mcu";
-    case Opcode::Fence: return "fence";
-    case Opcode::End: return "end";
-  }
-  return "unknown";
+  const CommandSpec* c = find_command(uint8_t(op));
+  return c ? c->mnemonic : "unknown";
 }
 
 const char* to_string(Queue q) {
@@ -67,36 +86,18 @@ bool operator==(const Deps& a, const Deps& b) {
          a.signal_next == b.signal_next;
 }
 
-bool operator==(const DmaCmd& a, const DmaCmd& b) {
-  return a.channel == b.channel && a.mem_addr == b.mem_addr && a.spm == b.spm && a.rows == b.rows &&
-         a.row_bytes == b.row_bytes && a.mem_stride == b.mem_stride && a.spm_stride == b.spm_stride;
+bool fields_equal(size_t body, const void* a, const void* b) {
+  for (const CommandSpec& c : kCommands) {
+    if (c.body != body) continue;
+    for (const FieldSpec& f : c.fields) {
+      if (f.get && f.get(a) != f.get(b)) return false;
+      if (f.get2 && f.get2(a) != f.get2(b)) return false;
+      if (f.list && *f.list(a) != *f.list(b)) return false;
+    }
+    return true;  // load and store share one struct and so one field list
+  }
+  return false;
 }
-
-bool operator==(const GemmCmd& a, const GemmCmd& b) {
-  return a.m == b.m && a.n == b.n && a.k == b.k && a.a_addr == b.a_addr && a.a_stride == b.a_stride &&
-         a.b_addr == b.b_addr && a.b_stride == b.b_stride && a.c_addr == b.c_addr && a.c_stride == b.c_stride &&
-         a.dataflow == b.dataflow && a.accumulate == b.accumulate;
-}
-
-bool operator==(const ConvCmd& a, const ConvCmd& b) {
-  return a.in_h == b.in_h && a.in_w == b.in_w && a.in_c == b.in_c && a.out_h == b.out_h && a.out_w == b.out_w &&
-         a.n == b.n && a.kh == b.kh && a.kw == b.kw && a.stride_h == b.stride_h && a.stride_w == b.stride_w &&
-         a.dil_h == b.dil_h && a.dil_w == b.dil_w && a.pad_top == b.pad_top && a.pad_left == b.pad_left &&
-         a.pad_value == b.pad_value && a.in_addr == b.in_addr && a.b_addr == b.b_addr && a.b_stride == b.b_stride &&
-         a.c_addr == b.c_addr && a.c_stride == b.c_stride && a.dataflow == b.dataflow &&
-         a.accumulate == b.accumulate && a.in_pixel_stride == b.in_pixel_stride && a.depthwise == b.depthwise;
-}
-
-bool operator==(const PostProcessCmd& a, const PostProcessCmd& b) {
-  return a.m == b.m && a.n == b.n && a.acc_addr == b.acc_addr && a.acc_stride == b.acc_stride &&
-         a.params_addr == b.params_addr && a.out == b.out && a.out_stride == b.out_stride &&
-         a.out_zero_point == b.out_zero_point && a.act_min == b.act_min && a.act_max == b.act_max;
-}
-
-bool operator==(const McuOpCmd& a, const McuOpCmd& b) { return a.kernel == b.kernel && a.args == b.args; }
-
-bool operator==(const FenceCmd&, const FenceCmd&) { return true; }
-bool operator==(const EndCmd& a, const EndCmd& b) { return a.interrupt == b.interrupt; }
 
 bool operator==(const Command& a, const Command& b) { return a.op == b.op && a.deps == b.deps && a.body == b.body; }
 

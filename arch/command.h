@@ -1,7 +1,10 @@
 // The command stream: the contract between the compiler (which emits it) and
-// the simulator (which executes it). Binary encoding in command_codec.cpp,
-// text form in command_text.cpp; see docs/command-stream.md. (C++17: no
-// defaulted operator==; command.cpp provides the comparisons.)
+// the simulator (which executes it). Each command is described once, here:
+// its struct, its field list (arch/command_fields.h: binary position and
+// width, text name, checks) and its row in kCommands (opcode, mnemonic,
+// queue, size). The binary codec (command_codec.cpp), the text form
+// (command_text.cpp), equality (command.cpp) and command_problem read the
+// description; see docs/command-stream.md and docs/extending.md.
 //
 // Execution model (decoupled access/execute, as in VTA): the NPU has three
 // in-order queues, Load (DMA into scratchpads), Compute (array + post-processing)
@@ -10,11 +13,14 @@
 // order, after every earlier NPU command has finished.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
+#include "arch/command_fields.h"
 #include "arch/soc_config.h"
 
 namespace kiln {
@@ -38,8 +44,12 @@ enum class Buffer : uint8_t { Input = 0, Weight = 1, Output = 2, Accumulator = 3
 struct SpmAddr {
   Buffer buf = Buffer::Input;
   uint32_t offset = 0;  // bytes
-
 };
+
+inline constexpr const char* kBufferNames[] = {"input", "weight", "output", "accumulator"};
+inline constexpr Choices kBuffers{"scratchpad buffer", kBufferNames, 4};
+inline constexpr const char* kDataflowNames[] = {"ws", "os", "is"};
+inline constexpr Choices kDataflows{"dataflow", kDataflowNames, 3};
 
 // Dependency tokens. Queues form a chain Load <-> Compute <-> Store; "prev" and
 // "next" name the neighbour (Load's next is Compute, Store's prev is Compute).
@@ -48,7 +58,6 @@ struct SpmAddr {
 struct Deps {
   bool wait_prev = false, wait_next = false;
   bool signal_prev = false, signal_next = false;
-
 };
 
 // 2-D strided DMA: `rows` rows of `row_bytes` bytes; consecutive rows are
@@ -61,7 +70,18 @@ struct DmaCmd {
   uint32_t row_bytes = 0;
   uint32_t mem_stride = 0;
   uint32_t spm_stride = 0;
+};
 
+// Encoded in 9 words: header (buffer id in the flags), then the fields at
+// the byte offsets below; bytes 33..35 are reserved.
+inline constexpr FieldSpec kDmaFields[] = {
+    number<&DmaCmd::channel>("ch", at(32, 8)),
+    address<&DmaCmd::mem_addr>("mem", at(4, 64)),
+    scratchpad<&DmaCmd::spm, &SpmAddr::buf, &SpmAddr::offset>("spm", flag_bits(0, 2), at(12, 32), kBuffers),
+    number<&DmaCmd::rows>("rows", at(16, 32)).optional(1).at_least_1(),
+    number<&DmaCmd::row_bytes>("row_bytes", at(20, 32)).at_least_1(),
+    number<&DmaCmd::mem_stride>("mem_stride", at(24, 32)).optional(0),
+    number<&DmaCmd::spm_stride>("spm_stride", at(28, 32)).optional(0),
 };
 
 // C[m][n] (+)= sum_k A[m][k] * B[k][n]; int8 x int8 -> int32.
@@ -75,7 +95,20 @@ struct GemmCmd {
   uint32_t c_addr = 0, c_stride = 0;
   Dataflow dataflow = Dataflow::WeightStationary;
   bool accumulate = false;  // false: overwrite C; true: add to C
+};
 
+inline constexpr FieldSpec kGemmFields[] = {
+    number<&GemmCmd::m>("m", at(4, 32)).at_least_1(),
+    number<&GemmCmd::n>("n", at(8, 32)).at_least_1(),
+    number<&GemmCmd::k>("k", at(12, 32)).at_least_1(),
+    address<&GemmCmd::a_addr>("a", at(16, 32)),
+    number<&GemmCmd::a_stride>("a_stride", at(20, 32)),
+    address<&GemmCmd::b_addr>("b", at(24, 32)),
+    number<&GemmCmd::b_stride>("b_stride", at(28, 32)),
+    address<&GemmCmd::c_addr>("c", at(32, 32)).aligned(4, "int32 accumulators"),
+    number<&GemmCmd::c_stride>("c_stride", at(36, 32)),
+    choice<&GemmCmd::dataflow>("dataflow", flag_bits(0, 2), kDataflows).optional(0),
+    flag<&GemmCmd::accumulate>("accumulate", flag_bits(2)),
 };
 
 // Convolution tile as an implicit GEMM. The input tile is NHWC int8 in the Input
@@ -113,7 +146,33 @@ struct ConvCmd {
   uint32_t pixel_stride() const { return in_pixel_stride ? in_pixel_stride : in_c; }
   // Input-buffer bytes from in_addr to the end of the last pixel read.
   uint64_t input_extent() const { return (uint64_t(in_h) * in_w - 1) * pixel_stride() + in_c; }
+};
 
+inline constexpr FieldSpec kConvFields[] = {
+    number<&ConvCmd::in_h>("in_h", at(4, 32)).at_least_1(),
+    number<&ConvCmd::in_w>("in_w", at(8, 32)).at_least_1(),
+    number<&ConvCmd::in_c>("in_c", at(12, 32)).at_least_1(),
+    number<&ConvCmd::out_h>("out_h", at(16, 32)).at_least_1(),
+    number<&ConvCmd::out_w>("out_w", at(20, 32)).at_least_1(),
+    number<&ConvCmd::n>("n", at(24, 32)).at_least_1(),
+    number<&ConvCmd::kh>("kh", at(28, 8)).at_least_1(),
+    number<&ConvCmd::kw>("kw", at(29, 8)).at_least_1(),
+    number<&ConvCmd::stride_h>("stride_h", at(30, 8)).optional(1).at_least_1(),
+    number<&ConvCmd::stride_w>("stride_w", at(31, 8)).optional(1).at_least_1(),
+    number<&ConvCmd::dil_h>("dil_h", at(32, 8)).optional(1).at_least_1(),
+    number<&ConvCmd::dil_w>("dil_w", at(33, 8)).optional(1).at_least_1(),
+    number<&ConvCmd::pad_top>("pad_top", at(34, 8)).optional(0),
+    number<&ConvCmd::pad_left>("pad_left", at(35, 8)).optional(0),
+    number<&ConvCmd::pad_value>("pad_value", at(36, 8)).optional(0),
+    address<&ConvCmd::in_addr>("in", at(40, 32)),
+    address<&ConvCmd::b_addr>("b", at(44, 32)),
+    number<&ConvCmd::b_stride>("b_stride", at(48, 32)),
+    address<&ConvCmd::c_addr>("c", at(52, 32)).aligned(4, "int32 accumulators"),
+    number<&ConvCmd::c_stride>("c_stride", at(56, 32)),
+    choice<&ConvCmd::dataflow>("dataflow", flag_bits(0, 2), kDataflows).optional(0),
+    number<&ConvCmd::in_pixel_stride>("in_stride", at(37, 24)).optional(0).omitted_when_default(),
+    flag<&ConvCmd::accumulate>("accumulate", flag_bits(2)),
+    flag<&ConvCmd::depthwise>("depthwise", flag_bits(3)),
 };
 
 enum class Activation : uint8_t { None = 0, Relu = 1, Relu6 = 2 };
@@ -132,7 +191,19 @@ struct PostProcessCmd {
   uint32_t out_stride = 0;
   int32_t out_zero_point = 0;
   int32_t act_min = -128, act_max = 127;
+};
 
+inline constexpr FieldSpec kPostProcessFields[] = {
+    number<&PostProcessCmd::m>("m", at(4, 32)).at_least_1(),
+    number<&PostProcessCmd::n>("n", at(8, 32)).at_least_1(),
+    address<&PostProcessCmd::acc_addr>("acc", at(12, 32)).aligned(4, "int32 accumulators"),
+    number<&PostProcessCmd::acc_stride>("acc_stride", at(16, 32)),
+    address<&PostProcessCmd::params_addr>("params", at(20, 32)).aligned(4, "int32 records"),
+    scratchpad<&PostProcessCmd::out, &SpmAddr::buf, &SpmAddr::offset>("out", flag_bits(0, 2), at(24, 32), kBuffers),
+    number<&PostProcessCmd::out_stride>("out_stride", at(28, 32)),
+    number<&PostProcessCmd::out_zero_point>("zp", at(32, 32)).optional(0).range(-128, 127, "the int8 range"),
+    number<&PostProcessCmd::act_min>("min", at(36, 32)).optional(-128).range(-128, 127, "the int8 range"),
+    number<&PostProcessCmd::act_max>("max", at(40, 32)).optional(127).range(-128, 127, "the int8 range"),
 };
 
 // A fallback kernel on the MCU. `kernel` names it (arch/mcu_op.h); `args` are
@@ -141,7 +212,12 @@ struct PostProcessCmd {
 struct McuOpCmd {
   uint16_t kernel = 0;
   std::vector<uint32_t> args;
+};
 
+// Encoded in 2 words plus one per argument.
+inline constexpr FieldSpec kMcuOpFields[] = {
+    mcu_kernel<&McuOpCmd::kernel>("kernel", at(4, 16)),
+    mcu_args<&McuOpCmd::args>("args", at(6, 16)),
 };
 
 // Fence: no fields. Orders what token edges cannot: a layer's loads after the
@@ -150,7 +226,10 @@ struct FenceCmd {};
 
 struct EndCmd {
   bool interrupt = true;
+};
 
+inline constexpr FieldSpec kEndFields[] = {
+    no_flag<&EndCmd::interrupt>("no_interrupt", flag_bits(0)),
 };
 
 using CommandBody = std::variant<DmaCmd, GemmCmd, ConvCmd, PostProcessCmd, McuOpCmd, FenceCmd, EndCmd>;
@@ -159,7 +238,6 @@ struct Command {
   Opcode op = Opcode::End;
   Deps deps;
   CommandBody body;
-
 };
 
 Queue queue_of(Opcode op);
@@ -175,16 +253,101 @@ struct MemoryImage {
   std::vector<uint8_t> bytes;
 };
 
-// Equality (field by field) for round-trip tests and tools (command.cpp).
+// ---- The command table: one row per opcode.
+
+// Index of a command struct among CommandBody's alternatives.
+template <class T, class... Ts>
+constexpr size_t index_in(const std::variant<Ts...>*) {
+  constexpr bool same[] = {std::is_same_v<T, Ts>...};
+  for (size_t i = 0; i < sizeof...(Ts); ++i)
+    if (same[i]) return i;
+  return sizeof...(Ts);
+}
+template <class T>
+inline constexpr size_t kBodyIndex = index_in<T>(static_cast<const CommandBody*>(nullptr));
+template <class T>
+inline constexpr bool kIsCommandBody = kBodyIndex<T> < std::variant_size_v<CommandBody>;
+
+// Checks of a command beyond each field's own ("" if nothing is wrong, else
+// "<mnemonic>: what was expected"): on its own (command_checks.cpp) and
+// against an SoC (command_validate.cpp).
+std::string conv_problem(const Command& c);
+std::string ppu_problem(const Command& c);
+std::string mcu_problem(const Command& c);
+std::string dma_soc_problem(const Command& c, const SocConfig& soc);
+std::string gemm_soc_problem(const Command& c, const SocConfig& soc);
+std::string conv_soc_problem(const Command& c, const SocConfig& soc);
+std::string ppu_soc_problem(const Command& c, const SocConfig& soc);
+
+struct CommandSpec {
+  Opcode op;
+  const char* mnemonic;  // text form, messages, profile events
+  Queue queue;           // Mcu: runs in program order, outside the NPU queues
+  uint8_t words;         // encoded size in 4-byte words, header included (McuOp: plus one per argument)
+  size_t body;           // index of its struct in CommandBody
+  FieldList fields;      // in text order; the disassembler writes them so
+  std::string (*problem)(const Command&);
+  std::string (*soc_problem)(const Command&, const SocConfig&);
+};
+
+template <class Body, size_t N>
+constexpr CommandSpec command(Opcode op, const char* mnemonic, Queue queue, uint8_t words,
+                              const FieldSpec (&fields)[N], std::string (*problem)(const Command&) = nullptr,
+                              std::string (*soc_problem)(const Command&, const SocConfig&) = nullptr) {
+  static_assert(kIsCommandBody<Body>, "a command's struct must be an alternative of CommandBody");
+  static_assert(field_detail::member_count<Body>() == N, "each member of a command's struct needs one field");
+  return {op, mnemonic, queue, words, kBodyIndex<Body>, fields_of(fields), problem, soc_problem};
+}
+// A command without fields.
+template <class Body>
+constexpr CommandSpec command(Opcode op, const char* mnemonic, Queue queue, uint8_t words) {
+  static_assert(kIsCommandBody<Body>, "a command's struct must be an alternative of CommandBody");
+  static_assert(field_detail::member_count<Body>() == 0, "each member of a command's struct needs one field");
+  return {op, mnemonic, queue, words, kBodyIndex<Body>, FieldList{}, nullptr, nullptr};
+}
+
+// In opcode order (the assembler lists mnemonics in this order).
+inline constexpr CommandSpec kCommands[] = {
+    command<DmaCmd>(Opcode::DmaLoad, "load", Queue::Load, 9, kDmaFields, nullptr, dma_soc_problem),
+    command<DmaCmd>(Opcode::DmaStore, "store", Queue::Store, 9, kDmaFields, nullptr, dma_soc_problem),
+    command<GemmCmd>(Opcode::Gemm, "gemm", Queue::Compute, 10, kGemmFields, nullptr, gemm_soc_problem),
+    command<ConvCmd>(Opcode::Conv, "conv", Queue::Compute, 15, kConvFields, conv_problem,
+                     conv_soc_problem),
+    command<PostProcessCmd>(Opcode::PostProcess, "ppu", Queue::Compute, 11, kPostProcessFields,
+                            ppu_problem, ppu_soc_problem),
+    command<FenceCmd>(Opcode::Fence, "fence", Queue::Mcu, 1),
+    command<McuOpCmd>(Opcode::McuOp, "mcu", Queue::Mcu, 2, kMcuOpFields, mcu_problem),
+    command<EndCmd>(Opcode::End, "end", Queue::Mcu, 1, kEndFields),
+};
+
+// The row of an opcode; nullptr for a byte that is no opcode.
+const CommandSpec* find_command(uint8_t opcode);
+const CommandSpec* find_command(const std::string& mnemonic);
+const CommandSpec& command_spec(Opcode op);  // op must be one of kCommands
+// A default-constructed body of CommandBody's alternative `index`.
+CommandBody make_body(size_t index);
+
+// True when `entries` (anything with an `op`) has an entry for every command
+// of kCommands: the simulator static_asserts it of its executors.
+template <class T, size_t N>
+constexpr bool covers_every_command(const T (&entries)[N]) {
+  for (const CommandSpec& c : kCommands) {
+    bool found = false;
+    for (const T& e : entries) found = found || e.op == c.op;
+    if (!found) return false;
+  }
+  return true;
+}
+
+// Equality for round-trip tests and tools: commands field by field as their
+// table rows list them (command.cpp).
 bool operator==(const SpmAddr& a, const SpmAddr& b);
 bool operator==(const Deps& a, const Deps& b);
-bool operator==(const DmaCmd& a, const DmaCmd& b);
-bool operator==(const GemmCmd& a, const GemmCmd& b);
-bool operator==(const ConvCmd& a, const ConvCmd& b);
-bool operator==(const PostProcessCmd& a, const PostProcessCmd& b);
-bool operator==(const McuOpCmd& a, const McuOpCmd& b);
-bool operator==(const FenceCmd& a, const FenceCmd& b);
-bool operator==(const EndCmd& a, const EndCmd& b);
+bool fields_equal(size_t body, const void* a, const void* b);
+template <class T, std::enable_if_t<kIsCommandBody<T>, int> = 0>
+bool operator==(const T& a, const T& b) {
+  return fields_equal(kBodyIndex<T>, &a, &b);
+}
 bool operator==(const Command& a, const Command& b);
 inline bool operator!=(const Command& a, const Command& b) { return !(a == b); }
 

@@ -1,6 +1,8 @@
 // Binary form of commands and programs (layout: docs/command-stream.md).
-// The decoder trusts nothing: every read is bounds-checked and every field is
-// checked before a Command is handed out.
+// Commands are encoded and decoded from their rows of the command table
+// (arch/command.h): each field at its bit position. The decoder trusts
+// nothing: every read is bounds-checked, bits no field covers must be zero,
+// and every command passes command_problem before it is handed out.
 #include "arch/command_codec.h"
 
 #include <zlib.h>
@@ -14,39 +16,14 @@
 #include <fmt/format.h>
 
 #include "arch/error.h"
-#include "arch/mcu_op.h"
 
 namespace kiln {
 namespace {
 
 constexpr uint8_t kMagic[4] = {'K', 'I', 'L', 'N'};
 
-// Deps byte.
+// Deps byte (header byte 2).
 constexpr uint8_t kWaitPrev = 1u << 0, kWaitNext = 1u << 1, kSignalPrev = 1u << 2, kSignalNext = 1u << 3;
-// Flags byte, by opcode.
-constexpr uint8_t kBufferMask = 0x03;      // load/store/ppu: scratchpad buffer id
-constexpr uint8_t kDataflowMask = 0x03;    // gemm/conv
-constexpr uint8_t kAccumulate = 1u << 2;   // gemm/conv
-constexpr uint8_t kDepthwise = 1u << 3;    // conv
-constexpr uint8_t kInterrupt = 1u << 0;    // end
-
-// Command sizes in 4-byte words, header word included (McuOp: 2 + arg count).
-constexpr unsigned kDmaWords = 9, kGemmWords = 10, kConvWords = 15, kPpuWords = 11, kFenceWords = 1, kEndWords = 1;
-constexpr unsigned kMcuBaseWords = 2;
-
-bool known_opcode(uint8_t op) {
-  switch (static_cast<Opcode>(op)) {
-    case Opcode::DmaLoad:
-    case Opcode::DmaStore:
-    case Opcode::Gemm:
-    case Opcode::Conv:
-    case Opcode::PostProcess:
-    case Opcode::McuOp:
-    case Opcode::Fence:
-    case Opcode::End: return true;
-  }
-  return false;
-}
 
 // ---- writing ----
 
@@ -69,11 +46,6 @@ void put_name(std::vector<uint8_t>& out, const std::string& name, const std::str
   put8(out, uint8_t(name.size()));
   out.insert(out.end(), name.begin(), name.end());
   pad4(out);
-}
-
-uint8_t deps_byte(const Deps& d) {
-  return uint8_t((d.wait_prev ? kWaitPrev : 0) | (d.wait_next ? kWaitNext : 0) | (d.signal_prev ? kSignalPrev : 0) |
-                 (d.signal_next ? kSignalNext : 0));
 }
 
 // ---- reading ----
@@ -152,50 +124,42 @@ std::string name_problem(const std::string& name) {
   return fmt::format("invalid memory name '{}' (expected [A-Za-z_][A-Za-z0-9_.-]*)", shown);
 }
 
-// Expected body alternative for an opcode.
-bool body_matches(const Command& c) {
-  switch (c.op) {
-    case Opcode::DmaLoad:
-    case Opcode::DmaStore: return std::holds_alternative<DmaCmd>(c.body);
-    case Opcode::Gemm: return std::holds_alternative<GemmCmd>(c.body);
-    case Opcode::Conv: return std::holds_alternative<ConvCmd>(c.body);
-    case Opcode::PostProcess: return std::holds_alternative<PostProcessCmd>(c.body);
-    case Opcode::McuOp: return std::holds_alternative<McuOpCmd>(c.body);
-    case Opcode::Fence: return std::holds_alternative<FenceCmd>(c.body);
-    case Opcode::End: return std::holds_alternative<EndCmd>(c.body);
+// ---- one command, generic over the command table
+
+// Field values live at bit positions of the encoded command (BitLoc).
+void put_bits(uint8_t* cmd, BitLoc loc, FieldValue v) {
+  const uint64_t u = uint64_t(v);  // the low bits, two's complement for negative values
+  for (unsigned i = 0; i < loc.bits; ++i) {
+    const unsigned bit = loc.byte * 8u + loc.shift + i;
+    if ((u >> i) & 1) cmd[bit / 8] = uint8_t(cmd[bit / 8] | (1u << (bit % 8)));
   }
-  return false;
 }
 
-std::string zero_fields(std::initializer_list<std::pair<const char*, uint64_t>> fields, const char* op) {
-  for (const auto& [name, v] : fields)
-    if (v == 0) return fmt::format("{}: {} is 0, expected at least 1", op, name);
-  return "";
+FieldValue get_bits(const uint8_t* cmd, BitLoc loc, bool is_signed) {
+  uint64_t u = 0;
+  for (unsigned i = 0; i < loc.bits; ++i) {
+    const unsigned bit = loc.byte * 8u + loc.shift + i;
+    if ((cmd[bit / 8] >> (bit % 8)) & 1) u |= uint64_t(1) << i;
+  }
+  if (is_signed && loc.bits < 64 && ((u >> (loc.bits - 1)) & 1)) return FieldValue(u) - (FieldValue(1) << loc.bits);
+  return FieldValue(u);
 }
 
-std::string deps_problem(const Command& c) {
-  const Deps& d = c.deps;
-  const char* op = to_string(c.op);
-  switch (queue_of(c.op)) {
-    case Queue::Load:
-      if (d.wait_prev || d.signal_prev)
-        return fmt::format("{}: {} not allowed: the load queue has no previous queue (only wait_next, signal_next)",
-                           op, d.wait_prev ? "wait_prev" : "signal_prev");
-      break;
-    case Queue::Store:
-      if (d.wait_next || d.signal_next)
-        return fmt::format("{}: {} not allowed: the store queue has no next queue (only wait_prev, signal_prev)", op,
-                           d.wait_next ? "wait_next" : "signal_next");
-      break;
-    case Queue::Compute: break;
-    case Queue::Mcu:
-      if (d.wait_prev || d.wait_next || d.signal_prev || d.signal_next)
-        return fmt::format("{}: dependency tokens not allowed: {} runs in program order, outside the NPU queues", op,
-                           op);
-      break;
-  }
-  return "";
+void mark_bits(std::vector<uint8_t>& used, BitLoc loc) { put_bits(used.data(), loc, ~uint64_t(0)); }
+
+const FieldSpec* args_field(const CommandSpec& spec) {
+  for (const FieldSpec& f : spec.fields)
+    if (f.kind == FieldKind::McuArgs) return &f;
+  return nullptr;
 }
+
+const void* body_of(const CommandBody& b) {
+  return std::visit([](const auto& x) -> const void* { return &x; }, b);
+}
+void* body_of(CommandBody& b) {
+  return std::visit([](auto& x) -> void* { return &x; }, b);
+}
+
 
 }  // namespace
 
@@ -219,148 +183,40 @@ uint32_t program_crc32(const uint8_t* data, size_t size) {
   return uint32_t(crc);
 }
 
-std::string command_problem(const Command& c) {
-  if (!body_matches(c)) return fmt::format("{}: command body does not match its opcode", to_string(c.op));
-  if (auto p = deps_problem(c); !p.empty()) return p;
-  const char* op = to_string(c.op);
-  switch (c.op) {
-    case Opcode::DmaLoad:
-    case Opcode::DmaStore: {
-      const auto& d = std::get<DmaCmd>(c.body);
-      if (uint8_t(d.spm.buf) > 3) return fmt::format("{}: scratchpad buffer id {} (expected 0..3)", op, int(d.spm.buf));
-      return zero_fields({{"rows", d.rows}, {"row_bytes", d.row_bytes}}, op);
-    }
-    case Opcode::Gemm: {
-      const auto& g = std::get<GemmCmd>(c.body);
-      if (uint8_t(g.dataflow) > 2) return fmt::format("{}: dataflow id {} (expected 0..2)", op, int(g.dataflow));
-      if (g.c_addr % 4) return fmt::format("{}: c=0x{:x} is not 4-byte aligned (int32 accumulators)", op, g.c_addr);
-      return zero_fields({{"m", g.m}, {"n", g.n}, {"k", g.k}}, op);
-    }
-    case Opcode::Conv: {
-      const auto& v = std::get<ConvCmd>(c.body);
-      if (uint8_t(v.dataflow) > 2) return fmt::format("{}: dataflow id {} (expected 0..2)", op, int(v.dataflow));
-      if (v.c_addr % 4) return fmt::format("{}: c=0x{:x} is not 4-byte aligned (int32 accumulators)", op, v.c_addr);
-      if (v.in_pixel_stride >= (1u << 24))
-        return fmt::format("{}: in_stride={} does not fit its 24 bits", op, v.in_pixel_stride);
-      if (v.in_pixel_stride && v.in_pixel_stride < v.in_c)
-        return fmt::format("{}: in_stride={} is less than in_c={}: input pixels overlap", op, v.in_pixel_stride, v.in_c);
-      if (v.depthwise && v.in_c != v.n)
-        return fmt::format("{}: depthwise with in_c={} and n={} (expected equal: channel j reads channel j)", op,
-                           v.in_c, v.n);
-      return zero_fields({{"in_h", v.in_h}, {"in_w", v.in_w}, {"in_c", v.in_c}, {"out_h", v.out_h},
-                          {"out_w", v.out_w}, {"n", v.n}, {"kh", v.kh}, {"kw", v.kw}, {"stride_h", v.stride_h},
-                          {"stride_w", v.stride_w}, {"dil_h", v.dil_h}, {"dil_w", v.dil_w}},
-                         op);
-    }
-    case Opcode::PostProcess: {
-      const auto& p = std::get<PostProcessCmd>(c.body);
-      if (uint8_t(p.out.buf) > 3) return fmt::format("{}: scratchpad buffer id {} (expected 0..3)", op, int(p.out.buf));
-      if (p.acc_addr % 4) return fmt::format("{}: acc=0x{:x} is not 4-byte aligned (int32 accumulators)", op, p.acc_addr);
-      if (p.params_addr % 4)
-        return fmt::format("{}: params=0x{:x} is not 4-byte aligned (int32 records)", op, p.params_addr);
-      if (p.out_zero_point < -128 || p.out_zero_point > 127)
-        return fmt::format("{}: zp={} outside the int8 range -128..127", op, p.out_zero_point);
-      if (p.act_min < -128 || p.act_min > 127 || p.act_max < -128 || p.act_max > 127)
-        return fmt::format("{}: min={} max={} outside the int8 range -128..127", op, p.act_min, p.act_max);
-      if (p.act_min > p.act_max) return fmt::format("{}: min={} is greater than max={}", op, p.act_min, p.act_max);
-      return zero_fields({{"m", p.m}, {"n", p.n}}, op);
-    }
-    case Opcode::McuOp: {
-      const auto& m = std::get<McuOpCmd>(c.body);
-      const McuKernelSpec* spec = find_mcu_kernel(m.kernel);
-      if (!spec) return fmt::format("mcu: unknown kernel id {} (arch/mcu_op.h lists 1..{})", m.kernel, mcu_kernels().size());
-      if (m.args.size() != spec->args.size())
-        return fmt::format("mcu {}: {} arguments, expected {}", spec->name, m.args.size(), spec->args.size());
-      return "";
-    }
-    case Opcode::Fence:
-    case Opcode::End: return "";
-  }
-  return "unknown opcode";
-}
-
 size_t encoded_size(const Command& cmd) {
-  switch (cmd.op) {
-    case Opcode::DmaLoad:
-    case Opcode::DmaStore: return 4 * kDmaWords;
-    case Opcode::Gemm: return 4 * kGemmWords;
-    case Opcode::Conv: return 4 * kConvWords;
-    case Opcode::PostProcess: return 4 * kPpuWords;
-    case Opcode::McuOp: {
-      const auto* m = std::get_if<McuOpCmd>(&cmd.body);
-      return 4 * (kMcuBaseWords + (m ? m->args.size() : 0));
-    }
-    case Opcode::Fence: return 4 * kFenceWords;
-    case Opcode::End: return 4 * kEndWords;
-  }
-  return 0;
+  const CommandSpec* spec = find_command(uint8_t(cmd.op));
+  if (!spec) return 0;
+  size_t words = spec->words;
+  if (const FieldSpec* args = args_field(*spec); args && cmd.body.index() == spec->body)
+    words += args->list(body_of(cmd.body))->size();
+  return 4 * words;
 }
 
 void encode_command(const Command& cmd, std::vector<uint8_t>& out) {
-  if (!body_matches(cmd)) throw Error(fmt::format("encode: {} command with a mismatched body", to_string(cmd.op)));
+  const CommandSpec* spec = find_command(uint8_t(cmd.op));
+  if (!spec) throw Error(fmt::format("encode: unknown opcode 0x{:02x}", uint8_t(cmd.op)));
+  if (cmd.body.index() != spec->body)
+    throw Error(fmt::format("encode: {} command with a mismatched body", spec->mnemonic));
   const size_t words = encoded_size(cmd) / 4;
-  if (words > 255) throw Error(fmt::format("encode: {} command of {} words (at most 255)", to_string(cmd.op), words));
-  const size_t start = out.size();
-  put8(out, uint8_t(cmd.op));
-  put8(out, uint8_t(words));
-  put8(out, deps_byte(cmd.deps));
-  switch (cmd.op) {
-    case Opcode::DmaLoad:
-    case Opcode::DmaStore: {
-      const auto& d = std::get<DmaCmd>(cmd.body);
-      put8(out, uint8_t(d.spm.buf) & kBufferMask);
-      put64(out, d.mem_addr);
-      put32(out, d.spm.offset);
-      put32(out, d.rows);
-      put32(out, d.row_bytes);
-      put32(out, d.mem_stride);
-      put32(out, d.spm_stride);
-      put8(out, d.channel);
-      pad4(out);
-      break;
+  if (words > 255) throw Error(fmt::format("encode: {} command of {} words (at most 255)", spec->mnemonic, words));
+  std::vector<uint8_t> bytes(4 * words, 0);
+  bytes[0] = uint8_t(cmd.op);
+  bytes[1] = uint8_t(words);
+  const Deps& d = cmd.deps;
+  bytes[2] = uint8_t((d.wait_prev ? kWaitPrev : 0) | (d.wait_next ? kWaitNext : 0) |
+                     (d.signal_prev ? kSignalPrev : 0) | (d.signal_next ? kSignalNext : 0));
+  const void* body = body_of(cmd.body);
+  for (const FieldSpec& f : spec->fields) {
+    if (f.kind == FieldKind::McuArgs) {
+      const std::vector<uint32_t>& args = *f.list(body);
+      put_bits(bytes.data(), f.loc, FieldValue(args.size()));
+      for (size_t i = 0; i < args.size(); ++i) put_bits(bytes.data() + 4 * (spec->words + i), at(0, 32), args[i]);
+      continue;
     }
-    case Opcode::Gemm: {
-      const auto& g = std::get<GemmCmd>(cmd.body);
-      put8(out, uint8_t((uint8_t(g.dataflow) & kDataflowMask) | (g.accumulate ? kAccumulate : 0)));
-      for (uint32_t v : {g.m, g.n, g.k, g.a_addr, g.a_stride, g.b_addr, g.b_stride, g.c_addr, g.c_stride})
-        put32(out, v);
-      break;
-    }
-    case Opcode::Conv: {
-      const auto& v = std::get<ConvCmd>(cmd.body);
-      put8(out, uint8_t((uint8_t(v.dataflow) & kDataflowMask) | (v.accumulate ? kAccumulate : 0) |
-                        (v.depthwise ? kDepthwise : 0)));
-      for (uint32_t x : {v.in_h, v.in_w, v.in_c, v.out_h, v.out_w, v.n}) put32(out, x);
-      for (uint8_t x : {v.kh, v.kw, v.stride_h, v.stride_w, v.dil_h, v.dil_w, v.pad_top, v.pad_left}) put8(out, x);
-      put8(out, uint8_t(v.pad_value));
-      for (int shift : {0, 8, 16}) put8(out, uint8_t(v.in_pixel_stride >> shift));  // 24-bit in_pixel_stride
-      for (uint32_t x : {v.in_addr, v.b_addr, v.b_stride, v.c_addr, v.c_stride}) put32(out, x);
-      break;
-    }
-    case Opcode::PostProcess: {
-      const auto& p = std::get<PostProcessCmd>(cmd.body);
-      put8(out, uint8_t(p.out.buf) & kBufferMask);
-      for (uint32_t x : {p.m, p.n, p.acc_addr, p.acc_stride, p.params_addr, p.out.offset, p.out_stride}) put32(out, x);
-      for (int32_t x : {p.out_zero_point, p.act_min, p.act_max}) put32(out, uint32_t(x));
-      break;
-    }
-    case Opcode::McuOp: {
-      const auto& m = std::get<McuOpCmd>(cmd.body);
-      put8(out, 0);
-      put16(out, m.kernel);
-      put16(out, uint16_t(m.args.size()));
-      for (uint32_t a : m.args) put32(out, a);
-      break;
-    }
-    case Opcode::Fence:
-      put8(out, 0);
-      break;
-    case Opcode::End: {
-      put8(out, std::get<EndCmd>(cmd.body).interrupt ? kInterrupt : 0);
-      break;
-    }
+    put_bits(bytes.data(), f.loc, f.get(body));
+    if (f.get2) put_bits(bytes.data(), f.loc2, f.get2(body));
   }
-  if (out.size() - start != 4 * words) throw Error("encode: internal size mismatch");  // a bug in this file
+  out.insert(out.end(), bytes.begin(), bytes.end());
 }
 
 Command decode_command(const uint8_t* data, size_t size, size_t* consumed, const std::string& source, size_t index) {
@@ -368,119 +224,53 @@ Command decode_command(const uint8_t* data, size_t size, size_t* consumed, const
   Reader hdr(data, size, where);
   hdr.need(4, "command header");
   const uint8_t opcode = hdr.u8(), words = hdr.u8(), deps = hdr.u8(), flags = hdr.u8();
-  if (!known_opcode(opcode)) throw Error(fmt::format("{}: unknown opcode 0x{:02x}", where, opcode));
-  Command cmd;
-  cmd.op = static_cast<Opcode>(opcode);
-  const char* op = to_string(cmd.op);
-
-  size_t expected = 0;
-  switch (cmd.op) {
-    case Opcode::DmaLoad:
-    case Opcode::DmaStore: expected = kDmaWords; break;
-    case Opcode::Gemm: expected = kGemmWords; break;
-    case Opcode::Conv: expected = kConvWords; break;
-    case Opcode::PostProcess: expected = kPpuWords; break;
-    case Opcode::Fence: expected = kFenceWords; break;
-    case Opcode::End: expected = kEndWords; break;
-    case Opcode::McuOp:
-      if (words < kMcuBaseWords)
-        throw Error(fmt::format("{}: length {} words is too short for mcu (at least {})", where, words, kMcuBaseWords));
-      expected = words;  // checked against the argument count below
-      break;
-  }
-  if (words != expected)
-    throw Error(fmt::format("{}: length {} words does not match opcode {} ({} words)", where, words, op, expected));
+  const CommandSpec* spec = find_command(opcode);
+  if (!spec) throw Error(fmt::format("{}: unknown opcode 0x{:02x}", where, opcode));
+  const char* op = spec->mnemonic;
+  const FieldSpec* args = args_field(*spec);
+  if (args && words < spec->words)
+    throw Error(fmt::format("{}: length {} words is too short for {} (at least {})", where, words, op, spec->words));
+  if (!args && words != spec->words)
+    throw Error(fmt::format("{}: length {} words does not match opcode {} ({} words)", where, words, op, spec->words));
   if (size_t(words) * 4 > size)
     throw Error(fmt::format("{}: truncated: {} command is {} bytes, only {} left", where, op, words * 4, size));
   if (deps & 0xF0) throw Error(fmt::format("{}: reserved dependency bits 0x{:02x} set", where, deps & 0xF0));
+
+  // Bits no field covers must be zero, so that decode -> encode is the identity.
+  const size_t fixed = 4 * size_t(spec->words);
+  std::vector<uint8_t> used(fixed, 0);
+  used[0] = used[1] = used[2] = 0xFF;
+  for (const FieldSpec& f : spec->fields) {
+    mark_bits(used, f.loc);
+    mark_bits(used, f.loc2);
+  }
+  if (flags & ~used[kFlagsByte])
+    throw Error(fmt::format("{}: {}: reserved flag bits 0x{:02x} set", where, op, uint8_t(flags & ~used[kFlagsByte])));
+  for (size_t i = 4; i < fixed; ++i)
+    if (data[i] & ~used[i])
+      throw Error(fmt::format("{}: {}: reserved byte {} of the command is 0x{:02x}, expected 0", where, op, i, data[i]));
+
+  Command cmd;
+  cmd.op = spec->op;
   cmd.deps.wait_prev = deps & kWaitPrev;
   cmd.deps.wait_next = deps & kWaitNext;
   cmd.deps.signal_prev = deps & kSignalPrev;
   cmd.deps.signal_next = deps & kSignalNext;
-
-  Reader r(data + 4, size_t(words) * 4 - 4, where);
-  auto reserved_flags = [&](uint8_t allowed) {
-    if (flags & ~allowed)
-      throw Error(fmt::format("{}: {}: reserved flag bits 0x{:02x} set", where, op, uint8_t(flags & ~allowed)));
-  };
-  switch (cmd.op) {
-    case Opcode::DmaLoad:
-    case Opcode::DmaStore: {
-      reserved_flags(kBufferMask);
-      DmaCmd d;
-      d.spm.buf = static_cast<Buffer>(flags & kBufferMask);
-      d.mem_addr = r.u64();
-      d.spm.offset = r.u32();
-      d.rows = r.u32();
-      d.row_bytes = r.u32();
-      d.mem_stride = r.u32();
-      d.spm_stride = r.u32();
-      d.channel = r.u8();
-      r.zeros(3, "reserved");
-      cmd.body = d;
-      break;
+  cmd.body = make_body(spec->body);
+  void* body = body_of(cmd.body);
+  for (const FieldSpec& f : spec->fields) {
+    if (f.kind == FieldKind::McuArgs) {
+      const size_t count = size_t(get_bits(data, f.loc, false));
+      if (count + spec->words != words)
+        throw Error(fmt::format("{}: {}: length {} words does not match {} arguments ({} words)", where, op, words,
+                                count, count + spec->words));
+      std::vector<uint32_t>& list = *f.list(body);
+      list.reserve(count);
+      for (size_t i = 0; i < count; ++i) list.push_back(uint32_t(get_bits(data + fixed + 4 * i, at(0, 32), false)));
+      continue;
     }
-    case Opcode::Gemm: {
-      reserved_flags(kDataflowMask | kAccumulate);
-      if ((flags & kDataflowMask) > 2)
-        throw Error(fmt::format("{}: gemm: dataflow id {} (expected 0 ws, 1 os, 2 is)", where, flags & kDataflowMask));
-      GemmCmd g;
-      g.dataflow = static_cast<Dataflow>(flags & kDataflowMask);
-      g.accumulate = flags & kAccumulate;
-      for (uint32_t* f : {&g.m, &g.n, &g.k, &g.a_addr, &g.a_stride, &g.b_addr, &g.b_stride, &g.c_addr, &g.c_stride})
-        *f = r.u32();
-      cmd.body = g;
-      break;
-    }
-    case Opcode::Conv: {
-      reserved_flags(kDataflowMask | kAccumulate | kDepthwise);
-      if ((flags & kDataflowMask) > 2)
-        throw Error(fmt::format("{}: conv: dataflow id {} (expected 0 ws, 1 os, 2 is)", where, flags & kDataflowMask));
-      ConvCmd v;
-      v.dataflow = static_cast<Dataflow>(flags & kDataflowMask);
-      v.accumulate = flags & kAccumulate;
-      v.depthwise = flags & kDepthwise;
-      for (uint32_t* f : {&v.in_h, &v.in_w, &v.in_c, &v.out_h, &v.out_w, &v.n}) *f = r.u32();
-      for (uint8_t* f : {&v.kh, &v.kw, &v.stride_h, &v.stride_w, &v.dil_h, &v.dil_w, &v.pad_top, &v.pad_left})
-        *f = r.u8();
-      v.pad_value = int8_t(r.u8());
-      for (int shift : {0, 8, 16}) v.in_pixel_stride |= uint32_t(r.u8()) << shift;
-      for (uint32_t* f : {&v.in_addr, &v.b_addr, &v.b_stride, &v.c_addr, &v.c_stride}) *f = r.u32();
-      cmd.body = v;
-      break;
-    }
-    case Opcode::PostProcess: {
-      reserved_flags(kBufferMask);
-      PostProcessCmd p;
-      p.out.buf = static_cast<Buffer>(flags & kBufferMask);
-      for (uint32_t* f : {&p.m, &p.n, &p.acc_addr, &p.acc_stride, &p.params_addr, &p.out.offset, &p.out_stride})
-        *f = r.u32();
-      for (int32_t* f : {&p.out_zero_point, &p.act_min, &p.act_max}) *f = int32_t(r.u32());
-      cmd.body = p;
-      break;
-    }
-    case Opcode::McuOp: {
-      reserved_flags(0);
-      McuOpCmd m;
-      m.kernel = r.u16();
-      const uint16_t count = r.u16();
-      if (size_t(count) + kMcuBaseWords != words)
-        throw Error(fmt::format("{}: mcu: length {} words does not match {} arguments ({} words)", where, words, count,
-                                count + kMcuBaseWords));
-      m.args.reserve(count);
-      for (uint16_t i = 0; i < count; ++i) m.args.push_back(r.u32());
-      cmd.body = m;
-      break;
-    }
-    case Opcode::Fence:
-      reserved_flags(0);
-      cmd.body = FenceCmd{};
-      break;
-    case Opcode::End: {
-      reserved_flags(kInterrupt);
-      cmd.body = EndCmd{bool(flags & kInterrupt)};
-      break;
-    }
+    f.set(body, get_bits(data, f.loc, f.is_signed));
+    if (f.set2) f.set2(body, get_bits(data, f.loc2, false));
   }
   if (auto p = command_problem(cmd); !p.empty()) throw Error(fmt::format("{}: {}", where, p));
   if (consumed) *consumed = size_t(words) * 4;

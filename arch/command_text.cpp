@@ -21,19 +21,10 @@ namespace {
 
 using i128 = __int128;
 
-const char* dataflow_mnemonic(Dataflow d) {
-  switch (d) {
-    case Dataflow::WeightStationary: return "ws";
-    case Dataflow::OutputStationary: return "os";
-    case Dataflow::InputStationary: return "is";
-  }
-  return "?";
-}
 
 // ---------------------------------------------------------------- formatting
 
 std::string hex(uint64_t v) { return fmt::format("0x{:x}", v); }
-std::string spm(const SpmAddr& a) { return fmt::format("{}+0x{:x}", to_string(a.buf), a.offset); }
 
 void append_deps(std::string& s, const Deps& d) {
   if (d.wait_prev) s += " wait_prev";
@@ -353,37 +344,30 @@ class Parser {
       const Value* v = find(name);
       return v ? p_.number(v->text, v->line, v->col, "'" + name + "'", lo, hi) : fallback;
     }
-    uint32_t u32(const std::string& name) { return uint32_t(num(name, 0, UINT32_MAX)); }
-    uint8_t u8(const std::string& name) { return uint8_t(num(name, 0, UINT8_MAX)); }
-    uint8_t u8_or(const std::string& name, uint8_t fallback) { return uint8_t(num_or(name, 0, UINT8_MAX, fallback)); }
-
-    // buffer[+offset]
-    SpmAddr spm(const std::string& name) {
+    // One of `c`'s names; with `spm`, then "+offset" into *offset.
+    FieldValue choice(const std::string& name, const Choices& c, bool required, FieldValue fallback,
+                      uint32_t* offset = nullptr) {
       const Value* v = find(name);
-      if (!v) missing(name);
-      const size_t plus = v->text.find('+');
-      const std::string buf = v->text.substr(0, plus);
-      SpmAddr a;
-      if (buf == "input") a.buf = Buffer::Input;
-      else if (buf == "weight") a.buf = Buffer::Weight;
-      else if (buf == "output") a.buf = Buffer::Output;
-      else if (buf == "accumulator") a.buf = Buffer::Accumulator;
-      else
+      if (!v) {
+        if (required) missing(name);
+        return fallback;
+      }
+      const size_t plus = offset ? v->text.find('+') : std::string::npos;
+      const std::string word = v->text.substr(0, plus);
+      FieldValue id = -1;
+      std::string expected;
+      for (uint8_t i = 0; i < c.count; ++i) {
+        if (word == c.names[i]) id = i;
+        expected += fmt::format("{}{}", i == 0 ? "" : (i + 1 == c.count ? " or " : ", "), c.names[i]);
+      }
+      if (id < 0)
         p_.fail(v->line, v->col,
-                fmt::format("unknown scratchpad buffer '{}' in '{}' (expected input, weight, output or accumulator, "
-                            "then +offset)", buf, name));
+                offset ? fmt::format("unknown {} '{}' in '{}' (expected {}, then +offset)", c.what, word, name, expected)
+                       : fmt::format("unknown {} '{}' (expected {})", c.what, word, expected));
       if (plus != std::string::npos)
-        a.offset = uint32_t(p_.number(v->text.substr(plus + 1), v->line, v->col + int(plus) + 1,
-                                      "the offset of '" + name + "'", 0, UINT32_MAX));
-      return a;
-    }
-
-    Dataflow dataflow() {
-      const Value* v = find("dataflow");
-      if (!v || v->text == "ws") return Dataflow::WeightStationary;
-      if (v->text == "os") return Dataflow::OutputStationary;
-      if (v->text == "is") return Dataflow::InputStationary;
-      p_.fail(v->line, v->col, fmt::format("unknown dataflow '{}' (expected ws, os or is)", v->text));
+        *offset = uint32_t(p_.number(v->text.substr(plus + 1), v->line, v->col + int(plus) + 1,
+                                     "the offset of '" + name + "'", 0, UINT32_MAX));
+      return id;
     }
 
     bool flag(const std::string& name) {
@@ -456,120 +440,70 @@ class Parser {
 
   void command(const Statement& st) {
     const Token& mn = st[0];
+    const CommandSpec* spec = find_command(mn.text);
+    if (!spec) {
+      std::string known;
+      for (const CommandSpec& c : kCommands) known += std::string(c.mnemonic) + ", ";
+      fail(mn, fmt::format("unknown mnemonic '{}' (expected {}or a directive .image, .stream)", mn.text, known));
+    }
     Command cmd;
+    cmd.op = spec->op;
+    cmd.body = make_body(spec->body);
+    void* body = std::visit([](auto& b) -> void* { return &b; }, cmd.body);
     size_t first_field = 1;
     const McuKernelSpec* kernel = nullptr;
-    if (mn.text == "load") cmd.op = Opcode::DmaLoad;
-    else if (mn.text == "store") cmd.op = Opcode::DmaStore;
-    else if (mn.text == "gemm") cmd.op = Opcode::Gemm;
-    else if (mn.text == "conv") cmd.op = Opcode::Conv;
-    else if (mn.text == "ppu") cmd.op = Opcode::PostProcess;
-    else if (mn.text == "fence") cmd.op = Opcode::Fence;
-    else if (mn.text == "end") cmd.op = Opcode::End;
-    else if (mn.text == "mcu") {
-      cmd.op = Opcode::McuOp;
+    for (const FieldSpec& f : spec->fields) {
+      if (f.kind != FieldKind::McuKernel) continue;
       if (st.size() < 2 || st[1].kind != Token::Word || st[1].text.find('=') != std::string::npos)
-        fail(st.size() < 2 ? mn : st[1], fmt::format("mcu: expected a kernel name (one of: {})", kernel_names()));
+        fail(st.size() < 2 ? mn : st[1],
+             fmt::format("{}: expected a kernel name (one of: {})", spec->mnemonic, kernel_names()));
       kernel = find_mcu_kernel(st[1].text);
-      if (!kernel) fail(st[1], fmt::format("mcu: unknown kernel '{}' (one of: {})", st[1].text, kernel_names()));
+      if (!kernel)
+        fail(st[1], fmt::format("{}: unknown kernel '{}' (one of: {})", spec->mnemonic, st[1].text, kernel_names()));
+      f.set(body, FieldValue(kernel->id));
       first_field = 2;
-    } else {
-      fail(mn, fmt::format("unknown mnemonic '{}' (expected load, store, gemm, conv, ppu, fence, mcu, end, or a directive "
-                           ".image, .stream)", mn.text));
     }
-    Fields f(*this, mn);
-    for (size_t i = first_field; i < st.size(); ++i) f.add(st[i]);
-    switch (cmd.op) {
-      case Opcode::DmaLoad:
-      case Opcode::DmaStore: {
-        DmaCmd d;
-        d.channel = f.u8("ch");
-        d.mem_addr = uint64_t(f.num("mem", 0, UINT64_MAX));
-        d.spm = f.spm("spm");
-        d.rows = uint32_t(f.num_or("rows", 0, UINT32_MAX, 1));
-        d.row_bytes = f.u32("row_bytes");
-        d.mem_stride = uint32_t(f.num_or("mem_stride", 0, UINT32_MAX, 0));
-        d.spm_stride = uint32_t(f.num_or("spm_stride", 0, UINT32_MAX, 0));
-        cmd.body = d;
-        break;
-      }
-      case Opcode::Gemm: {
-        GemmCmd g;
-        g.m = f.u32("m");
-        g.n = f.u32("n");
-        g.k = f.u32("k");
-        g.a_addr = f.u32("a");
-        g.a_stride = f.u32("a_stride");
-        g.b_addr = f.u32("b");
-        g.b_stride = f.u32("b_stride");
-        g.c_addr = f.u32("c");
-        g.c_stride = f.u32("c_stride");
-        g.dataflow = f.dataflow();
-        g.accumulate = f.flag("accumulate");
-        cmd.body = g;
-        break;
-      }
-      case Opcode::Conv: {
-        ConvCmd v;
-        v.in_h = f.u32("in_h");
-        v.in_w = f.u32("in_w");
-        v.in_c = f.u32("in_c");
-        v.out_h = f.u32("out_h");
-        v.out_w = f.u32("out_w");
-        v.n = f.u32("n");
-        v.kh = f.u8("kh");
-        v.kw = f.u8("kw");
-        v.stride_h = f.u8_or("stride_h", 1);
-        v.stride_w = f.u8_or("stride_w", 1);
-        v.dil_h = f.u8_or("dil_h", 1);
-        v.dil_w = f.u8_or("dil_w", 1);
-        v.pad_top = f.u8_or("pad_top", 0);
-        v.pad_left = f.u8_or("pad_left", 0);
-        v.pad_value = int8_t(f.num_or("pad_value", INT8_MIN, INT8_MAX, 0));
-        v.in_pixel_stride = uint32_t(f.num_or("in_stride", 0, (1 << 24) - 1, 0));
-        v.in_addr = f.u32("in");
-        v.b_addr = f.u32("b");
-        v.b_stride = f.u32("b_stride");
-        v.c_addr = f.u32("c");
-        v.c_stride = f.u32("c_stride");
-        v.dataflow = f.dataflow();
-        v.accumulate = f.flag("accumulate");
-        v.depthwise = f.flag("depthwise");
-        cmd.body = v;
-        break;
-      }
-      case Opcode::PostProcess: {
-        PostProcessCmd p;
-        p.m = f.u32("m");
-        p.n = f.u32("n");
-        p.acc_addr = f.u32("acc");
-        p.acc_stride = f.u32("acc_stride");
-        p.params_addr = f.u32("params");
-        p.out = f.spm("out");
-        p.out_stride = f.u32("out_stride");
-        p.out_zero_point = int32_t(f.num_or("zp", INT8_MIN, INT8_MAX, 0));
-        p.act_min = int32_t(f.num_or("min", INT8_MIN, INT8_MAX, INT8_MIN));
-        p.act_max = int32_t(f.num_or("max", INT8_MIN, INT8_MAX, INT8_MAX));
-        cmd.body = p;
-        break;
-      }
-      case Opcode::McuOp: {
-        McuOpCmd m;
-        m.kernel = uint16_t(kernel->id);
-        for (const McuArg& a : kernel->args) m.args.push_back(uint32_t(f.num(a.name, INT32_MIN, UINT32_MAX)));
-        cmd.body = m;
-        break;
-      }
-      case Opcode::Fence: cmd.body = FenceCmd{}; break;
-      case Opcode::End: cmd.body = EndCmd{!f.flag("no_interrupt")}; break;
-    }
-    cmd.deps = f.deps();
-    f.finish();
+    Fields fields(*this, mn);
+    for (size_t i = first_field; i < st.size(); ++i) fields.add(st[i]);
+    for (const FieldSpec& f : spec->fields) parse_field(fields, f, body, kernel);
+    cmd.deps = fields.deps();
+    fields.finish();
     if (auto p = command_problem(cmd); !p.empty()) fail(mn, p);
     if (!program_.commands.empty() && program_.commands.back().op == Opcode::End)
       fail(mn, fmt::format("command after end (end is command {}; end must be last)", program_.commands.size() - 1));
     program_.commands.push_back(std::move(cmd));
     last_ = mn;
+  }
+
+  // The values a field may be written with: its declared range, else what its bits hold.
+  static std::pair<i128, i128> text_range(const FieldSpec& f) {
+    if (f.has_range) return {f.lo, f.hi};
+    const i128 span = i128(1) << f.loc.bits;
+    return f.is_signed ? std::pair<i128, i128>{-span / 2, span / 2 - 1} : std::pair<i128, i128>{0, span - 1};
+  }
+
+  void parse_field(Fields& fields, const FieldSpec& f, void* body, const McuKernelSpec* kernel) const {
+    switch (f.kind) {
+      case FieldKind::Number:
+      case FieldKind::Address: {
+        const auto [lo, hi] = text_range(f);
+        f.set(body, f.required ? fields.num(f.name, lo, hi) : fields.num_or(f.name, lo, hi, f.fallback));
+        break;
+      }
+      case FieldKind::Flag: f.set(body, fields.flag(f.name)); break;
+      case FieldKind::NoFlag: f.set(body, !fields.flag(f.name)); break;
+      case FieldKind::Choice: f.set(body, fields.choice(f.name, *f.choices, f.required, f.fallback)); break;
+      case FieldKind::Spm: {
+        uint32_t offset = 0;
+        f.set(body, fields.choice(f.name, *f.choices, true, 0, &offset));
+        f.set2(body, offset);
+        break;
+      }
+      case FieldKind::McuKernel: break;  // the operand after the mnemonic, read above
+      case FieldKind::McuArgs:
+        for (const McuArg& a : kernel->args) f.list(body)->push_back(uint32_t(fields.num(a.name, INT32_MIN, UINT32_MAX)));
+        break;
+    }
   }
 
   static std::string kernel_names() {
@@ -587,57 +521,44 @@ class Parser {
 }  // namespace
 
 std::string format_command(const Command& cmd) {
-  std::string s = to_string(cmd.op);
-  switch (cmd.op) {
-    case Opcode::DmaLoad:
-    case Opcode::DmaStore: {
-      const auto& d = std::get<DmaCmd>(cmd.body);
-      s += fmt::format(" ch={} mem={} spm={} rows={} row_bytes={} mem_stride={} spm_stride={}", d.channel,
-                       hex(d.mem_addr), spm(d.spm), d.rows, d.row_bytes, d.mem_stride, d.spm_stride);
-      break;
+  const CommandSpec& spec = command_spec(cmd.op);
+  if (cmd.body.index() != spec.body) throw Error(fmt::format("format: {} command with a mismatched body", spec.mnemonic));
+  const void* body = std::visit([](const auto& b) -> const void* { return &b; }, cmd.body);
+  std::string s = spec.mnemonic;
+  const McuKernelSpec* kernel = nullptr;
+  for (const FieldSpec& f : spec.fields) {
+    const FieldValue v = f.get ? f.get(body) : 0;
+    switch (f.kind) {
+      case FieldKind::Number:
+        if (!(f.omit_fallback && v == f.fallback)) s += fmt::format(" {}={}", f.name, show(v));
+        break;
+      case FieldKind::Address: s += fmt::format(" {}={}", f.name, hex(uint64_t(v))); break;
+      case FieldKind::Flag:
+        if (v) s += fmt::format(" {}", f.name);
+        break;
+      case FieldKind::NoFlag:
+        if (!v) s += fmt::format(" {}", f.name);
+        break;
+      case FieldKind::Choice:
+      case FieldKind::Spm: {
+        const char* name = v >= 0 && v < f.choices->count ? f.choices->names[size_t(v)] : "?";
+        if (f.kind == FieldKind::Choice) s += fmt::format(" {}={}", f.name, name);
+        else s += fmt::format(" {}={}+{}", f.name, name, hex(uint64_t(f.get2(body))));
+        break;
+      }
+      case FieldKind::McuKernel:
+        kernel = find_mcu_kernel(uint16_t(v));
+        if (!kernel) throw Error(fmt::format("format: {} command with unknown kernel {}", spec.mnemonic, show(v)));
+        s += std::string(" ") + kernel->name;
+        break;
+      case FieldKind::McuArgs: {
+        const std::vector<uint32_t>& args = *f.list(body);
+        if (!kernel || kernel->args.size() != args.size())
+          throw Error(fmt::format("format: {} command with the wrong argument count", spec.mnemonic));
+        for (size_t i = 0; i < args.size(); ++i) s += fmt::format(" {}={}", kernel->args[i].name, mcu_arg(args[i]));
+        break;
+      }
     }
-    case Opcode::Gemm: {
-      const auto& g = std::get<GemmCmd>(cmd.body);
-      s += fmt::format(" m={} n={} k={} a={} a_stride={} b={} b_stride={} c={} c_stride={} dataflow={}", g.m, g.n, g.k,
-                       hex(g.a_addr), g.a_stride, hex(g.b_addr), g.b_stride, hex(g.c_addr), g.c_stride,
-                       dataflow_mnemonic(g.dataflow));
-      if (g.accumulate) s += " accumulate";
-      break;
-    }
-    case Opcode::Conv: {
-      const auto& v = std::get<ConvCmd>(cmd.body);
-      s += fmt::format(
-          " in_h={} in_w={} in_c={} out_h={} out_w={} n={} kh={} kw={} stride_h={} stride_w={} dil_h={} dil_w={}"
-          " pad_top={} pad_left={} pad_value={} in={} b={} b_stride={} c={} c_stride={} dataflow={}",
-          v.in_h, v.in_w, v.in_c, v.out_h, v.out_w, v.n, v.kh, v.kw, v.stride_h, v.stride_w, v.dil_h, v.dil_w,
-          v.pad_top, v.pad_left, v.pad_value, hex(v.in_addr), hex(v.b_addr), v.b_stride, hex(v.c_addr), v.c_stride,
-          dataflow_mnemonic(v.dataflow));
-      if (v.in_pixel_stride) s += fmt::format(" in_stride={}", v.in_pixel_stride);
-      if (v.accumulate) s += " accumulate";
-      if (v.depthwise) s += " depthwise";
-      break;
-    }
-    case Opcode::PostProcess: {
-      const auto& p = std::get<PostProcessCmd>(cmd.body);
-      s += fmt::format(" m={} n={} acc={} acc_stride={} params={} out={} out_stride={} zp={} min={} max={}", p.m, p.n,
-                       hex(p.acc_addr), p.acc_stride, hex(p.params_addr), spm(p.out), p.out_stride, p.out_zero_point,
-                       p.act_min, p.act_max);
-      break;
-    }
-    case Opcode::McuOp: {
-      const auto& m = std::get<McuOpCmd>(cmd.body);
-      const McuKernelSpec* k = find_mcu_kernel(m.kernel);
-      if (!k || k->args.size() != m.args.size())
-        throw Error(fmt::format("format: mcu command with unknown kernel {} or wrong argument count", m.kernel));
-      s += std::string(" ") + k->name;
-      for (size_t i = 0; i < m.args.size(); ++i) s += fmt::format(" {}={}", k->args[i].name, mcu_arg(m.args[i]));
-      break;
-    }
-    case Opcode::Fence:
-      break;
-    case Opcode::End:
-      if (!std::get<EndCmd>(cmd.body).interrupt) s += " no_interrupt";
-      break;
   }
   append_deps(s, cmd.deps);
   return s;

@@ -65,7 +65,9 @@ u128 block_end(uint64_t begin, uint32_t rows, uint64_t stride, uint64_t row_byte
   return u128(begin) + u128(rows - 1) * stride + row_bytes;
 }
 
-std::string dma_problem(const Command& c, const SocConfig& soc) {
+}  // namespace
+
+std::string dma_soc_problem(const Command& c, const SocConfig& soc) {
   const auto& d = std::get<DmaCmd>(c.body);
   const char* op = to_string(c.op);
   if (d.channel >= soc.dma.channels)
@@ -99,7 +101,8 @@ std::string dma_problem(const Command& c, const SocConfig& soc) {
   return spm_problem(soc, fmt::format("{}: scratchpad", op).c_str(), b, d.spm.offset, spm_end);
 }
 
-std::string gemm_problem(const GemmCmd& g, const SocConfig& soc) {
+std::string gemm_soc_problem(const Command& c, const SocConfig& soc) {
+  const auto& g = std::get<GemmCmd>(c.body);
   if (g.m > 1 && g.c_stride < g.n)
     return fmt::format("gemm: c_stride={} is less than n={}: accumulator rows overlap", g.c_stride, g.n);
   if (auto p = spm_problem(soc, "gemm: A", Buffer::Input, g.a_addr, block_end(g.a_addr, g.m, g.a_stride, g.k));
@@ -111,6 +114,8 @@ std::string gemm_problem(const GemmCmd& g, const SocConfig& soc) {
   return spm_problem(soc, "gemm: C", Buffer::Accumulator, g.c_addr,
                      block_end(g.c_addr, g.m, 4 * uint64_t(g.c_stride), 4 * uint64_t(g.n)));
 }
+
+namespace {
 
 std::string conv_axis_problem(const char* axis, uint32_t in, uint32_t out, uint8_t k, uint8_t stride, uint8_t dil,
                               uint8_t pad) {
@@ -127,7 +132,10 @@ std::string conv_axis_problem(const char* axis, uint32_t in, uint32_t out, uint8
   return "";
 }
 
-std::string conv_problem(const ConvCmd& v, const SocConfig& soc) {
+}  // namespace
+
+std::string conv_soc_problem(const Command& c, const SocConfig& soc) {
+  const auto& v = std::get<ConvCmd>(c.body);
   if (auto p = conv_axis_problem("h", v.in_h, v.out_h, v.kh, v.stride_h, v.dil_h, v.pad_top); !p.empty()) return p;
   if (auto p = conv_axis_problem("w", v.in_w, v.out_w, v.kw, v.stride_w, v.dil_w, v.pad_left); !p.empty()) return p;
   const uint64_t m = uint64_t(v.out_h) * v.out_w;
@@ -144,7 +152,8 @@ std::string conv_problem(const ConvCmd& v, const SocConfig& soc) {
                      u128(v.c_addr) + 4 * (u128(m - 1) * v.c_stride + v.n));
 }
 
-std::string ppu_problem(const PostProcessCmd& p, const SocConfig& soc) {
+std::string ppu_soc_problem(const Command& c, const SocConfig& soc) {
+  const auto& p = std::get<PostProcessCmd>(c.body);
   if (p.out.buf != Buffer::Output && p.out.buf != Buffer::Input)
     return fmt::format("ppu: out={}: the post-processing unit writes the output or input buffer", to_string(p.out.buf));
   if (p.m > 1 && p.out_stride < p.n)
@@ -159,19 +168,7 @@ std::string ppu_problem(const PostProcessCmd& p, const SocConfig& soc) {
   return spm_problem(soc, "ppu: out", p.out.buf, p.out.offset, block_end(p.out.offset, p.m, p.out_stride, p.n));
 }
 
-std::string soc_problem(const Command& c, const SocConfig& soc) {
-  switch (c.op) {
-    case Opcode::DmaLoad:
-    case Opcode::DmaStore: return dma_problem(c, soc);
-    case Opcode::Gemm: return gemm_problem(std::get<GemmCmd>(c.body), soc);
-    case Opcode::Conv: return conv_problem(std::get<ConvCmd>(c.body), soc);
-    case Opcode::PostProcess: return ppu_problem(std::get<PostProcessCmd>(c.body), soc);
-    case Opcode::McuOp:  // argument meaning is the MCU kernel's business
-    case Opcode::Fence:
-    case Opcode::End: return "";
-  }
-  return "";
-}
+namespace {
 
 // Token edges between neighbouring queues.
 enum Edge { LoadToCompute, ComputeToLoad, ComputeToStore, StoreToCompute, kEdges };
@@ -268,7 +265,7 @@ void validate_program(const Program& program, const SocConfig& soc, const std::s
   const auto& cmds = program.commands;
   for (size_t i = 0; i < cmds.size(); ++i) {
     std::string p = command_problem(cmds[i]);
-    if (p.empty()) p = soc_problem(cmds[i], soc);
+    if (const auto soc_check = command_spec(cmds[i].op).soc_problem; p.empty() && soc_check) p = soc_check(cmds[i], soc);
     if (p.empty() && cmds[i].op == Opcode::End && i + 1 != cmds.size())
       p = fmt::format("end is followed by {} more command{} (end must be last)", cmds.size() - i - 1,
                       cmds.size() - i - 1 == 1 ? "" : "s");

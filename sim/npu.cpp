@@ -135,34 +135,19 @@ void Npu::fetch_thread() {
 }
 
 void Npu::dispatch(int64_t index, Command cmd) {
-  switch (cmd.op) {
-    case Opcode::DmaLoad:
-    case Opcode::DmaStore:
-    case Opcode::Gemm:
-    case Opcode::Conv:
-    case Opcode::PostProcess: {
-      const Queue q = queue_of(cmd.op);
-      queues_[size_t(q)].push_back({index, std::move(cmd)});
-      queued_[size_t(q)].notify(sc_core::SC_ZERO_TIME);
-      ++dispatched_;
-      break;
-    }
-    case Opcode::Fence: {
-      // Dispatch stops until every command dispatched so far has finished.
-      ProfileEvent ev;
-      ev.command = index;
-      ev.name = to_string(Opcode::Fence);
-      ev.unit = "npu.fetch";
-      ev.start_ps = ps(now());
-      while (completed_ != dispatched_) wait(completed_event_);
-      ev.end_ps = ps(now());
-      ctx_.record(ev);
-      break;
-    }
-    case Opcode::End: end_ = Entry{index, std::move(cmd)}; break;
-    case Opcode::McuOp:
-      throw Error(fmt::format("{}: command {}: an MCU operation reached the NPU (the MCU runs those)", ctx_.source(), index));
+  const Queue q = queue_of(cmd.op);
+  if (q == Queue::Mcu) {  // program order: acts at fetch (fence, end) or is refused (mcu)
+    ProfileEvent ev;
+    ev.command = index;
+    ev.name = to_string(cmd.op);
+    ev.unit = "npu.fetch";
+    ev.start_ps = ps(now());
+    (this->*executor_of(cmd.op))(Entry{index, std::move(cmd)}, ev);
+    return;
   }
+  queues_[size_t(q)].push_back({index, std::move(cmd)});
+  queued_[size_t(q)].notify(sc_core::SC_ZERO_TIME);
+  ++dispatched_;
 }
 
 void Npu::queue_thread(Queue q) {
@@ -186,7 +171,7 @@ void Npu::queue_thread(Queue q) {
         if (d.wait_next) wait_token(q, e, true);
         ev.start_ps = ps(now());
         ev.token_wait_ps = ps(now() - issued);
-        execute(q, e, ev);
+        (this->*executor_of(e.cmd.op))(e, ev);
         if (d.signal_prev) tokens_.signal(Tokens::edge(q, Tokens::neighbour(q, false)));
         if (d.signal_next) tokens_.signal(Tokens::edge(q, Tokens::neighbour(q, true)));
       } catch (const Error& err) {
@@ -236,46 +221,68 @@ void Npu::check_deadlock() {
   ctx_.fail(fmt::format("{}: token deadlock at NPU cycle {}: {}", ctx_.source(), npu_clock_.cycle_at(now()), what));
 }
 
-void Npu::execute(Queue, const Entry& e, ProfileEvent& ev) {
-  auto hold = [&](const std::vector<SpmRegion>& regions, uint64_t cycles) {
-    const sc_time dur = npu_clock_.cycles(cycles);
-    const sc_time start = spm_.reserve(regions, dur);
-    ev.bank_wait_ps += ps(start - now());
-    wait(start + dur - now());
+Npu::Executor Npu::executor_of(Opcode op) {
+  static constexpr ExecutorEntry kExecutors[] = {
+      {Opcode::DmaLoad, &Npu::run_dma},  {Opcode::DmaStore, &Npu::run_dma}, {Opcode::Gemm, &Npu::run_gemm},
+      {Opcode::Conv, &Npu::run_conv},    {Opcode::PostProcess, &Npu::run_ppu}, {Opcode::Fence, &Npu::run_fence},
+      {Opcode::McuOp, &Npu::refuse_mcu}, {Opcode::End, &Npu::run_end},
   };
-  switch (e.cmd.op) {
-    case Opcode::DmaLoad:
-    case Opcode::DmaStore: {
-      const auto& d = std::get<DmaCmd>(e.cmd.body);
-      ev.resource = fmt::format("dma{}", unsigned(d.channel));
-      const DmaReport r = dma_port->transfer(d, e.cmd.op == Opcode::DmaLoad);
-      ev.bytes = r.bytes;
-      ev.bus_wait_ps += ps(r.bus_wait);
-      ev.bank_wait_ps += ps(r.bank_wait);
-      break;
-    }
-    case Opcode::Gemm: {
-      const auto& g = std::get<GemmCmd>(e.cmd.body);
-      const ArrayResult r = compute_.run(g, e.index);
-      ev.macs = r.macs;
-      hold(ComputeUnit::regions(g), r.cycles);
-      break;
-    }
-    case Opcode::Conv: {
-      const auto& c = std::get<ConvCmd>(e.cmd.body);
-      const ArrayResult r = compute_.run(c, e.index);
-      ev.macs = r.macs;
-      hold(ComputeUnit::regions(c), r.cycles);
-      break;
-    }
-    case Opcode::PostProcess: {
-      const auto& p = std::get<PostProcessCmd>(e.cmd.body);
-      ppu_.run(p);
-      hold(PostProcessUnit::regions(p), post_process_cycles(p, soc_.npu.ppu_lanes));
-      break;
-    }
-    default: break;
-  }
+  static_assert(covers_every_command(kExecutors),
+                "a command of arch/command.h's kCommands has no executor in sim/npu.cpp");
+  for (const ExecutorEntry& e : kExecutors)
+    if (e.op == op) return e.run;
+  throw Error(fmt::format("opcode 0x{:02x} has no executor", uint8_t(op)));  // decode admits only table opcodes
+}
+
+void Npu::hold(const std::vector<SpmRegion>& regions, uint64_t cycles, ProfileEvent& ev) {
+  const sc_time dur = npu_clock_.cycles(cycles);
+  const sc_time start = spm_.reserve(regions, dur);
+  ev.bank_wait_ps += ps(start - now());
+  wait(start + dur - now());
+}
+
+void Npu::run_dma(const Entry& e, ProfileEvent& ev) {
+  const auto& d = std::get<DmaCmd>(e.cmd.body);
+  ev.resource = fmt::format("dma{}", unsigned(d.channel));
+  const DmaReport r = dma_port->transfer(d, e.cmd.op == Opcode::DmaLoad);
+  ev.bytes = r.bytes;
+  ev.bus_wait_ps += ps(r.bus_wait);
+  ev.bank_wait_ps += ps(r.bank_wait);
+}
+
+void Npu::run_gemm(const Entry& e, ProfileEvent& ev) {
+  const auto& g = std::get<GemmCmd>(e.cmd.body);
+  const ArrayResult r = compute_.run(g, e.index);
+  ev.macs = r.macs;
+  hold(ComputeUnit::regions(g), r.cycles, ev);
+}
+
+void Npu::run_conv(const Entry& e, ProfileEvent& ev) {
+  const auto& c = std::get<ConvCmd>(e.cmd.body);
+  const ArrayResult r = compute_.run(c, e.index);
+  ev.macs = r.macs;
+  hold(ComputeUnit::regions(c), r.cycles, ev);
+}
+
+void Npu::run_ppu(const Entry& e, ProfileEvent& ev) {
+  const auto& p = std::get<PostProcessCmd>(e.cmd.body);
+  ppu_.run(p);
+  hold(PostProcessUnit::regions(p), post_process_cycles(p, soc_.npu.ppu_lanes), ev);
+}
+
+// Dispatch stops until every command dispatched so far has finished.
+void Npu::run_fence(const Entry&, ProfileEvent& ev) {
+  while (completed_ != dispatched_) wait(completed_event_);
+  ev.end_ps = ps(now());
+  ctx_.record(ev);
+}
+
+// The run ends when everything dispatched has drained (check_drain).
+void Npu::run_end(const Entry& e, ProfileEvent&) { end_ = e; }
+
+void Npu::refuse_mcu(const Entry& e, ProfileEvent&) {
+  throw Error(
+      fmt::format("{}: command {}: an MCU operation reached the NPU (the MCU runs those)", ctx_.source(), e.index));
 }
 
 void Npu::check_drain() {

@@ -60,6 +60,25 @@ class Npu final : public sc_core::sc_module {
     int edge;
   };
 
+  // How the NPU carries out each command of arch's table (kCommands). Queued
+  // commands run on their queue's thread; program-order commands (queue Mcu)
+  // at fetch. npu.cpp static_asserts that every command has an executor.
+  using Executor = void (Npu::*)(const Entry& e, ProfileEvent& ev);
+  struct ExecutorEntry {
+    Opcode op;
+    Executor run;
+  };
+  static Executor executor_of(Opcode op);
+  void run_dma(const Entry& e, ProfileEvent& ev);
+  void run_gemm(const Entry& e, ProfileEvent& ev);
+  void run_conv(const Entry& e, ProfileEvent& ev);
+  void run_ppu(const Entry& e, ProfileEvent& ev);
+  void run_fence(const Entry& e, ProfileEvent& ev);
+  void run_end(const Entry& e, ProfileEvent& ev);
+  void refuse_mcu(const Entry& e, ProfileEvent& ev);
+  // Occupy the scratchpad regions a compute command touches for `cycles`.
+  void hold(const std::vector<SpmRegion>& regions, uint64_t cycles, ProfileEvent& ev);
+
   void reg_access(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   void fetch_thread();
   void load_thread() { queue_thread(Queue::Load); }
@@ -68,7 +87,6 @@ class Npu final : public sc_core::sc_module {
   void drive_irq() { irq.write(irq_pending_); }
   void queue_thread(Queue q);
   void dispatch(int64_t index, Command cmd);
-  void execute(Queue q, const Entry& e, ProfileEvent& ev);
   void check_drain();
   void check_deadlock();
   void wait_token(Queue q, const Entry& e, bool from_next);

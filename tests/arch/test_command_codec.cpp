@@ -191,7 +191,7 @@ TEST_CASE("command errors name the command index", "[command][codec]") {
   CHECK_THAT(patched(0, 2, 0x01), Catch::StartsWith("prog.kbin: command 0: load: wait_prev not allowed"));
   CHECK_THAT(patched(4, 2, 0x08), Catch::StartsWith("prog.kbin: command 4: store: signal_next not allowed"));
   CHECK_THAT(patched(5, 2, 0x02), Catch::StartsWith("prog.kbin: command 5: end: dependency tokens not allowed"));
-  CHECK(patched(0, 34, 1) == "prog.kbin: command 0: reserved byte 1 is 0x01, expected 0");
+  CHECK(patched(0, 34, 1) == "prog.kbin: command 0: load: reserved byte 34 of the command is 0x01, expected 0");
   CHECK(patched(0, 4 + 16, 0) == "prog.kbin: command 0: load: row_bytes is 0, expected at least 1");
 }
 

@@ -1,0 +1,108 @@
+// command_problem: what is wrong with one command on its own, without an SoC.
+// Generic over the command table: the body must be the opcode's struct, the
+// deps must suit its queue, and each field must pass the checks its
+// description names; then the command's own cross-field check, if any.
+#include <fmt/format.h>
+
+#include "arch/command_codec.h"
+#include "arch/mcu_op.h"
+
+namespace kiln {
+namespace {
+
+std::string show(FieldValue v) {
+  if (v < 0) return "-" + std::to_string(uint64_t(-v));
+  return std::to_string(uint64_t(v));
+}
+
+std::string deps_problem(const Command& c, const CommandSpec& spec) {
+  const Deps& d = c.deps;
+  const char* op = spec.mnemonic;
+  switch (spec.queue) {
+    case Queue::Load:
+      if (d.wait_prev || d.signal_prev)
+        return fmt::format("{}: {} not allowed: the load queue has no previous queue (only wait_next, signal_next)",
+                           op, d.wait_prev ? "wait_prev" : "signal_prev");
+      break;
+    case Queue::Store:
+      if (d.wait_next || d.signal_next)
+        return fmt::format("{}: {} not allowed: the store queue has no next queue (only wait_prev, signal_prev)", op,
+                           d.wait_next ? "wait_next" : "signal_next");
+      break;
+    case Queue::Compute: break;
+    case Queue::Mcu:
+      if (d.wait_prev || d.wait_next || d.signal_prev || d.signal_next)
+        return fmt::format("{}: dependency tokens not allowed: {} runs in program order, outside the NPU queues", op,
+                           op);
+      break;
+  }
+  return "";
+}
+
+// Whether v is representable in `bits` bits (two's complement if is_signed).
+bool fits(FieldValue v, uint8_t bits, bool is_signed) {
+  if (bits == 0 || bits >= 64) return true;  // 64-bit members hold whatever they hold
+  const FieldValue span = FieldValue(1) << bits;
+  return is_signed ? (v >= -span / 2 && v < span / 2) : (v >= 0 && v < span);
+}
+
+std::string field_problem(const FieldSpec& f, const void* body) {
+  if (!f.get) return "";
+  const FieldValue v = f.get(body);
+  if (f.choices && (v < 0 || v >= f.choices->count)) {
+    std::string expected;
+    for (uint8_t i = 0; i < f.choices->count; ++i)
+      expected += fmt::format("{}{} {}", i ? ", " : "", i, f.choices->names[i]);
+    return fmt::format("{} id {} (expected {})", f.choices->what, show(v), expected);
+  }
+  if ((f.kind == FieldKind::Number || f.kind == FieldKind::Address) && !fits(v, f.loc.bits, f.is_signed))
+    return fmt::format("{}={} does not fit its {} bits", f.name, show(v), f.loc.bits);
+  if (f.has_range && (v < f.lo || v > f.hi))
+    return fmt::format("{}={} outside {} {}..{}", f.name, show(v), f.range_what, show(f.lo), show(f.hi));
+  if (f.align && v % f.align)
+    return fmt::format("{}=0x{:x} is not {}-byte aligned ({})", f.name, uint64_t(v), f.align, f.align_why);
+  if (f.nonzero && v == 0) return fmt::format("{} is 0, expected at least 1", f.name);
+  return "";
+}
+
+}  // namespace
+
+std::string command_problem(const Command& c) {
+  const CommandSpec* spec = find_command(uint8_t(c.op));
+  if (!spec) return fmt::format("unknown opcode 0x{:02x}", uint8_t(c.op));
+  if (c.body.index() != spec->body) return fmt::format("{}: command body does not match its opcode", spec->mnemonic);
+  if (auto p = deps_problem(c, *spec); !p.empty()) return p;
+  const void* body = std::visit([](const auto& b) -> const void* { return &b; }, c.body);
+  for (const FieldSpec& f : spec->fields)
+    if (auto p = field_problem(f, body); !p.empty()) return fmt::format("{}: {}", spec->mnemonic, p);
+  return spec->problem ? spec->problem(c) : "";
+}
+
+// ---- The checks of single commands that span fields.
+
+std::string conv_problem(const Command& c) {
+  const auto& v = std::get<ConvCmd>(c.body);
+  if (v.in_pixel_stride && v.in_pixel_stride < v.in_c)
+    return fmt::format("conv: in_stride={} is less than in_c={}: input pixels overlap", v.in_pixel_stride, v.in_c);
+  if (v.depthwise && v.in_c != v.n)
+    return fmt::format("conv: depthwise with in_c={} and n={} (expected equal: channel j reads channel j)", v.in_c,
+                       v.n);
+  return "";
+}
+
+std::string ppu_problem(const Command& c) {
+  const auto& p = std::get<PostProcessCmd>(c.body);
+  if (p.act_min > p.act_max) return fmt::format("ppu: min={} is greater than max={}", p.act_min, p.act_max);
+  return "";
+}
+
+std::string mcu_problem(const Command& c) {
+  const auto& m = std::get<McuOpCmd>(c.body);
+  const McuKernelSpec* spec = find_mcu_kernel(m.kernel);
+  if (!spec) return fmt::format("mcu: unknown kernel id {} (arch/mcu_op.h lists 1..{})", m.kernel, mcu_kernels().size());
+  if (m.args.size() != spec->args.size())
+    return fmt::format("mcu {}: {} arguments, expected {}", spec->name, m.args.size(), spec->args.size());
+  return "";
+}
+
+}  // namespace kiln
