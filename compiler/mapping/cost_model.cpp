@@ -88,9 +88,11 @@ double CostModel::step_cycles(const LayerSchedule& sched, const Step& st) const 
 
 double play_schedule(const LayerSchedule& sched, const std::vector<double>& durations, const DmaChannels& ch,
                      unsigned dma_channels, double busy[3]) {
-  std::vector<double> end(sched.steps.size(), 0.0);
+  // Scratch kept per thread: the tiler plays thousands of schedules.
+  thread_local std::vector<double> end, channel_free;
+  end.assign(sched.steps.size(), 0.0);
   double queue_free[3] = {0, 0, 0};
-  std::vector<double> channel_free(std::max(1u, dma_channels), 0.0);
+  channel_free.assign(std::max(1u, dma_channels), 0.0);
   for (int q = 0; q < 3; ++q) busy[q] = 0;
   for (size_t i = 0; i < sched.steps.size(); ++i) {
     const Step& st = sched.steps[i];
@@ -116,8 +118,8 @@ Prediction CostModel::predict(const LayerSchedule& sched) const { return predict
 
 Prediction CostModel::predict(const LayerSchedule& sched, const DmaChannels& channels) const {
   Prediction p;
-  std::vector<double> durations;
-  durations.reserve(sched.steps.size());
+  thread_local std::vector<double> durations;  // kept: the tiler predicts thousands of schedules
+  durations.clear();
   for (const auto& st : sched.steps) durations.push_back(step_cycles(sched, st));
   double busy[3];
   p.cycles = play_schedule(sched, durations, channels, soc_.dma.channels, busy);

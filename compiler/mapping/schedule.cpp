@@ -71,8 +71,17 @@ uint64_t weight_slot_offset(const LayerSchedule& sched, const SocConfig& soc, ui
 
 LayerSchedule build_schedule(const ConvShape& s, const Tiling& t) {
   LayerSchedule out;
+  build_schedule(s, t, &out);
+  return out;
+}
+
+void build_schedule(const ConvShape& s, const Tiling& t, LayerSchedule* reuse) {
+  LayerSchedule& out = *reuse;
   out.shape = s;
   out.tiling = t;
+  out.steps.clear();
+  out.input_bytes_moved = out.weight_bytes_moved = out.output_bytes_moved = 0;
+  out.resident_weight_sizes.clear();
   const uint32_t rows = std::min(t.tile_rows, s.out_h), cols = std::min(t.tile_cols, s.out_w);
   const uint32_t tn = std::min(t.tile_out_c, s.out_c), tc = std::min(t.tile_in_c, s.in_c);
   const uint32_t buffers = std::max<uint32_t>(t.buffers, 1);
@@ -202,7 +211,6 @@ LayerSchedule build_schedule(const ConvShape& s, const Tiling& t) {
     for (const auto& sp : spatial)
       for (uint32_t n0 : channel_tiles) visit(sp, n0);
   }
-  return out;
 }
 
 }  // namespace kiln::mapping

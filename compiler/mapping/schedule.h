@@ -75,5 +75,8 @@ uint64_t weight_slot_offset(const LayerSchedule& sched, const SocConfig& soc, ui
 
 // Steps for the layer in program order. Requires fits(shape, tiling, soc).
 LayerSchedule build_schedule(const ConvShape& shape, const Tiling& tiling);
+// The same into *reuse, whose buffers are kept (the tiler times thousands
+// of candidate schedules one after another).
+void build_schedule(const ConvShape& shape, const Tiling& tiling, LayerSchedule* reuse);
 
 }  // namespace kiln::mapping
