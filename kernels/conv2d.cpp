@@ -42,10 +42,10 @@ uint64_t macs(const Conv2dParams& p) {
 
 namespace {
 
-// Output rows per implicit GEMM: the unrolled input of one block stays
-// within about 1 MiB whatever the layer.
+// Output rows per implicit GEMM: the unrolled input of one block and its
+// int32 sums stay within about 1 MiB each whatever the layer.
 int rows_per_block(const Conv2dParams& p, size_t k) {
-  const size_t row_bytes = std::max<size_t>(1, size_t(p.out_w) * k);
+  const size_t row_bytes = std::max<size_t>(1, size_t(p.out_w) * std::max(k, 4 * size_t(p.out_c)));
   return int(std::clamp<size_t>((size_t(1) << 20) / row_bytes, 1, size_t(p.out_h)));
 }
 
@@ -57,7 +57,7 @@ int rows_per_block(const Conv2dParams& p, size_t k) {
 // output's window (ky, kx, c), the order of a filter's OHWI row, and a tap
 // outside the input holds in_zp, so that it contributes (w - weight_zp) * 0,
 // as skipping it does. A 1x1 convolution with unit strides and no padding
-// reads the input as A directly.
+// reads the input as A directly. Both in blocks of output rows.
 template <class Emit>
 void accumulate(const Conv2dParams& p, const int8_t* in, const int8_t* weights, const int32_t* weight_zp,
                 const int32_t* bias, Emit emit) {
@@ -66,7 +66,7 @@ void accumulate(const Conv2dParams& p, const int8_t* in, const int8_t* weights, 
   const size_t in_image = size_t(p.in_h) * in_row;
   const bool direct = p.kh == 1 && p.kw == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_top == 0 &&
                       p.pad_left == 0 && p.in_h == p.out_h && p.in_w == p.out_w;
-  const int block_rows = direct ? p.out_h : rows_per_block(p, k);
+  const int block_rows = rows_per_block(p, k);
   thread_local std::vector<int8_t> window;
   thread_local std::vector<int32_t> acc;
   if (!direct) window.resize(size_t(block_rows) * p.out_w * k);
@@ -75,7 +75,7 @@ void accumulate(const Conv2dParams& p, const int8_t* in, const int8_t* weights, 
     const int8_t* image = in + b * in_image;
     for (int oy0 = 0; oy0 < p.out_h; oy0 += block_rows) {
       const int rows = std::min(block_rows, p.out_h - oy0);
-      const int8_t* a = image;
+      const int8_t* a = image + size_t(oy0) * in_row;  // direct: these rows of the input are A
       if (!direct) {
         int8_t* dst = window.data();
         for (int oy = oy0; oy < oy0 + rows; ++oy)
