@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "kernels/check.h"
+#include "kernels/int8_gemm.h"
 #include "kernels/requantize.h"
 
 namespace kiln::kernels {
@@ -41,85 +42,73 @@ uint64_t macs(const Conv2dParams& p) {
 
 namespace {
 
-int32_t dot(const int8_t* a, const int8_t* b, int n) {
-  int32_t sum = 0;
-  for (int i = 0; i < n; ++i) sum += int32_t(a[i]) * int32_t(b[i]);
-  return sum;
-}
-
-int32_t sum_of(const int8_t* a, size_t n) {
-  int32_t sum = 0;
-  for (size_t i = 0; i < n; ++i) sum += a[i];
-  return sum;
-}
-
-// First and one-past-last kernel index whose tap lands inside [0, extent).
-void valid_taps(int origin, int dilation, int kernel, int extent, int* begin, int* end) {
-  int b = 0;
-  while (b < kernel && origin + b * dilation < 0) ++b;
-  int e = kernel;
-  while (e > b && origin + (e - 1) * dilation >= extent) --e;
-  *begin = b;
-  *end = e;
+// Output rows per implicit GEMM: the unrolled input of one block and its
+// int32 sums stay within about 1 MiB each whatever the layer.
+int rows_per_block(const Conv2dParams& p, size_t k) {
+  const size_t row_bytes = std::max<size_t>(1, size_t(p.out_w) * std::max(k, 4 * size_t(p.out_c)));
+  return int(std::clamp<size_t>((size_t(1) << 20) / row_bytes, 1, size_t(p.out_h)));
 }
 
 // Calls emit(oc, acc) for every output in NHWC order with acc = the sum over
 // the taps inside of (w - weight_zp[oc]) * (x - in_zp), plus bias[oc]
 // (wrapping). The caller has validated p and weight_zp.
+//
+// As an implicit GEMM through int8_gemm: row (oy, ox) of A holds the
+// output's window (ky, kx, c), the order of a filter's OHWI row, and a tap
+// outside the input holds in_zp, so that it contributes (w - weight_zp) * 0,
+// as skipping it does. A 1x1 convolution with unit strides and no padding
+// reads the input as A directly. Both in blocks of output rows.
 template <class Emit>
 void accumulate(const Conv2dParams& p, const int8_t* in, const int8_t* weights, const int32_t* weight_zp,
                 const int32_t* bias, Emit emit) {
-  // sum w * (x - zp) is computed as sum w*x - zp * sum w over the taps inside
-  // the input: the same integer (no term overflows, see check::kMaxReduction),
-  // with an inner loop the compiler vectorizes. A weight zero point then
-  // subtracts weight_zp * sum (x - zp) over the same taps, which makes it
-  // sum (w - weight_zp)(x - zp) (no partial sum overflows either: the
-  // reduction is at most 32768 then).
-  const bool has_weight_zp = check::any_nonzero(weight_zp, p.out_c);
+  const size_t k = size_t(p.kh) * p.kw * p.in_c;
   const size_t in_row = size_t(p.in_w) * p.in_c;
   const size_t in_image = size_t(p.in_h) * in_row;
-  const size_t w_row = size_t(p.kw) * p.in_c;
-  const size_t w_filter = size_t(p.kh) * w_row;
-  std::vector<int32_t> full_weight_sum(p.out_c);
-  for (int oc = 0; oc < p.out_c; ++oc) full_weight_sum[oc] = sum_of(weights + oc * w_filter, w_filter);
+  const bool direct = p.kh == 1 && p.kw == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_top == 0 &&
+                      p.pad_left == 0 && p.in_h == p.out_h && p.in_w == p.out_w;
+  const int block_rows = rows_per_block(p, k);
+  thread_local std::vector<int8_t> window;
+  thread_local std::vector<int32_t> acc;
+  if (!direct) window.resize(size_t(block_rows) * p.out_w * k);
+  acc.resize(size_t(block_rows) * p.out_w * p.out_c);
   for (int b = 0; b < p.batches; ++b) {
     const int8_t* image = in + b * in_image;
-    for (int oy = 0; oy < p.out_h; ++oy) {
-      const int y0 = oy * p.stride_h - p.pad_top;
-      int ky_begin = 0, ky_end = 0;
-      valid_taps(y0, p.dil_h, p.kh, p.in_h, &ky_begin, &ky_end);
-      for (int ox = 0; ox < p.out_w; ++ox) {
-        const int x0 = ox * p.stride_w - p.pad_left;
-        int kx_begin = 0, kx_end = 0;
-        valid_taps(x0, p.dil_w, p.kw, p.in_w, &kx_begin, &kx_end);
-        const bool all_taps = ky_begin == 0 && ky_end == p.kh && kx_begin == 0 && kx_end == p.kw;
-        int32_t input_sum = 0;  // sum (x - in_zp) over the taps inside: the weight zero point's term
-        if (has_weight_zp) {
-          for (int ky = ky_begin; ky < ky_end; ++ky)
-            for (int kx = kx_begin; kx < kx_end; ++kx)
-              input_sum += sum_of(image + (y0 + ky * p.dil_h) * in_row + size_t(x0 + kx * p.dil_w) * p.in_c,
-                                  size_t(p.in_c));
-          input_sum -= p.in_zp * (ky_end - ky_begin) * (kx_end - kx_begin) * p.in_c;
-        }
-        for (int oc = 0; oc < p.out_c; ++oc) {
-          const int8_t* filter = weights + oc * w_filter;
-          int32_t acc = 0, weight_sum = 0;
-          for (int ky = ky_begin; ky < ky_end; ++ky) {
-            const int8_t* in_row_ptr = image + (y0 + ky * p.dil_h) * in_row;
-            for (int kx = kx_begin; kx < kx_end; ++kx) {
-              const int8_t* px = in_row_ptr + size_t(x0 + kx * p.dil_w) * p.in_c;
-              const int8_t* w = filter + ky * w_row + size_t(kx) * p.in_c;
-              acc += dot(w, px, p.in_c);
-              if (!all_taps) weight_sum += sum_of(w, p.in_c);
+    for (int oy0 = 0; oy0 < p.out_h; oy0 += block_rows) {
+      const int rows = std::min(block_rows, p.out_h - oy0);
+      const int8_t* a = image + size_t(oy0) * in_row;  // direct: these rows of the input are A
+      if (!direct) {
+        int8_t* dst = window.data();
+        for (int oy = oy0; oy < oy0 + rows; ++oy)
+          for (int ox = 0; ox < p.out_w; ++ox)
+            for (int ky = 0; ky < p.kh; ++ky) {
+              const int y = oy * p.stride_h - p.pad_top + ky * p.dil_h;
+              for (int kx = 0; kx < p.kw; ++kx, dst += p.in_c) {
+                const int x = ox * p.stride_w - p.pad_left + kx * p.dil_w;
+                if (y < 0 || y >= p.in_h || x < 0 || x >= p.in_w)
+                  std::fill(dst, dst + p.in_c, int8_t(p.in_zp));
+                else
+                  std::copy_n(image + size_t(y) * in_row + size_t(x) * p.in_c, p.in_c, dst);
+              }
             }
-          }
-          acc -= p.in_zp * (all_taps ? full_weight_sum[oc] : weight_sum);
-          if (has_weight_zp) acc -= weight_zp[oc] * input_sum;
-          // Wraps as the target's int32 add would (TFLite leaves overflow undefined).
-          if (bias) acc = static_cast<int32_t>(uint32_t(acc) + uint32_t(bias[oc]));
-          emit(oc, acc);
-        }
+        a = window.data();
       }
+      Int8GemmArgs g;
+      g.m = rows * p.out_w;
+      g.n = p.out_c;
+      g.k = int(k);
+      g.a = a;
+      g.a_stride = k;
+      g.a_zp = p.in_zp;
+      g.b = weights;
+      g.b_layout = GemmBLayout::NxK;
+      g.b_zp = weight_zp;
+      int8_gemm(g, acc.data());
+      const int32_t* value = acc.data();
+      for (int px = 0; px < g.m; ++px)
+        for (int oc = 0; oc < p.out_c; ++oc, ++value) {
+          // Wraps as the target's int32 add would (TFLite leaves overflow undefined).
+          emit(oc, bias ? int32_t(uint32_t(*value) + uint32_t(bias[oc])) : *value);
+        }
     }
   }
 }

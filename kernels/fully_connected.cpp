@@ -1,8 +1,10 @@
 #include "kernels/fully_connected.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "kernels/check.h"
+#include "kernels/int8_gemm.h"
 #include "kernels/requantize.h"
 
 namespace kiln::kernels {
@@ -33,29 +35,29 @@ uint64_t macs(const FullyConnectedParams& p) { return uint64_t(p.batches) * p.in
 namespace {
 
 // Calls emit(o, acc) for every output, batch-major, with acc = sum_i
-// (w[o][i] - weight_zp[o]) * (x[i] - in_zp) + bias[o] (wrapping). The caller
-// has validated p and weight_zp.
+// (w[o][i] - weight_zp[o]) * (x[i] - in_zp) + bias[o] (wrapping), the
+// products summed by int8_gemm (inputs as A, the [out][in] weights as B).
+// The caller has validated p and weight_zp.
 template <class Emit>
 void accumulate(const FullyConnectedParams& p, const int8_t* in, const int8_t* weights, const int32_t* weight_zp,
                 const int32_t* bias, Emit emit) {
-  const int32_t input_offset = -p.in_zp;
-  // A weight zero point subtracts weight_zp[o] * sum_i (x[i] - in_zp): no
-  // partial sum overflows (in_features <= 32768 then).
-  const bool has_weight_zp = check::any_nonzero(weight_zp, p.out_features);
-  for (int b = 0; b < p.batches; ++b) {
-    const int8_t* x = in + size_t(b) * p.in_features;
-    int32_t input_sum = 0;
-    if (has_weight_zp)
-      for (int i = 0; i < p.in_features; ++i) input_sum += int32_t(x[i]) + input_offset;
-    for (int o = 0; o < p.out_features; ++o) {
-      const int8_t* w = weights + size_t(o) * p.in_features;
-      int32_t acc = 0;
-      for (int i = 0; i < p.in_features; ++i) acc += int32_t(w[i]) * (int32_t(x[i]) + input_offset);
-      if (has_weight_zp) acc -= weight_zp[o] * input_sum;
-      if (bias) acc = static_cast<int32_t>(uint32_t(acc) + uint32_t(bias[o]));  // wraps as on the target
-      emit(o, acc);
-    }
-  }
+  thread_local std::vector<int32_t> acc;
+  acc.resize(size_t(p.batches) * p.out_features);
+  Int8GemmArgs g;
+  g.m = p.batches;
+  g.n = p.out_features;
+  g.k = p.in_features;
+  g.a = in;
+  g.a_stride = size_t(p.in_features);
+  g.a_zp = p.in_zp;
+  g.b = weights;
+  g.b_layout = GemmBLayout::NxK;
+  g.b_zp = weight_zp;
+  int8_gemm(g, acc.data());
+  const int32_t* value = acc.data();
+  for (int b = 0; b < p.batches; ++b)
+    for (int o = 0; o < p.out_features; ++o, ++value)
+      emit(o, bias ? int32_t(uint32_t(*value) + uint32_t(bias[o])) : *value);  // wraps as on the target
 }
 
 }  // namespace

@@ -1,10 +1,11 @@
-// The TLM array engine: a functional int8 GEMM and the closed-form timing of
+// The TLM array engine: a functional int8 GEMM (kernels/int8_gemm.h) and the closed-form timing of
 // arch/array_timing.h. No clocked events: the compute unit waits the returned
 // cycles once per tile.
 #include <fmt/format.h>
 
 #include "arch/array_timing.h"
 #include "arch/error.h"
+#include "kernels/int8_gemm.h"
 #include "sim/array_engine.h"
 
 namespace kiln {
@@ -15,15 +16,18 @@ class TlmArrayEngine final : public ArrayEngine {
   explicit TlmArrayEngine(const NpuConfig& npu) : rows_(npu.rows), cols_(npu.cols) {}
 
   ArrayResult run(const ArrayTile& t, int32_t* c) override {
-    for (uint32_t i = 0; i < t.m; ++i) {
-      for (uint32_t j = 0; j < t.n; ++j) {
-        // Accumulate in uint32 so that overflow wraps as in the int32 adders.
-        uint32_t acc = t.accumulate ? static_cast<uint32_t>(c[size_t(i) * t.n + j]) : 0u;
-        for (uint32_t p = 0; p < t.k; ++p)
-          acc += static_cast<uint32_t>(int32_t(t.a[size_t(i) * t.k + p]) * int32_t(t.b[size_t(p) * t.n + j]));
-        c[size_t(i) * t.n + j] = static_cast<int32_t>(acc);
-      }
-    }
+    // The functional product through the kernels' int8 GEMM, which wraps
+    // in int32 as the array's adders do.
+    kernels::Int8GemmArgs g;
+    g.m = int(t.m);
+    g.n = int(t.n);
+    g.k = int(t.k);
+    g.a = t.a;
+    g.a_stride = t.k;
+    g.b = t.b;
+    g.b_layout = kernels::GemmBLayout::KxN;
+    g.accumulate = t.accumulate;
+    kernels::int8_gemm(g, c);
     return {array_tile_cycles(t.dataflow, rows_, cols_, t.m, t.n, t.k), uint64_t(t.m) * t.n * t.k};
   }
 

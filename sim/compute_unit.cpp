@@ -18,23 +18,26 @@ std::vector<SpmRegion> ComputeUnit::regions(const ConvCmd& c) {
 }
 
 ArrayResult ComputeUnit::run(const GemmCmd& g, uint64_t command) {
-  std::vector<int8_t> a(size_t(g.m) * g.k);
+  std::vector<int8_t>& a = a_;
+  a.resize(size_t(g.m) * g.k);  // every row is read below
   for (uint32_t i = 0; i < g.m; ++i) spm_.read(Buffer::Input, g.a_addr + uint64_t(i) * g.a_stride, &a[size_t(i) * g.k], g.k);
-  return run_tile(g.dataflow, g.m, g.n, g.k, a, read_b(g.b_addr, g.b_stride, g.k, g.n), g.c_addr, g.c_stride,
-                  g.accumulate, command);
+  read_b(g.b_addr, g.b_stride, g.k, g.n);
+  return run_tile(g.dataflow, g.m, g.n, g.k, a, b_, g.c_addr, g.c_stride, g.accumulate, command);
 }
 
 ArrayResult ComputeUnit::run(const ConvCmd& c, uint64_t command) {
   const uint32_t m = c.gemm_m(), k = c.gemm_k();
   // The tile's pixels, packed: a strided tile is read pixel by pixel.
-  std::vector<int8_t> input(size_t(c.in_h) * c.in_w * c.in_c);
+  std::vector<int8_t>& input = input_;
+  input.resize(size_t(c.in_h) * c.in_w * c.in_c);  // every pixel is read below
   if (c.pixel_stride() == c.in_c)
     spm_.read(Buffer::Input, c.in_addr, input.data(), input.size());
   else
     for (size_t p = 0; p < size_t(c.in_h) * c.in_w; ++p)
       spm_.read(Buffer::Input, c.in_addr + p * c.pixel_stride(), &input[p * c.in_c], c.in_c);
   // Implicit GEMM: row m = (oy, ox), column k = (ky, kx, ch).
-  std::vector<int8_t> a(size_t(m) * k);
+  std::vector<int8_t>& a = a_;
+  a.resize(size_t(m) * k);  // every tap is copied or padded below
   for (uint32_t oy = 0; oy < c.out_h; ++oy)
     for (uint32_t ox = 0; ox < c.out_w; ++ox) {
       int8_t* row = &a[(size_t(oy) * c.out_w + ox) * k];
@@ -49,28 +52,28 @@ ArrayResult ComputeUnit::run(const ConvCmd& c, uint64_t command) {
             std::memcpy(dst, &input[(size_t(iy) * c.in_w + size_t(ix)) * c.in_c], c.in_c);
         }
     }
-  std::vector<int8_t> b = read_b(c.b_addr, c.b_stride, c.weight_rows(), c.n);
+  read_b(c.b_addr, c.b_stride, c.weight_rows(), c.n);
   if (c.depthwise) {
     // The weight-fetch path expands the compact taps to the block-diagonal B
     // the array multiplies by: row (tap, channel j) holds its weight in column j.
-    std::vector<int8_t> diagonal(size_t(k) * c.n, 0);
+    diagonal_.assign(size_t(k) * c.n, 0);
     for (uint32_t t = 0; t < c.weight_rows(); ++t)
-      for (uint32_t j = 0; j < c.n; ++j) diagonal[(size_t(t) * c.n + j) * c.n + j] = b[size_t(t) * c.n + j];
-    b = std::move(diagonal);
+      for (uint32_t j = 0; j < c.n; ++j) diagonal_[(size_t(t) * c.n + j) * c.n + j] = b_[size_t(t) * c.n + j];
+    return run_tile(c.dataflow, m, c.n, k, a, diagonal_, c.c_addr, c.c_stride, c.accumulate, command);
   }
-  return run_tile(c.dataflow, m, c.n, k, a, b, c.c_addr, c.c_stride, c.accumulate, command);
+  return run_tile(c.dataflow, m, c.n, k, a, b_, c.c_addr, c.c_stride, c.accumulate, command);
 }
 
-std::vector<int8_t> ComputeUnit::read_b(uint32_t b_addr, uint32_t b_stride, uint32_t rows, uint32_t n) {
-  std::vector<int8_t> b(size_t(rows) * n);
-  for (uint32_t p = 0; p < rows; ++p) spm_.read(Buffer::Weight, b_addr + uint64_t(p) * b_stride, &b[size_t(p) * n], n);
-  return b;
+void ComputeUnit::read_b(uint32_t b_addr, uint32_t b_stride, uint32_t rows, uint32_t n) {
+  b_.resize(size_t(rows) * n);  // every row is read below
+  for (uint32_t p = 0; p < rows; ++p) spm_.read(Buffer::Weight, b_addr + uint64_t(p) * b_stride, &b_[size_t(p) * n], n);
 }
 
 ArrayResult ComputeUnit::run_tile(Dataflow dataflow, uint32_t m, uint32_t n, uint32_t k, const std::vector<int8_t>& a,
                                   const std::vector<int8_t>& b, uint32_t c_addr, uint32_t c_stride, bool accumulate,
                                   uint64_t command) {
-  std::vector<int32_t> c(size_t(m) * n, 0);
+  std::vector<int32_t>& c = c_;
+  c.assign(size_t(m) * n, 0);
   if (accumulate)
     for (uint32_t i = 0; i < m; ++i)
       spm_.read(Buffer::Accumulator, c_addr + 4 * uint64_t(i) * c_stride, &c[size_t(i) * n], 4 * uint64_t(n));

@@ -28,8 +28,8 @@ class ComputeUnit {
   const ArrayEngineStats& stats() const { return stats_; }
 
  private:
-  // B as stored: `rows` rows of n bytes, b_stride apart.
-  std::vector<int8_t> read_b(uint32_t b_addr, uint32_t b_stride, uint32_t rows, uint32_t n);
+  // B as stored into b_: `rows` rows of n bytes, b_stride apart.
+  void read_b(uint32_t b_addr, uint32_t b_stride, uint32_t rows, uint32_t n);
   ArrayResult run_tile(Dataflow dataflow, uint32_t m, uint32_t n, uint32_t k, const std::vector<int8_t>& a,
                        const std::vector<int8_t>& b, uint32_t c_addr, uint32_t c_stride, bool accumulate,
                        uint64_t command);
@@ -37,6 +37,10 @@ class ComputeUnit {
   ScratchpadIf& spm_;
   ArrayEngine& engine_;
   ArrayEngineStats stats_;
+  // A tile's operands and accumulators, kept between commands so that a
+  // tile costs no allocation (the compute queue runs one command at a time).
+  std::vector<int8_t> input_, a_, b_, diagonal_;
+  std::vector<int32_t> c_;
 };
 
 }  // namespace kiln::sim

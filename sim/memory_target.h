@@ -7,6 +7,7 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
+#include <utility>
 #include <vector>
 
 #include "arch/soc_config.h"
@@ -24,6 +25,9 @@ class MemoryTarget : public sc_core::sc_module {
   // The loader's write, before time 0 (allowed on flash too).
   void load(uint64_t offset, const uint8_t* data, uint64_t len);
   const std::vector<uint8_t>& contents() const { return bytes_; }
+  // The contents moved out, once the simulation has ended (no copy of a
+  // whole memory per run); the memory holds nothing afterwards.
+  std::vector<uint8_t> take_contents() { return std::move(bytes_); }
   // Bytes of timed bus transfers (b_transport); loader and debug accesses are not counted.
   uint64_t read_bytes() const { return read_bytes_; }
   uint64_t written_bytes() const { return written_bytes_; }

@@ -92,7 +92,7 @@ SimResult elaborate_and_run(const SocConfig& soc, const Program& program, const 
   p.units = summarize_units(p.events);
   p.bus_busy_ps = platform.bus().busy_ps();
   p.bus_initiators = platform.bus().initiator_totals();
-  for (const auto& m : platform.memories()) r.memories.push_back({m->config().name, m->config().base, m->contents()});
+  for (const auto& m : platform.memories()) r.memories.push_back({m->config().name, m->config().base, m->take_contents()});
   for (size_t b = 0; b < 4; ++b) r.scratchpads[b] = platform.npu().scratchpads().contents(Buffer(b));
   r.array = platform.npu().array_stats();
   r.actions = count_actions(soc, platform, p);

@@ -33,17 +33,22 @@ double CostModel::transfer_cycles(const MemoryConfig& mem, const Transfer& t) co
   const uint64_t stream_bytes = contiguous ? t.bytes() : t.row_bytes;
   const uint64_t streams = contiguous ? 1 : t.rows;
   const uint64_t burst_bytes = uint64_t(soc_.bus.max_burst_beats) * soc_.bus.width_bytes;
-  double bus_cycles = 0;
-  for (uint64_t done = 0; done < stream_bytes; done += burst_bytes) {
-    const uint64_t bytes = std::min(burst_bytes, stream_bytes - done);
+  // One burst of `bytes`: its bus cycles, a whole number.
+  const auto burst_cycles = [&](uint64_t bytes) {
     const double beats = std::ceil(double(bytes) / soc_.bus.width_bytes);
     // From flash a word takes its bus beats plus the wait states (sim/flash.cpp).
     double memory = beats;
     if (mem.kind == MemoryKind::Flash) memory += std::ceil(double(bytes) / mem.read_width_bytes) * mem.wait_states;
     // DRAM: its latency, then the slower of the bus beats and the device (sim/dram.cpp).
     if (mem.kind == MemoryKind::Dram) memory = mem.latency_cycles + double(mem.dram_data_cycles(bytes, soc_.bus.width_bytes));
-    bus_cycles += soc_.bus.latency_cycles + memory;
-  }
+    return soc_.bus.latency_cycles + memory;
+  };
+  // A stream is full bursts and a shorter last one; every full burst costs
+  // the same whole number of cycles, so multiplying gives exactly their sum.
+  const uint64_t full = burst_bytes ? stream_bytes / burst_bytes : 0;
+  const uint64_t rest = burst_bytes ? stream_bytes % burst_bytes : 0;
+  double bus_cycles = full ? double(full) * burst_cycles(burst_bytes) : 0.0;
+  if (rest) bus_cycles += burst_cycles(rest);
   bus_cycles *= double(streams);
   const double spm_cycles = double(t.bytes()) / soc_.npu.spm_bytes_per_cycle;
   return std::max(bus_cycles * bus_to_npu_, spm_cycles);
@@ -83,9 +88,11 @@ double CostModel::step_cycles(const LayerSchedule& sched, const Step& st) const 
 
 double play_schedule(const LayerSchedule& sched, const std::vector<double>& durations, const DmaChannels& ch,
                      unsigned dma_channels, double busy[3]) {
-  std::vector<double> end(sched.steps.size(), 0.0);
+  // Scratch kept per thread: the tiler plays thousands of schedules.
+  thread_local std::vector<double> end, channel_free;
+  end.assign(sched.steps.size(), 0.0);
   double queue_free[3] = {0, 0, 0};
-  std::vector<double> channel_free(std::max(1u, dma_channels), 0.0);
+  channel_free.assign(std::max(1u, dma_channels), 0.0);
   for (int q = 0; q < 3; ++q) busy[q] = 0;
   for (size_t i = 0; i < sched.steps.size(); ++i) {
     const Step& st = sched.steps[i];
@@ -111,8 +118,8 @@ Prediction CostModel::predict(const LayerSchedule& sched) const { return predict
 
 Prediction CostModel::predict(const LayerSchedule& sched, const DmaChannels& channels) const {
   Prediction p;
-  std::vector<double> durations;
-  durations.reserve(sched.steps.size());
+  thread_local std::vector<double> durations;  // kept: the tiler predicts thousands of schedules
+  durations.clear();
   for (const auto& st : sched.steps) durations.push_back(step_cycles(sched, st));
   double busy[3];
   p.cycles = play_schedule(sched, durations, channels, soc_.dma.channels, busy);

@@ -3,9 +3,15 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <stdexcept>
 #include <tuple>
 
 namespace kiln::mapping {
+
+void StepDeps::push_back(uint32_t step) {
+  if (size_ == kCapacity) throw std::logic_error("mapping: a schedule step with more than 4 dependencies");
+  steps_[size_++] = step;
+}
 
 Queue queue_of(StepKind kind) {
   switch (kind) {
@@ -65,8 +71,17 @@ uint64_t weight_slot_offset(const LayerSchedule& sched, const SocConfig& soc, ui
 
 LayerSchedule build_schedule(const ConvShape& s, const Tiling& t) {
   LayerSchedule out;
+  build_schedule(s, t, &out);
+  return out;
+}
+
+void build_schedule(const ConvShape& s, const Tiling& t, LayerSchedule* reuse) {
+  LayerSchedule& out = *reuse;
   out.shape = s;
   out.tiling = t;
+  out.steps.clear();
+  out.input_bytes_moved = out.weight_bytes_moved = out.output_bytes_moved = 0;
+  out.resident_weight_sizes.clear();
   const uint32_t rows = std::min(t.tile_rows, s.out_h), cols = std::min(t.tile_cols, s.out_w);
   const uint32_t tn = std::min(t.tile_out_c, s.out_c), tc = std::min(t.tile_in_c, s.in_c);
   const uint32_t buffers = std::max<uint32_t>(t.buffers, 1);
@@ -88,6 +103,9 @@ LayerSchedule build_schedule(const ConvShape& s, const Tiling& t) {
   if (t.prefetch_weights && !t.weights_resident) weight.next = buffers - 1;
   bool first_weights = true;
   auto& steps = out.steps;
+  // At most a load of each operand and a compute per K step, then the
+  // post-processing and the store, per output tile: one allocation.
+  steps.reserve(spatial.size() * channel_tiles.size() * (3 * (s.depthwise ? 1 : k_steps.size()) + 2));
   const auto push = [&](Step st) {
     steps.push_back(std::move(st));
     return uint32_t(steps.size() - 1);
@@ -101,10 +119,9 @@ LayerSchedule build_schedule(const ConvShape& s, const Tiling& t) {
     const int64_t ix_last = std::min<int64_t>(s.input_col_last(sp.ox0, sp.cols), s.in_w - 1);
     uint32_t last_compute = kNone;
     // Depthwise: one K step, the tile's own channels.
-    const std::vector<uint32_t> own_channels{n0};
-    const std::vector<uint32_t>& ks = s.depthwise ? own_channels : k_steps;
-    for (size_t ki = 0; ki < ks.size(); ++ki) {
-      const uint32_t c0 = ks[ki], c = s.depthwise ? n : std::min(tc, s.in_c - c0);
+    const size_t k_count = s.depthwise ? 1 : k_steps.size();
+    for (size_t ki = 0; ki < k_count; ++ki) {
+      const uint32_t c0 = s.depthwise ? n0 : k_steps[ki], c = s.depthwise ? n : std::min(tc, s.in_c - c0);
       // Input tile for (spatial, K step): reuse it if a slot still holds it.
       // A resident input (cascading) is read where it lies: nothing to load.
       int in_slot = 0;
@@ -159,7 +176,7 @@ LayerSchedule build_schedule(const ConvShape& s, const Tiling& t) {
       cp.iw = ix_last >= ix_first ? uint32_t(ix_last - ix_first + 1) : 0;
       if (t.input_resident) cp.ix0 = 0, cp.iw = s.in_w;  // whole rows of the resident tensor
       cp.accumulate = ki > 0;
-      cp.last_k = ki + 1 == ks.size();
+      cp.last_k = ki + 1 == k_count;
       if (!t.input_resident) add_dep(cp, input.slots[in_slot].filled_by);
       add_dep(cp, weight.slots[w_slot].filled_by);
       last_compute = push(cp);
@@ -194,7 +211,6 @@ LayerSchedule build_schedule(const ConvShape& s, const Tiling& t) {
     for (const auto& sp : spatial)
       for (uint32_t n0 : channel_tiles) visit(sp, n0);
   }
-  return out;
 }
 
 }  // namespace kiln::mapping

@@ -5,6 +5,7 @@
 // so what is predicted is what is emitted.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -15,6 +16,26 @@
 namespace kiln::mapping {
 
 enum class StepKind : uint8_t { LoadInput, LoadWeights, Compute, PostProcess, Store };
+
+// The steps one step waits for, held in place: a step waits for at most its
+// input and weight loads (compute) or its compute and the slot's previous
+// store (post-processing), and the tiler builds thousands of schedules, so
+// a heap list per step would cost more than the schedule itself.
+class StepDeps {
+ public:
+  static constexpr size_t kCapacity = 4;
+  void push_back(uint32_t step);  // throws std::logic_error beyond kCapacity
+  void clear() { size_ = 0; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  uint32_t operator[](size_t i) const { return steps_[i]; }
+  const uint32_t* begin() const { return steps_; }
+  const uint32_t* end() const { return steps_ + size_; }
+
+ private:
+  uint32_t steps_[kCapacity] = {};
+  uint8_t size_ = 0;
+};
 
 struct Step {
   StepKind kind = StepKind::Compute;
@@ -30,7 +51,7 @@ struct Step {
   bool accumulate = false;         // Compute: add to the accumulators (not the first K step)
   bool last_k = true;              // Compute: last K step of its output tile
   bool prefetched = false;         // LoadWeights: done during the previous NPU layer (Tiling::prefetch_weights)
-  std::vector<uint32_t> deps;      // steps that must have finished before this one starts
+  StepDeps deps;                   // steps that must have finished before this one starts
 };
 
 Queue queue_of(StepKind kind);
@@ -54,5 +75,8 @@ uint64_t weight_slot_offset(const LayerSchedule& sched, const SocConfig& soc, ui
 
 // Steps for the layer in program order. Requires fits(shape, tiling, soc).
 LayerSchedule build_schedule(const ConvShape& shape, const Tiling& tiling);
+// The same into *reuse, whose buffers are kept (the tiler times thousands
+// of candidate schedules one after another).
+void build_schedule(const ConvShape& shape, const Tiling& tiling, LayerSchedule* reuse);
 
 }  // namespace kiln::mapping

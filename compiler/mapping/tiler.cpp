@@ -54,6 +54,7 @@ std::vector<uint32_t> depthwise_channel_tiles(uint32_t channels, uint32_t array_
 
 std::vector<RankedTiling> rank_tilings(const ConvShape& s, const SocConfig& soc, const CostModel& model) {
   std::vector<RankedTiling> out;
+  LayerSchedule sched;  // one schedule's buffers for every candidate
   // Splitting K or the width only adds traffic and commands: try a finer split
   // only while no coarser one fits (sizes are listed coarsest first).
   for (uint32_t buffers : {2u, 1u}) {
@@ -76,7 +77,8 @@ std::vector<RankedTiling> rank_tilings(const ConvShape& s, const SocConfig& soc,
                 t.channels = default_channels(soc);
                 if (!fits(s, t, soc)) continue;
                 w_fits = k_fits = true;
-                out.push_back({t, model.predict(build_schedule(s, t))});
+                build_schedule(s, t, &sched);
+                out.push_back({t, model.predict(sched)});
               }
       }
     }

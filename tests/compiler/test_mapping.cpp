@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <tuple>
 
 #include "arch/array_timing.h"
@@ -241,4 +242,14 @@ TEST_CASE("a layer that no tiling fits gets an error naming the layer and the bu
     CHECK(std::string(e.what()).find("conv 'x'") != std::string::npos);
     CHECK(std::string(e.what()).find("accumulator") != std::string::npos);
   }
+}
+
+TEST_CASE("mapping: a step's dependencies are held in place, in order, up to their capacity", "[mapping]") {
+  mapping::StepDeps deps;
+  CHECK(deps.empty());
+  for (uint32_t d = 0; d < mapping::StepDeps::kCapacity; ++d) deps.push_back(10 + d);
+  CHECK(std::vector<uint32_t>(deps.begin(), deps.end()) == std::vector<uint32_t>{10, 11, 12, 13});
+  CHECK_THROWS_AS(deps.push_back(99), std::logic_error);
+  deps.clear();
+  CHECK(deps.size() == 0);
 }

@@ -109,7 +109,7 @@ TEST_CASE("tokens from real schedules hold under random timing") {
         t.tile_rows = 3, t.tile_cols = 10, t.tile_out_c = 16, t.tile_in_c = in_c, t.buffers = buffers, t.order = order;
         const auto sched = build_schedule(sh, t);
         std::vector<TokenStep> steps;
-        for (const auto& st : sched.steps) steps.push_back({queue_of(st.kind), st.deps});
+        for (const auto& st : sched.steps) steps.push_back({queue_of(st.kind), {st.deps.begin(), st.deps.end()}});
         const auto deps = assign_tokens(steps);
         for (uint32_t seed = 1; seed <= 20; ++seed) REQUIRE(run_random(steps, deps, seed));
       }

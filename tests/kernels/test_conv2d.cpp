@@ -82,6 +82,31 @@ TEST_CASE("conv2d: stride 2, dilation 2, per-channel scales, batches agree with 
   }
 }
 
+TEST_CASE("conv2d: layers larger than one block of the implicit GEMM agree with the padded oracle", "[kernels]") {
+  // 256 output channels on 64-wide rows: about 64 KiB of int32 sums per
+  // output row, so 40 rows take three blocks; a 1x1 layer (the input read in
+  // place) and a padded 3x3 one, two batches each.
+  std::mt19937 rng(5);
+  for (int kernel : {1, 3}) {
+    test::ConvShape s;
+    s.n = 2, s.in_h = s.out_h = 40, s.in_w = s.out_w = 64, s.in_c = 8, s.out_c = 256;
+    s.kh = s.kw = kernel, s.pt = s.pl = kernel / 2;
+    const int in_zp = -7, out_zp = 3;
+    const auto in = test::random_i8(rng, size_t(s.n) * s.in_h * s.in_w * s.in_c);
+    const auto w = test::random_i8(rng, size_t(s.out_c) * s.kh * s.kw * s.in_c, -127, 127);
+    const auto bias = test::random_i32(rng, s.out_c, -5000, 5000);
+    const auto mult = test::random_i32(rng, s.out_c, 1 << 30, INT32_MAX);
+    const auto shift = test::random_i32(rng, s.out_c, -10, -6);
+    Conv2dParams p;
+    p.batches = s.n, p.in_h = s.in_h, p.in_w = s.in_w, p.in_c = s.in_c, p.out_h = s.out_h, p.out_w = s.out_w;
+    p.out_c = s.out_c, p.kh = s.kh, p.kw = s.kw, p.pad_top = s.pt, p.pad_left = s.pl, p.in_zp = in_zp, p.out_zp = out_zp;
+    std::vector<int8_t> out(size_t(s.n) * s.out_h * s.out_w * s.out_c);
+    kernels::conv2d(p, in.data(), w.data(), bias.data(), mult.data(), shift.data(), out.data());
+    INFO("kernel " << kernel);
+    REQUIRE(out == test::conv_oracle(s, in, w, &bias, mult, shift, in_zp, out_zp, -128, 127));
+  }
+}
+
 TEST_CASE("conv2d: bad parameters throw naming the op and the parameter", "[kernels]") {
   Conv2dParams p;
   p.in_h = p.in_w = 4, p.in_c = 1, p.out_h = p.out_w = 4, p.out_c = 1;
