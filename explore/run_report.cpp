@@ -29,6 +29,8 @@ RunReport build_report(const std::string& model, const SocConfig& soc, const cod
     row.kind = layer.kind;
     row.unit = passes::to_string(layer.unit);
     row.macs = layer.macs;
+    row.mcu_kernel = layer.mcu.kernel;
+    row.mcu_elements = layer.mcu.elements;
     row.predicted_cycles = layer.predicted_ps * cycles_per_ps;
     row.roofline_cycles = layer.roofline_ps * cycles_per_ps;
     row.tiling = layer.tiling;
@@ -205,6 +207,8 @@ LayerRow read_layer(const Fields& f) {
   l.roofline_cycles = f.num("roofline_cycles");
   l.bound = f.str("bound");
   l.tiling = f.str("tiling");
+  if (f.has("mcu_kernel")) l.mcu_kernel = f.str("mcu_kernel");
+  if (f.has("mcu_elements")) l.mcu_elements = f.u64("mcu_elements");
   return l;
 }
 
@@ -257,7 +261,9 @@ void to_json(nlohmann::json& j, const RunReport& r) {
                       {"bytes_moved", l.bytes_moved},
                       {"roofline_cycles", l.roofline_cycles},
                       {"bound", l.bound},
-                      {"tiling", l.tiling}});
+                      {"tiling", l.tiling},
+                      {"mcu_kernel", l.mcu_kernel},
+                      {"mcu_elements", l.mcu_elements}});
   j = {{"model", r.model},
        {"soc", r.soc},
        {"layers", layers},

@@ -34,6 +34,10 @@ struct LayerRow {
   double roofline_cycles = 0;
   std::string bound;            // compute | dma | bus | mcu | -
   std::string tiling;
+  // The op's MCU kernel (cost-table name) and the output elements it counts
+  // ("" and 0 for ops without work; absent in reports of older kilns).
+  std::string mcu_kernel;
+  uint64_t mcu_elements = 0;
 };
 
 // Milliseconds of the host spent in each phase of the run.

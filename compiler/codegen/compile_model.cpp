@@ -200,6 +200,7 @@ CompiledModel compile_for(const ir::Graph& g, const SocConfig& soc, const Tiling
     layer.unit = p.unit;
     layer.reason = p.reason;
     layer.macs = passes::op_macs(g, op);
+    if (p.unit != passes::Unit::None) layer.mcu = passes::mcu_work(g, op);
     layer.first_command = cmds.size();
     if (p.unit == passes::Unit::Npu) {
       const auto& sched = scheds[i];

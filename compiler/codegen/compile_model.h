@@ -27,6 +27,7 @@ struct LayerInfo {
   std::string reason;       // why it runs there
   size_t first_command = 0, end_command = 0;  // its commands: [first, end)
   uint64_t macs = 0;
+  passes::McuWork mcu;      // its MCU kernel's name, MACs and output elements (NPU layers too)
   double predicted_ps = 0;  // cost model (NPU) or cost table (MCU)
   double roofline_ps = 0;   // NPU layers: roofline bound; MCU layers: the cost-table time
   std::string tiling;       // NPU layers: mapping::describe

@@ -61,13 +61,17 @@ uint64_t op_macs(const ir::Graph& g, const ir::Op& op) {
   return lowering::with_mcu_call(g, op, [](const auto& kernel, const auto& p, const auto&) { return kernel.macs(p); });
 }
 
-double mcu_cycles(const ir::Graph& g, const ir::Op& op, const SocConfig& soc) {
-  return lowering::with_mcu_call(g, op, [&](const auto& kernel, const auto& p, const auto&) {
-    const auto it = soc.mcu.costs.find(kernel.spec().name);
-    if (it == soc.mcu.costs.end()) return 0.0;
-    return it->second.fixed + it->second.per_mac * double(kernel.macs(p)) +
-           it->second.per_element * double(kernel.output_elements(p));
+McuWork mcu_work(const ir::Graph& g, const ir::Op& op) {
+  return lowering::with_mcu_call(g, op, [](const auto& kernel, const auto& p, const auto&) {
+    return McuWork{kernel.spec().name, kernel.macs(p), kernel.output_elements(p)};
   });
+}
+
+double mcu_cycles(const ir::Graph& g, const ir::Op& op, const SocConfig& soc) {
+  const McuWork w = mcu_work(g, op);
+  const auto it = soc.mcu.costs.find(w.kernel);
+  if (it == soc.mcu.costs.end()) return 0.0;
+  return it->second.fixed + it->second.per_mac * double(w.macs) + it->second.per_element * double(w.elements);
 }
 
 void check_compilable(const ir::Graph& g) {

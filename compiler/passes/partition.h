@@ -34,6 +34,15 @@ double mcu_cycles(const ir::Graph& g, const ir::Op& op, const SocConfig& soc);
 // and mean: elements visited); the report's count for NPU layers too.
 uint64_t op_macs(const ir::Graph& g, const ir::Op& op);
 
+// What an op's MCU kernel does: its name in the cost table and the MACs and
+// output elements it counts, the quantities the table's per_mac and
+// per_element multiply (scripts/fit_mcu_profiles.py fits them per core).
+struct McuWork {
+  std::string kernel;
+  uint64_t macs = 0, elements = 0;
+};
+McuWork mcu_work(const ir::Graph& g, const ir::Op& op);
+
 // The implicit-GEMM shape of an NPU-capable op (Conv2d, FullyConnected); false otherwise.
 bool npu_shape(const ir::Graph& g, const ir::Op& op, mapping::ConvShape* shape);
 

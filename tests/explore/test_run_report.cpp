@@ -23,8 +23,8 @@ RunReport full_report() {
   RunReport r;
   r.model = "m.onnx";
   r.soc = "default";
-  r.layers.push_back({"conv0", "CONV_2D", "npu", 1000, 512.5, 600, 0.6, 0.42, 4096, 400.25, "compute", "7x32x16 k3"});
-  r.layers.push_back({"softmax", "SOFTMAX", "mcu", 0, 90, 120, 0.12, 0, 40, 80, "mcu", ""});
+  r.layers.push_back({"conv0", "CONV_2D", "npu", 1000, 512.5, 600, 0.6, 0.42, 4096, 400.25, "compute", "7x32x16 k3", "conv2d", 512});
+  r.layers.push_back({"softmax", "SOFTMAX", "mcu", 0, 90, 120, 0.12, 0, 40, 80, "mcu", "", "softmax", 10});
   r.total_cycles = 720;
   r.total_us = 0.72;
   r.peak_sram_bytes = 9000;
@@ -80,6 +80,16 @@ TEST_CASE("run report: the sections kiln run adds after the totals may be absent
   CHECK_FALSE(back.energy);
   CHECK_FALSE(back.area);
   CHECK(nlohmann::json(back) == j);
+}
+
+TEST_CASE("run report: a layer without its MCU kernel fields (an older kiln's) reads as none", "[explore]") {
+  nlohmann::json j = full_report();
+  CHECK(j["layers"][0]["mcu_kernel"] == "conv2d");
+  CHECK(j["layers"][0]["mcu_elements"] == 512);
+  for (auto& l : j["layers"]) l.erase("mcu_kernel"), l.erase("mcu_elements");
+  const RunReport back = j.get<RunReport>();
+  CHECK(back.layers.at(0).mcu_kernel.empty());
+  CHECK(back.layers.at(0).mcu_elements == 0);
 }
 
 TEST_CASE("run report: a field it cannot read is an error naming the file and the JSON path", "[explore]") {
