@@ -490,7 +490,8 @@ def models():
 
     model("conv2d_weights_shared_by_two_ops", [1, 6, 6, 8], shared_weights, 21)
     # Older converters wrote a zero point on int8 weights; TFLite Micro's
-    # convolutions ignore it (a fully connected layer honours it: not yet read).
+    # convolutions ignore it, its per-tensor fully connected honours it.
+    model("fully_connected_weight_zero_point", [1, 24], lambda n: fully_connected(n, n.x, 6, weight_zero_point=3), 22)
     model("conv2d_per_tensor_weight_zero_point", [1, 6, 6, 4],
           lambda n: conv(n, n.x, 5, 3, per_channel=False, weight_zero_point=-2), 23)
     model("reshape_then_fc", [1, 4, 4, 4],

@@ -362,6 +362,31 @@ class Reader {
     return w.quant.per_channel() ? w.quant.scale : std::vector<float>(size_t(channels), w.quant.scale[0]);
   }
 
+  // TFLite Micro's per-tensor fully connected honours a weight zero point
+  // (older converters wrote one): it sums (w - zp) * (x - in_zp). The same
+  // integers with symmetric weights w - zp, when every one of them is int8,
+  // so the weights are shifted here (in a copy: a constant may be shared)
+  // and every unit computes the layer unchanged.
+  int symmetric_fc_weights(const Context& c, int id) {
+    const ir::Tensor& w = tensor(id);
+    if (w.quant.per_channel() || w.quant.zero_point.empty() || w.quant.zero_point[0] == 0) return id;
+    const int32_t zp = w.quant.zero_point[0];
+    ir::Tensor shifted = w;
+    shifted.name = w.name + "/zero_point_folded";
+    shifted.quant.zero_point.assign(1, 0);
+    size_t outside = 0;
+    for (auto& byte : shifted.data) {
+      const int32_t v = int32_t(int8_t(byte)) - zp;
+      outside += v < -128 || v > 127;
+      byte = uint8_t(int8_t(std::clamp(v, -128, 127)));
+    }
+    if (outside)
+      fail_op(c, fmt::format("weights have zero point {}: {} of them minus it leave int8, which kiln's units do not "
+                             "compute; requantize the weights symmetric (zero point 0)",
+                             zp, outside));
+    return graph_.add_tensor(std::move(shifted));
+  }
+
   int bias(const Context& c, size_t i, int32_t channels) {
     if (i < c.inputs.size() && c.inputs[i] >= 0) {
       const int id = constant(c, i, DataType::Int32, "bias");
@@ -438,7 +463,7 @@ class Reader {
   void read_fully_connected(const Context& c, ir::Op& op) {
     expect_inputs(c, 2, 3);
     const int in = act_input(c, 0);
-    const int weights = constant(c, 1, DataType::Int8, "weights");
+    const int weights = symmetric_fc_weights(c, constant(c, 1, DataType::Int8, "weights"));
     check_rank(c, weights, 2, "weights");
     const tflite::FullyConnectedOptions* o = c.op->builtin_options_as_FullyConnectedOptions();
     if (!o) fail_op(c, "missing FullyConnectedOptions");

@@ -160,6 +160,38 @@ TEST_CASE("tflite: a convolution without bias gets a zero bias", "[compiler]") {
   CHECK(r.shift[2] == -1);
 }
 
+namespace {
+
+// A 1x4 -> 2 fully connected layer whose per-tensor weights carry zero point `zp`.
+std::vector<uint8_t> fc_with_weight_zero_point(const std::vector<int8_t>& weights, int64_t zp) {
+  TfliteBuilder b;
+  const int x = b.int8("x", {1, 4}, 0.5f, 0);
+  std::vector<uint8_t> bytes(weights.size());
+  std::memcpy(bytes.data(), weights.data(), weights.size());
+  const int w = b.tensor({"w", {2, 4}, tflite::TensorType_INT8, {0.25f}, {zp}, 0, bytes});
+  const int y = b.int8("y", {1, 2}, 1.0f, 0);
+  auto options = tflite::CreateFullyConnectedOptions(b.fbb());
+  b.op(tflite::BuiltinOperator_FULLY_CONNECTED, {x, w, -1}, {y}, tflite::BuiltinOptions_FullyConnectedOptions,
+       options.Union());
+  return b.finish({x}, {y});
+}
+
+}  // namespace
+
+TEST_CASE("tflite: a fully connected weight zero point is folded into symmetric weights", "[compiler]") {
+  // TFLite Micro sums (w - zp) * (x - x_zp): the same as weights w - zp with zero point 0.
+  const ir::Graph g = read(fc_with_weight_zero_point({10, -20, 30, 127, 0, 5, -5, -125}, 3));
+  const ir::Tensor& w = g.tensors[size_t(g.ops[0].inputs[1])];
+  CHECK(w.quant.zero_point == std::vector<int32_t>{0});
+  CHECK(int8_t(w.data[0]) == 7);
+  CHECK(int8_t(w.data[1]) == -23);
+  CHECK(int8_t(w.data[3]) == 124);
+  CHECK(int8_t(w.data[7]) == -128);
+  // -126 - 3 leaves int8: refused, naming the op and how many weights.
+  CHECK_THAT(error_of(fc_with_weight_zero_point({-126, 0, 0, 0, 0, 0, 0, -127}, 3)),
+             Catch::Contains("weights have zero point 3: 2 of them minus it leave int8"));
+}
+
 TEST_CASE("tflite: an unsupported operator is named with its index and the supported list", "[compiler]") {
   const std::string supported =
       "supported: ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, MAX_POOL_2D, "
