@@ -234,11 +234,11 @@ def pool(net, x, kind, k, stride, padding="VALID", name="pool"):
     return out
 
 
-def mean_hw(net, x, name="mean"):
+def mean_hw(net, x, name="mean", keep_dims=True):
     axes = net.const_int32(np.array([1, 2]), name + "/axes")
-    y = net.real_of(x).mean(axis=(1, 2), keepdims=True)
+    y = net.real_of(x).mean(axis=(1, 2), keepdims=keep_dims)
     out = net.activation(y, name)
-    net.op("MEAN", [x, axes], [out], ("ReducerOptions", dict(keep_dims=True)))
+    net.op("MEAN", [x, axes], [out], ("ReducerOptions", dict(keep_dims=keep_dims)))
     return out
 
 
@@ -479,6 +479,12 @@ def models():
     model("concat_channels", [1, 6, 6, 4],
           lambda n: concat(n, [n.x, n.x]), 16)
     model("quantize_rescale", [1, 5, 5, 8], lambda n: requantize(n, n.x), 17)
+    model("mean_over_hw_without_keep_dims", [1, 5, 5, 12], lambda n: mean_hw(n, n.x, keep_dims=False), 24)
+    model("add_relu6", [1, 4, 4, 8],
+          lambda n: add(n, conv(n, n.x, 8, 1, name="a"), conv(n, n.x, 8, 1, name="b"), fused="RELU6"), 25)
+    model("max_pool_2x2_valid", [1, 8, 8, 3], lambda n: pool(n, n.x, "MAX_POOL_2D", 2, 2), 26)
+    model("conv2d_stride2_same_even_input", [1, 8, 8, 3], lambda n: conv(n, n.x, 4, 3, stride=2), 27)
+    model("depthwise_dilation2_same", [1, 10, 10, 4], lambda n: depthwise(n, n.x, 3, dil=2), 28)
     # Quirks trained models carry, which TFLite Micro accepts.
     model("depthwise_per_tensor_weights", [1, 8, 8, 6], lambda n: depthwise(n, n.x, 3, per_channel=False), 19)
     model("conv2d_without_bias", [1, 6, 6, 4], lambda n: conv(n, n.x, 8, 3, bias=False), 20)
