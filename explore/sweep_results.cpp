@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "arch/error.h"
@@ -153,12 +154,7 @@ SweepManifest read_sweep_manifest(const std::string& dir) {
   const std::string path = dir + "/sweep.json";
   std::ifstream in(path);
   if (!in) throw Error(fmt::format("{}: not a sweep directory (no sweep.json)", dir));
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const std::exception& e) {
-    throw Error(fmt::format("{}: {}", path, e.what()));
-  }
+  const nlohmann::json j = parse_json(std::string(std::istreambuf_iterator<char>(in), {}), path);
   const Fields f(j, path, "");
   SweepManifest m;
   m.spec = f.str("spec");
