@@ -98,7 +98,7 @@ class Loader : public yaml::Reader {
     std::error_code ec;
     path = std::filesystem::absolute(path, ec).lexically_normal();
     if (!std::filesystem::is_regular_file(path, ec))
-      fail(f.mark, f.path, fmt::format("no technology file '{}' (looked for {})", shown(value), shown(path.string())));
+      fail(f.mark, f.path, fmt::format("no technology file '{}' (looked for {})", shown(value), yaml::printable(path.string())));
     return path.string();
   }
 
@@ -114,7 +114,7 @@ class Loader : public yaml::Reader {
       const std::string path = mcu_profile_path(value, source());
       std::error_code ec;
       if (!std::filesystem::is_regular_file(path, ec))
-        fail(v->mark, v->path, fmt::format("no MCU profile '{}' (looked for {}){}", shown(value), shown(path),
+        fail(v->mark, v->path, fmt::format("no MCU profile '{}' (looked for {}){}", shown(value), yaml::printable(path),
                                            names_a_file(value) ? "" : shipped_profiles()));
       c.profile = names_a_file(value) ? path : value;
       c.costs = load_mcu_profile(path).costs;
