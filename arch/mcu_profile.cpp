@@ -59,12 +59,14 @@ McuProfile parse_mcu_profile(const std::string& yaml_text, const std::string& so
     if (!root.IsDefined() || root.IsNull())
       reader.fail(YAML::Mark(), "", "expected a map with keys name, core, library, costs; the document is empty");
     const Field self{root, "", root.Mark(), root.Mark()};
-    yaml::Reader::Map top(reader, self, {"name", "core", "library", "costs"});
+    yaml::Reader::Map top(reader, self, {"name", "core", "library", "core_id", "library_id", "costs"});
     McuProfile p;
     p.source = source_name;
     p.name = reader.identifier(top.need("name"));
     p.core = reader.text(top.need("core"), "the core's name (e.g. Cortex-M4)");
     p.library = reader.text(top.need("library"), "the kernel library's name and version");
+    if (auto v = top.get("core_id")) p.core_id = reader.identifier(*v);
+    if (auto v = top.get("library_id")) p.library_id = reader.identifier(*v);
     p.costs = read_mcu_costs(reader, top.need("costs"), true);
     return p;
   } catch (const YAML::Exception& e) {
@@ -74,6 +76,14 @@ McuProfile parse_mcu_profile(const std::string& yaml_text, const std::string& so
 
 McuProfile load_mcu_profile(const std::string& path) {
   return parse_mcu_profile(yaml::read_file(path, "MCU profile"), path);
+}
+
+std::string mcu_profile_for_library(const McuProfile& profile, const std::string& library_id) {
+  if (profile.core_id.empty())
+    throw Error(fmt::format("{}: MCU profile '{}' has no core_id, so the {} kernels of its core cannot be found "
+                            "(add core_id: e.g. cortex-m4, and ship {}/<core_id>-{}.yaml)",
+                            profile.source, profile.name, library_id, mcu_profile_dir(), library_id));
+  return profile.core_id + "-" + library_id;
 }
 
 std::string mcu_profile_path(const std::string& value, const std::string& soc_source) {

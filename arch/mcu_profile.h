@@ -16,6 +16,11 @@ struct McuProfile {
   std::string name;     // e.g. "cortex-m4-cmsis-nn"
   std::string core;     // e.g. "Cortex-M4"
   std::string library;  // e.g. "CMSIS-NN 5.0 through TFLite Micro"
+  // Optional keys that let a deployment strategy swap the kernel library on
+  // the same core: the profile of core `core_id` with library `lib` is the
+  // shipped profile named "<core_id>-<lib>" (mcu_profile_for_library).
+  std::string core_id;     // e.g. "cortex-m4"
+  std::string library_id;  // e.g. "cmsis-nn", "portable-c"
   std::string source;   // the file it was read from
   std::map<std::string, McuKernelCost> costs;  // every kernel of arch/mcu_op.h
 };
@@ -27,6 +32,11 @@ McuProfile parse_mcu_profile(const std::string& yaml_text, const std::string& so
 // (mcu_profile_dir()/<name>.yaml); a value with a '/' or ending in .yaml is
 // a path, relative to the SoC config's own file.
 std::string mcu_profile_path(const std::string& value, const std::string& soc_source);
+
+// The shipped profile name of `profile`'s core with kernel library
+// `library_id` ("<core_id>-<library_id>"); an Error naming the profile's file
+// when it has no core_id.
+std::string mcu_profile_for_library(const McuProfile& profile, const std::string& library_id);
 
 // A map from MCU kernel name to {fixed, per_mac, per_element} cycles (an SoC
 // config's mcu.costs, a profile's costs). `complete`: every kernel of

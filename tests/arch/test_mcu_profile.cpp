@@ -98,3 +98,20 @@ TEST_CASE("a profile given as a path is read relative to the SoC config and chec
   CHECK_THAT(error, Catch::Contains("mine.yaml:4:1: costs: no cost for MCU kernel 'add'"));
   REQUIRE(std::system(("rm -rf " + dir).c_str()) == 0);
 }
+
+TEST_CASE("a profile's core_id and library_id name the same core's profile with another kernel library") {
+  const McuProfile cm4 = load_mcu_profile(mcu_profile_dir() + "/generic-cm4-class.yaml");
+  CHECK(cm4.core_id == "cortex-m4");
+  CHECK(cm4.library_id == "hand-chosen");
+  CHECK(mcu_profile_for_library(cm4, "portable-c") == "cortex-m4-portable-c");
+
+  std::string costs;
+  for (const auto& k : mcu_kernels()) costs += std::string("  ") + k.name + ": {fixed: 1}\n";
+  const McuProfile bare = parse_mcu_profile("name: bare\ncore: X\nlibrary: Y\ncosts:\n" + costs, "bare.yaml");
+  CHECK(bare.core_id.empty());
+  const std::string e = error_of([&] { mcu_profile_for_library(bare, "cmsis-nn"); });
+  CHECK_THAT(e, Catch::Contains("bare.yaml") && Catch::Contains("no core_id") && Catch::Contains("cmsis-nn"));
+  const std::string bad =
+      error_of([&] { parse_mcu_profile("name: b\ncore: X\nlibrary: Y\ncore_id: 'a b'\ncosts:\n" + costs, "b.yaml"); });
+  CHECK_THAT(bad, Catch::Contains("b.yaml:4:") && Catch::Contains("expected a name"));
+}
