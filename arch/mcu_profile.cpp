@@ -1,5 +1,6 @@
 #include "arch/mcu_profile.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <vector>
 
@@ -76,6 +77,36 @@ McuProfile parse_mcu_profile(const std::string& yaml_text, const std::string& so
 
 McuProfile load_mcu_profile(const std::string& path) {
   return parse_mcu_profile(yaml::read_file(path, "MCU profile"), path);
+}
+
+void use_mcu_profile(McuConfig& mcu, const McuProfile& profile, const std::string& reference) {
+  mcu.profile = reference;
+  mcu.costs = profile.costs;
+  for (const auto& [name, cost] : mcu.cost_overrides) mcu.costs[name] = cost;
+}
+
+std::string mcu_profile_missing(const std::string& value, const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec)) return "";
+  std::string shipped;
+  if (!names_a_file(value)) {
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(mcu_profile_dir(), ec))
+      if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
+    std::sort(names.begin(), names.end());
+    if (!names.empty()) shipped = "; shipped profiles: " + yaml::join(names);
+  }
+  return fmt::format("no MCU profile '{}' (looked for {}){}", yaml::shown(value), yaml::printable(path), shipped);
+}
+
+void override_mcu_profile(SocConfig& soc, const std::string& value, const std::string& option) {
+  if (value.empty()) throw Error(fmt::format("{}: expected an MCU profile name or file, got an empty value", option));
+  std::error_code ec;
+  const std::string base = (std::filesystem::current_path(ec) / "-").string();
+  const std::string path = mcu_profile_path(value, base);
+  if (const std::string why = mcu_profile_missing(value, path); !why.empty())
+    throw Error(fmt::format("{}: {}", option, why));
+  use_mcu_profile(soc.mcu, load_mcu_profile(path), names_a_file(value) ? path : value);
 }
 
 std::string mcu_profile_for_library(const McuProfile& profile, const std::string& library_id) {

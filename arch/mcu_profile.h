@@ -38,6 +38,21 @@ std::string mcu_profile_path(const std::string& value, const std::string& soc_so
 // when it has no core_id.
 std::string mcu_profile_for_library(const McuProfile& profile, const std::string& library_id);
 
+// Makes `profile` the MCU's cost table: `mcu.costs` becomes the profile's
+// costs with the config's own entries (`mcu.cost_overrides`) over them, and
+// `mcu.profile` becomes `reference` (the name or path it was picked by).
+void use_mcu_profile(McuConfig& mcu, const McuProfile& profile, const std::string& reference);
+
+// `kiln run --mcu-profile VALUE`: the profile VALUE names (a shipped name or
+// a file relative to the working directory) replaces the SoC config's, under
+// its own mcu.costs entries. Errors begin with `option` and say what is missing.
+void override_mcu_profile(SocConfig& soc, const std::string& value, const std::string& option = "--mcu-profile");
+
+// What is wrong with the profile `value` resolved to `path`
+// (mcu_profile_path): "" when the file is there; otherwise "no MCU profile
+// '<value>' (looked for <path>)" and, for a name, the shipped profiles.
+std::string mcu_profile_missing(const std::string& value, const std::string& path);
+
 // A map from MCU kernel name to {fixed, per_mac, per_element} cycles (an SoC
 // config's mcu.costs, a profile's costs). `complete`: every kernel of
 // arch/mcu_op.h must have an entry; otherwise the map may name a subset.

@@ -29,6 +29,9 @@ struct McuConfig {
   std::string profile;
   // Keyed by kernel name as in arch/mcu_op.h (conv2d, depthwise_conv2d, ...).
   std::map<std::string, McuKernelCost> costs;
+  // The config's own mcu.costs entries over a profile, kept so that another
+  // profile (kiln run --mcu-profile) can take the profile's place under them.
+  std::map<std::string, McuKernelCost> cost_overrides;
 };
 
 struct BusConfig {

@@ -112,27 +112,13 @@ class Loader : public yaml::Reader {
       const std::string value = text(*v, "an MCU profile name (configs/mcu/) or the path of a profile file");
       if (!names_a_file(value)) identifier(*v);
       const std::string path = mcu_profile_path(value, source());
-      std::error_code ec;
-      if (!std::filesystem::is_regular_file(path, ec))
-        fail(v->mark, v->path, fmt::format("no MCU profile '{}' (looked for {}){}", shown(value), yaml::printable(path),
-                                           names_a_file(value) ? "" : shipped_profiles()));
-      c.profile = names_a_file(value) ? path : value;
-      c.costs = load_mcu_profile(path).costs;
-      if (auto costs = m.get("costs"))
-        for (const auto& [name, cost] : read_mcu_costs(*this, *costs, false)) c.costs[name] = cost;
+      if (const std::string why = mcu_profile_missing(value, path); !why.empty()) fail(v->mark, v->path, why);
+      if (auto costs = m.get("costs")) c.cost_overrides = read_mcu_costs(*this, *costs, false);
+      use_mcu_profile(c, load_mcu_profile(path), names_a_file(value) ? path : value);
       return c;
     }
     c.costs = read_mcu_costs(*this, m.need("costs"), true);
     return c;
-  }
-
-  static std::string shipped_profiles() {
-    std::vector<std::string> names;
-    std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(mcu_profile_dir(), ec))
-      if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
-    std::sort(names.begin(), names.end());
-    return names.empty() ? "" : "; shipped profiles: " + join(names);
   }
 
   BusConfig bus(const Field& f) const {

@@ -14,6 +14,7 @@
 
 #include "arch/error.h"
 #include "arch/profile.h"
+#include "arch/mcu_profile.h"
 #include "arch/soc_config_yaml.h"
 #include "compiler/frontend/load_model.h"
 #include "compiler/mapping/calibration.h"
@@ -79,6 +80,12 @@ struct LayerSearch {
   }
 };
 
+SocConfig load_soc(const TuneOptions& o) {
+  SocConfig soc = load_soc_config(o.soc);
+  if (!o.mcu_profile.empty()) override_mcu_profile(soc, o.mcu_profile);
+  return soc;
+}
+
 // What one simulated program measured.
 struct ProgramResult {
   uint64_t latency = 0;
@@ -88,7 +95,7 @@ struct ProgramResult {
 class Tuner {
  public:
   explicit Tuner(const TuneOptions& o)
-      : o_(o), soc_(load_soc_config(o.soc)), graph_(frontend::load_model(o.model)), begin_(Clock::now()) {
+      : o_(o), soc_(load_soc(o)), graph_(frontend::load_model(o.model)), begin_(Clock::now()) {
     record_.model = o.model;
     record_.model_fingerprint = model_fingerprint(o.model);
     record_.soc = soc_.name;
@@ -485,6 +492,7 @@ class Tuner {
                                        "--tuning",  s + ".tuning.json", "--seed", std::to_string(o_.seed),
                                        "--report",  s + ".report.json"};
       if (keep_profile) argv.insert(argv.end(), {"--profile", profile_path(run, p)});
+      if (!o_.mcu_profile.empty()) argv.insert(argv.end(), {"--mcu-profile", o_.mcu_profile});
       jobs.push_back({argv, s + ".err"});
     }
     run_counter_ += programs.size();

@@ -16,6 +16,7 @@ namespace kiln::explore {
 
 struct TuneOptions {
   std::string model, soc;
+  std::string mcu_profile;      // in place of the SoC config's (kiln run --mcu-profile); "" keeps it
   std::string record;           // where to write the tuning record
   std::string work_dir;         // candidates, reports and profiles; removed at the end
   std::string kiln_exe;         // the binary that simulates a candidate (`kiln run`)

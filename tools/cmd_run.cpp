@@ -14,6 +14,7 @@
 
 #include "arch/command_codec.h"
 #include "arch/error.h"
+#include "arch/mcu_profile.h"
 #include "arch/npy.h"
 #include "arch/profile.h"
 #include "arch/soc_config_yaml.h"
@@ -35,7 +36,7 @@ namespace {
 
 struct RunOptions {
   std::string model = default_model_path(), soc = default_soc_path();
-  std::string input, output, trace, profile, report, tuning;
+  std::string input, output, trace, profile, report, tuning, mcu_profile;
   std::string topology, scalesim_config;
   bool model_given = false;
   std::optional<uint64_t> seed;
@@ -48,6 +49,7 @@ void run(const RunOptions& opt) {
   const auto t0 = clock::now();
   SocConfig soc = load_soc_config(opt.soc);
   if (opt.rtl) soc.npu.engine = ArrayEngineKind::Rtl;
+  if (!opt.mcu_profile.empty()) override_mcu_profile(soc, opt.mcu_profile);
   const Technology tech = load_soc_technology(soc);  // before compiling: a bad file fails fast
   const bool topology = !opt.topology.empty();
   if (!topology && !opt.scalesim_config.empty())
@@ -160,6 +162,8 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--tuning", opt->tuning, "use the tilings of a tuning record (kiln tune) made for this model and SoC");
   cmd->add_flag("--rtl", opt->rtl, "run the array on its Verilated RTL core (npu.array.engine: rtl)");
   cmd->add_flag("--mcu-only", opt->mcu_only, "run every op on the MCU (a software-only deployment on the same SoC)");
+  cmd->add_option("--mcu-profile", opt->mcu_profile,
+                  "MCU core profile (configs/mcu/ name or file) in place of the SoC config's; its mcu.costs still apply");
   cmd->callback([opt, cmd] {
     opt->model_given = cmd->count("MODEL") > 0;
     run(*opt);

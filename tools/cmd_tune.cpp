@@ -34,6 +34,8 @@ void add_tune_command(CLI::App& app) {
   cmd->add_option("--budget-seconds", opt->budget_seconds, "stop starting rounds after this long")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--mcu-profile", opt->mcu_profile,
+                  "MCU core profile (configs/mcu/ name or file) in place of the SoC config's");
   cmd->add_option("--seed", opt->seed, "seed of the random input every candidate runs on")->capture_default_str();
   cmd->callback([opt] {
     TuneOptions o = *opt;
