@@ -479,6 +479,9 @@ def models():
     model("concat_channels", [1, 6, 6, 4],
           lambda n: concat(n, [n.x, n.x]), 16)
     model("quantize_rescale", [1, 5, 5, 8], lambda n: requantize(n, n.x), 17)
+    model("concat_four_inputs", [1, 5, 5, 3],
+          lambda n: concat(n, [n.x, pad(n, pool(n, n.x, "MAX_POOL_2D", 2, 1), [[0, 0], [0, 1], [0, 1], [0, 0]]), n.x,
+                               n.x]), 29)
     model("mean_over_hw_without_keep_dims", [1, 5, 5, 12], lambda n: mean_hw(n, n.x, keep_dims=False), 24)
     model("add_relu6", [1, 4, 4, 8],
           lambda n: add(n, conv(n, n.x, 8, 1, name="a"), conv(n, n.x, 8, 1, name="b"), fused="RELU6"), 25)

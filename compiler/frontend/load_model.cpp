@@ -3,6 +3,7 @@
 #include "arch/error.h"
 #include "compiler/frontend/onnx_reader.h"
 #include "compiler/frontend/tflite_reader.h"
+#include "compiler/ir/concat_chain.h"
 
 namespace kiln::frontend {
 namespace {
@@ -14,9 +15,16 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 }  // namespace
 
 ir::Graph load_model(const std::string& path) {
-  if (ends_with(path, ".tflite")) return read_tflite(path);
-  if (ends_with(path, ".onnx")) return read_onnx(path);
-  throw Error(path + ": unknown model type; expected a .tflite or .onnx file");
+  ir::Graph g;
+  if (ends_with(path, ".tflite")) {
+    g = read_tflite(path);
+  } else if (ends_with(path, ".onnx")) {
+    g = read_onnx(path);
+  } else {
+    throw Error(path + ": unknown model type; expected a .tflite or .onnx file");
+  }
+  ir::chain_concats(g);  // the MCU joins two inputs at a time
+  return g;
 }
 
 }  // namespace kiln::frontend

@@ -8,7 +8,8 @@
 namespace kiln::frontend {
 
 // Throws kiln::Error for an unknown extension, a missing file, or whatever
-// the format's reader rejects.
+// the format's reader rejects. A CONCATENATION of more than two inputs comes
+// back as a chain of two-input joins (ir/concat_chain.h).
 ir::Graph load_model(const std::string& path);
 
 }  // namespace kiln::frontend
