@@ -14,6 +14,12 @@ McuArg in32(const char* name, const char* meaning) {
 McuArg optional_in32(const char* name, const char* meaning) {
   return {name, McuArgType::Read, McuElement::Int32, true, meaning};
 }
+McuArg in_f32(const char* name, const char* meaning) {
+  return {name, McuArgType::Read, McuElement::Float32, false, meaning};
+}
+McuArg out_f32(const char* name, const char* meaning) {
+  return {name, McuArgType::Write, McuElement::Float32, false, meaning};
+}
 McuArg extent(const char* name, const char* meaning) {
   return {name, McuArgType::Extent, McuElement::None, false, meaning};
 }
@@ -133,6 +139,16 @@ const std::vector<McuKernelSpec>& mcu_kernels() {
        {in8("in", "input tensor"), out8("out", "output tensor"), extent("count", "elements"), in_zp(), out_zp(),
         sint("mult", "multiplier of input_scale / output_scale"), sint("shift", "shift of input_scale / output_scale"),
         act_min(), act_max()}},
+      {McuKernel::Quantize,
+       "quantize",
+       {in_f32("in", "float32 input tensor"), out8("out", "int8 output tensor"), extent("count", "elements"), out_zp(),
+        sint("scale_bits", "output scale as IEEE-754 binary32 bits")},
+       "requantize"},
+      {McuKernel::Dequantize,
+       "dequantize",
+       {in8("in", "int8 input tensor"), out_f32("out", "float32 output tensor"), extent("count", "elements"), in_zp(),
+        sint("scale_bits", "input scale as IEEE-754 binary32 bits")},
+       "requantize"},
   };
   return table;
 }

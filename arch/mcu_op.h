@@ -32,6 +32,8 @@ enum class McuKernel : uint16_t {
   Pad = 10,
   Concat2 = 11,
   Requantize = 12,
+  Quantize = 15,    // float32 -> int8 at a float graph input
+  Dequantize = 16,  // int8 -> float32 at a float graph output
 };
 
 // What one argument is.
@@ -43,9 +45,12 @@ enum class McuArgType : uint8_t {
 };
 
 // Element type of an operand passed by address.
-enum class McuElement : uint8_t { None, Int8, Int32 };
+// Float32 operands are IEEE-754 binary32, little-endian, as bytes.
+enum class McuElement : uint8_t { None, Int8, Int32, Float32 };
 
-inline size_t mcu_element_bytes(McuElement e) { return e == McuElement::Int32 ? 4 : e == McuElement::Int8 ? 1 : 0; }
+inline size_t mcu_element_bytes(McuElement e) {
+  return e == McuElement::Int32 || e == McuElement::Float32 ? 4 : e == McuElement::Int8 ? 1 : 0;
+}
 
 // An optional operand whose address is kMcuNoAddress is absent (0 cannot mean
 // that: flash starts at 0).
@@ -65,6 +70,9 @@ struct McuKernelSpec {
   McuKernel id;
   const char* name;          // as in the text form and the SoC cost table
   std::vector<McuArg> args;  // in encoding order
+  // A kernel added after SoC configs were written: a complete cost table
+  // without an entry for it prices it as this kernel (nullptr: none).
+  const char* cost_fallback = nullptr;
 };
 
 // The table of all kernels (defined in mcu_op.cpp).

@@ -14,9 +14,10 @@ namespace {
 
 size_t dtype_size(const std::string& path, const std::string& dtype) {
   if (dtype == "|i1" || dtype == "|u1" || dtype == "<i1" || dtype == "<u1") return 1;
-  if (dtype == "<i4") return 4;
-  throw Error(fmt::format("{}: dtype '{}' not supported; expected int8 ('|i1'), uint8 ('|u1') or int32 ('<i4')", path,
-                          escaped(dtype)));
+  if (dtype == "<i4" || dtype == "<f4") return 4;
+  throw Error(fmt::format("{}: dtype '{}' not supported; expected int8 ('|i1'), uint8 ('|u1'), int32 ('<i4') or "
+                          "float32 ('<f4')",
+                          path, escaped(dtype)));
 }
 
 // NumPy's own limits: at most 64 dimensions; a header longer than this is not

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstring>
 #include <random>
 
 #include "arch/command_codec.h"
@@ -18,14 +21,25 @@ bool ends_with(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
 
-std::vector<int8_t> input_from_npy(const std::string& path, const codegen::TensorBinding& in) {
-  const NpyArray a = read_npy(path);
-  if (a.data.size() != in.bytes || (a.dtype != "|i1" && a.dtype != "|u1"))
-    throw Error(fmt::format("{}: input '{}' needs {} int8 elements (shape {}), the file has dtype {} and {} bytes", path,
-                            in.name, in.bytes, ir::shape_string(in.shape), a.dtype, a.data.size()));
-  std::vector<int8_t> v(a.data.size());
-  // uint8 inputs (ONNX) become int8 exactly as the front end converts them.
-  for (size_t i = 0; i < v.size(); ++i) v[i] = a.dtype == "|u1" ? int8_t(int(a.data[i]) - 128) : int8_t(a.data[i]);
+// Uniform in [0, 1) from 53 bits of the generator (the same on every host).
+double unit(std::mt19937_64& rng) { return double(rng() >> 11) * 0x1.0p-53; }
+
+// A random float input spans what the QUANTIZE reading it can represent:
+// real values of q in [-128, 127] at its output's scale and zero point.
+std::vector<int8_t> random_float_input(const ModelRun& r, const codegen::TensorBinding& in, std::mt19937_64& rng) {
+  float scale = 1.0f / 64;
+  int32_t zp = 0;
+  for (const auto& op : r.graph.ops)
+    if (op.kind == ir::OpKind::Quantize && op.inputs[0] == in.tensor) {
+      scale = r.graph.tensors[size_t(op.outputs[0])].scale();
+      zp = r.graph.tensors[size_t(op.outputs[0])].zero_point();
+      break;
+    }
+  std::vector<int8_t> v(in.bytes);
+  for (size_t i = 0; i < in.bytes / 4; ++i) {
+    const float x = float((-128.0 - zp + 255.0 * unit(rng)) * scale);
+    std::memcpy(&v[4 * i], &x, 4);  // the SoC and the host are little-endian
+  }
   return v;
 }
 
@@ -53,13 +67,20 @@ void place_inputs(ModelRun& r, const SocConfig& soc, const std::string& model, c
   if (!input_npy.empty()) {
     if (r.compiled.inputs.size() != 1)
       throw Error(fmt::format("{}: --input gives one tensor, the network has {} inputs", model, r.compiled.inputs.size()));
-    r.inputs.push_back(input_from_npy(input_npy, r.compiled.inputs[0]));
+    r.inputs.push_back(read_input_npy(input_npy, r.graph.tensors[size_t(r.compiled.inputs[0].tensor)]));
     r.input_note = "input: " + input_npy;
   } else {
     const uint64_t s = seed ? *seed : uint64_t(std::random_device{}());
-    r.input_note = fmt::format("input: random int8 from seed {} (repeat with --seed {})", s, s);
+    const bool any_float = std::any_of(r.compiled.inputs.begin(), r.compiled.inputs.end(),
+                                       [](const auto& in) { return in.type == ir::DataType::Float32; });
+    r.input_note = fmt::format("input: random {} from seed {} (repeat with --seed {})",
+                               any_float ? "float32 over the input's quantized range" : "int8", s, s);
     std::mt19937_64 rng(s);
     for (const auto& in : r.compiled.inputs) {
+      if (in.type == ir::DataType::Float32) {
+        r.inputs.push_back(random_float_input(r, in, rng));
+        continue;
+      }
       std::vector<int8_t> v(in.bytes);
       for (auto& x : v) x = int8_t(int(rng() % 256) - 128);
       r.inputs.push_back(std::move(v));
@@ -72,6 +93,76 @@ void place_inputs(ModelRun& r, const SocConfig& soc, const std::string& model, c
     r.compiled.program.images.push_back(
         {mem->name, in.addr, std::vector<uint8_t>(bytes, bytes + r.inputs[i].size())});
   }
+}
+
+std::vector<int8_t> read_input_npy(const std::string& path, const ir::Tensor& input, bool exact_shape) {
+  const NpyArray a = read_npy(path);
+  if (exact_shape && ir::Shape(a.shape.begin(), a.shape.end()) != input.shape)
+    throw Error(fmt::format("{}: shape {}; expected {} (input '{}', IR layout: NHWC for rank 4)", path,
+                            ir::shape_string(ir::Shape(a.shape.begin(), a.shape.end())),
+                            ir::shape_string(input.shape), input.name));
+  const std::string& name = input.name;
+  const int64_t elements = input.num_elements();
+  const bool is_float = input.type == ir::DataType::Float32;
+  const bool u8 = a.dtype == "|u1" || a.dtype == "<u1";
+  const bool dtype_ok = is_float ? a.dtype == "<f4" : (a.dtype == "|i1" || a.dtype == "<i1" || (u8 && input.source_uint8));
+  const size_t bytes = size_t(elements) * (is_float ? 4 : 1);
+  if (!dtype_ok || a.data.size() != bytes)
+    throw Error(fmt::format("{}: input '{}' needs {} {} elements (shape {}), the file has dtype {} and {} bytes", path,
+                            name, elements,
+                            is_float ? "float32 ('<f4')" : input.source_uint8 ? "uint8 ('|u1') or int8" : "int8 ('|i1')",
+                            ir::shape_string(input.shape), a.dtype, a.data.size()));
+  std::vector<int8_t> v(a.data.size());
+  if (is_float) {
+    for (int64_t i = 0; i < elements; ++i) {
+      float x;
+      std::memcpy(&x, &a.data[size_t(4 * i)], 4);
+      if (!std::isfinite(x))
+        throw Error(fmt::format("{}: input '{}' element {} is {}: a float input must be finite (QUANTIZE of it is "
+                                "undefined)",
+                                path, name, i, x));
+    }
+    std::memcpy(v.data(), a.data.data(), a.data.size());
+    return v;
+  }
+  // uint8 inputs (ONNX) become int8 exactly as the front end converts them.
+  for (size_t i = 0; i < v.size(); ++i) v[i] = u8 ? int8_t(int(a.data[i]) - 128) : int8_t(a.data[i]);
+  return v;
+}
+
+NpyArray output_npy(const ir::Tensor& tensor, const std::vector<int8_t>& value, bool source_type) {
+  NpyArray a{"|i1", std::vector<int64_t>(tensor.shape.begin(), tensor.shape.end()),
+             std::vector<uint8_t>(value.begin(), value.end())};
+  if (tensor.type == ir::DataType::Float32) a.dtype = "<f4";
+  if (tensor.type == ir::DataType::Int32) a.dtype = "<i4";
+  if (tensor.type == ir::DataType::Int8 && tensor.source_uint8 && source_type) {
+    a.dtype = "|u1";
+    for (uint8_t& b : a.data) b = uint8_t(b + 128);
+  }
+  return a;
+}
+
+std::string first_difference(ir::DataType type, const std::vector<int8_t>& expected, const std::vector<int8_t>& got) {
+  const size_t width = ir::data_type_size(type);
+  const size_t n = std::min(expected.size(), got.size()) / width;
+  for (size_t i = 0; i < n; ++i) {
+    if (std::memcmp(&expected[i * width], &got[i * width], width) == 0) continue;
+    if (type == ir::DataType::Float32) {
+      float e, g;
+      std::memcpy(&e, &expected[i * width], 4);
+      std::memcpy(&g, &got[i * width], 4);
+      return fmt::format("element {}: reference {}, simulated {}", i, e, g);
+    }
+    if (type == ir::DataType::Int32) {
+      int32_t e, g;
+      std::memcpy(&e, &expected[i * width], 4);
+      std::memcpy(&g, &got[i * width], 4);
+      return fmt::format("element {}: reference {}, simulated {}", i, e, g);
+    }
+    return fmt::format("element {}: reference {}, simulated {}", i, int(expected[i]), int(got[i]));
+  }
+  if (expected.size() != got.size()) return fmt::format("{} bytes against {}", expected.size(), got.size());
+  return "";
 }
 
 Program read_stream_file(const std::string& path) {

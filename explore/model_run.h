@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "arch/command.h"
+#include "arch/npy.h"
 #include "arch/soc_config.h"
 #include "compiler/codegen/compile_model.h"
 #include "compiler/ir/graph.h"
@@ -40,6 +41,21 @@ ModelRun prepare_model_run(const std::string& model, const SocConfig& soc, const
 // input after the other from the same sequence.
 void place_inputs(ModelRun& run, const SocConfig& soc, const std::string& model, const std::string& input_npy,
                   std::optional<uint64_t> seed);
+
+// A graph input's value from a .npy file, as the IR holds it: int8 for an
+// int8 input (uint8 too where the source model's input is uint8: it becomes
+// int8 - 128 as the ONNX front end converts it), float32 ('<f4', every
+// element finite) for a float input. Throws kiln::Error naming the file, the
+// input and what was expected. With `exact_shape` the file's shape must be
+// the input's (else only its element count).
+std::vector<int8_t> read_input_npy(const std::string& path, const ir::Tensor& input, bool exact_shape = false);
+// A tensor's value as a .npy array: float32, int32 (ONNX accumulator
+// outputs) or int8; with `source_type`, uint8 (value + 128) where the source
+// model's tensor is uint8.
+NpyArray output_npy(const ir::Tensor& tensor, const std::vector<int8_t>& value, bool source_type = true);
+// "element 5: reference 3, simulated 4" for the first element where two
+// values of a tensor of `type` differ ("" when equal).
+std::string first_difference(ir::DataType type, const std::vector<int8_t>& expected, const std::vector<int8_t>& got);
 
 // A command stream from .kasm (assembled) or .kbin (decoded).
 Program read_stream_file(const std::string& path);

@@ -10,6 +10,7 @@
 #include "kernels/conv2d.h"
 #include "kernels/copy.h"
 #include "kernels/depthwise_conv2d.h"
+#include "kernels/float_boundary.h"
 #include "kernels/fully_connected.h"
 #include "kernels/max_pool.h"
 #include "kernels/mean.h"
@@ -193,6 +194,28 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
                           [](const P& p) { return std::vector<uint64_t>(2, uint64_t(p.count)); },
                           [](const P& p) { validate(p); },
                           [](const P& p, const McuOperands& o) { requantize(p, in_i8(o, 0), out_i8(o, 1)); },
+                          {}}));
+  }
+  {
+    using P = QuantizeParams;
+    t.push_back(entry<P>({McuKernel::Quantize,
+                          {&P::count, &P::out_zp, &P::scale_bits},
+                          [](const P& p) { return std::vector<uint64_t>(2, uint64_t(p.count)); },
+                          [](const P& p) { validate(p); },
+                          [](const P& p, const McuOperands& o) {
+                            quantize(p, static_cast<const uint8_t*>(o.at(0).in), out_i8(o, 1));
+                          },
+                          {}}));
+  }
+  {
+    using P = DequantizeParams;
+    t.push_back(entry<P>({McuKernel::Dequantize,
+                          {&P::count, &P::in_zp, &P::scale_bits},
+                          [](const P& p) { return std::vector<uint64_t>(2, uint64_t(p.count)); },
+                          [](const P& p) { validate(p); },
+                          [](const P& p, const McuOperands& o) {
+                            dequantize(p, in_i8(o, 0), static_cast<uint8_t*>(o.at(1).out));
+                          },
                           {}}));
   }
   return t;

@@ -95,6 +95,7 @@ class Net:
         self.tensors, self.ops, self.calib = [], [], {}
         scale, zp = quant_activation(lo, hi)
         self.x = self.tensor(input_shape, "int8", scale, zp, name="input")
+        self.input = self.x  # the graph input: x, or a float32 tensor quantized into x (float_edges)
         self.calib[self.x.index] = self.rng.uniform(lo, hi, size=[8] + list(input_shape[1:]))
 
     def tensor(self, shape, dtype, scale, zp, value=None, qdim=0, name=None):
@@ -270,6 +271,19 @@ def concat(net, parts, name="concat"):
     return out
 
 
+def float_edges(net, body):
+    """A float32 graph input quantized at once (QUANTIZE into the int8 input x),
+    the int8 network `body`, and its output dequantized into a float32 graph
+    output (DEQUANTIZE): how a converter lays out a model with float I/O."""
+    xf = net.tensor(net.x.shape, "float32", None, None, name="input_float")
+    net.input = xf
+    net.op("QUANTIZE", [xf], [net.x])
+    y = body(net)
+    yf = net.tensor(y.shape, "float32", None, None, name="output_float")
+    net.op("DEQUANTIZE", [y], [yf])
+    return yf
+
+
 def requantize(net, x, name="quantize"):
     out = net.activation(net.real_of(x) * 1.0, name)
     out.scale = np.float32(out.scale * 1.37)  # a different scale and zero point than the input
@@ -288,7 +302,7 @@ def reshape(net, x, shape, name="reshape"):
 
 # --- serialization -------------------------------------------------------------
 
-TYPES = {"int8": "INT8", "int32": "INT32"}
+TYPES = {"int8": "INT8", "int32": "INT32", "float32": "FLOAT32"}
 
 
 def options_table(b, kind, o):
@@ -423,7 +437,7 @@ def serialize(net, output):
 
     S = T["SubGraph"]
     tv = table_vector(S.SubGraphStartTensorsVector, tensor_offsets)
-    inputs = int_vector(b, S.SubGraphStartInputsVector, [net.x.index], b.PrependInt32)
+    inputs = int_vector(b, S.SubGraphStartInputsVector, [net.input.index], b.PrependInt32)
     outputs = int_vector(b, S.SubGraphStartOutputsVector, [output.index], b.PrependInt32)
     opv = table_vector(S.SubGraphStartOperatorsVector, op_offsets)
     sg_name = b.CreateString("main")
@@ -503,6 +517,10 @@ def models():
     model("fully_connected_weight_zero_point", [1, 24], lambda n: fully_connected(n, n.x, 6, weight_zero_point=3), 22)
     model("conv2d_per_tensor_weight_zero_point", [1, 6, 6, 4],
           lambda n: conv(n, n.x, 5, 3, per_channel=False, weight_zero_point=-2), 23)
+    # Float input and output around an int8 network.
+    model("float_io_conv", [1, 6, 6, 3], lambda n: float_edges(n, lambda m: conv(m, m.x, 4, 3, fused="RELU")), 30)
+    model("float_io_fully_connected_softmax", [1, 20],
+          lambda n: float_edges(n, lambda m: softmax(m, fully_connected(m, m.x, 6))), 31)
     model("reshape_then_fc", [1, 4, 4, 4],
           lambda n: fully_connected(n, reshape(n, n.x, [1, 64]), 8), 18)
     return out

@@ -80,10 +80,11 @@ void run_mcu_op(const McuOpCmd& cmd, MemoryPort& mem) {
     const auto& o = call.operands[k];
     Buffer& b = buffers[k];
     if (o.arg->type == McuArgType::Write) {
-      // Results are written back as bytes: int8 only (an int32 result would
-      // need the little-endian conversion `load` does for int32 operands).
-      if (o.arg->element != McuElement::Int8)
-        throw Error(fmt::format("internal: mcu op {}: {}: only int8 results are written back", call.spec->name,
+      // Results are written back as bytes: int8, or float32 that the kernel
+      // stores little-endian itself (an int32 result would need the
+      // conversion `load` does for int32 operands).
+      if (o.arg->element == McuElement::Int32)
+        throw Error(fmt::format("internal: mcu op {}: {}: int32 results are not written back", call.spec->name,
                                 o.arg->name));
       b.bytes.assign(o.bytes, 0);
       operands[k].out = b.bytes.data();

@@ -22,6 +22,7 @@
 #include "compiler/frontend/load_model.h"
 #include "compiler/ir/graph.h"
 #include "compiler/reference/interpreter.h"
+#include "explore/model_run.h"
 #include "tools/commands.h"
 
 namespace kiln::tools {
@@ -45,25 +46,6 @@ std::string dump_file_name(size_t op_index, const std::string& tensor_name) {
   return fmt::format("{:03}_{}.npy", op_index, name.substr(0, 120));
 }
 
-// int8, or int32 (little-endian, as the interpreter holds it) for the raw
-// accumulator outputs of ONNX ConvInteger / MatMulInteger.
-NpyArray tensor_npy(const ir::Tensor& tensor, const reference::TensorData& value) {
-  return {tensor.type == ir::DataType::Int32 ? "<i4" : "|i1",
-          std::vector<int64_t>(tensor.shape.begin(), tensor.shape.end()),
-          std::vector<uint8_t>(value.begin(), value.end())};
-}
-
-reference::TensorData input_from_npy(const std::string& path, const ir::Tensor& tensor) {
-  const NpyArray a = read_npy(path);
-  if (a.dtype != "|i1" && a.dtype != "<i1")
-    throw Error(fmt::format("{}: dtype '{}'; expected int8 ('|i1') as the IR's input '{}'", path, a.dtype, tensor.name));
-  if (ir::Shape(a.shape.begin(), a.shape.end()) != tensor.shape)
-    throw Error(fmt::format("{}: shape {}; expected {} (input '{}', IR layout: NHWC for rank 4)", path,
-                            ir::shape_string(ir::Shape(a.shape.begin(), a.shape.end())),
-                            ir::shape_string(tensor.shape), tensor.name));
-  return reference::TensorData(a.data.begin(), a.data.end());
-}
-
 void run_reference_command(const ReferenceOptions& opt) {
   const ir::Graph graph = frontend::load_model(opt.model);
   if (opt.inputs.size() != graph.inputs.size())
@@ -75,7 +57,7 @@ void run_reference_command(const ReferenceOptions& opt) {
 
   std::vector<reference::TensorData> inputs;
   for (size_t i = 0; i < opt.inputs.size(); ++i)
-    inputs.push_back(input_from_npy(opt.inputs[i], graph.tensors.at(size_t(graph.inputs[i]))));
+    inputs.push_back(explore::read_input_npy(opt.inputs[i], graph.tensors.at(size_t(graph.inputs[i])), true));
 
   reference::Interpreter interpreter(graph);
   nlohmann::json manifest = nlohmann::json::array();
@@ -87,7 +69,7 @@ void run_reference_command(const ReferenceOptions& opt) {
       const ir::Tensor& tensor = graph.tensors.at(size_t(id));
       if (tensor.type != ir::DataType::Int8) return;
       const std::string file = dump_file_name(op_index, tensor.name);
-      write_npy(opt.dump_dir + "/" + file, tensor_npy(tensor, interpreter.value(id)));
+      write_npy(opt.dump_dir + "/" + file, explore::output_npy(tensor, interpreter.value(id), false));
       manifest.push_back({{"op", op_index}, {"kind", ir::op_kind_name(op.kind)}, {"source_op", op.source_op},
                           {"source_op_index", op.source_index}, {"tensor", tensor.name},
                           {"tensor_source_index", tensor.source_index}, {"file", file}});
@@ -102,7 +84,7 @@ void run_reference_command(const ReferenceOptions& opt) {
   }
   const std::vector<reference::TensorData> outputs = interpreter.outputs();
   const ir::Tensor& out = graph.tensors.at(size_t(graph.outputs[size_t(opt.output_index)]));
-  write_npy(opt.output, tensor_npy(out, outputs.at(size_t(opt.output_index))));
+  write_npy(opt.output, explore::output_npy(out, outputs.at(size_t(opt.output_index)), false));
   std::cout << fmt::format("{}: output {} '{}' {} {} (scale {}, zero point {}) -> {}\n", opt.model, opt.output_index,
                            out.name, ir::shape_string(out.shape), ir::data_type_name(out.type), out.scale(),
                            out.zero_point(), opt.output);

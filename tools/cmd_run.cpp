@@ -89,21 +89,13 @@ void run(const RunOptions& opt) {
   for (size_t o = 0; o < compiled.outputs.size(); ++o) {
     const auto& out = compiled.outputs[o];
     const auto got = sim.read(out.addr, out.bytes);
-    for (size_t i = 0; i < got.size(); ++i)
-      if (int8_t(got[i]) != expected[o][i]) {
-        report.outputs_match = false;
-        if (mismatch.empty())
-          mismatch = fmt::format("output '{}' element {}: reference {}, simulated {}", out.name, i, int(expected[o][i]),
-                                 int(int8_t(got[i])));
-      }
-    if (o == 0 && !opt.output.empty()) {
-      // A uint8 output of the source model (ONNX) is written as uint8: the IR's int8 value + 128.
-      const bool u8 = graph.tensors[size_t(out.tensor)].source_uint8;
-      std::vector<uint8_t> bytes(got.begin(), got.end());
-      if (u8)
-        for (uint8_t& v : bytes) v = uint8_t(v + 128);
-      write_npy(opt.output, {u8 ? "|u1" : "|i1", {out.shape.begin(), out.shape.end()}, bytes});
+    const std::vector<int8_t> value(got.begin(), got.end());
+    const std::string difference = first_difference(out.type, expected[o], value);
+    if (!difference.empty()) {
+      report.outputs_match = false;
+      if (mismatch.empty()) mismatch = fmt::format("output '{}' {}", out.name, difference);
     }
+    if (o == 0 && !opt.output.empty()) write_npy(opt.output, output_npy(graph.tensors[size_t(out.tensor)], value));
   }
 
   std::cout << format_report(report);

@@ -17,7 +17,8 @@ namespace {
 
 TensorBinding bind(const ir::Graph& g, int t, const passes::MemoryPlan& plan) {
   const ir::Tensor& tensor = g.tensors[t];
-  return {t, tensor.name, plan.tensors[t].addr, tensor.byte_size(), tensor.shape, tensor.scale(), tensor.zero_point()};
+  return {t,           tensor.name,         plan.tensors[t].addr,    tensor.byte_size(), tensor.shape,
+          tensor.scale(), tensor.zero_point(), tensor.type};
 }
 
 }  // namespace

@@ -44,6 +44,7 @@ struct TensorBinding {
   ir::Shape shape;
   float scale = 0;
   int32_t zero_point = 0;
+  ir::DataType type = ir::DataType::Int8;  // Float32 at a float graph edge
 };
 
 struct CompiledModel {

@@ -34,6 +34,7 @@ const std::vector<std::pair<tflite::BuiltinOperator, OpKind>>& supported_table()
       {tflite::BuiltinOperator_CONCATENATION, OpKind::Concat},
       {tflite::BuiltinOperator_CONV_2D, OpKind::Conv2d},
       {tflite::BuiltinOperator_DEPTHWISE_CONV_2D, OpKind::DepthwiseConv2d},
+      {tflite::BuiltinOperator_DEQUANTIZE, OpKind::Dequantize},
       {tflite::BuiltinOperator_FULLY_CONNECTED, OpKind::FullyConnected},
       {tflite::BuiltinOperator_MAX_POOL_2D, OpKind::MaxPool},
       {tflite::BuiltinOperator_MEAN, OpKind::Mean},
@@ -100,10 +101,10 @@ class Reader {
 
     if (!sg_->inputs() || sg_->inputs()->size() == 0) fail("subgraph 0 has no inputs");
     if (!sg_->outputs() || sg_->outputs()->size() == 0) fail("subgraph 0 has no outputs");
-    for (int32_t index : *sg_->inputs()) graph_.inputs.push_back(activation(index, "graph input"));
+    for (int32_t index : *sg_->inputs()) graph_.inputs.push_back(edge(index, "graph input"));
     if (sg_->operators())
       for (uint32_t i = 0; i < sg_->operators()->size(); ++i) read_operator(int(i), sg_->operators()->Get(i));
-    for (int32_t index : *sg_->outputs()) graph_.outputs.push_back(activation(index, "graph output"));
+    for (int32_t index : *sg_->outputs()) graph_.outputs.push_back(edge(index, "graph output"));
     ir::validate(graph_);
     return std::move(graph_);
   }
@@ -159,8 +160,10 @@ class Reader {
     switch (t->type()) {
       case tflite::TensorType_INT8: out.type = DataType::Int8; break;
       case tflite::TensorType_INT32: out.type = DataType::Int32; break;
+      case tflite::TensorType_FLOAT32: out.type = DataType::Float32; break;
       default:
-        fail_tensor(index, fmt::format("type {} unsupported; supported: INT8 (activations, weights), INT32 (biases)",
+        fail_tensor(index, fmt::format("type {} unsupported; supported: INT8 (activations, weights), INT32 (biases), "
+                                       "FLOAT32 (graph inputs and outputs)",
                                        tensor_type_name(t->type())));
     }
     if (t->sparsity()) fail_tensor(index, "sparse tensors are unsupported");
@@ -221,6 +224,23 @@ class Reader {
     return id;
   }
 
+  // A graph input or output: an int8 activation, or float32 (quantized at
+  // once by QUANTIZE, or just dequantized by DEQUANTIZE).
+  int edge(int index, const std::string& role) {
+    const int id = import(index, role);
+    const ir::Tensor& t = graph_.tensors[id];
+    if (t.type != DataType::Float32) return activation(index, role);
+    if (t.is_constant()) fail_tensor(index, fmt::format("{} must not be a constant", role));
+    return id;
+  }
+
+  bool is_graph_input(int index) const {
+    return std::find(sg_->inputs()->begin(), sg_->inputs()->end(), index) != sg_->inputs()->end();
+  }
+  bool is_graph_output(int index) const {
+    return std::find(sg_->outputs()->begin(), sg_->outputs()->end(), index) != sg_->outputs()->end();
+  }
+
   // ---- operators ----------------------------------------------------------
 
   struct Context {
@@ -269,6 +289,11 @@ class Reader {
 
     ir::Op out;
     out.kind = it->second;
+    // QUANTIZE from float32 is the float edge; from int8 a requantization.
+    if (builtin == tflite::BuiltinOperator_QUANTIZE && !c.inputs.empty() && c.inputs[0] >= 0 &&
+        c.inputs[0] < int(sg_->tensors()->size()) &&
+        sg_->tensors()->Get(uint32_t(c.inputs[0]))->type() == tflite::TensorType_FLOAT32)
+      out.kind = OpKind::Quantize;
     out.name = c.name;
     out.source_index = index;
     out.source_op = c.op_name;
@@ -296,7 +321,39 @@ class Reader {
       case OpKind::Relu6:
       case OpKind::Requantize: read_rescale(c, out); break;
       case OpKind::Concat: read_concat(c, out); break;
+      case OpKind::Quantize: read_quantize(c, out); break;
+      case OpKind::Dequantize: read_dequantize(c, out); break;
     }
+  }
+
+  // Float runs only at the graph's edges: QUANTIZE of a float graph input,
+  // DEQUANTIZE into a float graph output.
+  void read_quantize(const Context& c, ir::Op& op) {
+    expect_inputs(c, 1, 1);
+    if (c.inputs[0] < 0) fail_op(c, "input 0 is missing");
+    const int in = import(c.inputs[0], fmt::format("input 0 of {}", where(c)));
+    if (tensor(in).is_constant()) fail_op(c, "a constant float input is unsupported");
+    if (!is_graph_input(c.inputs[0]))
+      fail_op(c, "its float32 input is not a graph input: float operators inside the network are unsupported "
+                 "(kiln runs float32 only at the graph's inputs and outputs)");
+    const int out = act_output(c);
+    check_shape(c, out, tensor(in).shape);
+    op.inputs = {in};
+    op.outputs = {out};
+  }
+
+  void read_dequantize(const Context& c, ir::Op& op) {
+    expect_inputs(c, 1, 1);
+    const int in = act_input(c, 0);
+    const int out = import(c.outputs[0], fmt::format("output of {}", where(c)));
+    if (tensor(out).type != DataType::Float32)
+      fail_op(c, fmt::format("output must be FLOAT32, not {}", ir::data_type_name(tensor(out).type)));
+    if (!is_graph_output(c.outputs[0]))
+      fail_op(c, "its float32 output is not a graph output: float operators inside the network are unsupported "
+                 "(kiln runs float32 only at the graph's inputs and outputs)");
+    check_shape(c, out, tensor(in).shape);
+    op.inputs = {in};
+    op.outputs = {out};
   }
 
   void expect_inputs(const Context& c, size_t min, size_t max) const {

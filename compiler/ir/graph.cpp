@@ -13,11 +13,12 @@ const char* data_type_name(DataType type) {
     case DataType::Int8: return "int8";
     case DataType::Int32: return "int32";
     case DataType::UInt8: return "uint8";
+    case DataType::Float32: return "float32";
   }
   return "?";
 }
 
-size_t data_type_size(DataType type) { return type == DataType::Int32 ? 4 : 1; }
+size_t data_type_size(DataType type) { return type == DataType::Int32 || type == DataType::Float32 ? 4 : 1; }
 
 int64_t num_elements(const Shape& shape) {
   int64_t n = 1;
@@ -54,6 +55,8 @@ const char* op_kind_name(OpKind kind) {
     case OpKind::Relu6: return "relu6";
     case OpKind::Concat: return "concat";
     case OpKind::Requantize: return "requantize";
+    case OpKind::Quantize: return "quantize";
+    case OpKind::Dequantize: return "dequantize";
   }
   return "?";
 }

@@ -19,7 +19,8 @@ namespace kiln::ir {
 enum class DataType : uint8_t {
   Int8,
   Int32,  // biases
-  UInt8,  // only between an ONNX reader and its conversion to int8
+  UInt8,    // only between an ONNX reader and its conversion to int8
+  Float32,  // a float graph input (into Quantize) or output (from Dequantize)
 };
 const char* data_type_name(DataType type);
 size_t data_type_size(DataType type);
@@ -82,6 +83,8 @@ enum class OpKind : uint8_t {
   Relu6,            // in: input; requantize then clamp to [0, 6]
   Concat,           // in: inputs (same quantization) along `axis`
   Requantize,       // in: input; int8 -> int8 with a new scale/zero point
+  Quantize,         // in: a float32 graph input; out: int8 with the output's scale/zero point
+  Dequantize,       // in: int8; out: a float32 graph output (the input's scale/zero point)
 };
 const char* op_kind_name(OpKind kind);
 

@@ -183,6 +183,24 @@ std::vector<McuOperand> weighted_operands(const ir::Graph& g, const ir::Op& op) 
           {op.outputs[0], {}}};
 }
 
+kernels::QuantizeParams quantize_params(const ir::Graph& g, const ir::Op& op) {
+  const ir::Tensor& out = output(g, op);
+  kernels::QuantizeParams p;
+  p.count = out.num_elements();
+  p.out_zp = out.zero_point();
+  p.scale_bits = kernels::float_bits(out.scale());
+  return p;
+}
+
+kernels::DequantizeParams dequantize_params(const ir::Graph& g, const ir::Op& op) {
+  const ir::Tensor& in = input(g, op, 0);
+  kernels::DequantizeParams p;
+  p.count = in.num_elements();
+  p.in_zp = in.zero_point();
+  p.scale_bits = kernels::float_bits(in.scale());
+  return p;
+}
+
 std::vector<McuOperand> tensor_operands(const ir::Op& op) {
   std::vector<McuOperand> o;
   for (int t : op.inputs) o.push_back({t, {}});
@@ -246,22 +264,33 @@ void check_op_shapes(const ir::Graph& g, const ir::Op& op) {
     case OpKind::Concat:
       if (op.inputs.empty()) fail("no inputs");
       break;
+    case OpKind::Quantize:
+    case OpKind::Dequantize:
+      inputs(1);
+      if (g.tensors[size_t(op.inputs[0])].num_elements() != g.tensors[size_t(op.outputs[0])].num_elements())
+        fail("input and output element counts differ");
+      break;
   }
+  // Float only at the edges: into Quantize, out of Dequantize.
+  const ir::DataType in_type = op.kind == OpKind::Quantize ? ir::DataType::Float32 : ir::DataType::Int8;
+  const ir::DataType out_type = op.kind == OpKind::Dequantize ? ir::DataType::Float32 : ir::DataType::Int8;
   for (int id : op.inputs)
-    if (!g.tensors[size_t(id)].is_constant() && g.tensors[size_t(id)].type != ir::DataType::Int8)
-      fail(fmt::format("activation '{}' is {}, expected int8", g.tensors[size_t(id)].name,
-                       ir::data_type_name(g.tensors[size_t(id)].type)));
+    if (!g.tensors[size_t(id)].is_constant() && g.tensors[size_t(id)].type != in_type)
+      fail(fmt::format("activation '{}' is {}, expected {}", g.tensors[size_t(id)].name,
+                       ir::data_type_name(g.tensors[size_t(id)].type), ir::data_type_name(in_type)));
   for (int id : op.outputs)
-    if (g.tensors[size_t(id)].type != ir::DataType::Int8 && !accumulator)
-      fail(fmt::format("output '{}' is {}, expected int8{}", g.tensors[size_t(id)].name,
-                       ir::data_type_name(g.tensors[size_t(id)].type),
+    if (g.tensors[size_t(id)].type != out_type && !accumulator)
+      fail(fmt::format("output '{}' is {}, expected {}{}", g.tensors[size_t(id)].name,
+                       ir::data_type_name(g.tensors[size_t(id)].type), ir::data_type_name(out_type),
                        is_weighted(op.kind) ? " or int32 (the accumulator)" : ""));
 }
 
 void check_mcu_call(const ir::Graph& g, const ir::Op& op) {
   check_op_shapes(g, op);
-  if (op.outputs.size() != 1 || g.tensors[size_t(op.outputs[0])].type != ir::DataType::Int8)
-    throw Error(fmt::format("{}: {}: the MCU kernels write one int8 output", g.source, g.describe(op)));
+  const ir::DataType out_type = op.kind == OpKind::Dequantize ? ir::DataType::Float32 : ir::DataType::Int8;
+  if (op.outputs.size() != 1 || g.tensors[size_t(op.outputs[0])].type != out_type)
+    throw Error(fmt::format("{}: {}: the MCU kernels write one {} output", g.source, g.describe(op),
+                            ir::data_type_name(out_type)));
   if (op.kind == OpKind::Pad && (op.pads[0] != std::array<int32_t, 2>{0, 0} || op.pads[3] != std::array<int32_t, 2>{0, 0}))
     throw Error(fmt::format("{}: {}: PAD is supported over height and width of an NHWC tensor only", g.source,
                             g.describe(op)));

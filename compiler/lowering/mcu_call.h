@@ -17,6 +17,7 @@
 #include "kernels/conv2d.h"
 #include "kernels/copy.h"
 #include "kernels/depthwise_conv2d.h"
+#include "kernels/float_boundary.h"
 #include "kernels/fully_connected.h"
 #include "kernels/mcu_kernel_table.h"
 #include "kernels/mean.h"
@@ -49,6 +50,8 @@ kernels::PadParams pad_params(const ir::Graph& g, const ir::Op& op);
 kernels::SoftmaxParams softmax_params(const ir::Graph& g, const ir::Op& op);
 kernels::Concat2Params concat2_params(const ir::Graph& g, const ir::Op& op);
 kernels::CopyParams copy_params(const ir::Graph& g, const ir::Op& op);
+kernels::QuantizeParams quantize_params(const ir::Graph& g, const ir::Op& op);
+kernels::DequantizeParams dequantize_params(const ir::Graph& g, const ir::Op& op);
 
 // Operands: in, weights, bias, mult, shift, out (conv, depthwise, fully connected).
 std::vector<McuOperand> weighted_operands(const ir::Graph& g, const ir::Op& op);
@@ -60,7 +63,8 @@ std::vector<McuOperand> tensor_operands(const ir::Op& op);
 // accumulator, for a weighted op). Throws kiln::Error "<source>: <op>: <what>".
 void check_op_shapes(const ir::Graph& g, const ir::Op& op);
 // check_op_shapes, and that an MCU kernel runs the op as it is: one int8
-// output, PAD over H and W only, CONCATENATION of two inputs.
+// output (float32 for Dequantize), PAD over H and W only, CONCATENATION of
+// two inputs.
 void check_mcu_call(const ir::Graph& g, const ir::Op& op);
 
 // Calls f(kernel, params, operands): kernel is the kernels::McuKernelDef<P>
@@ -119,6 +123,14 @@ decltype(auto) with_mcu_call(const ir::Graph& g, const ir::Op& op, F&& f) {
     case ir::OpKind::Concat: {
       const kernels::Concat2Params p = concat2_params(g, op);
       return call(McuKernel::Concat2, p, operands);
+    }
+    case ir::OpKind::Quantize: {
+      const kernels::QuantizeParams p = quantize_params(g, op);
+      return call(McuKernel::Quantize, p, operands);
+    }
+    case ir::OpKind::Dequantize: {
+      const kernels::DequantizeParams p = dequantize_params(g, op);
+      return call(McuKernel::Dequantize, p, operands);
     }
     case ir::OpKind::Relu:
     case ir::OpKind::Relu6:

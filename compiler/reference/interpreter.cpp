@@ -131,9 +131,10 @@ void Interpreter::run(const std::vector<TensorData>& inputs) {
   for (size_t i = 0; i < inputs.size(); ++i) {
     const int id = graph_.inputs[i];
     const ir::Tensor& t = graph_.tensors[size_t(id)];
-    if (int64_t(inputs[i].size()) != t.num_elements())
-      throw Error(fmt::format("{}: input '{}' needs {} values (shape {}), got {}", graph_.source, t.name,
-                              t.num_elements(), ir::shape_string(t.shape), inputs[i].size()));
+    if (inputs[i].size() != t.byte_size())
+      throw Error(fmt::format("{}: input '{}' needs {} {} values (shape {}, {} bytes), got {} bytes", graph_.source,
+                              t.name, t.num_elements(), ir::data_type_name(t.type), ir::shape_string(t.shape),
+                              t.byte_size(), inputs[i].size()));
     values_[size_t(id)] = inputs[i];
   }
   for (size_t i = 0; i < graph_.ops.size(); ++i) {

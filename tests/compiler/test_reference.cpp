@@ -123,7 +123,7 @@ TEST_CASE("reference: wrong input counts and sizes are errors", "[compiler]") {
   const ir::Graph g = read(b.finish({x}, {y}));
   CHECK_THROWS_AS(reference::run_reference(g, {}), Error);
   CHECK_THROWS_WITH(reference::run_reference(g, {{1, 2, 3}}),
-                    "tiny.tflite: input 'x' needs 4 values (shape 1x4), got 3");
+                    "tiny.tflite: input 'x' needs 4 int8 values (shape 1x4, 4 bytes), got 3 bytes");
   // RELU at zp 0 clamps negatives to 0 and keeps the rest (same scale).
   CHECK(run1(g, {{-5, 0, 3, 127}}) == TensorData{0, 0, 3, 127});
 }

@@ -194,8 +194,8 @@ TEST_CASE("tflite: a fully connected weight zero point is folded into symmetric 
 
 TEST_CASE("tflite: an unsupported operator is named with its index and the supported list", "[compiler]") {
   const std::string supported =
-      "supported: ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, MAX_POOL_2D, "
-      "MEAN, PAD, QUANTIZE, RELU, RELU6, RESHAPE, SOFTMAX";
+      "supported: ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, DEQUANTIZE, FULLY_CONNECTED, "
+      "MAX_POOL_2D, MEAN, PAD, QUANTIZE, RELU, RELU6, RESHAPE, SOFTMAX";
   CHECK(error_of(unary_model(tflite::BuiltinOperator_TANH)) ==
         "tiny.tflite: operator 0 (TANH, 'y'): unsupported; " + supported);
   // A code written only in the legacy byte field, as older converters do.
@@ -206,9 +206,10 @@ TEST_CASE("tflite: an unsupported operator is named with its index and the suppo
         "tiny.tflite: operator 0 (GELU, 'y'): unsupported; " + supported);
 }
 
-TEST_CASE("tflite: a float tensor in the compute path is an unsupported type", "[compiler]") {
+TEST_CASE("tflite: a float tensor in the compute path is refused, naming the operator", "[compiler]") {
+  // Float32 is read at the graph's edges only (QUANTIZE in, DEQUANTIZE out).
   const std::string e = error_of(unary_model(tflite::BuiltinOperator_RELU, false, tflite::TensorType_FLOAT32));
-  CHECK(e.rfind("tiny.tflite: tensor 'x' (index 0): type FLOAT32 unsupported", 0) == 0);
+  CHECK(e == "tiny.tflite: tensor 'x' (index 0): input 0 of operator 0 (RELU, 'y') must be INT8, not float32");
 }
 
 TEST_CASE("tflite: inconsistent shapes are reported", "[compiler]") {

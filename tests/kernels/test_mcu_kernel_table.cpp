@@ -9,6 +9,7 @@
 #include "arch/mcu_op.h"
 #include "arch/soc_config_yaml.h"
 #include "kernels/conv2d.h"
+#include "kernels/float_boundary.h"
 #include "kernels/mcu_kernel_table.h"
 #include "kernels/softmax.h"
 #include "tests/support/test_paths.h"
@@ -39,6 +40,8 @@ const std::map<std::string, std::vector<uint32_t>>& examples() {
       {"pad", {kIn, kOut, 2, 3, 4, 1, 2, 0, 1, u(-9)}},
       {"concat2", {kIn, kIn2, kOut, 4, 6, 4}},
       {"requantize", {kIn, kOut, 24, 5, u(-7), 1288490189, 1, u(-7), 127}},
+      {"quantize", {kIn, kOut, 24, u(-3), u(kernels::float_bits(0.05f))}},
+      {"dequantize", {kIn, kOut, 24, 5, u(kernels::float_bits(0.05f))}},
   };
   return e;
 }

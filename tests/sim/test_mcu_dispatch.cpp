@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <cstring>
 #include <random>
 #include <set>
@@ -15,6 +17,7 @@
 #include "kernels/fully_connected.h"
 #include "kernels/max_pool.h"
 #include "sim/mcu_dispatch.h"
+#include "kernels/float_boundary.h"
 #include "kernels/mcu_kernel_table.h"
 #include "kernels/mean.h"
 #include "kernels/pad.h"
@@ -255,11 +258,41 @@ TEST_CASE("mcu_dispatch: pad, concat2, requantize, copy equal the direct kernels
   CHECK(plan.output_elements == 16);
 }
 
+TEST_CASE("mcu_dispatch: quantize and dequantize move float32 through memory as the direct kernels", "[sim]") {
+  MapMemory mem;
+  // Little-endian binary32 in memory: 24 floats across the int8 range and beyond it.
+  std::vector<int8_t> floats(96);
+  for (int i = 0; i < 24; ++i) {
+    const float x = 0.37f * float(i - 12) * (i % 3 == 0 ? 40.0f : 1.0f);
+    const uint32_t b = uint32_t(kernels::float_bits(x));
+    for (int k = 0; k < 4; ++k) floats[size_t(4 * i + k)] = int8_t(uint8_t(b >> (8 * k)));
+  }
+  mem.put(kIn, floats);
+  kernels::QuantizeParams qp;
+  qp.count = 24, qp.out_zp = -3, qp.scale_bits = kernels::float_bits(0.05f);
+  std::vector<int8_t> direct(24);
+  kernels::quantize(qp, reinterpret_cast<const uint8_t*>(floats.data()), direct.data());
+  sim::run_mcu_op(cmd(McuKernel::Quantize, {u(kIn), u(kOut), 24, u(-3), u(qp.scale_bits)}), mem);
+  CHECK(mem.get(kOut, 24) == direct);
+  CHECK(std::count(direct.begin(), direct.end(), int8_t(127)) > 0);  // saturated
+  CHECK(std::count(direct.begin(), direct.end(), int8_t(-128)) > 0);
+
+  kernels::DequantizeParams dp;
+  dp.count = 24, dp.in_zp = 5, dp.scale_bits = kernels::float_bits(0.05f);
+  std::vector<int8_t> back(96);
+  kernels::dequantize(dp, direct.data(), reinterpret_cast<uint8_t*>(back.data()));
+  const McuOpCmd dq = cmd(McuKernel::Dequantize, {u(kOut), u(kIn2), 24, 5, u(dp.scale_bits)});
+  sim::run_mcu_op(dq, mem);
+  CHECK(mem.get(kIn2, 96) == back);
+  CHECK(sim::plan_mcu_op(dq).writes[0].bytes == 96);  // 4 bytes per float
+}
+
 TEST_CASE("mcu_dispatch: every kernel of the table has a case above against its direct call", "[sim]") {
   // The kernels the cases above run through memory; a kernel added to the
   // table without one fails here.
   const std::set<std::string> covered = {"copy",     "add",  "conv2d",  "depthwise_conv2d", "fully_connected",
-                                         "avg_pool", "max_pool", "mean", "softmax", "pad", "concat2", "requantize"};
+                                         "avg_pool", "max_pool", "mean", "softmax", "pad", "concat2", "requantize",
+                                         "quantize", "dequantize"};
   std::set<std::string> table;
   for (const auto& b : kernels::mcu_kernel_table()) table.insert(b->spec().name);
   CHECK(table == covered);

@@ -75,8 +75,16 @@ std::string check_op(ir::Graph& g, ir::Op op, std::mt19937& rng) {
 
   std::vector<reference::TensorData> inputs;
   for (int t : g.inputs) {
-    reference::TensorData v(size_t(g.tensors[size_t(t)].num_elements()));
-    for (auto& x : v) x = int8_t(rng() % 256);
+    const ir::Tensor& tensor = g.tensors[size_t(t)];
+    reference::TensorData v(tensor.byte_size());
+    if (tensor.type == ir::DataType::Float32) {
+      for (size_t i = 0; i < v.size(); i += 4) {
+        const float x = float(int(rng() % 2001) - 1000) / 97.0f;
+        std::memcpy(&v[i], &x, 4);
+      }
+    } else {
+      for (auto& x : v) x = int8_t(rng() % 256);
+    }
     inputs.push_back(v);
   }
   const auto expected = reference::run_reference(g, inputs);
@@ -204,6 +212,20 @@ TEST_CASE("mcu kernels: codegen, then the MCU's dispatch through memory, equal t
                              kind == ir::OpKind::Reshape ? s_in : s_out, kind == ir::OpKind::Reshape ? 5 : -7)};
     op.rescale = ir::ratio_rescale(s_in, s_out);
     op.act = {-7, 127};
+    run(g, op);
+  }
+  for (ir::OpKind kind : {ir::OpKind::Quantize, ir::OpKind::Dequantize}) {
+    ir::Graph g;
+    ir::Op op;
+    op.kind = kind;
+    const int q = activation(g, {1, 4, 6}, s_in, -7);
+    ir::Tensor f;
+    f.name = "float";
+    f.shape = {1, 4, 6};
+    f.type = ir::DataType::Float32;
+    const int fl = g.add_tensor(f);
+    op.inputs = {kind == ir::OpKind::Quantize ? fl : q};
+    op.outputs = {kind == ir::OpKind::Quantize ? q : fl};
     run(g, op);
   }
   // A kernel added to the table without a case here fails.
