@@ -39,7 +39,7 @@ std::map<std::string, McuKernelCost> read_mcu_costs(const yaml::Reader& reader, 
   for (const auto& name : kernels) {
     auto entry = costs.get(name);
     if (!entry) {
-      if (!complete) continue;
+      if (!complete || find_mcu_kernel(name)->priced_as) continue;
       reader.fail(f.key_mark, f.path,
                   fmt::format("no cost for MCU kernel '{}' (every kernel of arch/mcu_op.h needs one)", name));
     }

@@ -1,6 +1,7 @@
 #include "compiler/passes/partition.h"
 
 #include "arch/error.h"
+#include "arch/mcu_op.h"
 #include "compiler/lowering/mcu_call.h"
 #include "compiler/mapping/cost_model.h"
 #include "compiler/mapping/tiler.h"
@@ -69,9 +70,9 @@ McuWork mcu_work(const ir::Graph& g, const ir::Op& op) {
 
 double mcu_cycles(const ir::Graph& g, const ir::Op& op, const SocConfig& soc) {
   const McuWork w = mcu_work(g, op);
-  const auto it = soc.mcu.costs.find(w.kernel);
-  if (it == soc.mcu.costs.end()) return 0.0;
-  return it->second.fixed + it->second.per_mac * double(w.macs) + it->second.per_element * double(w.elements);
+  const McuKernelCost* cost = find_mcu_cost(soc.mcu.costs, w.kernel);
+  if (!cost) return 0.0;
+  return cost->fixed + cost->per_mac * double(w.macs) + cost->per_element * double(w.elements);
 }
 
 void check_compilable(const ir::Graph& g) {
