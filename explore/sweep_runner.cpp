@@ -16,7 +16,9 @@
 #include "arch/error.h"
 #include "arch/escaped.h"
 #include "arch/profile.h"
+#include "arch/soc_config_yaml.h"
 #include "explore/directory_lock.h"
+#include "explore/energy_report.h"
 #include "explore/point_run.h"
 #include "explore/process_pool.h"
 #include "explore/run_report.h"
@@ -203,6 +205,15 @@ SweepSummary run_sweep(const SweepOptions& o) {
   for (const auto& t : tasks) needed[t.workload] = true;
   for (size_t w = 0; w < spec.workloads.size(); ++w)
     workloads[w] = needed[w] ? prepare_workload(spec.workloads[w], spec.seed) : PreparedWorkload{spec.workloads[w], {}, {}, {}};
+  if (!tasks.empty()) {
+    // The technology a point prices energy with is parsed here once, so that
+    // the points (forks of this process) find it parsed (energy_report.h).
+    try {
+      load_soc_technology(load_soc_config(point_config_path(o.out_dir, *tasks.front().point)));
+    } catch (const std::exception&) {
+      // The point meets the error again and reports it.
+    }
+  }
   std::vector<ChildJob> jobs;
   for (const auto& t : tasks) jobs.push_back(run_job(o, spec, t, workloads[t.workload]));
   run_children(jobs, o.jobs, spec.timeout_s, [&](const ChildResult& c) {
