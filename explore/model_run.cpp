@@ -31,6 +31,17 @@ std::vector<int8_t> input_from_npy(const std::string& path, const codegen::Tenso
 
 }  // namespace
 
+std::vector<std::vector<int8_t>> random_inputs(const std::vector<uint64_t>& bytes, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<std::vector<int8_t>> inputs;
+  for (const uint64_t n : bytes) {
+    std::vector<int8_t> v(n);
+    for (auto& x : v) x = int8_t(int(rng() % 256) - 128);
+    inputs.push_back(std::move(v));
+  }
+  return inputs;
+}
+
 bool is_model_file(const std::string& path) { return ends_with(path, ".onnx") || ends_with(path, ".tflite"); }
 
 ModelRun prepare_model_run(const std::string& model, const SocConfig& soc, const std::string& input_npy,
@@ -58,12 +69,9 @@ void place_inputs(ModelRun& r, const SocConfig& soc, const std::string& model, c
   } else {
     const uint64_t s = seed ? *seed : uint64_t(std::random_device{}());
     r.input_note = fmt::format("input: random int8 from seed {} (repeat with --seed {})", s, s);
-    std::mt19937_64 rng(s);
-    for (const auto& in : r.compiled.inputs) {
-      std::vector<int8_t> v(in.bytes);
-      for (auto& x : v) x = int8_t(int(rng() % 256) - 128);
-      r.inputs.push_back(std::move(v));
-    }
+    std::vector<uint64_t> bytes;
+    for (const auto& in : r.compiled.inputs) bytes.push_back(in.bytes);
+    r.inputs = random_inputs(bytes, s);
   }
   for (size_t i = 0; i < r.inputs.size(); ++i) {
     const auto& in = r.compiled.inputs[i];

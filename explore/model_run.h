@@ -41,6 +41,10 @@ ModelRun prepare_model_run(const std::string& model, const SocConfig& soc, const
 void place_inputs(ModelRun& run, const SocConfig& soc, const std::string& model, const std::string& input_npy,
                   std::optional<uint64_t> seed);
 
+// Random int8 inputs of these sizes from `seed`, one after the other from the
+// same sequence (what place_inputs places without a .npy file).
+std::vector<std::vector<int8_t>> random_inputs(const std::vector<uint64_t>& bytes, uint64_t seed);
+
 // A command stream from .kasm (assembled) or .kbin (decoded).
 Program read_stream_file(const std::string& path);
 

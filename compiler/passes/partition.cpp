@@ -1,5 +1,7 @@
 #include "compiler/passes/partition.h"
 
+#include <optional>
+
 #include "arch/error.h"
 #include "arch/mcu_op.h"
 #include "compiler/lowering/mcu_call.h"
@@ -99,7 +101,7 @@ std::vector<Placement> partition(const ir::Graph& g, const SocConfig& soc, const
   for (const auto& op : g.ops) {
     Placement p;
     mapping::ConvShape shape;
-    std::vector<mapping::RankedTiling> ranked;
+    std::optional<mapping::RankedTiling> best;
     const double on_mcu = mcu_cycles(g, op, soc);
     if (op.kind == ir::OpKind::Reshape) {
       p.unit = Unit::None, p.reason = "reshape: the output aliases the input";
@@ -109,13 +111,13 @@ std::vector<Placement> partition(const ir::Graph& g, const SocConfig& soc, const
       p.unit = Unit::Mcu, p.reason = "MCU only (--mcu-only)";
     } else if (!fits_command_fields(shape)) {
       p.unit = Unit::Mcu, p.reason = "window parameters exceed the command fields";
-    } else if ((ranked = mapping::rank_tilings(shape, soc, model)).empty()) {
+    } else if (!(best = mapping::best_tiling(shape, soc, model))) {
       p.unit = Unit::Mcu, p.reason = "no tile fits the scratchpads";
-    } else if (ranked.front().prediction.cycles / soc.npu.clock_mhz >= on_mcu / soc.mcu.clock_mhz) {
+    } else if (best->prediction.cycles / soc.npu.clock_mhz >= on_mcu / soc.mcu.clock_mhz) {
       p.unit = Unit::Mcu, p.reason = "cheaper on the MCU by the cost model";
     } else {
       p.unit = Unit::Npu, p.reason = "array";
-      p.best = ranked.front();
+      p.best = *best;
     }
     p.shape = shape;
     p.mcu_cycles = on_mcu;
