@@ -219,7 +219,9 @@ SweepSummary run_sweep(const SweepOptions& o) {
   run_children(jobs, o.jobs, spec.timeout_s, [&](const ChildResult& c) {
     SweepRow row = finish(o, spec, tasks[c.index], c);
     append_line_durably(jsonl, sweep_row_json(row, paths).dump() + "\n");
-    append_line_durably(csv, sweep_csv_line(row), sweep_csv_header(paths));
+    // results.csv is rewritten from results.jsonl on --resume: only the
+    // JSON line needs to reach the disk before the next row.
+    append_line(csv, sweep_csv_line(row), sweep_csv_header(paths));
     ++sum.ran;
     sum.failed += !row.ok;
     rows.push_back(std::move(row));
