@@ -32,6 +32,12 @@ enum class McuKernel : uint16_t {
   Pad = 10,
   Concat2 = 11,
   Requantize = 12,
+  // conv2d on the shapes optimized libraries run on their own code paths:
+  // the same arguments and arithmetic as conv2d, priced apart (an SoC's cost
+  // table without an entry prices them as conv2d). Codegen picks them
+  // (kernels::conv2d_kernel).
+  Conv2d1x1 = 13,      // pointwise: 1x1 kernel, stride 1, no padding, in_c >= 4
+  Conv2dShallow = 14,  // fewer than 4 input channels (an image's RGB, a spectrogram)
   Quantize = 15,    // float32 -> int8 at a float graph input
   Dequantize = 16,  // int8 -> float32 at a float graph output
 };
@@ -70,14 +76,24 @@ struct McuKernelSpec {
   McuKernel id;
   const char* name;          // as in the text form and the SoC cost table
   std::vector<McuArg> args;  // in encoding order
-  // A kernel added after SoC configs were written: a complete cost table
-  // without an entry for it prices it as this kernel (nullptr: none).
-  const char* cost_fallback = nullptr;
+  // A kernel whose cost an SoC's cost table may leave out: it is then priced
+  // as this kernel (nullptr: every cost table must name it).
+  const char* priced_as = nullptr;
 };
 
 // The table of all kernels (defined in mcu_op.cpp).
 const std::vector<McuKernelSpec>& mcu_kernels();
 const McuKernelSpec* find_mcu_kernel(uint16_t id);
 const McuKernelSpec* find_mcu_kernel(const std::string& name);
+
+// The cost table entry that prices `kernel`: its own, else (for a kernel with
+// priced_as) that kernel's; nullptr when neither is in `costs`.
+template <class CostMap>
+const typename CostMap::mapped_type* find_mcu_cost(const CostMap& costs, const std::string& kernel) {
+  auto it = costs.find(kernel);
+  if (it == costs.end())
+    if (const McuKernelSpec* spec = find_mcu_kernel(kernel); spec && spec->priced_as) it = costs.find(spec->priced_as);
+  return it == costs.end() ? nullptr : &it->second;
+}
 
 }  // namespace kiln

@@ -36,15 +36,10 @@ std::map<std::string, McuKernelCost> read_mcu_costs(const yaml::Reader& reader, 
   }
   yaml::Reader::Map costs(reader, f, kernels);
   std::map<std::string, McuKernelCost> out;
-  std::vector<std::string> fallbacks;
   for (const auto& name : kernels) {
     auto entry = costs.get(name);
     if (!entry) {
-      if (!complete) continue;
-      if (const McuKernelSpec* spec = find_mcu_kernel(name); spec && spec->cost_fallback) {
-        fallbacks.push_back(name);
-        continue;
-      }
+      if (!complete || find_mcu_kernel(name)->priced_as) continue;
       reader.fail(f.key_mark, f.path,
                   fmt::format("no cost for MCU kernel '{}' (every kernel of arch/mcu_op.h needs one)", name));
     }
@@ -55,7 +50,6 @@ std::map<std::string, McuKernelCost> read_mcu_costs(const yaml::Reader& reader, 
     if (auto v = cost.get("per_element")) k.per_element = reader.real(*v, 0, true, kMaxCost, " cycles");
     out[name] = k;
   }
-  for (const auto& name : fallbacks) out[name] = out.at(find_mcu_kernel(name)->cost_fallback);
   return out;
 }
 

@@ -3,16 +3,38 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <map>
+#include <mutex>
+#include <utility>
 
 #include "arch/error.h"
 #include "arch/soc_config_yaml.h"
 #include "arch/technology_yaml.h"
+#include "arch/yaml_reader.h"
 #include "explore/paths.h"
 
 namespace kiln::explore {
+namespace {
+
+// A technology file parsed once per process while its text stays the same:
+// a sweep's points, forked from the sweep after it read the base config's
+// technology, find it here instead of parsing the YAML again.
+Technology load_technology_cached(const std::string& path) {
+  static std::mutex lock;
+  static std::map<std::string, std::pair<std::string, Technology>> parsed;
+  std::string text = yaml::read_file(path, "technology file");
+  const std::lock_guard<std::mutex> hold(lock);
+  const auto it = parsed.find(path);
+  if (it != parsed.end() && it->second.first == text) return it->second.second;
+  Technology t = parse_technology(text, path);
+  parsed[path] = {std::move(text), t};
+  return t;
+}
+
+}  // namespace
 
 Technology load_soc_technology(const SocConfig& soc) {
-  if (technology_is_path(soc.technology)) return load_technology(soc.technology);
+  if (technology_is_path(soc.technology)) return load_technology_cached(soc.technology);
   const std::string name = soc.technology.empty() ? default_technology_name() : soc.technology;
   const std::string path = technology_dir() + "/" + name + ".yaml";
   std::error_code ec;
@@ -24,7 +46,7 @@ Technology load_soc_technology(const SocConfig& soc) {
                             ".yaml names a file of your own",
                             soc.source.empty() ? soc.name : soc.source, name, technology_dir(), known));
   }
-  return load_technology(path);
+  return load_technology_cached(path);
 }
 
 RunEnergy run_energy(const Technology& tech, const EnergyReport& energy, const ActionCounts& a) {

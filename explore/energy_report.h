@@ -10,7 +10,8 @@
 
 namespace kiln::explore {
 
-// The file the SoC names, else the shipped default (explore/paths.h).
+// The file the SoC names, else the shipped default (explore/paths.h); a file
+// whose text this process has parsed before is not parsed again.
 Technology load_soc_technology(const SocConfig& soc);
 
 // Totals and components in uJ, and the action counts they price.

@@ -26,17 +26,17 @@ double unit(std::mt19937_64& rng) { return double(rng() >> 11) * 0x1.0p-53; }
 
 // A random float input spans what the QUANTIZE reading it can represent:
 // real values of q in [-128, 127] at its output's scale and zero point.
-std::vector<int8_t> random_float_input(const ModelRun& r, const codegen::TensorBinding& in, std::mt19937_64& rng) {
+std::vector<int8_t> random_float_input(const ir::Graph& g, int tensor, std::mt19937_64& rng) {
   float scale = 1.0f / 64;
   int32_t zp = 0;
-  for (const auto& op : r.graph.ops)
-    if (op.kind == ir::OpKind::Quantize && op.inputs[0] == in.tensor) {
-      scale = r.graph.tensors[size_t(op.outputs[0])].scale();
-      zp = r.graph.tensors[size_t(op.outputs[0])].zero_point();
+  for (const auto& op : g.ops)
+    if (op.kind == ir::OpKind::Quantize && op.inputs[0] == tensor) {
+      scale = g.tensors[size_t(op.outputs[0])].scale();
+      zp = g.tensors[size_t(op.outputs[0])].zero_point();
       break;
     }
-  std::vector<int8_t> v(in.bytes);
-  for (size_t i = 0; i < in.bytes / 4; ++i) {
+  std::vector<int8_t> v(g.tensors[size_t(tensor)].byte_size());
+  for (size_t i = 0; i < v.size() / 4; ++i) {
     const float x = float((-128.0 - zp + 255.0 * unit(rng)) * scale);
     std::memcpy(&v[4 * i], &x, 4);  // the SoC and the host are little-endian
   }
@@ -44,6 +44,22 @@ std::vector<int8_t> random_float_input(const ModelRun& r, const codegen::TensorB
 }
 
 }  // namespace
+
+std::vector<std::vector<int8_t>> random_inputs(const ir::Graph& graph, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<std::vector<int8_t>> inputs;
+  for (const int t : graph.inputs) {
+    const ir::Tensor& tensor = graph.tensors[size_t(t)];
+    if (tensor.type == ir::DataType::Float32) {
+      inputs.push_back(random_float_input(graph, t, rng));
+      continue;
+    }
+    std::vector<int8_t> v(tensor.byte_size());
+    for (auto& x : v) x = int8_t(int(rng() % 256) - 128);
+    inputs.push_back(std::move(v));
+  }
+  return inputs;
+}
 
 bool is_model_file(const std::string& path) { return ends_with(path, ".onnx") || ends_with(path, ".tflite"); }
 
@@ -57,17 +73,18 @@ ModelRun prepare_model_run(const std::string& model, const SocConfig& soc, const
   r.compiled = codegen::compile_model(r.graph, soc, tuned.choices, tuned.origins, partition);
   validate_program(r.compiled.program, soc, model);
   if (r.compiled.inputs.size() != 1) throw Error(model + ": kiln supports models with one input");
-  place_inputs(r, soc, model, input_npy, seed);
+  place_inputs(r, r.graph, soc, model, input_npy, seed);
   return r;
 }
 
-void place_inputs(ModelRun& r, const SocConfig& soc, const std::string& model, const std::string& input_npy,
+void place_inputs(ModelRun& r, const ir::Graph& graph, const SocConfig& soc, const std::string& model,
+                  const std::string& input_npy,
                   std::optional<uint64_t> seed) {
   r.inputs.clear();
   if (!input_npy.empty()) {
     if (r.compiled.inputs.size() != 1)
       throw Error(fmt::format("{}: --input gives one tensor, the network has {} inputs", model, r.compiled.inputs.size()));
-    r.inputs.push_back(read_input_npy(input_npy, r.graph.tensors[size_t(r.compiled.inputs[0].tensor)]));
+    r.inputs.push_back(read_input_npy(input_npy, graph.tensors[size_t(r.compiled.inputs[0].tensor)]));
     r.input_note = "input: " + input_npy;
   } else {
     const uint64_t s = seed ? *seed : uint64_t(std::random_device{}());
@@ -75,16 +92,7 @@ void place_inputs(ModelRun& r, const SocConfig& soc, const std::string& model, c
                                        [](const auto& in) { return in.type == ir::DataType::Float32; });
     r.input_note = fmt::format("input: random {} from seed {} (repeat with --seed {})",
                                any_float ? "float32 over the input's quantized range" : "int8", s, s);
-    std::mt19937_64 rng(s);
-    for (const auto& in : r.compiled.inputs) {
-      if (in.type == ir::DataType::Float32) {
-        r.inputs.push_back(random_float_input(r, in, rng));
-        continue;
-      }
-      std::vector<int8_t> v(in.bytes);
-      for (auto& x : v) x = int8_t(int(rng() % 256) - 128);
-      r.inputs.push_back(std::move(v));
-    }
+    r.inputs = random_inputs(graph, s);
   }
   for (size_t i = 0; i < r.inputs.size(); ++i) {
     const auto& in = r.compiled.inputs[i];

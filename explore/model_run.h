@@ -37,10 +37,10 @@ ModelRun prepare_model_run(const std::string& model, const SocConfig& soc, const
                            const passes::PartitionOptions& partition = {});
 
 // Places the inputs of a compiled model: `input_npy` when not empty (models
-// with one input only), else random int8 from `seed` (fresh when none), one
-// input after the other from the same sequence.
-void place_inputs(ModelRun& run, const SocConfig& soc, const std::string& model, const std::string& input_npy,
-                  std::optional<uint64_t> seed);
+// with one input only), else random_inputs(graph, seed) (a fresh seed when
+// none). `graph` is the graph compiled (run.graph unless the caller keeps it).
+void place_inputs(ModelRun& run, const ir::Graph& graph, const SocConfig& soc, const std::string& model,
+                  const std::string& input_npy, std::optional<uint64_t> seed);
 
 // A graph input's value from a .npy file, as the IR holds it: int8 for an
 // int8 input (uint8 too where the source model's input is uint8: it becomes
@@ -56,6 +56,11 @@ NpyArray output_npy(const ir::Tensor& tensor, const std::vector<int8_t>& value, 
 // "element 5: reference 3, simulated 4" for the first element where two
 // values of a tensor of `type` differ ("" when equal).
 std::string first_difference(ir::DataType type, const std::vector<int8_t>& expected, const std::vector<int8_t>& got);
+// Random inputs for the graph's inputs from `seed`, one after the other from
+// the same sequence (what place_inputs places without a .npy file): int8
+// bytes, or for a float input float32 over the range its QUANTIZE can
+// represent.
+std::vector<std::vector<int8_t>> random_inputs(const ir::Graph& graph, uint64_t seed);
 
 // A command stream from .kasm (assembled) or .kbin (decoded).
 Program read_stream_file(const std::string& path);

@@ -7,13 +7,21 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kiln::explore {
 
 struct ChildJob {
+  ChildJob() = default;
+  ChildJob(std::vector<std::string> argv_, std::string stderr_path_)
+      : argv(std::move(argv_)), stderr_path(std::move(stderr_path_)) {}
   std::vector<std::string> argv;  // argv[0] is the executable's path
   std::string stderr_path;        // the child's stderr goes here (stdout is dropped)
+  // When set, the child is a fork of this process that runs `run` and exits
+  // with what it returns (no exec: no program start-up per job); argv is not
+  // used. It should report errors on stderr as a `kiln` child would.
+  std::function<int()> run;
 };
 
 struct ChildResult {

@@ -89,7 +89,9 @@ SweepRow sweep_row_from_json(const nlohmann::json& j, const std::vector<std::str
   return r;
 }
 
-void append_line_durably(const std::string& path, const std::string& line, const std::string& header) {
+namespace {
+
+void append_whole_line(const std::string& path, const std::string& line, const std::string& header, bool sync) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) throw Error(fmt::format("{}: cannot open for appending: {}", path, std::strerror(errno)));
   struct stat st {};
@@ -101,15 +103,25 @@ void append_line_durably(const std::string& path, const std::string& line, const
   const std::string text = !header.empty() && st.st_size == 0 ? header + line : line;
   const ssize_t n = ::write(fd, text.data(), text.size());
   const int err = n < 0 ? errno : n != ssize_t(text.size()) ? ENOSPC : 0;
-  if (err != 0 || ::fsync(fd) != 0) {
+  if (err != 0 || (sync && ::fsync(fd) != 0)) {
     // A short write (a full disk) leaves part of a line: cut the file back to
     // its last whole line, so that it stays a valid file to resume from.
     const int why = err != 0 ? err : errno;
-    if (::ftruncate(fd, st.st_size) == 0) ::fsync(fd);
+    if (::ftruncate(fd, st.st_size) == 0 && sync) ::fsync(fd);
     ::close(fd);
     throw Error(fmt::format("{}: cannot append a result: {}", path, std::strerror(why)));
   }
   ::close(fd);
+}
+
+}  // namespace
+
+void append_line_durably(const std::string& path, const std::string& line, const std::string& header) {
+  append_whole_line(path, line, header, true);
+}
+
+void append_line(const std::string& path, const std::string& line, const std::string& header) {
+  append_whole_line(path, line, header, false);
 }
 
 std::vector<SweepRow> read_sweep_rows(const std::string& jsonl_path, const std::vector<std::string>& parameter_paths) {

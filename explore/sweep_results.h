@@ -48,6 +48,9 @@ SweepRow sweep_row_from_json(const nlohmann::json& j, const std::vector<std::str
 // Appends one line (ending in '\n') to `path` whole, creating the file with
 // `header` first when it does not exist. Throws kiln::Error on failure.
 void append_line_durably(const std::string& path, const std::string& line, const std::string& header = "");
+// The same without waiting for the disk (no fsync), for a file rebuilt from a
+// durable one after a crash (results.csv from results.jsonl).
+void append_line(const std::string& path, const std::string& line, const std::string& header = "");
 
 // The rows of a results.jsonl; a last line without its newline (a write cut
 // short by a kill) is dropped, and the file is truncated to its whole lines.

@@ -7,14 +7,19 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
 #include "arch/error.h"
+#include "arch/escaped.h"
 #include "arch/profile.h"
+#include "arch/soc_config_yaml.h"
 #include "explore/directory_lock.h"
+#include "explore/energy_report.h"
+#include "explore/point_run.h"
 #include "explore/process_pool.h"
 #include "explore/run_report.h"
 #include "explore/sweep_results.h"
@@ -46,13 +51,26 @@ std::string task_stem(const SweepOptions& o, const Task& t) {
   return fmt::format("{}/tmp/{}-w{}", o.out_dir, t.point->id, t.workload);
 }
 
-// `kiln run` for one task: its report goes to <stem>.json, its stderr to <stem>.err.
-ChildJob run_job(const SweepOptions& o, const SweepSpec& spec, const Task& t) {
+// `kiln run` for one task, in a fork of this process: its report goes to
+// <stem>.json, its stderr (a one-line error, as `kiln run` prints it) to
+// <stem>.err, its exit code is kiln run's.
+ChildJob run_job(const SweepOptions& o, const SweepSpec& spec, const Task& t, const PreparedWorkload& workload) {
   const std::string stem = task_stem(o, t);
   std::remove((stem + ".json").c_str());
-  return {{o.kiln_exe, "run", spec.workloads[t.workload], "--soc", point_config_path(o.out_dir, *t.point), "--seed",
-           std::to_string(spec.seed), "--report", stem + ".json"},
-          stem + ".err"};
+  ChildJob job;
+  job.stderr_path = stem + ".err";
+  job.run = [&workload, &spec, soc = point_config_path(o.out_dir, *t.point), report = stem + ".json"] {
+    try {
+      return run_design_point(workload, soc, spec.seed, report);
+    } catch (const Error& e) {
+      std::cerr << "kiln: error: " << escaped(e.what(), 4000) << "\n";
+      return 1;
+    } catch (const std::exception& e) {
+      std::cerr << "kiln: internal error: " << escaped(e.what(), 4000) << "\n";
+      return 3;
+    }
+  };
+  return job;
 }
 
 SweepRow finish(const SweepOptions& o, const SweepSpec& spec, const Task& t, const ChildResult& c) {
@@ -180,12 +198,30 @@ SweepSummary run_sweep(const SweepOptions& o) {
   if (sum.skipped)
     report(Progress::Kind::Step, fmt::format("sweep: resuming, {} of {} runs already done", sum.skipped, sum.tasks));
 
+  // Each model read and its reference outputs computed once, before the
+  // workers fork; a point of a workload with nothing left to run needs neither.
+  std::vector<PreparedWorkload> workloads(spec.workloads.size());
+  std::vector<bool> needed(spec.workloads.size());
+  for (const auto& t : tasks) needed[t.workload] = true;
+  for (size_t w = 0; w < spec.workloads.size(); ++w)
+    workloads[w] = needed[w] ? prepare_workload(spec.workloads[w], spec.seed) : PreparedWorkload{spec.workloads[w], {}, {}, {}};
+  if (!tasks.empty()) {
+    // The technology a point prices energy with is parsed here once, so that
+    // the points (forks of this process) find it parsed (energy_report.h).
+    try {
+      load_soc_technology(load_soc_config(point_config_path(o.out_dir, *tasks.front().point)));
+    } catch (const std::exception&) {
+      // The point meets the error again and reports it.
+    }
+  }
   std::vector<ChildJob> jobs;
-  for (const auto& t : tasks) jobs.push_back(run_job(o, spec, t));
+  for (const auto& t : tasks) jobs.push_back(run_job(o, spec, t, workloads[t.workload]));
   run_children(jobs, o.jobs, spec.timeout_s, [&](const ChildResult& c) {
     SweepRow row = finish(o, spec, tasks[c.index], c);
     append_line_durably(jsonl, sweep_row_json(row, paths).dump() + "\n");
-    append_line_durably(csv, sweep_csv_line(row), sweep_csv_header(paths));
+    // results.csv is rewritten from results.jsonl on --resume: only the
+    // JSON line needs to reach the disk before the next row.
+    append_line(csv, sweep_csv_line(row), sweep_csv_header(paths));
     ++sum.ran;
     sum.failed += !row.ok;
     rows.push_back(std::move(row));

@@ -1,5 +1,7 @@
-// Runs a sweep: every design point and workload compiled and simulated by a
-// `kiln run` child process of its own (-j at a time), with a timeout; a
+// Runs a sweep: every design point and workload compiled and simulated as
+// `kiln run` would, each in a child process of its own (-j at a time; a fork
+// of this one, which has read the models and computed their reference
+// outputs once: explore/point_run.h), with a timeout; a
 // failure (does not fit, crash, timeout) becomes a failed row and the sweep
 // goes on. Rows are appended durably as they finish (sweep_results.h), so
 // `--resume` after a kill skips what is done and ends with the same results.
@@ -20,7 +22,6 @@ struct SweepOptions {
   unsigned jobs = 1;
   bool resume = false;
   std::optional<std::pair<unsigned, unsigned>> shard;  // K of N, K in [0, N): points with index % N == K
-  std::string kiln_exe;                                // the binary that runs a point
   ProgressFn progress;  // resuming (Step), runs done (Status after each, StatusEnd after the last)
 };
 

@@ -62,7 +62,7 @@ TopologyRun prepare_topology_run(const std::string& topology_csv, const std::str
     dram.size_bytes = std::max<uint64_t>(kDramGranule, (used + kDramGranule - 1) / kDramGranule * kDramGranule);
   }
   validate_program(r.compiled.program, t.soc, topology_csv);
-  place_inputs(r, t.soc, topology_csv, input_npy, seed);
+  place_inputs(r, r.graph, t.soc, topology_csv, input_npy, seed);
   return t;
 }
 

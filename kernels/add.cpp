@@ -29,19 +29,40 @@ void validate(const AddParams& p) {
   check::activation(kOp, p.act_min, p.act_max);
 }
 
+namespace {
+
+// Each input's rescaled value depends on its own int8 value alone.
+int32_t rescaled(int8_t v, int32_t zp, int32_t scale, int32_t mult, int shift) {
+  return multiply_by_quantized_multiplier((int32_t(v) - zp) * scale, mult, shift);
+}
+
+// From this many elements on, the two inputs' rescaled values come from
+// tables of their 256 int8 values (the same integers, computed once each).
+constexpr int64_t kTableFrom = 512;
+
+}  // namespace
+
 void add(const AddParams& p, const int8_t* in1, const int8_t* in2, int8_t* out) {
   validate(p);
   const int32_t scale = int32_t(1) << p.left_shift;
-  for (int64_t i = 0; i < p.count; ++i) {
-    const int32_t a = (int32_t(in1[i]) - p.in1_zp) * scale;
-    const int32_t b = (int32_t(in2[i]) - p.in2_zp) * scale;
-    const int32_t scaled_a = multiply_by_quantized_multiplier(a, p.in1_mult, p.in1_shift);
-    const int32_t scaled_b = multiply_by_quantized_multiplier(b, p.in2_mult, p.in2_shift);
+  const auto finish = [&](int32_t scaled_a, int32_t scaled_b) {
     // Wraps as an int32 adder does (TFLite's operands never come near it).
     const int32_t sum = wrapping_add(scaled_a, scaled_b);
-    out[i] = add_zero_point_and_clamp(multiply_by_quantized_multiplier(sum, p.out_mult, p.out_shift), p.out_zp,
-                                      p.act_min, p.act_max);
+    return add_zero_point_and_clamp(multiply_by_quantized_multiplier(sum, p.out_mult, p.out_shift), p.out_zp,
+                                    p.act_min, p.act_max);
+  };
+  if (p.count < kTableFrom) {
+    for (int64_t i = 0; i < p.count; ++i)
+      out[i] = finish(rescaled(in1[i], p.in1_zp, scale, p.in1_mult, p.in1_shift),
+                      rescaled(in2[i], p.in2_zp, scale, p.in2_mult, p.in2_shift));
+    return;
   }
+  int32_t table1[256], table2[256];
+  for (int v = -128; v < 128; ++v) {
+    table1[v + 128] = rescaled(int8_t(v), p.in1_zp, scale, p.in1_mult, p.in1_shift);
+    table2[v + 128] = rescaled(int8_t(v), p.in2_zp, scale, p.in2_mult, p.in2_shift);
+  }
+  for (int64_t i = 0; i < p.count; ++i) out[i] = finish(table1[in1[i] + 128], table2[in2[i] + 128]);
 }
 
 }  // namespace kiln::kernels

@@ -31,6 +31,16 @@ int64_t decode_mcu_value(const McuKernelSpec& spec, const McuArg& arg, uint32_t 
   return value;
 }
 
+McuKernel conv2d_kernel(const Conv2dParams& p) {
+  // Fewer than 4 channels leave a 4-lane int8 SIMD word over channels
+  // unfilled (CMSIS-NN's fast paths need in_c a multiple of 4).
+  if (p.in_c < 4) return McuKernel::Conv2dShallow;
+  // CMSIS-NN's arm_convolve_1x1_s8_fast: no im2col.
+  if (p.kh == 1 && p.kw == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_top == 0 && p.pad_left == 0)
+    return McuKernel::Conv2d1x1;
+  return McuKernel::Conv2d;
+}
+
 namespace {
 
 template <class P>
@@ -77,17 +87,26 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
          [](const P& p, const McuOperands& o) { add(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
          {}}));
   }
-  {
+  // conv2d and its variants: one binding each, the same arguments and
+  // arithmetic; a variant also checks that its shape is the one it prices.
+  for (const McuKernel id : {McuKernel::Conv2d, McuKernel::Conv2d1x1, McuKernel::Conv2dShallow}) {
     using P = Conv2dParams;
     t.push_back(entry<P>(
-        {McuKernel::Conv2d,
+        {id,
          {&P::in_h, &P::in_w, &P::in_c, &P::out_h, &P::out_w, &P::out_c, &P::kh, &P::kw, &P::stride_h, &P::stride_w,
           &P::dil_h, &P::dil_w, &P::pad_top, &P::pad_left, &P::in_zp, &P::out_zp, &P::act_min, &P::act_max},
          [](const P& p) {
            return weighted(uint64_t(p.batches) * p.in_h * p.in_w * p.in_c, uint64_t(p.out_c) * p.kh * p.kw * p.in_c,
                            uint64_t(p.out_c), uint64_t(p.batches) * p.out_h * p.out_w * p.out_c);
          },
-         [](const P& p) { validate(p); },
+         [id](const P& p) {
+           validate(p);
+           if (id != McuKernel::Conv2d && conv2d_kernel(p) != id)
+             throw Error(fmt::format("{0}: shape: in_c {1}, kernel {2}x{3}, stride {4}x{5}, padding {6},{7} is {8}'s, "
+                                     "not {0}'s",
+                                     find_mcu_kernel(uint16_t(id))->name, p.in_c, p.kh, p.kw, p.stride_h, p.stride_w,
+                                     p.pad_top, p.pad_left, find_mcu_kernel(uint16_t(conv2d_kernel(p)))->name));
+         },
          [](const P& p, const McuOperands& o) {
            conv2d(p, in_i8(o, 0), in_i8(o, 1), in_i32(o, 2), in_i32(o, 3), in_i32(o, 4), out_i8(o, 5));
          },

@@ -18,6 +18,7 @@
 
 #include "arch/error.h"
 #include "arch/mcu_op.h"
+#include "kernels/conv2d.h"
 
 namespace kiln::kernels {
 
@@ -122,6 +123,11 @@ class McuKernelDef final : public McuKernelBinding {
 // Every kernel's binding, one per kernel of arch/mcu_op.h (mcu_kernel_table.cpp).
 const std::vector<std::unique_ptr<McuKernelBinding>>& mcu_kernel_table();
 const McuKernelBinding* find_mcu_binding(uint16_t id);
+
+// The kernel of the conv2d family that runs p (arch/mcu_op.h): conv2d_shallow
+// for fewer than 4 input channels, conv2d_1x1 for a 1x1 kernel at stride 1
+// without padding, conv2d otherwise. One arithmetic, three cost entries.
+McuKernel conv2d_kernel(const Conv2dParams& p);
 
 // The typed binding of kernel `id`; P must be its parameter type.
 template <class P>

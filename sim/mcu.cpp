@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "arch/error.h"
+#include "arch/mcu_op.h"
 #include "sim/bus_access.h"
 #include "sim/mcu_dispatch.h"
 #include "sim/npu_regs.h"
@@ -123,8 +124,8 @@ void Mcu::run_op(size_t index, const McuOpCmd& op) {
   try {
     const McuOpPlan work = plan_mcu_op(op);
     ev.name = work.kernel;
-    const auto cost = soc_.mcu.costs.find(work.kernel);
-    if (cost == soc_.mcu.costs.end())
+    const McuKernelCost* cost = find_mcu_cost(soc_.mcu.costs, work.kernel);
+    if (!cost)
       throw Error(fmt::format("the SoC's mcu.costs has no entry for kernel '{}'", work.kernel));
     std::vector<uint8_t> buf;
     for (const auto& r : work.reads) {
@@ -134,8 +135,8 @@ void Mcu::run_op(size_t index, const McuOpCmd& op) {
       ev.bank_wait_ps += ps(a.bank_wait);
       ev.bytes += r.bytes;
     }
-    const double cycles = cost->second.fixed + cost->second.per_mac * double(work.macs) +
-                          cost->second.per_element * double(work.output_elements);
+    const double cycles =
+        cost->fixed + cost->per_mac * double(work.macs) + cost->per_element * double(work.output_elements);
     wait(clock_.cycles(uint64_t(std::ceil(cycles))));
     DebugMemoryPort memory(data_socket);
     run_mcu_op(op, memory);

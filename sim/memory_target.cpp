@@ -11,7 +11,7 @@ namespace kiln::sim {
 
 MemoryTarget::MemoryTarget(sc_core::sc_module_name name, const MemoryConfig& config, const BusConfig& bus)
     : sc_module(name), bus_socket("bus_socket"), bus_(bus), bus_clock_(bus.clock_mhz), config_(config),
-      bytes_(config.size_bytes, 0) {
+      bytes_(config.size_bytes) {
   bus_socket.register_b_transport(this, &MemoryTarget::b_transport);
   bus_socket.register_transport_dbg(this, &MemoryTarget::transport_dbg);
 }

@@ -12,6 +12,7 @@
 
 #include "arch/soc_config.h"
 #include "sim/clock.h"
+#include "sim/zeroed_bytes.h"
 
 namespace kiln::sim {
 
@@ -24,10 +25,10 @@ class MemoryTarget : public sc_core::sc_module {
   const MemoryConfig& config() const { return config_; }
   // The loader's write, before time 0 (allowed on flash too).
   void load(uint64_t offset, const uint8_t* data, uint64_t len);
-  const std::vector<uint8_t>& contents() const { return bytes_; }
+  const ZeroedBytes& contents() const { return bytes_; }
   // The contents moved out, once the simulation has ended (no copy of a
   // whole memory per run); the memory holds nothing afterwards.
-  std::vector<uint8_t> take_contents() { return std::move(bytes_); }
+  ZeroedBytes take_contents() { return std::move(bytes_); }
   // Bytes of timed bus transfers (b_transport); loader and debug accesses are not counted.
   uint64_t read_bytes() const { return read_bytes_; }
   uint64_t written_bytes() const { return written_bytes_; }
@@ -49,7 +50,7 @@ class MemoryTarget : public sc_core::sc_module {
   unsigned transport_dbg(tlm::tlm_generic_payload& trans);
 
   MemoryConfig config_;
-  std::vector<uint8_t> bytes_;
+  ZeroedBytes bytes_;
   uint64_t read_bytes_ = 0;
   uint64_t written_bytes_ = 0;
 };

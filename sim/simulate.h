@@ -17,6 +17,7 @@
 #include "arch/soc_config.h"
 #include "sim/action_counts.h"
 #include "sim/array_engine.h"
+#include "sim/zeroed_bytes.h"
 
 namespace kiln {
 
@@ -29,7 +30,7 @@ struct SimOptions {
 struct MemoryContents {
   std::string name;
   uint64_t base = 0;
-  std::vector<uint8_t> bytes;
+  sim::ZeroedBytes bytes;
 };
 
 struct SimResult {

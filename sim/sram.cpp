@@ -21,11 +21,13 @@ sc_core::sc_time Sram::access_time(bool, uint64_t offset, uint64_t len, const sc
   for (uint64_t word = offset / w; word * w < offset + len; ++word) {
     const uint64_t lo = std::max(offset, word * w), hi = std::min(offset + len, (word + 1) * w);
     const uint64_t first_bank = lo / bw, last_bank = (hi - 1) / bw;
+    // The banks the beat touches, each once: from first_bank's, wrapping.
+    const uint64_t touched = std::min(last_bank - first_bank + 1, banks), first = first_bank % banks;
+    const auto next = [banks](uint64_t b) { return b + 1 == banks ? 0 : b + 1; };
     uint64_t ready = issue;
-    for (uint64_t b = first_bank; b <= last_bank && b < first_bank + banks; ++b)
-      ready = std::max(ready, bank_free_ps_[b % banks]);
+    for (uint64_t i = 0, b = first; i < touched; ++i, b = next(b)) ready = std::max(ready, bank_free_ps_[b]);
     stalled += ready - issue;
-    for (uint64_t b = first_bank; b <= last_bank && b < first_bank + banks; ++b) bank_free_ps_[b % banks] = ready + busy;
+    for (uint64_t i = 0, b = first; i < touched; ++i, b = next(b)) bank_free_ps_[b] = ready + busy;
     issue = ready + period;
   }
   *bank_wait += from_ps(stalled);

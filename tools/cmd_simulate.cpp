@@ -98,14 +98,15 @@ DumpSource resolve_dump(const SocConfig& soc, const Dump& d, const std::string& 
 }
 
 std::vector<uint8_t> dump_bytes(const SimResult& r, const Dump& d, const DumpSource& src) {
-  const std::vector<uint8_t>* bytes = nullptr;
-  if (src.scratchpad) bytes = &r.scratchpad(*src.scratchpad);
+  const uint8_t* bytes = nullptr;
+  size_t size = 0;
+  if (src.scratchpad) bytes = r.scratchpad(*src.scratchpad).data(), size = r.scratchpad(*src.scratchpad).size();
   for (const auto& m : r.memories)
-    if (!src.scratchpad && m.name == d.memory) bytes = &m.bytes;
-  if (!bytes || src.offset + d.len > bytes->size())
+    if (!src.scratchpad && m.name == d.memory) bytes = m.bytes.data(), size = m.bytes.size();
+  if (!bytes || src.offset + d.len > size)
     throw Error(fmt::format("--dump: {} has no bytes [0x{:x}, 0x{:x}) after the run (internal error)", d.memory,
                             d.addr, d.addr + d.len));
-  return std::vector<uint8_t>(bytes->begin() + long(src.offset), bytes->begin() + long(src.offset + d.len));
+  return std::vector<uint8_t>(bytes + src.offset, bytes + src.offset + d.len);
 }
 
 std::string percent(uint64_t part, uint64_t whole) {

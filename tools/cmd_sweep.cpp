@@ -46,7 +46,6 @@ void run(const SweepCliOptions& o) {
   s.jobs = o.jobs;
   s.resume = o.resume;
   if (!o.shard.empty()) s.shard = parse_shard(o.shard);
-  s.kiln_exe = std::filesystem::read_symlink("/proc/self/exe").string();
   // On stderr: on a terminal one line rewritten in place; in a log a line
   // every tenth of the runs and at the end.
   const bool tty = isatty(STDERR_FILENO);

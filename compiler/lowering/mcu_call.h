@@ -85,7 +85,7 @@ decltype(auto) with_mcu_call(const ir::Graph& g, const ir::Op& op, F&& f) {
   switch (op.kind) {
     case ir::OpKind::Conv2d: {
       const kernels::Conv2dParams p = conv2d_params(g, op);
-      return call(McuKernel::Conv2d, p, operands);
+      return call(kernels::conv2d_kernel(p), p, operands);
     }
     case ir::OpKind::DepthwiseConv2d: {
       const kernels::DepthwiseConv2dParams p = depthwise_params(g, op);

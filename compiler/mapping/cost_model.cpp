@@ -86,6 +86,44 @@ double CostModel::step_cycles(const LayerSchedule& sched, const Step& st) const 
   return cycles * scale;
 }
 
+double CostModel::compute_queue_cycles(const ConvShape& s, const Tiling& t) const {
+  // build_schedule's tiles along an axis: `count` of the full size, then at
+  // most one shorter remainder.
+  struct Pieces {
+    uint32_t size[2];
+    uint64_t count[2];
+  };
+  const auto pieces = [](uint32_t extent, uint32_t tile) {
+    return Pieces{{tile, extent % tile}, {extent / tile, extent % tile ? 1u : 0u}};
+  };
+  const double overhead = cal_.command_overhead;
+  const Pieces ys = pieces(s.out_h, std::min(t.tile_rows, s.out_h)), xs = pieces(s.out_w, std::min(t.tile_cols, s.out_w));
+  const Pieces ns = pieces(s.out_c, std::min(t.tile_out_c, s.out_c)), cs = pieces(s.in_c, std::min(t.tile_in_c, s.in_c));
+  const auto compute = [&](uint64_t m, uint32_t n, uint32_t c) {
+    return (overhead + double(array_tile_cycles(t.dataflow, soc_.npu.rows, soc_.npu.cols, m, n,
+                                                uint64_t(s.kh) * s.kw * c))) *
+           cal_.compute;
+  };
+  double total = 0;
+  for (int y = 0; y < 2; ++y)
+    for (int x = 0; x < 2; ++x)
+      for (int n = 0; n < 2; ++n) {
+        const uint64_t tiles = ys.count[y] * xs.count[x] * ns.count[n];
+        if (tiles == 0) continue;
+        const uint64_t m = uint64_t(ys.size[y]) * xs.size[x];
+        const uint32_t tn = ns.size[n];
+        double per_tile = (overhead + std::ceil(double(m) * tn / soc_.npu.ppu_lanes)) * cal_.post_process;
+        if (s.depthwise) {
+          per_tile += compute(m, tn, tn);  // one K step: the tile's own channels
+        } else {
+          for (int c = 0; c < 2; ++c)
+            if (cs.count[c]) per_tile += double(cs.count[c]) * compute(m, tn, cs.size[c]);
+        }
+        total += double(tiles) * per_tile;
+      }
+  return total;
+}
+
 double play_schedule(const LayerSchedule& sched, const std::vector<double>& durations, const DmaChannels& ch,
                      unsigned dma_channels, double busy[3]) {
   // Scratch kept per thread: the tiler plays thousands of schedules.

@@ -53,6 +53,10 @@ class CostModel {
   // NPU cycles of one step.
   double step_cycles(const LayerSchedule& sched, const Step& step) const;
   Prediction predict(const LayerSchedule& sched) const;
+  // The compute queue's busy time (its compute and post-processing steps)
+  // of the layer's schedule with tiling `t`, from the tile counts alone: a
+  // lower bound of predict(build_schedule(shape, t)).cycles, up to rounding.
+  double compute_queue_cycles(const ConvShape& shape, const Tiling& t) const;
   // The same schedule with its DMA traffic on `channels` instead (no step's
   // time depends on the channel, only which steps wait for one another).
   Prediction predict(const LayerSchedule& sched, const DmaChannels& channels) const;

@@ -52,9 +52,12 @@ std::vector<uint32_t> depthwise_channel_tiles(uint32_t channels, uint32_t array_
 
 }  // namespace
 
-std::vector<RankedTiling> rank_tilings(const ConvShape& s, const SocConfig& soc, const CostModel& model) {
-  std::vector<RankedTiling> out;
-  LayerSchedule sched;  // one schedule's buffers for every candidate
+namespace {
+
+// Calls visit(t) for every legal tiling of the layer, in the order ranks keep
+// among equals.
+template <class Visit>
+void for_each_tiling(const ConvShape& s, const SocConfig& soc, Visit visit) {
   // Splitting K or the width only adds traffic and commands: try a finer split
   // only while no coarser one fits (sizes are listed coarsest first).
   for (uint32_t buffers : {2u, 1u}) {
@@ -77,21 +80,46 @@ std::vector<RankedTiling> rank_tilings(const ConvShape& s, const SocConfig& soc,
                 t.channels = default_channels(soc);
                 if (!fits(s, t, soc)) continue;
                 w_fits = k_fits = true;
-                build_schedule(s, t, &sched);
-                out.push_back({t, model.predict(sched)});
+                visit(t);
               }
       }
     }
   }
+}
+
+}  // namespace
+
+std::vector<RankedTiling> rank_tilings(const ConvShape& s, const SocConfig& soc, const CostModel& model) {
+  std::vector<RankedTiling> out;
+  LayerSchedule sched;  // one schedule's buffers for every candidate
+  for_each_tiling(s, soc, [&](const Tiling& t) {
+    build_schedule(s, t, &sched);
+    out.push_back({t, model.predict(sched)});
+  });
   std::stable_sort(out.begin(), out.end(), [](const RankedTiling& a, const RankedTiling& b) {
     return a.prediction.cycles < b.prediction.cycles;
   });
   return out;
 }
 
+std::optional<RankedTiling> best_tiling(const ConvShape& s, const SocConfig& soc, const CostModel& model) {
+  std::optional<RankedTiling> best;
+  LayerSchedule sched;
+  for_each_tiling(s, soc, [&](const Tiling& t) {
+    // A tiling whose compute queue alone outlasts the best so far cannot be
+    // better; the margin covers the sums' rounding, so that a tie is still
+    // timed and the first of equals wins, as in rank_tilings.
+    if (best && model.compute_queue_cycles(s, t) > best->prediction.cycles * (1 + 1e-9)) return;
+    build_schedule(s, t, &sched);
+    const Prediction p = model.predict(sched);
+    if (!best || p.cycles < best->prediction.cycles) best = RankedTiling{t, p};
+  });
+  return best;
+}
+
 RankedTiling choose_tiling(const ConvShape& s, const SocConfig& soc, const CostModel& model, const std::string& layer) {
-  auto ranked = rank_tilings(s, soc, model);
-  if (ranked.empty()) {
+  const auto best = best_tiling(s, soc, model);
+  if (!best) {
     Tiling smallest;
     smallest.tile_rows = smallest.tile_cols = 1;
     smallest.tile_out_c = std::min(s.out_c, soc.npu.cols);
@@ -102,7 +130,7 @@ RankedTiling choose_tiling(const ConvShape& s, const SocConfig& soc, const CostM
     fits(s, smallest, soc, &why);
     throw Error(layer + ": no tiling fits the NPU scratchpads of " + soc.name + " (smallest tile: " + why + ")");
   }
-  return ranked.front();
+  return *best;
 }
 
 }  // namespace kiln::mapping

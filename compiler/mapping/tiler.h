@@ -2,6 +2,7 @@
 // scratchpads), times each with the cost model, and ranks them.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "compiler/mapping/cost_model.h"
@@ -17,6 +18,11 @@ struct RankedTiling {
 // Every legal tiling of the layer (each dataflow), best (fewest predicted
 // cycles) first. Empty if none fits.
 std::vector<RankedTiling> rank_tilings(const ConvShape& shape, const SocConfig& soc, const CostModel& model);
+
+// The first of rank_tilings, found without timing every tiling: one whose
+// compute queue alone (CostModel::compute_queue_cycles) takes longer than
+// the best so far is skipped. None if nothing fits.
+std::optional<RankedTiling> best_tiling(const ConvShape& shape, const SocConfig& soc, const CostModel& model);
 
 // The best legal tiling; throws kiln::Error naming `layer` and the smallest
 // tile's overflowing buffer when nothing fits.

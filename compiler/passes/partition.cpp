@@ -1,6 +1,9 @@
 #include "compiler/passes/partition.h"
 
+#include <optional>
+
 #include "arch/error.h"
+#include "arch/mcu_op.h"
 #include "compiler/lowering/mcu_call.h"
 #include "compiler/mapping/cost_model.h"
 #include "compiler/mapping/tiler.h"
@@ -69,9 +72,9 @@ McuWork mcu_work(const ir::Graph& g, const ir::Op& op) {
 
 double mcu_cycles(const ir::Graph& g, const ir::Op& op, const SocConfig& soc) {
   const McuWork w = mcu_work(g, op);
-  const auto it = soc.mcu.costs.find(w.kernel);
-  if (it == soc.mcu.costs.end()) return 0.0;
-  return it->second.fixed + it->second.per_mac * double(w.macs) + it->second.per_element * double(w.elements);
+  const McuKernelCost* cost = find_mcu_cost(soc.mcu.costs, w.kernel);
+  if (!cost) return 0.0;
+  return cost->fixed + cost->per_mac * double(w.macs) + cost->per_element * double(w.elements);
 }
 
 void check_compilable(const ir::Graph& g) {
@@ -99,7 +102,7 @@ std::vector<Placement> partition(const ir::Graph& g, const SocConfig& soc, const
   for (const auto& op : g.ops) {
     Placement p;
     mapping::ConvShape shape;
-    std::vector<mapping::RankedTiling> ranked;
+    std::optional<mapping::RankedTiling> best;
     const double on_mcu = mcu_cycles(g, op, soc);
     if (op.kind == ir::OpKind::Reshape) {
       p.unit = Unit::None, p.reason = "reshape: the output aliases the input";
@@ -109,13 +112,13 @@ std::vector<Placement> partition(const ir::Graph& g, const SocConfig& soc, const
       p.unit = Unit::Mcu, p.reason = "MCU only (--mcu-only)";
     } else if (!fits_command_fields(shape)) {
       p.unit = Unit::Mcu, p.reason = "window parameters exceed the command fields";
-    } else if ((ranked = mapping::rank_tilings(shape, soc, model)).empty()) {
+    } else if (!(best = mapping::best_tiling(shape, soc, model))) {
       p.unit = Unit::Mcu, p.reason = "no tile fits the scratchpads";
-    } else if (ranked.front().prediction.cycles / soc.npu.clock_mhz >= on_mcu / soc.mcu.clock_mhz) {
+    } else if (best->prediction.cycles / soc.npu.clock_mhz >= on_mcu / soc.mcu.clock_mhz) {
       p.unit = Unit::Mcu, p.reason = "cheaper on the MCU by the cost model";
     } else {
       p.unit = Unit::Npu, p.reason = "array";
-      p.best = ranked.front();
+      p.best = *best;
     }
     p.shape = shape;
     p.mcu_cycles = on_mcu;

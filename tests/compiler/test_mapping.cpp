@@ -253,3 +253,39 @@ TEST_CASE("mapping: a step's dependencies are held in place, in order, up to the
   deps.clear();
   CHECK(deps.size() == 0);
 }
+
+TEST_CASE("best_tiling is the first of rank_tilings, and the compute queue bound is the schedule's compute busy time") {
+  ConvShape dw = conv3x3(24, 20, 40, 40);
+  dw.depthwise = true;
+  ConvShape pointwise;  // 1x1 with a K split's remainder
+  pointwise.in_h = pointwise.in_w = pointwise.out_h = pointwise.out_w = 9;
+  pointwise.in_c = 700, pointwise.out_c = 37, pointwise.kh = pointwise.kw = 1;
+  pointwise.stride_h = pointwise.stride_w = 1;
+  const std::vector<ConvShape> shapes = {conv3x3(32, 32, 3, 16),  conv3x3(32, 32, 16, 16), conv3x3(16, 16, 32, 32, 2),
+                                         conv3x3(8, 8, 64, 64),   conv3x3(7, 13, 5, 19),   conv3x3(56, 56, 64, 128),
+                                         dw,                      pointwise};
+  int compared = 0;
+  for (const char* config : {"default", "small", "large"}) {
+    const SocConfig soc = load_soc_config(kiln::test::config_path(config));
+    for (const Calibration& cal : {Calibration{}, Calibration{1.3, 0.7, 1.1, 0.9, 1.2, 9}}) {
+      const CostModel model(soc, cal);
+      for (const ConvShape& s : shapes) {
+        INFO(config << " " << s.in_h << "x" << s.in_w << "x" << s.in_c << " -> " << s.out_c);
+        const auto ranked = rank_tilings(s, soc, model);
+        const auto best = best_tiling(s, soc, model);
+        REQUIRE(ranked.empty() == !best);
+        if (ranked.empty()) continue;
+        CHECK(describe(best->tiling) == describe(ranked.front().tiling));
+        CHECK(best->tiling.dataflow == ranked.front().tiling.dataflow);
+        CHECK(best->prediction.cycles == ranked.front().prediction.cycles);
+        for (const auto& r : ranked) {
+          const double bound = model.compute_queue_cycles(s, r.tiling);
+          CHECK(bound == Approx(r.prediction.compute_busy).epsilon(1e-12));
+          CHECK(bound <= r.prediction.cycles * (1 + 1e-12));
+        }
+        ++compared;
+      }
+    }
+  }
+  CHECK(compared >= 40);
+}

@@ -2,7 +2,12 @@
 // run at once, and a job past the timeout is killed and reported.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <set>
 #include <stdexcept>
 
@@ -60,4 +65,33 @@ TEST_CASE("process pool: when the caller gives up, no child is left running") {
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(1500));
   sleep(3);
   CHECK_FALSE(kiln::test::file_exists(dir.file("late")));
+}
+
+TEST_CASE("process pool: a job with a function runs it in a fork: exit code, stderr, signal, timeout") {
+  TempDir dir;
+  std::vector<ChildJob> jobs(4);
+  jobs[0].run = [] { return 7; };
+  jobs[1].stderr_path = dir.file("1.err");
+  jobs[1].run = [] {
+    std::fputs("kiln: error: no\n", stderr);
+    return 1;
+  };
+  jobs[2].run = []() -> int { std::abort(); };
+  jobs[3].run = [] {
+    sleep(30);
+    return 0;
+  };
+  int here = 0;
+  jobs[0].run = [&here] { return ++here + 6; };  // the child's change is its own
+  std::vector<ChildResult> got(jobs.size());
+  run_children(jobs, 2, 1.0, [&](const ChildResult& r) { got[r.index] = r; });
+  CHECK(here == 0);
+  CHECK(got[0].exit_code == 7);
+  CHECK(got[1].exit_code == 1);
+  CHECK(kiln::test::slurp(dir.file("1.err")) == "kiln: error: no\n");
+  CHECK(got[2].signaled);
+  CHECK(got[2].signal == SIGABRT);
+  CHECK(got[3].timed_out);
+  CHECK(got[3].wall_ms >= 1000);
+  CHECK(got[3].wall_ms < 5000);
 }

@@ -32,7 +32,6 @@ TEST_CASE("progress: a sweep reports each finished run, then the end, and a resu
   o.spec = spec;
   o.out_dir = dir.file("out");
   o.jobs = 2;
-  o.kiln_exe = kiln::test::require_kiln();
   std::vector<Progress> seen;
   o.progress = [&](const Progress& p) { seen.push_back(p); };
   const auto sum = kiln::explore::run_sweep(o);

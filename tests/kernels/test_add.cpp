@@ -86,3 +86,29 @@ TEST_CASE("add: bad parameters throw", "[kernels]") {
   p = half_quarter_one(), p.count = 0;
   CHECK_THROWS_WITH(kernels::add(p, &x, &x, &out), Catch::Contains("add: count:"));
 }
+
+TEST_CASE("add: a long tensor (rescaled through tables) equals the same elements added one at a time", "[kernels]") {
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> zp(-128, 127), shift(-31, 0), left(0, 22), act(-128, 127);
+  std::uniform_int_distribution<int32_t> mult(int32_t(1) << 30, INT32_MAX);
+  for (int trial = 0; trial < 50; ++trial) {
+    AddParams p;
+    p.left_shift = left(rng);
+    p.in1_zp = zp(rng), p.in2_zp = zp(rng), p.out_zp = zp(rng);
+    p.in1_mult = mult(rng), p.in2_mult = mult(rng), p.out_mult = mult(rng);
+    p.in1_shift = shift(rng), p.in2_shift = shift(rng), p.out_shift = shift(rng);
+    const int lo = act(rng), hi = act(rng);
+    p.act_min = std::min(lo, hi), p.act_max = std::max(lo, hi);
+    const auto a = test::random_i8(rng, 1000), b = test::random_i8(rng, 1000);
+    p.count = 1000;
+    std::vector<int8_t> out(1000);
+    kernels::add(p, a.data(), b.data(), out.data());
+    AddParams one = p;
+    one.count = 1;
+    for (size_t i = 0; i < a.size(); ++i) {
+      int8_t want = 0;
+      kernels::add(one, &a[i], &b[i], &want);
+      REQUIRE(out[i] == want);
+    }
+  }
+}

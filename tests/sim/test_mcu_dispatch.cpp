@@ -122,6 +122,36 @@ TEST_CASE("mcu_dispatch: conv2d through memory equals the direct kernel, with it
   sim::run_mcu_op(nb, mem);
   CHECK(mem.get(kOut, direct.size()) == direct);
   CHECK(sim::plan_mcu_op(nb).reads.size() == 4);
+
+  // conv2d_shallow (this shape has 3 input channels) computes the same bytes under its own name.
+  sim::run_mcu_op(cmd(McuKernel::Conv2dShallow, nb.args), mem);
+  CHECK(mem.get(kOut, direct.size()) == direct);
+  CHECK(sim::plan_mcu_op(cmd(McuKernel::Conv2dShallow, c.args)).kernel == "conv2d_shallow");
+}
+
+TEST_CASE("mcu_dispatch: conv2d_1x1 equals the direct conv2d and refuses another shape", "[sim]") {
+  std::mt19937 rng(47);
+  kernels::Conv2dParams p;
+  p.in_h = 4, p.in_w = 5, p.in_c = 8, p.out_h = 4, p.out_w = 5, p.out_c = 6;
+  p.in_zp = 7, p.out_zp = -2, p.act_min = -128, p.act_max = 127;
+  const auto in = test::random_i8(rng, 4 * 5 * 8), w = test::random_i8(rng, 6 * 8);
+  const auto bias = test::random_i32(rng, 6, -1000, 1000), mult = test::random_i32(rng, 6, 1 << 30, INT32_MAX);
+  const auto shift = test::random_i32(rng, 6, -9, -6);
+  std::vector<int8_t> direct(4 * 5 * 6);
+  kernels::conv2d(p, in.data(), w.data(), bias.data(), mult.data(), shift.data(), direct.data());
+  MapMemory mem;
+  mem.put(kIn, in), mem.put(kW, w), mem.put(kBias, bias), mem.put(kMult, mult), mem.put(kShift, shift);
+  std::vector<uint32_t> args = {u(kIn), u(kW), u(kBias), u(kMult), u(kShift), u(kOut), 4, 5, 8, 4, 5, 6,
+                                1,      1,     1,        1,        1,         1,       0, 0, 7, u(-2), u(-128), 127};
+  sim::run_mcu_op(cmd(McuKernel::Conv2d1x1, args), mem);
+  CHECK(mem.get(kOut, direct.size()) == direct);
+  const sim::McuOpPlan plan = sim::plan_mcu_op(cmd(McuKernel::Conv2d1x1, args));
+  CHECK(plan.kernel == "conv2d_1x1");
+  CHECK(plan.macs == 4u * 5 * 6 * 8);
+  args[14] = 2, args[15] = 2, args[9] = 2, args[10] = 3;  // stride 2: out 2x3, no longer pointwise
+  CHECK_THROWS_WITH(sim::plan_mcu_op(cmd(McuKernel::Conv2d1x1, args)),
+                    "mcu op conv2d_1x1: shape: in_c 8, kernel 1x1, stride 2x2, padding 0,0 is conv2d's, not conv2d_1x1's");
+  CHECK_NOTHROW(sim::plan_mcu_op(cmd(McuKernel::Conv2d, args)));
 }
 
 TEST_CASE("mcu_dispatch: depthwise, fully connected and add equal the direct kernels", "[sim]") {
@@ -292,7 +322,7 @@ TEST_CASE("mcu_dispatch: every kernel of the table has a case above against its 
   // table without one fails here.
   const std::set<std::string> covered = {"copy",     "add",  "conv2d",  "depthwise_conv2d", "fully_connected",
                                          "avg_pool", "max_pool", "mean", "softmax", "pad", "concat2", "requantize",
-                                         "quantize", "dequantize"};
+                                         "conv2d_1x1", "conv2d_shallow", "quantize", "dequantize"};
   std::set<std::string> table;
   for (const auto& b : kernels::mcu_kernel_table()) table.insert(b->spec().name);
   CHECK(table == covered);

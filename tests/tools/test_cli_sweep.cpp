@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/support/kiln_cli.h"
 #include "tests/support/test_paths.h"
 
@@ -275,4 +277,43 @@ TEST_CASE("kiln sweep report: the Pareto front and labelled plots", "[sweep]") {
   CHECK(svg.find("latency (µs)") != std::string::npos);
   CHECK(svg.find("area (mm²)") != std::string::npos);
   CHECK(svg.find("rows=16") != std::string::npos);  // points are labelled by their parameters
+}
+
+TEST_CASE("kiln sweep: a point's row is what kiln run of its config reports, a model that does not load fails "
+          "every point with kiln run's error",
+          "[sweep]") {
+  TempDir dir;
+  const std::string bad = dir.file("broken.onnx");
+  std::ofstream(bad) << "not a model";
+  const std::string spec = dir.file("spec.yaml");
+  std::ofstream(spec) << "base: " << kiln::test::config_path("default") << "\n"
+                      << "workloads: [" << kiln::test::source_dir() << "/workloads/fc_autoencoder.onnx, " << bad << "]\n"
+                      << "parameters:\n"
+                      << "  npu.array.rows: [8, 16]\n"
+                      << "seed: 5\n";
+  const CliRun r = run_kiln("sweep " + spec + " -o " + dir.file("out") + " -j 2");
+  INFO(r.all());
+  REQUIRE(r.exit_code == 0);
+  const std::string csv = slurp(dir.file("out/results.csv"));
+  for (const char* point : {"p0000", "p0001"}) {
+    const std::string config = dir.file("out/points/") + point + ".yaml";
+    const CliRun run = run_kiln("run " + kiln::test::source_dir() + "/workloads/fc_autoencoder.onnx --soc " + config +
+                                " --seed 5 --report " + dir.file("report.json"));
+    REQUIRE(run.exit_code == 0);
+    const auto report = nlohmann::json::parse(slurp(dir.file("report.json")));
+    const std::string cycles = std::to_string(report.at("totals").at("latency_cycles").get<uint64_t>());
+    INFO(point << ": " << csv);
+    CHECK(csv.find(std::string(point) + ",fc_autoencoder.onnx,ok,") != std::string::npos);
+    CHECK(csv.find("," + cycles + ",") != std::string::npos);
+    const CliRun broken = run_kiln("run " + bad + " --soc " + config + " --seed 5");
+    REQUIRE(broken.exit_code == 1);
+    const std::string error = lines(broken.err).at(0).substr(std::string("kiln: error: ").size());
+    CHECK(csv.find(std::string(point) + ",broken.onnx,failed,") != std::string::npos);
+    bool same_error = false;
+    for (const auto& row : lines(slurp(dir.file("out/results.jsonl")))) {
+      const auto j = nlohmann::json::parse(row);
+      if (j.at("point") == point && j.at("workload") == "broken.onnx") same_error = j.at("error") == error;
+    }
+    CHECK(same_error);
+  }
 }

@@ -135,6 +135,26 @@ TEST_CASE("mcu kernels: codegen, then the MCU's dispatch through memory, equal t
     op.act = {-100, 100};
     run(g, op);
   }
+  // CONV_2D on 8 input channels: conv2d with the window above, conv2d_1x1 with a 1x1 one at stride 1
+  // (the 3-channel case above is conv2d_shallow).
+  for (const bool pointwise : {false, true}) {
+    ir::Graph g;
+    ir::Op op;
+    op.kind = ir::OpKind::Conv2d;
+    const int in = activation(g, {1, 7, 6, 8}, s_in, -5);
+    const int w = pointwise ? constant(g, {4, 1, 1, 8}, ir::DataType::Int8, rng)
+                            : constant(g, {4, 3, 2, 8}, ir::DataType::Int8, rng);
+    const int b = constant(g, {4}, ir::DataType::Int32, rng);
+    const int out = pointwise ? activation(g, {1, 7, 6, 4}, s_out, 3) : activation(g, {1, 3, 3, 4}, s_out, 3);
+    op.inputs = {in, w, b}, op.outputs = {out};
+    if (!pointwise) {
+      op.window.kernel_h = 3, op.window.kernel_w = 2, op.window.stride_h = 2, op.window.stride_w = 2;
+      op.window.dilation_w = 2, op.window.pad.top = 1;
+    }
+    op.rescale = ir::conv_rescale(s_in, std::vector<float>(4, 0.02f), s_out);
+    op.act = {-100, 100};
+    run(g, op);
+  }
   {
     ir::Graph g;
     ir::Op op;
