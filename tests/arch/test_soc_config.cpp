@@ -14,6 +14,7 @@
 #include "arch/error.h"
 #include "arch/mcu_op.h"
 #include "arch/soc_config.h"
+#include "arch/soc_config_json.h"
 #include "arch/soc_config_yaml.h"
 #include "tests/support/error_of.h"
 #include "tests/support/test_paths.h"
@@ -110,7 +111,7 @@ TEST_CASE("the default config loads with the values of configs/soc/default.yaml"
   CHECK(soc.npu.rows == 16);
   CHECK(soc.npu.cols == 16);
   CHECK(soc.npu.dataflow == Dataflow::WeightStationary);
-  CHECK(soc.npu.engine == ArrayEngineKind::Tlm);
+  CHECK(soc.npu.engine == "tlm");
   CHECK(soc.npu.input.size_bytes == 64u * 1024);
   CHECK(soc.npu.input.banks == 2);
   CHECK(soc.npu.weight.size_bytes == 64u * 1024);
@@ -209,7 +210,7 @@ TEST_CASE("numbers may be decimal or hexadecimal, enums take every listed value"
   CHECK(soc.npu.rows == 32);
   CHECK(soc.npu.cols == 8);
   CHECK(soc.npu.dataflow == Dataflow::InputStationary);
-  CHECK(soc.npu.engine == ArrayEngineKind::Rtl);
+  CHECK(soc.npu.engine == "rtl");
   CHECK(soc.bus.width_bytes == 32);
   CHECK(soc.bus.arbitration == Arbitration::FixedPriority);
   CHECK(soc.bus.latency_cycles == 0);
@@ -309,8 +310,6 @@ TEST_CASE("to_string spells each enum as the YAML does", "[soc_config]") {
   CHECK(std::string(to_string(Arbitration::FixedPriority)) == "fixed_priority");
   CHECK(std::string(to_string(MemoryKind::Flash)) == "flash");
   CHECK(std::string(to_string(MemoryKind::Sram)) == "sram");
-  CHECK(std::string(to_string(ArrayEngineKind::Tlm)) == "tlm");
-  CHECK(std::string(to_string(ArrayEngineKind::Rtl)) == "rtl");
 }
 
 TEST_CASE("a missing file is a one-line error naming it", "[soc_config]") {
@@ -364,4 +363,22 @@ TEST_CASE("every bad config in the corpus fails with its position and message", 
     INFO(file << " is in the corpus folder but not in expected.txt");
     CHECK(listed.count(file) == 1);
   }
+}
+
+TEST_CASE("an empty npu.units enables nothing and leaves the config's JSON as it was", "[soc_config]") {
+  const SocConfig plain = parse_soc_config(kMinimal, "t.yaml");
+  for (const char* empty : {"  units: {}\n", "  units:\n"}) {
+    const SocConfig soc = parse_soc_config(std::string(kMinimal) + empty, "t.yaml");
+    CHECK(soc.npu.units.empty());
+    CHECK(soc.npu.unit("array") == nullptr);
+    CHECK(soc_config_json(soc).dump() == soc_config_json(plain).dump());
+    CHECK(soc_config_json(soc).at("npu").count("units") == 0);
+  }
+}
+
+TEST_CASE("an array engine is any registered name, and an unknown one lists them", "[soc_config]") {
+  CHECK(parse_soc_config(with(kMinimal, "npu:\n", "npu:\n  array: {engine: rtl}\n"), "t.yaml").npu.engine == "rtl");
+  const std::string msg =
+      error_of([&] { parse_soc_config(with(kMinimal, "npu:\n", "npu:\n  array: {engine: tlm2}\n"), "t.yaml"); });
+  CHECK(msg == "t.yaml:20:19: npu.array.engine: expected a registered array engine: one of tlm, rtl, got 'tlm2'");
 }
