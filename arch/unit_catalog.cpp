@@ -11,6 +11,10 @@ const std::vector<UnitSchema>& unit_catalog() {
       {UnitSlot::ArrayEngine, "rtl", "the Verilated RTL array core of the configured size (rtl/, docs/rtl.md)", {}},
       {UnitSlot::NpuUnit, "array", "gemm and conv on the array engine into the accumulators (npu.array)", {}, true},
       {UnitSlot::NpuUnit, "post_process", "post_process: accumulators to int8 (npu.post_processing_lanes)", {}, true},
+      {UnitSlot::NpuUnit,
+       "vector",
+       "vadd: int8 element-wise work in the activation buffers (sim/vector_unit.h)",
+       {{"lanes", 1, 1024, 16, false, " lanes", "elements per NPU cycle"}}},
   };
   return catalog;
 }

@@ -382,3 +382,30 @@ TEST_CASE("an array engine is any registered name, and an unknown one lists them
       error_of([&] { parse_soc_config(with(kMinimal, "npu:\n", "npu:\n  array: {engine: tlm2}\n"), "t.yaml"); });
   CHECK(msg == "t.yaml:20:19: npu.array.engine: expected a registered array engine: one of tlm, rtl, got 'tlm2'");
 }
+
+TEST_CASE("npu.units enables the vector unit with its lanes, defaults filled in, and in the JSON", "[soc_config]") {
+  const SocConfig soc = parse_soc_config(std::string(kMinimal) + "  units:\n    vector: {lanes: 8}\n", "t.yaml");
+  REQUIRE(soc.npu.units.size() == 1);
+  REQUIRE(soc.npu.unit("vector") != nullptr);
+  CHECK(soc.npu.unit("vector")->param("lanes") == 8);
+  CHECK(soc_config_json(soc).at("npu").at("units").dump() == R"({"vector":{"lanes":8}})");
+  CHECK_THROWS_AS(soc.npu.unit("vector")->param("width"), Error);
+  const SocConfig defaults = parse_soc_config(std::string(kMinimal) + "  units:\n    vector:\n", "t.yaml");
+  CHECK(defaults.npu.unit("vector")->param("lanes") == 16);
+}
+
+TEST_CASE("a unit's section is checked against its parameters, at their positions", "[soc_config]") {
+  auto error_with = [](const std::string& units) {
+    return error_of([&] { parse_soc_config(std::string(kMinimal) + "  units:\n" + units, "t.yaml"); });
+  };
+  CHECK_THAT(error_with("    vector: {lanes: 0}\n"),
+             Catch::StartsWith("t.yaml:26:21: npu.units.vector.lanes: expected an integer from 1 to 1024 lanes"));
+  CHECK_THAT(error_with("    vector: {lane: 4}\n"),
+             Catch::StartsWith("t.yaml:26:14: unknown key 'lane' in npu.units.vector (allowed: lanes)"));
+  CHECK_THAT(error_with("    vector: 16\n"),
+             Catch::StartsWith("t.yaml:26:13: npu.units.vector: expected the section of unit 'vector': a map with keys "
+                               "lanes, or nothing for the defaults, got '16'"));
+  CHECK_THAT(error_with("    vectro: {}\n"),
+             Catch::StartsWith("t.yaml:26:5: npu.units: unknown NPU unit 'vectro' (registered: vector; built into "
+                               "every NPU: array, post_process)"));
+}
