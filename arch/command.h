@@ -32,6 +32,7 @@ enum class Opcode : uint8_t {
   Conv = 0x11,      // array tile, A gathered from an NHWC input tile (implicit GEMM)
   PostProcess = 0x12,  // accumulators -> int8 (Compute queue)
   Fence = 0x13,     // NPU: dispatch nothing more until every earlier NPU command has finished
+  VectorAdd = 0x14, // vector unit: element-wise int8 add with rescaling (Compute queue)
   McuOp = 0x20,     // fallback kernel on the MCU
   End = 0xFF,       // end of program: NPU raises its interrupt, MCU stops
 };
@@ -206,6 +207,51 @@ inline constexpr FieldSpec kPostProcessFields[] = {
     number<&PostProcessCmd::act_max>("max", at(40, 32)).optional(127).range(-128, 127, "the int8 range"),
 };
 
+// Vector unit (npu.units.vector): element-wise add of two int8 vectors with
+// TFLite's rescaling, bit for bit kernels/add.h (reference_integer_ops::Add):
+//   x = multiply_by_quantized_multiplier((a[i] - a_zp) << left_shift, a_mult, a_shift)
+//   y = the same of b
+//   out[i] = clamp(multiply_by_quantized_multiplier(x + y, mult, shift) + zp, min, max)
+// for i < count; a, b and out are contiguous int8 in the scratchpads. The
+// ranges are the kernel's: real multipliers below one (shifts <= 0) and a
+// left shift that keeps the scaled sum inside int32.
+struct VectorAddCmd {
+  SpmAddr a, b, out;
+  uint32_t count = 0;
+  int8_t a_zp = 0;
+  int32_t a_mult = 0;
+  int8_t a_shift = 0;
+  int8_t b_zp = 0;
+  int32_t b_mult = 0;
+  int8_t b_shift = 0;
+  int8_t out_zp = 0;
+  int32_t out_mult = 0;
+  int8_t out_shift = 0;
+  uint8_t left_shift = 20;
+  int8_t act_min = -128, act_max = 127;
+};
+
+// 11 words: header (the three buffer ids in the flags), then the fields at
+// the byte offsets below; bytes 41..43 are reserved.
+inline constexpr FieldSpec kVectorAddFields[] = {
+    scratchpad<&VectorAddCmd::a, &SpmAddr::buf, &SpmAddr::offset>("a", flag_bits(0, 2), at(4, 32), kBuffers),
+    scratchpad<&VectorAddCmd::b, &SpmAddr::buf, &SpmAddr::offset>("b", flag_bits(2, 2), at(8, 32), kBuffers),
+    scratchpad<&VectorAddCmd::out, &SpmAddr::buf, &SpmAddr::offset>("out", flag_bits(4, 2), at(12, 32), kBuffers),
+    number<&VectorAddCmd::count>("count", at(16, 32)).at_least_1(),
+    number<&VectorAddCmd::a_zp>("a_zp", at(20, 8)).optional(0),
+    number<&VectorAddCmd::a_mult>("a_mult", at(24, 32)).range(0, 0x7fffffff, "a non-negative multiplier"),
+    number<&VectorAddCmd::a_shift>("a_shift", at(36, 8)).optional(0).range(-31, 0, "[-31, 0]"),
+    number<&VectorAddCmd::b_zp>("b_zp", at(21, 8)).optional(0),
+    number<&VectorAddCmd::b_mult>("b_mult", at(28, 32)).range(0, 0x7fffffff, "a non-negative multiplier"),
+    number<&VectorAddCmd::b_shift>("b_shift", at(37, 8)).optional(0).range(-31, 0, "[-31, 0]"),
+    number<&VectorAddCmd::out_zp>("zp", at(22, 8)).optional(0),
+    number<&VectorAddCmd::out_mult>("mult", at(32, 32)).range(0, 0x7fffffff, "a non-negative multiplier"),
+    number<&VectorAddCmd::out_shift>("shift", at(38, 8)).optional(0).range(-31, 0, "[-31, 0]"),
+    number<&VectorAddCmd::left_shift>("left_shift", at(23, 8)).optional(20).range(0, 22, "[0, 22]"),
+    number<&VectorAddCmd::act_min>("min", at(39, 8)).optional(-128),
+    number<&VectorAddCmd::act_max>("max", at(40, 8)).optional(127),
+};
+
 // A fallback kernel on the MCU. `kernel` names it (arch/mcu_op.h); `args` are
 // its 32-bit arguments (tensor addresses, shapes, quantization), whose meaning
 // the kernel's entry in arch/mcu_op.h defines.
@@ -232,7 +278,7 @@ inline constexpr FieldSpec kEndFields[] = {
     no_flag<&EndCmd::interrupt>("no_interrupt", flag_bits(0)),
 };
 
-using CommandBody = std::variant<DmaCmd, GemmCmd, ConvCmd, PostProcessCmd, McuOpCmd, FenceCmd, EndCmd>;
+using CommandBody = std::variant<DmaCmd, GemmCmd, ConvCmd, PostProcessCmd, McuOpCmd, FenceCmd, EndCmd, VectorAddCmd>;
 
 struct Command {
   Opcode op = Opcode::End;
@@ -278,6 +324,8 @@ std::string dma_soc_problem(const Command& c, const SocConfig& soc);
 std::string gemm_soc_problem(const Command& c, const SocConfig& soc);
 std::string conv_soc_problem(const Command& c, const SocConfig& soc);
 std::string ppu_soc_problem(const Command& c, const SocConfig& soc);
+std::string vadd_problem(const Command& c);
+std::string vadd_soc_problem(const Command& c, const SocConfig& soc);
 
 struct CommandSpec {
   Opcode op;
@@ -316,6 +364,8 @@ inline constexpr CommandSpec kCommands[] = {
     command<PostProcessCmd>(Opcode::PostProcess, "ppu", Queue::Compute, 11, kPostProcessFields,
                             ppu_problem, ppu_soc_problem),
     command<FenceCmd>(Opcode::Fence, "fence", Queue::Mcu, 1),
+    command<VectorAddCmd>(Opcode::VectorAdd, "vadd", Queue::Compute, 11, kVectorAddFields, vadd_problem,
+                          vadd_soc_problem),
     command<McuOpCmd>(Opcode::McuOp, "mcu", Queue::Mcu, 2, kMcuOpFields, mcu_problem),
     command<EndCmd>(Opcode::End, "end", Queue::Mcu, 1, kEndFields),
 };

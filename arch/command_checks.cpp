@@ -96,6 +96,12 @@ std::string ppu_problem(const Command& c) {
   return "";
 }
 
+std::string vadd_problem(const Command& c) {
+  const auto& v = std::get<VectorAddCmd>(c.body);
+  if (v.act_min > v.act_max) return fmt::format("vadd: min={} is greater than max={}", v.act_min, v.act_max);
+  return "";
+}
+
 std::string mcu_problem(const Command& c) {
   const auto& m = std::get<McuOpCmd>(c.body);
   const McuKernelSpec* spec = find_mcu_kernel(m.kernel);

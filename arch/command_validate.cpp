@@ -168,6 +168,22 @@ std::string ppu_soc_problem(const Command& c, const SocConfig& soc) {
   return spm_problem(soc, "ppu: out", p.out.buf, p.out.offset, block_end(p.out.offset, p.m, p.out_stride, p.n));
 }
 
+// The vector unit reads and writes int8 vectors in the activation buffers;
+// the SoC must have the unit.
+std::string vadd_soc_problem(const Command& c, const SocConfig& soc) {
+  const auto& v = std::get<VectorAddCmd>(c.body);
+  if (!soc.npu.unit("vector"))
+    return fmt::format("vadd: SoC '{}' has no vector unit (enable it under npu.units.vector)", soc.name);
+  const std::pair<const char*, SpmAddr> operands[] = {{"vadd: a", v.a}, {"vadd: b", v.b}, {"vadd: out", v.out}};
+  for (const auto& [what, addr] : operands) {
+    if (addr.buf != Buffer::Input && addr.buf != Buffer::Output)
+      return fmt::format("{}={}: the vector unit reads and writes the input and output buffers", what,
+                         to_string(addr.buf));
+    if (auto q = spm_problem(soc, what, addr.buf, addr.offset, u128(addr.offset) + v.count); !q.empty()) return q;
+  }
+  return "";
+}
+
 namespace {
 
 // Token edges between neighbouring queues.

@@ -1,5 +1,9 @@
 #include "arch/soc_config.h"
 
+#include <fmt/format.h>
+
+#include "arch/error.h"
+
 namespace kiln {
 
 const MemoryConfig* SocConfig::find_memory(uint64_t addr, uint64_t len) const {
@@ -21,6 +25,18 @@ const MemoryConfig* SocConfig::memory_named(const std::string& name) const {
 const MemoryConfig* SocConfig::first_of_kind(MemoryKind kind) const {
   for (const auto& m : memories)
     if (m.kind == kind) return &m;
+  return nullptr;
+}
+
+uint64_t UnitConfig::param(const std::string& key) const {
+  const auto it = params.find(key);
+  if (it == params.end()) throw Error(fmt::format("npu.units.{}: the unit has no parameter '{}'", name, key));
+  return it->second;
+}
+
+const UnitConfig* NpuConfig::unit(const std::string& unit_name) const {
+  for (const UnitConfig& u : units)
+    if (u.name == unit_name) return &u;
   return nullptr;
 }
 
@@ -46,14 +62,6 @@ const char* to_string(MemoryKind k) {
     case MemoryKind::Flash: return "flash";
     case MemoryKind::Sram: return "sram";
     case MemoryKind::Dram: return "dram";
-  }
-  return "?";
-}
-
-const char* to_string(ArrayEngineKind e) {
-  switch (e) {
-    case ArrayEngineKind::Tlm: return "tlm";
-    case ArrayEngineKind::Rtl: return "rtl";
   }
   return "?";
 }

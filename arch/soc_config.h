@@ -13,7 +13,6 @@ namespace kiln {
 enum class Dataflow : uint8_t { WeightStationary = 0, OutputStationary = 1, InputStationary = 2 };
 enum class Arbitration : uint8_t { RoundRobin = 0, FixedPriority = 1 };
 enum class MemoryKind : uint8_t { Flash = 0, Sram = 1, Dram = 2 };
-enum class ArrayEngineKind : uint8_t { Tlm = 0, Rtl = 1 };
 
 // Cost of one MCU fallback kernel: cycles = fixed + per_mac * macs + per_element * output elements.
 struct McuKernelCost {
@@ -80,6 +79,17 @@ struct ScratchpadConfig {
   unsigned banks = 1;               // banks = 2 lets DMA fill one half while the array reads the other
 };
 
+// An optional NPU unit the config enables (npu.units): its name in the unit
+// catalogue (arch/unit_catalog.h) and its parameters, every one of its schema
+// present (defaults filled in by the loader).
+struct UnitConfig {
+  std::string name;
+  std::map<std::string, uint64_t> params;
+  // The value of a parameter of the unit's schema; throws kiln::Error for a key it does not have.
+  uint64_t param(const std::string& key) const;
+  bool operator==(const UnitConfig& o) const { return name == o.name && params == o.params; }
+};
+
 struct NpuConfig {
   double clock_mhz = 200;
   uint64_t reg_base = 0x40000000;   // memory-mapped control registers
@@ -87,13 +97,17 @@ struct NpuConfig {
   unsigned cols = 16;
   Dataflow dataflow = Dataflow::WeightStationary;
   bool fixed_dataflow = false;      // true: every command runs in `dataflow` (the array supports no other)
-  ArrayEngineKind engine = ArrayEngineKind::Tlm;
+  std::string engine = "tlm";       // an array engine of the unit catalogue (npu.array.engine)
   ScratchpadConfig input;           // int8 activations (A operand)
   ScratchpadConfig weight;          // int8 weights (B operand) and per-channel post-processing params
   ScratchpadConfig output;          // int8 results of the post-processing unit
   uint64_t accumulator_bytes = 0;   // int32 accumulators (C)
   unsigned ppu_lanes = 16;          // post-processing elements per NPU cycle
   unsigned spm_bytes_per_cycle = 8; // scratchpad port width seen by the DMA
+  std::vector<UnitConfig> units;    // optional units enabled (npu.units), sorted by name
+
+  // The enabled optional unit of that name, or nullptr.
+  const UnitConfig* unit(const std::string& name) const;
 };
 
 struct SocConfig {
@@ -118,6 +132,5 @@ struct SocConfig {
 const char* to_string(Dataflow d);
 const char* to_string(Arbitration a);
 const char* to_string(MemoryKind k);
-const char* to_string(ArrayEngineKind e);
 
 }  // namespace kiln

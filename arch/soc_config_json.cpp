@@ -70,13 +70,24 @@ nlohmann::ordered_json soc_config_json(const SocConfig& soc) {
               {"rows", soc.npu.rows},
               {"cols", soc.npu.cols},
               {"dataflow", to_string(soc.npu.dataflow)},
-              {"engine", to_string(soc.npu.engine)},
+              {"engine", soc.npu.engine},
               {"input", spm(soc.npu.input)},
               {"weight", spm(soc.npu.weight)},
               {"output", spm(soc.npu.output)},
               {"accumulator_bytes", soc.npu.accumulator_bytes},
               {"ppu_lanes", soc.npu.ppu_lanes},
               {"spm_bytes_per_cycle", soc.npu.spm_bytes_per_cycle}};
+  // Only when some unit is enabled: the JSON (and the fingerprints taken of
+  // it) of a config without optional units stays as it was.
+  if (!soc.npu.units.empty()) {
+    ordered_json units = ordered_json::object();
+    for (const UnitConfig& u : soc.npu.units) {
+      ordered_json params = ordered_json::object();
+      for (const auto& [key, value] : u.params) params[key] = value;
+      units[u.name] = params;
+    }
+    j["npu"]["units"] = units;
+  }
   const Peaks p = peaks_of(soc);
   j["derived"] = {{"peak_macs_per_s", p.macs_per_s},
                   {"bus_bytes_per_s", p.bus_bytes_per_s},

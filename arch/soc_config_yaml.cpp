@@ -19,6 +19,7 @@
 #include "arch/bundled_files.h"
 #include "arch/mcu_op.h"
 #include "arch/mcu_profile.h"
+#include "arch/unit_yaml.h"
 #include "arch/yaml_reader.h"
 
 namespace kiln {
@@ -217,7 +218,7 @@ class Loader : public yaml::Reader {
   NpuConfig npu(const Field& f, std::optional<Field>* reg_base_field) const {
     Map m(*this, f,
           {"clock_mhz", "reg_base", "array", "scratchpads", "accumulator_kib", "post_processing_lanes",
-           "spm_port_bits"});
+           "spm_port_bits", "units"});
     NpuConfig n;
     if (auto v = m.get("clock_mhz")) n.clock_mhz = clock_mhz(*v);
     if (auto v = m.get("reg_base")) {
@@ -234,7 +235,7 @@ class Loader : public yaml::Reader {
                                            {"input_stationary", Dataflow::InputStationary}});
       if (auto f = a.get("fixed_dataflow")) n.fixed_dataflow = boolean(*f);
       if (auto e = a.get("engine"))
-        n.engine = choice<ArrayEngineKind>(*e, {{"tlm", ArrayEngineKind::Tlm}, {"rtl", ArrayEngineKind::Rtl}});
+        n.engine = read_unit_name(*this, *e, UnitSlot::ArrayEngine);
     }
     Map spms(*this, m.need("scratchpads"), {"input", "weight", "output"});
     Field input = spms.need("input"), weight = spms.need("weight"), output = spms.need("output");
@@ -245,6 +246,7 @@ class Loader : public yaml::Reader {
     n.accumulator_bytes = integer(acc, 1, kMaxScratchpadKib, " KiB") * 1024;
     if (auto v = m.get("post_processing_lanes")) n.ppu_lanes = unsigned(integer(*v, 1, 1024));
     if (auto v = m.get("spm_port_bits")) n.spm_bytes_per_cycle = unsigned(power_of_two(*v, 8, 1024, " bits") / 8);
+    if (auto v = m.get("units")) n.units = read_npu_units(*this, *v);
 
     // One tile of the smallest shape that fills the array must fit (see the header).
     MinimumTileBuffers need = minimum_tile_buffers(n.rows, n.cols);

@@ -57,7 +57,7 @@ RunReport build_report(const std::string& model, const SocConfig& soc, const cod
       r.npu_roofline_cycles += row.roofline_cycles;
       r.npu_simulated_cycles += double(row.simulated_cycles);
     } else {
-      row.bound = layer.unit == passes::Unit::Mcu ? "mcu" : "-";
+      row.bound = layer.unit == passes::Unit::Mcu ? "mcu" : layer.unit == passes::Unit::Vector ? "vector" : "-";
     }
     r.layers.push_back(row);
   }

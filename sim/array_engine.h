@@ -1,7 +1,8 @@
 // ArrayEngine: what the NPU's compute unit asks of the systolic array for one
-// tile. Two implementations: the TLM engine (closed-form timing of
-// arch/array_timing.h plus a functional int8 GEMM) and the Verilated RTL core
-// behind the same interface (array_engine_rtl.h). Chosen by npu.array.engine.
+// tile. Implementations are registered by name (sim/unit_registry.h) and
+// chosen by npu.array.engine: "tlm", the closed-form timing of
+// arch/array_timing.h plus a functional int8 GEMM (array_engine_tlm.cpp), and
+// "rtl", the Verilated RTL core behind the same interface (array_engine_rtl.h).
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "arch/soc_config.h"
+#include "sim/unit_registry.h"
 
 namespace kiln {
 
@@ -53,8 +55,13 @@ class ArrayEngine {
 // (kiln verify: both engines in lockstep).
 using ArrayEngineFactory = std::function<std::unique_ptr<ArrayEngine>(const NpuConfig& npu)>;
 
-// The engine named by the config (npu.engine); throws kiln::Error with a clear
-// message when the requested engine is not available in this build.
+// Array engines by name: a new engine is one file that registers its factory,
+//   KILN_REGISTER_UNIT(ArrayEngineRegistry, "name", make_my_engine)
+// plus its entry in arch/unit_catalog.cpp (the names a SoC config may use).
+using ArrayEngineRegistry = UnitRegistry<ArrayEngine, const NpuConfig&>;
+
+// The engine named by the config (npu.engine), from the registry; throws
+// kiln::Error with a clear message when it is not available in this build.
 std::unique_ptr<ArrayEngine> make_array_engine(const NpuConfig& npu);
 
 // The TLM engine alone (array_engine_tlm.cpp).

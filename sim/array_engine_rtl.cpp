@@ -148,4 +148,8 @@ std::unique_ptr<ArrayEngine> make_rtl_array_engine(const NpuConfig& npu) {
 
 #endif  // KILN_HAVE_RTL
 
+// In a build without RTL the name is still registered: choosing it gives the
+// clear error of make_rtl_array_engine above, not "unknown engine".
+KILN_REGISTER_UNIT(ArrayEngineRegistry, "rtl", make_rtl_array_engine)
+
 }  // namespace kiln

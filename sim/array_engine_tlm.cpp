@@ -43,4 +43,6 @@ std::unique_ptr<ArrayEngine> make_tlm_array_engine(const NpuConfig& npu) {
   return std::make_unique<TlmArrayEngine>(npu);
 }
 
+KILN_REGISTER_UNIT(ArrayEngineRegistry, "tlm", make_tlm_array_engine)
+
 }  // namespace kiln

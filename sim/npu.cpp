@@ -33,7 +33,8 @@ Npu::Npu(sc_core::sc_module_name name, const SocConfig& soc, SimContext& ctx)
     : sc_module(name), regs_socket("regs_socket"), fetch_socket("fetch_socket"), dma_port("dma_port"),
       spm_export("spm_export"), irq("irq"), soc_(soc), ctx_(ctx), npu_clock_(soc.npu.clock_mhz),
       bus_clock_(soc.bus.clock_mhz), fetch_burst_(uint64_t(soc.bus.max_burst_beats) * soc.bus.width_bytes),
-      spm_(soc.npu), engine_(ctx.make_array_engine(soc.npu)), compute_(spm_, *engine_), ppu_(spm_) {
+      spm_(soc.npu) {
+  build_units();
   regs_socket.register_b_transport(this, &Npu::reg_access);
   spm_export.bind(spm_);
   SC_HAS_PROCESS(Npu);
@@ -221,11 +222,42 @@ void Npu::check_deadlock() {
   ctx_.fail(fmt::format("{}: token deadlock at NPU cycle {}: {}", ctx_.source(), npu_clock_.cycle_at(now()), what));
 }
 
+// The built-in units, then the enabled optional ones, each by its registered
+// name; every opcode has at most one unit.
+void Npu::build_units() {
+  std::vector<std::pair<std::string, const UnitConfig*>> wanted = {{"array", nullptr}, {"post_process", nullptr}};
+  for (const UnitConfig& u : soc_.npu.units) wanted.emplace_back(u.name, &u);
+  for (const auto& [name, config] : wanted) {
+    units_.push_back(NpuUnitRegistry::instance().make(name, fmt::format("npu unit '{}'", name),
+                                                      NpuUnitContext{soc_, config, spm_, ctx_}));
+    NpuUnit* unit = units_.back().get();
+    for (Opcode op : unit->opcodes()) {
+      if (queue_of(op) != Queue::Compute)
+        throw Error(fmt::format("npu unit '{}' claims {}, which is not a command of the compute queue", name,
+                                to_string(op)));
+      if (unit_of_[size_t(op)])
+        throw Error(fmt::format("npu units '{}' and '{}' both claim {}", unit_of_[size_t(op)]->name(), name,
+                                to_string(op)));
+      unit_of_[size_t(op)] = unit;
+    }
+  }
+  array_ = dynamic_cast<const ArrayUnit*>(units_.front().get());
+  if (!array_) throw Error("npu unit 'array' is not the array unit (sim/array_unit.h)");
+}
+
+std::vector<std::string> Npu::unit_names() const {
+  std::vector<std::string> names;
+  for (const auto& u : units_) names.push_back(u->name());
+  return names;
+}
+
 Npu::Executor Npu::executor_of(Opcode op) {
   static constexpr ExecutorEntry kExecutors[] = {
-      {Opcode::DmaLoad, &Npu::run_dma},  {Opcode::DmaStore, &Npu::run_dma}, {Opcode::Gemm, &Npu::run_gemm},
-      {Opcode::Conv, &Npu::run_conv},    {Opcode::PostProcess, &Npu::run_ppu}, {Opcode::Fence, &Npu::run_fence},
-      {Opcode::McuOp, &Npu::refuse_mcu}, {Opcode::End, &Npu::run_end},
+      {Opcode::DmaLoad, &Npu::run_dma},        {Opcode::DmaStore, &Npu::run_dma},
+      {Opcode::Gemm, &Npu::run_on_unit},       {Opcode::Conv, &Npu::run_on_unit},
+      {Opcode::PostProcess, &Npu::run_on_unit}, {Opcode::Fence, &Npu::run_fence},
+      {Opcode::McuOp, &Npu::refuse_mcu},       {Opcode::End, &Npu::run_end},
+      {Opcode::VectorAdd, &Npu::run_on_unit},
   };
   static_assert(covers_every_command(kExecutors),
                 "a command of arch/command.h's kCommands has no executor in sim/npu.cpp");
@@ -250,24 +282,17 @@ void Npu::run_dma(const Entry& e, ProfileEvent& ev) {
   ev.bank_wait_ps += ps(r.bank_wait);
 }
 
-void Npu::run_gemm(const Entry& e, ProfileEvent& ev) {
-  const auto& g = std::get<GemmCmd>(e.cmd.body);
-  const ArrayResult r = compute_.run(g, e.index);
-  ev.macs = r.macs;
-  hold(ComputeUnit::regions(g), r.cycles, ev);
-}
-
-void Npu::run_conv(const Entry& e, ProfileEvent& ev) {
-  const auto& c = std::get<ConvCmd>(e.cmd.body);
-  const ArrayResult r = compute_.run(c, e.index);
-  ev.macs = r.macs;
-  hold(ComputeUnit::regions(c), r.cycles, ev);
-}
-
-void Npu::run_ppu(const Entry& e, ProfileEvent& ev) {
-  const auto& p = std::get<PostProcessCmd>(e.cmd.body);
-  ppu_.run(p);
-  hold(PostProcessUnit::regions(p), post_process_cycles(p, soc_.npu.ppu_lanes), ev);
+void Npu::run_on_unit(const Entry& e, ProfileEvent& ev) {
+  NpuUnit* unit = unit_of_[size_t(e.cmd.op)];
+  if (!unit) {
+    std::string built;
+    for (const auto& name : unit_names()) built += (built.empty() ? "" : ", ") + name;
+    throw Error(fmt::format("{}: command {}: no unit of this NPU executes {} (units: {}; npu.units enables more)",
+                            ctx_.source(), e.index, to_string(e.cmd.op), built));
+  }
+  const UnitWork w = unit->execute(e.cmd, e.index);
+  ev.macs = w.macs;
+  hold(w.regions, w.cycles, ev);
 }
 
 // Dispatch stops until every command dispatched so far has finished.

@@ -1,9 +1,10 @@
 // The NPU: memory-mapped registers (regs_socket, from the bus), a command
 // fetch unit that reads a run of the encoded stream over the bus
 // (fetch_socket) and decodes it, three in-order queues (load, compute, store),
-// each an SC_THREAD, synchronized by dependency tokens; the scratchpads; the
-// compute unit over the array engine; the post-processing unit. When a run has
-// drained it raises `irq` (unless it ended with `end` without interrupt).
+// each an SC_THREAD, synchronized by dependency tokens; the scratchpads; and
+// its units, built by name (sim/npu_unit.h): the array and the post-processing
+// unit of every NPU, plus the optional units the config enables. When a run
+// has drained it raises `irq` (unless it ended with `end` without interrupt).
 #pragma once
 
 #include <array>
@@ -21,10 +22,10 @@
 #include "arch/command.h"
 #include "arch/soc_config.h"
 #include "sim/array_engine.h"
+#include "sim/array_unit.h"
 #include "sim/clock.h"
-#include "sim/compute_unit.h"
 #include "sim/dma.h"
-#include "sim/post_process_unit.h"
+#include "sim/npu_unit.h"
 #include "sim/scratchpad.h"
 #include "sim/sim_context.h"
 #include "sim/tokens.h"
@@ -42,7 +43,9 @@ class Npu final : public sc_core::sc_module {
   Npu(sc_core::sc_module_name name, const SocConfig& soc, SimContext& ctx);
 
   const Scratchpads& scratchpads() const { return spm_; }
-  const ArrayEngineStats& array_stats() const { return compute_.stats(); }
+  const ArrayEngineStats& array_stats() const { return array_->stats(); }
+  // Names of the units built, in the order built (built-in units first).
+  std::vector<std::string> unit_names() const;
   // Commands stuck on a token, for the deadlock report ("command 5 (gemm) in
   // the compute queue waits for a token from the load queue").
   std::vector<std::string> blocked_commands() const;
@@ -69,10 +72,10 @@ class Npu final : public sc_core::sc_module {
     Executor run;
   };
   static Executor executor_of(Opcode op);
+  void build_units();
   void run_dma(const Entry& e, ProfileEvent& ev);
-  void run_gemm(const Entry& e, ProfileEvent& ev);
-  void run_conv(const Entry& e, ProfileEvent& ev);
-  void run_ppu(const Entry& e, ProfileEvent& ev);
+  // A compute command: executed by the unit that claims its opcode.
+  void run_on_unit(const Entry& e, ProfileEvent& ev);
   void run_fence(const Entry& e, ProfileEvent& ev);
   void run_end(const Entry& e, ProfileEvent& ev);
   void refuse_mcu(const Entry& e, ProfileEvent& ev);
@@ -97,9 +100,9 @@ class Npu final : public sc_core::sc_module {
   Clock bus_clock_;
   uint64_t fetch_burst_;
   Scratchpads spm_;
-  std::unique_ptr<ArrayEngine> engine_;
-  ComputeUnit compute_;
-  PostProcessUnit ppu_;
+  std::vector<std::unique_ptr<NpuUnit>> units_;
+  std::array<NpuUnit*, 256> unit_of_{};  // by opcode
+  const ArrayUnit* array_ = nullptr;
   Tokens tokens_;
 
   // Registers.

@@ -48,4 +48,18 @@ void PostProcessUnit::run(const PostProcessCmd& p) {
   }
 }
 
+UnitWork PostProcessUnit::execute(const Command& cmd, int64_t) {
+  const auto& p = std::get<PostProcessCmd>(cmd.body);
+  run(p);
+  return {post_process_cycles(p, lanes_), 0, regions(p)};
+}
+
+namespace {
+std::unique_ptr<NpuUnit> make_post_process_unit(const NpuUnitContext& c) {
+  return std::make_unique<PostProcessUnit>(c.spm, c.soc.npu.ppu_lanes);
+}
+}  // namespace
+
+KILN_REGISTER_UNIT(NpuUnitRegistry, "post_process", make_post_process_unit)
+
 }  // namespace kiln::sim

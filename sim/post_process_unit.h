@@ -3,12 +3,14 @@
 //   + out_zero_point; clamp to [act_min, act_max] (and to int8).
 // Parameters are 12-byte records {bias, multiplier, shift} in the Weight buffer
 // at params_addr + 12*n (arch/command.h). ppu_lanes elements per NPU cycle.
+// The built-in NPU unit "post_process" (sim/npu_unit.h).
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
 #include "arch/command.h"
+#include "sim/npu_unit.h"
 #include "sim/scratchpad.h"
 
 namespace kiln::sim {
@@ -17,14 +19,19 @@ namespace kiln::sim {
 // kArrayCommandOverhead) plus ceil(m*n / lanes).
 uint64_t post_process_cycles(const PostProcessCmd& p, unsigned lanes);
 
-class PostProcessUnit {
+class PostProcessUnit final : public NpuUnit {
  public:
-  explicit PostProcessUnit(ScratchpadIf& spm) : spm_(spm) {}
+  PostProcessUnit(ScratchpadIf& spm, unsigned lanes) : spm_(spm), lanes_(lanes) {}
   void run(const PostProcessCmd& p);
   static std::vector<SpmRegion> regions(const PostProcessCmd& p);
 
+  std::string name() const override { return "post_process"; }
+  std::vector<Opcode> opcodes() const override { return {Opcode::PostProcess}; }
+  UnitWork execute(const Command& cmd, int64_t index) override;
+
  private:
   ScratchpadIf& spm_;
+  unsigned lanes_;
 };
 
 }  // namespace kiln::sim

@@ -40,7 +40,8 @@ void add_compile_command(CLI::App& app) {
     write_program_file(compiled.program, opt->output);
     if (!opt->asm_output.empty()) write_text_file_atomic(opt->asm_output, format_program(compiled.program));
     size_t npu = 0, mcu = 0;
-    for (const auto& l : compiled.layers) (l.unit == passes::Unit::Npu ? npu : mcu) += l.unit != passes::Unit::None;
+    for (const auto& l : compiled.layers)
+      (l.unit == passes::Unit::Npu || l.unit == passes::Unit::Vector ? npu : mcu) += l.unit != passes::Unit::None;
     std::cout << fmt::format("{}: {} layers ({} on the NPU, {} on the MCU), {} commands\n", opt->model,
                              compiled.layers.size(), npu, mcu, compiled.program.commands.size());
     std::cout << fmt::format("flash: {} bytes of constants + {} bytes of stream; peak SRAM: {} bytes\n",

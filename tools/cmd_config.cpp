@@ -70,7 +70,7 @@ void print_summary(const SocConfig& soc, std::ostream& out) {
 
   const MinimumTileBuffers need = minimum_tile_buffers(soc.npu.rows, soc.npu.cols);
   out << fmt::format("NPU   {}x{} int8 array at {} MHz, {}, {} engine\n", soc.npu.rows, soc.npu.cols,
-                     soc.npu.clock_mhz, to_string(soc.npu.dataflow), to_string(soc.npu.engine));
+                     soc.npu.clock_mhz, to_string(soc.npu.dataflow), soc.npu.engine);
   out << fmt::format("      input scratchpad   {} (one full tile needs {} B per bank)\n", banks_text(soc.npu.input),
                      need.input_bank_bytes);
   out << fmt::format("      weight scratchpad  {} (one full tile needs {} B per bank)\n", banks_text(soc.npu.weight),
@@ -80,7 +80,13 @@ void print_summary(const SocConfig& soc, std::ostream& out) {
   out << fmt::format("      accumulators       {} = {} int32 (one full tile needs {} B)\n",
                      bytes_text(soc.npu.accumulator_bytes), soc.npu.accumulator_bytes / 4, need.accumulator_bytes);
   out << fmt::format("      post-processing    {} lanes\n", soc.npu.ppu_lanes);
-  out << fmt::format("      scratchpad port    {} bits per NPU cycle\n\n", soc.npu.spm_bytes_per_cycle * 8);
+  out << fmt::format("      scratchpad port    {} bits per NPU cycle\n", soc.npu.spm_bytes_per_cycle * 8);
+  for (const UnitConfig& u : soc.npu.units) {
+    std::string params;
+    for (const auto& [key, value] : u.params) params += fmt::format("{}{} {}", params.empty() ? "" : ", ", key, value);
+    out << fmt::format("      unit {:<13} {}\n", u.name, params.empty() ? "(no parameters)" : params);
+  }
+  out << "\n";
 
   out << "Peak rates\n";
   out << fmt::format("  array            {:.2f} GMAC/s ({} MACs per cycle at {} MHz)\n", p.macs_per_s / 1e9,

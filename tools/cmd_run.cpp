@@ -48,7 +48,7 @@ void run(const RunOptions& opt) {
   using clock = std::chrono::steady_clock;
   const auto t0 = clock::now();
   SocConfig soc = load_soc_config(opt.soc);
-  if (opt.rtl) soc.npu.engine = ArrayEngineKind::Rtl;
+  if (opt.rtl) soc.npu.engine = "rtl";
   if (!opt.mcu_profile.empty()) override_mcu_profile(soc, opt.mcu_profile);
   const Technology tech = load_soc_technology(soc);  // before compiling: a bad file fails fast
   const bool topology = !opt.topology.empty();
@@ -73,7 +73,7 @@ void run(const RunOptions& opt) {
   const codegen::CompiledModel& compiled = prepared.compiled;
   const auto t1 = clock::now();
   if (opt.input.empty()) std::cout << prepared.input_note << "\n";
-  if (soc.npu.engine == ArrayEngineKind::Rtl)
+  if (soc.npu.engine == "rtl")
     std::cout << fmt::format("array: the Verilated {}x{} RTL core (rtl engine)\n", soc.npu.rows, soc.npu.cols);
 
   SimOptions sim_options;

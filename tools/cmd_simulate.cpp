@@ -138,7 +138,7 @@ void run_simulate(const SimulateOptions& o) {
   std::vector<Dump> dumps;
   for (const auto& spec : o.dumps) dumps.push_back(parse_dump(spec));
   SocConfig soc = load_soc_config(o.soc.empty() ? default_soc_path() : o.soc);
-  if (o.rtl) soc.npu.engine = ArrayEngineKind::Rtl;
+  if (o.rtl) soc.npu.engine = "rtl";
   std::vector<DumpSource> sources;
   for (size_t i = 0; i < dumps.size(); ++i) sources.push_back(resolve_dump(soc, dumps[i], o.dumps[i]));
   const Program program = read_stream_file(o.stream);

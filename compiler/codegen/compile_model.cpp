@@ -8,6 +8,7 @@
 #include "arch/error.h"
 #include "compiler/codegen/mcu_layer.h"
 #include "compiler/codegen/npu_layer.h"
+#include "compiler/codegen/vector_layer.h"
 #include "compiler/mapping/cost_model.h"
 #include "compiler/mapping/schedule.h"
 #include "compiler/passes/memory_plan.h"
@@ -223,6 +224,14 @@ CompiledModel compile_for(const ir::Graph& g, const SocConfig& soc, const Tiling
       layer.shape = p.shape;
       layer.chosen = p.best.tiling;
       layer.bytes_moved = sched.input_bytes_moved + sched.weight_bytes_moved + sched.output_bytes_moved;
+    } else if (p.unit == passes::Unit::Vector) {
+      const auto code = emit_vector_layer(g, op, p.vector, soc, addr);
+      cmds.insert(cmds.end(), code.begin(), code.end());
+      cmds.push_back({Opcode::Fence, {}, FenceCmd{}});  // as after an array layer
+      layer.predicted_ps = p.vector.cycles * npu_ps;
+      layer.roofline_ps = p.vector.roofline * npu_ps;
+      layer.tiling = fmt::format("vector: {} chunk(s) of {} elements", p.vector.chunks, p.vector.chunk);
+      layer.bytes_moved = p.vector.bytes_moved;
     } else if (p.unit == passes::Unit::Mcu) {
       cmds.push_back(emit_mcu_op(g, op, addr, flash));
       layer.predicted_ps = layer.roofline_ps = p.mcu_cycles * mcu_ps;

@@ -15,6 +15,7 @@ const char* to_string(Unit u) {
     case Unit::Npu: return "npu";
     case Unit::Mcu: return "mcu";
     case Unit::None: return "-";
+    case Unit::Vector: return "vector";
   }
   return "?";
 }
@@ -104,8 +105,16 @@ std::vector<Placement> partition(const ir::Graph& g, const SocConfig& soc, const
     mapping::ConvShape shape;
     std::optional<mapping::RankedTiling> best;
     const double on_mcu = mcu_cycles(g, op, soc);
+    std::string no_vector;
+    std::optional<mapping::VectorPlan> vector;
+    if (!options.mcu_only && op.kind != ir::OpKind::Reshape) vector = mapping::plan_vector_op(g, op, soc, &no_vector);
     if (op.kind == ir::OpKind::Reshape) {
       p.unit = Unit::None, p.reason = "reshape: the output aliases the input";
+    } else if (vector) {
+      const bool faster = vector->cycles / soc.npu.clock_mhz < on_mcu / soc.mcu.clock_mhz;
+      p.unit = faster ? Unit::Vector : Unit::Mcu;
+      p.reason = faster ? "vector unit" : "cheaper on the MCU than on the vector unit by the cost model";
+      p.vector = *vector;
     } else if (!npu_shape(g, op, &shape)) {
       p.unit = Unit::Mcu, p.reason = std::string(ir::op_kind_name(op.kind)) + " has no NPU mapping";
     } else if (options.mcu_only) {

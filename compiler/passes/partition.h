@@ -1,8 +1,10 @@
 // Partition: decides, op by op, whether the NPU or the MCU runs it. The NPU
 // runs what its array and post-processing unit compute exactly (convolutions,
 // depthwise convolutions with depth multiplier 1 and fully connected layers)
-// when it fits the scratchpads and the cost model finds it faster there; everything else,
-// and what does not fit, runs on the MCU's fallback kernels. Weight zero
+// when it fits the scratchpads and the cost model finds it faster there, and
+// what its vector unit computes (element-wise adds) when the SoC has one and
+// its plan (mapping/vector_plan.h) is faster; everything else, and what does
+// not fit, runs on the MCU's fallback kernels. Weight zero
 // points and int32 outputs run on neither (check_compilable).
 #pragma once
 
@@ -13,10 +15,13 @@
 #include "compiler/ir/graph.h"
 #include "compiler/mapping/conv_shape.h"
 #include "compiler/mapping/tiler.h"
+#include "compiler/mapping/vector_plan.h"
 
 namespace kiln::passes {
 
-enum class Unit : uint8_t { Npu, Mcu, None };  // None: no work (reshape aliases its input)
+// Npu: the array (and post-processing); Vector: the NPU's vector unit
+// (npu.units.vector); None: no work (reshape aliases its input).
+enum class Unit : uint8_t { Npu, Mcu, None, Vector };
 const char* to_string(Unit u);
 
 struct Placement {
@@ -24,6 +29,7 @@ struct Placement {
   std::string reason;         // why the op went where it went, for the report
   mapping::ConvShape shape;   // NPU ops: the implicit GEMM
   mapping::RankedTiling best; // NPU ops: the cost model's best tiling
+  mapping::VectorPlan vector; // vector-unit ops: the chunks and their predicted cycles
   double mcu_cycles = 0;      // MCU cost-table estimate (MCU clock), for NPU-capable ops too
 };
 

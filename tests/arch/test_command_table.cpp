@@ -120,6 +120,9 @@ TEST_CASE("command table: every field is encoded, decoded, formatted, parsed and
   bases.push_back({Opcode::PostProcess, {}, p});
   bases.push_back({Opcode::Fence, {}, FenceCmd{}});
   bases.push_back({Opcode::End, {}, EndCmd{}});
+  VectorAddCmd va;
+  va.count = 1;
+  bases.push_back({Opcode::VectorAdd, {}, va});
   REQUIRE(bases.size() + 1 == std::size(kCommands));  // mcu is covered by its own tests
 
   for (const Command& base : bases) {
@@ -136,6 +139,7 @@ TEST_CASE("command table: every field is encoded, decoded, formatted, parsed and
       FieldValue value = f.get(body) == 1 ? 2 : 1;
       if (f.kind == FieldKind::Flag || f.kind == FieldKind::NoFlag) value = f.get(body) ? 0 : 1;
       if (f.kind == FieldKind::Address && f.align) value = f.align;
+      if (f.has_range && (value < f.lo || value > f.hi)) value = f.get(body) == f.lo ? f.hi : f.lo;  // vadd shifts
       f.set(body, value);
       if (f.kind == FieldKind::Spm) f.set2(body, 8);
       if (auto c = std::get_if<ConvCmd>(&changed.body); c && std::string(f.name) == "n") c->in_c = 2, c->n = 2;

@@ -14,6 +14,7 @@
 #include "arch/error.h"
 #include "arch/mcu_op.h"
 #include "arch/soc_config.h"
+#include "arch/soc_config_json.h"
 #include "arch/soc_config_yaml.h"
 #include "tests/support/error_of.h"
 #include "tests/support/test_paths.h"
@@ -116,7 +117,7 @@ TEST_CASE("the default config loads with the values of configs/soc/default.yaml"
   CHECK(soc.npu.rows == 16);
   CHECK(soc.npu.cols == 16);
   CHECK(soc.npu.dataflow == Dataflow::WeightStationary);
-  CHECK(soc.npu.engine == ArrayEngineKind::Tlm);
+  CHECK(soc.npu.engine == "tlm");
   CHECK(soc.npu.input.size_bytes == 64u * 1024);
   CHECK(soc.npu.input.banks == 2);
   CHECK(soc.npu.weight.size_bytes == 64u * 1024);
@@ -215,7 +216,7 @@ TEST_CASE("numbers may be decimal or hexadecimal, enums take every listed value"
   CHECK(soc.npu.rows == 32);
   CHECK(soc.npu.cols == 8);
   CHECK(soc.npu.dataflow == Dataflow::InputStationary);
-  CHECK(soc.npu.engine == ArrayEngineKind::Rtl);
+  CHECK(soc.npu.engine == "rtl");
   CHECK(soc.bus.width_bytes == 32);
   CHECK(soc.bus.arbitration == Arbitration::FixedPriority);
   CHECK(soc.bus.latency_cycles == 0);
@@ -315,8 +316,6 @@ TEST_CASE("to_string spells each enum as the YAML does", "[soc_config]") {
   CHECK(std::string(to_string(Arbitration::FixedPriority)) == "fixed_priority");
   CHECK(std::string(to_string(MemoryKind::Flash)) == "flash");
   CHECK(std::string(to_string(MemoryKind::Sram)) == "sram");
-  CHECK(std::string(to_string(ArrayEngineKind::Tlm)) == "tlm");
-  CHECK(std::string(to_string(ArrayEngineKind::Rtl)) == "rtl");
 }
 
 TEST_CASE("a missing file is a one-line error naming it", "[soc_config]") {
@@ -370,4 +369,49 @@ TEST_CASE("every bad config in the corpus fails with its position and message", 
     INFO(file << " is in the corpus folder but not in expected.txt");
     CHECK(listed.count(file) == 1);
   }
+}
+
+TEST_CASE("an empty npu.units enables nothing and leaves the config's JSON as it was", "[soc_config]") {
+  const SocConfig plain = parse_soc_config(kMinimal, "t.yaml");
+  for (const char* empty : {"  units: {}\n", "  units:\n"}) {
+    const SocConfig soc = parse_soc_config(std::string(kMinimal) + empty, "t.yaml");
+    CHECK(soc.npu.units.empty());
+    CHECK(soc.npu.unit("array") == nullptr);
+    CHECK(soc_config_json(soc).dump() == soc_config_json(plain).dump());
+    CHECK(soc_config_json(soc).at("npu").count("units") == 0);
+  }
+}
+
+TEST_CASE("an array engine is any registered name, and an unknown one lists them", "[soc_config]") {
+  CHECK(parse_soc_config(with(kMinimal, "npu:\n", "npu:\n  array: {engine: rtl}\n"), "t.yaml").npu.engine == "rtl");
+  const std::string msg =
+      error_of([&] { parse_soc_config(with(kMinimal, "npu:\n", "npu:\n  array: {engine: tlm2}\n"), "t.yaml"); });
+  CHECK(msg == "t.yaml:20:19: npu.array.engine: expected a registered array engine: one of tlm, rtl, got 'tlm2'");
+}
+
+TEST_CASE("npu.units enables the vector unit with its lanes, defaults filled in, and in the JSON", "[soc_config]") {
+  const SocConfig soc = parse_soc_config(std::string(kMinimal) + "  units:\n    vector: {lanes: 8}\n", "t.yaml");
+  REQUIRE(soc.npu.units.size() == 1);
+  REQUIRE(soc.npu.unit("vector") != nullptr);
+  CHECK(soc.npu.unit("vector")->param("lanes") == 8);
+  CHECK(soc_config_json(soc).at("npu").at("units").dump() == R"({"vector":{"lanes":8}})");
+  CHECK_THROWS_AS(soc.npu.unit("vector")->param("width"), Error);
+  const SocConfig defaults = parse_soc_config(std::string(kMinimal) + "  units:\n    vector:\n", "t.yaml");
+  CHECK(defaults.npu.unit("vector")->param("lanes") == 16);
+}
+
+TEST_CASE("a unit's section is checked against its parameters, at their positions", "[soc_config]") {
+  auto error_with = [](const std::string& units) {
+    return error_of([&] { parse_soc_config(std::string(kMinimal) + "  units:\n" + units, "t.yaml"); });
+  };
+  CHECK_THAT(error_with("    vector: {lanes: 0}\n"),
+             Catch::StartsWith("t.yaml:26:21: npu.units.vector.lanes: expected an integer from 1 to 1024 lanes"));
+  CHECK_THAT(error_with("    vector: {lane: 4}\n"),
+             Catch::StartsWith("t.yaml:26:14: unknown key 'lane' in npu.units.vector (allowed: lanes)"));
+  CHECK_THAT(error_with("    vector: 16\n"),
+             Catch::StartsWith("t.yaml:26:13: npu.units.vector: expected the section of unit 'vector': a map with keys "
+                               "lanes, or nothing for the defaults, got '16'"));
+  CHECK_THAT(error_with("    vectro: {}\n"),
+             Catch::StartsWith("t.yaml:26:5: npu.units: unknown NPU unit 'vectro' (registered: vector; built into "
+                               "every NPU: array, post_process)"));
 }

@@ -35,7 +35,7 @@ inline NpuConfig npu_of(unsigned rows, unsigned cols) {
   NpuConfig npu;
   npu.rows = rows;
   npu.cols = cols;
-  npu.engine = ArrayEngineKind::Rtl;
+  npu.engine = "rtl";
   return npu;
 }
 

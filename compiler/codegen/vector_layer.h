@@ -1,0 +1,19 @@
+// Code generation of an op on the vector unit: the chunks of its
+// mapping::VectorPlan become DMA loads of both operands, one vadd and a DMA
+// store each, with tokens that let chunk k+1 load while chunk k computes.
+#pragma once
+
+#include <vector>
+
+#include "arch/command.h"
+#include "arch/soc_config.h"
+#include "compiler/ir/graph.h"
+#include "compiler/mapping/vector_plan.h"
+
+namespace kiln::codegen {
+
+// `addr` holds the SRAM address of every activation tensor (by tensor id).
+std::vector<Command> emit_vector_layer(const ir::Graph& g, const ir::Op& op, const mapping::VectorPlan& plan,
+                                       const SocConfig& soc, const std::vector<uint64_t>& addr);
+
+}  // namespace kiln::codegen

@@ -1,0 +1,29 @@
+// The vector unit (npu.units.vector): int8 element-wise work in the NPU's
+// activation buffers, `lanes` elements per NPU cycle, computed with the
+// kernels of kernels/ so that it agrees with the reference interpreter bit
+// for bit. Its timing per command is the closed form of arch/vector_timing.h.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "arch/command.h"
+#include "sim/npu_unit.h"
+
+namespace kiln::sim {
+
+class VectorUnit final : public NpuUnit {
+ public:
+  VectorUnit(const NpuConfig& npu, ScratchpadIf& spm, unsigned lanes) : npu_(npu), spm_(spm), lanes_(lanes) {}
+  std::string name() const override { return "vector"; }
+  std::vector<Opcode> opcodes() const override { return {Opcode::VectorAdd}; }
+  UnitWork execute(const Command& cmd, int64_t index) override;
+
+ private:
+  const NpuConfig& npu_;
+  ScratchpadIf& spm_;
+  unsigned lanes_;
+  std::vector<int8_t> a_, b_, out_;  // kept between commands: no allocation per command
+};
+
+}  // namespace kiln::sim

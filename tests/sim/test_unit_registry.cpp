@@ -1,0 +1,84 @@
+// Units by name: the simulator's registries and arch's unit catalogue name the
+// same units, the config's names build them, and a wrong name or two units
+// claiming one command fail clearly at start-up.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "arch/unit_catalog.h"
+#include "sim/array_engine.h"
+#include "sim/npu_unit.h"
+#include "tests/sim/sim_test_util.h"
+#include "tests/support/error_of.h"
+
+using namespace kiln;
+using namespace kiln::test;
+
+namespace {
+
+std::vector<std::string> sorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+// A unit that claims gemm, which the built-in array unit executes already.
+class ClaimsGemm final : public sim::NpuUnit {
+ public:
+  std::string name() const override { return "claims_gemm"; }
+  std::vector<Opcode> opcodes() const override { return {Opcode::Gemm}; }
+  sim::UnitWork execute(const Command&, int64_t) override { return {}; }
+};
+
+}  // namespace
+
+TEST_CASE("units: every catalogued array engine is registered, and nothing else", "[units]") {
+  CHECK(sorted(unit_names(UnitSlot::ArrayEngine)) == ArrayEngineRegistry::instance().names());
+  CHECK(ArrayEngineRegistry::instance().duplicates().empty());
+  CHECK(ArrayEngineRegistry::instance().has("tlm"));
+  CHECK(ArrayEngineRegistry::instance().has("rtl"));  // registered even in a build without RTL
+}
+
+TEST_CASE("units: every catalogued NPU unit is registered, and nothing else", "[units]") {
+  CHECK(sorted(unit_names(UnitSlot::NpuUnit)) == sim::NpuUnitRegistry::instance().names());
+  CHECK(sim::NpuUnitRegistry::instance().duplicates().empty());
+  for (const char* built_in : {"array", "post_process"}) {
+    const UnitSchema* u = find_unit(UnitSlot::NpuUnit, built_in);
+    REQUIRE(u);
+    CHECK(u->built_in);
+  }
+}
+
+TEST_CASE("units: the array engine is built by the name the config gives", "[units]") {
+  NpuConfig npu;
+  npu.engine = "tlm";
+  CHECK(make_array_engine(npu)->name() == "tlm");
+  npu.engine = "systolic_fpga";  // past the YAML check, as a config edited in code could be
+  const std::string msg = error_of([&] { make_array_engine(npu); });
+  CHECK(msg == "npu.array.engine: no implementation registered under 'systolic_fpga' in this build (registered: "
+               "rtl, tlm)");
+}
+
+TEST_CASE("units: two units claiming one command is a start-up error naming both", "[units]") {
+  sim::NpuUnitRegistry::instance().add("claims_gemm",
+                                       [](const sim::NpuUnitContext&) { return std::make_unique<ClaimsGemm>(); });
+  SocConfig soc = default_soc();
+  soc.npu.units.push_back(UnitConfig{"claims_gemm", {}});
+  Program p;
+  p.commands.push_back(end_cmd());
+  const RunReport r = run_in_child(soc, p);
+  CHECK_FALSE(r.ok);
+  CHECK_THAT(r.error, Catch::Contains("npu units 'array' and 'claims_gemm' both claim gemm"));
+  // Without it the same program runs.
+  soc.npu.units.clear();
+  CHECK(run_in_child(soc, p).ok);
+}
+
+TEST_CASE("units: an enabled unit the build does not register is a start-up error", "[units]") {
+  SocConfig soc = default_soc();
+  soc.npu.units.push_back(UnitConfig{"no_such_unit", {}});
+  Program p;
+  p.commands.push_back(end_cmd());
+  const RunReport r = run_in_child(soc, p);
+  CHECK_FALSE(r.ok);
+  CHECK_THAT(r.error, Catch::Contains("npu unit 'no_such_unit': no implementation registered under 'no_such_unit'"));
+}
