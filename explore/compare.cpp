@@ -197,7 +197,11 @@ CompareResult run_compare(const CompareOptions& o) {
   }
   const SocConfig soc = load_soc_config(o.soc);
   std::vector<std::string> profiles;  // per chosen strategy, checked before anything runs
-  for (const auto* s : chosen) profiles.push_back(strategy_mcu_profile(*s, soc));
+  std::vector<SocConfig> socs;        // the SoC each strategy runs on (its MCU profile in place)
+  for (const auto* s : chosen) {
+    profiles.push_back(strategy_mcu_profile(*s, soc));
+    socs.push_back(soc_for(soc, profiles.back()));
+  }
 
   CompareResult result;
   result.soc_name = soc.name;
@@ -218,7 +222,7 @@ CompareResult run_compare(const CompareOptions& o) {
       r.model_path = o.models[m];
       r.strategy = s.name;
       r.mcu_profile = profiles[k];
-      const SocConfig run_soc = soc_for(soc, profiles[k]);
+      const SocConfig& run_soc = socs[k];
       r.mcu_clock_mhz = run_soc.mcu.clock_mhz;
       Planned p{m, &s, profiles[k], "", ""};
       if (s.tuned) p.tuning_record = tuning_record_for(o, o.models[m], ids[m], run_soc, profiles[k]);

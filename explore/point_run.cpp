@@ -57,13 +57,7 @@ int run_design_point(const PreparedWorkload& w, const std::string& soc_config, u
   const auto t3 = clock::now();
 
   RunReport report = build_report(w.model, soc, run.compiled, sim);
-  report.outputs_match = true;
-  for (size_t o = 0; o < run.compiled.outputs.size(); ++o) {
-    const auto& out = run.compiled.outputs[o];
-    const auto got = sim.read(out.addr, out.bytes);
-    for (size_t i = 0; i < got.size(); ++i)
-      if (int8_t(got[i]) != expected[o][i]) report.outputs_match = false;
-  }
+  report.outputs_match = first_output_difference(run.compiled, sim, expected).empty();
   const EnergyReport energy = compute_energy(soc, tech, sim.actions, sim.total_ps);
   const auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
   const ArrayEngineStats& a = sim.array;

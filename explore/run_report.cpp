@@ -1,5 +1,7 @@
 #include "explore/run_report.h"
 
+#include "explore/model_run.h"
+
 #include <algorithm>
 #include <limits>
 
@@ -9,8 +11,20 @@
 #include "arch/profile.h"
 #include "arch/yaml_reader.h"
 #include "explore/json_fields.h"
+#include "explore/model_run.h"
 
 namespace kiln::explore {
+
+std::string first_output_difference(const codegen::CompiledModel& compiled, const SimResult& sim,
+                                    const std::vector<std::vector<int8_t>>& expected) {
+  for (size_t o = 0; o < compiled.outputs.size(); ++o) {
+    const auto& out = compiled.outputs[o];
+    const auto got = sim.read(out.addr, out.bytes);
+    const std::string difference = first_difference(out.type, expected.at(o), std::vector<int8_t>(got.begin(), got.end()));
+    if (!difference.empty()) return fmt::format("output '{}' {}", out.name, difference);
+  }
+  return "";
+}
 
 RunReport build_report(const std::string& model, const SocConfig& soc, const codegen::CompiledModel& compiled,
                        const SimResult& sim) {

@@ -118,6 +118,11 @@ struct RunReport {
 RunReport build_report(const std::string& model, const SocConfig& soc, const codegen::CompiledModel& compiled,
                        const SimResult& sim);
 
+// The first simulated output that differs from the reference's `expected`
+// ("output 'y' element 5: reference 3, simulated 4"); "" when all match.
+std::string first_output_difference(const codegen::CompiledModel& compiled, const SimResult& sim,
+                                    const std::vector<std::vector<int8_t>>& expected);
+
 void to_json(nlohmann::json& j, const RunReport& r);
 void to_json(nlohmann::json& j, const RunArea& a);  // also in `kiln config check --json`
 // Throws kiln::Error "run report: <JSON path>: expected ..." for a field it cannot read.

@@ -84,18 +84,12 @@ void run(const RunOptions& opt) {
   const auto expected = reference::run_reference(graph, prepared.inputs);
   const auto t3 = clock::now();
   RunReport report = build_report(source, soc, compiled, sim);
-  report.outputs_match = true;
-  std::string mismatch;
-  for (size_t o = 0; o < compiled.outputs.size(); ++o) {
-    const auto& out = compiled.outputs[o];
+  const std::string mismatch = first_output_difference(compiled, sim, expected);
+  report.outputs_match = mismatch.empty();
+  if (!opt.output.empty()) {
+    const auto& out = compiled.outputs[0];
     const auto got = sim.read(out.addr, out.bytes);
-    const std::vector<int8_t> value(got.begin(), got.end());
-    const std::string difference = first_difference(out.type, expected[o], value);
-    if (!difference.empty()) {
-      report.outputs_match = false;
-      if (mismatch.empty()) mismatch = fmt::format("output '{}' {}", out.name, difference);
-    }
-    if (o == 0 && !opt.output.empty()) write_npy(opt.output, output_npy(graph.tensors[size_t(out.tensor)], value));
+    write_npy(opt.output, output_npy(graph.tensors[size_t(out.tensor)], std::vector<int8_t>(got.begin(), got.end())));
   }
 
   std::cout << format_report(report);
