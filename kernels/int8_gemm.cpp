@@ -47,15 +47,20 @@ void add_wrapping(int32_t* c, const int32_t* x, size_t count) {
   for (size_t e = 0; e < count; ++e) c[e] = int32_t(uint32_t(c[e]) + uint32_t(x[e]));
 }
 
+// An empty product (nothing to write, or sums over no depth): true when it
+// has been written.
+bool empty_product(const Int8GemmArgs& g, int32_t* c) {
+  const size_t mn = size_t(g.m) * size_t(g.n);
+  if (mn == 0) return true;
+  if (g.k > 0) return false;
+  if (!g.accumulate) std::fill(c, c + mn, 0);
+  return true;
+}
+
 }  // namespace
 
 void int8_gemm(const Int8GemmArgs& g, int32_t* c) {
-  const size_t mn = size_t(g.m) * size_t(g.n);
-  if (mn == 0) return;
-  if (g.k <= 0) {
-    if (!g.accumulate) std::fill(c, c + mn, 0);
-    return;
-  }
+  if (empty_product(g, c)) return;
   if (uint64_t(g.m) * uint64_t(g.n) * uint64_t(g.k) < kMinLibraryMacs) {
     int8_gemm_loop(g, c);
     return;
@@ -65,12 +70,8 @@ void int8_gemm(const Int8GemmArgs& g, int32_t* c) {
 }
 
 void int8_gemm_gemmlowp(const Int8GemmArgs& g, int32_t* c) {
+  if (empty_product(g, c)) return;
   const size_t mn = size_t(g.m) * size_t(g.n);
-  if (mn == 0) return;
-  if (g.k <= 0) {
-    if (!g.accumulate) std::fill(c, c + mn, 0);
-    return;
-  }
   Workspace& w = workspace();
   w.b_offset.resize(size_t(g.n));
   for (int j = 0; j < g.n; ++j) w.b_offset[size_t(j)] = -128 - (g.b_zp ? g.b_zp[j] : 0);
