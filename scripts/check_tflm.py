@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """kiln against TensorFlow Lite Micro, bit for bit, on every .tflite model.
 
-For each model and each of N seeded random inputs, runs
+For each model and each of N seeded random inputs (and, for an int8 input,
+one more holding every int8 value in turn, so that each entry of a 256-entry
+table is used), runs
   kiln run MODEL --input IN.npy --output KILN.npy   (compile, simulate on the
       SoC, and check the simulation against kiln's reference interpreter)
   tflm_run MODEL IN.npy TFLM.npy                    (TFLite Micro's reference
@@ -68,6 +70,11 @@ def random_input(dtype, shape, seed):
     raise RuntimeError(f"input type {dtype}: this check feeds int8, uint8 and float32 models")
 
 
+def every_value_input(shape):
+    """Every int8 value in turn, repeated to the input's size."""
+    return np.resize(np.arange(-128, 128, dtype=np.int8), shape)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("models", nargs="*")
@@ -103,11 +110,11 @@ def main():
                 soc_name = os.path.splitext(os.path.basename(soc))[0]
                 elements = identical = 0
                 ok = True
-                for k in range(a.inputs):
+                for k in range(a.inputs + (dtype.lower() == "int8")):
                     seed = a.seed + k
                     inp = os.path.join(tmp, f"in{seed}.npy")
                     kiln_out, tflm_out = os.path.join(tmp, "kiln.npy"), os.path.join(tmp, "tflm.npy")
-                    np.save(inp, random_input(dtype, shape, seed))
+                    np.save(inp, random_input(dtype, shape, seed) if k < a.inputs else every_value_input(shape))
                     for f in (kiln_out, tflm_out):
                         if os.path.exists(f):
                             os.remove(f)
