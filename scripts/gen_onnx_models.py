@@ -218,6 +218,39 @@ def two_inputs_two_outputs(net, x):
     return [add(net, x, y), conv(net, x, 3, 3, pad=1, relu=True)]
 
 
+def max_pool(net, x, k, stride, name="max_pool"):
+    """MaxPool keeps its input's quantization (the quantizer gives the output the input's parameters)."""
+    xr = net.real[x]
+    n, c, h, w = xr.shape
+    oh, ow = (h - k) // stride + 1, (w - k) // stride + 1
+    y = np.zeros((n, c, oh, ow))
+    for oy in range(oh):
+        for ox in range(ow):
+            y[:, :, oy, ox] = xr[:, :, oy * stride:oy * stride + k, ox * stride:ox * stride + k].max(axis=(2, 3))
+    net.node("MaxPool", [x], [f"{name}_output"], name, kernel_shape=[k, k], strides=[stride, stride])
+    return net.qdq(f"{name}_output", y, net.scale_of(x), zero_point_of(net, x))
+
+
+def pad(net, x, pads, name="pad"):
+    """Pad of height and width with 0, pads as ONNX orders them (begins, then ends, NCHW)."""
+    p = net.const(f"{name}_pads", np.array(pads, dtype=np.int64))
+    net.node("Pad", [x, p], [f"{name}_output"], name, mode="constant")
+    y = np.pad(net.real[x], list(zip(pads[:4], pads[4:])))
+    return net.qdq(f"{name}_output", y, net.scale_of(x), zero_point_of(net, x))
+
+
+def concat(net, parts, name="concat"):
+    """Concat along channels; inputs and output share one quantization (the first input's)."""
+    net.node("Concat", parts, [f"{name}_output"], name, axis=1)
+    y = np.concatenate([net.real[t] for t in parts], axis=1)
+    return net.qdq(f"{name}_output", y, net.scale_of(parts[0]), zero_point_of(net, parts[0]))
+
+
+def zero_point_of(net, dq_name):
+    base = dq_name[: -len("_dequantized")]
+    return next(numpy_helper.to_array(t) for t in net.inits if t.name == f"{base}_zero_point").item()
+
+
 def sigmoid(v):
     return 1 / (1 + np.exp(-v))
 
@@ -236,6 +269,10 @@ def models():
     model("qdq_float_io_gemm_softmax", [1, 24], lambda n, x: softmax(n, gemm(n, x, 10)), 3)
     # Two float inputs and two float outputs (kiln run --input and --output repeat, in this order).
     model("qdq_two_inputs_two_outputs", [1, 4, 6, 6], two_inputs_two_outputs, 13, outputs=("sum", "features"))
+    # Operators that keep their input's quantization.
+    model("qdq_max_pool", [1, 4, 8, 8], lambda n, x: max_pool(n, x, 2, 2), 14)
+    model("qdq_pad", [1, 3, 5, 5], lambda n, x: pad(n, x, [0, 0, 1, 2, 0, 0, 2, 1]), 15)
+    model("qdq_concat", [1, 3, 5, 5], lambda n, x: concat(n, [x, conv(n, x, 3, 1, relu=False)]), 16)
     # Unary functions (one 256-entry table each in kiln), QDQ, over inputs reaching their saturation.
     shape = [1, 4, 8, 8]
     model("qdq_sigmoid", shape, lambda n, x: unary(n, x, "Sigmoid", sigmoid, "sigmoid"), 4, lo=-8, hi=6)
