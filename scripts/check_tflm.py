@@ -110,7 +110,8 @@ def main():
                 soc_name = os.path.splitext(os.path.basename(soc))[0]
                 elements = identical = 0
                 ok = True
-                for k in range(a.inputs + (dtype.lower() == "int8")):
+                runs = a.inputs + (dtype.lower() == "int8")
+                for k in range(runs):
                     seed = a.seed + k
                     inp = os.path.join(tmp, f"in{seed}.npy")
                     kiln_out, tflm_out = os.path.join(tmp, "kiln.npy"), os.path.join(tmp, "tflm.npy")
@@ -145,7 +146,7 @@ def main():
                         i = int(np.argmin(same))
                         failures.append(f"{name} on {soc_name}, seed {seed}: element {i}: kiln {ko.reshape(-1)[i]}, "
                                         f"TFLite Micro {to.reshape(-1)[i]} ({int((~same).sum())} of {ko.size} differ)")
-                print(f"{name:34} {soc_name:10} {a.inputs:6} {elements:9} {identical:9}  {'pass' if ok else 'FAIL'}",
+                print(f"{name:34} {soc_name:10} {runs:6} {elements:9} {identical:9}  {'pass' if ok else 'FAIL'}",
                       flush=True)
     for f in failures:
         print("  " + f)
