@@ -1,6 +1,7 @@
 #include "explore/model_run.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -66,26 +67,42 @@ bool is_model_file(const std::string& path) { return ends_with(path, ".onnx") ||
 ModelRun prepare_model_run(const std::string& model, const SocConfig& soc, const std::string& input_npy,
                            std::optional<uint64_t> seed, const std::string& tuning_record,
                            const passes::PartitionOptions& partition) {
+  return prepare_model_run(model, soc, input_npy.empty() ? std::vector<std::string>{} : std::vector{input_npy}, seed,
+                           tuning_record, partition);
+}
+
+ModelRun prepare_model_run(const std::string& model, const SocConfig& soc, const std::vector<std::string>& input_npys,
+                           std::optional<uint64_t> seed, const std::string& tuning_record,
+                           const passes::PartitionOptions& partition) {
   ModelRun r;
   r.graph = frontend::load_model(model);
   const RecordChoices tuned =
       tuning_record.empty() ? RecordChoices{} : load_tuning_choices(tuning_record, model, soc);
   r.compiled = codegen::compile_model(r.graph, soc, tuned.choices, tuned.origins, partition);
   validate_program(r.compiled.program, soc, model);
-  if (r.compiled.inputs.size() != 1) throw Error(model + ": kiln supports models with one input");
-  place_inputs(r, r.graph, soc, model, input_npy, seed);
+  place_inputs(r, r.graph, soc, model, input_npys, seed);
   return r;
 }
 
 void place_inputs(ModelRun& r, const ir::Graph& graph, const SocConfig& soc, const std::string& model,
-                  const std::string& input_npy,
-                  std::optional<uint64_t> seed) {
+                  const std::string& input_npy, std::optional<uint64_t> seed) {
+  place_inputs(r, graph, soc, model, input_npy.empty() ? std::vector<std::string>{} : std::vector{input_npy}, seed);
+}
+
+void place_inputs(ModelRun& r, const ir::Graph& graph, const SocConfig& soc, const std::string& model,
+                  const std::vector<std::string>& input_npys, std::optional<uint64_t> seed) {
   r.inputs.clear();
-  if (!input_npy.empty()) {
-    if (r.compiled.inputs.size() != 1)
-      throw Error(fmt::format("{}: --input gives one tensor, the network has {} inputs", model, r.compiled.inputs.size()));
-    r.inputs.push_back(read_input_npy(input_npy, graph.tensors[size_t(r.compiled.inputs[0].tensor)]));
-    r.input_note = "input: " + input_npy;
+  if (!input_npys.empty()) {
+    if (input_npys.size() != r.compiled.inputs.size()) {
+      std::vector<std::string> names;
+      for (const auto& in : r.compiled.inputs) names.push_back("'" + graph.tensors[size_t(in.tensor)].name + "'");
+      throw Error(fmt::format("{}: --input given {} time(s), the model has {} input(s): {} (one --input each, in "
+                              "this order)",
+                              model, input_npys.size(), r.compiled.inputs.size(), fmt::join(names, ", ")));
+    }
+    for (size_t i = 0; i < input_npys.size(); ++i)
+      r.inputs.push_back(read_input_npy(input_npys[i], graph.tensors[size_t(r.compiled.inputs[i].tensor)]));
+    r.input_note = "input: " + fmt::format("{}", fmt::join(input_npys, ", "));
   } else {
     const uint64_t s = seed ? *seed : uint64_t(std::random_device{}());
     const bool any_float = std::any_of(r.compiled.inputs.begin(), r.compiled.inputs.end(),

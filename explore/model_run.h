@@ -35,12 +35,19 @@ bool is_model_file(const std::string& path);
 ModelRun prepare_model_run(const std::string& model, const SocConfig& soc, const std::string& input_npy,
                            std::optional<uint64_t> seed, const std::string& tuning_record = "",
                            const passes::PartitionOptions& partition = {});
+// The same with one .npy file per graph input, in the model's order (none: random).
+ModelRun prepare_model_run(const std::string& model, const SocConfig& soc, const std::vector<std::string>& input_npys,
+                           std::optional<uint64_t> seed, const std::string& tuning_record = "",
+                           const passes::PartitionOptions& partition = {});
 
 // Places the inputs of a compiled model: `input_npy` when not empty (models
 // with one input only), else random_inputs(graph, seed) (a fresh seed when
 // none). `graph` is the graph compiled (run.graph unless the caller keeps it).
 void place_inputs(ModelRun& run, const ir::Graph& graph, const SocConfig& soc, const std::string& model,
                   const std::string& input_npy, std::optional<uint64_t> seed);
+// The same with one .npy file per graph input, in the model's order (none: random).
+void place_inputs(ModelRun& run, const ir::Graph& graph, const SocConfig& soc, const std::string& model,
+                  const std::vector<std::string>& input_npys, std::optional<uint64_t> seed);
 
 // A graph input's value from a .npy file, as the IR holds it: int8 for an
 // int8 input (uint8 too where the source model's input is uint8: it becomes

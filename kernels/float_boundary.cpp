@@ -26,6 +26,14 @@ void store_f32(float f, uint8_t* b) {
   b[0] = uint8_t(u), b[1] = uint8_t(u >> 8), b[2] = uint8_t(u >> 16), b[3] = uint8_t(u >> 24);
 }
 
+// Half to even without the floating-point environment's rounding mode:
+// round() then, on an exact tie, step back to the even neighbour.
+float round_half_to_even(float x) {
+  const float r = std::round(x);
+  if (std::fabs(x - std::trunc(x)) == 0.5f && std::fmod(r, 2.0f) != 0.0f) return r - std::copysign(1.0f, x);
+  return r;
+}
+
 }  // namespace
 
 int32_t float_bits(float f) {
@@ -44,6 +52,7 @@ void validate(const QuantizeParams& p) {
   check::range("quantize", "count", p.count, 1, check::kMaxElements);
   check::zero_point("quantize", "out_zp", p.out_zp);
   check_scale("quantize", p.scale_bits);
+  check::range("quantize", "rounding", p.rounding, kRoundHalfAwayFromZero, kRoundHalfToEven);
 }
 
 void validate(const DequantizeParams& p) {
@@ -56,7 +65,8 @@ void quantize(const QuantizeParams& p, const uint8_t* in_f32, int8_t* out) {
   validate(p);
   const float scale = bits_float(p.scale_bits);
   for (int64_t i = 0; i < p.count; ++i) {
-    const float q = std::round(load_f32(in_f32 + 4 * i) / scale);
+    const float x = load_f32(in_f32 + 4 * i) / scale;
+    const float q = p.rounding == kRoundHalfToEven ? round_half_to_even(x) : std::round(x);
     int64_t v;
     if (std::isnan(q))
       v = 0;

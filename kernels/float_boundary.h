@@ -3,7 +3,8 @@
 // (reference_ops::Dequantize), as TFLite Micro runs them:
 //   quantize:   out = clamp(int32(round(x / float(scale))) + zp, -128, 127)
 //   dequantize: out = float(double(scale) * (q - zp))
-// round() rounds half away from zero (TfLiteRound). Float operands are
+// round() rounds half away from zero (TfLiteRound); ONNX's QuantizeLinear
+// rounds half to even instead, which `rounding` selects. Float operands are
 // IEEE-754 binary32 little-endian bytes, as the SoC's memory holds them; the
 // scale travels as its binary32 bits (an MCU argument is a 32-bit word).
 // Where TFLite's conversion is undefined (NaN, or a quotient beyond int32),
@@ -15,10 +16,17 @@
 
 namespace kiln::kernels {
 
+// How quantize rounds x / scale to an integer.
+enum QuantizeRounding : int32_t {
+  kRoundHalfAwayFromZero = 0,  // TFLite's QUANTIZE (TfLiteRound)
+  kRoundHalfToEven = 1,        // ONNX's QuantizeLinear
+};
+
 struct QuantizeParams {
   int64_t count = 0;
   int32_t out_zp = 0;
   int32_t scale_bits = 0;  // binary32 bits of the output scale
+  int32_t rounding = kRoundHalfAwayFromZero;
 };
 
 struct DequantizeParams {

@@ -12,6 +12,7 @@
 #include "kernels/depthwise_conv2d.h"
 #include "kernels/float_boundary.h"
 #include "kernels/fully_connected.h"
+#include "kernels/lut.h"
 #include "kernels/max_pool.h"
 #include "kernels/mean.h"
 #include "kernels/pad.h"
@@ -218,7 +219,7 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
   {
     using P = QuantizeParams;
     t.push_back(entry<P>({McuKernel::Quantize,
-                          {&P::count, &P::out_zp, &P::scale_bits},
+                          {&P::count, &P::out_zp, &P::scale_bits, &P::rounding},
                           [](const P& p) { return std::vector<uint64_t>(2, uint64_t(p.count)); },
                           [](const P& p) { validate(p); },
                           [](const P& p, const McuOperands& o) {
@@ -235,6 +236,17 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
                           [](const P& p, const McuOperands& o) {
                             dequantize(p, in_i8(o, 0), static_cast<uint8_t*>(o.at(1).out));
                           },
+                          {}}));
+  }
+  {
+    using P = LutParams;
+    t.push_back(entry<P>({McuKernel::Lut,
+                          {&P::count},
+                          [](const P& p) {
+                            return std::vector<uint64_t>{uint64_t(p.count), uint64_t(kLutEntries), uint64_t(p.count)};
+                          },
+                          [](const P& p) { validate(p); },
+                          [](const P& p, const McuOperands& o) { lut(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
                           {}}));
   }
   return t;

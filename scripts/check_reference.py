@@ -13,7 +13,11 @@ A rounding difference of one step in an early layer can grow through later
 layers, so the network's outputs can differ by more than one step although no
 operator does; docs/reference-check.md has the details and the numbers.
 onnxruntime computes QDQ models in float, which is why this check allows one
-step. TFLite models are checked bit for bit against TFLite Micro itself by
+step. A model with a float32 input (QuantizeLinear at its edge) gets random
+float inputs over the range that QuantizeLinear represents; float32 outputs
+(DequantizeLinear at the edge) are compared in steps of their scale. The
+float edges themselves are defined alike in both (x / scale rounded half to
+even; (q - zero point) * scale), so they must agree exactly. TFLite models are checked bit for bit against TFLite Micro itself by
 scripts/check_tflm.py.
 
 Install the runtime with scripts/setup_reference_runtimes.sh. Run with
@@ -53,7 +57,9 @@ class Missing(Exception):
 
 
 def default_models():
-    return [os.path.normpath(p) for p in sorted(glob.glob(os.path.join(ROOT, "workloads", "*.onnx")))]
+    found = glob.glob(os.path.join(ROOT, "workloads", "*.onnx"))
+    found += glob.glob(os.path.join(ROOT, "tests", "data", "models", "onnx", "*.onnx"))  # scripts/gen_onnx_models.py
+    return [os.path.normpath(p) for p in sorted(found)]
 
 
 def find_kiln(arg):
@@ -63,32 +69,41 @@ def find_kiln(arg):
     return None
 
 
-def random_input(shape, seed):
-    return np.random.default_rng(seed).integers(-128, 128, size=shape, dtype=np.int16).astype(np.int8)
+def random_input(shape, seed, float_range=None, scale=None):
+    rng = np.random.default_rng(seed)
+    if float_range is not None:  # a float input: over its QuantizeLinear's range and a little beyond (saturation)
+        lo, hi = float_range
+        margin = 0.05 * (hi - lo)
+        x = rng.uniform(lo - margin, hi + margin, size=shape).astype(np.float32)
+        # Every 7th element an exact tie, x / scale = k + 1/2 in float32: where rounding half to even
+        # and half away from zero differ, so the exact check of the float edge sees which one ran.
+        flat = x.reshape(-1)
+        s = np.float32(scale)
+        for i in range(0, flat.size, 7):
+            t = np.float32((np.floor(flat[i] / s) + 0.5) * s)
+            if np.float32(t / s) == np.floor(flat[i] / s) + 0.5:
+                flat[i] = t
+        return x
+    return rng.integers(-128, 128, size=shape, dtype=np.int16).astype(np.int8)
 
 
 class KilnRun:
     """One `kiln reference --dump` run: the network output and every op's output."""
 
-    def __init__(self, kiln, model, x_nhwc, workdir, tag):
+    def __init__(self, kiln, model, xs_nhwc, n_outputs, workdir, tag):
         self.dir = os.path.join(workdir, tag)
         os.makedirs(self.dir, exist_ok=True)
-        in_path = os.path.join(self.dir, "in.npy")
-        np.save(in_path, x_nhwc)
-        self.outputs = []
-        k = 0
-        while True:  # one call per model output; the dump of the first serves for the ops
-            out_path = os.path.join(self.dir, f"out{k}.npy")
-            cmd = [kiln, "reference", model, "--input", in_path, "--output", out_path, "--output-index", str(k)]
-            if k == 0:
-                cmd += ["--dump", os.path.join(self.dir, "dump")]
-            proc = subprocess.run(cmd, capture_output=True, text=True)
-            if proc.returncode != 0:
-                if k > 0 and "out of range" in proc.stderr:
-                    break
-                raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.strip()}")
-            self.outputs.append(np.load(out_path))
-            k += 1
+        cmd = [kiln, "reference", model]
+        for j, x in enumerate(xs_nhwc):  # --input and --output repeat, in the model's order
+            np.save(os.path.join(self.dir, f"in{j}.npy"), x)
+            cmd += ["--input", os.path.join(self.dir, f"in{j}.npy")]
+        for k in range(n_outputs):
+            cmd += ["--output", os.path.join(self.dir, f"out{k}.npy")]
+        cmd += ["--dump", os.path.join(self.dir, "dump")]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.strip()}")
+        self.outputs = [np.load(os.path.join(self.dir, f"out{k}.npy")) for k in range(n_outputs)]
         with open(os.path.join(self.dir, "dump", "manifest.json")) as f:
             self.ops = json.load(f)
 
@@ -120,7 +135,7 @@ class OnnxCheck:
         if not os.path.isfile(os.path.join(node_ort_modules(), "onnxruntime-node", "package.json")):
             raise Missing(f"onnxruntime-node not found in {node_ort_modules()}; run scripts/setup_reference_runtimes.sh")
         import onnx
-        from onnx import TensorProto, shape_inference
+        from onnx import TensorProto, numpy_helper, shape_inference
         self.onnx = onnx
         self.path, self.workdir = model, workdir
         m = shape_inference.infer_shapes(onnx.load(model))
@@ -129,24 +144,57 @@ class OnnxCheck:
         self.types = {v.name: v.type.tensor_type.elem_type
                       for v in list(m.graph.value_info) + list(m.graph.input) + list(m.graph.output)}
         self.int_types = {TensorProto.INT8: np.int8, TensorProto.UINT8: np.uint8}
+        # Shape inference does not type com.microsoft QLinear outputs: the unary
+        # ones have their input's shape and their output zero point's type.
+        # A copy with those types is what sub-models are cut from.
+        self.extract_source = model
+        consts0 = {t.name: t.data_type for t in m.graph.initializer}
+        infos = {v.name: v for v in list(m.graph.value_info) + list(m.graph.input)}
+        for n in m.graph.node:
+            if n.domain == "com.microsoft" and n.output[0] not in self.types and len(n.input) > 4 and \
+                    n.input[0] in infos:
+                self.types[n.output[0]] = consts0.get(n.input[4], TensorProto.UINT8)
+                dims = [d.dim_value for d in infos[n.input[0]].type.tensor_type.shape.dim]
+                m.graph.value_info.append(onnx.helper.make_tensor_value_info(n.output[0], self.types[n.output[0]], dims))
+                self.extract_source = os.path.join(workdir, os.path.basename(model) + ".typed.onnx")
+        if self.extract_source != model:
+            onnx.save(m, self.extract_source)
+        self.dtypes = {**self.int_types, TensorProto.FLOAT: np.float32}
+        consts = {t.name: numpy_helper.to_array(t) for t in m.graph.initializer}
         self.producer = {o: n for n in m.graph.node for o in n.output}
         self.consumers = {}
         for n in m.graph.node:
             for i in n.input:
                 self.consumers.setdefault(i, []).append(n)
         inputs = [v for v in m.graph.input if v.name not in self.initializers]
-        if len(inputs) != 1:
-            raise RuntimeError(f"{model}: {len(inputs)} inputs; this check feeds one")
-        self.input_name = inputs[0].name
-        dims = [d.dim_value for d in inputs[0].type.tensor_type.shape.dim]
-        self.input_shape = tuple([dims[0], dims[2], dims[3], dims[1]] if len(dims) == 4 else dims)
+        self.input_names = [v.name for v in inputs]
+        # A float input: the float range its QuantizeLinear represents, and its scale.
+        self.input_ranges, self.input_scales = [], []
+        for name in self.input_names:
+            rng = scale = None
+            if self.types.get(name) == TensorProto.FLOAT:
+                q = next(n for n in self.consumers.get(name, []) if n.op_type == "QuantizeLinear")
+                scale, zp = float(consts[q.input[1]]), consts[q.input[2]] if len(q.input) > 2 else np.uint8(0)
+                qmin, qmax = (0, 255) if zp.dtype == np.uint8 else (-128, 127)
+                rng = ((qmin - int(zp)) * scale, (qmax - int(zp)) * scale)
+            self.input_ranges.append(rng)
+            self.input_scales.append(scale)
+        # Float outputs of DequantizeLinear: compared in steps of its scale.
+        self.float_step = {n.output[0]: float(consts[n.input[1]]) for n in m.graph.node
+                           if n.op_type == "DequantizeLinear" and self.types.get(n.output[0]) == TensorProto.FLOAT
+                           and n.output[0] in {o.name for o in m.graph.output} and n.input[1] in consts}
+        self.input_shapes = []
+        for v in inputs:
+            dims = [d.dim_value for d in v.type.tensor_type.shape.dim]
+            self.input_shapes.append(tuple([dims[0], dims[2], dims[3], dims[1]] if len(dims) == 4 else dims))
         self.output_names = [o.name for o in m.graph.output]
         self.sub_models = {}
         self.jobs = []  # (model path, feeds) queued for one node process
 
     def _onnx_name(self, ir_name):
-        """The int8/uint8 ONNX tensor holding an IR tensor: itself, or the QuantizeLinear of a float one."""
-        if self.types.get(ir_name) in self.int_types:
+        """The int8/uint8 ONNX tensor holding an IR tensor: itself, or the QuantizeLinear of a float one;
+        a float graph output of DequantizeLinear is itself."""
+        if self.types.get(ir_name) in self.int_types or ir_name in self.float_step:
             return ir_name
         for n in self.consumers.get(ir_name, []):
             if n.op_type == "QuantizeLinear" and self.types.get(n.output[0]) in self.int_types:
@@ -173,8 +221,10 @@ class OnnxCheck:
         return sorted(found)
 
     def _feed(self, name, value_nhwc, path):
-        dtype = self.int_types[self.types[name]]
-        x = to_model_layout(value_nhwc).astype(np.int16)
+        dtype = self.dtypes[self.types[name]]
+        x = to_model_layout(value_nhwc)
+        if dtype != np.float32:
+            x = x.astype(np.int16)
         if dtype == np.uint8:
             x = x + 128  # the front end's uint8 -> int8 is q - 128
         x.astype(dtype).tofile(path)
@@ -184,12 +234,13 @@ class OnnxCheck:
         self.jobs.append({"path": model_path, "runs": [{"out": out, "feeds": feeds}]})
         return len(self.jobs) - 1
 
-    def queue_network(self, x_nhwc, tag):
+    def queue_network(self, xs_nhwc, tag):
         out = os.path.join(self.workdir, f"{tag}.net")
-        return self._queue(self.path, [self._feed(self.input_name, x_nhwc, out + ".in.bin")], out)
+        feeds = [self._feed(name, x, f"{out}.in{j}.bin") for j, (name, x) in enumerate(zip(self.input_names, xs_nhwc))]
+        return self._queue(self.path, feeds, out)
 
-    def queue_ops(self, run, x_nhwc, tag):
-        values = {self.input_name: x_nhwc}
+    def queue_ops(self, run, xs_nhwc, tag):
+        values = dict(zip(self.input_names, xs_nhwc))
         names = {}
         for entry in run.ops:
             name = self._onnx_name(entry["tensor"])
@@ -202,17 +253,25 @@ class OnnxCheck:
             ins = self._boundary(name, set(values) - {name}) if name in self.producer else None
             label = f"op {entry['op']} {entry['kind']} '{entry['tensor']}'"
             if not ins:
-                queued.append((label, run.value(entry), None))
+                queued.append((label, run.value(entry), None, name))
                 continue
             key = (name, tuple(ins))
             if key not in self.sub_models:
                 path = os.path.join(self.workdir, f"{os.path.basename(self.path)}.{len(self.sub_models)}.onnx")
-                self.onnx.utils.extract_model(self.path, path, list(ins), [name])
+                self.onnx.utils.extract_model(self.extract_source, path, list(ins), [name])
                 self.sub_models[key] = path
             out = os.path.join(self.workdir, f"{tag}.op{k}")
             feeds = [self._feed(t, values[t], f"{out}.in{j}.bin") for j, t in enumerate(ins)]
-            queued.append((label, run.value(entry), self._queue(self.sub_models[key], feeds, out)))
+            queued.append((label, run.value(entry), self._queue(self.sub_models[key], feeds, out), name))
         return queued
+
+    def steps(self, name, y):
+        """A float output of DequantizeLinear in steps of its scale (integers: (q - zero point))."""
+        if y.dtype != np.float32:
+            return y
+        if name not in self.float_step:
+            raise RuntimeError(f"{self.path}: float output '{name}' is not a DequantizeLinear graph output")
+        return np.round(y.astype(np.float64) / self.float_step[name]).astype(np.int32)
 
     def run_queued(self):
         """Runs every queued job in one node process; returns per job its outputs in the IR's form."""
@@ -231,9 +290,12 @@ class OnnxCheck:
         for entry, meta in zip(self.jobs, metas):
             outs = []
             for k, m in enumerate(meta):
-                if m["dtype"] not in ("int8", "uint8"):
-                    raise RuntimeError(f"{entry['path']}: output {k} is {m['dtype']}; expected int8 or uint8")
+                if m["dtype"] not in ("int8", "uint8", "float32"):
+                    raise RuntimeError(f"{entry['path']}: output {k} is {m['dtype']}; expected int8, uint8 or float32")
                 y = np.fromfile(f"{entry['runs'][0]['out']}.out{k}.bin", dtype=np.dtype(m["dtype"]))
+                if m["dtype"] == "float32":
+                    outs.append(self.steps(m["name"], to_nhwc(y.reshape(m["dims"]))))
+                    continue
                 y = y.reshape(m["dims"]).astype(np.int16)
                 outs.append(to_nhwc(y - 128 if m["dtype"] == "uint8" else y).astype(np.int8))
             results.append(outs)
@@ -271,6 +333,7 @@ class Result:
         self.network = Diff()
         self.ops_compared = set()
         self.ops_total = set()
+        self.edges = Diff()  # the float edges (Quantize, Dequantize ops): exact
 
 
 def check_model(model, kiln, n_inputs, seed, workdir):
@@ -281,27 +344,32 @@ def check_model(model, kiln, n_inputs, seed, workdir):
     tag = os.path.splitext(os.path.basename(model))[0]
     pending = []  # ONNX: (input, network job, op jobs), resolved after one node run
     for i in range(n_inputs):
-        x = random_input(check.input_shape, seed + i)
-        run = KilnRun(kiln, model, x, workdir, f"{tag}.{i}")
+        # One tensor per model input; the first from seed + i, each further one from a seed of its own.
+        xs = [random_input(shape, seed + i + 1000 * j, rng, scale)
+              for j, (shape, rng, scale) in enumerate(zip(check.input_shapes, check.input_ranges, check.input_scales))]
+        run = KilnRun(kiln, model, xs, len(check.output_names), workdir, f"{tag}.{i}")
         where = f"input {i} (seed {seed + i})"
-        pending.append((i, where, run, check.queue_network(x, f"{tag}.{i}"), check.queue_ops(run, x, f"{tag}.{i}")))
+        pending.append((i, where, run, check.queue_network(xs, f"{tag}.{i}"), check.queue_ops(run, xs, f"{tag}.{i}")))
         res.inputs += 1
     if pending:
         results = check.run_queued()
         for i, where, run, net_job, op_jobs in pending:
             for k, theirs in enumerate(results[net_job]):
-                res.network.add(run.outputs[k], theirs, f"{where} output {k}")
-            for name, ours, job in op_jobs:
+                res.network.add(check.steps(check.output_names[k], run.outputs[k]), theirs, f"{where} output {k}")
+            for name, ours, job, tensor in op_jobs:
                 res.ops_total.add(name)
                 if job is not None:
                     res.ops_compared.add(name)
+                    ours = check.steps(tensor, ours)
                     res.ops.add(ours, results[job][0], f"{where} {name}")
+                    if " quantize " in name or " dequantize " in name:
+                        res.edges.add(ours, results[job][0], f"{where} {name}")
     return res
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("models", nargs="*", help="ONNX models; default: workloads/*.onnx")
+    ap.add_argument("models", nargs="*", help="ONNX models; default: workloads/*.onnx, tests/data/models/onnx/*.onnx")
     ap.add_argument("--inputs", type=int, default=3, help="random inputs per model (default 3)")
     ap.add_argument("--seed", type=int, default=1, help="seed of the first input; input i uses seed+i")
     ap.add_argument("--kiln", help="kiln executable (default: $KILN_BIN, else build/tools/kiln)")
@@ -344,6 +412,8 @@ def main():
                 bad.append(f"op: {r.ops.worst}")
             if not r.ops_compared:
                 bad.append("no operator could be compared")
+            if r.edges.max > 0:
+                bad.append(f"float edge not exact: {r.edges.worst}")
             if args.strict_network and r.network.max > TOLERANCE:
                 bad.append(f"network: {r.network.worst}")
             failed += 1 if bad else 0

@@ -2,7 +2,7 @@
 //   node check_reference_ort.js JOB.json
 // JOB.json: {"graphOptimizationLevel": "basic" (optional), "extra": {...} (optional session config),
 //            "models": [{"path": "m.onnx", "runs": [{"out": "prefix",
-//                        "feeds": [{"name", "file", "dtype": "int8"|"uint8", "dims": [...]}]}]}]}
+//                        "feeds": [{"name", "file", "dtype": "int8"|"uint8"|"float32", "dims": [...]}]}]}]}
 // Each feed file holds raw elements in the model's own layout and type. For
 // each run, writes <out>.out<K>.bin for every graph output K and prints one
 // JSON line: [{"name", "dtype", "dims"}, ...].
@@ -10,7 +10,7 @@
 const fs = require("fs");
 const ort = require("onnxruntime-node");
 
-const arrays = { int8: Int8Array, uint8: Uint8Array };
+const arrays = { int8: Int8Array, uint8: Uint8Array, float32: Float32Array };
 
 async function main() {
   const job = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
@@ -24,8 +24,8 @@ async function main() {
       for (const feed of run.feeds) {
         const Array = arrays[feed.dtype];
         if (!Array) throw new Error(`${model.path}: unsupported input dtype ${feed.dtype}`);
-        const bytes = fs.readFileSync(feed.file);
-        feeds[feed.name] = new ort.Tensor(feed.dtype, new Array(bytes.buffer, bytes.byteOffset, bytes.length), feed.dims);
+        const bytes = Uint8Array.from(fs.readFileSync(feed.file));  // a copy: aligned for Float32Array
+        feeds[feed.name] = new ort.Tensor(feed.dtype, new Array(bytes.buffer), feed.dims);
       }
       const results = await session.run(feeds);
       const meta = session.outputNames.map((name, k) => {

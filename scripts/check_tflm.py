@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """kiln against TensorFlow Lite Micro, bit for bit, on every .tflite model.
 
-For each model and each of N seeded random inputs, runs
+For each model and each of N seeded random inputs (and, for an int8 input,
+one more holding every int8 value in turn, so that each entry of a 256-entry
+table is used), runs
   kiln run MODEL --input IN.npy --output KILN.npy   (compile, simulate on the
       SoC, and check the simulation against kiln's reference interpreter)
   tflm_run MODEL IN.npy TFLM.npy                    (TFLite Micro's reference
@@ -68,6 +70,11 @@ def random_input(dtype, shape, seed):
     raise RuntimeError(f"input type {dtype}: this check feeds int8, uint8 and float32 models")
 
 
+def every_value_input(shape):
+    """Every int8 value in turn, repeated to the input's size."""
+    return np.resize(np.arange(-128, 128, dtype=np.int8), shape)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("models", nargs="*")
@@ -103,11 +110,12 @@ def main():
                 soc_name = os.path.splitext(os.path.basename(soc))[0]
                 elements = identical = 0
                 ok = True
-                for k in range(a.inputs):
+                runs = a.inputs + (dtype.lower() == "int8")
+                for k in range(runs):
                     seed = a.seed + k
                     inp = os.path.join(tmp, f"in{seed}.npy")
                     kiln_out, tflm_out = os.path.join(tmp, "kiln.npy"), os.path.join(tmp, "tflm.npy")
-                    np.save(inp, random_input(dtype, shape, seed))
+                    np.save(inp, random_input(dtype, shape, seed) if k < a.inputs else every_value_input(shape))
                     for f in (kiln_out, tflm_out):
                         if os.path.exists(f):
                             os.remove(f)
@@ -138,7 +146,7 @@ def main():
                         i = int(np.argmin(same))
                         failures.append(f"{name} on {soc_name}, seed {seed}: element {i}: kiln {ko.reshape(-1)[i]}, "
                                         f"TFLite Micro {to.reshape(-1)[i]} ({int((~same).sum())} of {ko.size} differ)")
-                print(f"{name:34} {soc_name:10} {a.inputs:6} {elements:9} {identical:9}  {'pass' if ok else 'FAIL'}",
+                print(f"{name:34} {soc_name:10} {runs:6} {elements:9} {identical:9}  {'pass' if ok else 'FAIL'}",
                       flush=True)
     for f in failures:
         print("  " + f)

@@ -40,7 +40,7 @@ def load_bindings():
     names = ["Model", "SubGraph", "Tensor", "Buffer", "Operator", "OperatorCode", "QuantizationParameters",
              "Conv2DOptions", "DepthwiseConv2DOptions", "Pool2DOptions", "FullyConnectedOptions", "SoftmaxOptions",
              "ConcatenationOptions", "AddOptions", "ReshapeOptions", "PadOptions", "ReducerOptions",
-             "QuantizeOptions", "BuiltinOptions", "BuiltinOperator", "TensorType", "Padding",
+             "QuantizeOptions", "LeakyReluOptions", "BuiltinOptions", "BuiltinOperator", "TensorType", "Padding",
              "ActivationFunctionType"]
     return {n: importlib.import_module("tflite." + n) for n in names}
 
@@ -292,6 +292,19 @@ def requantize(net, x, name="quantize"):
     return out
 
 
+def unary(net, x, code, fn, name, out_quant=None, options=None):
+    """A unary int8 function; its output quantization as the converter sets
+    it: fixed for LOGISTIC (1/256, -128) and TANH (1/128, 0), else calibrated."""
+    y = fn(net.real_of(x))
+    if out_quant:
+        out = net.tensor(x.shape, "int8", np.float32(out_quant[0]), out_quant[1], name=name)
+        net.calib[out.index] = y
+    else:
+        out = net.activation(y, name)
+    net.op(code, [x], [out], options)
+    return out
+
+
 def reshape(net, x, shape, name="reshape"):
     s = net.const_int32(np.array(shape), name + "/shape")
     out = net.tensor(shape, "int8", x.scale, x.zp, name=name)
@@ -344,6 +357,8 @@ def options_table(b, kind, o):
         call("AddKeepDims", o["keep_dims"])
     elif kind == "ReshapeOptions":
         call("AddNewShape", shape)
+    elif kind == "LeakyReluOptions":
+        call("AddAlpha", o["alpha"])
     return call("End")
 
 
@@ -468,8 +483,8 @@ def serialize(net, output):
 def models():
     out = {}
 
-    def model(name, shape, build, seed):
-        net = Net(name, shape, seed)
+    def model(name, shape, build, seed, lo=-1.0, hi=1.0):
+        net = Net(name, shape, seed, lo, hi)
         out[name] = serialize(net, build(net))
 
     model("conv2d_per_channel_same_relu", [1, 9, 9, 3], lambda n: conv(n, n.x, 8, 3, fused="RELU"), 1)
@@ -521,6 +536,23 @@ def models():
     model("float_io_conv", [1, 6, 6, 3], lambda n: float_edges(n, lambda m: conv(m, m.x, 4, 3, fused="RELU")), 30)
     model("float_io_fully_connected_softmax", [1, 20],
           lambda n: float_edges(n, lambda m: softmax(m, fully_connected(m, m.x, 6))), 31)
+    # Unary int8 functions (one 256-entry table each in kiln), over inputs wide
+    # enough to reach their saturation.
+    model("logistic", [1, 8, 8, 4], lambda n: unary(n, n.x, "LOGISTIC", lambda v: 1 / (1 + np.exp(-v)), "logistic",
+                                                    (1 / 256, -128)), 32, -8.0, 6.0)
+    model("tanh", [1, 8, 8, 4], lambda n: unary(n, n.x, "TANH", np.tanh, "tanh", (1 / 128, 0)), 33, -3.0, 4.0)
+    model("hard_swish", [1, 8, 8, 4],
+          lambda n: unary(n, n.x, "HARD_SWISH", lambda v: v * np.clip(v + 3, 0, 6) / 6, "hard_swish"), 34, -5.0, 5.0)
+    model("leaky_relu", [1, 8, 8, 4],
+          lambda n: unary(n, n.x, "LEAKY_RELU", lambda v: np.where(v < 0, 0.2 * v, v), "leaky_relu",
+                          options=("LeakyReluOptions", dict(alpha=0.2))), 35, -3.0, 3.0)
+    model("elu", [1, 8, 8, 4],
+          lambda n: unary(n, n.x, "ELU", lambda v: np.where(v < 0, np.expm1(v), v), "elu"), 36, -4.0, 2.0)
+    # Standalone RELU (requantized to its calibrated output) and RELU6 (TFLite
+    # Micro clamps the input's own values: the output keeps its quantization).
+    model("relu", [1, 8, 8, 4], lambda n: unary(n, n.x, "RELU", lambda v: np.maximum(v, 0), "relu"), 37, -3.0, 3.0)
+    model("relu6", [1, 8, 8, 4],
+          lambda n: unary(n, n.x, "RELU6", lambda v: np.clip(v, 0, 6), "relu6", (n.x.scale, n.x.zp)), 38, -4.0, 8.0)
     model("reshape_then_fc", [1, 4, 4, 4],
           lambda n: fully_connected(n, reshape(n, n.x, [1, 64]), 8), 18)
     return out

@@ -1,10 +1,11 @@
-// kiln reference MODEL --input IN.npy [--input ...] --output OUT.npy [--output-index K] [--dump DIR]
+// kiln reference MODEL --input IN.npy [--input ...] --output OUT.npy [--output ... | --output-index K] [--dump DIR]
 // Runs the reference interpreter alone (no compile, no simulation): what the
 // network computes, for comparison with other runtimes
 // (scripts/check_reference.py). Tensors are in the IR's layout and type:
-// int8, NHWC for rank-4 activations (an ONNX model's NCHW input is read
-// transposed, and its uint8 tensors shifted by -128), exactly the IR
-// tensor's shape. --dump writes every op's output too, to find the op where
+// int8 (float32 where the model's input or output is float), NHWC for
+// rank-4 activations (an ONNX model's NCHW input is read transposed, and its
+// uint8 tensors shifted by -128), exactly the IR tensor's shape. --input and
+// --output repeat in the model's order. --dump writes every op's output too, to find the op where
 // two runtimes part.
 #include <cctype>
 #include <filesystem>
@@ -32,7 +33,7 @@ namespace {
 struct ReferenceOptions {
   std::string model;
   std::vector<std::string> inputs;
-  std::string output;
+  std::vector<std::string> outputs;
   int output_index = 0;
   std::string dump_dir;
 };
@@ -51,6 +52,11 @@ void run_reference_command(const ReferenceOptions& opt) {
   if (opt.inputs.size() != graph.inputs.size())
     throw Error(fmt::format("{}: the model has {} input(s); {} --input given", opt.model, graph.inputs.size(),
                             opt.inputs.size()));
+  if (opt.outputs.size() > 1 && opt.output_index != 0)
+    throw Error("--output-index applies to a single --output; repeated --output files take the outputs in order");
+  if (opt.outputs.size() > graph.outputs.size())
+    throw Error(fmt::format("{}: --output given {} times, the model has {} output(s)", opt.model, opt.outputs.size(),
+                            graph.outputs.size()));
   if (opt.output_index < 0 || size_t(opt.output_index) >= graph.outputs.size())
     throw Error(fmt::format("{}: --output-index {} out of range; the model has {} output(s)", opt.model,
                             opt.output_index, graph.outputs.size()));
@@ -67,7 +73,7 @@ void run_reference_command(const ReferenceOptions& opt) {
       const ir::Op& op = graph.ops[op_index];
       const int id = op.outputs.at(0);
       const ir::Tensor& tensor = graph.tensors.at(size_t(id));
-      if (tensor.type != ir::DataType::Int8) return;
+      if (tensor.type != ir::DataType::Int8 && tensor.type != ir::DataType::Float32) return;  // not int32 accumulators
       const std::string file = dump_file_name(op_index, tensor.name);
       write_npy(opt.dump_dir + "/" + file, explore::output_npy(tensor, interpreter.value(id), false));
       manifest.push_back({{"op", op_index}, {"kind", ir::op_kind_name(op.kind)}, {"source_op", op.source_op},
@@ -83,11 +89,16 @@ void run_reference_command(const ReferenceOptions& opt) {
     if (!out) throw Error(opt.dump_dir + "/manifest.json: cannot write");
   }
   const std::vector<reference::TensorData> outputs = interpreter.outputs();
-  const ir::Tensor& out = graph.tensors.at(size_t(graph.outputs[size_t(opt.output_index)]));
-  write_npy(opt.output, explore::output_npy(out, outputs.at(size_t(opt.output_index)), false));
-  std::cout << fmt::format("{}: output {} '{}' {} {} (scale {}, zero point {}) -> {}\n", opt.model, opt.output_index,
-                           out.name, ir::shape_string(out.shape), ir::data_type_name(out.type), out.scale(),
-                           out.zero_point(), opt.output);
+  for (size_t k = 0; k < opt.outputs.size(); ++k) {
+    const size_t index = opt.outputs.size() == 1 ? size_t(opt.output_index) : k;
+    const ir::Tensor& out = graph.tensors.at(size_t(graph.outputs[index]));
+    write_npy(opt.outputs[k], explore::output_npy(out, outputs.at(index), false));
+    const std::string quant = out.type == ir::DataType::Float32
+                                  ? std::string()
+                                  : fmt::format(" (scale {}, zero point {})", out.scale(), out.zero_point());
+    std::cout << fmt::format("{}: output {} '{}' {} {}{} -> {}\n", opt.model, index, out.name,
+                             ir::shape_string(out.shape), ir::data_type_name(out.type), quant, opt.outputs[k]);
+  }
 }
 
 }  // namespace
@@ -97,12 +108,20 @@ void add_reference_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "reference", "Run the reference interpreter alone on one input; tensors int8, in the IR's layout (NHWC)");
   cmd->add_option("model", opt->model, "model (.tflite or .onnx)")->required();
-  cmd->add_option("--input", opt->inputs, "input tensor (.npy, int8, the IR's shape: NHWC for images); once per model input")
-      ->required();
-  cmd->add_option("--output", opt->output, "where to write the output (.npy, int8, the IR's shape)")->required();
-  cmd->add_option("--output-index", opt->output_index, "which model output to write (default 0)");
+  cmd->add_option("--input", opt->inputs,
+                  "input tensor (.npy, int8 or float32 as the model's input, the IR's shape: NHWC for images); once "
+                  "per model input, in the model's order")
+      ->required()
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--output", opt->outputs,
+                  "where to write the output (.npy, the IR's shape); repeated: the model's outputs in order")
+      ->required()
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--output-index", opt->output_index, "which model output a single --output writes (default 0)");
   cmd->add_option("--dump", opt->dump_dir,
-                  "also write every op's output to DIR/<op index>_<tensor name>.npy (int8, IR layout), listed in DIR/manifest.json");
+                  "also write every op's output to DIR/<op index>_<tensor name>.npy (int8, or float32 at a float output; IR layout), listed in DIR/manifest.json");
   cmd->callback([opt] { run_reference_command(*opt); });
 }
 

@@ -1,4 +1,4 @@
-// kiln run [MODEL] [--soc CONFIG] [--input IN.npy] [--output OUT.npy] [--trace FILE] [--report FILE.json]
+// kiln run [MODEL] [--soc CONFIG] [--input IN.npy]... [--output OUT.npy]... [--trace FILE] [--report FILE.json]
 //          [--tuning RECORD] [--rtl] [--mcu-only]
 // kiln run --topology FILE.csv [--scalesim-config FILE.cfg] [--soc CONFIG] ...
 // Compiles, simulates, checks the outputs against the reference interpreter
@@ -36,7 +36,8 @@ namespace {
 
 struct RunOptions {
   std::string model = default_model_path(), soc = default_soc_path();
-  std::string input, output, trace, profile, report, tuning, mcu_profile;
+  std::vector<std::string> inputs, outputs;  // one per model input / output, in the model's order
+  std::string trace, profile, report, tuning, mcu_profile;
   std::string topology, scalesim_config;
   bool model_given = false;
   std::optional<uint64_t> seed;
@@ -58,13 +59,15 @@ void run(const RunOptions& opt) {
     throw Error(fmt::format("give either a model ({}) or --topology ({}), not both", opt.model, opt.topology));
   if (topology && !opt.tuning.empty()) throw Error("--tuning applies to models, not to --topology networks");
   if (topology && opt.mcu_only) throw Error("--mcu-only applies to models, not to --topology networks");
+  if (topology && opt.inputs.size() > 1) throw Error("--topology networks have one input: give --input once");
   TopologyRun from_topology;
   ModelRun from_model;
   if (topology) {
-    from_topology = prepare_topology_run(opt.topology, opt.scalesim_config, soc, opt.input, opt.seed);
+    from_topology = prepare_topology_run(opt.topology, opt.scalesim_config, soc,
+                                         opt.inputs.empty() ? std::string() : opt.inputs[0], opt.seed);
     soc = from_topology.soc;
   } else {
-    from_model = prepare_model_run(opt.model, soc, opt.input, opt.seed, opt.tuning,
+    from_model = prepare_model_run(opt.model, soc, opt.inputs, opt.seed, opt.tuning,
                                    passes::PartitionOptions{opt.mcu_only});
   }
   const ModelRun& prepared = topology ? from_topology.run : from_model;
@@ -72,7 +75,11 @@ void run(const RunOptions& opt) {
   const ir::Graph& graph = prepared.graph;
   const codegen::CompiledModel& compiled = prepared.compiled;
   const auto t1 = clock::now();
-  if (opt.input.empty()) std::cout << prepared.input_note << "\n";
+  if (opt.outputs.size() > compiled.outputs.size())
+    throw Error(fmt::format("{}: --output given {} times, the model has {} output(s) (one --output each, in the "
+                            "model's order)",
+                            source, opt.outputs.size(), compiled.outputs.size()));
+  if (opt.inputs.empty()) std::cout << prepared.input_note << "\n";
   if (soc.npu.engine == "rtl")
     std::cout << fmt::format("array: the Verilated {}x{} RTL core (rtl engine)\n", soc.npu.rows, soc.npu.cols);
 
@@ -86,10 +93,11 @@ void run(const RunOptions& opt) {
   RunReport report = build_report(source, soc, compiled, sim);
   const std::string mismatch = first_output_difference(compiled, sim, expected);
   report.outputs_match = mismatch.empty();
-  if (!opt.output.empty()) {
-    const auto& out = compiled.outputs[0];
+  for (size_t k = 0; k < opt.outputs.size(); ++k) {
+    const auto& out = compiled.outputs[k];
     const auto got = sim.read(out.addr, out.bytes);
-    write_npy(opt.output, output_npy(graph.tensors[size_t(out.tensor)], std::vector<int8_t>(got.begin(), got.end())));
+    write_npy(opt.outputs[k],
+              output_npy(graph.tensors[size_t(out.tensor)], std::vector<int8_t>(got.begin(), got.end())));
   }
 
   std::cout << format_report(report);
@@ -139,8 +147,15 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--scalesim-config", opt->scalesim_config,
                   "a SCALE-Sim .cfg: array, dataflow and SRAM sizes on top of --soc (with --topology)");
   cmd->add_option("--soc", opt->soc, "SoC config (YAML)")->capture_default_str();
-  cmd->add_option("--input", opt->input, "input tensor (.npy, int8 or uint8); default: random from --seed");
-  cmd->add_option("--output", opt->output, "write the simulated output (.npy)");
+  cmd->add_option("--input", opt->inputs,
+                  "input tensor (.npy: int8 or uint8, float32 where the model's input is float); once per model "
+                  "input, in the model's order; default: random from --seed")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--output", opt->outputs,
+                  "write the simulated output (.npy); repeated: the model's outputs in order (the first ones)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--trace", opt->trace, "write a Chrome/Perfetto trace (JSON)");
   cmd->add_option("--profile", opt->profile, "write the simulation profile (JSON)");
   cmd->add_option("--report", opt->report, "write the per-layer table and totals (JSON)");

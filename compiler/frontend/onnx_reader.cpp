@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <limits>
 #include <memory>
@@ -14,8 +15,10 @@
 
 #include "arch/error.h"
 #include "arch/escaped.h"
+#include "compiler/frontend/lut_op.h"
 #include "compiler/frontend/onnx_tensor.h"
 #include "compiler/ir/quant_params.h"
+#include "kernels/lut_tables.h"
 
 namespace kiln::frontend {
 
@@ -29,7 +32,16 @@ const std::vector<std::string> kSupported = {
     "QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul", "ConvInteger", "MatMulInteger",
     "Conv",           "Gemm",             "MatMul",      "Add",           "AveragePool", "MaxPool",
     "GlobalAveragePool", "Relu",          "Clip",        "Softmax",       "Reshape",     "Flatten",
-    "Pad",            "Concat",           "Constant",    "Identity"};
+    "Pad",            "Concat",           "Constant",    "Identity",      "Sigmoid",     "Tanh",
+    "HardSwish",      "HardSigmoid",      "LeakyRelu",   "Elu",           "com.microsoft.QLinearSigmoid",
+    "com.microsoft.QLinearLeakyRelu"};
+
+// The unary float operators of a QDQ model (and the com.microsoft QLinear
+// ones), run as 256-entry tables (kernels/lut.h).
+bool is_unary_function(const std::string& op) {
+  return op == "Sigmoid" || op == "Tanh" || op == "HardSwish" || op == "HardSigmoid" || op == "LeakyRelu" ||
+         op == "Elu";
+}
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
 
@@ -42,16 +54,17 @@ struct Value {
     DequantConst,  // the float view of an integer constant: weights and biases
     Pending,       // a float op's output, waiting for its QuantizeLinear
     Int32,         // the int32 output of ConvInteger / MatMulInteger
+    FloatInput,    // a float32 graph input, which only QuantizeLinear may read
   };
   Kind kind = Kind::Const;
   std::shared_ptr<const ConstTensor> c;  // Const, DequantConst: the (integer) values
   std::vector<float> scale;              // DequantConst
   std::vector<int64_t> zero_point;       // DequantConst (source type, uint8 not shifted)
   int axis = 1;                          // DequantConst: per-channel axis in ONNX order
-  int id = -1;                           // Act, Dequant, Int32: IR tensor id
+  int id = -1;                           // Act, Dequant, Int32, FloatInput: IR tensor id
   bool uint8 = false;                    // Act, Dequant: ONNX element type is uint8
   int rank = 0;                          // Act, Dequant, Int32: ONNX rank
-  int node = -1;                         // Pending: the float node
+  int node = -1;                         // Pending: the float node; Dequant: the DequantizeLinear
   float lo = -kInf, hi = kInf;           // Pending: fused Relu/Clip bounds
 };
 
@@ -100,7 +113,11 @@ class Reader {
     if (g.output_size() == 0) fail("the graph has no outputs");
     for (int i = 0; i < g.output_size(); ++i) read_graph_output(g.output(i));
     for (int id : graph_.inputs)
-      if (graph_.tensors[size_t(id)].quant.empty())
+      if (graph_.tensors[size_t(id)].type == DataType::Float32 && !quantized_float_input(id))
+        fail(fmt::format("graph input '{}' is float32 and no QuantizeLinear reads it; supported: a float32 input "
+                         "read only by QuantizeLinear",
+                         graph_.tensors[size_t(id)].name));
+      else if (graph_.tensors[size_t(id)].type != DataType::Float32 && graph_.tensors[size_t(id)].quant.empty())
         fail(fmt::format("graph input '{}' is never dequantized, so its quantization is unknown",
                          graph_.tensors[size_t(id)].name));
     ir::validate(graph_);
@@ -154,9 +171,11 @@ class Reader {
     if (!in.type().has_tensor_type()) fail(what + ": not a tensor");
     const onnx::TypeProto_Tensor& tt = in.type().tensor_type();
     const int32_t type = tt.elem_type();
-    if (type != onnx::TensorProto::INT8 && type != onnx::TensorProto::UINT8)
-      fail(fmt::format("{}: type {} unsupported; supported model inputs: INT8, UINT8 (quantized activations)", what,
-                       onnx_frontend::data_type_name(type)));
+    const bool is_float = type == onnx::TensorProto::FLOAT;
+    if (type != onnx::TensorProto::INT8 && type != onnx::TensorProto::UINT8 && !is_float)
+      fail(fmt::format("{}: type {} unsupported; supported model inputs: INT8, UINT8 (quantized activations), FLOAT "
+                       "(read by QuantizeLinear)",
+                       what, onnx_frontend::data_type_name(type)));
     if (!tt.has_shape()) fail(what + ": no shape");
     ir::Shape shape;
     for (int d = 0; d < tt.shape().dim_size(); ++d) {
@@ -178,10 +197,10 @@ class Reader {
     ir::Tensor t;
     t.name = in.name();
     t.shape = nchw_to_nhwc(shape);
-    t.type = DataType::Int8;  // quantization set by the first node that reads it
+    t.type = is_float ? DataType::Float32 : DataType::Int8;  // int8: quantization set by the first node that reads it
     t.source_uint8 = type == onnx::TensorProto::UINT8;
     Value v;
-    v.kind = Value::Kind::Act;
+    v.kind = is_float ? Value::Kind::FloatInput : Value::Kind::Act;
     v.id = graph_.add_tensor(std::move(t));
     v.uint8 = type == onnx::TensorProto::UINT8;
     v.rank = int(shape.size());
@@ -193,12 +212,36 @@ class Reader {
     auto it = values_.find(out.name());
     if (it == values_.end()) fail(fmt::format("graph output '{}' is not produced by any node", out.name()));
     const Value& v = it->second;
+    if (v.kind == Value::Kind::Dequant) return dequantize_output(out, v);
     if (v.kind != Value::Kind::Act && v.kind != Value::Kind::Int32)
       fail(fmt::format("graph output '{}' is {}; supported outputs: quantized int8/uint8 tensors (end the graph with "
-                       "QuantizeLinear) and int32 ConvInteger/MatMulInteger results",
+                       "QuantizeLinear), their DequantizeLinear (float32) and int32 ConvInteger/MatMulInteger results",
                        out.name(), v.kind == Value::Kind::Const ? "a constant" : "a float tensor"));
     if (v.kind == Value::Kind::Act && v.uint8) graph_.tensors[size_t(v.id)].source_uint8 = true;
     graph_.outputs.push_back(v.id);
+  }
+
+  // A float32 graph output from DequantizeLinear: the Dequantize op at the edge.
+  void dequantize_output(const onnx::ValueInfoProto& out, const Value& v) {
+    const int32_t type = out.type().has_tensor_type() ? out.type().tensor_type().elem_type() : 0;
+    if (type != onnx::TensorProto::FLOAT && type != onnx::TensorProto::UNDEFINED)
+      fail(fmt::format("graph output '{}' is the float output of a DequantizeLinear but declared {}", out.name(),
+                       onnx_frontend::data_type_name(type)));
+    ir::Tensor t;
+    t.name = out.name();
+    t.shape = tensor(v.id).shape;
+    t.type = DataType::Float32;
+    const int id = graph_.add_tensor(std::move(t));
+    ir::Op op = new_op(v.node, OpKind::Dequantize);
+    op.inputs = {v.id};
+    op.outputs = {id};
+    graph_.ops.push_back(std::move(op));
+    graph_.outputs.push_back(id);
+  }
+
+  bool quantized_float_input(int id) const {
+    return std::any_of(graph_.ops.begin(), graph_.ops.end(),
+                       [&](const ir::Op& op) { return op.kind == OpKind::Quantize && op.inputs.at(0) == id; });
   }
 
   // ---- node inputs ----------------------------------------------------------
@@ -366,6 +409,8 @@ class Reader {
 
   void read_node(int i) {
     const onnx::NodeProto& n = node(i);
+    if (n.domain() == "com.microsoft" && (n.op_type() == "QLinearSigmoid" || n.op_type() == "QLinearLeakyRelu"))
+      return read_qlinear_unary(i);
     if (!n.domain().empty() && n.domain() != "ai.onnx")
       fail_node(i, fmt::format("operator of domain '{}' unsupported; supported: the standard ONNX domain: {}",
                                n.domain(), fmt::join(kSupported, ", ")));
@@ -381,7 +426,8 @@ class Reader {
     if (t == "MatMulInteger") return read_matmul(i, Form::Integer);
     if (t == "Reshape" || t == "Flatten") return read_reshape(i);
     if (t == "Relu" || t == "Clip") return read_activation(i);
-    if (t == "Conv" || t == "Gemm" || t == "MatMul" || t == "Add" || t == "Softmax" || t == "Concat")
+    if (t == "Conv" || t == "Gemm" || t == "MatMul" || t == "Add" || t == "Softmax" || t == "Concat" ||
+        is_unary_function(t))
       return defer(i);
     if (t == "AveragePool" || t == "MaxPool" || t == "GlobalAveragePool") return read_pool(i);
     if (t == "Pad") return read_pad(i);
@@ -422,11 +468,8 @@ class Reader {
     }
     if (in.kind != Value::Kind::Dequant)
       fail_node(i, "input must be a float op's output or a DequantizeLinear of an activation");
-    if (!(lo == 0.0f && (hi == kInf || hi == 6.0f)))
-      fail_node(i, fmt::format("a standalone Clip({}, {}) unsupported; supported: Relu, Clip(0, 6), or any Clip "
-                               "fused after Conv/Gemm/MatMul/Add",
-                               lo, hi));
-    defer(i);
+    if (!(lo <= hi)) fail_node(i, fmt::format("Clip({}, {}): min above max", lo, hi));
+    defer(i);  // a requantization clamped to [lo, hi] (Relu, Relu6 by name where it is one)
     values_[node(i).output(0)].lo = lo;
     values_[node(i).output(0)].hi = hi;
   }
@@ -440,6 +483,7 @@ class Reader {
       bind_quant(i, in, q);
       Value v = in;
       v.kind = Value::Kind::Dequant;
+      v.node = i;
       return define(i, 0, v);
     }
     if (in.kind != Value::Kind::Const)
@@ -483,10 +527,19 @@ class Reader {
         return define(i, 0, act_value(requantize(i, in.id, out_name, q.scale, q.zero_point), q.uint8, in.rank));
       }
       case Value::Kind::Pending: return define(i, 0, materialize(in, i, q));
+      case Value::Kind::FloatInput: {  // the float edge: the Quantize op, rounding half to even as ONNX does
+        const int out = new_act(out_name, onnx_shape(in), q.scale, q.zero_point);
+        ir::Op op = new_op(i, OpKind::Quantize);
+        op.inputs = {in.id};
+        op.outputs = {out};
+        op.round_half_to_even = true;
+        graph_.ops.push_back(std::move(op));
+        return define(i, 0, act_value(out, q.uint8, in.rank));
+      }
       default: break;
     }
-    fail_node(i, "input must be a float op's output, a DequantizeLinear output or a float constant (a float model "
-                 "input is unsupported: the model must take quantized inputs)");
+    fail_node(i, "input must be a float op's output, a DequantizeLinear output, a float constant or a float32 graph "
+                 "input");
   }
 
   // QuantizeLinear of a float constant (weights stored in float): round half to even, saturate.
@@ -515,11 +568,15 @@ class Reader {
       out = emit_fully_connected(i, Form::Qdq, q, out_name, pending.lo, pending.hi, &rank);
     } else if (t == "Add") {
       out = emit_add(i, q, out_name, pending.lo, pending.hi, &rank);
-    } else if (t == "Softmax" || t == "Concat") {
+    } else if (t == "Softmax" || t == "Concat" || is_unary_function(t)) {
       if (pending.lo != -kInf || pending.hi != kInf)
         fail_node(i, "a Relu or Clip fused after it is unsupported; supported after Conv, Gemm, MatMul, Add");
     }
-    if (t == "Softmax") {
+    if (is_unary_function(t)) {
+      const Value& in = dequant_input(i, 0);
+      rank = in.rank;
+      out = emit_lut(i, in.id, q, out_name);
+    } else if (t == "Softmax") {
       out = emit_softmax(i, q, out_name, &rank);
     } else if (t == "Concat") {
       out = emit_concat(i, q, out_name, &rank);
@@ -527,7 +584,8 @@ class Reader {
       const Value& in = dequant_input(i, 0);
       rank = in.rank;
       out = new_act(out_name, onnx_shape(in), q.scale, q.zero_point);
-      ir::Op op = new_op(i, pending.hi == kInf ? OpKind::Relu : OpKind::Relu6);
+      const bool relu = pending.lo == 0.0f && pending.hi == kInf, relu6 = pending.lo == 0.0f && pending.hi == 6.0f;
+      ir::Op op = new_op(i, relu ? OpKind::Relu : relu6 ? OpKind::Relu6 : OpKind::Requantize);
       op.inputs = {in.id};
       op.outputs = {out};
       op.rescale = ir::ratio_rescale(tensor(in.id).scale(), q.scale);
@@ -942,6 +1000,47 @@ class Reader {
     return out;
   }
 
+  // The float function of a unary operator (ONNX's definitions and defaults).
+  std::function<float(float)> unary_function(int i) const {
+    const std::string& t = node(i).op_type();
+    if (t == "Sigmoid" || t == "QLinearSigmoid") return [](float x) { return 1.0f / (1.0f + std::exp(-x)); };
+    if (t == "Tanh") return [](float x) { return std::tanh(x); };
+    if (t == "HardSwish") return [](float x) { return x * std::max(0.0f, std::min(1.0f, x / 6.0f + 0.5f)); };
+    if (t == "HardSigmoid") {
+      const float alpha = attr_float(i, "alpha", 0.2f), beta = attr_float(i, "beta", 0.5f);
+      return [alpha, beta](float x) { return std::max(0.0f, std::min(1.0f, alpha * x + beta)); };
+    }
+    if (t == "LeakyRelu" || t == "QLinearLeakyRelu") {
+      const float alpha = attr_float(i, "alpha", 0.01f);
+      return [alpha](float x) { return x < 0.0f ? alpha * x : x; };
+    }
+    const float alpha = attr_float(i, "alpha", 1.0f);  // Elu
+    return [alpha](float x) { return x < 0.0f ? alpha * (std::exp(x) - 1.0f) : x; };
+  }
+
+  // A unary function on int8 tensor `in` as the Lut op: onnxruntime computes
+  // it in float between DequantizeLinear and QuantizeLinear (or in its
+  // QLinear lookup table), so the table is the float function quantized
+  // half to even.
+  int emit_lut(int i, int in, const ActQuant& oq, const std::string& out_name) {
+    const int out = new_act(out_name, nhwc_to_nchw(tensor(in).shape), oq.scale, oq.zero_point);
+    graph_.tensors[size_t(out)].shape = tensor(in).shape;
+    ir::Op op = new_op(i, OpKind::Lut);
+    make_lut(graph_, op, in, out,
+             kernels::float_function_table(tensor(in).scale(), tensor(in).zero_point(), oq.scale, oq.zero_point,
+                                           unary_function(i), kernels::LutRounding::HalfToEven));
+    graph_.ops.push_back(std::move(op));
+    return out;
+  }
+
+  // com.microsoft QLinearSigmoid / QLinearLeakyRelu (X, X_scale, X_zero_point, Y_scale, Y_zero_point).
+  void read_qlinear_unary(int i) {
+    const Value& in = act_input(i, 0);
+    bind_quant(i, in, act_quant(i, 1, 2));
+    const ActQuant oq = act_quant(i, 3, 4);
+    define(i, 0, act_value(emit_lut(i, in.id, oq, node(i).output(0)), oq.uint8, in.rank));
+  }
+
   int emit_softmax(int i, const ActQuant& oq, const std::string& out_name, int* rank) {
     const Value& in = dequant_input(i, 0);
     const int r = in.rank;
@@ -1201,12 +1300,14 @@ ir::Tensor read_onnx_tensor(const std::string& path) {
     t.type = DataType::Int8;
   } else if (c.data_type == onnx::TensorProto::INT32) {
     t.type = DataType::Int32;
+  } else if (c.data_type == onnx::TensorProto::FLOAT) {
+    t.type = DataType::Float32;
   } else {
-    throw Error(fmt::format("{}: tensor type {} unsupported; supported: INT8, UINT8, INT32", path,
+    throw Error(fmt::format("{}: tensor type {} unsupported; supported: INT8, UINT8, INT32, FLOAT", path,
                             onnx_frontend::data_type_name(c.data_type)));
   }
   t.shape = nchw_to_nhwc(shape);
-  const size_t n = c.ints.size();
+  const size_t n = t.type == DataType::Float32 ? c.floats.size() : c.ints.size();
   t.data.resize(n * ir::data_type_size(t.type));
   // NCHW -> NHWC for rank 4; element e of the IR order reads ONNX element src(e).
   const int32_t C = shape.size() == 4 ? shape[1] : 1,
@@ -1216,6 +1317,13 @@ ir::Tensor read_onnx_tensor(const std::string& path) {
     if (shape.size() == 4) {
       const int64_t c_ = int64_t(e) % C, w_ = int64_t(e) / C % W, h_ = int64_t(e) / C / W % H, n_ = int64_t(e) / C / W / H;
       src = size_t(((n_ * C + c_) * H + h_) * W + w_);
+    }
+    if (t.type == DataType::Float32) {
+      const float f = float(c.floats[src]);
+      uint32_t u;
+      std::memcpy(&u, &f, 4);
+      for (size_t k = 0; k < 4; ++k) t.data[4 * e + k] = uint8_t(u >> (8 * k));  // little-endian, as Tensor::data
+      continue;
     }
     const int64_t v = c.ints[src] - (u8 ? 128 : 0);
     if (t.type == DataType::Int8) {

@@ -43,7 +43,7 @@ ir::Graph read_onnx_buffer(const void* data, size_t size, const std::string& nam
 
 // A tensor file (.pb, as in ONNX test data) converted the way the reader
 // converts activations: uint8 -> int8 (minus 128), rank 4 NCHW -> NHWC. The
-// result is an int8 or int32 ir::Tensor with its data; no quantization.
+// result is an int8, int32 or float32 ir::Tensor with its data; no quantization.
 ir::Tensor read_onnx_tensor(const std::string& path);
 
 }  // namespace kiln::frontend

@@ -18,7 +18,9 @@
 #include "compiler/frontend/flatbuffer_locate.h"
 #include "compiler/frontend/tflite_schema_bfbs_generated.h"
 #include "compiler/frontend/tflite_schema_generated.h"
+#include "compiler/frontend/lut_op.h"
 #include "compiler/ir/quant_params.h"
+#include "kernels/lut_tables.h"
 
 namespace kiln::frontend {
 
@@ -44,6 +46,12 @@ const std::vector<std::pair<tflite::BuiltinOperator, OpKind>>& supported_table()
       {tflite::BuiltinOperator_RELU6, OpKind::Relu6},
       {tflite::BuiltinOperator_RESHAPE, OpKind::Reshape},
       {tflite::BuiltinOperator_SOFTMAX, OpKind::Softmax},
+      // Unary int8 functions: 256-entry tables (kernels/lut_tables.h).
+      {tflite::BuiltinOperator_ELU, OpKind::Lut},
+      {tflite::BuiltinOperator_HARD_SWISH, OpKind::Lut},
+      {tflite::BuiltinOperator_LEAKY_RELU, OpKind::Lut},
+      {tflite::BuiltinOperator_LOGISTIC, OpKind::Lut},
+      {tflite::BuiltinOperator_TANH, OpKind::Lut},
   };
   return table;
 }
@@ -323,6 +331,7 @@ class Reader {
       case OpKind::Concat: read_concat(c, out); break;
       case OpKind::Quantize: read_quantize(c, out); break;
       case OpKind::Dequantize: read_dequantize(c, out); break;
+      case OpKind::Lut: read_lut(c, out); break;
     }
   }
 
@@ -691,6 +700,37 @@ class Reader {
     op.act = act_range(act, out);
   }
 
+  // A unary int8 function: its table from the tensors' quantization, as
+  // TFLite Micro's kernel computes each element.
+  void read_lut(const Context& c, ir::Op& op) {
+    expect_inputs(c, 1, 1);
+    const int in = act_input(c, 0);
+    const int out = act_output(c);
+    check_shape(c, out, tensor(in).shape);
+    const float si = tensor(in).scale(), so = tensor(out).scale();
+    const int32_t zi = tensor(in).zero_point(), zo = tensor(out).zero_point();
+    kernels::LutTable table;
+    try {
+      if (c.op_name == "LOGISTIC") {
+        if (zo != -128) fail_op(c, fmt::format("output zero point {} must be -128 (TFLite Micro's int8 LOGISTIC)", zo));
+        table = kernels::logistic_table(si, zi);
+      } else if (c.op_name == "TANH") {
+        table = kernels::tanh_table(si, zi);
+      } else if (c.op_name == "HARD_SWISH") {
+        table = kernels::hard_swish_table(si, zi, so, zo);
+      } else if (c.op_name == "LEAKY_RELU") {
+        const tflite::LeakyReluOptions* o = c.op->builtin_options_as_LeakyReluOptions();
+        table = kernels::leaky_relu_table(si, zi, so, zo, o ? o->alpha() : 0.0f);
+      } else {
+        table = kernels::elu_table(si, zi, so, zo);
+      }
+    } catch (const Error& e) {
+      if (std::string(e.what()).rfind(file_, 0) == 0) throw;  // already located
+      fail_op(c, e.what());
+    }
+    make_lut(graph_, op, in, out, table);
+  }
+
   void read_concat(const Context& c, ir::Op& op) {
     if (c.inputs.empty()) fail_op(c, "no inputs");
     const tflite::ConcatenationOptions* o = c.op->builtin_options_as_ConcatenationOptions();
@@ -737,6 +777,7 @@ const std::vector<std::string>& tflite_supported_operators() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> v;
     for (const auto& e : supported_table()) v.push_back(builtin_name(e.first));
+    std::sort(v.begin(), v.end());
     return v;
   }();
   return names;

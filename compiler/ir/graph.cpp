@@ -57,6 +57,7 @@ const char* op_kind_name(OpKind kind) {
     case OpKind::Requantize: return "requantize";
     case OpKind::Quantize: return "quantize";
     case OpKind::Dequantize: return "dequantize";
+    case OpKind::Lut: return "lut";
   }
   return "?";
 }

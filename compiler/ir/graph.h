@@ -85,6 +85,7 @@ enum class OpKind : uint8_t {
   Requantize,       // in: input; int8 -> int8 with a new scale/zero point
   Quantize,         // in: a float32 graph input; out: int8 with the output's scale/zero point
   Dequantize,       // in: int8; out: a float32 graph output (the input's scale/zero point)
+  Lut,              // in: input, table (constant int8 [256], kernels/lut.h): a unary int8 function
 };
 const char* op_kind_name(OpKind kind);
 
@@ -150,6 +151,7 @@ struct Op {
   SoftmaxParams softmax;         // Softmax
   int32_t axis = 0;              // Concat: non-negative axis of the output
   std::vector<std::array<int32_t, 2>> pads;  // Pad: (before, after) per input dimension (N, C stay 0)
+  bool round_half_to_even = false;  // Quantize: ONNX's QuantizeLinear (TFLite's QUANTIZE: half away from zero)
 
   // Where the op came from, for messages: operator index and builtin name in
   // the source model, and a name (the first output tensor's).

@@ -189,6 +189,7 @@ kernels::QuantizeParams quantize_params(const ir::Graph& g, const ir::Op& op) {
   p.count = out.num_elements();
   p.out_zp = out.zero_point();
   p.scale_bits = kernels::float_bits(out.scale());
+  p.rounding = op.round_half_to_even ? kernels::kRoundHalfToEven : kernels::kRoundHalfAwayFromZero;
   return p;
 }
 
@@ -198,6 +199,12 @@ kernels::DequantizeParams dequantize_params(const ir::Graph& g, const ir::Op& op
   p.count = in.num_elements();
   p.in_zp = in.zero_point();
   p.scale_bits = kernels::float_bits(in.scale());
+  return p;
+}
+
+kernels::LutParams lut_params(const ir::Graph& g, const ir::Op& op) {
+  kernels::LutParams p;
+  p.count = output(g, op).num_elements();
   return p;
 }
 
@@ -264,6 +271,15 @@ void check_op_shapes(const ir::Graph& g, const ir::Op& op) {
     case OpKind::Concat:
       if (op.inputs.empty()) fail("no inputs");
       break;
+    case OpKind::Lut: {
+      inputs(2);
+      const ir::Tensor& table = g.tensors[size_t(op.inputs[1])];
+      if (!table.is_constant() || table.type != ir::DataType::Int8 || table.num_elements() != kernels::kLutEntries)
+        fail(fmt::format("table '{}' must be a constant int8 tensor of {} entries", table.name, kernels::kLutEntries));
+      if (g.tensors[size_t(op.inputs[0])].num_elements() != g.tensors[size_t(op.outputs[0])].num_elements())
+        fail("input and output element counts differ");
+      break;
+    }
     case OpKind::Quantize:
     case OpKind::Dequantize:
       inputs(1);

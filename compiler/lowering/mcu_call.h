@@ -19,6 +19,7 @@
 #include "kernels/depthwise_conv2d.h"
 #include "kernels/float_boundary.h"
 #include "kernels/fully_connected.h"
+#include "kernels/lut.h"
 #include "kernels/mcu_kernel_table.h"
 #include "kernels/mean.h"
 #include "kernels/pad.h"
@@ -52,6 +53,7 @@ kernels::Concat2Params concat2_params(const ir::Graph& g, const ir::Op& op);
 kernels::CopyParams copy_params(const ir::Graph& g, const ir::Op& op);
 kernels::QuantizeParams quantize_params(const ir::Graph& g, const ir::Op& op);
 kernels::DequantizeParams dequantize_params(const ir::Graph& g, const ir::Op& op);
+kernels::LutParams lut_params(const ir::Graph& g, const ir::Op& op);
 
 // Operands: in, weights, bias, mult, shift, out (conv, depthwise, fully connected).
 std::vector<McuOperand> weighted_operands(const ir::Graph& g, const ir::Op& op);
@@ -131,6 +133,10 @@ decltype(auto) with_mcu_call(const ir::Graph& g, const ir::Op& op, F&& f) {
     case ir::OpKind::Dequantize: {
       const kernels::DequantizeParams p = dequantize_params(g, op);
       return call(McuKernel::Dequantize, p, operands);
+    }
+    case ir::OpKind::Lut: {
+      const kernels::LutParams p = lut_params(g, op);
+      return call(McuKernel::Lut, p, operands);
     }
     case ir::OpKind::Relu:
     case ir::OpKind::Relu6:

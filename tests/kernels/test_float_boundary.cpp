@@ -24,9 +24,10 @@ std::vector<uint8_t> le_bytes(const std::vector<float>& xs) {
   return b;
 }
 
-std::vector<int8_t> quantize(const std::vector<float>& xs, float scale, int32_t zp) {
+std::vector<int8_t> quantize(const std::vector<float>& xs, float scale, int32_t zp,
+                             int32_t rounding = kernels::kRoundHalfAwayFromZero) {
   kernels::QuantizeParams p;
-  p.count = int64_t(xs.size()), p.out_zp = zp, p.scale_bits = kernels::float_bits(scale);
+  p.count = int64_t(xs.size()), p.out_zp = zp, p.scale_bits = kernels::float_bits(scale), p.rounding = rounding;
   std::vector<int8_t> out(xs.size());
   const auto in = le_bytes(xs);
   kernels::quantize(p, in.data(), out.data());
@@ -44,6 +45,18 @@ TEST_CASE("quantize: round half away from zero, then the zero point, then the in
   CHECK(quantize({1000.0f, -1000.0f, 1e30f, -1e30f, inf, -inf}, 0.5f, 3) ==
         std::vector<int8_t>{127, -128, 127, -128, 127, -128});
   CHECK(quantize({std::nanf("")}, 0.5f, -9) == std::vector<int8_t>{-9});
+}
+
+TEST_CASE("quantize: half to even (ONNX QuantizeLinear) on ties only, the same clamp and saturation", "[kernels]") {
+  const int32_t even = kernels::kRoundHalfToEven;
+  // x / 0.5 = 2.5, -2.5, 3.5, 0.5, -0.5, 1.5, -1.5: ties go to the even neighbour.
+  CHECK(quantize({1.25f, -1.25f, 1.75f, 0.25f, -0.25f, 0.75f, -0.75f}, 0.5f, 0, even) ==
+        std::vector<int8_t>{2, -2, 4, 0, 0, 2, -2});
+  // Not a tie: 2.6 -> 3, -2.4 -> -2, as round() gives.
+  CHECK(quantize({1.3f, -1.2f}, 0.5f, 0, even) == std::vector<int8_t>{3, -2});
+  CHECK(quantize({1000.0f, -1000.0f, std::nanf("")}, 0.5f, 3, even) == std::vector<int8_t>{127, -128, 3});
+  // Large values, where every float is an integer, are unchanged.
+  CHECK(quantize({100.5f}, 1.0f / 1024, -128, even) == std::vector<int8_t>{127});
 }
 
 TEST_CASE("dequantize: double(scale) * (q - zp), stored as little-endian float32", "[kernels]") {
@@ -66,6 +79,8 @@ TEST_CASE("quantize and dequantize refuse bad parameters", "[kernels]") {
   CHECK_THROWS_AS(kernels::validate(q), Error);
   q.scale_bits = kernels::float_bits(0.5f), q.out_zp = 200;
   CHECK_THROWS_WITH(kernels::validate(q), Catch::Contains("quantize: out_zp"));
+  q.out_zp = 0, q.rounding = 2;
+  CHECK_THROWS_WITH(kernels::validate(q), Catch::Contains("quantize: rounding"));
   kernels::DequantizeParams d;
   d.count = 0, d.scale_bits = kernels::float_bits(0.5f);
   CHECK_THROWS_WITH(kernels::validate(d), Catch::Contains("dequantize: count"));

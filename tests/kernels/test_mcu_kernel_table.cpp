@@ -44,8 +44,9 @@ const std::map<std::string, std::vector<uint32_t>>& examples() {
       {"pad", {kIn, kOut, 2, 3, 4, 1, 2, 0, 1, u(-9)}},
       {"concat2", {kIn, kIn2, kOut, 4, 6, 4}},
       {"requantize", {kIn, kOut, 24, 5, u(-7), 1288490189, 1, u(-7), 127}},
-      {"quantize", {kIn, kOut, 24, u(-3), u(kernels::float_bits(0.05f))}},
+      {"quantize", {kIn, kOut, 24, u(-3), u(kernels::float_bits(0.05f)), 1}},
       {"dequantize", {kIn, kOut, 24, 5, u(kernels::float_bits(0.05f))}},
+      {"lut", {kIn, kW, kOut, 24}},
   };
   return e;
 }

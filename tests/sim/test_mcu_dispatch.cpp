@@ -15,6 +15,7 @@
 #include "kernels/conv2d.h"
 #include "kernels/depthwise_conv2d.h"
 #include "kernels/fully_connected.h"
+#include "kernels/lut.h"
 #include "kernels/max_pool.h"
 #include "sim/mcu_dispatch.h"
 #include "kernels/float_boundary.h"
@@ -302,8 +303,15 @@ TEST_CASE("mcu_dispatch: quantize and dequantize move float32 through memory as 
   qp.count = 24, qp.out_zp = -3, qp.scale_bits = kernels::float_bits(0.05f);
   std::vector<int8_t> direct(24);
   kernels::quantize(qp, reinterpret_cast<const uint8_t*>(floats.data()), direct.data());
-  sim::run_mcu_op(cmd(McuKernel::Quantize, {u(kIn), u(kOut), 24, u(-3), u(qp.scale_bits)}), mem);
+  sim::run_mcu_op(cmd(McuKernel::Quantize, {u(kIn), u(kOut), 24, u(-3), u(qp.scale_bits), 0}), mem);
   CHECK(mem.get(kOut, 24) == direct);
+  // Rounding half to even (ONNX): the rounding argument reaches the kernel.
+  kernels::QuantizeParams even = qp;
+  even.rounding = kernels::kRoundHalfToEven;
+  std::vector<int8_t> direct_even(24);
+  kernels::quantize(even, reinterpret_cast<const uint8_t*>(floats.data()), direct_even.data());
+  sim::run_mcu_op(cmd(McuKernel::Quantize, {u(kIn), u(kOut), 24, u(-3), u(qp.scale_bits), 1}), mem);
+  CHECK(mem.get(kOut, 24) == direct_even);
   CHECK(std::count(direct.begin(), direct.end(), int8_t(127)) > 0);  // saturated
   CHECK(std::count(direct.begin(), direct.end(), int8_t(-128)) > 0);
 
@@ -317,12 +325,31 @@ TEST_CASE("mcu_dispatch: quantize and dequantize move float32 through memory as 
   CHECK(sim::plan_mcu_op(dq).writes[0].bytes == 96);  // 4 bytes per float
 }
 
+TEST_CASE("mcu_dispatch: lut reads its 256-entry table from memory and indexes it by the input's byte", "[sim]") {
+  MapMemory mem;
+  std::vector<int8_t> table(256), in(24);
+  for (int e = 0; e < 256; ++e) table[size_t(e)] = int8_t(e * 7 + 3);
+  for (int i = 0; i < 24; ++i) in[size_t(i)] = int8_t(i * 11 - 128);
+  mem.put(kIn, in);
+  mem.put(kIn2, table);
+  kernels::LutParams p;
+  p.count = 24;
+  std::vector<int8_t> direct(24);
+  kernels::lut(p, in.data(), table.data(), direct.data());
+  const McuOpCmd c = cmd(McuKernel::Lut, {u(kIn), u(kIn2), u(kOut), 24});
+  sim::run_mcu_op(c, mem);
+  CHECK(mem.get(kOut, 24) == direct);
+  CHECK(direct[0] == table[128]);  // -128 is entry 128
+  CHECK(sim::plan_mcu_op(c).reads[1].bytes == 256);
+}
+
 TEST_CASE("mcu_dispatch: every kernel of the table has a case above against its direct call", "[sim]") {
   // The kernels the cases above run through memory; a kernel added to the
   // table without one fails here.
   const std::set<std::string> covered = {"copy",     "add",  "conv2d",  "depthwise_conv2d", "fully_connected",
                                          "avg_pool", "max_pool", "mean", "softmax", "pad", "concat2", "requantize",
-                                         "conv2d_1x1", "conv2d_shallow", "quantize", "dequantize"};
+                                         "conv2d_1x1", "conv2d_shallow", "quantize", "dequantize",
+                                         "lut"};
   std::set<std::string> table;
   for (const auto& b : kernels::mcu_kernel_table()) table.insert(b->spec().name);
   CHECK(table == covered);

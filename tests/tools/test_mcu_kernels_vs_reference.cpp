@@ -247,6 +247,20 @@ TEST_CASE("mcu kernels: codegen, then the MCU's dispatch through memory, equal t
     op.inputs = {kind == ir::OpKind::Quantize ? fl : q};
     op.outputs = {kind == ir::OpKind::Quantize ? q : fl};
     run(g, op);
+    if (kind == ir::OpKind::Quantize) {  // ONNX's rounding, half to even
+      op.round_half_to_even = true;
+      run(g, op);
+    }
+  }
+  {
+    // A unary function: the table is a constant int8 tensor of 256 entries, read from flash.
+    ir::Graph g;
+    ir::Op op;
+    op.kind = ir::OpKind::Lut;
+    const int in = activation(g, {1, 5, 7, 3}, s_in, 4);
+    op.inputs = {in, constant(g, {256}, ir::DataType::Int8, rng)};
+    op.outputs = {activation(g, {1, 5, 7, 3}, s_out, -9)};
+    run(g, op);
   }
   // A kernel added to the table without a case here fails.
   std::set<std::string> table;

@@ -1,0 +1,326 @@
+#!/usr/bin/python3
+"""Writes small quantized ONNX models, laid out as onnxruntime's static
+quantizer writes them, into tests/data/models/onnx/ (deterministic: the same
+bytes on every run).
+
+  /usr/bin/python3 scripts/gen_onnx_models.py [--out DIR] [--check]
+
+The layout is the quantizer's QDQ form: a float32 graph input followed by
+QuantizeLinear, every operator between DequantizeLinear of its inputs and
+QuantizeLinear of its output, weights stored int8 with per-channel scales
+(axis 0) and zero points 0 behind DequantizeLinear, biases int32 with scale
+input scale times weight scale, and a DequantizeLinear to a float32 graph
+output at the end. Activation scales and zero points are chosen as the
+quantizer's MinMax calibration chooses them, over the float range each tensor
+takes on a random calibration batch. Models are written with python3-onnx.
+`scripts/check_reference.py` runs them through `kiln reference` and
+onnxruntime-node side by side; --check only verifies that the files on disk
+are the ones this script writes.
+"""
+
+import argparse
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OPSET = 13
+
+
+def quant_params(lo, hi, uint8):
+    """Scale and zero point covering [lo, hi] and 0, as onnxruntime's MinMax calibration picks them."""
+    lo, hi = min(float(lo), 0.0), max(float(hi), 0.0)
+    qmin, qmax = (0, 255) if uint8 else (-128, 127)
+    scale = np.float32(max((hi - lo) / (qmax - qmin), 1e-6))
+    zp = int(np.clip(round(qmin - lo / float(scale)), qmin, qmax))
+    return scale, zp
+
+
+class QdqNet:
+    """A one-input, one-output QDQ graph with a float shadow (the calibration
+    batch) of every activation, from which its quantization is chosen."""
+
+    def __init__(self, name, shape, seed, uint8=False, lo=-1.0, hi=1.0, opset=OPSET):
+        self.name, self.uint8, self.opset = name, uint8, opset
+        self.rng = np.random.default_rng(seed)
+        self.nodes, self.inits = [], []
+        self.real = {}  # float tensor name -> calibration values (NCHW)
+        self.input_shape = list(shape)
+        self.real["input"] = self.rng.uniform(lo, hi, size=[8] + list(shape[1:]))
+        self.inputs = ["input"]  # graph inputs, in order
+
+    def add_input(self, name, lo=-1.0, hi=1.0):
+        """A further float32 graph input of the first one's shape."""
+        self.inputs.append(name)
+        self.real[name] = self.rng.uniform(lo, hi, size=[8] + self.input_shape[1:])
+
+    def const(self, name, array):
+        self.inits.append(numpy_helper.from_array(array, name))
+        return name
+
+    def node(self, op, inputs, outputs, name, domain=None, **attrs):
+        n = helper.make_node(op, inputs, outputs, name=name, **attrs)
+        if domain:
+            n.domain = domain
+        self.nodes.append(n)
+
+    def qdq(self, x, real, scale=None, zp=None):
+        """QuantizeLinear then DequantizeLinear of float tensor x; returns the dequantized name."""
+        if scale is None:
+            scale, zp = quant_params(real.min(), real.max(), self.uint8)
+        ztype = np.uint8 if self.uint8 else np.int8
+        s = self.const(f"{x}_scale", np.array(scale, dtype=np.float32))
+        z = self.const(f"{x}_zero_point", np.array(zp, dtype=ztype))
+        self.node("QuantizeLinear", [x, s, z], [f"{x}_quantized"], f"{x}_QuantizeLinear")
+        self.node("DequantizeLinear", [f"{x}_quantized", s, z], [f"{x}_dequantized"], f"{x}_DequantizeLinear")
+        self.real[f"{x}_dequantized"] = real
+        return f"{x}_dequantized"
+
+    def scale_of(self, dq_name):
+        base = dq_name[: -len("_dequantized")]
+        return next(numpy_helper.to_array(t) for t in self.inits if t.name == f"{base}_scale")
+
+    def weights(self, name, shape):
+        """int8 weights per output channel (axis 0), symmetric, behind DequantizeLinear."""
+        w = self.rng.normal(0, 0.5, size=shape)
+        flat = np.abs(w.reshape(shape[0], -1)).max(axis=1)
+        scale = (np.maximum(flat, 1e-6) / 127.0).astype(np.float32)
+        bshape = [-1] + [1] * (len(shape) - 1)
+        q = np.clip(np.round(w / scale.reshape(bshape)), -127, 127).astype(np.int8)
+        s = self.const(f"{name}_scale", scale)
+        z = self.const(f"{name}_zero_point", np.zeros(shape[0], dtype=np.int8))
+        self.const(f"{name}_quantized", q)
+        self.node("DequantizeLinear", [f"{name}_quantized", s, z], [f"{name}_dequantized"],
+                  f"{name}_DequantizeLinear", axis=0)
+        return f"{name}_dequantized", q.astype(np.float64) * scale.reshape(bshape).astype(np.float64), scale
+
+    def bias(self, name, n, in_scale, w_scale):
+        b = self.rng.normal(0, 0.2, size=n)
+        scale = (np.float64(in_scale) * w_scale.astype(np.float64)).astype(np.float32)
+        q = np.round(b / scale).astype(np.int32)
+        s = self.const(f"{name}_scale", scale)
+        z = self.const(f"{name}_zero_point", np.zeros(n, dtype=np.int32))
+        self.const(f"{name}_quantized", q)
+        self.node("DequantizeLinear", [f"{name}_quantized", s, z], [f"{name}_dequantized"],
+                  f"{name}_DequantizeLinear", axis=0)
+        return f"{name}_dequantized", q * scale.astype(np.float64)
+
+    def model(self, output_dq, output_names=("output",)):
+        """The graph: float inputs, each QuantizeLinear'd first; the DequantizeLinear outputs `output_dq` (one
+        name or a list) renamed to the float outputs `output_names`."""
+        dqs = [output_dq] if isinstance(output_dq, str) else list(output_dq)
+        outputs = []
+        for dq, name in zip(dqs, output_names):
+            for n in self.nodes:
+                for k, o in enumerate(n.output):
+                    if o == dq:
+                        n.output[k] = name
+            outputs.append(helper.make_tensor_value_info(name, TensorProto.FLOAT,
+                                                         [1] + list(self.real[dq].shape[1:])))
+        inputs = [helper.make_tensor_value_info(x, TensorProto.FLOAT, self.input_shape) for x in self.inputs]
+        g = helper.make_graph(self.nodes, self.name, inputs, outputs, initializer=self.inits)
+        opsets = [helper.make_opsetid("", self.opset)]
+        if any(n.domain == "com.microsoft" for n in self.nodes):
+            opsets.append(helper.make_opsetid("com.microsoft", 1))
+        m = helper.make_model(g, producer_name="kiln scripts/gen_onnx_models.py", opset_imports=opsets)
+        m.ir_version = 7
+        onnx.checker.check_model(m)
+        return m
+
+
+def conv_real(x, w, b, stride, pad):
+    """x NCHW, w OIHW, symmetric padding."""
+    x = np.pad(x, [(0, 0), (0, 0), (pad, pad), (pad, pad)])
+    n, c, h, wd = x.shape
+    o, _, kh, kw = w.shape
+    oh, ow = (h - kh) // stride + 1, (wd - kw) // stride + 1
+    y = np.zeros((n, o, oh, ow))
+    for ky in range(kh):
+        for kx in range(kw):
+            patch = x[:, :, ky:ky + stride * oh:stride, kx:kx + stride * ow:stride]
+            y += np.einsum("nchw,oc->nohw", patch, w[:, :, ky, kx])
+    return y + b.reshape(1, -1, 1, 1)
+
+
+def conv(net, x, cout, k, stride=1, pad=0, relu=False, name="conv"):
+    cin = net.real[x].shape[1]
+    w, wr, ws = net.weights(f"{name}_weight", [cout, cin, k, k])
+    b, br = net.bias(f"{name}_bias", cout, net.scale_of(x), ws)
+    y = conv_real(net.real[x], wr, br, stride, pad)
+    net.node("Conv", [x, w, b], [f"{name}_output"], name, kernel_shape=[k, k], strides=[stride, stride],
+             pads=[pad] * 4)
+    out = f"{name}_output"
+    if relu:
+        net.node("Relu", [out], [f"{name}_relu"], f"{name}_relu")
+        out, y = f"{name}_relu", np.maximum(y, 0)
+    net.real[out] = y
+    return net.qdq(out, y)
+
+
+def gemm(net, x, units, name="gemm"):
+    xr = net.real[x]
+    w, wr, ws = net.weights(f"{name}_weight", [units, xr.shape[1]])
+    b, br = net.bias(f"{name}_bias", units, net.scale_of(x), ws)
+    net.node("Gemm", [x, w, b], [f"{name}_output"], name, transB=1)
+    y = xr @ wr.T + br
+    return net.qdq(f"{name}_output", y)
+
+
+def softmax(net, x, name="softmax"):
+    xr = net.real[x]
+    e = np.exp(xr - xr.max(axis=-1, keepdims=True))
+    net.node("Softmax", [x], [f"{name}_output"], name, axis=-1)
+    # The quantizer fixes softmax's output range to [0, 1].
+    scale, zp = (np.float32(1 / 255), 0) if net.uint8 else (np.float32(1 / 256), -128)
+    return net.qdq(f"{name}_output", e / e.sum(axis=-1, keepdims=True), scale, zp)
+
+
+def unary(net, x, op, fn, name, **attrs):
+    """A unary float operator between DequantizeLinear and QuantizeLinear (QDQ)."""
+    net.node(op, [x], [f"{name}_output"], name, **attrs)
+    return net.qdq(f"{name}_output", fn(net.real[x]))
+
+
+def clip(net, x, lo, hi, name="clip"):
+    lo_name = net.const(f"{name}_min", np.array(lo, dtype=np.float32))
+    hi_name = net.const(f"{name}_max", np.array(hi, dtype=np.float32))
+    net.node("Clip", [x, lo_name, hi_name], [f"{name}_output"], name)
+    return net.qdq(f"{name}_output", np.clip(net.real[x], lo, hi))
+
+
+def qlinear_unary(net, x_dq, op, fn, name, **attrs):
+    """com.microsoft QLinearSigmoid / QLinearLeakyRelu on the quantized tensor behind x_dq (QOperator form)."""
+    base = x_dq[: -len("_dequantized")]
+    y = fn(net.real[x_dq])
+    scale, zp = quant_params(y.min(), y.max(), net.uint8)
+    ztype = np.uint8 if net.uint8 else np.int8
+    s = net.const(f"{name}_scale", np.array(scale, dtype=np.float32))
+    z = net.const(f"{name}_zero_point", np.array(zp, dtype=ztype))
+    net.node(op, [f"{base}_quantized", f"{base}_scale", f"{base}_zero_point", s, z], [f"{name}_quantized"], name,
+             domain="com.microsoft", **attrs)
+    net.node("DequantizeLinear", [f"{name}_quantized", s, z], [f"{name}_dequantized"], f"{name}_DequantizeLinear")
+    net.real[f"{name}_dequantized"] = y
+    return f"{name}_dequantized"
+
+
+def add(net, a, b, name="add"):
+    net.node("Add", [a, b], [f"{name}_output"], name)
+    return net.qdq(f"{name}_output", net.real[a] + net.real[b])
+
+
+def two_inputs_two_outputs(net, x):
+    """Inputs 'input' and 'other'; outputs their sum and a convolution of the first."""
+    net.add_input("other", -0.5, 1.5)
+    y = net.qdq("other", net.real["other"])
+    return [add(net, x, y), conv(net, x, 3, 3, pad=1, relu=True)]
+
+
+def max_pool(net, x, k, stride, name="max_pool"):
+    """MaxPool keeps its input's quantization (the quantizer gives the output the input's parameters)."""
+    xr = net.real[x]
+    n, c, h, w = xr.shape
+    oh, ow = (h - k) // stride + 1, (w - k) // stride + 1
+    y = np.zeros((n, c, oh, ow))
+    for oy in range(oh):
+        for ox in range(ow):
+            y[:, :, oy, ox] = xr[:, :, oy * stride:oy * stride + k, ox * stride:ox * stride + k].max(axis=(2, 3))
+    net.node("MaxPool", [x], [f"{name}_output"], name, kernel_shape=[k, k], strides=[stride, stride])
+    return net.qdq(f"{name}_output", y, net.scale_of(x), zero_point_of(net, x))
+
+
+def pad(net, x, pads, name="pad"):
+    """Pad of height and width with 0, pads as ONNX orders them (begins, then ends, NCHW)."""
+    p = net.const(f"{name}_pads", np.array(pads, dtype=np.int64))
+    net.node("Pad", [x, p], [f"{name}_output"], name, mode="constant")
+    y = np.pad(net.real[x], list(zip(pads[:4], pads[4:])))
+    return net.qdq(f"{name}_output", y, net.scale_of(x), zero_point_of(net, x))
+
+
+def concat(net, parts, name="concat"):
+    """Concat along channels; inputs and output share one quantization (the first input's)."""
+    net.node("Concat", parts, [f"{name}_output"], name, axis=1)
+    y = np.concatenate([net.real[t] for t in parts], axis=1)
+    return net.qdq(f"{name}_output", y, net.scale_of(parts[0]), zero_point_of(net, parts[0]))
+
+
+def zero_point_of(net, dq_name):
+    base = dq_name[: -len("_dequantized")]
+    return next(numpy_helper.to_array(t) for t in net.inits if t.name == f"{base}_zero_point").item()
+
+
+def sigmoid(v):
+    return 1 / (1 + np.exp(-v))
+
+
+def models():
+    out = {}
+
+    def model(name, shape, build, seed, uint8=False, lo=-1.0, hi=1.0, opset=OPSET, outputs=("output",)):
+        net = QdqNet(name, shape, seed, uint8, lo, hi, opset)
+        x = net.qdq("input", net.real["input"])
+        out[name] = net.model(build(net, x), outputs).SerializeToString()
+
+    # Float edges: QuantizeLinear of the float input, DequantizeLinear into the float output.
+    model("qdq_float_io_conv_relu", [1, 3, 8, 8], lambda n, x: conv(n, x, 6, 3, pad=1, relu=True), 1)
+    model("qdq_float_io_conv_uint8", [1, 4, 7, 7], lambda n, x: conv(n, x, 5, 3, stride=2), 2, uint8=True)
+    model("qdq_float_io_gemm_softmax", [1, 24], lambda n, x: softmax(n, gemm(n, x, 10)), 3)
+    # Two float inputs and two float outputs (kiln run --input and --output repeat, in this order).
+    model("qdq_two_inputs_two_outputs", [1, 4, 6, 6], two_inputs_two_outputs, 13, outputs=("sum", "features"))
+    # Operators that keep their input's quantization.
+    model("qdq_max_pool", [1, 4, 8, 8], lambda n, x: max_pool(n, x, 2, 2), 14)
+    model("qdq_pad", [1, 3, 5, 5], lambda n, x: pad(n, x, [0, 0, 1, 2, 0, 0, 2, 1]), 15)
+    model("qdq_concat", [1, 3, 5, 5], lambda n, x: concat(n, [x, conv(n, x, 3, 1, relu=False)]), 16)
+    # Unary functions (one 256-entry table each in kiln), QDQ, over inputs reaching their saturation.
+    shape = [1, 4, 8, 8]
+    model("qdq_sigmoid", shape, lambda n, x: unary(n, x, "Sigmoid", sigmoid, "sigmoid"), 4, lo=-8, hi=6)
+    model("qdq_tanh", shape, lambda n, x: unary(n, x, "Tanh", np.tanh, "tanh"), 5, lo=-3, hi=4)
+    model("qdq_hard_swish", shape,
+          lambda n, x: unary(n, x, "HardSwish", lambda v: v * np.clip(v / 6 + 0.5, 0, 1), "hard_swish"), 6,
+          lo=-5, hi=5, opset=14)
+    model("qdq_hard_sigmoid", shape,
+          lambda n, x: unary(n, x, "HardSigmoid", lambda v: np.clip(0.25 * v + 0.4, 0, 1), "hard_sigmoid",
+                             alpha=0.25, beta=0.4), 7, lo=-4, hi=4)
+    model("qdq_leaky_relu", shape,
+          lambda n, x: unary(n, x, "LeakyRelu", lambda v: np.where(v < 0, 0.1 * v, v), "leaky_relu", alpha=0.1), 8,
+          lo=-3, hi=3, uint8=True)
+    model("qdq_elu", shape, lambda n, x: unary(n, x, "Elu", lambda v: np.where(v < 0, np.expm1(v), v), "elu"), 9,
+          lo=-4, hi=2)
+    model("qdq_clip", shape, lambda n, x: clip(n, x, -1.0, 1.5), 10, lo=-3, hi=3)
+    # QOperator form: onnxruntime's com.microsoft QLinear operators.
+    model("qoperator_qlinear_sigmoid", shape, lambda n, x: qlinear_unary(n, x, "QLinearSigmoid", sigmoid,
+                                                                         "sigmoid"), 11, lo=-8, hi=6, uint8=True)
+    model("qoperator_qlinear_leaky_relu", shape,
+          lambda n, x: qlinear_unary(n, x, "QLinearLeakyRelu", lambda v: np.where(v < 0, 0.2 * v, v), "leaky_relu",
+                                     alpha=0.2), 12, lo=-3, hi=3)
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", default=os.path.join(ROOT, "tests", "data", "models", "onnx"))
+    ap.add_argument("--check", action="store_true", help="fail if the files on disk differ from what would be written")
+    args = ap.parse_args()
+    stale = []
+    for name, data in sorted(models().items()):
+        path = os.path.join(args.out, name + ".onnx")
+        if args.check:
+            if not os.path.isfile(path) or open(path, "rb").read() != data:
+                stale.append(path)
+            continue
+        os.makedirs(args.out, exist_ok=True)
+        tmp = path + ".tmp"
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+        print(f"wrote {os.path.relpath(path, ROOT)} ({len(data)} bytes)")
+    if stale:
+        print("differ from the generator (run scripts/gen_onnx_models.py): " + ", ".join(stale), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
