@@ -4,6 +4,7 @@
 
 #include "kernels/check.h"
 #include "kernels/requantize.h"
+#include "kernels/requantize_rows.h"
 
 namespace kiln::kernels {
 
@@ -62,7 +63,15 @@ void add(const AddParams& p, const int8_t* in1, const int8_t* in2, int8_t* out) 
     table1[v + 128] = rescaled(int8_t(v), p.in1_zp, scale, p.in1_mult, p.in1_shift);
     table2[v + 128] = rescaled(int8_t(v), p.in2_zp, scale, p.in2_mult, p.in2_shift);
   }
-  for (int64_t i = 0; i < p.count; ++i) out[i] = finish(table1[in1[i] + 128], table2[in2[i] + 128]);
+  // The sums a chunk at a time, then their requantization eight at a time
+  // (requantize_rows.h).
+  constexpr int64_t kChunk = 256;
+  int32_t sum[kChunk];
+  for (int64_t i0 = 0; i0 < p.count; i0 += kChunk) {
+    const int64_t n = std::min(kChunk, p.count - i0);
+    for (int64_t i = 0; i < n; ++i) sum[i] = wrapping_add(table1[in1[i0 + i] + 128], table2[in2[i0 + i] + 128]);
+    requantize_uniform(sum, n, p.out_mult, p.out_shift, p.out_zp, p.act_min, p.act_max, out + i0);
+  }
 }
 
 }  // namespace kiln::kernels

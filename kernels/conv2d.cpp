@@ -6,6 +6,7 @@
 #include "kernels/check.h"
 #include "kernels/int8_gemm.h"
 #include "kernels/requantize.h"
+#include "kernels/requantize_rows.h"
 
 namespace kiln::kernels {
 
@@ -49,9 +50,10 @@ int rows_per_block(const Conv2dParams& p, size_t k) {
   return int(std::clamp<size_t>((size_t(1) << 20) / row_bytes, 1, size_t(p.out_h)));
 }
 
-// Calls emit(oc, acc) for every output in NHWC order with acc = the sum over
-// the taps inside of (w - weight_zp[oc]) * (x - in_zp), plus bias[oc]
-// (wrapping). The caller has validated p and weight_zp.
+// Calls emit(acc, pixels) for consecutive blocks of output pixels in NHWC
+// order, acc holding pixels x out_c sums over the taps inside of
+// (w - weight_zp[oc]) * (x - in_zp), without the bias. The caller has
+// validated p and weight_zp.
 //
 // As an implicit GEMM through int8_gemm: row (oy, ox) of A holds the
 // output's window (ky, kx, c), the order of a filter's OHWI row, and a tap
@@ -60,7 +62,7 @@ int rows_per_block(const Conv2dParams& p, size_t k) {
 // reads the input as A directly. Both in blocks of output rows.
 template <class Emit>
 void accumulate(const Conv2dParams& p, const int8_t* in, const int8_t* weights, const int32_t* weight_zp,
-                const int32_t* bias, Emit emit) {
+                Emit emit) {
   const size_t k = size_t(p.kh) * p.kw * p.in_c;
   const size_t in_row = size_t(p.in_w) * p.in_c;
   const size_t in_image = size_t(p.in_h) * in_row;
@@ -82,6 +84,12 @@ void accumulate(const Conv2dParams& p, const int8_t* in, const int8_t* weights, 
           for (int ox = 0; ox < p.out_w; ++ox)
             for (int ky = 0; ky < p.kh; ++ky) {
               const int y = oy * p.stride_h - p.pad_top + ky * p.dil_h;
+              const int x0 = ox * p.stride_w - p.pad_left;
+              if (p.dil_w == 1 && y >= 0 && y < p.in_h && x0 >= 0 && x0 + p.kw <= p.in_w) {
+                // The row's taps are adjacent in the input: one copy.
+                dst = std::copy_n(image + size_t(y) * in_row + size_t(x0) * p.in_c, size_t(p.kw) * p.in_c, dst);
+                continue;
+              }
               for (int kx = 0; kx < p.kw; ++kx, dst += p.in_c) {
                 const int x = ox * p.stride_w - p.pad_left + kx * p.dil_w;
                 if (y < 0 || y >= p.in_h || x < 0 || x >= p.in_w)
@@ -103,12 +111,7 @@ void accumulate(const Conv2dParams& p, const int8_t* in, const int8_t* weights, 
       g.b_layout = GemmBLayout::NxK;
       g.b_zp = weight_zp;
       int8_gemm(g, acc.data());
-      const int32_t* value = acc.data();
-      for (int px = 0; px < g.m; ++px)
-        for (int oc = 0; oc < p.out_c; ++oc, ++value) {
-          // Wraps as the target's int32 add would (TFLite leaves overflow undefined).
-          emit(oc, bias ? int32_t(uint32_t(*value) + uint32_t(bias[oc])) : *value);
-        }
+      emit(acc.data(), g.m);
     }
   }
 }
@@ -124,15 +127,28 @@ void conv2d(const Conv2dParams& p, const int8_t* in, const int8_t* weights, cons
             const int32_t* bias, const int32_t* mult, const int32_t* shift, int8_t* out) {
   validate(p, weight_zp);
   check::per_channel(kOp, mult, shift, p.out_c);
-  accumulate(p, in, weights, weight_zp, bias, [&](int oc, int32_t acc) {
-    *out++ = requantize_accumulator(acc, mult[oc], shift[oc], p.out_zp, p.act_min, p.act_max);
+  RowRequantize q;
+  q.bias = bias;
+  q.mult = mult;
+  q.shift = shift;
+  q.out_zp = p.out_zp;
+  q.act_min = p.act_min;
+  q.act_max = p.act_max;
+  accumulate(p, in, weights, weight_zp, [&](const int32_t* acc, int pixels) {
+    requantize_rows(q, acc, pixels, p.out_c, out);
+    out += size_t(pixels) * size_t(p.out_c);
   });
 }
 
 void conv2d_accumulators(const Conv2dParams& p, const int8_t* in, const int8_t* weights, const int32_t* weight_zp,
                          const int32_t* bias, int32_t* out) {
   validate(p, weight_zp);
-  accumulate(p, in, weights, weight_zp, bias, [&](int, int32_t acc) { *out++ = acc; });
+  accumulate(p, in, weights, weight_zp, [&](const int32_t* acc, int pixels) {
+    for (int px = 0; px < pixels; ++px)
+      for (int oc = 0; oc < p.out_c; ++oc, ++acc)
+        // Wraps as the target's int32 add would (TFLite leaves overflow undefined).
+        *out++ = bias ? wrapping_add(*acc, bias[oc]) : *acc;
+  });
 }
 
 }  // namespace kiln::kernels

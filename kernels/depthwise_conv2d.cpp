@@ -5,6 +5,7 @@
 
 #include "kernels/check.h"
 #include "kernels/requantize.h"
+#include "kernels/requantize_rows.h"
 
 namespace kiln::kernels {
 
@@ -42,8 +43,8 @@ void validate(const DepthwiseConv2dParams& p, const int32_t* weight_zp) {
 
 namespace {
 
-// Calls emit(oc, acc) for every output in NHWC order with acc = the sum over
-// the taps inside of (w - weight_zp[oc]) * (x - in_zp), plus bias[oc]
+// Calls emit(acc) for every output pixel in NHWC order, acc[oc] = the sum
+// over the taps inside of (w - weight_zp[oc]) * (x - in_zp), plus bias[oc]
 // (wrapping). The caller has validated p and weight_zp.
 template <class Emit>
 void accumulate(const DepthwiseConv2dParams& p, const int8_t* in, const int8_t* weights, const int32_t* weight_zp,
@@ -91,8 +92,9 @@ void accumulate(const DepthwiseConv2dParams& p, const int8_t* in, const int8_t* 
           int32_t a = acc[oc];
           if (has_weight_zp) a -= weight_zp[oc] * input_sum[oc / dm];
           if (bias) a = static_cast<int32_t>(uint32_t(a) + uint32_t(bias[oc]));  // wraps as on the target
-          emit(oc, a);
+          acc[oc] = a;
         }
+        emit(acc.data());
       }
     }
   }
@@ -110,15 +112,24 @@ void depthwise_conv2d(const DepthwiseConv2dParams& p, const int8_t* in, const in
                       int8_t* out) {
   validate(p, weight_zp);
   check::per_channel(kOp, mult, shift, p.out_c());
-  accumulate(p, in, weights, weight_zp, bias, [&](int oc, int32_t a) {
-    *out++ = requantize_accumulator(a, mult[oc], shift[oc], p.out_zp, p.act_min, p.act_max);
+  RowRequantize q;
+  q.mult = mult;
+  q.shift = shift;
+  q.out_zp = p.out_zp;
+  q.act_min = p.act_min;
+  q.act_max = p.act_max;
+  const int out_c = p.out_c();
+  accumulate(p, in, weights, weight_zp, bias, [&](const int32_t* acc) {
+    requantize_rows(q, acc, 1, out_c, out);
+    out += out_c;
   });
 }
 
 void depthwise_conv2d_accumulators(const DepthwiseConv2dParams& p, const int8_t* in, const int8_t* weights,
                                    const int32_t* weight_zp, const int32_t* bias, int32_t* out) {
   validate(p, weight_zp);
-  accumulate(p, in, weights, weight_zp, bias, [&](int, int32_t a) { *out++ = a; });
+  const int out_c = p.out_c();
+  accumulate(p, in, weights, weight_zp, bias, [&](const int32_t* acc) { out = std::copy_n(acc, out_c, out); });
 }
 
 }  // namespace kiln::kernels

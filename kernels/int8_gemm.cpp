@@ -6,6 +6,8 @@
 
 #include <gemmlowp/public/gemmlowp.h>
 
+#include "kernels/int8_gemm_avx2.h"
+
 namespace kiln::kernels {
 
 namespace {
@@ -23,8 +25,8 @@ uint8_t biased(int8_t v) { return uint8_t(uint8_t(v) ^ 0x80u); }
 // are summed chunk by chunk, wrapping, which is the same int32 result.
 constexpr int kMaxDepth = 8192;
 
-// Below this many multiply-accumulates gemmlowp's packing costs more than the
-// products (a fully connected layer on one input: scripts/bench_gemm.sh).
+// Below this many multiply-accumulates packing costs more than the products
+// (a fully connected layer on one input: scripts/bench_gemm.sh).
 constexpr uint64_t kMinLibraryMacs = 8192;
 
 struct Workspace {
@@ -56,6 +58,17 @@ void int8_gemm(const Int8GemmArgs& g, int32_t* c) {
   }
   if (uint64_t(g.m) * uint64_t(g.n) * uint64_t(g.k) < kMinLibraryMacs) {
     int8_gemm_loop(g, c);
+    return;
+  }
+  if (int8_gemm_avx2(g, c)) return;
+  int8_gemm_gemmlowp(g, c);
+}
+
+void int8_gemm_gemmlowp(const Int8GemmArgs& g, int32_t* c) {
+  const size_t mn = size_t(g.m) * size_t(g.n);
+  if (mn == 0) return;
+  if (g.k <= 0) {
+    if (!g.accumulate) std::fill(c, c + mn, 0);
     return;
   }
   Workspace& w = workspace();

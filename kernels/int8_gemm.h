@@ -1,7 +1,8 @@
 // The int8 matrix product with exact int32 accumulation that convolution,
-// fully connected and the TLM array engine compute through: gemmlowp
-// (libgemmlowp-dev, TFLite's own int8 GEMM) accumulates, the callers keep
-// TFLite's requantization. For every m, n, k:
+// fully connected and the TLM array engine compute through; the callers keep
+// TFLite's requantization. It runs the AVX2 kernel of int8_gemm_avx2.h where
+// the build has AVX2, else gemmlowp (libgemmlowp-dev, TFLite's own int8
+// GEMM), and the plain loop for products too small to pack. For every m, n, k:
 //   c[i][j] = sum_p (a[i][p] - a_zp) * (b(p, j) - b_zp[j])   (+ c[i][j] when accumulate)
 // in two's-complement int32 (wrapping, as the hardware's adders and the
 // target's int32 add; the kernels' own bounds keep their sums exact).
@@ -31,6 +32,9 @@ struct Int8GemmArgs {
 };
 
 void int8_gemm(const Int8GemmArgs& args, int32_t* c);
+
+// The same product through gemmlowp alone (the benchmark's library column).
+void int8_gemm_gemmlowp(const Int8GemmArgs& args, int32_t* c);
 
 // The plain triple loop of the same definition: the tests' and the
 // benchmark's baseline (scripts/bench_gemm.sh).

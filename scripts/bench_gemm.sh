@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The int8 GEMM that kiln's convolutions, fully connected layers and TLM
-# array engine compute through (kernels/int8_gemm.h), measured against the
+# array engine compute through (kernels/int8_gemm.h: the AVX2 kernel where
+# built, else gemmlowp), measured beside gemmlowp alone and against the
 # plain loop on the GEMM shapes of ResNet-8, DS-CNN and MobileNet and the
 # array's tiles, in one process: time per call, the ratio to the loop, and a
 # check that every result equals the loop's bit for bit. With libeigen3-dev

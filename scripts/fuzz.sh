@@ -55,7 +55,7 @@ shared=${KILN_SHARED_DIR:-$root/../shared}
 for k in "${kinds[@]}"; do
   mkdir -p "$corpus/$k" "$build/findings/$k"
   case $k in
-    tflite) seed tflite "$shared"/workloads/mlperf-tiny/*.tflite ;;
+    tflite) seed tflite "$shared"/workloads/mlperf-tiny/*.tflite tests/data/models/tflite/*.tflite ;;
     onnx) seed onnx workloads/*.onnx ;;
     soc_config) seed soc_config configs/soc/*.yaml tests/data/configs/bad/*.yaml ;;
     technology) seed technology configs/tech/*.yaml ;;

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "arch/error.h"
-#include "kernels/requantize.h"
+#include "kernels/requantize_rows.h"
 #include "sim/clock.h"
 
 namespace kiln::sim {
@@ -29,21 +29,27 @@ void PostProcessUnit::run(const PostProcessCmd& p) {
     if (params[3 * j + 2] < -31 || params[3 * j + 2] > 30)
       throw Error(fmt::format("post-processing: channel {}: shift {} is outside [-31, 30] (params at weight+0x{:x})", j,
                               params[3 * j + 2], p.params_addr + 12 * uint64_t(j)));
+  // The per-channel parameters de-interleaved, so that a row rescales as the
+  // kernels' rows do (requantize_rows: the bias add, the rescale and the
+  // zero-point add each wrap as the int32 adders; then the clamp).
+  std::vector<int32_t> bias(p.n), mult(p.n), shift(p.n);
+  for (uint32_t j = 0; j < p.n; ++j) {
+    bias[j] = params[3 * j];
+    mult[j] = params[3 * j + 1];
+    shift[j] = params[3 * j + 2];
+  }
+  kernels::RowRequantize q;
+  q.bias = bias.data();
+  q.mult = mult.data();
+  q.shift = shift.data();
+  q.out_zp = p.out_zero_point;
+  q.act_min = lo;
+  q.act_max = hi;
   std::vector<int32_t> acc(p.n);
   std::vector<int8_t> out(p.n);
   for (uint32_t i = 0; i < p.m; ++i) {
     spm_.read(Buffer::Accumulator, p.acc_addr + 4 * uint64_t(i) * p.acc_stride, acc.data(), 4 * uint64_t(p.n));
-    for (uint32_t j = 0; j < p.n; ++j) {
-      const int32_t bias = params[3 * j], mult = params[3 * j + 1], shift = params[3 * j + 2];
-      // The bias add wraps as the int32 adder does.
-      const int32_t v = int32_t(uint32_t(acc[j]) + uint32_t(bias));
-      // So does the zero-point add, as the reference's kernels (an absurd
-      // scale rescales to the edge of int32).
-      const int32_t q =
-          std::clamp(kernels::wrapping_add(kernels::multiply_by_quantized_multiplier(v, mult, shift), p.out_zero_point),
-                     lo, hi);
-      out[j] = static_cast<int8_t>(q);
-    }
+    kernels::requantize_rows(q, acc.data(), 1, int(p.n), out.data());
     spm_.write(p.out.buf, p.out.offset + uint64_t(i) * p.out_stride, out.data(), p.n);
   }
 }

@@ -1,8 +1,10 @@
 // The int8 GEMM candidates on the shapes kiln's networks produce, in one
 // process: the plain loop (kernels::int8_gemm_loop), gemmlowp as kiln calls
-// it (kernels::int8_gemm) and, when built with Eigen, Eigen's int32 product
-// of the widened operands. Prints time per call and the ratio to the loop,
-// and fails when a result differs from the loop's. Run by scripts/bench_gemm.sh.
+// it (kernels::int8_gemm_gemmlowp), what kiln computes through
+// (kernels::int8_gemm: the AVX2 kernel where built) and, when built with
+// Eigen, Eigen's int32 product of the widened operands. Prints time per call
+// and the ratio to the loop, and fails when a result differs from the loop's.
+// Run by scripts/bench_gemm.sh.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -74,8 +76,9 @@ int main() {
   std::mt19937 rng(7);
   std::uniform_int_distribution<int> byte(-128, 127);
   bool same = true;
-  double total_loop = 0, total_gemmlowp = 0, total_eigen = 0;
-  std::printf("%-36s %6s %5s %5s %11s %11s %8s", "shape", "M", "N", "K", "loop us", "gemmlowp us", "speedup");
+  double total_loop = 0, total_gemmlowp = 0, total_kiln = 0, total_eigen = 0;
+  std::printf("%-36s %6s %5s %5s %11s %11s %8s %11s %8s", "shape", "M", "N", "K", "loop us", "gemmlowp us", "speedup",
+              "int8_gemm us", "speedup");
 #ifdef KILN_BENCH_EIGEN
   std::printf(" %11s %8s", "eigen us", "speedup");
 #endif
@@ -94,14 +97,16 @@ int main() {
     g.a_zp = s.layout == GemmBLayout::NxK ? -5 : 0;  // an activation zero point for convolutions
     g.b = b.data();
     g.b_layout = s.layout;
-    std::vector<int32_t> c_loop(size_t(s.m) * s.n), c_lib(c_loop.size());
+    std::vector<int32_t> c_loop(size_t(s.m) * s.n), c_lib(c_loop.size()), c_kiln(c_loop.size());
     const double t_loop = time_per_call([&] { kiln::kernels::int8_gemm_loop(g, c_loop.data()); });
-    const double t_lib = time_per_call([&] { kiln::kernels::int8_gemm(g, c_lib.data()); });
-    same = same && c_loop == c_lib;
+    const double t_lib = time_per_call([&] { kiln::kernels::int8_gemm_gemmlowp(g, c_lib.data()); });
+    const double t_kiln = time_per_call([&] { kiln::kernels::int8_gemm(g, c_kiln.data()); });
+    same = same && c_loop == c_lib && c_loop == c_kiln;
     total_loop += t_loop;
     total_gemmlowp += t_lib;
-    std::printf("%-36s %6d %5d %5d %11.2f %11.2f %7.2fx", s.what, s.m, s.n, s.k, t_loop * 1e6, t_lib * 1e6,
-                t_loop / t_lib);
+    total_kiln += t_kiln;
+    std::printf("%-36s %6d %5d %5d %11.2f %11.2f %7.2fx %11.2f %7.2fx", s.what, s.m, s.n, s.k, t_loop * 1e6,
+                t_lib * 1e6, t_loop / t_lib, t_kiln * 1e6, t_loop / t_kiln);
 #ifdef KILN_BENCH_EIGEN
     using RowMajorS8 = Eigen::Matrix<int8_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
     using RowMajorS32 = Eigen::Matrix<int32_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
@@ -126,8 +131,8 @@ int main() {
 #endif
     std::printf("\n");
   }
-  std::printf("%-36s %18s %11.2f %11.2f %7.2fx", "all shapes (sum)", "", total_loop * 1e6, total_gemmlowp * 1e6,
-              total_loop / total_gemmlowp);
+  std::printf("%-36s %18s %11.2f %11.2f %7.2fx %11.2f %7.2fx", "all shapes (sum)", "", total_loop * 1e6,
+              total_gemmlowp * 1e6, total_loop / total_gemmlowp, total_kiln * 1e6, total_loop / total_kiln);
 #ifdef KILN_BENCH_EIGEN
   std::printf(" %11.2f %7.2fx", total_eigen * 1e6, total_loop / total_eigen);
 #endif

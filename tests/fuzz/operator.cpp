@@ -3,7 +3,9 @@
 // and run by the reference exactly as a model file would be. Dimensions range
 // from 0 to 2^31-1 (and negative), scales over 0, NaN, infinities, 1e38,
 // denormals and negatives, zero points out of int8, per-channel parameter
-// counts that do not match the channels, constants shorter than their shape.
+// counts that do not match the channels, constants shorter than their shape,
+// and float32 edges (QUANTIZE from a float input, DEQUANTIZE to a float or
+// wrongly typed output).
 //
 // KILN_FUZZ_DUMP_MODEL=FILE writes the model built from the input to FILE,
 // to replay a finding through the command line (kiln run FILE).
@@ -169,7 +171,7 @@ std::vector<uint8_t> build_model(Bytes& in) {
                                                          tfl::ActivationFunctionType_TANH});
   const auto padding = in.flag() ? tfl::Padding_SAME : tfl::Padding_VALID;
   const bool same = padding == tfl::Padding_SAME;
-  switch (in.u8() % 14) {
+  switch (in.u8() % 16) {
     case 0:
     case 1: {  // CONV_2D, DEPTHWISE_CONV_2D
       const bool depthwise = in.u8() & 1;
@@ -260,6 +262,18 @@ std::vector<uint8_t> build_model(Bytes& in) {
       const auto code = in.pick<tfl::BuiltinOperator>(
           {tfl::BuiltinOperator_RELU, tfl::BuiltinOperator_RELU6, tfl::BuiltinOperator_QUANTIZE});
       return m.finish(code, {x}, {y}, tfl::BuiltinOptions_NONE, 0, {x});
+    }
+    case 13: {  // QUANTIZE from a float32 graph input
+      const int f = m.tensor(in_shape, tfl::TensorType_FLOAT32, in.u8() < 230 ? 0 : m.quant(1, 0));
+      const int y = m.activation(in_shape);
+      return m.finish(tfl::BuiltinOperator_QUANTIZE, {f}, {y}, tfl::BuiltinOptions_NONE, 0, {f});
+    }
+    case 14: {  // DEQUANTIZE to a float32 graph output
+      const int y = m.tensor(in.u8() < 240 ? in_shape : std::vector<int32_t>{in.dim(), 1, 1, 1},
+                             in.pick<tfl::TensorType>({tfl::TensorType_FLOAT32, tfl::TensorType_FLOAT32,
+                                                       tfl::TensorType_INT8, tfl::TensorType_INT32}),
+                             in.u8() < 230 ? 0 : m.quant(1, 0));
+      return m.finish(tfl::BuiltinOperator_DEQUANTIZE, {x}, {y}, tfl::BuiltinOptions_NONE, 0, {x});
     }
     default: {  // CONCATENATION
       const int32_t axis = in.u8() < 220 ? 3 : in.small(-6, 6);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kernels/int8_gemm.h"
+#include "kernels/int8_gemm_avx2.h"
 
 using namespace kiln;
 using kernels::GemmBLayout;
@@ -42,6 +43,9 @@ TEST_CASE("int8_gemm equals the definition in both layouts, with zero points and
       {37, 19, 150, GemmBLayout::KxN, false, true},  {64, 16, 16, GemmBLayout::KxN, false, false},
       {9, 5, 20000, GemmBLayout::NxK, true, false},  {3, 7, 16385, GemmBLayout::KxN, true, true},
       {125, 64, 40, GemmBLayout::NxK, true, true},
+      // Tails of the AVX2 kernel's 4-row, 16-column tiles and an odd depth.
+      {5, 1, 33, GemmBLayout::NxK, true, false},     {6, 9, 7, GemmBLayout::KxN, true, true},
+      {7, 17, 31, GemmBLayout::NxK, false, true},    {2, 33, 129, GemmBLayout::KxN, true, false},
   };
   std::mt19937 rng(11);
   std::uniform_int_distribution<int> byte(-128, 127);
@@ -61,11 +65,14 @@ TEST_CASE("int8_gemm equals the definition in both layouts, with zero points and
     g.b = b.data(), g.b_layout = t.layout, g.b_zp = t.zero_points ? b_zp.data() : nullptr;
     g.accumulate = t.accumulate;
     const std::vector<int32_t> expected = oracle(g, c);
-    std::vector<int32_t> lib = c, loop = c;
+    std::vector<int32_t> lib = c, loop = c, gemmlowp = c, avx2 = c;
     kernels::int8_gemm(g, lib.data());
     kernels::int8_gemm_loop(g, loop.data());
+    kernels::int8_gemm_gemmlowp(g, gemmlowp.data());
     CHECK(lib == expected);
     CHECK(loop == expected);
+    CHECK(gemmlowp == expected);
+    if (kernels::int8_gemm_avx2(g, avx2.data())) CHECK(avx2 == expected);
   }
 }
 
@@ -81,4 +88,25 @@ TEST_CASE("int8_gemm wraps an accumulation past INT32_MAX as the int32 adders do
   CHECK(wrapped < 0);
   CHECK(c.front() == wrapped);
   CHECK(c.back() == wrapped);
+}
+
+TEST_CASE("int8_gemm_avx2 is exact where a zero point widens an operand to the edge of int16", "[kernels]") {
+  // a - a_zp = -128 - 32640 = -32768 and b - b_zp alike: each pair of products
+  // is 2^31, which vpmaddwd wraps exactly as the int32 result must.
+  const int m = 5, n = 18, k = 9;
+  std::vector<int8_t> a(size_t(m) * k, -128), b(size_t(n) * k, -128);
+  std::vector<int32_t> b_zp(size_t(n), 32640), c(size_t(m) * n, 0);
+  Int8GemmArgs g;
+  g.m = m, g.n = n, g.k = k, g.a = a.data(), g.a_stride = k, g.a_zp = 32640;
+  g.b = b.data(), g.b_layout = GemmBLayout::NxK, g.b_zp = b_zp.data();
+  if (!kernels::int8_gemm_avx2(g, c.data())) SUCCEED("no AVX2 in this build: nothing to compare");
+  else CHECK(c == oracle(g, std::vector<int32_t>(c.size(), 0)));
+  // A zero point that takes an operand outside int16 is left to the other paths.
+  g.a_zp = 40000;
+  std::vector<int32_t> untouched(c.size(), 7);
+  CHECK_FALSE(kernels::int8_gemm_avx2(g, untouched.data()));
+  CHECK(untouched == std::vector<int32_t>(c.size(), 7));
+  std::vector<int32_t> lib(c.size(), 0);
+  kernels::int8_gemm(g, lib.data());
+  CHECK(lib == oracle(g, std::vector<int32_t>(c.size(), 0)));
 }
