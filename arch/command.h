@@ -36,6 +36,7 @@ enum class Opcode : uint8_t {
   VectorAvgPool = 0x15,     // vector unit: int8 average pooling of an NHWC tile (Compute queue)
   VectorMaxPool = 0x16,     // vector unit: int8 max pooling of an NHWC tile (Compute queue)
   VectorRequantize = 0x17,  // vector unit: element-wise int8 requantize and clamp (Compute queue)
+  VectorMean = 0x18,        // vector unit: int8 mean over H and W of an NHWC tile (Compute queue)
   McuOp = 0x20,     // fallback kernel on the MCU
   End = 0xFF,       // end of program: NPU raises its interrupt, MCU stops
 };
@@ -319,6 +320,35 @@ inline constexpr FieldSpec kVectorRequantizeFields[] = {
     number<&VectorRequantizeCmd::act_max>("max", at(24, 8)).optional(127),
 };
 
+// Vector unit: mean over H and W of one NHWC int8 tile of c channels, bit for
+// bit kernels/mean.h (TFLite's MEAN over axes {1, 2}): per channel j,
+//   sum = sum over (y, x) of in[(y*w + x)*c + j]
+//   out[j] = clamp(multiply_by_quantized_multiplier(sum - in_zp*h*w, mult', shift') + zp, -128, 127)
+// where (mult', shift') fold 1/(h*w) into (mult, shift), the multiplier of
+// input_scale / output_scale, as kernels::mean_folded_multiplier does.
+struct VectorMeanCmd {
+  SpmAddr in, out;
+  uint16_t h = 0, w = 0, c = 0;
+  int8_t in_zp = 0;
+  int32_t mult = 0;
+  int8_t shift = 0;
+  int8_t out_zp = 0;
+};
+
+// 7 words: header (the two buffer ids in the flags), then the fields at the
+// byte offsets below; bytes 25..27 are reserved.
+inline constexpr FieldSpec kVectorMeanFields[] = {
+    scratchpad<&VectorMeanCmd::in, &SpmAddr::buf, &SpmAddr::offset>("in", flag_bits(0, 2), at(4, 32), kBuffers),
+    scratchpad<&VectorMeanCmd::out, &SpmAddr::buf, &SpmAddr::offset>("out", flag_bits(2, 2), at(8, 32), kBuffers),
+    number<&VectorMeanCmd::h>("h", at(12, 16)).at_least_1(),
+    number<&VectorMeanCmd::w>("w", at(14, 16)).at_least_1(),
+    number<&VectorMeanCmd::c>("c", at(16, 16)).at_least_1(),
+    number<&VectorMeanCmd::in_zp>("in_zp", at(18, 8)).optional(0),
+    number<&VectorMeanCmd::mult>("mult", at(20, 32)).range(0, 0x7fffffff, "a non-negative multiplier"),
+    number<&VectorMeanCmd::shift>("shift", at(24, 8)).optional(0).range(-31, 30, "[-31, 30]"),
+    number<&VectorMeanCmd::out_zp>("zp", at(19, 8)).optional(0),
+};
+
 // A fallback kernel on the MCU. `kernel` names it (arch/mcu_op.h); `args` are
 // its 32-bit arguments (tensor addresses, shapes, quantization), whose meaning
 // the kernel's entry in arch/mcu_op.h defines.
@@ -346,7 +376,7 @@ inline constexpr FieldSpec kEndFields[] = {
 };
 
 using CommandBody = std::variant<DmaCmd, GemmCmd, ConvCmd, PostProcessCmd, McuOpCmd, FenceCmd, EndCmd, VectorAddCmd,
-                                 VectorPoolCmd, VectorRequantizeCmd>;
+                                 VectorPoolCmd, VectorRequantizeCmd, VectorMeanCmd>;
 
 struct Command {
   Opcode op = Opcode::End;
@@ -398,6 +428,8 @@ std::string vpool_problem(const Command& c);
 std::string vpool_soc_problem(const Command& c, const SocConfig& soc);
 std::string vrequant_problem(const Command& c);
 std::string vrequant_soc_problem(const Command& c, const SocConfig& soc);
+std::string vmean_problem(const Command& c);
+std::string vmean_soc_problem(const Command& c, const SocConfig& soc);
 
 struct CommandSpec {
   Opcode op;
@@ -444,6 +476,8 @@ inline constexpr CommandSpec kCommands[] = {
                            vpool_soc_problem),
     command<VectorRequantizeCmd>(Opcode::VectorRequantize, "vrequant", Queue::Compute, 7, kVectorRequantizeFields,
                                  vrequant_problem, vrequant_soc_problem),
+    command<VectorMeanCmd>(Opcode::VectorMean, "vmean", Queue::Compute, 7, kVectorMeanFields, vmean_problem,
+                           vmean_soc_problem),
     command<McuOpCmd>(Opcode::McuOp, "mcu", Queue::Mcu, 2, kMcuOpFields, mcu_problem),
     command<EndCmd>(Opcode::End, "end", Queue::Mcu, 1, kEndFields),
 };

@@ -131,6 +131,14 @@ std::string vrequant_problem(const Command& c) {
   return "";
 }
 
+std::string vmean_problem(const Command& c) {
+  const auto& v = std::get<VectorMeanCmd>(c.body);
+  // kernels/mean.h's bound: 255 * h*w stays inside int32.
+  if (uint64_t(v.h) * v.w > (uint64_t(1) << 23))
+    return fmt::format("vmean: h*w={} exceeds 2^23, the int32 sum could overflow", uint64_t(v.h) * v.w);
+  return "";
+}
+
 std::string mcu_problem(const Command& c) {
   const auto& m = std::get<McuOpCmd>(c.body);
   const McuKernelSpec* spec = find_mcu_kernel(m.kernel);

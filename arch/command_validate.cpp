@@ -212,6 +212,13 @@ std::string vpool_soc_problem(const Command& c, const SocConfig& soc) {
   return vector_operand_problem(soc, m, "out", v.out, uint64_t(v.out_h) * v.out_w * v.c);
 }
 
+std::string vmean_soc_problem(const Command& c, const SocConfig& soc) {
+  const auto& v = std::get<VectorMeanCmd>(c.body);
+  if (auto q = no_vector_unit(soc, "vmean"); !q.empty()) return q;
+  if (auto q = vector_operand_problem(soc, "vmean", "in", v.in, uint64_t(v.h) * v.w * v.c); !q.empty()) return q;
+  return vector_operand_problem(soc, "vmean", "out", v.out, v.c);
+}
+
 std::string vrequant_soc_problem(const Command& c, const SocConfig& soc) {
   const auto& v = std::get<VectorRequantizeCmd>(c.body);
   if (auto q = no_vector_unit(soc, "vrequant"); !q.empty()) return q;

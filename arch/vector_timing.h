@@ -10,6 +10,9 @@
 // included, `lanes` channels per cycle, and the average adds one divide step
 // per output pixel and channel group:
 //   cycles = 1 + out_h*out_w * (kh*kw + (avg ? 1 : 0)) * ceil(c / lanes)
+// Mean (vmean) sums every pixel into `lanes` channels per cycle, then
+// rescales each channel group once:
+//   cycles = 1 + (h*w + 1) * ceil(c / lanes)
 // Requantize (vrequant) streams its operand like vadd:
 //   cycles = 1 + passes * ceil(count / lanes)
 // with passes 2 when input and output share a bank, else 1.
@@ -30,6 +33,7 @@ unsigned vector_operand_passes(const NpuConfig& npu, const SpmAddr& a, const Spm
 
 uint64_t vector_add_cycles(const NpuConfig& npu, const VectorAddCmd& v, unsigned lanes);
 uint64_t vector_pool_cycles(const VectorPoolCmd& v, bool average, unsigned lanes);
+uint64_t vector_mean_cycles(const VectorMeanCmd& v, unsigned lanes);
 uint64_t vector_requantize_cycles(const NpuConfig& npu, const VectorRequantizeCmd& v, unsigned lanes);
 
 }  // namespace kiln

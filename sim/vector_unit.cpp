@@ -4,6 +4,7 @@
 #include "kernels/add.h"
 #include "kernels/avg_pool.h"
 #include "kernels/max_pool.h"
+#include "kernels/mean.h"
 #include "kernels/requantize_tensor.h"
 
 namespace kiln::sim {
@@ -13,6 +14,7 @@ UnitWork VectorUnit::execute(const Command& cmd, int64_t) {
     case Opcode::VectorAvgPool:
     case Opcode::VectorMaxPool: return pool(cmd);
     case Opcode::VectorRequantize: return requantize(cmd);
+    case Opcode::VectorMean: return mean(cmd);
     default: return add(cmd);
   }
 }
@@ -68,6 +70,24 @@ UnitWork VectorUnit::pool(const Command& cmd) {
   spm_.write(v.out.buf, v.out.offset, out_.data(), out_bytes);
   return {vector_pool_cycles(v, average, lanes_), 0,
           {{v.in.buf, v.in.offset, in_bytes}, {v.out.buf, v.out.offset, out_bytes}}};
+}
+
+UnitWork VectorUnit::mean(const Command& cmd) {
+  const auto& v = std::get<VectorMeanCmd>(cmd.body);
+  kernels::MeanParams p;
+  p.h = v.h, p.w = v.w, p.c = v.c;
+  p.in_zp = v.in_zp, p.out_zp = v.out_zp;
+  p.mult = v.mult, p.shift = v.shift;
+  const uint32_t in_bytes = uint32_t(v.h) * v.w * v.c;
+  a_.resize(in_bytes);
+  out_.resize(v.c);
+  spm_.read(v.in.buf, v.in.offset, a_.data(), in_bytes);
+  kernels::mean(p, a_.data(), out_.data());
+  spm_.write(v.out.buf, v.out.offset, out_.data(), v.c);
+  // Every pixel's add, then per channel the zero point, the rescale and the clamp.
+  adds_ += uint64_t(in_bytes) + 2 * uint64_t(v.c);
+  rescales_ += v.c;
+  return {vector_mean_cycles(v, lanes_), 0, {{v.in.buf, v.in.offset, in_bytes}, {v.out.buf, v.out.offset, v.c}}};
 }
 
 UnitWork VectorUnit::requantize(const Command& cmd) {

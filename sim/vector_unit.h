@@ -17,7 +17,8 @@ class VectorUnit final : public NpuUnit {
   VectorUnit(const NpuConfig& npu, ScratchpadIf& spm, unsigned lanes) : npu_(npu), spm_(spm), lanes_(lanes) {}
   std::string name() const override { return "vector"; }
   std::vector<Opcode> opcodes() const override {
-    return {Opcode::VectorAdd, Opcode::VectorAvgPool, Opcode::VectorMaxPool, Opcode::VectorRequantize};
+    return {Opcode::VectorAdd, Opcode::VectorAvgPool, Opcode::VectorMaxPool, Opcode::VectorRequantize,
+            Opcode::VectorMean};
   }
   UnitWork execute(const Command& cmd, int64_t index) override;
   // Its rescales and adds per command, as docs/energy.md, "Vector unit", counts them.
@@ -27,6 +28,7 @@ class VectorUnit final : public NpuUnit {
   UnitWork add(const Command& cmd);
   UnitWork pool(const Command& cmd);       // vavgpool, vmaxpool
   UnitWork requantize(const Command& cmd);
+  UnitWork mean(const Command& cmd);
 
   const NpuConfig& npu_;
   ScratchpadIf& spm_;

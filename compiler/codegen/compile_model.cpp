@@ -230,7 +230,8 @@ CompiledModel compile_for(const ir::Graph& g, const SocConfig& soc, const Tiling
       cmds.push_back({Opcode::Fence, {}, FenceCmd{}});  // as after an array layer
       layer.predicted_ps = p.vector.cycles * npu_ps;
       layer.roofline_ps = p.vector.roofline * npu_ps;
-      const bool pool = op.kind == ir::OpKind::AvgPool || op.kind == ir::OpKind::MaxPool;
+      const bool pool =
+          op.kind == ir::OpKind::AvgPool || op.kind == ir::OpKind::MaxPool || op.kind == ir::OpKind::Mean;
       layer.tiling = fmt::format("vector: {} chunk(s) of {} {}", p.vector.chunks, p.vector.chunk,
                                  pool ? "channels" : "elements");
       layer.bytes_moved = p.vector.bytes_moved;

@@ -53,6 +53,15 @@ Command vrequant(const kernels::RequantizeParams& p, SpmAddr in, SpmAddr out, ui
   return {Opcode::VectorRequantize, {}, v};
 }
 
+Command vmean(const kernels::MeanParams& p, SpmAddr in, SpmAddr out, uint32_t channels) {
+  VectorMeanCmd v;
+  v.in = in, v.out = out;
+  v.h = uint16_t(p.h), v.w = uint16_t(p.w), v.c = uint16_t(channels);
+  v.in_zp = int8_t(p.in_zp), v.out_zp = int8_t(p.out_zp);
+  v.mult = p.mult, v.shift = int8_t(p.shift);
+  return {Opcode::VectorMean, {}, v};
+}
+
 Command vpool(const kernels::PoolParams& p, bool average, SpmAddr in, SpmAddr out, uint32_t channels) {
   VectorPoolCmd v;
   v.in = in, v.out = out;
@@ -69,7 +78,8 @@ Command vpool(const kernels::PoolParams& p, bool average, SpmAddr in, SpmAddr ou
 std::vector<Command> emit_vector_layer(const ir::Graph& g, const ir::Op& op, const mapping::VectorPlan& plan,
                                        const SocConfig& soc, const std::vector<uint64_t>& addr) {
   const uint8_t load_channel = 0, store_channel = soc.dma.channels > 1 ? 1 : 0;
-  const bool pool = op.kind == ir::OpKind::AvgPool || op.kind == ir::OpKind::MaxPool;
+  const bool mean = op.kind == ir::OpKind::Mean;
+  const bool pool = op.kind == ir::OpKind::AvgPool || op.kind == ir::OpKind::MaxPool || mean;
   const bool add = op.kind == ir::OpKind::Add;
   const uint64_t in_addr = addr[op.inputs[0]], out_addr = addr[op.outputs[0]];
 
@@ -82,12 +92,19 @@ std::vector<Command> emit_vector_layer(const ir::Graph& g, const ir::Op& op, con
     if (pool) {
       // Channels [first, first + n) of every pixel; one DMA row per pixel
       // unless the chunk holds every channel.
-      const kernels::PoolParams p = lowering::pool_params(g, op);
-      const uint32_t all = uint32_t(plan.count), in_px = uint32_t(p.in_h * p.in_w), out_px = uint32_t(p.out_h * p.out_w);
+      const ir::Tensor& t = g.tensors[op.inputs[0]];
+      const uint32_t all = uint32_t(plan.count), in_px = uint32_t(t.shape[1] * t.shape[2]);
+      uint32_t out_px = 1;
+      if (mean) {
+        c.compute = vmean(lowering::mean_params(g, op), in, out, n);
+      } else {
+        const kernels::PoolParams p = lowering::pool_params(g, op);
+        out_px = uint32_t(p.out_h * p.out_w);
+        c.compute = vpool(p, op.kind == ir::OpKind::AvgPool, in, out, n);
+      }
       const bool whole = n == all;
       c.loads.push_back(dma(Opcode::DmaLoad, load_channel, in_addr + first, in, whole ? 1 : in_px,
                             whole ? in_px * n : n, all));
-      c.compute = vpool(p, op.kind == ir::OpKind::AvgPool, in, out, n);
       c.store = dma(Opcode::DmaStore, store_channel, out_addr + first, out, whole ? 1 : out_px,
                     whole ? out_px * n : n, all);
     } else {

@@ -31,7 +31,8 @@ std::optional<VectorPlan> plan_vector_op(const ir::Graph& g, const ir::Op& op, c
   };
   const unsigned lanes = vector_lanes(soc);
   if (lanes == 0) return refuse("the SoC has no vector unit");
-  if (op.kind == ir::OpKind::AvgPool || op.kind == ir::OpKind::MaxPool) return plan_vector_pool(g, op, soc, why);
+  if (op.kind == ir::OpKind::AvgPool || op.kind == ir::OpKind::MaxPool || op.kind == ir::OpKind::Mean)
+    return plan_vector_pool(g, op, soc, why);
   const bool unary = is_unary_requantize(op.kind);
   if (op.kind != ir::OpKind::Add && !unary)
     return refuse(std::string(ir::op_kind_name(op.kind)) + " has no vector mapping");

@@ -6,9 +6,10 @@
 // overlap the neighbouring chunks' through tokens.
 //   Add (vadd): chunks of elements; a at the slot's start, b after it.
 //   Relu, Relu6, Requantize (vrequant): chunks of elements.
-//   AvgPool, MaxPool (vavgpool, vmaxpool; vector_pool_plan.cpp): chunks of
-//   channels, each the whole H x W of its channels (pooling keeps channels
-//   apart), loaded and stored with strided DMA when a chunk is not all of them.
+//   AvgPool, MaxPool, Mean (vavgpool, vmaxpool, vmean; vector_pool_plan.cpp):
+//   chunks of channels, each the whole H x W of its channels (pooling and
+//   the mean keep channels apart), loaded and stored with strided DMA when a
+//   chunk is not all of them.
 #pragma once
 
 #include <cstdint>
@@ -39,7 +40,7 @@ struct VectorPlan {
 // whose H x W of one channel fits a slot).
 std::optional<VectorPlan> plan_vector_op(const ir::Graph& g, const ir::Op& op, const SocConfig& soc, std::string* why);
 
-// Pooling's plan (vector_pool_plan.cpp); plan_vector_op calls it.
+// The plan of pooling and of Mean (vector_pool_plan.cpp); plan_vector_op calls it.
 std::optional<VectorPlan> plan_vector_pool(const ir::Graph& g, const ir::Op& op, const SocConfig& soc,
                                            std::string* why);
 

@@ -130,6 +130,9 @@ TEST_CASE("command table: every field is encoded, decoded, formatted, parsed and
   VectorRequantizeCmd vr;
   vr.count = 1;
   bases.push_back({Opcode::VectorRequantize, {}, vr});
+  VectorMeanCmd vm;
+  vm.h = vm.w = vm.c = 1;
+  bases.push_back({Opcode::VectorMean, {}, vm});
   REQUIRE(bases.size() + 1 == std::size(kCommands));  // mcu is covered by its own tests
 
   for (const Command& base : bases) {

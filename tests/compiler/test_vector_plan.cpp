@@ -136,3 +136,32 @@ TEST_CASE("vector plan: pooling goes to the vector unit, its chunks cover every 
     CHECK(pools >= 1);
   }
 }
+
+// TFLite's MEAN over H and W runs as vmean, bit for bit (tests/tools runs it).
+TEST_CASE("vector plan: a mean over H and W goes to the vector unit as vmean, every channel once") {
+  const SocConfig soc = load_soc_config(test::config_path("default-vector"));
+  for (const char* model : {"mean_over_hw.tflite", "mean_over_hw_without_keep_dims.tflite"}) {
+    INFO(model);
+    const ir::Graph g = frontend::load_model(test::source_dir() + "/tests/data/models/tflite/" + model);
+    const auto compiled = codegen::compile_model(g, soc);
+    validate_program(compiled.program, soc, model);
+    size_t means = 0;
+    for (const auto& layer : compiled.layers) {
+      const ir::Op& op = g.ops[size_t(layer.op_index)];
+      if (op.kind != ir::OpKind::Mean) continue;
+      ++means;
+      CHECK(layer.unit == passes::Unit::Vector);
+      uint64_t channels = 0;
+      for (size_t i = layer.first_command; i < layer.end_command; ++i) {
+        const Command& c = compiled.program.commands[i];
+        if (c.op != Opcode::VectorMean) continue;
+        const auto& v = std::get<VectorMeanCmd>(c.body);
+        CHECK(v.h == g.tensors[op.inputs[0]].shape[1]);
+        CHECK(v.mult == op.rescale.multiplier.at(0));
+        channels += v.c;
+      }
+      CHECK(channels == uint64_t(g.tensors[op.inputs[0]].shape[3]));
+    }
+    CHECK(means == 1);
+  }
+}

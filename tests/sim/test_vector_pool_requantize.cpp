@@ -1,4 +1,4 @@
-// The vector unit's vavgpool, vmaxpool and vrequant: each computes what its
+// The vector unit's vavgpool, vmaxpool, vrequant and vmean: each computes what its
 // kernel in kernels/ computes for the same parameters, takes the closed form
 // of arch/vector_timing.h, and counts the actions docs/energy.md prices.
 #include <catch2/catch.hpp>
@@ -10,6 +10,7 @@
 #include "arch/vector_timing.h"
 #include "kernels/avg_pool.h"
 #include "kernels/max_pool.h"
+#include "kernels/mean.h"
 #include "kernels/requantize.h"
 #include "kernels/requantize_tensor.h"
 #include "tests/sim/sim_test_util.h"
@@ -159,4 +160,35 @@ TEST_CASE("vector unit: bad vavgpool and vrequant commands are located errors", 
   VectorRequantizeCmd r;
   r.count = 4, r.act_min = 5, r.act_max = 4;
   CHECK(command_problem(make(Opcode::VectorRequantize, r)) == "vrequant: min=5 is greater than max=4");
+}
+
+TEST_CASE("vector unit: vmean equals the mean kernel bit for bit", "[vector]") {
+  // 5x3 pixels of 40 channels: 1/15 folded into the multiplier.
+  kernels::MeanParams p;
+  p.h = 5, p.w = 3, p.c = 40;
+  p.in_zp = 7, p.out_zp = -20;
+  kernels::quantize_multiplier(0.04 / 0.02, &p.mult, &p.shift);
+  const std::vector<int8_t> in = random_int8(5 * 3 * 40, 11);
+  std::vector<int8_t> expected(40);
+  kernels::mean(p, in.data(), expected.data());
+  VectorMeanCmd v;
+  v.in = {Buffer::Input, 0}, v.out = {Buffer::Output, 0};
+  v.h = 5, v.w = 3, v.c = 40, v.in_zp = 7, v.out_zp = -20, v.mult = p.mult, v.shift = int8_t(p.shift);
+  const SocConfig soc = vector_soc(16);
+  const Program prog = one_command(in, make(Opcode::VectorMean, v), 40);
+  validate_program(prog, soc, "t");
+  const RunReport r = run_in_child(soc, prog, result_and_actions(kSram + in.size(), 40));
+  INFO(r.error);
+  REQUIRE(r.ok);
+  CHECK(std::vector<uint8_t>(r.output.begin(), r.output.begin() + 40) == bytes_of(expected));
+  const ProfileEvent* ev = profile_from_json(r.profile_json, "profile").event_of(1);
+  REQUIRE(ev);
+  CHECK(ev->name == "vmean");
+  // 15 pixels and a rescale step for each of ceil(40 / 16) = 3 channel groups.
+  CHECK(ev->duration_ps() == (1 + 16 * 3) * period_ps(soc.npu.clock_mhz));
+  CHECK(counter_at(r.output, 40) == 40);
+  CHECK(counter_at(r.output, 48) == 15 * 40 + 2 * 40);
+  v.h = 4096, v.w = 4096;
+  CHECK(command_problem(make(Opcode::VectorMean, v)) ==
+        "vmean: h*w=16777216 exceeds 2^23, the int32 sum could overflow");
 }

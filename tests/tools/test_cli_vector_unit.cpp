@@ -126,3 +126,14 @@ TEST_CASE("vector unit: a pool larger than a slot runs in channel chunks, bit fo
   CHECK(r.pools_on_vector == 1);
   CHECK(r.pool_tiling == "vector: 4 chunk(s) of 16 channels");
 }
+
+// The single-operator models of the ops the unit runs: on it, bit for bit.
+TEST_CASE("vector unit: pooling, requantize and mean models run on it bit for bit", "[run]") {
+  for (const char* model : {"avg_pool_3x3_same", "max_pool_3x3_stride2_same", "quantize_rescale", "mean_over_hw",
+                            "mean_over_hw_without_keep_dims"}) {
+    INFO(model);
+    const Report r = run_model(kiln::test::source_dir() + "/tests/data/models/tflite/" + model + ".tflite",
+                               "default-vector");
+    CHECK(r.vector_layers == 1);
+  }
+}
