@@ -37,6 +37,8 @@ enum class Opcode : uint8_t {
   VectorMaxPool = 0x16,     // vector unit: int8 max pooling of an NHWC tile (Compute queue)
   VectorRequantize = 0x17,  // vector unit: element-wise int8 requantize and clamp (Compute queue)
   VectorMean = 0x18,        // vector unit: int8 mean over H and W of an NHWC tile (Compute queue)
+  VectorMax = 0x19,         // vector unit: element-wise int8 maximum (Compute queue)
+  VectorMin = 0x1A,         // vector unit: element-wise int8 minimum (Compute queue)
   McuOp = 0x20,     // fallback kernel on the MCU
   End = 0xFF,       // end of program: NPU raises its interrupt, MCU stops
 };
@@ -349,6 +351,22 @@ inline constexpr FieldSpec kVectorMeanFields[] = {
     number<&VectorMeanCmd::out_zp>("zp", at(19, 8)).optional(0),
 };
 
+// Vector unit: element-wise maximum (vmax) or minimum (vmin) of two int8
+// vectors of `count` elements on their stored values, bit for bit
+// kernels/maximum_minimum.h (TFLite Micro's MAXIMUM, MINIMUM).
+struct VectorMaxMinCmd {
+  SpmAddr a, b, out;
+  uint32_t count = 0;
+};
+
+// 5 words: header (the three buffer ids in the flags), then the fields.
+inline constexpr FieldSpec kVectorMaxMinFields[] = {
+    scratchpad<&VectorMaxMinCmd::a, &SpmAddr::buf, &SpmAddr::offset>("a", flag_bits(0, 2), at(4, 32), kBuffers),
+    scratchpad<&VectorMaxMinCmd::b, &SpmAddr::buf, &SpmAddr::offset>("b", flag_bits(2, 2), at(8, 32), kBuffers),
+    scratchpad<&VectorMaxMinCmd::out, &SpmAddr::buf, &SpmAddr::offset>("out", flag_bits(4, 2), at(12, 32), kBuffers),
+    number<&VectorMaxMinCmd::count>("count", at(16, 32)).at_least_1(),
+};
+
 // A fallback kernel on the MCU. `kernel` names it (arch/mcu_op.h); `args` are
 // its 32-bit arguments (tensor addresses, shapes, quantization), whose meaning
 // the kernel's entry in arch/mcu_op.h defines.
@@ -376,7 +394,7 @@ inline constexpr FieldSpec kEndFields[] = {
 };
 
 using CommandBody = std::variant<DmaCmd, GemmCmd, ConvCmd, PostProcessCmd, McuOpCmd, FenceCmd, EndCmd, VectorAddCmd,
-                                 VectorPoolCmd, VectorRequantizeCmd, VectorMeanCmd>;
+                                 VectorPoolCmd, VectorRequantizeCmd, VectorMeanCmd, VectorMaxMinCmd>;
 
 struct Command {
   Opcode op = Opcode::End;
@@ -430,6 +448,7 @@ std::string vrequant_problem(const Command& c);
 std::string vrequant_soc_problem(const Command& c, const SocConfig& soc);
 std::string vmean_problem(const Command& c);
 std::string vmean_soc_problem(const Command& c, const SocConfig& soc);
+std::string vmaxmin_soc_problem(const Command& c, const SocConfig& soc);
 
 struct CommandSpec {
   Opcode op;
@@ -478,6 +497,10 @@ inline constexpr CommandSpec kCommands[] = {
                                  vrequant_problem, vrequant_soc_problem),
     command<VectorMeanCmd>(Opcode::VectorMean, "vmean", Queue::Compute, 7, kVectorMeanFields, vmean_problem,
                            vmean_soc_problem),
+    command<VectorMaxMinCmd>(Opcode::VectorMax, "vmax", Queue::Compute, 5, kVectorMaxMinFields, nullptr,
+                             vmaxmin_soc_problem),
+    command<VectorMaxMinCmd>(Opcode::VectorMin, "vmin", Queue::Compute, 5, kVectorMaxMinFields, nullptr,
+                             vmaxmin_soc_problem),
     command<McuOpCmd>(Opcode::McuOp, "mcu", Queue::Mcu, 2, kMcuOpFields, mcu_problem),
     command<EndCmd>(Opcode::End, "end", Queue::Mcu, 1, kEndFields),
 };

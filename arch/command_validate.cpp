@@ -212,6 +212,15 @@ std::string vpool_soc_problem(const Command& c, const SocConfig& soc) {
   return vector_operand_problem(soc, m, "out", v.out, uint64_t(v.out_h) * v.out_w * v.c);
 }
 
+std::string vmaxmin_soc_problem(const Command& c, const SocConfig& soc) {
+  const auto& v = std::get<VectorMaxMinCmd>(c.body);
+  const char* m = command_spec(c.op).mnemonic;
+  if (auto q = no_vector_unit(soc, m); !q.empty()) return q;
+  if (auto q = vector_operand_problem(soc, m, "a", v.a, v.count); !q.empty()) return q;
+  if (auto q = vector_operand_problem(soc, m, "b", v.b, v.count); !q.empty()) return q;
+  return vector_operand_problem(soc, m, "out", v.out, v.count);
+}
+
 std::string vmean_soc_problem(const Command& c, const SocConfig& soc) {
   const auto& v = std::get<VectorMeanCmd>(c.body);
   if (auto q = no_vector_unit(soc, "vmean"); !q.empty()) return q;

@@ -153,6 +153,17 @@ const std::vector<McuKernelSpec>& mcu_kernels() {
        {in8("in", "int8 input tensor"), out_f32("out", "float32 output tensor"), extent("count", "elements"), in_zp(),
         sint("scale_bits", "input scale as IEEE-754 binary32 bits")},
        "requantize"},
+      // Priced as add (an element-wise pass over two operands) where a cost table has no entry.
+      {McuKernel::Maximum,
+       "maximum",
+       {in8("in1", "first input tensor"), in8("in2", "second input tensor (same shape)"), out8("out", "output tensor"),
+        extent("count", "elements")},
+       "add"},
+      {McuKernel::Minimum,
+       "minimum",
+       {in8("in1", "first input tensor"), in8("in2", "second input tensor (same shape)"), out8("out", "output tensor"),
+        extent("count", "elements")},
+       "add"},
   };
   return table;
 }

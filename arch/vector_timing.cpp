@@ -38,6 +38,11 @@ uint64_t vector_pool_cycles(const VectorPoolCmd& v, bool average, unsigned lanes
   return 1 + uint64_t(v.out_h) * v.out_w * steps * ((uint64_t(v.c) + l - 1) / l);
 }
 
+uint64_t vector_max_min_cycles(const NpuConfig& npu, const VectorMaxMinCmd& v, unsigned lanes) {
+  const uint64_t l = std::max(1u, lanes);
+  return 1 + vector_operand_passes(npu, v.a, v.b, v.count) * ((uint64_t(v.count) + l - 1) / l);
+}
+
 uint64_t vector_mean_cycles(const VectorMeanCmd& v, unsigned lanes) {
   const uint64_t l = std::max(1u, lanes);
   return 1 + (uint64_t(v.h) * v.w + 1) * ((uint64_t(v.c) + l - 1) / l);

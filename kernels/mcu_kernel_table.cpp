@@ -14,6 +14,7 @@
 #include "kernels/fully_connected.h"
 #include "kernels/max_pool.h"
 #include "kernels/mean.h"
+#include "kernels/maximum_minimum.h"
 #include "kernels/pad.h"
 #include "kernels/requantize_tensor.h"
 #include "kernels/softmax.h"
@@ -235,6 +236,16 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
                           [](const P& p, const McuOperands& o) {
                             dequantize(p, in_i8(o, 0), static_cast<uint8_t*>(o.at(1).out));
                           },
+                          {}}));
+  }
+  {
+    using P = MaxMinParams;
+    const auto elements = [](const P& p) { return std::vector<uint64_t>(3, uint64_t(p.count)); };
+    t.push_back(entry<P>({McuKernel::Maximum, {&P::count}, elements, [](const P& p) { validate(p, "maximum"); },
+                          [](const P& p, const McuOperands& o) { maximum(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
+                          {}}));
+    t.push_back(entry<P>({McuKernel::Minimum, {&P::count}, elements, [](const P& p) { validate(p, "minimum"); },
+                          [](const P& p, const McuOperands& o) { minimum(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
                           {}}));
   }
   return t;

@@ -4,6 +4,7 @@
 #include "kernels/add.h"
 #include "kernels/avg_pool.h"
 #include "kernels/max_pool.h"
+#include "kernels/maximum_minimum.h"
 #include "kernels/mean.h"
 #include "kernels/requantize_tensor.h"
 
@@ -15,6 +16,8 @@ UnitWork VectorUnit::execute(const Command& cmd, int64_t) {
     case Opcode::VectorMaxPool: return pool(cmd);
     case Opcode::VectorRequantize: return requantize(cmd);
     case Opcode::VectorMean: return mean(cmd);
+    case Opcode::VectorMax:
+    case Opcode::VectorMin: return max_min(cmd);
     default: return add(cmd);
   }
 }
@@ -70,6 +73,22 @@ UnitWork VectorUnit::pool(const Command& cmd) {
   spm_.write(v.out.buf, v.out.offset, out_.data(), out_bytes);
   return {vector_pool_cycles(v, average, lanes_), 0,
           {{v.in.buf, v.in.offset, in_bytes}, {v.out.buf, v.out.offset, out_bytes}}};
+}
+
+UnitWork VectorUnit::max_min(const Command& cmd) {
+  const auto& v = std::get<VectorMaxMinCmd>(cmd.body);
+  a_.resize(v.count);
+  b_.resize(v.count);
+  out_.resize(v.count);
+  spm_.read(v.a.buf, v.a.offset, a_.data(), v.count);
+  spm_.read(v.b.buf, v.b.offset, b_.data(), v.count);
+  kernels::MaxMinParams p;
+  p.count = v.count;
+  (cmd.op == Opcode::VectorMax ? kernels::maximum : kernels::minimum)(p, a_.data(), b_.data(), out_.data());
+  spm_.write(v.out.buf, v.out.offset, out_.data(), v.count);
+  adds_ += v.count;  // one compare each
+  return {vector_max_min_cycles(npu_, v, lanes_), 0,
+          {{v.a.buf, v.a.offset, v.count}, {v.b.buf, v.b.offset, v.count}, {v.out.buf, v.out.offset, v.count}}};
 }
 
 UnitWork VectorUnit::mean(const Command& cmd) {

@@ -18,7 +18,7 @@ class VectorUnit final : public NpuUnit {
   std::string name() const override { return "vector"; }
   std::vector<Opcode> opcodes() const override {
     return {Opcode::VectorAdd, Opcode::VectorAvgPool, Opcode::VectorMaxPool, Opcode::VectorRequantize,
-            Opcode::VectorMean};
+            Opcode::VectorMean, Opcode::VectorMax, Opcode::VectorMin};
   }
   UnitWork execute(const Command& cmd, int64_t index) override;
   // Its rescales and adds per command, as docs/energy.md, "Vector unit", counts them.
@@ -29,6 +29,7 @@ class VectorUnit final : public NpuUnit {
   UnitWork pool(const Command& cmd);       // vavgpool, vmaxpool
   UnitWork requantize(const Command& cmd);
   UnitWork mean(const Command& cmd);
+  UnitWork max_min(const Command& cmd);  // vmax, vmin
 
   const NpuConfig& npu_;
   ScratchpadIf& spm_;

@@ -80,7 +80,7 @@ std::vector<Command> emit_vector_layer(const ir::Graph& g, const ir::Op& op, con
   const uint8_t load_channel = 0, store_channel = soc.dma.channels > 1 ? 1 : 0;
   const bool mean = op.kind == ir::OpKind::Mean;
   const bool pool = op.kind == ir::OpKind::AvgPool || op.kind == ir::OpKind::MaxPool || mean;
-  const bool add = op.kind == ir::OpKind::Add;
+  const bool binary = op.kind == ir::OpKind::Add || op.kind == ir::OpKind::Maximum || op.kind == ir::OpKind::Minimum;
   const uint64_t in_addr = addr[op.inputs[0]], out_addr = addr[op.outputs[0]];
 
   std::vector<Chunk> chunks;
@@ -109,10 +109,16 @@ std::vector<Command> emit_vector_layer(const ir::Graph& g, const ir::Op& op, con
                     whole ? out_px * n : n, all);
     } else {
       c.loads.push_back(dma(Opcode::DmaLoad, load_channel, in_addr + first, in, 1, n, 0));
-      if (add) {
+      if (binary) {
         const SpmAddr b{Buffer::Input, in.offset + plan.chunk};
         c.loads.push_back(dma(Opcode::DmaLoad, load_channel, addr[op.inputs[1]] + first, b, 1, n, 0));
-        c.compute = vadd(lowering::add_params(g, op), in, b, out, n);
+        if (op.kind == ir::OpKind::Add) {
+          c.compute = vadd(lowering::add_params(g, op), in, b, out, n);
+        } else {
+          VectorMaxMinCmd v;
+          v.a = in, v.b = b, v.out = out, v.count = n;
+          c.compute = {op.kind == ir::OpKind::Maximum ? Opcode::VectorMax : Opcode::VectorMin, {}, v};
+        }
       } else {
         c.compute = vrequant(lowering::requantize_params(g, op), in, out, n);
       }

@@ -29,7 +29,7 @@ const std::vector<std::string> kSupported = {
     "QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul", "ConvInteger", "MatMulInteger",
     "Conv",           "Gemm",             "MatMul",      "Add",           "AveragePool", "MaxPool",
     "GlobalAveragePool", "Relu",          "Clip",        "Softmax",       "Reshape",     "Flatten",
-    "Pad",            "Concat",           "Constant",    "Identity"};
+    "Pad",            "Concat",           "Constant",    "Identity",      "Max",         "Min"};
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
 
@@ -381,7 +381,8 @@ class Reader {
     if (t == "MatMulInteger") return read_matmul(i, Form::Integer);
     if (t == "Reshape" || t == "Flatten") return read_reshape(i);
     if (t == "Relu" || t == "Clip") return read_activation(i);
-    if (t == "Conv" || t == "Gemm" || t == "MatMul" || t == "Add" || t == "Softmax" || t == "Concat")
+    if (t == "Conv" || t == "Gemm" || t == "MatMul" || t == "Add" || t == "Softmax" || t == "Concat" || t == "Max" ||
+        t == "Min")
       return defer(i);
     if (t == "AveragePool" || t == "MaxPool" || t == "GlobalAveragePool") return read_pool(i);
     if (t == "Pad") return read_pad(i);
@@ -515,11 +516,13 @@ class Reader {
       out = emit_fully_connected(i, Form::Qdq, q, out_name, pending.lo, pending.hi, &rank);
     } else if (t == "Add") {
       out = emit_add(i, q, out_name, pending.lo, pending.hi, &rank);
-    } else if (t == "Softmax" || t == "Concat") {
+    } else if (t == "Softmax" || t == "Concat" || t == "Max" || t == "Min") {
       if (pending.lo != -kInf || pending.hi != kInf)
         fail_node(i, "a Relu or Clip fused after it is unsupported; supported after Conv, Gemm, MatMul, Add");
     }
-    if (t == "Softmax") {
+    if (t == "Max" || t == "Min") {
+      out = emit_max_min(i, q, out_name, &rank);
+    } else if (t == "Softmax") {
       out = emit_softmax(i, q, out_name, &rank);
     } else if (t == "Concat") {
       out = emit_concat(i, q, out_name, &rank);
@@ -937,6 +940,31 @@ class Reader {
     } catch (const Error& e) {
       fail_node(i, e.what());
     }
+    graph_.ops.push_back(std::move(op));
+    *rank = a.rank;
+    return out;
+  }
+
+  // Max, Min of two activations: the float max of the dequantized values,
+  // quantized again, is the max of the stored values only when the three
+  // share scale and zero point; other quantizations are refused.
+  int emit_max_min(int i, const ActQuant& oq, const std::string& out_name, int* rank) {
+    if (node(i).input_size() != 2) fail_node(i, fmt::format("{} inputs, expected 2", node(i).input_size()));
+    const Value& a = dequant_input(i, 0);
+    const Value& b = dequant_input(i, 1);
+    if (tensor(a.id).shape != tensor(b.id).shape)
+      fail_node(i, fmt::format("input shapes {} and {} differ (broadcasting unsupported)",
+                               ir::shape_string(onnx_shape(a)), ir::shape_string(onnx_shape(b))));
+    for (const Value* v : {&a, &b})
+      if (tensor(v->id).scale() != oq.scale || tensor(v->id).zero_point() != oq.zero_point)
+        fail_node(i, fmt::format("input '{}' has scale {} and zero point {}, the output {} and {}: supported when the "
+                                 "inputs and the output share one quantization",
+                                 tensor(v->id).name, tensor(v->id).scale(), tensor(v->id).zero_point(), oq.scale,
+                                 oq.zero_point));
+    const int out = new_act(out_name, onnx_shape(a), oq.scale, oq.zero_point);
+    ir::Op op = new_op(i, node(i).op_type() == "Max" ? OpKind::Maximum : OpKind::Minimum);
+    op.inputs = {a.id, b.id};
+    op.outputs = {out};
     graph_.ops.push_back(std::move(op));
     *rank = a.rank;
     return out;

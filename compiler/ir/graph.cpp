@@ -57,6 +57,8 @@ const char* op_kind_name(OpKind kind) {
     case OpKind::Requantize: return "requantize";
     case OpKind::Quantize: return "quantize";
     case OpKind::Dequantize: return "dequantize";
+    case OpKind::Maximum: return "maximum";
+    case OpKind::Minimum: return "minimum";
   }
   return "?";
 }

@@ -85,6 +85,8 @@ enum class OpKind : uint8_t {
   Requantize,       // in: input; int8 -> int8 with a new scale/zero point
   Quantize,         // in: a float32 graph input; out: int8 with the output's scale/zero point
   Dequantize,       // in: int8; out: a float32 graph output (the input's scale/zero point)
+  Maximum,          // in: a, b (same shape); the larger stored int8 value (TFLite MAXIMUM)
+  Minimum,          // in: a, b (same shape); the smaller stored int8 value (TFLite MINIMUM)
 };
 const char* op_kind_name(OpKind kind);
 

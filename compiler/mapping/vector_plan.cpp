@@ -34,13 +34,14 @@ std::optional<VectorPlan> plan_vector_op(const ir::Graph& g, const ir::Op& op, c
   if (op.kind == ir::OpKind::AvgPool || op.kind == ir::OpKind::MaxPool || op.kind == ir::OpKind::Mean)
     return plan_vector_pool(g, op, soc, why);
   const bool unary = is_unary_requantize(op.kind);
-  if (op.kind != ir::OpKind::Add && !unary)
+  const bool max_min = op.kind == ir::OpKind::Maximum || op.kind == ir::OpKind::Minimum;
+  if (op.kind != ir::OpKind::Add && !unary && !max_min)
     return refuse(std::string(ir::op_kind_name(op.kind)) + " has no vector mapping");
-  const char* what = unary ? "vector requantize" : "vector add";
+  const std::string what = std::string("vector ") + ir::op_kind_name(op.kind);
   const ir::Tensor& out = g.tensors[op.outputs[0]];
   for (int t : op.inputs) {
-    if (g.tensors[t].is_constant()) return refuse(std::string(what) + ": a constant operand");
-    if (g.tensors[t].num_elements() != out.num_elements()) return refuse(std::string(what) + ": a broadcast operand");
+    if (g.tensors[t].is_constant()) return refuse(what + ": a constant operand");
+    if (g.tensors[t].num_elements() != out.num_elements()) return refuse(what + ": a broadcast operand");
   }
   const unsigned operands = unary ? 1 : 2;
   VectorPlan p;
@@ -49,7 +50,7 @@ std::optional<VectorPlan> plan_vector_op(const ir::Graph& g, const ir::Op& op, c
   p.in_slot = vector_input_slot(soc);
   p.out_slot = vector_output_slot(soc);
   const uint64_t chunk = std::min<uint64_t>({p.in_slot / operands / 16 * 16, p.out_slot, p.count});
-  if (chunk == 0) return refuse(std::string(what) + ": the scratchpads hold no chunk");
+  if (chunk == 0) return refuse(what + ": the scratchpads hold no chunk");
   p.chunk = uint32_t(chunk);
   p.chunks = uint32_t((p.count + chunk - 1) / chunk);
   const double npu_per_bus = soc.npu.clock_mhz / soc.bus.clock_mhz;
@@ -62,6 +63,12 @@ std::optional<VectorPlan> plan_vector_op(const ir::Graph& g, const ir::Op& op, c
       v.out = {Buffer::Output, (k % 2) * p.out_slot};
       v.count = uint32_t(n);
       p.compute_cycles += double(vector_requantize_cycles(soc.npu, v, lanes));
+    } else if (max_min) {
+      VectorMaxMinCmd v;
+      v.a = {Buffer::Input, (k % 2) * p.in_slot};
+      v.b = {Buffer::Input, (k % 2) * p.in_slot + p.chunk};
+      v.count = uint32_t(n);
+      p.compute_cycles += double(vector_max_min_cycles(soc.npu, v, lanes));
     } else {
       VectorAddCmd v;
       v.a = {Buffer::Input, (k % 2) * p.in_slot};

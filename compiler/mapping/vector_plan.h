@@ -4,7 +4,8 @@
 // scratchpads in chunks, double-buffered. Chunk k uses slot k % 2 of the
 // input buffer and of the output buffer; its loads, command and store
 // overlap the neighbouring chunks' through tokens.
-//   Add (vadd): chunks of elements; a at the slot's start, b after it.
+//   Add, Maximum, Minimum (vadd, vmax, vmin): chunks of elements; a at the
+//   slot's start, b after it.
 //   Relu, Relu6, Requantize (vrequant): chunks of elements.
 //   AvgPool, MaxPool, Mean (vavgpool, vmaxpool, vmean; vector_pool_plan.cpp):
 //   chunks of channels, each the whole H x W of its channels (pooling and

@@ -133,6 +133,10 @@ TEST_CASE("command table: every field is encoded, decoded, formatted, parsed and
   VectorMeanCmd vm;
   vm.h = vm.w = vm.c = 1;
   bases.push_back({Opcode::VectorMean, {}, vm});
+  VectorMaxMinCmd vx;
+  vx.count = 1;
+  bases.push_back({Opcode::VectorMax, {}, vx});
+  bases.push_back({Opcode::VectorMin, {}, vx});
   REQUIRE(bases.size() + 1 == std::size(kCommands));  // mcu is covered by its own tests
 
   for (const Command& base : bases) {

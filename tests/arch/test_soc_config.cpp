@@ -80,8 +80,9 @@ TEST_CASE("the default config loads with the values of configs/soc/default.yaml"
   CHECK(soc.source == path);
   CHECK(soc.mcu.clock_mhz == 200);
   // Every kernel but the conv2d variants, which generic-cm4-class prices as
-  // conv2d, and the float edges, priced as requantize.
-  REQUIRE(soc.mcu.costs.size() == mcu_kernels().size() - 4);
+  // conv2d, the float edges, priced as requantize, and maximum and minimum,
+  // priced as add.
+  REQUIRE(soc.mcu.costs.size() == mcu_kernels().size() - 6);
   CHECK(find_mcu_cost(soc.mcu.costs, "conv2d_1x1") == &soc.mcu.costs.at("conv2d"));
   CHECK(find_mcu_cost(soc.mcu.costs, "conv2d_shallow") == &soc.mcu.costs.at("conv2d"));
   CHECK(find_mcu_cost(soc.mcu.costs, "quantize") == &soc.mcu.costs.at("requantize"));

@@ -195,7 +195,7 @@ TEST_CASE("tflite: a fully connected weight zero point is folded into symmetric 
 TEST_CASE("tflite: an unsupported operator is named with its index and the supported list", "[compiler]") {
   const std::string supported =
       "supported: ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, DEQUANTIZE, FULLY_CONNECTED, "
-      "MAX_POOL_2D, MEAN, PAD, QUANTIZE, RELU, RELU6, RESHAPE, SOFTMAX";
+      "MAX_POOL_2D, MAXIMUM, MEAN, MINIMUM, PAD, QUANTIZE, RELU, RELU6, RESHAPE, SOFTMAX";
   CHECK(error_of(unary_model(tflite::BuiltinOperator_TANH)) ==
         "tiny.tflite: operator 0 (TANH, 'y'): unsupported; " + supported);
   // A code written only in the legacy byte field, as older converters do.

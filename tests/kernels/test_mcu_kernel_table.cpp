@@ -46,6 +46,8 @@ const std::map<std::string, std::vector<uint32_t>>& examples() {
       {"requantize", {kIn, kOut, 24, 5, u(-7), 1288490189, 1, u(-7), 127}},
       {"quantize", {kIn, kOut, 24, u(-3), u(kernels::float_bits(0.05f))}},
       {"dequantize", {kIn, kOut, 24, 5, u(kernels::float_bits(0.05f))}},
+      {"maximum", {kIn, kIn2, kOut, 33}},
+      {"minimum", {kIn, kIn2, kOut, 33}},
   };
   return e;
 }

@@ -10,6 +10,7 @@
 #include "arch/vector_timing.h"
 #include "kernels/avg_pool.h"
 #include "kernels/max_pool.h"
+#include "kernels/maximum_minimum.h"
 #include "kernels/mean.h"
 #include "kernels/requantize.h"
 #include "kernels/requantize_tensor.h"
@@ -191,4 +192,40 @@ TEST_CASE("vector unit: vmean equals the mean kernel bit for bit", "[vector]") {
   v.h = 4096, v.w = 4096;
   CHECK(command_problem(make(Opcode::VectorMean, v)) ==
         "vmean: h*w=16777216 exceeds 2^23, the int32 sum could overflow");
+}
+
+TEST_CASE("vector unit: vmax and vmin equal the maximum and minimum kernels bit for bit", "[vector]") {
+  // a and b back to back in one load: b at input+32 KiB, the other bank (one pass).
+  const std::vector<int8_t> a = random_int8(1000, 21), b = random_int8(1000, 22);
+  kernels::MaxMinParams p;
+  p.count = 1000;
+  for (const bool max : {true, false}) {
+    INFO((max ? "vmax" : "vmin"));
+    std::vector<int8_t> expected(1000);
+    (max ? kernels::maximum : kernels::minimum)(p, a.data(), b.data(), expected.data());
+    VectorMaxMinCmd v;
+    v.a = {Buffer::Input, 0}, v.b = {Buffer::Input, 32 * 1024}, v.out = {Buffer::Output, 0}, v.count = 1000;
+    Program prog;
+    std::vector<int8_t> ab = a;
+    for (int8_t x : b) ab.push_back(x);
+    prog.images.push_back(image("sram", kSram, bytes_of(ab)));
+    prog.commands.push_back(
+        dma(Opcode::DmaLoad, 0, kSram, Buffer::Input, 0, 2, 1000, 1000, 32 * 1024, deps(false, false, false, true)));
+    prog.commands.push_back(make(max ? Opcode::VectorMax : Opcode::VectorMin, v, deps(true, false, false, true)));
+    prog.commands.push_back(
+        dma(Opcode::DmaStore, 1, kSram + 2000, Buffer::Output, 0, 1, 1000, 0, 0, deps(true, false, false, false)));
+    prog.commands.push_back(end_cmd());
+    const SocConfig soc = vector_soc(16);
+    validate_program(prog, soc, "t");
+    const RunReport r = run_in_child(soc, prog, result_and_actions(kSram + 2000, 1000));
+    INFO(r.error);
+    REQUIRE(r.ok);
+    CHECK(std::vector<uint8_t>(r.output.begin(), r.output.begin() + 1000) == bytes_of(expected));
+    const ProfileEvent* ev = profile_from_json(r.profile_json, "profile").event_of(1);
+    REQUIRE(ev);
+    CHECK(ev->name == (max ? "vmax" : "vmin"));
+    CHECK(ev->duration_ps() == (1 + (1000 + 15) / 16) * period_ps(soc.npu.clock_mhz));
+    CHECK(counter_at(r.output, 1000) == 0);
+    CHECK(counter_at(r.output, 1008) == 1000);
+  }
 }

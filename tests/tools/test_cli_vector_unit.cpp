@@ -128,12 +128,17 @@ TEST_CASE("vector unit: a pool larger than a slot runs in channel chunks, bit fo
 }
 
 // The single-operator models of the ops the unit runs: on it, bit for bit.
-TEST_CASE("vector unit: pooling, requantize and mean models run on it bit for bit", "[run]") {
-  for (const char* model : {"avg_pool_3x3_same", "max_pool_3x3_stride2_same", "quantize_rescale", "mean_over_hw",
-                            "mean_over_hw_without_keep_dims"}) {
-    INFO(model);
-    const Report r = run_model(kiln::test::source_dir() + "/tests/data/models/tflite/" + model + ".tflite",
+TEST_CASE("vector unit: pooling, requantize, mean, maximum and minimum models run on it bit for bit", "[run]") {
+  struct Case {
+    const char* model;
+    size_t vector_layers;
+  };
+  for (const Case c : {Case{"avg_pool_3x3_same", 1}, Case{"max_pool_3x3_stride2_same", 1}, Case{"quantize_rescale", 1},
+                       Case{"mean_over_hw", 1}, Case{"mean_over_hw_without_keep_dims", 1},
+                       Case{"maximum_with_avg_pool", 2}, Case{"minimum_with_avg_pool", 2}}) {
+    INFO(c.model);
+    const Report r = run_model(kiln::test::source_dir() + "/tests/data/models/tflite/" + c.model + ".tflite",
                                "default-vector");
-    CHECK(r.vector_layers == 1);
+    CHECK(r.vector_layers == c.vector_layers);
   }
 }
