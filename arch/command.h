@@ -33,6 +33,12 @@ enum class Opcode : uint8_t {
   PostProcess = 0x12,  // accumulators -> int8 (Compute queue)
   Fence = 0x13,     // NPU: dispatch nothing more until every earlier NPU command has finished
   VectorAdd = 0x14, // vector unit: element-wise int8 add with rescaling (Compute queue)
+  VectorAvgPool = 0x15,     // vector unit: int8 average pooling of an NHWC tile (Compute queue)
+  VectorMaxPool = 0x16,     // vector unit: int8 max pooling of an NHWC tile (Compute queue)
+  VectorRequantize = 0x17,  // vector unit: element-wise int8 requantize and clamp (Compute queue)
+  VectorMean = 0x18,        // vector unit: int8 mean over H and W of an NHWC tile (Compute queue)
+  VectorMax = 0x19,         // vector unit: element-wise int8 maximum (Compute queue)
+  VectorMin = 0x1A,         // vector unit: element-wise int8 minimum (Compute queue)
   McuOp = 0x20,     // fallback kernel on the MCU
   End = 0xFF,       // end of program: NPU raises its interrupt, MCU stops
 };
@@ -252,6 +258,115 @@ inline constexpr FieldSpec kVectorAddFields[] = {
     number<&VectorAddCmd::act_max>("max", at(40, 8)).optional(127),
 };
 
+// Vector unit: pooling of one NHWC int8 tile of c channels, bit for bit
+// kernels/avg_pool.h (vavgpool) or kernels/max_pool.h (vmaxpool), which are
+// TFLite's reference_integer_ops::AveragePool and MaxPool: the window is
+// clipped to the tile (padding never counts), the average divides with
+// rounding half away from zero, and the result is clamped to [min, max].
+// Pixel (y, x) channel j is at in + (y*in_w + x)*c + j, output pixel (oy, ox)
+// at out + (oy*out_w + ox)*c. Input and output share scale and zero point.
+struct VectorPoolCmd {
+  SpmAddr in, out;
+  uint16_t in_h = 0, in_w = 0, c = 0;
+  uint16_t out_h = 0, out_w = 0;
+  uint8_t kh = 1, kw = 1, stride_h = 1, stride_w = 1;
+  uint8_t pad_top = 0, pad_left = 0;
+  int8_t act_min = -128, act_max = 127;
+};
+
+// 8 words: header (the two buffer ids in the flags), then the fields at the
+// byte offsets below; bytes 30..31 are reserved.
+inline constexpr FieldSpec kVectorPoolFields[] = {
+    scratchpad<&VectorPoolCmd::in, &SpmAddr::buf, &SpmAddr::offset>("in", flag_bits(0, 2), at(4, 32), kBuffers),
+    scratchpad<&VectorPoolCmd::out, &SpmAddr::buf, &SpmAddr::offset>("out", flag_bits(2, 2), at(8, 32), kBuffers),
+    number<&VectorPoolCmd::in_h>("in_h", at(12, 16)).at_least_1(),
+    number<&VectorPoolCmd::in_w>("in_w", at(14, 16)).at_least_1(),
+    number<&VectorPoolCmd::c>("c", at(16, 16)).at_least_1(),
+    number<&VectorPoolCmd::out_h>("out_h", at(18, 16)).at_least_1(),
+    number<&VectorPoolCmd::out_w>("out_w", at(20, 16)).at_least_1(),
+    number<&VectorPoolCmd::kh>("kh", at(22, 8)).at_least_1(),
+    number<&VectorPoolCmd::kw>("kw", at(23, 8)).at_least_1(),
+    number<&VectorPoolCmd::stride_h>("stride_h", at(24, 8)).optional(1).at_least_1(),
+    number<&VectorPoolCmd::stride_w>("stride_w", at(25, 8)).optional(1).at_least_1(),
+    number<&VectorPoolCmd::pad_top>("pad_top", at(26, 8)).optional(0),
+    number<&VectorPoolCmd::pad_left>("pad_left", at(27, 8)).optional(0),
+    number<&VectorPoolCmd::act_min>("min", at(28, 8)).optional(-128),
+    number<&VectorPoolCmd::act_max>("max", at(29, 8)).optional(127),
+};
+
+// Vector unit: element-wise requantize and clamp, bit for bit
+// kernels/requantize_tensor.h (TFLite's int8 QUANTIZE, RELU, RELU6, RELU_N1_TO_1):
+//   out[i] = clamp(multiply_by_quantized_multiplier(in[i] - in_zp, mult, shift) + zp, min, max)
+struct VectorRequantizeCmd {
+  SpmAddr in, out;
+  uint32_t count = 0;
+  int8_t in_zp = 0;
+  int32_t mult = 0;
+  int8_t shift = 0;
+  int8_t out_zp = 0;
+  int8_t act_min = -128, act_max = 127;
+};
+
+// 7 words: header (the two buffer ids in the flags), then the fields at the
+// byte offsets below; bytes 25..27 are reserved.
+inline constexpr FieldSpec kVectorRequantizeFields[] = {
+    scratchpad<&VectorRequantizeCmd::in, &SpmAddr::buf, &SpmAddr::offset>("in", flag_bits(0, 2), at(4, 32), kBuffers),
+    scratchpad<&VectorRequantizeCmd::out, &SpmAddr::buf, &SpmAddr::offset>("out", flag_bits(2, 2), at(8, 32),
+                                                                            kBuffers),
+    number<&VectorRequantizeCmd::count>("count", at(12, 32)).at_least_1(),
+    number<&VectorRequantizeCmd::in_zp>("in_zp", at(20, 8)).optional(0),
+    number<&VectorRequantizeCmd::mult>("mult", at(16, 32)).range(0, 0x7fffffff, "a non-negative multiplier"),
+    number<&VectorRequantizeCmd::shift>("shift", at(22, 8)).optional(0).range(-31, 30, "[-31, 30]"),
+    number<&VectorRequantizeCmd::out_zp>("zp", at(21, 8)).optional(0),
+    number<&VectorRequantizeCmd::act_min>("min", at(23, 8)).optional(-128),
+    number<&VectorRequantizeCmd::act_max>("max", at(24, 8)).optional(127),
+};
+
+// Vector unit: mean over H and W of one NHWC int8 tile of c channels, bit for
+// bit kernels/mean.h (TFLite's MEAN over axes {1, 2}): per channel j,
+//   sum = sum over (y, x) of in[(y*w + x)*c + j]
+//   out[j] = clamp(multiply_by_quantized_multiplier(sum - in_zp*h*w, mult', shift') + zp, -128, 127)
+// where (mult', shift') fold 1/(h*w) into (mult, shift), the multiplier of
+// input_scale / output_scale, as kernels::mean_folded_multiplier does.
+struct VectorMeanCmd {
+  SpmAddr in, out;
+  uint16_t h = 0, w = 0, c = 0;
+  int8_t in_zp = 0;
+  int32_t mult = 0;
+  int8_t shift = 0;
+  int8_t out_zp = 0;
+};
+
+// 7 words: header (the two buffer ids in the flags), then the fields at the
+// byte offsets below; bytes 25..27 are reserved.
+inline constexpr FieldSpec kVectorMeanFields[] = {
+    scratchpad<&VectorMeanCmd::in, &SpmAddr::buf, &SpmAddr::offset>("in", flag_bits(0, 2), at(4, 32), kBuffers),
+    scratchpad<&VectorMeanCmd::out, &SpmAddr::buf, &SpmAddr::offset>("out", flag_bits(2, 2), at(8, 32), kBuffers),
+    number<&VectorMeanCmd::h>("h", at(12, 16)).at_least_1(),
+    number<&VectorMeanCmd::w>("w", at(14, 16)).at_least_1(),
+    number<&VectorMeanCmd::c>("c", at(16, 16)).at_least_1(),
+    number<&VectorMeanCmd::in_zp>("in_zp", at(18, 8)).optional(0),
+    number<&VectorMeanCmd::mult>("mult", at(20, 32)).range(0, 0x7fffffff, "a non-negative multiplier"),
+    number<&VectorMeanCmd::shift>("shift", at(24, 8)).optional(0).range(-31, 30, "[-31, 30]"),
+    number<&VectorMeanCmd::out_zp>("zp", at(19, 8)).optional(0),
+};
+
+// Vector unit: element-wise maximum (vmax) or minimum (vmin) of two int8
+// vectors of `count` elements on their stored values, bit for bit
+// kernels/maximum_minimum.h (TFLite Micro's MAXIMUM, MINIMUM).
+struct VectorMaxMinCmd {
+  SpmAddr a, b, out;
+  uint32_t count = 0;
+};
+
+// 5 words: header (the three buffer ids in the flags), then the fields.
+inline constexpr FieldSpec kVectorMaxMinFields[] = {
+    scratchpad<&VectorMaxMinCmd::a, &SpmAddr::buf, &SpmAddr::offset>("a", flag_bits(0, 2), at(4, 32), kBuffers),
+    scratchpad<&VectorMaxMinCmd::b, &SpmAddr::buf, &SpmAddr::offset>("b", flag_bits(2, 2), at(8, 32), kBuffers),
+    scratchpad<&VectorMaxMinCmd::out, &SpmAddr::buf, &SpmAddr::offset>("out", flag_bits(4, 2), at(12, 32), kBuffers),
+    number<&VectorMaxMinCmd::count>("count", at(16, 32)).at_least_1(),
+};
+
 // A fallback kernel on the MCU. `kernel` names it (arch/mcu_op.h); `args` are
 // its 32-bit arguments (tensor addresses, shapes, quantization), whose meaning
 // the kernel's entry in arch/mcu_op.h defines.
@@ -278,7 +393,8 @@ inline constexpr FieldSpec kEndFields[] = {
     no_flag<&EndCmd::interrupt>("no_interrupt", flag_bits(0)),
 };
 
-using CommandBody = std::variant<DmaCmd, GemmCmd, ConvCmd, PostProcessCmd, McuOpCmd, FenceCmd, EndCmd, VectorAddCmd>;
+using CommandBody = std::variant<DmaCmd, GemmCmd, ConvCmd, PostProcessCmd, McuOpCmd, FenceCmd, EndCmd, VectorAddCmd,
+                                 VectorPoolCmd, VectorRequantizeCmd, VectorMeanCmd, VectorMaxMinCmd>;
 
 struct Command {
   Opcode op = Opcode::End;
@@ -326,6 +442,13 @@ std::string conv_soc_problem(const Command& c, const SocConfig& soc);
 std::string ppu_soc_problem(const Command& c, const SocConfig& soc);
 std::string vadd_problem(const Command& c);
 std::string vadd_soc_problem(const Command& c, const SocConfig& soc);
+std::string vpool_problem(const Command& c);
+std::string vpool_soc_problem(const Command& c, const SocConfig& soc);
+std::string vrequant_problem(const Command& c);
+std::string vrequant_soc_problem(const Command& c, const SocConfig& soc);
+std::string vmean_problem(const Command& c);
+std::string vmean_soc_problem(const Command& c, const SocConfig& soc);
+std::string vmaxmin_soc_problem(const Command& c, const SocConfig& soc);
 
 struct CommandSpec {
   Opcode op;
@@ -366,6 +489,18 @@ inline constexpr CommandSpec kCommands[] = {
     command<FenceCmd>(Opcode::Fence, "fence", Queue::Mcu, 1),
     command<VectorAddCmd>(Opcode::VectorAdd, "vadd", Queue::Compute, 11, kVectorAddFields, vadd_problem,
                           vadd_soc_problem),
+    command<VectorPoolCmd>(Opcode::VectorAvgPool, "vavgpool", Queue::Compute, 8, kVectorPoolFields, vpool_problem,
+                           vpool_soc_problem),
+    command<VectorPoolCmd>(Opcode::VectorMaxPool, "vmaxpool", Queue::Compute, 8, kVectorPoolFields, vpool_problem,
+                           vpool_soc_problem),
+    command<VectorRequantizeCmd>(Opcode::VectorRequantize, "vrequant", Queue::Compute, 7, kVectorRequantizeFields,
+                                 vrequant_problem, vrequant_soc_problem),
+    command<VectorMeanCmd>(Opcode::VectorMean, "vmean", Queue::Compute, 7, kVectorMeanFields, vmean_problem,
+                           vmean_soc_problem),
+    command<VectorMaxMinCmd>(Opcode::VectorMax, "vmax", Queue::Compute, 5, kVectorMaxMinFields, nullptr,
+                             vmaxmin_soc_problem),
+    command<VectorMaxMinCmd>(Opcode::VectorMin, "vmin", Queue::Compute, 5, kVectorMaxMinFields, nullptr,
+                             vmaxmin_soc_problem),
     command<McuOpCmd>(Opcode::McuOp, "mcu", Queue::Mcu, 2, kMcuOpFields, mcu_problem),
     command<EndCmd>(Opcode::End, "end", Queue::Mcu, 1, kEndFields),
 };

@@ -102,6 +102,43 @@ std::string vadd_problem(const Command& c) {
   return "";
 }
 
+namespace {
+// A pooling window axis as kernels/pool_params.cpp checks it: the first
+// window is not all padding and the last starts inside the tile.
+std::string pool_axis_problem(const char* mnemonic, const char* axis, unsigned in, unsigned out, unsigned k,
+                              unsigned stride, unsigned pad) {
+  if (pad >= k)
+    return fmt::format("{}: pad along {} is {}: the first {}-wide window lies entirely in the padding", mnemonic, axis,
+                       pad, k);
+  const int64_t last = int64_t(out - 1) * stride - pad;
+  if (last >= int64_t(in))
+    return fmt::format("{}: the last window along {} starts at {}, outside the tile of {}", mnemonic, axis, last, in);
+  return "";
+}
+}  // namespace
+
+std::string vpool_problem(const Command& c) {
+  const auto& v = std::get<VectorPoolCmd>(c.body);
+  const char* m = command_spec(c.op).mnemonic;
+  if (v.act_min > v.act_max) return fmt::format("{}: min={} is greater than max={}", m, v.act_min, v.act_max);
+  if (auto q = pool_axis_problem(m, "h", v.in_h, v.out_h, v.kh, v.stride_h, v.pad_top); !q.empty()) return q;
+  return pool_axis_problem(m, "w", v.in_w, v.out_w, v.kw, v.stride_w, v.pad_left);
+}
+
+std::string vrequant_problem(const Command& c) {
+  const auto& v = std::get<VectorRequantizeCmd>(c.body);
+  if (v.act_min > v.act_max) return fmt::format("vrequant: min={} is greater than max={}", v.act_min, v.act_max);
+  return "";
+}
+
+std::string vmean_problem(const Command& c) {
+  const auto& v = std::get<VectorMeanCmd>(c.body);
+  // kernels/mean.h's bound: 255 * h*w stays inside int32.
+  if (uint64_t(v.h) * v.w > (uint64_t(1) << 23))
+    return fmt::format("vmean: h*w={} exceeds 2^23, the int32 sum could overflow", uint64_t(v.h) * v.w);
+  return "";
+}
+
 std::string mcu_problem(const Command& c) {
   const auto& m = std::get<McuOpCmd>(c.body);
   const McuKernelSpec* spec = find_mcu_kernel(m.kernel);

@@ -186,6 +186,57 @@ std::string vadd_soc_problem(const Command& c, const SocConfig& soc) {
 
 namespace {
 
+// The vector unit's operands: regions of the input and output buffers.
+std::string vector_operand_problem(const SocConfig& soc, const char* mnemonic, const char* what, SpmAddr addr,
+                                   uint64_t bytes) {
+  const std::string name = fmt::format("{}: {}", mnemonic, what);
+  if (addr.buf != Buffer::Input && addr.buf != Buffer::Output)
+    return fmt::format("{}={}: the vector unit reads and writes the input and output buffers", name,
+                       to_string(addr.buf));
+  return spm_problem(soc, name.c_str(), addr.buf, addr.offset, u128(addr.offset) + bytes);
+}
+
+std::string no_vector_unit(const SocConfig& soc, const char* mnemonic) {
+  return soc.npu.unit("vector")
+             ? ""
+             : fmt::format("{}: SoC '{}' has no vector unit (enable it under npu.units.vector)", mnemonic, soc.name);
+}
+
+}  // namespace
+
+std::string vpool_soc_problem(const Command& c, const SocConfig& soc) {
+  const auto& v = std::get<VectorPoolCmd>(c.body);
+  const char* m = command_spec(c.op).mnemonic;
+  if (auto q = no_vector_unit(soc, m); !q.empty()) return q;
+  if (auto q = vector_operand_problem(soc, m, "in", v.in, uint64_t(v.in_h) * v.in_w * v.c); !q.empty()) return q;
+  return vector_operand_problem(soc, m, "out", v.out, uint64_t(v.out_h) * v.out_w * v.c);
+}
+
+std::string vmaxmin_soc_problem(const Command& c, const SocConfig& soc) {
+  const auto& v = std::get<VectorMaxMinCmd>(c.body);
+  const char* m = command_spec(c.op).mnemonic;
+  if (auto q = no_vector_unit(soc, m); !q.empty()) return q;
+  if (auto q = vector_operand_problem(soc, m, "a", v.a, v.count); !q.empty()) return q;
+  if (auto q = vector_operand_problem(soc, m, "b", v.b, v.count); !q.empty()) return q;
+  return vector_operand_problem(soc, m, "out", v.out, v.count);
+}
+
+std::string vmean_soc_problem(const Command& c, const SocConfig& soc) {
+  const auto& v = std::get<VectorMeanCmd>(c.body);
+  if (auto q = no_vector_unit(soc, "vmean"); !q.empty()) return q;
+  if (auto q = vector_operand_problem(soc, "vmean", "in", v.in, uint64_t(v.h) * v.w * v.c); !q.empty()) return q;
+  return vector_operand_problem(soc, "vmean", "out", v.out, v.c);
+}
+
+std::string vrequant_soc_problem(const Command& c, const SocConfig& soc) {
+  const auto& v = std::get<VectorRequantizeCmd>(c.body);
+  if (auto q = no_vector_unit(soc, "vrequant"); !q.empty()) return q;
+  if (auto q = vector_operand_problem(soc, "vrequant", "in", v.in, v.count); !q.empty()) return q;
+  return vector_operand_problem(soc, "vrequant", "out", v.out, v.count);
+}
+
+namespace {
+
 // Token edges between neighbouring queues.
 enum Edge { LoadToCompute, ComputeToLoad, ComputeToStore, StoreToCompute, kEdges };
 const char* edge_name(int e) {

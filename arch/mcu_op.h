@@ -40,6 +40,8 @@ enum class McuKernel : uint16_t {
   Conv2dShallow = 14,  // fewer than 4 input channels (an image's RGB, a spectrogram)
   Quantize = 15,    // float32 -> int8 at a float graph input
   Dequantize = 16,  // int8 -> float32 at a float graph output
+  Maximum = 17,     // element-wise max of two int8 tensors (TFLite MAXIMUM)
+  Minimum = 18,     // element-wise min of two int8 tensors (TFLite MINIMUM)
   Lut = 25,         // a unary int8 function as a 256-entry table (kernels/lut.h)
 };
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,15 @@ struct TechArea {
   double pe_um2() const { return pe_multiplier_um2 + pe_adder_um2 + pe_register_bits * register_um2_per_bit; }
 };
 
+// The vector unit (npu.units.vector), priced per action and per lane. A
+// rescale is one multiply_by_quantized_multiplier (a 32 x 32-bit multiply,
+// rounding and shift); an add is one 32-bit add, compare or clamp step.
+struct TechVectorUnit {
+  double rescale_pj = 0;
+  double add_pj = 0;
+  double lane_um2 = 0;  // one lane's datapath and pipeline registers
+};
+
 struct Technology {
   std::string name;
   std::string source;                      // file it was loaded from
@@ -61,6 +71,9 @@ struct Technology {
   std::vector<SramMacroPoint> sram_macros; // strictly increasing size_kib, at least one
   TechLeakage leakage;
   TechArea area;
+  // Absent from a file without a `vector` section; an SoC that enables the
+  // vector unit then has no price for it (sim/energy.cpp says so).
+  std::optional<TechVectorUnit> vector_unit;
 
   // Per byte (a 64-bit access moves 8) of an SRAM macro of `macro_bytes`.
   double sram_read_pj_per_byte(uint64_t macro_bytes) const;

@@ -26,7 +26,7 @@ class Loader : public yaml::Reader {
     if (!root.IsDefined() || root.IsNull())
       fail(YAML::Mark(), "", "expected a map with keys name, node_nm, energy, sram_macros, leakage, area; the document is empty");
     Map top(*this, Field{root, "", root.Mark(), root.Mark()},
-            {"name", "node_nm", "energy", "sram_macros", "leakage", "area"});
+            {"name", "node_nm", "energy", "sram_macros", "leakage", "area", "vector"});
     Technology t;
     t.source = source();
     t.name = identifier(top.need("name"));
@@ -35,6 +35,7 @@ class Loader : public yaml::Reader {
     t.sram_macros = sram_macros(top.need("sram_macros"));
     t.leakage = leakage(top.need("leakage"));
     t.area = area(top.need("area"));
+    if (auto v = top.get("vector")) t.vector_unit = vector_unit(*v);
     return t;
   }
 
@@ -87,6 +88,17 @@ class Loader : public yaml::Reader {
     l.sram_uw_per_mm2 = density("sram_uw_per_mm2");
     l.flash_uw_per_mm2 = density("flash_uw_per_mm2");
     return l;
+  }
+
+  // Optional as a whole (only an SoC with npu.units.vector needs it); every
+  // number in it is required.
+  TechVectorUnit vector_unit(const Field& f) const {
+    Map m(*this, f, {"rescale_pj", "add_pj", "lane_um2"});
+    TechVectorUnit v;
+    v.rescale_pj = pj(m.need("rescale_pj"));
+    v.add_pj = pj(m.need("add_pj"));
+    v.lane_um2 = um2(m.need("lane_um2"));
+    return v;
   }
 
   TechArea area(const Field& f) const {

@@ -32,4 +32,25 @@ uint64_t vector_add_cycles(const NpuConfig& npu, const VectorAddCmd& v, unsigned
   return 1 + vector_operand_passes(npu, v.a, v.b, v.count) * ((uint64_t(v.count) + l - 1) / l);
 }
 
+uint64_t vector_pool_cycles(const VectorPoolCmd& v, bool average, unsigned lanes) {
+  const uint64_t l = std::max(1u, lanes);
+  const uint64_t steps = uint64_t(v.kh) * v.kw + (average ? 1 : 0);
+  return 1 + uint64_t(v.out_h) * v.out_w * steps * ((uint64_t(v.c) + l - 1) / l);
+}
+
+uint64_t vector_max_min_cycles(const NpuConfig& npu, const VectorMaxMinCmd& v, unsigned lanes) {
+  const uint64_t l = std::max(1u, lanes);
+  return 1 + vector_operand_passes(npu, v.a, v.b, v.count) * ((uint64_t(v.count) + l - 1) / l);
+}
+
+uint64_t vector_mean_cycles(const VectorMeanCmd& v, unsigned lanes) {
+  const uint64_t l = std::max(1u, lanes);
+  return 1 + (uint64_t(v.h) * v.w + 1) * ((uint64_t(v.c) + l - 1) / l);
+}
+
+uint64_t vector_requantize_cycles(const NpuConfig& npu, const VectorRequantizeCmd& v, unsigned lanes) {
+  const uint64_t l = std::max(1u, lanes);
+  return 1 + vector_operand_passes(npu, v.in, v.out, v.count) * ((uint64_t(v.count) + l - 1) / l);
+}
+
 }  // namespace kiln

@@ -6,6 +6,18 @@
 // One cycle of handshake, then `lanes` elements per cycle; passes is 2 when
 // the two operands share a scratchpad bank (a bank delivers one operand per
 // cycle), else 1.
+// Pooling (vavgpool, vmaxpool) visits every tap of every window, padding
+// included, `lanes` channels per cycle, and the average adds one divide step
+// per output pixel and channel group:
+//   cycles = 1 + out_h*out_w * (kh*kw + (avg ? 1 : 0)) * ceil(c / lanes)
+// Maximum and minimum (vmax, vmin) stream both operands like vadd:
+//   cycles = 1 + passes * ceil(count / lanes)
+// Mean (vmean) sums every pixel into `lanes` channels per cycle, then
+// rescales each channel group once:
+//   cycles = 1 + (h*w + 1) * ceil(c / lanes)
+// Requantize (vrequant) streams its operand like vadd:
+//   cycles = 1 + passes * ceil(count / lanes)
+// with passes 2 when input and output share a bank, else 1.
 #pragma once
 
 #include <cstdint>
@@ -22,5 +34,9 @@ unsigned vector_lanes(const SocConfig& soc);
 unsigned vector_operand_passes(const NpuConfig& npu, const SpmAddr& a, const SpmAddr& b, uint64_t count);
 
 uint64_t vector_add_cycles(const NpuConfig& npu, const VectorAddCmd& v, unsigned lanes);
+uint64_t vector_pool_cycles(const VectorPoolCmd& v, bool average, unsigned lanes);
+uint64_t vector_max_min_cycles(const NpuConfig& npu, const VectorMaxMinCmd& v, unsigned lanes);
+uint64_t vector_mean_cycles(const VectorMeanCmd& v, unsigned lanes);
+uint64_t vector_requantize_cycles(const NpuConfig& npu, const VectorRequantizeCmd& v, unsigned lanes);
 
 }  // namespace kiln

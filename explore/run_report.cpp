@@ -99,6 +99,7 @@ json actions_json(const RunActions& a) {
           {"bus_bytes", a.bus_bytes},
           {"dma_bytes", a.dma_bytes},
           {"mcu_busy_cycles", a.mcu_busy_cycles},
+          {"vector", {{"rescales", a.vector_rescales}, {"adds", a.vector_adds}}},
           {"cycles", {{"npu", a.npu_cycles}, {"bus", a.bus_cycles}, {"mcu", a.mcu_cycles}}}};
 }
 
@@ -156,6 +157,11 @@ RunActions read_actions(const Fields& f) {
   a.bus_bytes = f.u64("bus_bytes");
   a.dma_bytes = f.u64("dma_bytes");
   a.mcu_busy_cycles = f.u64("mcu_busy_cycles");
+  if (f.has("vector")) {  // reports written before the vector unit had a price have none
+    const Fields v = f.object("vector");
+    a.vector_rescales = v.u64("rescales");
+    a.vector_adds = v.u64("adds");
+  }
   const Fields cycles = f.object("cycles");
   a.npu_cycles = cycles.u64("npu");
   a.bus_cycles = cycles.u64("bus");

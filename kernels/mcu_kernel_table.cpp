@@ -15,6 +15,7 @@
 #include "kernels/lut.h"
 #include "kernels/max_pool.h"
 #include "kernels/mean.h"
+#include "kernels/maximum_minimum.h"
 #include "kernels/pad.h"
 #include "kernels/requantize_tensor.h"
 #include "kernels/softmax.h"
@@ -247,6 +248,16 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
                           },
                           [](const P& p) { validate(p); },
                           [](const P& p, const McuOperands& o) { lut(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
+                          {}}));
+  }
+  {
+    using P = MaxMinParams;
+    const auto elements = [](const P& p) { return std::vector<uint64_t>(3, uint64_t(p.count)); };
+    t.push_back(entry<P>({McuKernel::Maximum, {&P::count}, elements, [](const P& p) { validate(p, "maximum"); },
+                          [](const P& p, const McuOperands& o) { maximum(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
+                          {}}));
+    t.push_back(entry<P>({McuKernel::Minimum, {&P::count}, elements, [](const P& p) { validate(p, "minimum"); },
+                          [](const P& p, const McuOperands& o) { minimum(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
                           {}}));
   }
   return t;

@@ -213,6 +213,16 @@ def add(net, a, b, fused="NONE", name="add"):
     return out
 
 
+def max_min(net, a, b, kind, name):
+    """MAXIMUM or MINIMUM of two tensors of one quantization, which the output keeps."""
+    assert a.scale == b.scale and a.zp == b.zp
+    y = (np.maximum if kind == "MAXIMUM" else np.minimum)(net.real_of(a), net.real_of(b))
+    out = net.tensor([1] + list(y.shape[1:]), "int8", a.scale, a.zp, name=name)
+    net.calib[out.index] = y
+    net.op(kind, [a, b], [out])
+    return out
+
+
 def pool(net, x, kind, k, stride, padding="VALID", name="pool"):
     xr = net.real_of(x)
     n, h, w, c = xr.shape
@@ -555,6 +565,11 @@ def models():
           lambda n: unary(n, n.x, "RELU6", lambda v: np.clip(v, 0, 6), "relu6", (n.x.scale, n.x.zp)), 38, -4.0, 8.0)
     model("reshape_then_fc", [1, 4, 4, 4],
           lambda n: fully_connected(n, reshape(n, n.x, [1, 64]), 8), 18)
+    # Each pixel against its 3x3 neighbourhood's average (pools keep the input's quantization).
+    model("maximum_with_avg_pool", [1, 6, 6, 5],
+          lambda n: max_min(n, n.x, pool(n, n.x, "AVERAGE_POOL_2D", 3, 1, "SAME"), "MAXIMUM", "maximum"), 32)
+    model("minimum_with_avg_pool", [1, 6, 6, 5],
+          lambda n: max_min(n, pool(n, n.x, "AVERAGE_POOL_2D", 3, 1, "SAME"), n.x, "MINIMUM", "minimum"), 33)
     return out
 
 

@@ -1,6 +1,10 @@
 #include "sim/energy.h"
 
+#include <fmt/format.h>
+
 #include "arch/command.h"
+#include "arch/error.h"
+#include "arch/vector_timing.h"
 
 namespace kiln {
 
@@ -16,6 +20,7 @@ const char* to_string(Component c) {
     case Component::Bus: return "bus";
     case Component::Dma: return "dma";
     case Component::Mcu: return "mcu";
+    case Component::Vector: return "vector";
     case Component::Count: break;
   }
   return "?";
@@ -39,6 +44,16 @@ double leakage_uw_per_mm2(const Technology& tech, Component c) {
     case Component::Flash: return tech.leakage.flash_uw_per_mm2;
     default: return tech.leakage.logic_uw_per_mm2;
   }
+}
+
+// The vector unit's prices, or nullptr when the SoC has no vector unit.
+const TechVectorUnit* vector_prices(const SocConfig& soc, const Technology& tech) {
+  if (vector_lanes(soc) == 0) return nullptr;
+  if (!tech.vector_unit)
+    throw Error(fmt::format("{}: technology '{}' has no `vector` section (rescale_pj, add_pj, lane_um2), which SoC "
+                            "'{}' needs to price its vector unit (npu.units.vector; docs/energy.md)",
+                            tech.source.empty() ? tech.name : tech.source, tech.name, soc.name));
+  return &*tech.vector_unit;
 }
 
 }  // namespace
@@ -84,6 +99,7 @@ AreaReport compute_area(const SocConfig& soc, const Technology& tech) {
   set(Component::Bus, 8.0 * soc.bus.width_bytes * ports * tech.area.bus_um2_per_bit_port);
   set(Component::Dma, double(soc.dma.channels) * tech.area.dma_channel_um2);
   set(Component::Mcu, tech.area.mcu_um2);
+  if (const TechVectorUnit* v = vector_prices(soc, tech)) set(Component::Vector, vector_lanes(soc) * v->lane_um2);
   return r;
 }
 
@@ -124,6 +140,8 @@ EnergyReport compute_energy(const SocConfig& soc, const Technology& tech, const 
   dyn(Component::Bus) = double(counts.bus_bytes) * e.bus_pj_per_byte;
   dyn(Component::Dma) = double(counts.dma_bytes) * e.dma_pj_per_byte;
   dyn(Component::Mcu) = double(counts.mcu_busy_cycles) * e.mcu_pj_per_cycle;
+  if (const TechVectorUnit* v = vector_prices(soc, tech))
+    dyn(Component::Vector) = double(counts.vector_rescales) * v->rescale_pj + double(counts.vector_adds) * v->add_pj;
 
   // Leakage: µm² -> mm² (1e-6), µW * s = µJ -> pJ (1e6): the factors cancel.
   const AreaReport area = compute_area(soc, tech);

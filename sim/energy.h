@@ -16,7 +16,7 @@ namespace kiln {
 
 // The components of the model, in report order.
 enum class Component : uint8_t {
-  Array, InputSpm, WeightSpm, OutputSpm, Accumulator, Sram, Flash, Bus, Dma, Mcu, Count
+  Array, InputSpm, WeightSpm, OutputSpm, Accumulator, Sram, Flash, Bus, Dma, Mcu, Vector, Count
 };
 inline constexpr size_t kComponentCount = size_t(Component::Count);
 const char* to_string(Component c);  // "array", "input_spm", ...
@@ -48,6 +48,8 @@ struct EnergyReport {
   const ComponentEnergy& of(Component c) const { return components[size_t(c)]; }
 };
 
+// Both throw kiln::Error when the SoC enables the vector unit and the
+// technology has no `vector` section to price it.
 AreaReport compute_area(const SocConfig& soc, const Technology& tech);
 
 // `run_ps`: the run's length (SimResult::total_ps), for leakage.

@@ -257,7 +257,10 @@ Npu::Executor Npu::executor_of(Opcode op) {
       {Opcode::Gemm, &Npu::run_on_unit},       {Opcode::Conv, &Npu::run_on_unit},
       {Opcode::PostProcess, &Npu::run_on_unit}, {Opcode::Fence, &Npu::run_fence},
       {Opcode::McuOp, &Npu::refuse_mcu},       {Opcode::End, &Npu::run_end},
-      {Opcode::VectorAdd, &Npu::run_on_unit},
+      {Opcode::VectorAdd, &Npu::run_on_unit},  {Opcode::VectorAvgPool, &Npu::run_on_unit},
+      {Opcode::VectorMaxPool, &Npu::run_on_unit}, {Opcode::VectorRequantize, &Npu::run_on_unit},
+      {Opcode::VectorMean, &Npu::run_on_unit},       {Opcode::VectorMax, &Npu::run_on_unit},
+      {Opcode::VectorMin, &Npu::run_on_unit},
   };
   static_assert(covers_every_command(kExecutors),
                 "a command of arch/command.h's kCommands has no executor in sim/npu.cpp");

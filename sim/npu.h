@@ -46,6 +46,7 @@ class Npu final : public sc_core::sc_module {
   const ArrayEngineStats& array_stats() const { return array_->stats(); }
   // Names of the units built, in the order built (built-in units first).
   std::vector<std::string> unit_names() const;
+  const std::vector<std::unique_ptr<NpuUnit>>& units() const { return units_; }
   // Commands stuck on a token, for the deadlock report ("command 5 (gemm) in
   // the compute queue waits for a token from the load queue").
   std::vector<std::string> blocked_commands() const;

@@ -18,6 +18,7 @@
 
 #include "arch/command.h"
 #include "arch/soc_config.h"
+#include "sim/action_counts.h"
 #include "sim/scratchpad.h"
 #include "sim/sim_context.h"
 #include "sim/unit_registry.h"
@@ -41,6 +42,9 @@ class NpuUnit {
   // Computes the command's results into the scratchpads (functionally, at
   // once) and returns what it costs. `index` is the command's place in the stream.
   virtual UnitWork execute(const Command& cmd, int64_t index) = 0;
+  // Adds the actions it counted beyond MACs and scratchpad bytes (which the
+  // NPU counts for every unit) for the energy model; most units have none.
+  virtual void count_actions(ActionCounts&) const {}
 };
 
 // What a unit is built from.

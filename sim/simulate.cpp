@@ -48,6 +48,7 @@ ActionCounts count_actions(const SocConfig& soc, sim::Platform& platform, const 
     }
     if (u.name == "npu.load" || u.name == "npu.store") a.dma_bytes += u.bytes;
   }
+  for (const auto& unit : platform.npu().units()) unit->count_actions(a);
   for (size_t b = 0; b < 4; ++b) {
     a.spm_read_bytes[b] = platform.npu().scratchpads().read_bytes(Buffer(b));
     a.spm_write_bytes[b] = platform.npu().scratchpads().written_bytes(Buffer(b));

@@ -16,13 +16,25 @@ class VectorUnit final : public NpuUnit {
  public:
   VectorUnit(const NpuConfig& npu, ScratchpadIf& spm, unsigned lanes) : npu_(npu), spm_(spm), lanes_(lanes) {}
   std::string name() const override { return "vector"; }
-  std::vector<Opcode> opcodes() const override { return {Opcode::VectorAdd}; }
+  std::vector<Opcode> opcodes() const override {
+    return {Opcode::VectorAdd, Opcode::VectorAvgPool, Opcode::VectorMaxPool, Opcode::VectorRequantize,
+            Opcode::VectorMean, Opcode::VectorMax, Opcode::VectorMin};
+  }
   UnitWork execute(const Command& cmd, int64_t index) override;
+  // Its rescales and adds per command, as docs/energy.md, "Vector unit", counts them.
+  void count_actions(ActionCounts& a) const override;
 
  private:
+  UnitWork add(const Command& cmd);
+  UnitWork pool(const Command& cmd);       // vavgpool, vmaxpool
+  UnitWork requantize(const Command& cmd);
+  UnitWork mean(const Command& cmd);
+  UnitWork max_min(const Command& cmd);  // vmax, vmin
+
   const NpuConfig& npu_;
   ScratchpadIf& spm_;
   unsigned lanes_;
+  uint64_t rescales_ = 0, adds_ = 0;
   std::vector<int8_t> a_, b_, out_;  // kept between commands: no allocation per command
 };
 

@@ -58,10 +58,13 @@ std::string format_energy_area(const Technology& tech, const EnergyReport& energ
                                 area.total_um2() * 1e-6, tech.name);
   out += fmt::format("  {:<12} {:>12} {:>12} {:>12} {:>7} {:>10}\n", "component", "dynamic uJ", "leakage uJ",
                      "total uJ", "share", "area mm^2");
-  for (const auto& c : energy.components)
+  for (const auto& c : energy.components) {
+    // A unit the SoC does not have (the vector unit) has neither area nor energy: no row.
+    if (c.component == Component::Vector && area.um2(c.component) == 0 && c.total_pj() == 0) continue;
     out += fmt::format("  {:<12} {:>12.4f} {:>12.4f} {:>12.4f} {:>6.1f}% {:>10.4f}\n", to_string(c.component),
                        c.dynamic_pj * 1e-6, c.leakage_pj * 1e-6, c.total_pj() * 1e-6,
                        total > 0 ? 100 * c.total_pj() / total : 0.0, area.um2(c.component) * 1e-6);
+  }
   return out;
 }
 

@@ -230,7 +230,10 @@ CompiledModel compile_for(const ir::Graph& g, const SocConfig& soc, const Tiling
       cmds.push_back({Opcode::Fence, {}, FenceCmd{}});  // as after an array layer
       layer.predicted_ps = p.vector.cycles * npu_ps;
       layer.roofline_ps = p.vector.roofline * npu_ps;
-      layer.tiling = fmt::format("vector: {} chunk(s) of {} elements", p.vector.chunks, p.vector.chunk);
+      const bool pool =
+          op.kind == ir::OpKind::AvgPool || op.kind == ir::OpKind::MaxPool || op.kind == ir::OpKind::Mean;
+      layer.tiling = fmt::format("vector: {} chunk(s) of {} {}", p.vector.chunks, p.vector.chunk,
+                                 pool ? "channels" : "elements");
       layer.bytes_moved = p.vector.bytes_moved;
     } else if (p.unit == passes::Unit::Mcu) {
       cmds.push_back(emit_mcu_op(g, op, addr, flash));

@@ -7,15 +7,129 @@
 
 namespace kiln::codegen {
 
+namespace {
+
+// One chunk's commands before tokens: its loads, its vector command, its store.
+struct Chunk {
+  std::vector<Command> loads;
+  Command compute;
+  Command store;
+};
+
+Command dma(Opcode opcode, uint8_t channel, uint64_t mem, SpmAddr spm, uint32_t rows, uint32_t row_bytes,
+            uint32_t mem_stride) {
+  DmaCmd d;
+  d.channel = channel;
+  d.mem_addr = mem;
+  d.spm = spm;
+  d.rows = rows;
+  d.row_bytes = row_bytes;
+  d.mem_stride = rows > 1 ? mem_stride : 0;
+  d.spm_stride = rows > 1 ? row_bytes : 0;
+  return Command{opcode, {}, d};
+}
+
+// The kernels' parameters, as the MCU and the reference take them, turned
+// into the chunk's vector command.
+Command vadd(const kernels::AddParams& p, SpmAddr a, SpmAddr b, SpmAddr out, uint32_t n) {
+  VectorAddCmd v;
+  v.a = a, v.b = b, v.out = out;
+  v.count = n;
+  v.a_zp = int8_t(p.in1_zp), v.a_mult = p.in1_mult, v.a_shift = int8_t(p.in1_shift);
+  v.b_zp = int8_t(p.in2_zp), v.b_mult = p.in2_mult, v.b_shift = int8_t(p.in2_shift);
+  v.out_zp = int8_t(p.out_zp), v.out_mult = p.out_mult, v.out_shift = int8_t(p.out_shift);
+  v.left_shift = uint8_t(p.left_shift);
+  v.act_min = int8_t(p.act_min), v.act_max = int8_t(p.act_max);
+  return {Opcode::VectorAdd, {}, v};
+}
+
+Command vrequant(const kernels::RequantizeParams& p, SpmAddr in, SpmAddr out, uint32_t n) {
+  VectorRequantizeCmd v;
+  v.in = in, v.out = out;
+  v.count = n;
+  v.in_zp = int8_t(p.in_zp), v.out_zp = int8_t(p.out_zp);
+  v.mult = p.mult, v.shift = int8_t(p.shift);
+  v.act_min = int8_t(p.act_min), v.act_max = int8_t(p.act_max);
+  return {Opcode::VectorRequantize, {}, v};
+}
+
+Command vmean(const kernels::MeanParams& p, SpmAddr in, SpmAddr out, uint32_t channels) {
+  VectorMeanCmd v;
+  v.in = in, v.out = out;
+  v.h = uint16_t(p.h), v.w = uint16_t(p.w), v.c = uint16_t(channels);
+  v.in_zp = int8_t(p.in_zp), v.out_zp = int8_t(p.out_zp);
+  v.mult = p.mult, v.shift = int8_t(p.shift);
+  return {Opcode::VectorMean, {}, v};
+}
+
+Command vpool(const kernels::PoolParams& p, bool average, SpmAddr in, SpmAddr out, uint32_t channels) {
+  VectorPoolCmd v;
+  v.in = in, v.out = out;
+  v.in_h = uint16_t(p.in_h), v.in_w = uint16_t(p.in_w), v.c = uint16_t(channels);
+  v.out_h = uint16_t(p.out_h), v.out_w = uint16_t(p.out_w);
+  v.kh = uint8_t(p.kh), v.kw = uint8_t(p.kw), v.stride_h = uint8_t(p.stride_h), v.stride_w = uint8_t(p.stride_w);
+  v.pad_top = uint8_t(p.pad_top), v.pad_left = uint8_t(p.pad_left);
+  v.act_min = int8_t(p.act_min), v.act_max = int8_t(p.act_max);
+  return {average ? Opcode::VectorAvgPool : Opcode::VectorMaxPool, {}, v};
+}
+
+}  // namespace
+
 std::vector<Command> emit_vector_layer(const ir::Graph& g, const ir::Op& op, const mapping::VectorPlan& plan,
                                        const SocConfig& soc, const std::vector<uint64_t>& addr) {
-  // The add kernel's parameters, as the MCU and the reference take them.
-  const kernels::AddParams p = lowering::add_params(g, op);
   const uint8_t load_channel = 0, store_channel = soc.dma.channels > 1 ? 1 : 0;
+  const bool mean = op.kind == ir::OpKind::Mean;
+  const bool pool = op.kind == ir::OpKind::AvgPool || op.kind == ir::OpKind::MaxPool || mean;
+  const bool binary = op.kind == ir::OpKind::Add || op.kind == ir::OpKind::Maximum || op.kind == ir::OpKind::Minimum;
+  const uint64_t in_addr = addr[op.inputs[0]], out_addr = addr[op.outputs[0]];
 
-  // Steps per chunk k: load (Load), vadd (Compute), store (Store). The loads
-  // of chunk k reuse the input slot the vadd of chunk k-2 read; its vadd the
-  // output slot the store of chunk k-2 read.
+  std::vector<Chunk> chunks;
+  for (uint32_t k = 0; k < plan.chunks; ++k) {
+    const uint64_t first = uint64_t(k) * plan.chunk;
+    const uint32_t n = uint32_t(std::min<uint64_t>(plan.chunk, plan.count - first));
+    const SpmAddr in{Buffer::Input, (k % 2) * plan.in_slot}, out{Buffer::Output, (k % 2) * plan.out_slot};
+    Chunk c;
+    if (pool) {
+      // Channels [first, first + n) of every pixel; one DMA row per pixel
+      // unless the chunk holds every channel.
+      const ir::Tensor& t = g.tensors[op.inputs[0]];
+      const uint32_t all = uint32_t(plan.count), in_px = uint32_t(t.shape[1] * t.shape[2]);
+      uint32_t out_px = 1;
+      if (mean) {
+        c.compute = vmean(lowering::mean_params(g, op), in, out, n);
+      } else {
+        const kernels::PoolParams p = lowering::pool_params(g, op);
+        out_px = uint32_t(p.out_h * p.out_w);
+        c.compute = vpool(p, op.kind == ir::OpKind::AvgPool, in, out, n);
+      }
+      const bool whole = n == all;
+      c.loads.push_back(dma(Opcode::DmaLoad, load_channel, in_addr + first, in, whole ? 1 : in_px,
+                            whole ? in_px * n : n, all));
+      c.store = dma(Opcode::DmaStore, store_channel, out_addr + first, out, whole ? 1 : out_px,
+                    whole ? out_px * n : n, all);
+    } else {
+      c.loads.push_back(dma(Opcode::DmaLoad, load_channel, in_addr + first, in, 1, n, 0));
+      if (binary) {
+        const SpmAddr b{Buffer::Input, in.offset + plan.chunk};
+        c.loads.push_back(dma(Opcode::DmaLoad, load_channel, addr[op.inputs[1]] + first, b, 1, n, 0));
+        if (op.kind == ir::OpKind::Add) {
+          c.compute = vadd(lowering::add_params(g, op), in, b, out, n);
+        } else {
+          VectorMaxMinCmd v;
+          v.a = in, v.b = b, v.out = out, v.count = n;
+          c.compute = {op.kind == ir::OpKind::Maximum ? Opcode::VectorMax : Opcode::VectorMin, {}, v};
+        }
+      } else {
+        c.compute = vrequant(lowering::requantize_params(g, op), in, out, n);
+      }
+      c.store = dma(Opcode::DmaStore, store_channel, out_addr + first, out, 1, n, 0);
+    }
+    chunks.push_back(c);
+  }
+
+  // Steps per chunk k: load (Load), compute (Compute), store (Store). The
+  // loads of chunk k reuse the input slot the command of chunk k-2 read; its
+  // command the output slot the store of chunk k-2 read.
   std::vector<TokenStep> steps;
   for (uint32_t k = 0; k < plan.chunks; ++k) {
     const uint32_t base = 3 * k;
@@ -29,41 +143,17 @@ std::vector<Command> emit_vector_layer(const ir::Graph& g, const ir::Op& op, con
 
   std::vector<Command> cmds;
   for (uint32_t k = 0; k < plan.chunks; ++k) {
-    const uint64_t first = uint64_t(k) * plan.chunk;
-    const uint32_t n = uint32_t(std::min<uint64_t>(plan.chunk, plan.count - first));
-    const uint32_t in_slot = (k % 2) * plan.in_slot, out_slot = (k % 2) * plan.out_slot;
-    auto dma = [&](Opcode opcode, uint8_t channel, uint64_t mem, SpmAddr spm) {
-      DmaCmd d;
-      d.channel = channel;
-      d.mem_addr = mem;
-      d.spm = spm;
-      d.rows = 1;
-      d.row_bytes = n;
-      return Command{opcode, {}, d};
-    };
-    Command load_a = dma(Opcode::DmaLoad, load_channel, addr[op.inputs[0]] + first, {Buffer::Input, in_slot});
-    Command load_b =
-        dma(Opcode::DmaLoad, load_channel, addr[op.inputs[1]] + first, {Buffer::Input, in_slot + plan.chunk});
-    load_a.deps.wait_prev = deps[3 * k].wait_prev, load_a.deps.wait_next = deps[3 * k].wait_next;
-    load_b.deps.signal_prev = deps[3 * k].signal_prev, load_b.deps.signal_next = deps[3 * k].signal_next;
-
-    VectorAddCmd v;
-    v.a = {Buffer::Input, in_slot};
-    v.b = {Buffer::Input, in_slot + plan.chunk};
-    v.out = {Buffer::Output, out_slot};
-    v.count = n;
-    v.a_zp = int8_t(p.in1_zp), v.a_mult = p.in1_mult, v.a_shift = int8_t(p.in1_shift);
-    v.b_zp = int8_t(p.in2_zp), v.b_mult = p.in2_mult, v.b_shift = int8_t(p.in2_shift);
-    v.out_zp = int8_t(p.out_zp), v.out_mult = p.out_mult, v.out_shift = int8_t(p.out_shift);
-    v.left_shift = uint8_t(p.left_shift);
-    v.act_min = int8_t(p.act_min), v.act_max = int8_t(p.act_max);
-
-    Command store = dma(Opcode::DmaStore, store_channel, addr[op.outputs[0]] + first, {Buffer::Output, out_slot});
-    store.deps = deps[3 * k + 2];
-    cmds.push_back(load_a);
-    cmds.push_back(load_b);
-    cmds.push_back({Opcode::VectorAdd, deps[3 * k + 1], v});
-    cmds.push_back(store);
+    Chunk& c = chunks[k];
+    // The first load waits for the step's tokens, the last signals its own.
+    Deps& first = c.loads.front().deps;
+    first.wait_prev = deps[3 * k].wait_prev, first.wait_next = deps[3 * k].wait_next;
+    Deps& last = c.loads.back().deps;
+    last.signal_prev = deps[3 * k].signal_prev, last.signal_next = deps[3 * k].signal_next;
+    c.compute.deps = deps[3 * k + 1];
+    c.store.deps = deps[3 * k + 2];
+    cmds.insert(cmds.end(), c.loads.begin(), c.loads.end());
+    cmds.push_back(c.compute);
+    cmds.push_back(c.store);
   }
   return cmds;
 }

@@ -1,6 +1,7 @@
 // Code generation of an op on the vector unit: the chunks of its
-// mapping::VectorPlan become DMA loads of both operands, one vadd and a DMA
-// store each, with tokens that let chunk k+1 load while chunk k computes.
+// mapping::VectorPlan become DMA loads of its operands, one vector command
+// (vadd, vmax, vmin, vrequant, vavgpool, vmaxpool or vmean) and a DMA store each, with tokens
+// that let chunk k+1 load while chunk k computes.
 #pragma once
 
 #include <vector>

@@ -32,9 +32,9 @@ const std::vector<std::string> kSupported = {
     "QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul", "ConvInteger", "MatMulInteger",
     "Conv",           "Gemm",             "MatMul",      "Add",           "AveragePool", "MaxPool",
     "GlobalAveragePool", "Relu",          "Clip",        "Softmax",       "Reshape",     "Flatten",
-    "Pad",            "Concat",           "Constant",    "Identity",      "Sigmoid",     "Tanh",
-    "HardSwish",      "HardSigmoid",      "LeakyRelu",   "Elu",           "com.microsoft.QLinearSigmoid",
-    "com.microsoft.QLinearLeakyRelu"};
+    "Pad",            "Concat",           "Constant",    "Identity",      "Max",         "Min",
+    "Sigmoid",        "Tanh",             "HardSwish",   "HardSigmoid",   "LeakyRelu",   "Elu",
+    "com.microsoft.QLinearSigmoid",       "com.microsoft.QLinearLeakyRelu"};
 
 // The unary float operators of a QDQ model (and the com.microsoft QLinear
 // ones), run as 256-entry tables (kernels/lut.h).
@@ -427,7 +427,7 @@ class Reader {
     if (t == "Reshape" || t == "Flatten") return read_reshape(i);
     if (t == "Relu" || t == "Clip") return read_activation(i);
     if (t == "Conv" || t == "Gemm" || t == "MatMul" || t == "Add" || t == "Softmax" || t == "Concat" ||
-        is_unary_function(t))
+        t == "Max" || t == "Min" || is_unary_function(t))
       return defer(i);
     if (t == "AveragePool" || t == "MaxPool" || t == "GlobalAveragePool") return read_pool(i);
     if (t == "Pad") return read_pad(i);
@@ -568,7 +568,7 @@ class Reader {
       out = emit_fully_connected(i, Form::Qdq, q, out_name, pending.lo, pending.hi, &rank);
     } else if (t == "Add") {
       out = emit_add(i, q, out_name, pending.lo, pending.hi, &rank);
-    } else if (t == "Softmax" || t == "Concat" || is_unary_function(t)) {
+    } else if (t == "Softmax" || t == "Concat" || t == "Max" || t == "Min" || is_unary_function(t)) {
       if (pending.lo != -kInf || pending.hi != kInf)
         fail_node(i, "a Relu or Clip fused after it is unsupported; supported after Conv, Gemm, MatMul, Add");
     }
@@ -576,6 +576,8 @@ class Reader {
       const Value& in = dequant_input(i, 0);
       rank = in.rank;
       out = emit_lut(i, in.id, q, out_name);
+    } else if (t == "Max" || t == "Min") {
+      out = emit_max_min(i, q, out_name, &rank);
     } else if (t == "Softmax") {
       out = emit_softmax(i, q, out_name, &rank);
     } else if (t == "Concat") {
@@ -1039,6 +1041,31 @@ class Reader {
     bind_quant(i, in, act_quant(i, 1, 2));
     const ActQuant oq = act_quant(i, 3, 4);
     define(i, 0, act_value(emit_lut(i, in.id, oq, node(i).output(0)), oq.uint8, in.rank));
+  }
+
+  // Max, Min of two activations: the float max of the dequantized values,
+  // quantized again, is the max of the stored values only when the three
+  // share scale and zero point; other quantizations are refused.
+  int emit_max_min(int i, const ActQuant& oq, const std::string& out_name, int* rank) {
+    if (node(i).input_size() != 2) fail_node(i, fmt::format("{} inputs, expected 2", node(i).input_size()));
+    const Value& a = dequant_input(i, 0);
+    const Value& b = dequant_input(i, 1);
+    if (tensor(a.id).shape != tensor(b.id).shape)
+      fail_node(i, fmt::format("input shapes {} and {} differ (broadcasting unsupported)",
+                               ir::shape_string(onnx_shape(a)), ir::shape_string(onnx_shape(b))));
+    for (const Value* v : {&a, &b})
+      if (tensor(v->id).scale() != oq.scale || tensor(v->id).zero_point() != oq.zero_point)
+        fail_node(i, fmt::format("input '{}' has scale {} and zero point {}, the output {} and {}: supported when the "
+                                 "inputs and the output share one quantization",
+                                 tensor(v->id).name, tensor(v->id).scale(), tensor(v->id).zero_point(), oq.scale,
+                                 oq.zero_point));
+    const int out = new_act(out_name, onnx_shape(a), oq.scale, oq.zero_point);
+    ir::Op op = new_op(i, node(i).op_type() == "Max" ? OpKind::Maximum : OpKind::Minimum);
+    op.inputs = {a.id, b.id};
+    op.outputs = {out};
+    graph_.ops.push_back(std::move(op));
+    *rank = a.rank;
+    return out;
   }
 
   int emit_softmax(int i, const ActQuant& oq, const std::string& out_name, int* rank) {

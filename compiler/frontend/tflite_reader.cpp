@@ -39,7 +39,9 @@ const std::vector<std::pair<tflite::BuiltinOperator, OpKind>>& supported_table()
       {tflite::BuiltinOperator_DEQUANTIZE, OpKind::Dequantize},
       {tflite::BuiltinOperator_FULLY_CONNECTED, OpKind::FullyConnected},
       {tflite::BuiltinOperator_MAX_POOL_2D, OpKind::MaxPool},
+      {tflite::BuiltinOperator_MAXIMUM, OpKind::Maximum},
       {tflite::BuiltinOperator_MEAN, OpKind::Mean},
+      {tflite::BuiltinOperator_MINIMUM, OpKind::Minimum},
       {tflite::BuiltinOperator_PAD, OpKind::Pad},
       {tflite::BuiltinOperator_QUANTIZE, OpKind::Requantize},
       {tflite::BuiltinOperator_RELU, OpKind::Relu},
@@ -332,6 +334,8 @@ class Reader {
       case OpKind::Quantize: read_quantize(c, out); break;
       case OpKind::Dequantize: read_dequantize(c, out); break;
       case OpKind::Lut: read_lut(c, out); break;
+      case OpKind::Maximum:
+      case OpKind::Minimum: read_max_min(c, out); break;
     }
   }
 
@@ -559,6 +563,21 @@ class Reader {
       op.rescale.multiplier.assign(size_t(out_features), one.multiplier[0]);
       op.rescale.shift.assign(size_t(out_features), one.shift[0]);
     }
+  }
+
+  // MAXIMUM, MINIMUM: no options, no quantization parameters of their own
+  // (TFLite Micro compares the stored values).
+  void read_max_min(const Context& c, ir::Op& op) {
+    expect_inputs(c, 2, 2);
+    const int a = act_input(c, 0);
+    const int b = act_input(c, 1);
+    const int out = act_output(c);
+    if (tensor(a).shape != tensor(b).shape)
+      fail_op(c, fmt::format("input shapes {} and {} differ (broadcasting unsupported)", ir::shape_string(tensor(a).shape),
+                             ir::shape_string(tensor(b).shape)));
+    check_shape(c, out, tensor(a).shape);
+    op.inputs = {a, b};
+    op.outputs = {out};
   }
 
   void read_add(const Context& c, ir::Op& op) {

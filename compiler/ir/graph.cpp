@@ -58,6 +58,8 @@ const char* op_kind_name(OpKind kind) {
     case OpKind::Quantize: return "quantize";
     case OpKind::Dequantize: return "dequantize";
     case OpKind::Lut: return "lut";
+    case OpKind::Maximum: return "maximum";
+    case OpKind::Minimum: return "minimum";
   }
   return "?";
 }

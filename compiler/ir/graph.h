@@ -86,6 +86,8 @@ enum class OpKind : uint8_t {
   Quantize,         // in: a float32 graph input; out: int8 with the output's scale/zero point
   Dequantize,       // in: int8; out: a float32 graph output (the input's scale/zero point)
   Lut,              // in: input, table (constant int8 [256], kernels/lut.h): a unary int8 function
+  Maximum,          // in: a, b (same shape); the larger stored int8 value (TFLite MAXIMUM)
+  Minimum,          // in: a, b (same shape); the smaller stored int8 value (TFLite MINIMUM)
 };
 const char* op_kind_name(OpKind kind);
 

@@ -112,6 +112,12 @@ kernels::AddParams add_params(const ir::Graph& g, const ir::Op& op) {
   return p;
 }
 
+kernels::MaxMinParams max_min_params(const ir::Graph& g, const ir::Op& op) {
+  kernels::MaxMinParams p;
+  p.count = output(g, op).num_elements();
+  return p;
+}
+
 kernels::MeanParams mean_params(const ir::Graph& g, const ir::Op& op) {
   const ir::Tensor& in = input(g, op, 0);
   kernels::MeanParams p;
@@ -260,6 +266,13 @@ void check_op_shapes(const ir::Graph& g, const ir::Op& op) {
       if (op.pads.size() != 4) fail("expected 4 paddings");
       break;
     case OpKind::Add: inputs(2); break;
+    case OpKind::Maximum:
+    case OpKind::Minimum:
+      inputs(2);
+      for (int id : op.inputs)
+        if (g.tensors[size_t(id)].num_elements() != g.tensors[size_t(op.outputs[0])].num_elements())
+          fail("input and output element counts differ (broadcasting unsupported)");
+      break;
     case OpKind::Relu:
     case OpKind::Relu6:
     case OpKind::Requantize:

@@ -20,6 +20,7 @@
 #include "kernels/float_boundary.h"
 #include "kernels/fully_connected.h"
 #include "kernels/lut.h"
+#include "kernels/maximum_minimum.h"
 #include "kernels/mcu_kernel_table.h"
 #include "kernels/mean.h"
 #include "kernels/pad.h"
@@ -45,6 +46,7 @@ kernels::DepthwiseConv2dParams depthwise_params(const ir::Graph& g, const ir::Op
 kernels::FullyConnectedParams fully_connected_params(const ir::Graph& g, const ir::Op& op);
 kernels::PoolParams pool_params(const ir::Graph& g, const ir::Op& op);
 kernels::AddParams add_params(const ir::Graph& g, const ir::Op& op);
+kernels::MaxMinParams max_min_params(const ir::Graph& g, const ir::Op& op);
 kernels::MeanParams mean_params(const ir::Graph& g, const ir::Op& op);
 kernels::RequantizeParams requantize_params(const ir::Graph& g, const ir::Op& op);
 kernels::PadParams pad_params(const ir::Graph& g, const ir::Op& op);
@@ -137,6 +139,11 @@ decltype(auto) with_mcu_call(const ir::Graph& g, const ir::Op& op, F&& f) {
     case ir::OpKind::Lut: {
       const kernels::LutParams p = lut_params(g, op);
       return call(McuKernel::Lut, p, operands);
+    }
+    case ir::OpKind::Maximum:
+    case ir::OpKind::Minimum: {
+      const kernels::MaxMinParams p = max_min_params(g, op);
+      return call(op.kind == ir::OpKind::Maximum ? McuKernel::Maximum : McuKernel::Minimum, p, operands);
     }
     case ir::OpKind::Relu:
     case ir::OpKind::Relu6:

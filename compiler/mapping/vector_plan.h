@@ -1,9 +1,16 @@
-// How an element-wise op runs on the vector unit (npu.units.vector), as one
-// description that drives both the partition's prediction and the emitted
-// commands (compiler/codegen/vector_layer.h): the tensors stream through the
+// How an op runs on the vector unit (npu.units.vector), as one description
+// that drives both the partition's prediction and the emitted commands
+// (compiler/codegen/vector_layer.h): the tensors stream through the
 // scratchpads in chunks, double-buffered. Chunk k uses slot k % 2 of the
-// input buffer (a at the slot's start, b after it) and of the output buffer;
-// its loads, vadd and store overlap the neighbouring chunks' through tokens.
+// input buffer and of the output buffer; its loads, command and store
+// overlap the neighbouring chunks' through tokens.
+//   Add, Maximum, Minimum (vadd, vmax, vmin): chunks of elements; a at the
+//   slot's start, b after it.
+//   Relu, Relu6, Requantize (vrequant): chunks of elements.
+//   AvgPool, MaxPool, Mean (vavgpool, vmaxpool, vmean; vector_pool_plan.cpp):
+//   chunks of channels, each the whole H x W of its channels (pooling and
+//   the mean keep channels apart), loaded and stored with strided DMA when a
+//   chunk is not all of them.
 #pragma once
 
 #include <cstdint>
@@ -16,13 +23,13 @@
 namespace kiln::mapping {
 
 struct VectorPlan {
-  uint64_t count = 0;     // elements
-  uint32_t chunk = 0;     // elements per chunk (the last may be shorter)
+  uint64_t count = 0;     // elements (pooling: channels)
+  uint32_t chunk = 0;     // elements (pooling: channels) per chunk (the last may be shorter)
   uint32_t chunks = 0;
   uint32_t in_slot = 0;   // input-buffer bytes per slot
   uint32_t out_slot = 0;  // output-buffer bytes per slot
   double dma_cycles = 0;      // NPU cycles of the loads and stores on the bus, one after another
-  double compute_cycles = 0;  // NPU cycles of the vadds (arch/vector_timing.h)
+  double compute_cycles = 0;  // NPU cycles of the vector commands (arch/vector_timing.h)
   double cycles = 0;          // predicted: the busier side, plus one chunk of the other to fill and drain
   double roofline = 0;        // the busier side alone
   uint64_t bytes_moved = 0;   // DMA bytes
@@ -30,7 +37,20 @@ struct VectorPlan {
 
 // The plan for `op` on the SoC's vector unit, or nullopt with `why` set when
 // it has none or the op is not one the unit runs (an Add of two activation
-// tensors of its output's size).
+// tensors of its output's size, a unary requantize, a pooling of one image
+// whose H x W of one channel fits a slot).
 std::optional<VectorPlan> plan_vector_op(const ir::Graph& g, const ir::Op& op, const SocConfig& soc, std::string* why);
+
+// The plan of pooling and of Mean (vector_pool_plan.cpp); plan_vector_op calls it.
+std::optional<VectorPlan> plan_vector_pool(const ir::Graph& g, const ir::Op& op, const SocConfig& soc,
+                                           std::string* why);
+
+// Bus cycles of one DMA transfer of `bytes` from or to SRAM: bursts of the
+// bus's maximum size, each its latency plus its beats.
+double transfer_bus_cycles(const SocConfig& soc, uint64_t bytes);
+
+// Two slots per buffer, 16-byte aligned.
+uint32_t vector_input_slot(const SocConfig& soc);
+uint32_t vector_output_slot(const SocConfig& soc);
 
 }  // namespace kiln::mapping

@@ -123,6 +123,20 @@ TEST_CASE("command table: every field is encoded, decoded, formatted, parsed and
   VectorAddCmd va;
   va.count = 1;
   bases.push_back({Opcode::VectorAdd, {}, va});
+  VectorPoolCmd vp;  // a 3x3 window over a 4x4 tile: each field alone may take another value
+  vp.in_h = vp.in_w = 4, vp.c = 1, vp.out_h = vp.out_w = 1, vp.kh = vp.kw = 3;
+  bases.push_back({Opcode::VectorAvgPool, {}, vp});
+  bases.push_back({Opcode::VectorMaxPool, {}, vp});
+  VectorRequantizeCmd vr;
+  vr.count = 1;
+  bases.push_back({Opcode::VectorRequantize, {}, vr});
+  VectorMeanCmd vm;
+  vm.h = vm.w = vm.c = 1;
+  bases.push_back({Opcode::VectorMean, {}, vm});
+  VectorMaxMinCmd vx;
+  vx.count = 1;
+  bases.push_back({Opcode::VectorMax, {}, vx});
+  bases.push_back({Opcode::VectorMin, {}, vx});
   REQUIRE(bases.size() + 1 == std::size(kCommands));  // mcu is covered by its own tests
 
   for (const Command& base : bases) {

@@ -80,7 +80,7 @@ TEST_CASE("the default config loads with the values of configs/soc/default.yaml"
   CHECK(soc.source == path);
   CHECK(soc.mcu.clock_mhz == 200);
   // Every kernel but those priced as another (the conv2d variants, which
-  // generic-cm4-class prices as conv2d; the float edges and lut, priced as requantize).
+  // generic-cm4-class prices as conv2d; the float edges and lut, priced as requantize, maximum and minimum, priced as add).
   const size_t own = size_t(std::count_if(mcu_kernels().begin(), mcu_kernels().end(),
                                           [](const McuKernelSpec& k) { return k.priced_as == nullptr; }));
   REQUIRE(soc.mcu.costs.size() == own);

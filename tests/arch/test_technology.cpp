@@ -48,6 +48,10 @@ TEST_CASE("the shipped technology file loads with the published Horowitz figures
   CHECK(t.sram_macros[1].read_pj_per_64bit == 20);
   CHECK(t.sram_macros[2].read_pj_per_64bit == 100);
   CHECK(t.area.pe_um2() == Approx(282 + 137 + 48 * 5.98));
+  REQUIRE(t.vector_unit);
+  CHECK(t.vector_unit->rescale_pj == Approx(3.1 + 0.1));  // 32-bit mult + 32-bit add
+  CHECK(t.vector_unit->add_pj == Approx(0.1));
+  CHECK(t.vector_unit->lane_um2 == Approx(3 * 6350 + 5 * 137 + 120 * 5.98).epsilon(1e-4));
 }
 
 TEST_CASE("SRAM energy per byte is interpolated log-linearly by macro size and clamped", "[technology]") {
@@ -89,6 +93,8 @@ TEST_CASE("bad technology files give file:line:column and what was expected", "[
       {"pe_register_bits:", "48", "4.5", "area.pe_register_bits: expected an integer, got '4.5'"},
       {"logic_uw_per_mm2:", "10000", "abc", "leakage.logic_uw_per_mm2: expected a number, got 'abc'"},
       {"node_nm:", "45", "[45]", "node_nm: expected a number, got a list"},
+      {"rescale_pj:", "3.2", "-1", "vector.rescale_pj: expected a number of at least 0 and at most"},
+      {"lane_um2:", "lane_um2", "lanes_um2", "unknown key 'lanes_um2' in vector"},
   };
   for (const Case& c : cases) {
     std::string text = shipped_text();
@@ -108,6 +114,14 @@ TEST_CASE("a technology file without a required key names the map that lacks it"
   INFO(err);
   CHECK(err.find("missing required key 'dma_channel_um2' in area") != std::string::npos);
   CHECK(err.rfind("tech.yaml:", 0) == 0);
+  // The vector section is optional as a whole; in it every key is required.
+  std::string no_vector = shipped_text();
+  no_vector.erase(no_vector.find("\nvector:"));
+  CHECK_FALSE(parse_technology(no_vector, "tech.yaml").vector_unit);
+  std::string partial = shipped_text();
+  replace_at(partial, "add_pj:", "add_pj: 0.1", "");
+  CHECK(error_of([&] { parse_technology(partial, "tech.yaml"); }).find("missing required key 'add_pj' in vector") !=
+        std::string::npos);
   CHECK(error_of([&] { parse_technology("", "empty.yaml"); }).find("empty.yaml:1:1: expected a map") == 0);
   CHECK(error_of([&] { parse_technology("name: [", "syntax.yaml"); }).find("syntax.yaml:1:") == 0);
   CHECK(error_of([&] { load_technology("/nonexistent/tech.yaml"); }) ==

@@ -575,3 +575,34 @@ TEST_CASE("onnx: malformed and truncated files give an error, never a crash", "[
     }
   }
 }
+
+namespace {
+
+// x -> DequantizeLinear -> Max or Min (of x with itself) -> QuantizeLinear(out scale) -> y.
+ModelBuilder max_min_model(const char* op, float out_scale) {
+  ModelBuilder b;
+  b.input("x", onnx::TensorProto::INT8, {1, 2, 2, 3});
+  b.scale("s", 0.05f);
+  b.init("z", onnx::TensorProto::INT8, {}, {-3});
+  b.scale("ys", out_scale);
+  b.node("DequantizeLinear", {"x", "s", "z"}, "xf");
+  b.node(op, {"xf", "xf"}, "m");
+  b.node("QuantizeLinear", {"m", "ys", "z"}, "y");
+  b.output("y");
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("onnx: Max and Min of two activations of one quantization become Maximum and Minimum", "[onnx]") {
+  for (const char* op : {"Max", "Min"}) {
+    INFO(op);
+    const ir::Graph g = max_min_model(op, 0.05f).read();
+    REQUIRE(g.ops.size() == 1);
+    CHECK(g.ops[0].kind == (std::string(op) == "Max" ? OpKind::Maximum : OpKind::Minimum));
+    CHECK(g.ops[0].inputs.size() == 2);
+    CHECK(g.tensors[size_t(g.outputs[0])].zero_point() == -3);
+    CHECK_THAT(read_error(max_min_model(op, 0.1f)),
+               Catch::Contains("supported when the inputs and the output share one quantization"));
+  }
+}

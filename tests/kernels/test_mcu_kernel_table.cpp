@@ -47,6 +47,8 @@ const std::map<std::string, std::vector<uint32_t>>& examples() {
       {"quantize", {kIn, kOut, 24, u(-3), u(kernels::float_bits(0.05f)), 1}},
       {"dequantize", {kIn, kOut, 24, 5, u(kernels::float_bits(0.05f))}},
       {"lut", {kIn, kW, kOut, 24}},
+      {"maximum", {kIn, kIn2, kOut, 33}},
+      {"minimum", {kIn, kIn2, kOut, 33}},
   };
   return e;
 }

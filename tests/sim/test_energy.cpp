@@ -11,6 +11,7 @@
 #include "arch/technology_yaml.h"
 #include "sim/energy.h"
 #include "tests/sim/sim_test_util.h"
+#include "tests/support/error_of.h"
 
 using namespace kiln;
 using namespace kiln::test;
@@ -173,4 +174,26 @@ TEST_CASE("a larger scratchpad costs more energy per access and more area", "[en
   // No run time, no leakage; no other action, no other energy.
   CHECK(e1.leakage_pj() == 0);
   CHECK(e1.total_pj() == Approx(e1.of(Component::InputSpm).dynamic_pj));
+}
+
+TEST_CASE("the vector unit costs lanes x lane area and its rescales and adds, and no price is an error", "[energy]") {
+  const Technology tech = shipped_tech();
+  REQUIRE(tech.vector_unit);
+  SocConfig soc = default_soc();
+  soc.npu.units.push_back(UnitConfig{"vector", {{"lanes", 8}}});
+  ActionCounts counts;
+  counts.vector_rescales = 1000;
+  counts.vector_adds = 3000;
+  const EnergyReport e = compute_energy(soc, tech, counts, 0);
+  // horowitz45: a rescale 3.2 pJ (32-bit mult + add), an add 0.1 pJ, a lane 20,453 um^2.
+  CHECK(e.of(Component::Vector).dynamic_pj == Approx(1000 * 3.2 + 3000 * 0.1));
+  CHECK(compute_area(soc, tech).um2(Component::Vector) == Approx(8 * 20453.0));
+  // The default SoC has no vector unit: no area, and its counts would price nothing.
+  CHECK(compute_area(default_soc(), tech).um2(Component::Vector) == 0);
+  CHECK(compute_energy(default_soc(), tech, counts, 0).of(Component::Vector).dynamic_pj == 0);
+  Technology unpriced = tech;
+  unpriced.vector_unit.reset();
+  CHECK_THAT(error_of([&] { compute_area(soc, unpriced); }),
+             Catch::Contains("technology 'horowitz45' has no `vector` section (rescale_pj, add_pj, lane_um2)"));
+  CHECK_NOTHROW(compute_area(default_soc(), unpriced));
 }

@@ -22,6 +22,7 @@
 #include "kernels/mcu_kernel_table.h"
 #include "kernels/mean.h"
 #include "kernels/pad.h"
+#include "kernels/maximum_minimum.h"
 #include "kernels/requantize_tensor.h"
 #include "kernels/softmax.h"
 #include "tests/kernels/oracle.h"
@@ -343,13 +344,30 @@ TEST_CASE("mcu_dispatch: lut reads its 256-entry table from memory and indexes i
   CHECK(sim::plan_mcu_op(c).reads[1].bytes == 256);
 }
 
+TEST_CASE("mcu_dispatch: maximum and minimum through memory equal the direct kernels", "[sim]") {
+  MapMemory mem;
+  const std::vector<int8_t> a = {-128, -1, 0, 5, 127, 3, 9}, b = {127, -2, 0, -5, -128, 3, -9};
+  mem.put(kIn, a);
+  mem.put(kIn2, b);
+  kernels::MaxMinParams p;
+  p.count = 7;
+  std::vector<int8_t> hi(7), lo(7);
+  kernels::maximum(p, a.data(), b.data(), hi.data());
+  kernels::minimum(p, a.data(), b.data(), lo.data());
+  sim::run_mcu_op(cmd(McuKernel::Maximum, {u(kIn), u(kIn2), u(kOut), 7}), mem);
+  CHECK(mem.get(kOut, 7) == hi);
+  sim::run_mcu_op(cmd(McuKernel::Minimum, {u(kIn), u(kIn2), u(kOut), 7}), mem);
+  CHECK(mem.get(kOut, 7) == lo);
+  CHECK(hi != lo);
+}
+
 TEST_CASE("mcu_dispatch: every kernel of the table has a case above against its direct call", "[sim]") {
   // The kernels the cases above run through memory; a kernel added to the
   // table without one fails here.
   const std::set<std::string> covered = {"copy",     "add",  "conv2d",  "depthwise_conv2d", "fully_connected",
                                          "avg_pool", "max_pool", "mean", "softmax", "pad", "concat2", "requantize",
                                          "conv2d_1x1", "conv2d_shallow", "quantize", "dequantize",
-                                         "lut"};
+                                         "lut", "maximum", "minimum"};
   std::set<std::string> table;
   for (const auto& b : kernels::mcu_kernel_table()) table.insert(b->spec().name);
   CHECK(table == covered);

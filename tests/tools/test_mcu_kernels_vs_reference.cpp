@@ -176,6 +176,14 @@ TEST_CASE("mcu kernels: codegen, then the MCU's dispatch through memory, equal t
     op.act = {-20, 90};
     run(g, op);
   }
+  for (ir::OpKind kind : {ir::OpKind::Maximum, ir::OpKind::Minimum}) {
+    ir::Graph g;
+    ir::Op op;
+    op.kind = kind;
+    op.inputs = {activation(g, {1, 3, 11}, s_in, 3), activation(g, {1, 3, 11}, s_in, 3)};
+    op.outputs = {activation(g, {1, 3, 11}, s_in, 3)};
+    run(g, op);
+  }
   for (ir::OpKind kind : {ir::OpKind::AvgPool, ir::OpKind::MaxPool}) {
     ir::Graph g;
     ir::Op op;
