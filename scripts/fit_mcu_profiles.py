@@ -117,7 +117,11 @@ HELD_OUT = [
     ("cortex-m4-microtvm-c", "v1.1", "Krai", "NUCLEO-L4R5ZI_MICROTVM-NATIVE", "other submitter"),
 ]
 
-# Kernels whose cost per MAC the family's ratio r scales (the others cost `a` per MAC).
+# The weighted kernels, whose costs are fitted; the element-wise and data-movement kernels are
+# priced by the counts in ELEMENTWISE_PATH (docs/silicon.md, Element-wise kernels).
+CONV_KERNELS = ["conv2d", "conv2d_1x1", "conv2d_shallow", "depthwise_conv2d", "fully_connected"]
+ELEMENTWISE_PATH = "configs/mcu/data/elementwise_cycles.csv"
+# Kernels whose cost per MAC the family's ratio r scales (conv2d costs `a` per MAC).
 RATIO_KERNELS = ["conv2d_1x1", "conv2d_shallow", "depthwise_conv2d", "fully_connected"]
 PRIOR = 0.1       # weight of ln r against relative latency errors
 ITERATIONS = 500  # Levenberg-Marquardt steps at most
@@ -203,11 +207,10 @@ class Kiln:
         j = json.load(open(report))
         if not j["totals"]["outputs_match_reference"]:
             sys.exit(f"kiln run {model} on {board}: outputs differ from the reference")
-        layers = [l for l in j["layers"] if l["unit"] == "mcu"]
+        layers = [l for l in j["layers"] if l["unit"] == "mcu" and l["mcu_kernel"] in CONV_KERNELS]
         macs = {k: 0 for k in ["base"] + RATIO_KERNELS}
         for l in layers:
-            if KERNEL_MACS.get(l["mcu_kernel"], False):
-                macs[l["mcu_kernel"] if l["mcu_kernel"] in RATIO_KERNELS else "base"] += l["macs"]
+            macs[l["mcu_kernel"] if l["mcu_kernel"] in RATIO_KERNELS else "base"] += l["macs"]
         out = {
             "cycles": j["totals"]["latency_us"] * self.clock_mhz(board),
             "macs": macs,
@@ -218,22 +221,26 @@ class Kiln:
 
 
 def profile_text(name, core, library, core_id, library_id, header, costs, line_comment):
-    """costs: (a, e, r): every kernel {fixed: 0, per_mac: a * r[kernel] (1 if absent), per_element: e};
-    line_comment: the source of each cost line."""
+    """costs: (a, e, r, ew): every weighted kernel (CONV_KERNELS) {fixed: 0, per_mac: a * r[kernel] (1 if
+    absent), per_element: e}, every other kernel ew[kernel] = (per_mac, per_element, source);
+    line_comment: the source of each weighted kernel's line."""
     lines = ["# Written by scripts/fit_mcu_profiles.py; do not edit (re-run it: docs/silicon.md).", "#"]
     lines += ["# " + h if h else "#" for h in header]
     lines += ["#", "# cycles = fixed + per_mac * MACs + per_element * output elements, per",
               "# kernel call, in MCU clock cycles (arch/mcu_op.h counts MACs and elements).",
               f"name: {name}", f"core: {core}", f"library: {library}", f"core_id: {core_id}",
               f"library_id: {library_id}", "costs:"]
-    a, e, r = costs
+    a, e, r, ew = costs
     for kernel, macs in KERNELS:
         fields = ["fixed: 0"]
+        if kernel in CONV_KERNELS:
+            per_mac, per_el, comment = a * r.get(kernel, 1.0), e, line_comment
+        else:
+            per_mac, per_el, comment = ew[kernel]
         if macs:
-            fields.append(f"per_mac: {sig(a * r.get(kernel, 1.0))}")
-        per_el = e
+            fields.append(f"per_mac: {sig(per_mac)}")
         fields.append(f"per_element: {sig(per_el)}")
-        lines.append(f"  {kernel + ':':18}{{{', '.join(fields)}}}  # {line_comment}")
+        lines.append(f"  {kernel + ':':18}{{{', '.join(fields)}}}  # {comment}")
     return "\n".join(lines) + "\n"
 
 
@@ -323,8 +330,25 @@ def fit_family(members, exclude=lambda name, net: False):
     return unpack(x)
 
 
-def costs_of(a, e, r):
-    return (a, e, r)
+def read_elementwise():
+    """{class: {kernel: (per_mac, per_element, CSV line)}} from ELEMENTWISE_PATH."""
+    out = {}
+    with open(os.path.join(ROOT, ELEMENTWISE_PATH), newline="") as f:
+        for line_no, r in enumerate(csv.DictReader(f), start=2):
+            out.setdefault(r["class"], {})[r["kernel"]] = (float(r["per_mac"]), float(r["per_element"]), line_no)
+    for cls, kernels in out.items():
+        missing = [k for k, _ in KERNELS if k not in CONV_KERNELS and k not in kernels]
+        if missing:
+            sys.exit(f"{ELEMENTWISE_PATH}: class {cls} has no {', '.join(missing)} row")
+    return out
+
+
+def elementwise_class(core_id, lib_id):
+    """The ELEMENTWISE_PATH class whose counts price a profile's element-wise kernels: the C path for
+    libraries without SIMD and for the Cortex-M0+ (no DSP extension), MVE for the Helium cores, else DSP."""
+    if lib_id in ("portable-c", "microtvm-c") or core_id == "cortex-m0plus":
+        return "c"
+    return "mve" if core_id in ("cortex-m55", "cortex-m85") else "dsp"
 
 
 def pct(x):
@@ -340,10 +364,37 @@ def generate(kiln_exe):
     outputs = {}  # path relative to ROOT -> text
     with tempfile.TemporaryDirectory(prefix="kiln-fit-") as tmp:
         kiln = Kiln(kiln_exe, tmp)
-        zero = profile_text("zero", "none", "none", "none", "none", [], (0.0, 0.0, {}), "zero: the bus time alone")
+        table = read_elementwise()
 
-        def features(board, net):
-            return kiln.run(board, zero, net)
+        def geo_ratio(pairs):
+            return math.exp(sum(math.log(x / y) for x, y in pairs) / len(pairs))
+
+        # Cycle ratios of cores no count is timed for, from one library's published latencies on both.
+        x7 = result_set(rows, "v1.2", "STMicroelectronics", "NUCLEO_H7A3ZI_Q")
+        x4 = result_set(rows, "v1.2", "STMicroelectronics", "NUCLEO_L4R5ZI")
+        m7_over_m4 = geo_ratio([(float(x7[n]["latency_ms"]) * float(x7[n]["clock_mhz"]),
+                                 float(x4[n]["latency_ms"]) * float(x4[n]["clock_mhz"])) for n in NETS])
+        b0 = result_set(rows, "v1.2", "bosch", "NUCLEO_G0B1RE_int8")
+        b4 = result_set(rows, "v1.2", "bosch", "NUCLEO_L4R5ZI_int8")
+        m0_over_m4 = geo_ratio([(float(b0[n]["latency_ms"]) * float(b0[n]["clock_mhz"]),
+                                 float(b4[n]["latency_ms"]) * float(b4[n]["clock_mhz"])) for n in NETS])
+        core_factor = {"cortex-m7": (m7_over_m4, "the Cortex-M7/M4 ratio (Derived profiles)"),
+                       "cortex-m0plus": (m0_over_m4, "the Cortex-M0+/M4 ratio (Derived profiles)")}
+
+        def elementwise(core_id, lib_id):
+            """{kernel: (per_mac, per_element, source)} of a profile's element-wise kernels."""
+            cls = elementwise_class(core_id, lib_id)
+            factor, why = core_factor.get(core_id, (1.0, ""))
+            out = {}
+            for kernel, (pm, pe, line) in table[cls].items():
+                src = f"counted: {ELEMENTWISE_PATH} line {line} ({cls})"
+                out[kernel] = (pm * factor, pe * factor, src + (f" x {sig(factor)}, {why}" if factor != 1 else ""))
+            return out
+
+        def features(board, net, ew):
+            """The run with every weighted kernel free: bus time plus the element-wise kernels' counted cost."""
+            base = profile_text("base", "none", "none", "none", "none", [], (0.0, 0.0, {}, ew), "zero")
+            return kiln.run(board, base, net)
 
         # Data points per family and profile.
         families, info = {}, {}
@@ -356,7 +407,7 @@ def generate(kiln_exe):
                 for n in NETS:
                     r = rs[n]
                     cycles = float(r["latency_ms"]) * 1000.0 * float(r["clock_mhz"])
-                    pts.append((features(board, n), cycles, n))
+                    pts.append((features(board, n, elementwise(core_id, lib_id)), cycles, n))
                     used.append((board, n, r))
             families.setdefault(family, {})[name] = pts
             info[name] = dict(core_id=core_id, lib_id=lib_id, core=core, library=library, family=family, used=used)
@@ -403,27 +454,19 @@ def generate(kiln_exe):
                      f"  {ratio_text(r)}",
                      ("  (1: the " + i["family"] + " family has no other profile)") if not family else
                      ("  fitted with the " + i["family"] + " family's other profiles (" + ", ".join(family) + ")."),
-                     "Pooling and mean cost a per element visited."]
-            return profile_text(name, i["core"], i["library"], i["core_id"], i["lib_id"], head, costs_of(a, e, r),
-                                "fitted (a, e, r above)")
+                     "These price the weighted kernels (" + ", ".join(CONV_KERNELS) + ").",
+                     "The element-wise and data-movement kernels are not fitted: their costs are",
+                     f"counted from the kernels' code ({ELEMENTWISE_PATH}, the line named on each;",
+                     "docs/silicon.md, Element-wise kernels)."]
+            return profile_text(name, i["core"], i["library"], i["core_id"], i["lib_id"], head,
+                                (a, e, r, elementwise(i["core_id"], i["lib_id"])), "fitted (a, e, r above)")
 
         texts = {name: fitted_profile(name, *p) for name, p in fitted.items()}
 
         # Derived profiles: (name, core, core_id, library, lib_id, source profile, factor, rule lines).
-        def geo_ratio(pairs):
-            return math.exp(sum(math.log(x / y) for x, y in pairs) / len(pairs))
-
         tvm_c = result_set(rows, "v1.0", "OctoML", "microtvm_native/NUCLEO_L4R5ZI")
         tvm_nn = result_set(rows, "v1.0", "OctoML", "microtvm_cmsis_nn/NUCLEO_L4R5ZI")
         c_over_nn = geo_ratio([(float(tvm_c[n]["latency_ms"]), float(tvm_nn[n]["latency_ms"])) for n in NETS])
-        x7 = result_set(rows, "v1.2", "STMicroelectronics", "NUCLEO_H7A3ZI_Q")
-        x4 = result_set(rows, "v1.2", "STMicroelectronics", "NUCLEO_L4R5ZI")
-        m7_over_m4 = geo_ratio([(float(x7[n]["latency_ms"]) * float(x7[n]["clock_mhz"]),
-                                 float(x4[n]["latency_ms"]) * float(x4[n]["clock_mhz"])) for n in NETS])
-        b0 = result_set(rows, "v1.2", "bosch", "NUCLEO_G0B1RE_int8")
-        b4 = result_set(rows, "v1.2", "bosch", "NUCLEO_L4R5ZI_int8")
-        m0_over_m4 = geo_ratio([(float(b0[n]["latency_ms"]) * float(b0[n]["clock_mhz"]),
-                                 float(b4[n]["latency_ms"]) * float(b4[n]["clock_mhz"])) for n in NETS])
         coremark_m55, coremark_m85 = 4.2, 6.28
         m55_over_m85 = coremark_m85 / coremark_m55
 
@@ -477,12 +520,14 @@ def generate(kiln_exe):
             a, e, r = fitted[src] if src in fitted else derived_costs[src]
             a, e = a * factor, e * factor
             derived_costs[name] = (a, e, r)
-            head = [f"{core}, {library}: DERIVED, not measured. Every cost is",
-                    f"{src}'s times {sig(factor)}:"] + rule + [
+            head = [f"{core}, {library}: DERIVED, not measured. Every weighted kernel's cost",
+                    f"is {src}'s times {sig(factor)}:"] + rule + [
                     f"So a = {sig(a)}, e = {sig(e)}; ratios r as {src}'s:", f"  {ratio_text(r)}",
-                    "(docs/silicon.md, Derived profiles)."]
-            texts[name] = profile_text(name, core, library, core_id, lib_id, head, costs_of(a, e, r),
-                                       f"derived: {src} x {sig(factor)}")
+                    "(docs/silicon.md, Derived profiles). The element-wise and data-movement kernels",
+                    f"are counted from the kernels' code ({ELEMENTWISE_PATH}, the line named on each;",
+                    "docs/silicon.md, Element-wise kernels)."]
+            texts[name] = profile_text(name, core, library, core_id, lib_id, head,
+                                       (a, e, r, elementwise(core_id, lib_id)), f"derived: {src} x {sig(factor)}")
 
         for name, text in texts.items():
             outputs[f"configs/mcu/{name}.yaml"] = text
