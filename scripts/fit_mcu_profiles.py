@@ -13,15 +13,18 @@ writes the result tables of docs/silicon.md (between the markers
 The model (docs/silicon.md, "Method"): kiln's simulated latency of a layer on
 the MCU is the time its operands spend on the bus (flash wait states
 included) plus `fixed + per_mac * MACs + per_element * outputs` cycles. The
-bus part is measured by simulating with every cost zero (T0); the rest is
-fitted: per profile a cost per conv2d MAC `a` and a cost per output element
-`e`; per library family the per-MAC ratios of conv2d_1x1, conv2d_shallow,
-depthwise_conv2d and fully_connected to conv2d (`r`, ln r pulled towards 0 by a
-weak prior; 1 for a family of one profile). Every kernel gets
-{fixed: 0, per_mac: a * r[kernel], per_element: e}. Leave-one-network-out
-(LONO) refits the profile without the held-out network (the family's ratios
-from the rest of its rows), then simulates that network with it; strict LONO
-removes the network from every profile of the family.
+bus part and the element-wise kernels (counted, configs/mcu/data/elementwise_cycles.csv)
+are measured by simulating with every weighted kernel free (T0); the rest is
+fitted, jointly over every profile: per profile a cost per conv2d MAC `a` and a
+cost per output element `e`; per library family the per-MAC ratios of conv2d_1x1,
+conv2d_shallow, depthwise_conv2d and fully_connected to conv2d (1 for a family of
+one profile); per core a factor on conv2d and fully_connected shared by every
+library on it (1 on the Cortex-M4); ln of ratios and factors pulled towards 0 by a
+weak prior. Every weighted kernel gets {fixed: 0, per_mac: a * r[kernel],
+per_element: e}. Leave-one-network-out (LONO) refits without the held-out
+profile's result on that network (the family's ratios and the core's factors from
+the other rows), then simulates that network with it; strict LONO removes the
+network from every profile.
 
 Usage:
   scripts/fit_mcu_profiles.py [--kiln build/tools/kiln]   rewrite profiles and docs tables
@@ -121,6 +124,11 @@ HELD_OUT = [
 # priced by the counts in ELEMENTWISE_PATH (docs/silicon.md, Element-wise kernels).
 CONV_KERNELS = ["conv2d", "conv2d_1x1", "conv2d_shallow", "depthwise_conv2d", "fully_connected"]
 ELEMENTWISE_PATH = "configs/mcu/data/elementwise_cycles.csv"
+# Kernels whose cost per MAC the core's factor c scales, shared by every library on the core: what
+# the core and its boards do to 3x3 convolutions and to weight-streaming fully connected layers
+# relative to the Cortex-M4 (CORE_REFERENCE, every family has a profile on it).
+CORE_KERNELS = ["conv2d", "fully_connected"]
+CORE_REFERENCE = "cortex-m4"
 # Kernels whose cost per MAC the family's ratio r scales (conv2d costs `a` per MAC).
 RATIO_KERNELS = ["conv2d_1x1", "conv2d_shallow", "depthwise_conv2d", "fully_connected"]
 PRIOR = 0.1       # weight of ln r against relative latency errors
@@ -215,6 +223,7 @@ class Kiln:
             "cycles": j["totals"]["latency_us"] * self.clock_mhz(board),
             "macs": macs,
             "elements": sum(l["mcu_elements"] for l in layers),
+            "elements_by": {k: sum(l["mcu_elements"] for l in layers if l["mcu_kernel"] == k) for k in CONV_KERNELS},
         }
         self.cache[key] = out
         return out
@@ -245,7 +254,8 @@ def profile_text(name, core, library, core_id, library_id, header, costs, line_c
 
 
 def weighted_macs(f, r):
-    return f["macs"]["base"] + sum(r[k] * f["macs"][k] for k in RATIO_KERNELS)
+    """MACs weighted by r, the cost per MAC of each weighted kernel relative to `a` (conv2d's key: "conv2d")."""
+    return r.get("conv2d", 1.0) * f["macs"]["base"] + sum(r[k] * f["macs"][k] for k in RATIO_KERNELS)
 
 
 def predict(f, a, e, r):
@@ -273,43 +283,62 @@ def fit_profile(points, r):
     return tuple(best[1]) if best else (0.0, 0.0)
 
 
-def fit_family(members, exclude=lambda name, net: False):
-    """members: {profile: [(features, published cycles, net)]}; exclude(profile, net) leaves points out.
-    Levenberg-Marquardt on the relative errors of every kept point, over every profile's (a, e) and the
-    family's ratios r (with the prior rows PRIOR * ln r; r fixed at 1 for a family of one profile).
-    Returns (r, {profile: (a, e)})."""
+def fit_all(members, exclude=lambda name, net: False):
+    """members: {profile: (family, core_id, [(features, published cycles, net)])}; exclude(profile, net)
+    leaves points out. Levenberg-Marquardt on the relative errors of every kept point, over every
+    profile's (a, e), each family's ratios r (families of more than one profile) and each core's factors
+    c on CORE_KERNELS (cores other than CORE_REFERENCE), with the prior rows PRIOR * ln r and PRIOR * ln c.
+    Returns ({profile: (a, e, r)}): r the effective ratio per weighted kernel, family ratio times core factor."""
     names = list(members)
-    use = {name: [(f, c) for f, c, n in members[name] if not exclude(name, n)] for name in names}
-    free_r = len(names) > 1
-    nk = len(RATIO_KERNELS) if free_r else 0
-    r0 = {k: 1.0 for k in RATIO_KERNELS}
-    x = np.array([v for name in names for v in fit_profile(use[name], r0)] + [1.0] * nk)
+    use = {n: [(f, c) for f, c, net in members[n][2] if not exclude(n, net)] for n in names}
+    fams = sorted({members[n][0] for n in names if sum(members[m][0] == members[n][0] for m in names) > 1})
+    cores = sorted({members[n][1] for n in names} - {CORE_REFERENCE})
+    i_r = {f: 2 * len(names) + i * len(RATIO_KERNELS) for i, f in enumerate(fams)}
+    base_c = 2 * len(names) + len(fams) * len(RATIO_KERNELS)
+    i_c = {(c, k): base_c + i * len(CORE_KERNELS) + j for i, c in enumerate(cores) for j, k in enumerate(CORE_KERNELS)}
+    size = base_c + len(i_c)
 
-    def unpack(x):
-        r = {k: (float(x[2 * len(names) + i]) if free_r else 1.0) for i, k in enumerate(RATIO_KERNELS)}
-        return r, {name: (float(x[2 * i]), float(x[2 * i + 1])) for i, name in enumerate(names)}
+    def ratios(x, name):
+        """{kernel: family ratio * core factor} for a profile, conv2d's key "conv2d"."""
+        fam, core = members[name][0], members[name][1]
+        r = {k: float(x[i_r[fam] + j]) if fam in i_r else 1.0 for j, k in enumerate(RATIO_KERNELS)}
+        r["conv2d"] = 1.0
+        for k in CORE_KERNELS:
+            if (core, k) in i_c:
+                r[k] *= float(x[i_c[(core, k)]])
+        return r
+
+    x = np.ones(size)
+    for i, n in enumerate(names):
+        x[2 * i:2 * i + 2] = fit_profile(use[n], {k: 1.0 for k in RATIO_KERNELS})
 
     def residuals(x):
-        r, params = unpack(x)
         res, jac = [], []
-        for i, name in enumerate(names):
-            a, e = params[name]
-            for f, c in use[name]:
-                row = np.zeros(len(x))
+        for i, n in enumerate(names):
+            a, e = float(x[2 * i]), float(x[2 * i + 1])
+            fam, core = members[n][0], members[n][1]
+            r = ratios(x, n)
+            for f, c in use[n]:
+                row = np.zeros(size)
                 row[2 * i] = weighted_macs(f, r) / c
                 row[2 * i + 1] = f["elements"] / c
-                for k, kernel in enumerate(RATIO_KERNELS[:nk]):
-                    row[2 * len(names) + k] = a * f["macs"][kernel] / c
+                for j, k in enumerate(RATIO_KERNELS):
+                    if fam in i_r:
+                        row[i_r[fam] + j] = a * f["macs"][k] * r[k] / x[i_r[fam] + j] / c
+                for k in CORE_KERNELS:
+                    if (core, k) in i_c:
+                        m = f["macs"]["base" if k == "conv2d" else k]
+                        row[i_c[(core, k)]] = a * m * r[k] / x[i_c[(core, k)]] / c
                 res.append(predict(f, a, e, r) / c - 1)
                 jac.append(row)
-        for k in range(nk):
-            row = np.zeros(len(x))
-            row[2 * len(names) + k] = PRIOR / x[2 * len(names) + k]
-            res.append(PRIOR * math.log(x[2 * len(names) + k]))
+        for i in range(2 * len(names), size):
+            row = np.zeros(size)
+            row[i] = PRIOR / x[i]
+            res.append(PRIOR * math.log(x[i]))
             jac.append(row)
         return np.array(res), np.array(jac)
 
-    lower = np.array([0.0] * (2 * len(names)) + [0.05] * nk)
+    lower = np.array([0.0] * (2 * len(names)) + [0.05] * (size - 2 * len(names)))
     res, jac = residuals(x)
     cost, lam = float(res @ res), 1e-3
     for _ in range(ITERATIONS):
@@ -327,7 +356,7 @@ def fit_family(members, exclude=lambda name, net: False):
             lam *= 3
             if lam > 1e12:
                 break
-    return unpack(x)
+    return {n: (float(x[2 * i]), float(x[2 * i + 1]), ratios(x, n)) for i, n in enumerate(names)}
 
 
 def read_elementwise():
@@ -412,18 +441,16 @@ def generate(kiln_exe):
             families.setdefault(family, {})[name] = pts
             info[name] = dict(core_id=core_id, lib_id=lib_id, core=core, library=library, family=family, used=used)
 
-        fitted, lono, strict = {}, {}, {}
-        for family, members in families.items():
-            r, params = fit_family(members)
-            for name, (a, e) in params.items():
-                fitted[name] = (a, e, r)
-            for n in NETS:
-                rs, ps = fit_family(members, exclude=lambda name, net, n=n: net == n)
-                for name, (a, e) in ps.items():
-                    strict[(name, n)] = (a, e, rs)
-                for held in members:
-                    rl, pl = fit_family(members, exclude=lambda name, net, n=n, held=held: (name, net) == (held, n))
-                    lono[(held, n)] = (pl[held][0], pl[held][1], rl)
+        members = {name: (info[name]["family"], info[name]["core_id"], pts)
+                   for family, ms in families.items() for name, pts in ms.items()}
+        fitted = fit_all(members)
+        lono, strict = {}, {}
+        for n in NETS:
+            ps = fit_all(members, exclude=lambda name, net, n=n: net == n)
+            for name in members:
+                strict[(name, n)] = ps[name]
+            for held in members:
+                lono[(held, n)] = fit_all(members, exclude=lambda name, net, n=n, held=held: (name, net) == (held, n))[held]
 
         def rows_text(used):
             by_set = {}
@@ -438,7 +465,7 @@ def generate(kiln_exe):
             return out
 
         def ratio_text(r):
-            return ", ".join(f"{k} {sig(r[k], 3)}" for k in RATIO_KERNELS)
+            return ", ".join(f"{k} {sig(r[k], 3)}" for k in ["conv2d"] + RATIO_KERNELS)
 
         def fitted_profile(name, a, e, r, lono_net=None):
             i = info[name]
@@ -450,10 +477,14 @@ def generate(kiln_exe):
             head += ["",
                      "Model (docs/silicon.md, Method): per MAC a * r[kernel], per output element e,",
                      f"no fixed cost per call; a = {sig(a)} and e = {sig(e)} fitted to these rows after",
-                     "the bus time kiln simulates on the board. Ratios r to conv2d's cost per MAC:",
+                     "the bus time and element-wise kernels kiln simulates on the board. r is the",
+                     "family's ratio of each kernel's cost per MAC to conv2d's" + (
+                         " (1: the " + i["family"] + " family has no other profile)" if not family else
+                         ", fitted with the " + i["family"] + " family's other profiles (" + ", ".join(family) + ")"),
+                     "times the core's factor on " + " and ".join(CORE_KERNELS) + (
+                         " (1: the Cortex-M4 is the reference)" if i["core_id"] == CORE_REFERENCE else
+                         ", fitted with every profile of the core"),
                      f"  {ratio_text(r)}",
-                     ("  (1: the " + i["family"] + " family has no other profile)") if not family else
-                     ("  fitted with the " + i["family"] + " family's other profiles (" + ", ".join(family) + ")."),
                      "These price the weighted kernels (" + ", ".join(CONV_KERNELS) + ").",
                      "The element-wise and data-movement kernels are not fitted: their costs are",
                      f"counted from the kernels' code ({ELEMENTWISE_PATH}, the line named on each;",
@@ -569,7 +600,7 @@ def generate(kiln_exe):
         for name in info:
             a, e, r = fitted[name]
             param_rows.append(f"| `{name}` | {info[name]['family']} | {sig(a)} | {sig(e)} | " +
-                              " | ".join(sig(r[k], 3) for k in RATIO_KERNELS) + " |")
+                              " | ".join(sig(r[k], 3) for k in ["conv2d"] + RATIO_KERNELS) + " |")
         derived_rows = [f"| `{name}` | `{src}` | {sig(f)} | {rule[0].split(':')[0]} |"
                         for name, _, _, _, _, src, f, rule in derived]
 
@@ -577,19 +608,20 @@ def generate(kiln_exe):
                "",
                "### Fitted profiles",
                "",
-               "Per profile: the cost per conv2d MAC `a` and per output element `e` (MCU cycles),",
-               "and the family's ratios of the other kernels' cost per MAC to conv2d's.",
+               "Per profile: the cost per conv2d MAC `a` and per output element `e` (MCU cycles)",
+               "of the weighted kernels, and each kernel's cost per MAC relative to `a`: the",
+               "family's ratio times the core's factor (conv2d and fully_connected; 1 on the Cortex-M4).",
                "",
-               "| profile | family | a (cycles/MAC) | e (cycles/element) | " + " | ".join(RATIO_KERNELS) + " |",
-               "|---|---|---|---|" + "---|" * len(RATIO_KERNELS)] + param_rows + [
+               "| profile | family | a (cycles/MAC) | e (cycles/element) | " + " | ".join(["conv2d"] + RATIO_KERNELS) + " |",
+               "|---|---|---|---|" + "---|" * (1 + len(RATIO_KERNELS))] + param_rows + [
                "",
                "### Fitted boards: published and simulated latency",
                "",
                "Latency in ms. \"kiln\" is `kiln run --mcu-only` on the board config with the",
                "written profile (in-sample). \"LONO\": the profile refitted without that network's",
-               "result, its family's ratios from the family's other rows (other cores' results",
-               "on that network included). \"strict\": the network removed from every profile of",
-               "the family before fitting.",
+               "result, its family's ratios and its core's factors from the other rows (other",
+               "profiles' results on that network included). \"strict\": the network removed",
+               "from every profile before fitting.",
                "",
                f"- in-sample error: {stats(ins_err)}",
                f"- leave-one-network-out error: {stats(lono_err)}",
