@@ -131,7 +131,7 @@ CORE_KERNELS = ["conv2d", "fully_connected"]
 CORE_REFERENCE = "cortex-m4"
 # Kernels whose cost per MAC the family's ratio r scales (conv2d costs `a` per MAC).
 RATIO_KERNELS = ["conv2d_1x1", "conv2d_shallow", "depthwise_conv2d", "fully_connected"]
-PRIOR = 0.1       # weight of ln r against relative latency errors
+PRIOR = 0.1       # weight of ln r and ln c against relative latency errors
 ITERATIONS = 500  # Levenberg-Marquardt steps at most
 
 
@@ -658,7 +658,6 @@ def generate(kiln_exe):
 
 
 KERNELS = read_kernels()
-KERNEL_MACS = dict(KERNELS)
 
 
 def main():
