@@ -120,6 +120,7 @@ ChildJob run_job(const CompareOptions& o, const CompareRun& r, const Planned& p)
   if (p.strategy->mcu_only) argv.push_back("--mcu-only");
   if (!p.mcu_profile.empty()) argv.insert(argv.end(), {"--mcu-profile", p.mcu_profile});
   if (!p.tuning_record.empty()) argv.insert(argv.end(), {"--tuning", p.tuning_record});
+  for (const auto& unit : p.strategy->npu_units) argv.insert(argv.end(), {"--npu-unit", unit});
   return {argv, stem + ".err"};
 }
 
@@ -199,8 +200,12 @@ CompareResult run_compare(const CompareOptions& o) {
   std::vector<std::string> profiles;  // per chosen strategy, checked before anything runs
   std::vector<SocConfig> socs;        // the SoC each strategy runs on (its MCU profile in place)
   for (const auto* s : chosen) {
+    // kiln tune takes the SoC as given: a tuned strategy's record would not fit the SoC with units enabled.
+    if (s->tuned && !s->npu_units.empty())
+      throw Error(fmt::format("strategy '{}' is tuned and enables NPU units, which kiln compare does not support",
+                              s->name));
     profiles.push_back(strategy_mcu_profile(*s, soc));
-    socs.push_back(soc_for(soc, profiles.back()));
+    socs.push_back(soc_for(strategy_soc(*s, soc), profiles.back()));
   }
 
   CompareResult result;

@@ -8,6 +8,7 @@
 #include "arch/error.h"
 #include "arch/mcu_profile.h"
 #include "arch/soc_config_yaml.h"
+#include "arch/unit_enable.h"
 #include "arch/yaml_reader.h"
 
 namespace kiln::explore {
@@ -24,6 +25,10 @@ const std::vector<Strategy>& strategies() {
        false, false},
       {"npu-tuned", "as npu, with each NPU layer's tiling chosen by kiln tune (profile-guided, from simulation)",
        "cmsis-nn", false, true},
+      {"npu-vector",
+       "as npu, with the NPU's vector unit enabled (npu.units.vector, its defaults unless the SoC sets it): "
+       "element-wise adds on the NPU where the partition finds them cheaper",
+       "cmsis-nn", false, false, {"vector"}},
   };
   return table;
 }
@@ -61,6 +66,12 @@ std::string strategy_mcu_profile(const Strategy& s, const SocConfig& soc) {
     throw Error(fmt::format("{}: strategy '{}' runs the MCU with the {} kernels of core '{}' (profile {}): {}",
                             soc.source, s.name, s.mcu_library, own.core_id, own.name, why));
   return name;
+}
+
+SocConfig strategy_soc(const Strategy& s, const SocConfig& soc) {
+  SocConfig out = soc;
+  for (const auto& unit : s.npu_units) enable_npu_unit(out, unit, "strategy '" + s.name + "'");
+  return out;
 }
 
 }  // namespace kiln::explore

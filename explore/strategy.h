@@ -19,6 +19,9 @@ struct Strategy {
   std::string mcu_library;
   bool mcu_only = false;    // every operator on the MCU (kiln run --mcu-only)
   bool tuned = false;       // NPU tilings from kiln tune (a tuning record)
+  // Optional NPU units (npu.units, arch/unit_catalog.h) the strategy enables
+  // on the given SoC, each with its defaults unless the SoC config sets it.
+  std::vector<std::string> npu_units = {};
 };
 
 // Every registered strategy, in the order tables list them; the first is the
@@ -33,5 +36,9 @@ const Strategy& find_strategy(const std::string& name);
 // Throws kiln::Error (naming the SoC config and the profile looked for) when
 // the SoC has no profile with a core_id or the profile is not shipped.
 std::string strategy_mcu_profile(const Strategy& s, const SocConfig& soc);
+
+// `soc` with the strategy's NPU units enabled (arch/unit_enable.h); throws
+// kiln::Error naming the strategy when the SoC cannot take one.
+SocConfig strategy_soc(const Strategy& s, const SocConfig& soc);
 
 }  // namespace kiln::explore

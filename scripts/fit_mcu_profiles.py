@@ -13,15 +13,18 @@ writes the result tables of docs/silicon.md (between the markers
 The model (docs/silicon.md, "Method"): kiln's simulated latency of a layer on
 the MCU is the time its operands spend on the bus (flash wait states
 included) plus `fixed + per_mac * MACs + per_element * outputs` cycles. The
-bus part is measured by simulating with every cost zero (T0); the rest is
-fitted: per profile a cost per conv2d MAC `a` and a cost per output element
-`e`; per library family the per-MAC ratios of conv2d_1x1, conv2d_shallow,
-depthwise_conv2d and fully_connected to conv2d (`r`, ln r pulled towards 0 by a
-weak prior; 1 for a family of one profile). Every kernel gets
-{fixed: 0, per_mac: a * r[kernel], per_element: e}. Leave-one-network-out
-(LONO) refits the profile without the held-out network (the family's ratios
-from the rest of its rows), then simulates that network with it; strict LONO
-removes the network from every profile of the family.
+bus part and the element-wise kernels (counted, configs/mcu/data/elementwise_cycles.csv)
+are measured by simulating with every weighted kernel free (T0); the rest is
+fitted, jointly over every profile: per profile a cost per conv2d MAC `a` and a
+cost per output element `e`; per library family the per-MAC ratios of conv2d_1x1,
+conv2d_shallow, depthwise_conv2d and fully_connected to conv2d (1 for a family of
+one profile); per core a factor on conv2d and fully_connected shared by every
+library on it (1 on the Cortex-M4); ln of ratios and factors pulled towards 0 by a
+weak prior. Every weighted kernel gets {fixed: 0, per_mac: a * r[kernel],
+per_element: e}. Leave-one-network-out (LONO) refits without the held-out
+profile's result on that network (the family's ratios and the core's factors from
+the other rows), then simulates that network with it; strict LONO removes the
+network from every profile.
 
 Usage:
   scripts/fit_mcu_profiles.py [--kiln build/tools/kiln]   rewrite profiles and docs tables
@@ -117,9 +120,18 @@ HELD_OUT = [
     ("cortex-m4-microtvm-c", "v1.1", "Krai", "NUCLEO-L4R5ZI_MICROTVM-NATIVE", "other submitter"),
 ]
 
-# Kernels whose cost per MAC the family's ratio r scales (the others cost `a` per MAC).
+# The weighted kernels, whose costs are fitted; the element-wise and data-movement kernels are
+# priced by the counts in ELEMENTWISE_PATH (docs/silicon.md, Element-wise kernels).
+CONV_KERNELS = ["conv2d", "conv2d_1x1", "conv2d_shallow", "depthwise_conv2d", "fully_connected"]
+ELEMENTWISE_PATH = "configs/mcu/data/elementwise_cycles.csv"
+# Kernels whose cost per MAC the core's factor c scales, shared by every library on the core: what
+# the core and its boards do to 3x3 convolutions and to weight-streaming fully connected layers
+# relative to the Cortex-M4 (CORE_REFERENCE, every family has a profile on it).
+CORE_KERNELS = ["conv2d", "fully_connected"]
+CORE_REFERENCE = "cortex-m4"
+# Kernels whose cost per MAC the family's ratio r scales (conv2d costs `a` per MAC).
 RATIO_KERNELS = ["conv2d_1x1", "conv2d_shallow", "depthwise_conv2d", "fully_connected"]
-PRIOR = 0.1       # weight of ln r against relative latency errors
+PRIOR = 0.1       # weight of ln r and ln c against relative latency errors
 ITERATIONS = 500  # Levenberg-Marquardt steps at most
 
 
@@ -203,42 +215,47 @@ class Kiln:
         j = json.load(open(report))
         if not j["totals"]["outputs_match_reference"]:
             sys.exit(f"kiln run {model} on {board}: outputs differ from the reference")
-        layers = [l for l in j["layers"] if l["unit"] == "mcu"]
+        layers = [l for l in j["layers"] if l["unit"] == "mcu" and l["mcu_kernel"] in CONV_KERNELS]
         macs = {k: 0 for k in ["base"] + RATIO_KERNELS}
         for l in layers:
-            if KERNEL_MACS.get(l["mcu_kernel"], False):
-                macs[l["mcu_kernel"] if l["mcu_kernel"] in RATIO_KERNELS else "base"] += l["macs"]
+            macs[l["mcu_kernel"] if l["mcu_kernel"] in RATIO_KERNELS else "base"] += l["macs"]
         out = {
             "cycles": j["totals"]["latency_us"] * self.clock_mhz(board),
             "macs": macs,
             "elements": sum(l["mcu_elements"] for l in layers),
+            "elements_by": {k: sum(l["mcu_elements"] for l in layers if l["mcu_kernel"] == k) for k in CONV_KERNELS},
         }
         self.cache[key] = out
         return out
 
 
 def profile_text(name, core, library, core_id, library_id, header, costs, line_comment):
-    """costs: (a, e, r): every kernel {fixed: 0, per_mac: a * r[kernel] (1 if absent), per_element: e};
-    line_comment: the source of each cost line."""
+    """costs: (a, e, r, ew): every weighted kernel (CONV_KERNELS) {fixed: 0, per_mac: a * r[kernel] (1 if
+    absent), per_element: e}, every other kernel ew[kernel] = (per_mac, per_element, source);
+    line_comment: the source of each weighted kernel's line."""
     lines = ["# Written by scripts/fit_mcu_profiles.py; do not edit (re-run it: docs/silicon.md).", "#"]
     lines += ["# " + h if h else "#" for h in header]
     lines += ["#", "# cycles = fixed + per_mac * MACs + per_element * output elements, per",
               "# kernel call, in MCU clock cycles (arch/mcu_op.h counts MACs and elements).",
               f"name: {name}", f"core: {core}", f"library: {library}", f"core_id: {core_id}",
               f"library_id: {library_id}", "costs:"]
-    a, e, r = costs
+    a, e, r, ew = costs
     for kernel, macs in KERNELS:
         fields = ["fixed: 0"]
+        if kernel in CONV_KERNELS:
+            per_mac, per_el, comment = a * r.get(kernel, 1.0), e, line_comment
+        else:
+            per_mac, per_el, comment = ew[kernel]
         if macs:
-            fields.append(f"per_mac: {sig(a * r.get(kernel, 1.0))}")
-        per_el = e
+            fields.append(f"per_mac: {sig(per_mac)}")
         fields.append(f"per_element: {sig(per_el)}")
-        lines.append(f"  {kernel + ':':18}{{{', '.join(fields)}}}  # {line_comment}")
+        lines.append(f"  {kernel + ':':18}{{{', '.join(fields)}}}  # {comment}")
     return "\n".join(lines) + "\n"
 
 
 def weighted_macs(f, r):
-    return f["macs"]["base"] + sum(r[k] * f["macs"][k] for k in RATIO_KERNELS)
+    """MACs weighted by r, the cost per MAC of each weighted kernel relative to `a` (conv2d's key: "conv2d")."""
+    return r.get("conv2d", 1.0) * f["macs"]["base"] + sum(r[k] * f["macs"][k] for k in RATIO_KERNELS)
 
 
 def predict(f, a, e, r):
@@ -266,43 +283,62 @@ def fit_profile(points, r):
     return tuple(best[1]) if best else (0.0, 0.0)
 
 
-def fit_family(members, exclude=lambda name, net: False):
-    """members: {profile: [(features, published cycles, net)]}; exclude(profile, net) leaves points out.
-    Levenberg-Marquardt on the relative errors of every kept point, over every profile's (a, e) and the
-    family's ratios r (with the prior rows PRIOR * ln r; r fixed at 1 for a family of one profile).
-    Returns (r, {profile: (a, e)})."""
+def fit_all(members, exclude=lambda name, net: False):
+    """members: {profile: (family, core_id, [(features, published cycles, net)])}; exclude(profile, net)
+    leaves points out. Levenberg-Marquardt on the relative errors of every kept point, over every
+    profile's (a, e), each family's ratios r (families of more than one profile) and each core's factors
+    c on CORE_KERNELS (cores other than CORE_REFERENCE), with the prior rows PRIOR * ln r and PRIOR * ln c.
+    Returns ({profile: (a, e, r)}): r the effective ratio per weighted kernel, family ratio times core factor."""
     names = list(members)
-    use = {name: [(f, c) for f, c, n in members[name] if not exclude(name, n)] for name in names}
-    free_r = len(names) > 1
-    nk = len(RATIO_KERNELS) if free_r else 0
-    r0 = {k: 1.0 for k in RATIO_KERNELS}
-    x = np.array([v for name in names for v in fit_profile(use[name], r0)] + [1.0] * nk)
+    use = {n: [(f, c) for f, c, net in members[n][2] if not exclude(n, net)] for n in names}
+    fams = sorted({members[n][0] for n in names if sum(members[m][0] == members[n][0] for m in names) > 1})
+    cores = sorted({members[n][1] for n in names} - {CORE_REFERENCE})
+    i_r = {f: 2 * len(names) + i * len(RATIO_KERNELS) for i, f in enumerate(fams)}
+    base_c = 2 * len(names) + len(fams) * len(RATIO_KERNELS)
+    i_c = {(c, k): base_c + i * len(CORE_KERNELS) + j for i, c in enumerate(cores) for j, k in enumerate(CORE_KERNELS)}
+    size = base_c + len(i_c)
 
-    def unpack(x):
-        r = {k: (float(x[2 * len(names) + i]) if free_r else 1.0) for i, k in enumerate(RATIO_KERNELS)}
-        return r, {name: (float(x[2 * i]), float(x[2 * i + 1])) for i, name in enumerate(names)}
+    def ratios(x, name):
+        """{kernel: family ratio * core factor} for a profile, conv2d's key "conv2d"."""
+        fam, core = members[name][0], members[name][1]
+        r = {k: float(x[i_r[fam] + j]) if fam in i_r else 1.0 for j, k in enumerate(RATIO_KERNELS)}
+        r["conv2d"] = 1.0
+        for k in CORE_KERNELS:
+            if (core, k) in i_c:
+                r[k] *= float(x[i_c[(core, k)]])
+        return r
+
+    x = np.ones(size)
+    for i, n in enumerate(names):
+        x[2 * i:2 * i + 2] = fit_profile(use[n], {k: 1.0 for k in RATIO_KERNELS})
 
     def residuals(x):
-        r, params = unpack(x)
         res, jac = [], []
-        for i, name in enumerate(names):
-            a, e = params[name]
-            for f, c in use[name]:
-                row = np.zeros(len(x))
+        for i, n in enumerate(names):
+            a, e = float(x[2 * i]), float(x[2 * i + 1])
+            fam, core = members[n][0], members[n][1]
+            r = ratios(x, n)
+            for f, c in use[n]:
+                row = np.zeros(size)
                 row[2 * i] = weighted_macs(f, r) / c
                 row[2 * i + 1] = f["elements"] / c
-                for k, kernel in enumerate(RATIO_KERNELS[:nk]):
-                    row[2 * len(names) + k] = a * f["macs"][kernel] / c
+                for j, k in enumerate(RATIO_KERNELS):
+                    if fam in i_r:
+                        row[i_r[fam] + j] = a * f["macs"][k] * r[k] / x[i_r[fam] + j] / c
+                for k in CORE_KERNELS:
+                    if (core, k) in i_c:
+                        m = f["macs"]["base" if k == "conv2d" else k]
+                        row[i_c[(core, k)]] = a * m * r[k] / x[i_c[(core, k)]] / c
                 res.append(predict(f, a, e, r) / c - 1)
                 jac.append(row)
-        for k in range(nk):
-            row = np.zeros(len(x))
-            row[2 * len(names) + k] = PRIOR / x[2 * len(names) + k]
-            res.append(PRIOR * math.log(x[2 * len(names) + k]))
+        for i in range(2 * len(names), size):
+            row = np.zeros(size)
+            row[i] = PRIOR / x[i]
+            res.append(PRIOR * math.log(x[i]))
             jac.append(row)
         return np.array(res), np.array(jac)
 
-    lower = np.array([0.0] * (2 * len(names)) + [0.05] * nk)
+    lower = np.array([0.0] * (2 * len(names)) + [0.05] * (size - 2 * len(names)))
     res, jac = residuals(x)
     cost, lam = float(res @ res), 1e-3
     for _ in range(ITERATIONS):
@@ -320,11 +356,28 @@ def fit_family(members, exclude=lambda name, net: False):
             lam *= 3
             if lam > 1e12:
                 break
-    return unpack(x)
+    return {n: (float(x[2 * i]), float(x[2 * i + 1]), ratios(x, n)) for i, n in enumerate(names)}
 
 
-def costs_of(a, e, r):
-    return (a, e, r)
+def read_elementwise():
+    """{class: {kernel: (per_mac, per_element, CSV line)}} from ELEMENTWISE_PATH."""
+    out = {}
+    with open(os.path.join(ROOT, ELEMENTWISE_PATH), newline="") as f:
+        for line_no, r in enumerate(csv.DictReader(f), start=2):
+            out.setdefault(r["class"], {})[r["kernel"]] = (float(r["per_mac"]), float(r["per_element"]), line_no)
+    for cls, kernels in out.items():
+        missing = [k for k, _ in KERNELS if k not in CONV_KERNELS and k not in kernels]
+        if missing:
+            sys.exit(f"{ELEMENTWISE_PATH}: class {cls} has no {', '.join(missing)} row")
+    return out
+
+
+def elementwise_class(core_id, lib_id):
+    """The ELEMENTWISE_PATH class whose counts price a profile's element-wise kernels: the C path for
+    libraries without SIMD and for the Cortex-M0+ (no DSP extension), MVE for the Helium cores, else DSP."""
+    if lib_id in ("portable-c", "microtvm-c") or core_id == "cortex-m0plus":
+        return "c"
+    return "mve" if core_id in ("cortex-m55", "cortex-m85") else "dsp"
 
 
 def pct(x):
@@ -340,10 +393,37 @@ def generate(kiln_exe):
     outputs = {}  # path relative to ROOT -> text
     with tempfile.TemporaryDirectory(prefix="kiln-fit-") as tmp:
         kiln = Kiln(kiln_exe, tmp)
-        zero = profile_text("zero", "none", "none", "none", "none", [], (0.0, 0.0, {}), "zero: the bus time alone")
+        table = read_elementwise()
 
-        def features(board, net):
-            return kiln.run(board, zero, net)
+        def geo_ratio(pairs):
+            return math.exp(sum(math.log(x / y) for x, y in pairs) / len(pairs))
+
+        # Cycle ratios of cores no count is timed for, from one library's published latencies on both.
+        x7 = result_set(rows, "v1.2", "STMicroelectronics", "NUCLEO_H7A3ZI_Q")
+        x4 = result_set(rows, "v1.2", "STMicroelectronics", "NUCLEO_L4R5ZI")
+        m7_over_m4 = geo_ratio([(float(x7[n]["latency_ms"]) * float(x7[n]["clock_mhz"]),
+                                 float(x4[n]["latency_ms"]) * float(x4[n]["clock_mhz"])) for n in NETS])
+        b0 = result_set(rows, "v1.2", "bosch", "NUCLEO_G0B1RE_int8")
+        b4 = result_set(rows, "v1.2", "bosch", "NUCLEO_L4R5ZI_int8")
+        m0_over_m4 = geo_ratio([(float(b0[n]["latency_ms"]) * float(b0[n]["clock_mhz"]),
+                                 float(b4[n]["latency_ms"]) * float(b4[n]["clock_mhz"])) for n in NETS])
+        core_factor = {"cortex-m7": (m7_over_m4, "the Cortex-M7/M4 ratio (Derived profiles)"),
+                       "cortex-m0plus": (m0_over_m4, "the Cortex-M0+/M4 ratio (Derived profiles)")}
+
+        def elementwise(core_id, lib_id):
+            """{kernel: (per_mac, per_element, source)} of a profile's element-wise kernels."""
+            cls = elementwise_class(core_id, lib_id)
+            factor, why = core_factor.get(core_id, (1.0, ""))
+            out = {}
+            for kernel, (pm, pe, line) in table[cls].items():
+                src = f"counted: {ELEMENTWISE_PATH} line {line} ({cls})"
+                out[kernel] = (pm * factor, pe * factor, src + (f" x {sig(factor)}, {why}" if factor != 1 else ""))
+            return out
+
+        def features(board, net, ew):
+            """The run with every weighted kernel free: bus time plus the element-wise kernels' counted cost."""
+            base = profile_text("base", "none", "none", "none", "none", [], (0.0, 0.0, {}, ew), "zero")
+            return kiln.run(board, base, net)
 
         # Data points per family and profile.
         families, info = {}, {}
@@ -356,23 +436,21 @@ def generate(kiln_exe):
                 for n in NETS:
                     r = rs[n]
                     cycles = float(r["latency_ms"]) * 1000.0 * float(r["clock_mhz"])
-                    pts.append((features(board, n), cycles, n))
+                    pts.append((features(board, n, elementwise(core_id, lib_id)), cycles, n))
                     used.append((board, n, r))
             families.setdefault(family, {})[name] = pts
             info[name] = dict(core_id=core_id, lib_id=lib_id, core=core, library=library, family=family, used=used)
 
-        fitted, lono, strict = {}, {}, {}
-        for family, members in families.items():
-            r, params = fit_family(members)
-            for name, (a, e) in params.items():
-                fitted[name] = (a, e, r)
-            for n in NETS:
-                rs, ps = fit_family(members, exclude=lambda name, net, n=n: net == n)
-                for name, (a, e) in ps.items():
-                    strict[(name, n)] = (a, e, rs)
-                for held in members:
-                    rl, pl = fit_family(members, exclude=lambda name, net, n=n, held=held: (name, net) == (held, n))
-                    lono[(held, n)] = (pl[held][0], pl[held][1], rl)
+        members = {name: (info[name]["family"], info[name]["core_id"], pts)
+                   for family, ms in families.items() for name, pts in ms.items()}
+        fitted = fit_all(members)
+        lono, strict = {}, {}
+        for n in NETS:
+            ps = fit_all(members, exclude=lambda name, net, n=n: net == n)
+            for name in members:
+                strict[(name, n)] = ps[name]
+            for held in members:
+                lono[(held, n)] = fit_all(members, exclude=lambda name, net, n=n, held=held: (name, net) == (held, n))[held]
 
         def rows_text(used):
             by_set = {}
@@ -387,7 +465,7 @@ def generate(kiln_exe):
             return out
 
         def ratio_text(r):
-            return ", ".join(f"{k} {sig(r[k], 3)}" for k in RATIO_KERNELS)
+            return ", ".join(f"{k} {sig(r[k], 3)}" for k in ["conv2d"] + RATIO_KERNELS)
 
         def fitted_profile(name, a, e, r, lono_net=None):
             i = info[name]
@@ -399,31 +477,27 @@ def generate(kiln_exe):
             head += ["",
                      "Model (docs/silicon.md, Method): per MAC a * r[kernel], per output element e,",
                      f"no fixed cost per call; a = {sig(a)} and e = {sig(e)} fitted to these rows after",
-                     "the bus time kiln simulates on the board. Ratios r to conv2d's cost per MAC:",
+                     "the bus time and element-wise kernels kiln simulates on the board. r is the",
+                     "family's ratio of each kernel's cost per MAC to conv2d's" + (
+                         " (1: the " + i["family"] + " family has no other profile)" if not family else
+                         ", fitted with the " + i["family"] + " family's other profiles (" + ", ".join(family) + ")"),
+                     "times the core's factor on " + " and ".join(CORE_KERNELS) + (
+                         " (1: the Cortex-M4 is the reference)" if i["core_id"] == CORE_REFERENCE else
+                         ", fitted with every profile of the core"),
                      f"  {ratio_text(r)}",
-                     ("  (1: the " + i["family"] + " family has no other profile)") if not family else
-                     ("  fitted with the " + i["family"] + " family's other profiles (" + ", ".join(family) + ")."),
-                     "Pooling and mean cost a per element visited."]
-            return profile_text(name, i["core"], i["library"], i["core_id"], i["lib_id"], head, costs_of(a, e, r),
-                                "fitted (a, e, r above)")
+                     "These price the weighted kernels (" + ", ".join(CONV_KERNELS) + ").",
+                     "The element-wise and data-movement kernels are not fitted: their costs are",
+                     f"counted from the kernels' code ({ELEMENTWISE_PATH}, the line named on each;",
+                     "docs/silicon.md, Element-wise kernels)."]
+            return profile_text(name, i["core"], i["library"], i["core_id"], i["lib_id"], head,
+                                (a, e, r, elementwise(i["core_id"], i["lib_id"])), "fitted (a, e, r above)")
 
         texts = {name: fitted_profile(name, *p) for name, p in fitted.items()}
 
         # Derived profiles: (name, core, core_id, library, lib_id, source profile, factor, rule lines).
-        def geo_ratio(pairs):
-            return math.exp(sum(math.log(x / y) for x, y in pairs) / len(pairs))
-
         tvm_c = result_set(rows, "v1.0", "OctoML", "microtvm_native/NUCLEO_L4R5ZI")
         tvm_nn = result_set(rows, "v1.0", "OctoML", "microtvm_cmsis_nn/NUCLEO_L4R5ZI")
         c_over_nn = geo_ratio([(float(tvm_c[n]["latency_ms"]), float(tvm_nn[n]["latency_ms"])) for n in NETS])
-        x7 = result_set(rows, "v1.2", "STMicroelectronics", "NUCLEO_H7A3ZI_Q")
-        x4 = result_set(rows, "v1.2", "STMicroelectronics", "NUCLEO_L4R5ZI")
-        m7_over_m4 = geo_ratio([(float(x7[n]["latency_ms"]) * float(x7[n]["clock_mhz"]),
-                                 float(x4[n]["latency_ms"]) * float(x4[n]["clock_mhz"])) for n in NETS])
-        b0 = result_set(rows, "v1.2", "bosch", "NUCLEO_G0B1RE_int8")
-        b4 = result_set(rows, "v1.2", "bosch", "NUCLEO_L4R5ZI_int8")
-        m0_over_m4 = geo_ratio([(float(b0[n]["latency_ms"]) * float(b0[n]["clock_mhz"]),
-                                 float(b4[n]["latency_ms"]) * float(b4[n]["clock_mhz"])) for n in NETS])
         coremark_m55, coremark_m85 = 4.2, 6.28
         m55_over_m85 = coremark_m85 / coremark_m55
 
@@ -477,12 +551,14 @@ def generate(kiln_exe):
             a, e, r = fitted[src] if src in fitted else derived_costs[src]
             a, e = a * factor, e * factor
             derived_costs[name] = (a, e, r)
-            head = [f"{core}, {library}: DERIVED, not measured. Every cost is",
-                    f"{src}'s times {sig(factor)}:"] + rule + [
+            head = [f"{core}, {library}: DERIVED, not measured. Every weighted kernel's cost",
+                    f"is {src}'s times {sig(factor)}:"] + rule + [
                     f"So a = {sig(a)}, e = {sig(e)}; ratios r as {src}'s:", f"  {ratio_text(r)}",
-                    "(docs/silicon.md, Derived profiles)."]
-            texts[name] = profile_text(name, core, library, core_id, lib_id, head, costs_of(a, e, r),
-                                       f"derived: {src} x {sig(factor)}")
+                    "(docs/silicon.md, Derived profiles). The element-wise and data-movement kernels",
+                    f"are counted from the kernels' code ({ELEMENTWISE_PATH}, the line named on each;",
+                    "docs/silicon.md, Element-wise kernels)."]
+            texts[name] = profile_text(name, core, library, core_id, lib_id, head,
+                                       (a, e, r, elementwise(core_id, lib_id)), f"derived: {src} x {sig(factor)}")
 
         for name, text in texts.items():
             outputs[f"configs/mcu/{name}.yaml"] = text
@@ -524,7 +600,7 @@ def generate(kiln_exe):
         for name in info:
             a, e, r = fitted[name]
             param_rows.append(f"| `{name}` | {info[name]['family']} | {sig(a)} | {sig(e)} | " +
-                              " | ".join(sig(r[k], 3) for k in RATIO_KERNELS) + " |")
+                              " | ".join(sig(r[k], 3) for k in ["conv2d"] + RATIO_KERNELS) + " |")
         derived_rows = [f"| `{name}` | `{src}` | {sig(f)} | {rule[0].split(':')[0]} |"
                         for name, _, _, _, _, src, f, rule in derived]
 
@@ -532,19 +608,20 @@ def generate(kiln_exe):
                "",
                "### Fitted profiles",
                "",
-               "Per profile: the cost per conv2d MAC `a` and per output element `e` (MCU cycles),",
-               "and the family's ratios of the other kernels' cost per MAC to conv2d's.",
+               "Per profile: the cost per conv2d MAC `a` and per output element `e` (MCU cycles)",
+               "of the weighted kernels, and each kernel's cost per MAC relative to `a`: the",
+               "family's ratio times the core's factor (conv2d and fully_connected; 1 on the Cortex-M4).",
                "",
-               "| profile | family | a (cycles/MAC) | e (cycles/element) | " + " | ".join(RATIO_KERNELS) + " |",
-               "|---|---|---|---|" + "---|" * len(RATIO_KERNELS)] + param_rows + [
+               "| profile | family | a (cycles/MAC) | e (cycles/element) | " + " | ".join(["conv2d"] + RATIO_KERNELS) + " |",
+               "|---|---|---|---|" + "---|" * (1 + len(RATIO_KERNELS))] + param_rows + [
                "",
                "### Fitted boards: published and simulated latency",
                "",
                "Latency in ms. \"kiln\" is `kiln run --mcu-only` on the board config with the",
                "written profile (in-sample). \"LONO\": the profile refitted without that network's",
-               "result, its family's ratios from the family's other rows (other cores' results",
-               "on that network included). \"strict\": the network removed from every profile of",
-               "the family before fitting.",
+               "result, its family's ratios and its core's factors from the other rows (other",
+               "profiles' results on that network included). \"strict\": the network removed",
+               "from every profile before fitting.",
                "",
                f"- in-sample error: {stats(ins_err)}",
                f"- leave-one-network-out error: {stats(lono_err)}",
@@ -581,7 +658,6 @@ def generate(kiln_exe):
 
 
 KERNELS = read_kernels()
-KERNEL_MACS = dict(KERNELS)
 
 
 def main():

@@ -15,6 +15,7 @@
 #include "arch/command_codec.h"
 #include "arch/error.h"
 #include "arch/mcu_profile.h"
+#include "arch/unit_enable.h"
 #include "arch/npy.h"
 #include "arch/profile.h"
 #include "arch/soc_config_yaml.h"
@@ -39,6 +40,7 @@ struct RunOptions {
   std::vector<std::string> inputs, outputs;  // one per model input / output, in the model's order
   std::string trace, profile, report, tuning, mcu_profile;
   std::string topology, scalesim_config;
+  std::vector<std::string> npu_units;
   bool model_given = false;
   std::optional<uint64_t> seed;
   bool rtl = false;
@@ -51,6 +53,7 @@ void run(const RunOptions& opt) {
   SocConfig soc = load_soc_config(opt.soc);
   if (opt.rtl) soc.npu.engine = "rtl";
   if (!opt.mcu_profile.empty()) override_mcu_profile(soc, opt.mcu_profile);
+  for (const auto& unit : opt.npu_units) enable_npu_unit(soc, unit, "--npu-unit");
   const Technology tech = load_soc_technology(soc);  // before compiling: a bad file fails fast
   const bool topology = !opt.topology.empty();
   if (!topology && !opt.scalesim_config.empty())
@@ -165,6 +168,9 @@ void add_run_command(CLI::App& app) {
   cmd->add_flag("--mcu-only", opt->mcu_only, "run every op on the MCU (a software-only deployment on the same SoC)");
   cmd->add_option("--mcu-profile", opt->mcu_profile,
                   "MCU core profile (configs/mcu/ name or file) in place of the SoC config's; its mcu.costs still apply");
+  cmd->add_option("--npu-unit", opt->npu_units,
+                  "enable an optional NPU unit (npu.units, e.g. vector) with its defaults unless the SoC config sets it; "
+                  "repeatable");
   cmd->callback([opt, cmd] {
     opt->model_given = cmd->count("MODEL") > 0;
     run(*opt);

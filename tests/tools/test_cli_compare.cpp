@@ -153,7 +153,7 @@ TEST_CASE("kiln compare: unknown strategies and profiles without a core are clea
   const CliRun unknown = run_kiln("compare " + m + " --strategy mcu-fastest -o " + dir.file("o1"));
   CHECK(unknown.exit_code == 1);
   CHECK(unknown.err.find("no deployment strategy 'mcu-fastest' (strategies: mcu-reference, mcu-optimized, npu, "
-                         "npu-tuned)") != std::string::npos);
+                         "npu-tuned, npu-vector)") != std::string::npos);
 
   write_profile(dir, "cmsis-nn", 1.0, false);
   const std::string soc = write_soc(dir, "testcore-cmsis-nn.yaml");
@@ -173,4 +173,41 @@ TEST_CASE("kiln compare: unknown strategies and profiles without a core are clea
   const CliRun not_model = run_kiln("compare " + soc + " -o " + dir.file("o4"));
   CHECK(not_model.exit_code == 1);
   CHECK(not_model.err.find("not a model file") != std::string::npos);
+}
+
+TEST_CASE("kiln compare: npu-vector enables the NPU's vector unit on the given SoC", "[compare]") {
+  TempDir dir;
+  write_profile(dir, "cmsis-nn", 1.0);
+  const std::string soc = write_soc(dir, "testcore-cmsis-nn.yaml");
+  const CliRun r = run_kiln("compare " + model("resnet8.onnx") + " --soc " + soc +
+                            " --strategy npu --strategy npu-vector --no-plot -j 2 -o " + dir.file("out"));
+  INFO(r.all());
+  REQUIRE(r.exit_code == 0);
+  const auto doc = nlohmann::json::parse(slurp(dir.file("out/compare.json")));
+  const auto npu = run_of(doc, "resnet8", "npu"), vec = run_of(doc, "resnet8", "npu-vector");
+  CHECK(vec["bit_exact"] == true);
+  // ResNet-8's residual adds leave the MCU for the vector unit: fewer MCU layers, less time.
+  CHECK(vec["layers_on_mcu"].get<int>() < npu["layers_on_mcu"].get<int>());
+  CHECK(vec["latency_ms"].get<double>() < npu["latency_ms"].get<double>());
+  CHECK(vec["mcu_profile"] == npu["mcu_profile"]);
+
+  // The strategy's SoC is kiln run --npu-unit vector, which is the shipped config that enables the unit.
+  const CliRun flag = run_kiln("run " + model("resnet8.onnx") + " --npu-unit vector");
+  const CliRun shipped = run_kiln("run " + model("resnet8.onnx") + " --soc " + kiln::test::config_path("default-vector"));
+  REQUIRE(flag.exit_code == 0);
+  REQUIRE(shipped.exit_code == 0);
+  const std::regex latency("latency +([0-9]+) NPU cycles");
+  std::smatch a, b;
+  REQUIRE(std::regex_search(flag.out, a, latency));
+  REQUIRE(std::regex_search(shipped.out, b, latency));
+  CHECK(a[1].str() == b[1].str());
+
+  const CliRun built_in = run_kiln("run " + model("resnet8.onnx") + " --npu-unit array");
+  CHECK(built_in.exit_code == 1);
+  CHECK(built_in.err.find("--npu-unit: cannot enable NPU unit 'array' on SoC config") != std::string::npos);
+  CHECK(built_in.err.find("it is part of every NPU (optional NPU units: vector)") != std::string::npos);
+  const CliRun unknown = run_kiln("run " + model("resnet8.onnx") + " --npu-unit gather");
+  CHECK(unknown.exit_code == 1);
+  CHECK(unknown.err.find("cannot enable NPU unit 'gather'") != std::string::npos);
+  CHECK(unknown.err.find("no such unit") != std::string::npos);
 }

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The loop timings behind configs/mcu/data/elementwise_cycles.csv: compiles
+# CMSIS-NN's element-wise and data-movement kernels (a checkout given as the
+# argument, github.com/ARM-software/CMSIS-NN) with clang for the three
+# instruction-set classes and prints every loop's cycles per iteration under
+# llvm-mca (scripts/loop_cycles.py). The CSV's "count" column names the loop
+# each cost comes from; docs/silicon.md ("Element-wise kernels") the method.
+# Nothing of CMSIS-NN is kept: the build is in a temporary directory.
+#
+# Usage: scripts/count_elementwise_cycles.sh CMSIS_NN_DIR
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+nn="${1:?usage: scripts/count_elementwise_cycles.sh CMSIS_NN_DIR}"
+[[ -f "$nn/Include/arm_nnfunctions.h" ]] || { echo "$nn: not a CMSIS-NN checkout (no Include/arm_nnfunctions.h)" >&2; exit 1; }
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+# A freestanding build: string.h's calls as compiler builtins, as an embedded libc inlines them.
+mkdir -p "$tmp/stub"
+printf '#pragma once\n#include <stddef.h>\n#define memcpy __builtin_memcpy\n#define memset __builtin_memset\n#define memmove __builtin_memmove\n' >"$tmp/stub/string.h"
+# TFLite's requantize (no CMSIS-NN kernel: a loop over its helper) and memcpy's word loop.
+cat >"$tmp/extra.c" <<'C'
+#include "arm_nnsupportfunctions.h"
+void requantize_s8(const int8_t *in, int8_t *out, int32_t n, int32_t in_zp, int32_t out_zp, int32_t mult,
+                   int32_t shift, int32_t lo, int32_t hi) {
+  for (int32_t i = 0; i < n; i++) {
+    int32_t v = arm_nn_requantize(in[i] - in_zp, mult, shift) + out_zp;
+    out[i] = (int8_t)MIN(MAX(v, lo), hi);
+  }
+}
+void copy_words(const int32_t *restrict src, int32_t *restrict dst, int32_t words) {
+  for (int32_t i = 0; i < words; i++) dst[i] = src[i];
+}
+C
+files=(Source/BasicMathFunctions/arm_elementwise_add_s8.c Source/PoolingFunctions/arm_avgpool_s8.c
+       Source/PoolingFunctions/arm_max_pool_s8.c Source/SoftmaxFunctions/arm_nn_softmax_common_s8.c)
+# class, clang target, clang cpu, llvm-mca cpu
+for cfg in "dsp thumbv7em-none-eabihf cortex-m4 cortex-m4" "c thumbv7m-none-eabi cortex-m3 cortex-m4" \
+           "mve thumbv8.1m.main-none-eabihf cortex-m55 cortex-m55"; do
+  read -r cls triple cpu mca <<<"$cfg"
+  echo "== $cls (clang --target=$triple -mcpu=$cpu -O2; llvm-mca -mcpu=$mca)"
+  for f in "${files[@]}" extra.c; do
+    src="$nn/$f"; [[ "$f" == extra.c ]] && src="$tmp/extra.c"
+    out="$tmp/$cls-$(basename "$f" .c).s"
+    clang --target="$triple" -mcpu="$cpu" -mthumb -O2 -ffreestanding -I"$tmp/stub" -I"$nn/Include" -S -o "$out" "$src"
+    /usr/bin/python3 "$here/scripts/loop_cycles.py" "$out" "$mca" "$triple" | sed "s|$tmp/||"
+  done
+done
