@@ -58,7 +58,13 @@ int8_t clamp8(int32_t v) { return int8_t(std::clamp(v, -128, 127)); }
 
 }  // namespace
 
-LutTable logistic_table(float in_scale, int32_t in_zp) {
+namespace {
+
+// LOGISTIC and TANH as TFLite Micro computes them: the input rescaled to Q4,
+// the gemmlowp fixed-point function, its Q0 result rounded down to int8 by
+// `drop_bits` and shifted by `offset`; inputs beyond the radius saturate.
+template <class Function>
+LutTable q4_function_table(float in_scale, int32_t in_zp, Function f, int drop_bits, int32_t offset) {
   const Q4Input q = q4_input(in_scale);
   using F4 = gemmlowp::FixedPoint<int32_t, kInputIntegerBits>;
   LutTable t{};
@@ -71,33 +77,24 @@ LutTable logistic_table(float in_scale, int32_t in_zp) {
       y = 127;
     } else {
       const int32_t in_q4 = multiply_by_quantized_multiplier(in, q.multiplier, q.shift);
-      const int32_t out_q0 = gemmlowp::logistic(F4::FromRaw(in_q4)).raw();
-      y = clamp8(gemmlowp::RoundingDivideByPOT(out_q0, 31 - 8) - 128);
+      const int32_t out_q0 = f(F4::FromRaw(in_q4)).raw();
+      y = clamp8(gemmlowp::RoundingDivideByPOT(out_q0, drop_bits) + offset);
     }
     t[lut_index(x)] = y;
   }
   return t;
 }
 
+}  // namespace
+
+LutTable logistic_table(float in_scale, int32_t in_zp) {
+  return q4_function_table(
+      in_scale, in_zp, [](auto v) { return gemmlowp::logistic(v); }, 31 - 8, -128);
+}
+
 LutTable tanh_table(float in_scale, int32_t in_zp) {
-  const Q4Input q = q4_input(in_scale);
-  using F4 = gemmlowp::FixedPoint<int32_t, kInputIntegerBits>;
-  LutTable t{};
-  for (int32_t x = -128; x <= 127; ++x) {
-    const int32_t in = x - in_zp;
-    int8_t y;
-    if (in <= -q.radius) {
-      y = -128;
-    } else if (in >= q.radius) {
-      y = 127;
-    } else {
-      const int32_t in_q4 = multiply_by_quantized_multiplier(in, q.multiplier, q.shift);
-      const int32_t out_q0 = gemmlowp::tanh(F4::FromRaw(in_q4)).raw();
-      y = clamp8(gemmlowp::RoundingDivideByPOT(out_q0, 31 - 7));
-    }
-    t[lut_index(x)] = y;
-  }
-  return t;
+  return q4_function_table(
+      in_scale, in_zp, [](auto v) { return gemmlowp::tanh(v); }, 31 - 7, 0);
 }
 
 LutTable hard_swish_table(float in_scale, int32_t in_zp, float out_scale, int32_t out_zp) {

@@ -22,13 +22,17 @@ UnitWork VectorUnit::execute(const Command& cmd, int64_t) {
   }
 }
 
+void VectorUnit::read_pair(const SpmAddr& a, const SpmAddr& b, uint32_t count) {
+  a_.resize(count);
+  b_.resize(count);
+  out_.resize(count);
+  spm_.read(a.buf, a.offset, a_.data(), count);
+  spm_.read(b.buf, b.offset, b_.data(), count);
+}
+
 UnitWork VectorUnit::add(const Command& cmd) {
   const auto& v = std::get<VectorAddCmd>(cmd.body);
-  a_.resize(v.count);
-  b_.resize(v.count);
-  out_.resize(v.count);
-  spm_.read(v.a.buf, v.a.offset, a_.data(), v.count);
-  spm_.read(v.b.buf, v.b.offset, b_.data(), v.count);
+  read_pair(v.a, v.b, v.count);
   kernels::AddParams p;
   p.count = v.count;
   p.in1_zp = v.a_zp;
@@ -77,11 +81,7 @@ UnitWork VectorUnit::pool(const Command& cmd) {
 
 UnitWork VectorUnit::max_min(const Command& cmd) {
   const auto& v = std::get<VectorMaxMinCmd>(cmd.body);
-  a_.resize(v.count);
-  b_.resize(v.count);
-  out_.resize(v.count);
-  spm_.read(v.a.buf, v.a.offset, a_.data(), v.count);
-  spm_.read(v.b.buf, v.b.offset, b_.data(), v.count);
+  read_pair(v.a, v.b, v.count);
   kernels::MaxMinParams p;
   p.count = v.count;
   (cmd.op == Opcode::VectorMax ? kernels::maximum : kernels::minimum)(p, a_.data(), b_.data(), out_.data());

@@ -30,6 +30,8 @@ class VectorUnit final : public NpuUnit {
   UnitWork requantize(const Command& cmd);
   UnitWork mean(const Command& cmd);
   UnitWork max_min(const Command& cmd);  // vmax, vmin
+  // Reads two operands of `count` bytes into a_ and b_ and sizes out_.
+  void read_pair(const SpmAddr& a, const SpmAddr& b, uint32_t count);
 
   const NpuConfig& npu_;
   ScratchpadIf& spm_;

@@ -567,7 +567,10 @@ class Reader {
 
   // MAXIMUM, MINIMUM: no options, no quantization parameters of their own
   // (TFLite Micro compares the stored values).
-  void read_max_min(const Context& c, ir::Op& op) {
+  void read_max_min(const Context& c, ir::Op& op) { read_same_shape_pair(c, op); }
+
+  // Two activations of one shape (no broadcasting) and an output of it.
+  void read_same_shape_pair(const Context& c, ir::Op& op) {
     expect_inputs(c, 2, 2);
     const int a = act_input(c, 0);
     const int b = act_input(c, 1);
@@ -581,17 +584,9 @@ class Reader {
   }
 
   void read_add(const Context& c, ir::Op& op) {
-    expect_inputs(c, 2, 2);
-    const int a = act_input(c, 0);
-    const int b = act_input(c, 1);
-    const int out = act_output(c);
-    if (tensor(a).shape != tensor(b).shape)
-      fail_op(c, fmt::format("input shapes {} and {} differ (broadcasting unsupported)", ir::shape_string(tensor(a).shape),
-                             ir::shape_string(tensor(b).shape)));
-    check_shape(c, out, tensor(a).shape);
+    read_same_shape_pair(c, op);
+    const int a = op.inputs[0], b = op.inputs[1], out = op.outputs[0];
     const tflite::AddOptions* o = c.op->builtin_options_as_AddOptions();
-    op.inputs = {a, b};
-    op.outputs = {out};
     op.act = act_range(o ? fused(c, o->fused_activation_function()) : ir::Activation::None, out);
     try {
       op.add = ir::add_params(tensor(a).scale(), tensor(b).scale(), tensor(out).scale());
