@@ -25,6 +25,7 @@ import sys
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+from generated_files import write_or_check  # noqa: E402 (scripts/ is the script's own folder)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OPSET = 13
@@ -303,23 +304,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "tests", "data", "models", "onnx"))
     ap.add_argument("--check", action="store_true", help="fail if the files on disk differ from what would be written")
     args = ap.parse_args()
-    stale = []
-    for name, data in sorted(models().items()):
-        path = os.path.join(args.out, name + ".onnx")
-        if args.check:
-            if not os.path.isfile(path) or open(path, "rb").read() != data:
-                stale.append(path)
-            continue
-        os.makedirs(args.out, exist_ok=True)
-        tmp = path + ".tmp"
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-        print(f"wrote {os.path.relpath(path, ROOT)} ({len(data)} bytes)")
-    if stale:
-        print("differ from the generator (run scripts/gen_onnx_models.py): " + ", ".join(stale), file=sys.stderr)
-        return 1
-    return 0
+    return write_or_check(models(), args.out, ".onnx", args.check, "scripts/gen_onnx_models.py")
 
 
 if __name__ == "__main__":

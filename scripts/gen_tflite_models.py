@@ -47,6 +47,7 @@ def load_bindings():
 
 T = None  # the generated modules, by table name
 import flatbuffers  # noqa: E402  (python3-flatbuffers)
+from generated_files import write_or_check  # noqa: E402 (scripts/ is the script's own folder)
 
 
 def quant_activation(lo, hi):
@@ -581,24 +582,7 @@ def main():
     args = ap.parse_args()
     T = load_bindings()
     written = models()
-    stale = []
-    for name, data in sorted(written.items()):
-        path = os.path.join(args.out, name + ".tflite")
-        if args.check:
-            with open(path, "rb") as f:
-                if f.read() != data:
-                    stale.append(path)
-            continue
-        os.makedirs(args.out, exist_ok=True)
-        tmp = path + ".tmp"
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-        print(f"wrote {os.path.relpath(path, ROOT)} ({len(data)} bytes)")
-    if stale:
-        print("differ from the generator (run scripts/gen_tflite_models.py): " + ", ".join(stale), file=sys.stderr)
-        return 1
-    return 0
+    return write_or_check(written, args.out, ".tflite", args.check, "scripts/gen_tflite_models.py")
 
 
 if __name__ == "__main__":
