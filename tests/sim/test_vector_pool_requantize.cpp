@@ -133,7 +133,8 @@ TEST_CASE("vector unit: vrequant equals the requantize kernel bit for bit (a REL
   INFO(r.error);
   REQUIRE(r.ok);
   CHECK(std::vector<uint8_t>(r.output.begin(), r.output.begin() + 1000) == bytes_of(expected));
-  const ProfileEvent* ev = profile_from_json(r.profile_json, "profile").event_of(1);
+  const Profile prof = profile_from_json(r.profile_json, "profile");  // outlives ev, which points into it
+  const ProfileEvent* ev = prof.event_of(1);
   REQUIRE(ev);
   CHECK(ev->name == "vrequant");
   CHECK(ev->duration_ps() == (1 + (1000 + 15) / 16) * period_ps(soc.npu.clock_mhz));
@@ -182,7 +183,8 @@ TEST_CASE("vector unit: vmean equals the mean kernel bit for bit", "[vector]") {
   INFO(r.error);
   REQUIRE(r.ok);
   CHECK(std::vector<uint8_t>(r.output.begin(), r.output.begin() + 40) == bytes_of(expected));
-  const ProfileEvent* ev = profile_from_json(r.profile_json, "profile").event_of(1);
+  const Profile prof = profile_from_json(r.profile_json, "profile");  // outlives ev, which points into it
+  const ProfileEvent* ev = prof.event_of(1);
   REQUIRE(ev);
   CHECK(ev->name == "vmean");
   // 15 pixels and a rescale step for each of ceil(40 / 16) = 3 channel groups.
@@ -221,7 +223,8 @@ TEST_CASE("vector unit: vmax and vmin equal the maximum and minimum kernels bit 
     INFO(r.error);
     REQUIRE(r.ok);
     CHECK(std::vector<uint8_t>(r.output.begin(), r.output.begin() + 1000) == bytes_of(expected));
-    const ProfileEvent* ev = profile_from_json(r.profile_json, "profile").event_of(1);
+    const Profile prof = profile_from_json(r.profile_json, "profile");  // outlives ev, which points into it
+  const ProfileEvent* ev = prof.event_of(1);
     REQUIRE(ev);
     CHECK(ev->name == (max ? "vmax" : "vmin"));
     CHECK(ev->duration_ps() == (1 + (1000 + 15) / 16) * period_ps(soc.npu.clock_mhz));
