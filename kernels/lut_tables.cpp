@@ -28,10 +28,22 @@ Q4Input q4_input(float in_scale) {
   Q4Input q;
   const double real = double(in_scale) * double(1 << (31 - kInputIntegerBits));
   const double fraction = std::frexp(real, &q.shift);
-  q.multiplier = int32_t(std::round(fraction * double(1LL << 31)));
-  const double max_rescaled = 1.0 * ((1 << kInputIntegerBits) - 1) *
-                              double(1LL << (31 - kInputIntegerBits)) / double(1LL << q.shift);
-  q.radius = int32_t(std::floor(max_rescaled));
+  // As QuantizeMultiplier: a fraction that rounds up to 1.0 is 0.5 of the
+  // next power of two.
+  int64_t m = int64_t(std::round(fraction * double(1LL << 31)));
+  if (m == (int64_t(1) << 31)) {
+    m /= 2;
+    ++q.shift;
+  }
+  // The fixed-point rescale shifts by at most 31 either way; scales beyond
+  // that (far outside any trained model's) have no int8 arithmetic.
+  if (q.shift < -31 || q.shift > 31)
+    throw Error(fmt::format("input scale {} is outside the range the Q4 fixed-point input can represent", in_scale));
+  q.multiplier = int32_t(m);
+  const double max_rescaled =
+      1.0 * ((1 << kInputIntegerBits) - 1) * std::ldexp(1.0, 31 - kInputIntegerBits - q.shift);
+  q.radius = max_rescaled >= double(std::numeric_limits<int32_t>::max()) ? std::numeric_limits<int32_t>::max()
+                                                                         : int32_t(std::floor(max_rescaled));
   return q;
 }
 

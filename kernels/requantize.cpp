@@ -3,9 +3,17 @@
 #include <cmath>
 #include <limits>
 
+#include <fmt/format.h>
+
+#include "arch/error.h"
+
 namespace kiln::kernels {
 
 void quantize_multiplier(double scale, int32_t* multiplier, int* shift) {
+  // A ratio of absurd scales (3.4e38 over a denormal) overflows to infinity
+  // before it gets here; it has no multiplier.
+  if (!std::isfinite(scale) || scale < 0.0)
+    throw Error(fmt::format("requantize: scale {} is not a finite non-negative number", scale));
   if (scale == 0.0) {
     *multiplier = 0;
     *shift = 0;
