@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "arch/command.h"
+#include "arch/profile.h"
 #include "arch/soc_config.h"
 #include "arch/soc_config_yaml.h"
 #include "sim/simulate.h"
@@ -163,6 +164,15 @@ inline RunReport run_in_child(const SocConfig& soc, const Program& program,
   rep.profile_json = j.at("profile").get<std::string>();
   rep.trace = j.at("trace").get<std::string>();
   return rep;
+}
+
+// The profile event of command `index` of a child's run, as a copy: the
+// Profile parsed from the run's JSON does not outlive the call.
+inline ProfileEvent event_of_command(const RunReport& r, int64_t index) {
+  const Profile p = profile_from_json(r.profile_json, "profile");
+  const ProfileEvent* ev = p.event_of(index);
+  if (!ev) throw std::runtime_error("the profile has no event of command " + std::to_string(index));
+  return *ev;
 }
 
 }  // namespace kiln::test

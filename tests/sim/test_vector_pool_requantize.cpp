@@ -97,13 +97,11 @@ TEST_CASE("vector unit: vavgpool and vmaxpool equal the pooling kernels bit for 
       INFO(r.error);
       REQUIRE(r.ok);
       CHECK(std::vector<uint8_t>(r.output.begin(), r.output.begin() + out_bytes) == bytes_of(expected));
-      const Profile prof = profile_from_json(r.profile_json, "profile");
-      const ProfileEvent* ev = prof.event_of(1);
-      REQUIRE(ev);
-      CHECK(ev->name == (average ? "vavgpool" : "vmaxpool"));
+      const ProfileEvent ev = event_of_command(r, 1);
+      CHECK(ev.name == (average ? "vavgpool" : "vmaxpool"));
       // 16 output pixels, 6 taps (+1 divide step), ceil(20 / lanes) channel groups.
       const uint64_t groups = (20 + lanes - 1) / lanes;
-      CHECK(ev->duration_ps() == (1 + 16 * (6 + (average ? 1 : 0)) * groups) * npu_ps);
+      CHECK(ev.duration_ps() == (1 + 16 * (6 + (average ? 1 : 0)) * groups) * npu_ps);
       CHECK(vector_pool_cycles(v, average, unsigned(lanes)) == 1 + 16 * (6 + (average ? 1 : 0)) * groups);
       // Actions: every tap and the clamp are adds; the average's divide a rescale.
       CHECK(counter_at(r.output, out_bytes) == (average ? uint64_t(out_bytes) : 0));
@@ -133,11 +131,9 @@ TEST_CASE("vector unit: vrequant equals the requantize kernel bit for bit (a REL
   INFO(r.error);
   REQUIRE(r.ok);
   CHECK(std::vector<uint8_t>(r.output.begin(), r.output.begin() + 1000) == bytes_of(expected));
-  const Profile prof = profile_from_json(r.profile_json, "profile");  // outlives ev, which points into it
-  const ProfileEvent* ev = prof.event_of(1);
-  REQUIRE(ev);
-  CHECK(ev->name == "vrequant");
-  CHECK(ev->duration_ps() == (1 + (1000 + 15) / 16) * period_ps(soc.npu.clock_mhz));
+  const ProfileEvent ev = event_of_command(r, 1);
+  CHECK(ev.name == "vrequant");
+  CHECK(ev.duration_ps() == (1 + (1000 + 15) / 16) * period_ps(soc.npu.clock_mhz));
   CHECK(counter_at(r.output, 1000) == 1000);
   CHECK(counter_at(r.output, 1008) == 3000);
 }
@@ -183,12 +179,10 @@ TEST_CASE("vector unit: vmean equals the mean kernel bit for bit", "[vector]") {
   INFO(r.error);
   REQUIRE(r.ok);
   CHECK(std::vector<uint8_t>(r.output.begin(), r.output.begin() + 40) == bytes_of(expected));
-  const Profile prof = profile_from_json(r.profile_json, "profile");  // outlives ev, which points into it
-  const ProfileEvent* ev = prof.event_of(1);
-  REQUIRE(ev);
-  CHECK(ev->name == "vmean");
+  const ProfileEvent ev = event_of_command(r, 1);
+  CHECK(ev.name == "vmean");
   // 15 pixels and a rescale step for each of ceil(40 / 16) = 3 channel groups.
-  CHECK(ev->duration_ps() == (1 + 16 * 3) * period_ps(soc.npu.clock_mhz));
+  CHECK(ev.duration_ps() == (1 + 16 * 3) * period_ps(soc.npu.clock_mhz));
   CHECK(counter_at(r.output, 40) == 40);
   CHECK(counter_at(r.output, 48) == 15 * 40 + 2 * 40);
   v.h = 4096, v.w = 4096;
@@ -223,11 +217,9 @@ TEST_CASE("vector unit: vmax and vmin equal the maximum and minimum kernels bit 
     INFO(r.error);
     REQUIRE(r.ok);
     CHECK(std::vector<uint8_t>(r.output.begin(), r.output.begin() + 1000) == bytes_of(expected));
-    const Profile prof = profile_from_json(r.profile_json, "profile");  // outlives ev, which points into it
-  const ProfileEvent* ev = prof.event_of(1);
-    REQUIRE(ev);
-    CHECK(ev->name == (max ? "vmax" : "vmin"));
-    CHECK(ev->duration_ps() == (1 + (1000 + 15) / 16) * period_ps(soc.npu.clock_mhz));
+    const ProfileEvent ev = event_of_command(r, 1);
+    CHECK(ev.name == (max ? "vmax" : "vmin"));
+    CHECK(ev.duration_ps() == (1 + (1000 + 15) / 16) * period_ps(soc.npu.clock_mhz));
     CHECK(counter_at(r.output, 1000) == 0);
     CHECK(counter_at(r.output, 1008) == 1000);
   }

@@ -93,11 +93,9 @@ TEST_CASE("vector unit: vadd equals the add kernel bit for bit and takes its clo
     INFO(r.error);
     REQUIRE(r.ok);
     CHECK(r.output == bytes_of(expected));
-    const Profile prof = profile_from_json(r.profile_json, "profile");
-    const ProfileEvent* ev = prof.event_of(1);
-    REQUIRE(ev);
-    CHECK(ev->name == "vadd");
-    CHECK(ev->duration_ps() == (1 + c.passes * ((kCount + c.lanes - 1) / c.lanes)) * npu_ps);
+    const ProfileEvent ev = event_of_command(r, 1);
+    CHECK(ev.name == "vadd");
+    CHECK(ev.duration_ps() == (1 + c.passes * ((kCount + c.lanes - 1) / c.lanes)) * npu_ps);
   }
 }
 
