@@ -1,6 +1,7 @@
 // What `kiln compile` and `kiln reference` do with a model once a front end
-// has read it: compile it for the default SoC and run the reference
-// interpreter on it (small graphs only, to keep executions fast).
+// has read it: compile it for the default SoC (or the default SoC with the
+// vector unit, whose partition and planners take other paths) and run the
+// reference interpreter on it (small graphs only, to keep executions fast).
 #pragma once
 
 #include "arch/soc_config_yaml.h"
@@ -15,6 +16,11 @@ inline const SocConfig& default_soc() {
   return soc;
 }
 
+inline const SocConfig& vector_soc() {
+  static const SocConfig soc = load_soc_config(source_dir() + "/configs/soc/default-vector.yaml");
+  return soc;
+}
+
 // Whole real networks take seconds to compile under the sanitizers; the
 // readers are what the model harnesses fuzz, and the operator harness feeds
 // the compiler and the reference small graphs, so larger graphs stop here.
@@ -26,9 +32,9 @@ inline bool small_graph(const ir::Graph& graph) {
   return work <= (int64_t(1) << 16);
 }
 
-inline void compile_and_run(const ir::Graph& graph) {
+inline void compile_and_run(const ir::Graph& graph, bool with_vector_unit = false) {
   if (!small_graph(graph)) return;
-  codegen::compile_model(graph, default_soc());
+  codegen::compile_model(graph, with_vector_unit ? vector_soc() : default_soc());
   std::vector<reference::TensorData> inputs;
   for (int t : graph.inputs) inputs.emplace_back(size_t(graph.tensors[size_t(t)].byte_size()), int8_t(1));
   reference::run_reference(graph, inputs);

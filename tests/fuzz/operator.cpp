@@ -4,8 +4,11 @@
 // from 0 to 2^31-1 (and negative), scales over 0, NaN, infinities, 1e38,
 // denormals and negatives, zero points out of int8, per-channel parameter
 // counts that do not match the channels, constants shorter than their shape,
-// and float32 edges (QUANTIZE from a float input, DEQUANTIZE to a float or
-// wrongly typed output).
+// float32 edges (QUANTIZE from a float input, DEQUANTIZE to a float or
+// wrongly typed output), the unary functions kiln builds as tables (LOGISTIC,
+// TANH, HARD_SWISH, LEAKY_RELU with any alpha, ELU) and MAXIMUM/MINIMUM.
+// One bit after the model's bytes picks the SoC: the default, or the default with the
+// vector unit, whose partition and planners take other paths.
 //
 // KILN_FUZZ_DUMP_MODEL=FILE writes the model built from the input to FILE,
 // to replay a finding through the command line (kiln run FILE).
@@ -171,7 +174,11 @@ std::vector<uint8_t> build_model(Bytes& in) {
                                                          tfl::ActivationFunctionType_TANH});
   const auto padding = in.flag() ? tfl::Padding_SAME : tfl::Padding_VALID;
   const bool same = padding == tfl::Padding_SAME;
-  switch (in.u8() % 16) {
+  // Selectors below 224 keep the operators they picked before the table
+  // functions and MAXIMUM/MINIMUM were added, so regression inputs keep
+  // building the model they were found with.
+  const uint8_t selector = in.u8();
+  switch (selector < 224 ? selector % 16 : 16 + selector % 2) {
     case 0:
     case 1: {  // CONV_2D, DEPTHWISE_CONV_2D
       const bool depthwise = in.u8() & 1;
@@ -275,6 +282,24 @@ std::vector<uint8_t> build_model(Bytes& in) {
                              in.u8() < 230 ? 0 : m.quant(1, 0));
       return m.finish(tfl::BuiltinOperator_DEQUANTIZE, {x}, {y}, tfl::BuiltinOptions_NONE, 0, {x});
     }
+    case 16: {  // LOGISTIC, TANH, HARD_SWISH, LEAKY_RELU, ELU
+      const int y = m.activation(in.u8() < 240 ? in_shape : std::vector<int32_t>{in.dim(), 1, 1, 1});
+      const auto code = in.pick<tfl::BuiltinOperator>(
+          {tfl::BuiltinOperator_LOGISTIC, tfl::BuiltinOperator_TANH, tfl::BuiltinOperator_HARD_SWISH,
+           tfl::BuiltinOperator_LEAKY_RELU, tfl::BuiltinOperator_ELU});
+      if (code == tfl::BuiltinOperator_LEAKY_RELU) {
+        const float alpha = in.flag() ? 0.2f : in.scale() * (in.flag() ? -1.0f : 1.0f);
+        return m.finish(code, {x}, {y}, tfl::BuiltinOptions_LeakyReluOptions,
+                        tfl::CreateLeakyReluOptions(fbb, alpha).Union(), {x});
+      }
+      return m.finish(code, {x}, {y}, tfl::BuiltinOptions_NONE, 0, {x});
+    }
+    case 17: {  // MAXIMUM, MINIMUM
+      const int x2 = m.activation(in.u8() < 230 ? in_shape : std::vector<int32_t>{1, in.dim(), in.dim(), in.dim()});
+      const int y = m.activation(in.u8() < 240 ? in_shape : std::vector<int32_t>{in.dim(), 1, 1, 1});
+      return m.finish(in.flag() ? tfl::BuiltinOperator_MAXIMUM : tfl::BuiltinOperator_MINIMUM, {x, x2}, {y},
+                      tfl::BuiltinOptions_NONE, 0, {x, x2});
+    }
     default: {  // CONCATENATION
       const int32_t axis = in.u8() < 220 ? 3 : in.small(-6, 6);
       std::vector<int32_t> s2 = in_shape;
@@ -294,9 +319,12 @@ std::vector<uint8_t> build_model(Bytes& in) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Bytes in(data, size);
   const std::vector<uint8_t> model = build_model(in);
+  // Read after the model, so that an input's model does not depend on it.
+  const bool with_vector_unit = in.flag();
   if (const char* dump = std::getenv("KILN_FUZZ_DUMP_MODEL"))
     std::ofstream(dump, std::ios::binary).write(reinterpret_cast<const char*>(model.data()), std::streamsize(model.size()));
   return kiln::fuzz::expect_errors("fuzz_op.tflite", [&] {
-    kiln::fuzz::compile_and_run(kiln::frontend::read_tflite_buffer(model.data(), model.size(), "fuzz_op.tflite"));
+    kiln::fuzz::compile_and_run(kiln::frontend::read_tflite_buffer(model.data(), model.size(), "fuzz_op.tflite"),
+                                with_vector_unit);
   });
 }
