@@ -6,12 +6,15 @@ instructions without the branch are timed as straight-line code repeated
 200 times (llvm-mca -iterations=200), which is what one iteration costs in
 a long loop. Loops with branches inside are printed with their inner labels
 counted: llvm-mca then times every path one after the other, so read those
-as upper bounds. Helium (MVE) loops, which LLVM 14 cannot time, print their
-count of vector instructions. Used for configs/mcu/data/elementwise_cycles.csv
+as upper bounds. Loops are also printed with their count of vector (Helium,
+MVE) instructions. Used for configs/mcu/data/elementwise_cycles.csv
 (scripts/count_elementwise_cycles.sh; docs/silicon.md, Element-wise kernels).
 
-Usage: scripts/loop_cycles.py FILE.s MCPU [TRIPLE]
+Usage: [LLVM_MCA=llvm-mca-16] scripts/loop_cycles.py FILE.s MCPU [TRIPLE]
+(LLVM_MCA names the llvm-mca to run; LLVM 16's has a Cortex-M55 model, which
+times Helium instructions, LLVM 14's has none.)
 """
+import os
 import re
 import subprocess
 import sys
@@ -39,7 +42,7 @@ def main():
         start = labels[m.group(2)]
         body = [x for x in lines[start + 1:i] if is_instruction(x)]
         inner = sum(1 for x in lines[start + 1:i] if LABEL.match(x))
-        p = subprocess.run(["llvm-mca", f"-mtriple={triple}", f"-mcpu={mcpu}", "-iterations=200", "-"],
+        p = subprocess.run([os.environ.get("LLVM_MCA", "llvm-mca"), f"-mtriple={triple}", f"-mcpu={mcpu}", "-iterations=200", "-"],
                            input="\n".join(body) + "\n", capture_output=True, text=True)
         total = re.search(r"Total Cycles:\s+(\d+)", p.stdout)
         timing = f"{int(total.group(1)) / 200:.1f} cycles per iteration" if total and p.returncode == 0 else \
