@@ -171,6 +171,31 @@ const std::vector<McuKernelSpec>& mcu_kernels() {
         in8("table", "256 int8 outputs, entry uint8(x) for input x (the compiler's constant data)"),
         out8("out", "int8 output tensor"), extent("count", "elements")},
        "requantize"},
+      // Priced as add: the same two rescales and one output rescale per element.
+      {McuKernel::Sub,
+       "sub",
+       {in8("in1", "first input tensor (the minuend)"), in8("in2", "second input tensor (the subtrahend)"),
+        out8("out", "output tensor"), extent("count", "output elements"),
+        extent("in1_count", "elements of in1 (count, or a divisor it repeats: per channel, scalar)"),
+        extent("in2_count", "elements of in2 (count, or a divisor it repeats: per channel, scalar)"),
+        sint("in1_zp", "first input zero point"), sint("in2_zp", "second input zero point"), out_zp(),
+        sint("left_shift", "left shift of both inputs before rescaling (TFLite: 20)"),
+        sint("in1_mult", "first input multiplier"), sint("in1_shift", "first input shift (<= 0)"),
+        sint("in2_mult", "second input multiplier"), sint("in2_shift", "second input shift (<= 0)"),
+        sint("out_mult", "output multiplier"), sint("out_shift", "output shift (<= 0)"), act_min(), act_max()},
+       "add"},
+      // Priced as requantize: one product and one rescale per element (add
+      // rescales three times).
+      {McuKernel::Mul,
+       "mul",
+       {in8("in1", "first input tensor"), in8("in2", "second input tensor"), out8("out", "output tensor"),
+        extent("count", "output elements"),
+        extent("in1_count", "elements of in1 (count, or a divisor it repeats: per channel, scalar)"),
+        extent("in2_count", "elements of in2 (count, or a divisor it repeats: per channel, scalar)"),
+        sint("in1_zp", "first input zero point"), sint("in2_zp", "second input zero point"), out_zp(),
+        sint("out_mult", "output multiplier of in1_scale * in2_scale / out_scale"),
+        sint("out_shift", "output shift (may be positive)"), act_min(), act_max()},
+       "requantize"},
   };
   return table;
 }

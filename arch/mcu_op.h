@@ -43,6 +43,8 @@ enum class McuKernel : uint16_t {
   Maximum = 17,     // element-wise max of two int8 tensors (TFLite MAXIMUM)
   Minimum = 18,     // element-wise min of two int8 tensors (TFLite MINIMUM)
   Lut = 25,         // a unary int8 function as a 256-entry table (kernels/lut.h)
+  Sub = 26,         // element-wise int8 subtraction, rescaled as add (TFLite SUB)
+  Mul = 27,         // element-wise int8 multiplication (TFLite MUL)
 };
 
 // What one argument is.

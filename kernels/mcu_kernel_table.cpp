@@ -14,11 +14,13 @@
 #include "kernels/fully_connected.h"
 #include "kernels/lut.h"
 #include "kernels/max_pool.h"
+#include "kernels/mul.h"
 #include "kernels/mean.h"
 #include "kernels/maximum_minimum.h"
 #include "kernels/pad.h"
 #include "kernels/requantize_tensor.h"
 #include "kernels/softmax.h"
+#include "kernels/sub.h"
 
 namespace kiln::kernels {
 
@@ -259,6 +261,28 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
     t.push_back(entry<P>({McuKernel::Minimum, {&P::count}, elements, [](const P& p) { validate(p, "minimum"); },
                           [](const P& p, const McuOperands& o) { minimum(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
                           {}}));
+  }
+  {
+    using P = SubParams;
+    t.push_back(entry<P>(
+        {McuKernel::Sub,
+         {&P::count, &P::in1_count, &P::in2_count, &P::in1_zp, &P::in2_zp, &P::out_zp, &P::left_shift, &P::in1_mult,
+          &P::in1_shift, &P::in2_mult, &P::in2_shift, &P::out_mult, &P::out_shift, &P::act_min, &P::act_max},
+         [](const P& p) { return std::vector<uint64_t>{uint64_t(p.in1_count), uint64_t(p.in2_count), uint64_t(p.count)}; },
+         [](const P& p) { validate(p); },
+         [](const P& p, const McuOperands& o) { sub(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
+         {}}));
+  }
+  {
+    using P = MulParams;
+    t.push_back(entry<P>(
+        {McuKernel::Mul,
+         {&P::count, &P::in1_count, &P::in2_count, &P::in1_zp, &P::in2_zp, &P::out_zp, &P::out_mult, &P::out_shift,
+          &P::act_min, &P::act_max},
+         [](const P& p) { return std::vector<uint64_t>{uint64_t(p.in1_count), uint64_t(p.in2_count), uint64_t(p.count)}; },
+         [](const P& p) { validate(p); },
+         [](const P& p, const McuOperands& o) { mul(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
+         {}}));
   }
   return t;
 }

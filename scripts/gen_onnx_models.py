@@ -212,6 +212,40 @@ def add(net, a, b, name="add"):
     return net.qdq(f"{name}_output", net.real[a] + net.real[b])
 
 
+def sub_mul(net, op, a, b, name):
+    """Sub or Mul in QDQ form; an operand may be a constant (const_dq) and
+    one may repeat along the other's channels or be a scalar."""
+    net.node(op, [a, b], [f"{name}_output"], name)
+    return net.qdq(f"{name}_output", (np.subtract if op == "Sub" else np.multiply)(net.real[a], net.real[b]))
+
+
+def const_dq(net, name, shape):
+    """A per-tensor quantized constant behind DequantizeLinear (int8 symmetric, or uint8 around 128)."""
+    v = net.rng.normal(0, 0.5, size=shape)
+    scale = np.float32(max(np.abs(v).max(), 1e-6) / 127.0)
+    q = np.clip(np.round(v / scale), -127, 127)
+    zp = 128 if net.uint8 else 0
+    ztype = np.uint8 if net.uint8 else np.int8
+    s = net.const(f"{name}_scale", np.array(scale, dtype=np.float32))
+    z = net.const(f"{name}_zero_point", np.array(zp, dtype=ztype))
+    net.const(f"{name}_quantized", (q + zp).astype(ztype))
+    net.node("DequantizeLinear", [f"{name}_quantized", s, z], [f"{name}_dequantized"], f"{name}_DequantizeLinear")
+    net.real[f"{name}_dequantized"] = q * np.float64(scale)
+    return f"{name}_dequantized"
+
+
+def squeeze_excite(net, x):
+    """x times a per-channel gate: Sigmoid(Conv(Relu(Conv(GlobalAveragePool(x))))), [1, C, 1, 1]."""
+    net.node("GlobalAveragePool", [x], ["pool_output"], "pool")
+    # The pooled tensor keeps its input's quantization, as for MaxPool.
+    pooled = net.qdq("pool_output", net.real[x].mean(axis=(2, 3), keepdims=True), net.scale_of(x),
+                     zero_point_of(net, x))
+    c = net.real[x].shape[1]
+    gate = unary(net, conv(net, conv(net, pooled, c // 2, 1, relu=True, name="squeeze"), c, 1, name="excite"),
+                 "Sigmoid", sigmoid, "gate")
+    return sub_mul(net, "Mul", x, gate, "mul")
+
+
 def two_inputs_two_outputs(net, x):
     """Inputs 'input' and 'other'; outputs their sum and a convolution of the first."""
     net.add_input("other", -0.5, 1.5)
@@ -296,6 +330,15 @@ def models():
     model("qoperator_qlinear_leaky_relu", shape,
           lambda n, x: qlinear_unary(n, x, "QLinearLeakyRelu", lambda v: np.where(v < 0, 0.2 * v, v), "leaky_relu",
                                      alpha=0.2), 12, lo=-3, hi=3)
+    # Sub and Mul: two activations, constants (scalar, per channel) and the
+    # squeeze-and-excite gate repeated over every pixel.
+    model("qdq_sub", [1, 4, 6, 6], lambda n, x: sub_mul(n, "Sub", x, conv(n, x, 4, 3, pad=1), "sub"), 17)
+    model("qdq_sub_scalar_constant_uint8", [1, 3, 5, 5],
+          lambda n, x: sub_mul(n, "Sub", const_dq(n, "c", []), x, "sub"), 18, uint8=True)
+    model("qdq_mul", [1, 4, 6, 6], lambda n, x: sub_mul(n, "Mul", x, conv(n, x, 4, 1), "mul"), 19)
+    model("qdq_mul_per_channel_constant", [1, 6, 5, 5],
+          lambda n, x: sub_mul(n, "Mul", x, const_dq(n, "c", [6, 1, 1]), "mul"), 20)
+    model("qdq_mul_squeeze_excite", [1, 8, 6, 6], squeeze_excite, 21)
     return out
 
 

@@ -40,7 +40,7 @@ def load_bindings():
     names = ["Model", "SubGraph", "Tensor", "Buffer", "Operator", "OperatorCode", "QuantizationParameters",
              "Conv2DOptions", "DepthwiseConv2DOptions", "Pool2DOptions", "FullyConnectedOptions", "SoftmaxOptions",
              "ConcatenationOptions", "AddOptions", "ReshapeOptions", "PadOptions", "ReducerOptions",
-             "QuantizeOptions", "LeakyReluOptions", "BuiltinOptions", "BuiltinOperator", "TensorType", "Padding",
+             "QuantizeOptions", "LeakyReluOptions", "SubOptions", "MulOptions", "BuiltinOptions", "BuiltinOperator", "TensorType", "Padding",
              "ActivationFunctionType"]
     return {n: importlib.import_module("tflite." + n) for n in names}
 
@@ -214,6 +214,23 @@ def add(net, a, b, fused="NONE", name="add"):
     return out
 
 
+def sub_mul(net, a, b, kind, fused="NONE", name=None):
+    """SUB or MUL; either operand may be a constant, and one may repeat along
+    the other's innermost dimensions (numpy broadcasting of a per-channel
+    vector or a scalar)."""
+    real = lambda t: t.real(t.value) if t.value is not None else net.real_of(t)
+    y = act((np.subtract if kind == "SUB" else np.multiply)(real(a), real(b)), fused)
+    out = net.activation(y, name or kind.lower())
+    net.op(kind, [a, b], [out], (kind.capitalize() + "Options", dict(fused=fused)))
+    return out
+
+
+def const_operand(net, shape, name):
+    """A per-tensor int8 constant operand (symmetric, zero point 0)."""
+    t, _ = net.const_weights(shape, None, name)
+    return t
+
+
 def max_min(net, a, b, kind, name):
     """MAXIMUM or MINIMUM of two tensors of one quantization, which the output keeps."""
     assert a.scale == b.scale and a.zp == b.zp
@@ -358,7 +375,7 @@ def options_table(b, kind, o):
         call("AddStrideH", o["stride"])
         call("AddFilterWidth", o["k"])
         call("AddFilterHeight", o["k"])
-    elif kind in ("FullyConnectedOptions", "AddOptions"):
+    elif kind in ("FullyConnectedOptions", "AddOptions", "SubOptions", "MulOptions"):
         call("AddFusedActivationFunction", getattr(acts, o["fused"]))
     elif kind == "SoftmaxOptions":
         call("AddBeta", o["beta"])
@@ -571,6 +588,25 @@ def models():
           lambda n: max_min(n, n.x, pool(n, n.x, "AVERAGE_POOL_2D", 3, 1, "SAME"), "MAXIMUM", "maximum"), 32)
     model("minimum_with_avg_pool", [1, 6, 6, 5],
           lambda n: max_min(n, pool(n, n.x, "AVERAGE_POOL_2D", 3, 1, "SAME"), n.x, "MINIMUM", "minimum"), 33)
+    # SUB and MUL: two activations of their own scales, a constant operand
+    # (per channel, scalar), and the squeeze-and-excite scale (a per-channel
+    # activation repeated over every pixel).
+    model("sub_two_scales_relu", [1, 6, 6, 8],
+          lambda n: sub_mul(n, conv(n, n.x, 8, 1, name="a"), conv(n, n.x, 8, 3, name="b"), "SUB", "RELU"), 40)
+    model("sub_mean_per_channel", [1, 6, 6, 8], lambda n: sub_mul(n, n.x, mean_hw(n, n.x), "SUB"), 41)
+    model("sub_scalar_constant_from", [1, 5, 5, 4], lambda n: sub_mul(n, const_operand(n, [1], "c"), n.x, "SUB"), 42)
+    model("mul_two_activations_relu6", [1, 6, 6, 8],
+          lambda n: sub_mul(n, conv(n, n.x, 8, 1, name="a"), conv(n, n.x, 8, 3, name="b"), "MUL", "RELU6"), 43)
+    def squeeze_excite(n):
+        squeezed = conv(n, mean_hw(n, n.x), 4, 1, fused="RELU", name="squeeze")
+        gate = unary(n, conv(n, squeezed, 8, 1, name="excite"), "LOGISTIC", lambda v: 1 / (1 + np.exp(-v)), "gate",
+                     (1 / 256, -128))
+        return sub_mul(n, n.x, gate, "MUL")
+
+    model("mul_squeeze_excite", [1, 6, 6, 8], squeeze_excite, 44)
+    model("mul_per_channel_constant", [1, 5, 5, 6], lambda n: sub_mul(n, n.x, const_operand(n, [6], "c"), "MUL"), 45)
+    model("mul_scalar_constant_relu", [1, 5, 5, 4],
+          lambda n: sub_mul(n, const_operand(n, [1], "c"), n.x, "MUL", "RELU"), 46)
     return out
 
 

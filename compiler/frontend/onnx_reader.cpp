@@ -17,6 +17,7 @@
 #include "arch/escaped.h"
 #include "compiler/frontend/lut_op.h"
 #include "compiler/frontend/onnx_tensor.h"
+#include "compiler/ir/broadcast.h"
 #include "compiler/ir/quant_params.h"
 #include "kernels/lut_tables.h"
 
@@ -33,6 +34,7 @@ const std::vector<std::string> kSupported = {
     "Conv",           "Gemm",             "MatMul",      "Add",           "AveragePool", "MaxPool",
     "GlobalAveragePool", "Relu",          "Clip",        "Softmax",       "Reshape",     "Flatten",
     "Pad",            "Concat",           "Constant",    "Identity",      "Max",         "Min",
+    "Sub",            "Mul",
     "Sigmoid",        "Tanh",             "HardSwish",   "HardSigmoid",   "LeakyRelu",   "Elu",
     "com.microsoft.QLinearSigmoid",       "com.microsoft.QLinearLeakyRelu"};
 
@@ -427,7 +429,7 @@ class Reader {
     if (t == "Reshape" || t == "Flatten") return read_reshape(i);
     if (t == "Relu" || t == "Clip") return read_activation(i);
     if (t == "Conv" || t == "Gemm" || t == "MatMul" || t == "Add" || t == "Softmax" || t == "Concat" ||
-        t == "Max" || t == "Min" || is_unary_function(t))
+        t == "Max" || t == "Min" || t == "Sub" || t == "Mul" || is_unary_function(t))
       return defer(i);
     if (t == "AveragePool" || t == "MaxPool" || t == "GlobalAveragePool") return read_pool(i);
     if (t == "Pad") return read_pad(i);
@@ -568,6 +570,8 @@ class Reader {
       out = emit_fully_connected(i, Form::Qdq, q, out_name, pending.lo, pending.hi, &rank);
     } else if (t == "Add") {
       out = emit_add(i, q, out_name, pending.lo, pending.hi, &rank);
+    } else if (t == "Sub" || t == "Mul") {
+      out = emit_sub_mul(i, q, out_name, pending.lo, pending.hi, &rank);
     } else if (t == "Softmax" || t == "Concat" || t == "Max" || t == "Min" || is_unary_function(t)) {
       if (pending.lo != -kInf || pending.hi != kInf)
         fail_node(i, "a Relu or Clip fused after it is unsupported; supported after Conv, Gemm, MatMul, Add");
@@ -999,6 +1003,79 @@ class Reader {
     }
     graph_.ops.push_back(std::move(op));
     *rank = a.rank;
+    return out;
+  }
+
+  // An operand of Sub or Mul: the DequantizeLinear of an activation, or of a
+  // per-tensor integer constant that needs no layout change (one element, or
+  // in a 4-D graph one value per channel, [C, 1, 1] or [1, C, 1, 1], whose
+  // NCHW order is the NHWC order of [1, 1, 1, C]).
+  struct Operand {
+    int id = -1;
+    int rank = 0;
+  };
+  Operand sub_mul_operand(int i, int k) {
+    const Value& v = input(i, k);
+    if (v.kind == Value::Kind::Dequant) return {v.id, v.rank};
+    if (v.kind != Value::Kind::DequantConst || v.scale.size() != 1 || v.c->data_type == onnx::TensorProto::INT32)
+      fail_node(i, fmt::format("input {} '{}' must be the DequantizeLinear of an activation or of a per-tensor int8 or "
+                               "uint8 constant",
+                               k, node(i).input(k)));
+    const ConstTensor& c = *v.c;
+    const int64_t n = c.element_count();
+    int channel_dims = 0;
+    for (int64_t d : c.dims) channel_dims += d != 1 ? 1 : 0;
+    const size_t rank = c.dims.size();
+    const bool per_channel = channel_dims == 1 && (rank == 3 || rank == 4) && c.dims[rank - 1] == 1 &&
+                             c.dims[rank - 2] == 1;
+    if (n != 1 && !per_channel)
+      fail_node(i, fmt::format("constant input {} '{}' of shape {}: supported constants are a scalar and a "
+                               "per-channel [C, 1, 1] or [1, C, 1, 1]",
+                               k, node(i).input(k), fmt::join(c.dims, "x")));
+    const bool uint8 = c.data_type == onnx::TensorProto::UINT8;
+    ir::Tensor t;
+    t.name = node(i).input(k);
+    t.shape = n == 1 ? ir::Shape{1} : ir::Shape{1, 1, 1, int32_t(n)};
+    t.type = DataType::Int8;
+    t.quant.scale = {v.scale[0]};
+    t.quant.zero_point = {int32_t(uint8 ? v.zero_point[0] - 128 : v.zero_point[0])};
+    for (int64_t e = 0; e < n; ++e) t.data.push_back(int8_t(uint8 ? c.integer(e) - 128 : c.integer(e)));
+    return {graph_.add_tensor(std::move(t)), n == 1 ? 0 : 4};
+  }
+
+  // Sub, Mul: TFLite's int8 SUB and MUL arithmetic (onnxruntime computes the
+  // float op between DequantizeLinear and QuantizeLinear; the integer result
+  // is within one step of it). One operand may repeat along the other's
+  // innermost dimensions (compiler/ir/broadcast.h).
+  int emit_sub_mul(int i, const ActQuant& oq, const std::string& out_name, float lo, float hi, int* rank) {
+    if (node(i).input_size() != 2) fail_node(i, fmt::format("{} inputs, expected 2", node(i).input_size()));
+    const Operand a = sub_mul_operand(i, 0), b = sub_mul_operand(i, 1);
+    if (tensor(a.id).is_constant() && tensor(b.id).is_constant()) fail_node(i, "both inputs are constants: unsupported");
+    // A 4-D tensor is NHWC inside kiln: an operand of another rank would
+    // align with other dimensions in ONNX than in the NHWC tensor.
+    if (a.rank != b.rank && tensor(a.id).num_elements() != 1 && tensor(b.id).num_elements() != 1)
+      fail_node(i, fmt::format("inputs of ranks {} and {}: supported when the ranks agree or one input is a scalar",
+                               a.rank, b.rank));
+    std::string why;
+    const ir::Shape shape = ir::innermost_broadcast(tensor(a.id).shape, tensor(b.id).shape, &why);
+    if (!why.empty()) fail_node(i, why);
+    const bool sub = node(i).op_type() == "Sub";
+    const int out = new_act(out_name, {}, oq.scale, oq.zero_point);
+    graph_.tensors[size_t(out)].shape = shape;
+    ir::Op op = new_op(i, sub ? OpKind::Sub : OpKind::Mul);
+    op.inputs = {a.id, b.id};
+    op.outputs = {out};
+    op.act = clamp(lo, hi, oq.scale, oq.zero_point);
+    try {
+      if (sub)
+        op.add = ir::add_params(tensor(a.id).scale(), tensor(b.id).scale(), oq.scale);
+      else
+        op.rescale = ir::mul_rescale(tensor(a.id).scale(), tensor(b.id).scale(), oq.scale);
+    } catch (const Error& e) {
+      fail_node(i, e.what());
+    }
+    graph_.ops.push_back(std::move(op));
+    *rank = std::max(a.rank, b.rank);
     return out;
   }
 

@@ -19,6 +19,7 @@
 #include "compiler/frontend/tflite_schema_bfbs_generated.h"
 #include "compiler/frontend/tflite_schema_generated.h"
 #include "compiler/frontend/lut_op.h"
+#include "compiler/ir/broadcast.h"
 #include "compiler/ir/quant_params.h"
 #include "kernels/lut_tables.h"
 
@@ -42,12 +43,14 @@ const std::vector<std::pair<tflite::BuiltinOperator, OpKind>>& supported_table()
       {tflite::BuiltinOperator_MAXIMUM, OpKind::Maximum},
       {tflite::BuiltinOperator_MEAN, OpKind::Mean},
       {tflite::BuiltinOperator_MINIMUM, OpKind::Minimum},
+      {tflite::BuiltinOperator_MUL, OpKind::Mul},
       {tflite::BuiltinOperator_PAD, OpKind::Pad},
       {tflite::BuiltinOperator_QUANTIZE, OpKind::Requantize},
       {tflite::BuiltinOperator_RELU, OpKind::Relu},
       {tflite::BuiltinOperator_RELU6, OpKind::Relu6},
       {tflite::BuiltinOperator_RESHAPE, OpKind::Reshape},
       {tflite::BuiltinOperator_SOFTMAX, OpKind::Softmax},
+      {tflite::BuiltinOperator_SUB, OpKind::Sub},
       // Unary int8 functions: 256-entry tables (kernels/lut_tables.h).
       {tflite::BuiltinOperator_ELU, OpKind::Lut},
       {tflite::BuiltinOperator_HARD_SWISH, OpKind::Lut},
@@ -336,6 +339,8 @@ class Reader {
       case OpKind::Lut: read_lut(c, out); break;
       case OpKind::Maximum:
       case OpKind::Minimum: read_max_min(c, out); break;
+      case OpKind::Sub:
+      case OpKind::Mul: read_sub_mul(c, out); break;
     }
   }
 
@@ -593,6 +598,51 @@ class Reader {
     } catch (const Error& e) {
       fail_op(c, e.what());
     }
+  }
+
+  // SUB, MUL: two int8 operands, activations or per-tensor constants, one of
+  // which may repeat along the other's innermost dimensions
+  // (compiler/ir/broadcast.h); TFLite Micro's Prepare derives the parameters.
+  void read_sub_mul(const Context& c, ir::Op& op) {
+    expect_inputs(c, 2, 2);
+    const int a = operand(c, 0);
+    const int b = operand(c, 1);
+    if (tensor(a).is_constant() && tensor(b).is_constant()) fail_op(c, "both inputs are constants: unsupported");
+    const int out = act_output(c);
+    std::string why;
+    const ir::Shape shape = ir::innermost_broadcast(tensor(a).shape, tensor(b).shape, &why);
+    if (shape.empty() && !why.empty()) fail_op(c, why);
+    check_shape(c, out, shape);
+    op.inputs = {a, b};
+    op.outputs = {out};
+    const float sa = tensor(a).scale(), sb = tensor(b).scale(), so = tensor(out).scale();
+    try {
+      if (op.kind == OpKind::Sub) {
+        const tflite::SubOptions* o = c.op->builtin_options_as_SubOptions();
+        op.act = act_range(o ? fused(c, o->fused_activation_function()) : ir::Activation::None, out);
+        op.add = ir::add_params(sa, sb, so);
+      } else {
+        const tflite::MulOptions* o = c.op->builtin_options_as_MulOptions();
+        op.act = act_range(o ? fused(c, o->fused_activation_function()) : ir::Activation::None, out);
+        op.rescale = ir::mul_rescale(sa, sb, so);
+      }
+    } catch (const Error& e) {
+      fail_op(c, e.what());
+    }
+  }
+
+  // An int8 input with one scale and zero point: an activation, or a constant
+  // (a SUB or MUL operand).
+  int operand(const Context& c, size_t i) {
+    if (c.inputs[i] < 0) fail_op(c, fmt::format("input {} is missing", i));
+    const int id = import(c.inputs[i], fmt::format("input {} of {}", i, where(c)));
+    if (!tensor(id).is_constant()) return act_input(c, i);
+    if (tensor(id).type != DataType::Int8)
+      fail_tensor(c.inputs[i], fmt::format("input {} of {} must be INT8, not {}", i, where(c),
+                                           ir::data_type_name(tensor(id).type)));
+    if (tensor(id).quant.empty() || tensor(id).quant.per_channel())
+      fail_tensor(c.inputs[i], fmt::format("input {} of {} needs one scale and zero point", i, where(c)));
+    return id;
   }
 
   void same_quantization(const Context& c, int in, int out) const {

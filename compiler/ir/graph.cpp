@@ -60,6 +60,8 @@ const char* op_kind_name(OpKind kind) {
     case OpKind::Lut: return "lut";
     case OpKind::Maximum: return "maximum";
     case OpKind::Minimum: return "minimum";
+    case OpKind::Sub: return "sub";
+    case OpKind::Mul: return "mul";
   }
   return "?";
 }

@@ -88,6 +88,8 @@ enum class OpKind : uint8_t {
   Lut,              // in: input, table (constant int8 [256], kernels/lut.h): a unary int8 function
   Maximum,          // in: a, b (same shape); the larger stored int8 value (TFLite MAXIMUM)
   Minimum,          // in: a, b (same shape); the smaller stored int8 value (TFLite MINIMUM)
+  Sub,              // in: a, b; a - b rescaled as Add (`add`); b or a may repeat (per channel, scalar)
+  Mul,              // in: a, b; (a - zp) * (b - zp) rescaled by `rescale` (one entry); may repeat as Sub
 };
 const char* op_kind_name(OpKind kind);
 
@@ -148,8 +150,8 @@ struct Op {
   Window window;                 // Conv2d, DepthwiseConv2d, AvgPool, MaxPool
   int32_t depth_multiplier = 1;  // DepthwiseConv2d: out_c / in_c
   ActRange act;                  // every kind producing new values
-  Rescale rescale;               // Conv2d, DepthwiseConv2d, FullyConnected, Mean, Requantize, Relu, Relu6
-  AddParams add;                 // Add
+  Rescale rescale;               // Conv2d, DepthwiseConv2d, FullyConnected, Mean, Requantize, Relu, Relu6, Mul
+  AddParams add;                 // Add, Sub
   SoftmaxParams softmax;         // Softmax
   int32_t axis = 0;              // Concat: non-negative axis of the output
   std::vector<std::array<int32_t, 2>> pads;  // Pad: (before, after) per input dimension (N, C stay 0)

@@ -45,6 +45,7 @@ std::string op_string(const Graph& graph, const Op& op) {
       if (op.kind == OpKind::DepthwiseConv2d) s += fmt::format(" depth_multiplier={}", op.depth_multiplier);
       break;
     case OpKind::Add:
+    case OpKind::Sub:
       s += fmt::format(" left_shift={} in1=({}, {}) in2=({}, {}) out=({}, {})", op.add.left_shift,
                        op.add.in1_multiplier, op.add.in1_shift, op.add.in2_multiplier, op.add.in2_shift,
                        op.add.out_multiplier, op.add.out_shift);

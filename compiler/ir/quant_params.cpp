@@ -73,6 +73,11 @@ Rescale conv_rescale(float input_scale, const std::vector<float>& filter_scales,
   return r;
 }
 
+Rescale mul_rescale(float input1_scale, float input2_scale, float output_scale) {
+  // The same double product and quotient as a convolution's one channel.
+  return conv_rescale(input1_scale, {input2_scale}, output_scale);
+}
+
 Rescale fully_connected_rescale(float input_scale, float filter_scale, float output_scale) {
   const double product = static_cast<double>(input_scale * filter_scale);
   return single(product / static_cast<double>(output_scale));

@@ -53,6 +53,11 @@ Rescale ratio_rescale(float input_scale, float output_scale);
 // (TFLite rejects such a model too).
 AddParams add_params(float input1_scale, float input2_scale, float output_scale);
 
+// MUL (TFLite Micro's CalculateOpDataMul): QuantizeMultiplier of
+// double(input1_scale) * double(input2_scale) / double(output_scale), which
+// may exceed one.
+Rescale mul_rescale(float input1_scale, float input2_scale, float output_scale);
+
 // SOFTMAX (TFLite Micro's CalculateSoftmaxParams, 5 integer bits for the
 // scaled differences): beta * input_scale as a multiplier greater than one,
 // and the smallest difference that still contributes.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "arch/error.h"
+#include "compiler/ir/broadcast.h"
 
 namespace kiln::lowering {
 
@@ -115,6 +116,31 @@ kernels::AddParams add_params(const ir::Graph& g, const ir::Op& op) {
 kernels::MaxMinParams max_min_params(const ir::Graph& g, const ir::Op& op) {
   kernels::MaxMinParams p;
   p.count = output(g, op).num_elements();
+  return p;
+}
+
+kernels::SubParams sub_params(const ir::Graph& g, const ir::Op& op) {
+  const ir::Tensor& out = output(g, op);
+  kernels::SubParams p;
+  p.count = out.num_elements();
+  p.in1_count = input(g, op, 0).num_elements(), p.in2_count = input(g, op, 1).num_elements();
+  p.in1_zp = input(g, op, 0).zero_point(), p.in2_zp = input(g, op, 1).zero_point(), p.out_zp = out.zero_point();
+  p.left_shift = op.add.left_shift;
+  p.in1_mult = op.add.in1_multiplier, p.in1_shift = op.add.in1_shift;
+  p.in2_mult = op.add.in2_multiplier, p.in2_shift = op.add.in2_shift;
+  p.out_mult = op.add.out_multiplier, p.out_shift = op.add.out_shift;
+  p.act_min = op.act.min, p.act_max = op.act.max;
+  return p;
+}
+
+kernels::MulParams mul_params(const ir::Graph& g, const ir::Op& op) {
+  const ir::Tensor& out = output(g, op);
+  kernels::MulParams p;
+  p.count = out.num_elements();
+  p.in1_count = input(g, op, 0).num_elements(), p.in2_count = input(g, op, 1).num_elements();
+  p.in1_zp = input(g, op, 0).zero_point(), p.in2_zp = input(g, op, 1).zero_point(), p.out_zp = out.zero_point();
+  p.out_mult = op.rescale.multiplier.at(0), p.out_shift = op.rescale.shift.at(0);
+  p.act_min = op.act.min, p.act_max = op.act.max;
   return p;
 }
 
@@ -272,6 +298,16 @@ void check_op_shapes(const ir::Graph& g, const ir::Op& op) {
       for (int id : op.inputs)
         if (g.tensors[size_t(id)].num_elements() != g.tensors[size_t(op.outputs[0])].num_elements())
           fail("input and output element counts differ (broadcasting unsupported)");
+      break;
+    case OpKind::Sub:
+    case OpKind::Mul:
+      inputs(2);
+      if (op.kind == OpKind::Mul) channel_arrays(1);
+      for (int id : op.inputs)
+        if (!ir::repeats_innermost(g.tensors[size_t(id)].shape, g.tensors[size_t(op.outputs[0])].shape))
+          fail(fmt::format("input shape {} does not repeat along the output {}'s innermost dimensions",
+                           ir::shape_string(g.tensors[size_t(id)].shape),
+                           ir::shape_string(g.tensors[size_t(op.outputs[0])].shape)));
       break;
     case OpKind::Relu:
     case OpKind::Relu6:

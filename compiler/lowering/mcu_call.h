@@ -21,9 +21,11 @@
 #include "kernels/fully_connected.h"
 #include "kernels/lut.h"
 #include "kernels/maximum_minimum.h"
+#include "kernels/mul.h"
 #include "kernels/mcu_kernel_table.h"
 #include "kernels/mean.h"
 #include "kernels/pad.h"
+#include "kernels/sub.h"
 #include "kernels/pool_params.h"
 #include "kernels/requantize_tensor.h"
 #include "kernels/softmax.h"
@@ -47,6 +49,8 @@ kernels::FullyConnectedParams fully_connected_params(const ir::Graph& g, const i
 kernels::PoolParams pool_params(const ir::Graph& g, const ir::Op& op);
 kernels::AddParams add_params(const ir::Graph& g, const ir::Op& op);
 kernels::MaxMinParams max_min_params(const ir::Graph& g, const ir::Op& op);
+kernels::SubParams sub_params(const ir::Graph& g, const ir::Op& op);
+kernels::MulParams mul_params(const ir::Graph& g, const ir::Op& op);
 kernels::MeanParams mean_params(const ir::Graph& g, const ir::Op& op);
 kernels::RequantizeParams requantize_params(const ir::Graph& g, const ir::Op& op);
 kernels::PadParams pad_params(const ir::Graph& g, const ir::Op& op);
@@ -144,6 +148,14 @@ decltype(auto) with_mcu_call(const ir::Graph& g, const ir::Op& op, F&& f) {
     case ir::OpKind::Minimum: {
       const kernels::MaxMinParams p = max_min_params(g, op);
       return call(op.kind == ir::OpKind::Maximum ? McuKernel::Maximum : McuKernel::Minimum, p, operands);
+    }
+    case ir::OpKind::Sub: {
+      const kernels::SubParams p = sub_params(g, op);
+      return call(McuKernel::Sub, p, operands);
+    }
+    case ir::OpKind::Mul: {
+      const kernels::MulParams p = mul_params(g, op);
+      return call(McuKernel::Mul, p, operands);
     }
     case ir::OpKind::Relu:
     case ir::OpKind::Relu6:

@@ -606,3 +606,42 @@ TEST_CASE("onnx: Max and Min of two activations of one quantization become Maxim
                Catch::Contains("supported when the inputs and the output share one quantization"));
   }
 }
+
+namespace {
+
+// x [1, 3, 2, 2] -> DequantizeLinear -> OP(x, g) -> QuantizeLinear -> y, where
+// g is a second input of `g_dims` behind its own DequantizeLinear.
+ModelBuilder sub_mul_model(const char* op, const std::vector<int64_t>& g_dims) {
+  ModelBuilder b;
+  b.input("x", onnx::TensorProto::INT8, {1, 3, 2, 2});
+  b.input("g", onnx::TensorProto::INT8, g_dims);
+  b.scale("s", 0.05f);
+  b.scale("gs", 0.02f);
+  b.init("z", onnx::TensorProto::INT8, {}, {-3});
+  b.scale("ys", 0.07f);
+  b.node("DequantizeLinear", {"x", "s", "z"}, "xf");
+  b.node("DequantizeLinear", {"g", "gs", "z"}, "gf");
+  b.node(op, {"xf", "gf"}, "m");
+  b.node("QuantizeLinear", {"m", "ys", "z"}, "y");
+  b.output("y");
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("onnx: Sub and Mul in QDQ form, with a [1, C, 1, 1] gate repeated over every pixel", "[onnx]") {
+  for (const char* op : {"Sub", "Mul"}) {
+    INFO(op);
+    const ir::Graph g = sub_mul_model(op, {1, 3, 1, 1}).read();
+    REQUIRE(g.ops.size() == 1);
+    CHECK(g.ops[0].kind == (std::string(op) == "Sub" ? OpKind::Sub : OpKind::Mul));
+    // NHWC inside kiln: the gate is a per-channel vector, the output the input's shape.
+    CHECK(g.tensors[size_t(g.ops[0].inputs[1])].shape == ir::Shape{1, 1, 1, 3});
+    CHECK(g.tensors[size_t(g.outputs[0])].shape == ir::Shape{1, 2, 2, 3});
+    // Other broadcasts, and operands of another rank, are refused by name.
+    CHECK_THAT(read_error(sub_mul_model(op, {1, 1, 2, 2})), Catch::Contains("do not broadcast as supported"));
+    CHECK_THAT(read_error(sub_mul_model(op, {2, 2})),
+               Catch::Contains("inputs of ranks 4 and 2: supported when the ranks agree or one input is a scalar"));
+  }
+  CHECK(sub_mul_model("Mul", {1, 3, 1, 1}).read().ops[0].rescale.multiplier.size() == 1);
+}

@@ -4,6 +4,7 @@
 // from 0 to 2^31-1 (and negative), scales over 0, NaN, infinities, 1e38,
 // denormals and negatives, zero points out of int8, per-channel parameter
 // counts that do not match the channels, constants shorter than their shape,
+// element-wise operands that repeat or are constants (SUB, MUL),
 // float32 edges (QUANTIZE from a float input, DEQUANTIZE to a float or
 // wrongly typed output), the unary functions kiln builds as tables (LOGISTIC,
 // TANH, HARD_SWISH, LEAKY_RELU with any alpha, ELU) and MAXIMUM/MINIMUM.
@@ -175,10 +176,11 @@ std::vector<uint8_t> build_model(Bytes& in) {
   const auto padding = in.flag() ? tfl::Padding_SAME : tfl::Padding_VALID;
   const bool same = padding == tfl::Padding_SAME;
   // Selectors below 224 keep the operators they picked before the table
-  // functions and MAXIMUM/MINIMUM were added, so regression inputs keep
-  // building the model they were found with.
+  // functions and MAXIMUM/MINIMUM were added, and those below 248 theirs
+  // before SUB and MUL, so regression inputs keep building the model they
+  // were found with.
   const uint8_t selector = in.u8();
-  switch (selector < 224 ? selector % 16 : 16 + selector % 2) {
+  switch (selector < 224 ? selector % 16 : selector < 248 ? 16 + selector % 2 : 18 + selector % 2) {
     case 0:
     case 1: {  // CONV_2D, DEPTHWISE_CONV_2D
       const bool depthwise = in.u8() & 1;
@@ -299,6 +301,28 @@ std::vector<uint8_t> build_model(Bytes& in) {
       const int y = m.activation(in.u8() < 240 ? in_shape : std::vector<int32_t>{in.dim(), 1, 1, 1});
       return m.finish(in.flag() ? tfl::BuiltinOperator_MAXIMUM : tfl::BuiltinOperator_MINIMUM, {x, x2}, {y},
                       tfl::BuiltinOptions_NONE, 0, {x, x2});
+    }
+    case 18:
+    case 19: {  // SUB, MUL: an operand that repeats (per channel, scalar, or any shape) or is a constant, either side
+      const int x2 = m.activation(in.u8() < 230 ? in_shape : std::vector<int32_t>{1, in.dim(), in.dim(), in.dim()});
+      const int y = m.activation(in_shape);
+      int b = x2;
+      const uint8_t form = in.u8();
+      if (form >= 128) {
+        const std::vector<int32_t> shape = in.pick<std::vector<int32_t>>(
+            {{1, 1, 1, in_shape[3]}, {in_shape[3]}, {1}, {}, {in.dim(), in.dim()}});
+        b = form >= 192 ? m.tensor(shape, tfl::TensorType_INT8, m.quant(1, 0), m.constant(shape, 1))
+                        : m.activation(shape);
+      }
+      const bool b_first = in.flag();
+      std::vector<int> graph_inputs{x};
+      if (form < 192) graph_inputs.push_back(b);
+      const std::vector<int> inputs = b_first ? std::vector<int>{b, x} : std::vector<int>{x, b};
+      if (selector % 2 == 0)
+        return m.finish(tfl::BuiltinOperator_SUB, inputs, {y}, tfl::BuiltinOptions_SubOptions,
+                        tfl::CreateSubOptions(fbb, act).Union(), graph_inputs);
+      return m.finish(tfl::BuiltinOperator_MUL, inputs, {y}, tfl::BuiltinOptions_MulOptions,
+                      tfl::CreateMulOptions(fbb, act).Union(), graph_inputs);
     }
     default: {  // CONCATENATION
       const int32_t axis = in.u8() < 220 ? 3 : in.small(-6, 6);

@@ -49,6 +49,8 @@ const std::map<std::string, std::vector<uint32_t>>& examples() {
       {"lut", {kIn, kW, kOut, 24}},
       {"maximum", {kIn, kIn2, kOut, 33}},
       {"minimum", {kIn, kIn2, kOut, 33}},
+      {"sub", {kIn, kIn2, kOut, 33, 33, 11, 3, u(-4), 1, 20, 1u << 30, 0, 1431655765, u(-1), 1u << 30, u(-18), u(-20), 90}},
+      {"mul", {kIn, kIn2, kOut, 33, 33, 1, 3, u(-4), 1, 1288490189, 2, u(-128), 127}},
   };
   return e;
 }

@@ -23,6 +23,8 @@
 #include "kernels/mean.h"
 #include "kernels/pad.h"
 #include "kernels/maximum_minimum.h"
+#include "kernels/mul.h"
+#include "kernels/sub.h"
 #include "kernels/requantize_tensor.h"
 #include "kernels/softmax.h"
 #include "tests/kernels/oracle.h"
@@ -361,13 +363,44 @@ TEST_CASE("mcu_dispatch: maximum and minimum through memory equal the direct ker
   CHECK(hi != lo);
 }
 
+TEST_CASE("mcu_dispatch: sub and mul with a repeating second input through memory equal the direct kernels",
+          "[sim]") {
+  MapMemory mem;
+  const std::vector<int8_t> a = {-128, -1, 0, 5, 127, 3, 9, -9, 40}, b = {7, -100, 1};
+  mem.put(kIn, a);
+  mem.put(kIn2, b);
+  kernels::SubParams s;
+  s.count = 9, s.in1_count = 9, s.in2_count = 3, s.in1_zp = 3, s.in2_zp = -4, s.out_zp = 1;
+  s.in1_mult = 1 << 30, s.in1_shift = 0, s.in2_mult = 1431655765, s.in2_shift = -1;
+  s.out_mult = 1 << 30, s.out_shift = -18, s.act_min = -20, s.act_max = 90;
+  std::vector<int8_t> diff(9), product(9);
+  kernels::sub(s, a.data(), b.data(), diff.data());
+  sim::run_mcu_op(cmd(McuKernel::Sub, {u(kIn), u(kIn2), u(kOut), 9, 9, 3, 3, u(-4), 1, 20, 1u << 30, 0, 1431655765,
+                                       u(-1), 1u << 30, u(-18), u(-20), 90}),
+                  mem);
+  CHECK(mem.get(kOut, 9) == diff);
+  kernels::MulParams m;
+  m.count = 9, m.in1_count = 9, m.in2_count = 3, m.in1_zp = 3, m.in2_zp = -4, m.out_zp = 1;
+  m.out_mult = 1288490189, m.out_shift = -6;
+  kernels::mul(m, a.data(), b.data(), product.data());
+  sim::run_mcu_op(cmd(McuKernel::Mul, {u(kIn), u(kIn2), u(kOut), 9, 9, 3, 3, u(-4), 1, 1288490189, u(-6), u(-128), 127}),
+                  mem);
+  CHECK(mem.get(kOut, 9) == product);
+  CHECK(diff != product);
+  // The repeating operand is read for its own 3 bytes only.
+  CHECK(sim::plan_mcu_op(cmd(McuKernel::Mul, {u(kIn), u(kIn2), u(kOut), 9, 9, 3, 3, u(-4), 1, 1288490189, u(-6),
+                                               u(-128), 127}))
+            .reads[1]
+            .bytes == 3);
+}
+
 TEST_CASE("mcu_dispatch: every kernel of the table has a case above against its direct call", "[sim]") {
   // The kernels the cases above run through memory; a kernel added to the
   // table without one fails here.
   const std::set<std::string> covered = {"copy",     "add",  "conv2d",  "depthwise_conv2d", "fully_connected",
                                          "avg_pool", "max_pool", "mean", "softmax", "pad", "concat2", "requantize",
                                          "conv2d_1x1", "conv2d_shallow", "quantize", "dequantize",
-                                         "lut", "maximum", "minimum"};
+                                         "lut", "maximum", "minimum", "sub", "mul"};
   std::set<std::string> table;
   for (const auto& b : kernels::mcu_kernel_table()) table.insert(b->spec().name);
   CHECK(table == covered);

@@ -184,6 +184,25 @@ TEST_CASE("mcu kernels: codegen, then the MCU's dispatch through memory, equal t
     op.outputs = {activation(g, {1, 3, 11}, s_in, 3)};
     run(g, op);
   }
+  // SUB and MUL with the second input the same shape, per channel and a
+  // scalar constant.
+  for (ir::OpKind kind : {ir::OpKind::Sub, ir::OpKind::Mul}) {
+    for (const ir::Shape& b_shape : {ir::Shape{1, 3, 11}, ir::Shape{1, 1, 11}, ir::Shape{1}}) {
+      ir::Graph g;
+      ir::Op op;
+      op.kind = kind;
+      const int b = b_shape.size() == 1 ? constant(g, b_shape, ir::DataType::Int8, rng) : activation(g, b_shape, 0.03f, -4);
+      op.inputs = {activation(g, {1, 3, 11}, s_in, 3), b};
+      op.outputs = {activation(g, {1, 3, 11}, s_out, 1)};
+      const float sb = g.tensors[size_t(b)].scale();
+      if (kind == ir::OpKind::Sub)
+        op.add = ir::add_params(s_in, sb, s_out);
+      else
+        op.rescale = ir::mul_rescale(s_in, sb, s_out);
+      op.act = {-20, 90};
+      run(g, op);
+    }
+  }
   for (ir::OpKind kind : {ir::OpKind::AvgPool, ir::OpKind::MaxPool}) {
     ir::Graph g;
     ir::Op op;
