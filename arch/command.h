@@ -39,6 +39,9 @@ enum class Opcode : uint8_t {
   VectorMean = 0x18,        // vector unit: int8 mean over H and W of an NHWC tile (Compute queue)
   VectorMax = 0x19,         // vector unit: element-wise int8 maximum (Compute queue)
   VectorMin = 0x1A,         // vector unit: element-wise int8 minimum (Compute queue)
+  VectorSub = 0x1B,         // vector unit: element-wise int8 subtraction (Compute queue)
+  VectorMul = 0x1C,         // vector unit: element-wise int8 multiplication (Compute queue)
+  VectorLut = 0x1D,         // vector unit: a unary int8 function as a 256-entry table (Compute queue)
   McuOp = 0x20,     // fallback kernel on the MCU
   End = 0xFF,       // end of program: NPU raises its interrupt, MCU stops
 };
@@ -367,6 +370,58 @@ inline constexpr FieldSpec kVectorMaxMinFields[] = {
     number<&VectorMaxMinCmd::count>("count", at(16, 32)).at_least_1(),
 };
 
+// Vector unit: element-wise subtraction (vsub) a - b, with vadd's fields and
+// layout (VectorAddCmd, kVectorAddFields): both operands rescaled as vadd
+// rescales them, then subtracted, bit for bit kernels/sub.h (TFLite Micro's
+// SUB without broadcasting).
+
+// Vector unit: element-wise multiplication (vmul), bit for bit kernels/mul.h
+// (TFLite Micro's MUL without broadcasting):
+//   out[i] = clamp(multiply_by_quantized_multiplier((a[i] - a_zp) * (b[i] - b_zp), mult, shift) + zp, min, max)
+// (mult, shift) carry in1_scale * in2_scale / out_scale, which may exceed one.
+struct VectorMulCmd {
+  SpmAddr a, b, out;
+  uint32_t count = 0;
+  int8_t a_zp = 0, b_zp = 0;
+  int32_t mult = 0;
+  int8_t shift = 0;
+  int8_t out_zp = 0;
+  int8_t act_min = -128, act_max = 127;
+};
+
+// 8 words: header (the three buffer ids in the flags), then the fields at the
+// byte offsets below; bytes 30..31 are reserved.
+inline constexpr FieldSpec kVectorMulFields[] = {
+    scratchpad<&VectorMulCmd::a, &SpmAddr::buf, &SpmAddr::offset>("a", flag_bits(0, 2), at(4, 32), kBuffers),
+    scratchpad<&VectorMulCmd::b, &SpmAddr::buf, &SpmAddr::offset>("b", flag_bits(2, 2), at(8, 32), kBuffers),
+    scratchpad<&VectorMulCmd::out, &SpmAddr::buf, &SpmAddr::offset>("out", flag_bits(4, 2), at(12, 32), kBuffers),
+    number<&VectorMulCmd::count>("count", at(16, 32)).at_least_1(),
+    number<&VectorMulCmd::a_zp>("a_zp", at(24, 8)).optional(0),
+    number<&VectorMulCmd::b_zp>("b_zp", at(25, 8)).optional(0),
+    number<&VectorMulCmd::mult>("mult", at(20, 32)).range(0, 0x7fffffff, "a non-negative multiplier"),
+    number<&VectorMulCmd::shift>("shift", at(27, 8)).optional(0).range(-31, 30, "[-31, 30]"),
+    number<&VectorMulCmd::out_zp>("zp", at(26, 8)).optional(0),
+    number<&VectorMulCmd::act_min>("min", at(28, 8)).optional(-128),
+    number<&VectorMulCmd::act_max>("max", at(29, 8)).optional(127),
+};
+
+// Vector unit: a unary int8 function as a 256-entry table (vlut), bit for bit
+// kernels/lut.h: out[i] = table[uint8(in[i])]. The table is 256 int8 bytes in
+// a scratchpad, which the compiler builds from the model's quantization
+// (kernels/lut_tables.h) and loads from flash as the MCU's `lut` reads it.
+struct VectorLutCmd {
+  SpmAddr in, table, out;
+  uint32_t count = 0;
+};
+
+// 5 words: header (the three buffer ids in the flags), then the fields.
+inline constexpr FieldSpec kVectorLutFields[] = {
+    scratchpad<&VectorLutCmd::in, &SpmAddr::buf, &SpmAddr::offset>("in", flag_bits(0, 2), at(4, 32), kBuffers),
+    scratchpad<&VectorLutCmd::table, &SpmAddr::buf, &SpmAddr::offset>("table", flag_bits(2, 2), at(8, 32), kBuffers),
+    scratchpad<&VectorLutCmd::out, &SpmAddr::buf, &SpmAddr::offset>("out", flag_bits(4, 2), at(12, 32), kBuffers),
+    number<&VectorLutCmd::count>("count", at(16, 32)).at_least_1(),
+};
+
 // A fallback kernel on the MCU. `kernel` names it (arch/mcu_op.h); `args` are
 // its 32-bit arguments (tensor addresses, shapes, quantization), whose meaning
 // the kernel's entry in arch/mcu_op.h defines.
@@ -394,7 +449,8 @@ inline constexpr FieldSpec kEndFields[] = {
 };
 
 using CommandBody = std::variant<DmaCmd, GemmCmd, ConvCmd, PostProcessCmd, McuOpCmd, FenceCmd, EndCmd, VectorAddCmd,
-                                 VectorPoolCmd, VectorRequantizeCmd, VectorMeanCmd, VectorMaxMinCmd>;
+                                 VectorPoolCmd, VectorRequantizeCmd, VectorMeanCmd, VectorMaxMinCmd,
+                                 VectorMulCmd, VectorLutCmd>;
 
 struct Command {
   Opcode op = Opcode::End;
@@ -449,6 +505,11 @@ std::string vrequant_soc_problem(const Command& c, const SocConfig& soc);
 std::string vmean_problem(const Command& c);
 std::string vmean_soc_problem(const Command& c, const SocConfig& soc);
 std::string vmaxmin_soc_problem(const Command& c, const SocConfig& soc);
+std::string vsub_problem(const Command& c);
+std::string vsub_soc_problem(const Command& c, const SocConfig& soc);
+std::string vmul_problem(const Command& c);
+std::string vmul_soc_problem(const Command& c, const SocConfig& soc);
+std::string vlut_soc_problem(const Command& c, const SocConfig& soc);
 
 struct CommandSpec {
   Opcode op;
@@ -501,6 +562,11 @@ inline constexpr CommandSpec kCommands[] = {
                              vmaxmin_soc_problem),
     command<VectorMaxMinCmd>(Opcode::VectorMin, "vmin", Queue::Compute, 5, kVectorMaxMinFields, nullptr,
                              vmaxmin_soc_problem),
+    command<VectorAddCmd>(Opcode::VectorSub, "vsub", Queue::Compute, 11, kVectorAddFields, vsub_problem,
+                          vsub_soc_problem),
+    command<VectorMulCmd>(Opcode::VectorMul, "vmul", Queue::Compute, 8, kVectorMulFields, vmul_problem,
+                          vmul_soc_problem),
+    command<VectorLutCmd>(Opcode::VectorLut, "vlut", Queue::Compute, 5, kVectorLutFields, nullptr, vlut_soc_problem),
     command<McuOpCmd>(Opcode::McuOp, "mcu", Queue::Mcu, 2, kMcuOpFields, mcu_problem),
     command<EndCmd>(Opcode::End, "end", Queue::Mcu, 1, kEndFields),
 };

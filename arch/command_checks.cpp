@@ -125,6 +125,18 @@ std::string vpool_problem(const Command& c) {
   return pool_axis_problem(m, "w", v.in_w, v.out_w, v.kw, v.stride_w, v.pad_left);
 }
 
+std::string vsub_problem(const Command& c) {
+  const auto& v = std::get<VectorAddCmd>(c.body);
+  if (v.act_min > v.act_max) return fmt::format("vsub: min={} is greater than max={}", v.act_min, v.act_max);
+  return "";
+}
+
+std::string vmul_problem(const Command& c) {
+  const auto& v = std::get<VectorMulCmd>(c.body);
+  if (v.act_min > v.act_max) return fmt::format("vmul: min={} is greater than max={}", v.act_min, v.act_max);
+  return "";
+}
+
 std::string vrequant_problem(const Command& c) {
   const auto& v = std::get<VectorRequantizeCmd>(c.body);
   if (v.act_min > v.act_max) return fmt::format("vrequant: min={} is greater than max={}", v.act_min, v.act_max);

@@ -221,6 +221,30 @@ std::string vmaxmin_soc_problem(const Command& c, const SocConfig& soc) {
   return vector_operand_problem(soc, m, "out", v.out, v.count);
 }
 
+std::string vsub_soc_problem(const Command& c, const SocConfig& soc) {
+  const auto& v = std::get<VectorAddCmd>(c.body);
+  if (auto q = no_vector_unit(soc, "vsub"); !q.empty()) return q;
+  if (auto q = vector_operand_problem(soc, "vsub", "a", v.a, v.count); !q.empty()) return q;
+  if (auto q = vector_operand_problem(soc, "vsub", "b", v.b, v.count); !q.empty()) return q;
+  return vector_operand_problem(soc, "vsub", "out", v.out, v.count);
+}
+
+std::string vmul_soc_problem(const Command& c, const SocConfig& soc) {
+  const auto& v = std::get<VectorMulCmd>(c.body);
+  if (auto q = no_vector_unit(soc, "vmul"); !q.empty()) return q;
+  if (auto q = vector_operand_problem(soc, "vmul", "a", v.a, v.count); !q.empty()) return q;
+  if (auto q = vector_operand_problem(soc, "vmul", "b", v.b, v.count); !q.empty()) return q;
+  return vector_operand_problem(soc, "vmul", "out", v.out, v.count);
+}
+
+std::string vlut_soc_problem(const Command& c, const SocConfig& soc) {
+  const auto& v = std::get<VectorLutCmd>(c.body);
+  if (auto q = no_vector_unit(soc, "vlut"); !q.empty()) return q;
+  if (auto q = vector_operand_problem(soc, "vlut", "in", v.in, v.count); !q.empty()) return q;
+  if (auto q = vector_operand_problem(soc, "vlut", "table", v.table, 256); !q.empty()) return q;
+  return vector_operand_problem(soc, "vlut", "out", v.out, v.count);
+}
+
 std::string vmean_soc_problem(const Command& c, const SocConfig& soc) {
   const auto& v = std::get<VectorMeanCmd>(c.body);
   if (auto q = no_vector_unit(soc, "vmean"); !q.empty()) return q;

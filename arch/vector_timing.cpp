@@ -48,6 +48,20 @@ uint64_t vector_mean_cycles(const VectorMeanCmd& v, unsigned lanes) {
   return 1 + (uint64_t(v.h) * v.w + 1) * ((uint64_t(v.c) + l - 1) / l);
 }
 
+uint64_t vector_sub_cycles(const NpuConfig& npu, const VectorAddCmd& v, unsigned lanes) {
+  return vector_add_cycles(npu, v, lanes);
+}
+
+uint64_t vector_mul_cycles(const NpuConfig& npu, const VectorMulCmd& v, unsigned lanes) {
+  const uint64_t l = std::max(1u, lanes);
+  return 1 + vector_operand_passes(npu, v.a, v.b, v.count) * ((uint64_t(v.count) + l - 1) / l);
+}
+
+uint64_t vector_lut_cycles(const NpuConfig& npu, const VectorLutCmd& v, unsigned lanes) {
+  const uint64_t l = std::max(1u, lanes);
+  return 1 + (256 + l - 1) / l + vector_operand_passes(npu, v.in, v.out, v.count) * ((uint64_t(v.count) + l - 1) / l);
+}
+
 uint64_t vector_requantize_cycles(const NpuConfig& npu, const VectorRequantizeCmd& v, unsigned lanes) {
   const uint64_t l = std::max(1u, lanes);
   return 1 + vector_operand_passes(npu, v.in, v.out, v.count) * ((uint64_t(v.count) + l - 1) / l);

@@ -12,6 +12,12 @@
 //   cycles = 1 + out_h*out_w * (kh*kw + (avg ? 1 : 0)) * ceil(c / lanes)
 // Maximum and minimum (vmax, vmin) stream both operands like vadd:
 //   cycles = 1 + passes * ceil(count / lanes)
+// Subtraction and multiplication (vsub, vmul) stream both operands like vadd:
+//   cycles = 1 + passes * ceil(count / lanes)
+// A table (vlut) first reads its 256 entries into the lanes' lookup copies,
+// `lanes` per cycle, then streams its operand like vrequant:
+//   cycles = 1 + ceil(256 / lanes) + passes * ceil(count / lanes)
+// with passes 2 when input and output share a bank, else 1.
 // Mean (vmean) sums every pixel into `lanes` channels per cycle, then
 // rescales each channel group once:
 //   cycles = 1 + (h*w + 1) * ceil(c / lanes)
@@ -37,6 +43,9 @@ uint64_t vector_add_cycles(const NpuConfig& npu, const VectorAddCmd& v, unsigned
 uint64_t vector_pool_cycles(const VectorPoolCmd& v, bool average, unsigned lanes);
 uint64_t vector_max_min_cycles(const NpuConfig& npu, const VectorMaxMinCmd& v, unsigned lanes);
 uint64_t vector_mean_cycles(const VectorMeanCmd& v, unsigned lanes);
+uint64_t vector_sub_cycles(const NpuConfig& npu, const VectorAddCmd& v, unsigned lanes);
+uint64_t vector_mul_cycles(const NpuConfig& npu, const VectorMulCmd& v, unsigned lanes);
+uint64_t vector_lut_cycles(const NpuConfig& npu, const VectorLutCmd& v, unsigned lanes);
 uint64_t vector_requantize_cycles(const NpuConfig& npu, const VectorRequantizeCmd& v, unsigned lanes);
 
 }  // namespace kiln

@@ -145,7 +145,8 @@ class OnnxCheck:
                       for v in list(m.graph.value_info) + list(m.graph.input) + list(m.graph.output)}
         self.int_types = {TensorProto.INT8: np.int8, TensorProto.UINT8: np.uint8}
         # Shape inference does not type com.microsoft QLinear outputs: the unary
-        # ones have their input's shape and their output zero point's type.
+        # ones (and QLinearMul of two inputs of one shape) have their first
+        # input's shape and their output zero point's type (the last input).
         # A copy with those types is what sub-models are cut from.
         self.extract_source = model
         consts0 = {t.name: t.data_type for t in m.graph.initializer}
@@ -153,7 +154,7 @@ class OnnxCheck:
         for n in m.graph.node:
             if n.domain == "com.microsoft" and n.output[0] not in self.types and len(n.input) > 4 and \
                     n.input[0] in infos:
-                self.types[n.output[0]] = consts0.get(n.input[4], TensorProto.UINT8)
+                self.types[n.output[0]] = consts0.get(n.input[-1], TensorProto.UINT8)
                 dims = [d.dim_value for d in infos[n.input[0]].type.tensor_type.shape.dim]
                 m.graph.value_info.append(onnx.helper.make_tensor_value_info(n.output[0], self.types[n.output[0]], dims))
                 self.extract_source = os.path.join(workdir, os.path.basename(model) + ".typed.onnx")

@@ -234,6 +234,22 @@ def const_dq(net, name, shape):
     return f"{name}_dequantized"
 
 
+def qlinear_mul(net, a_dq, b_dq, name="mul"):
+    """com.microsoft QLinearMul of the quantized tensors behind a_dq and b_dq (QOperator form)."""
+    base_a, base_b = a_dq[: -len("_dequantized")], b_dq[: -len("_dequantized")]
+    y = net.real[a_dq] * net.real[b_dq]
+    scale, zp = quant_params(y.min(), y.max(), net.uint8)
+    ztype = np.uint8 if net.uint8 else np.int8
+    s = net.const(f"{name}_scale", np.array(scale, dtype=np.float32))
+    z = net.const(f"{name}_zero_point", np.array(zp, dtype=ztype))
+    net.node("QLinearMul", [f"{base_a}_quantized", f"{base_a}_scale", f"{base_a}_zero_point", f"{base_b}_quantized",
+                            f"{base_b}_scale", f"{base_b}_zero_point", s, z], [f"{name}_quantized"], name,
+             domain="com.microsoft")
+    net.node("DequantizeLinear", [f"{name}_quantized", s, z], [f"{name}_dequantized"], f"{name}_DequantizeLinear")
+    net.real[f"{name}_dequantized"] = y
+    return f"{name}_dequantized"
+
+
 def squeeze_excite(net, x):
     """x times a per-channel gate: Sigmoid(Conv(Relu(Conv(GlobalAveragePool(x))))), [1, C, 1, 1]."""
     net.node("GlobalAveragePool", [x], ["pool_output"], "pool")
@@ -339,6 +355,8 @@ def models():
     model("qdq_mul_per_channel_constant", [1, 6, 5, 5],
           lambda n, x: sub_mul(n, "Mul", x, const_dq(n, "c", [6, 1, 1]), "mul"), 20)
     model("qdq_mul_squeeze_excite", [1, 8, 6, 6], squeeze_excite, 21)
+    model("qoperator_qlinear_mul", [1, 4, 6, 6], lambda n, x: qlinear_mul(n, x, conv(n, x, 4, 3, pad=1)), 22,
+          uint8=True)
     return out
 
 

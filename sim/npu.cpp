@@ -260,7 +260,8 @@ Npu::Executor Npu::executor_of(Opcode op) {
       {Opcode::VectorAdd, &Npu::run_on_unit},  {Opcode::VectorAvgPool, &Npu::run_on_unit},
       {Opcode::VectorMaxPool, &Npu::run_on_unit}, {Opcode::VectorRequantize, &Npu::run_on_unit},
       {Opcode::VectorMean, &Npu::run_on_unit},       {Opcode::VectorMax, &Npu::run_on_unit},
-      {Opcode::VectorMin, &Npu::run_on_unit},
+      {Opcode::VectorMin, &Npu::run_on_unit},       {Opcode::VectorSub, &Npu::run_on_unit},
+      {Opcode::VectorMul, &Npu::run_on_unit},       {Opcode::VectorLut, &Npu::run_on_unit},
   };
   static_assert(covers_every_command(kExecutors),
                 "a command of arch/command.h's kCommands has no executor in sim/npu.cpp");

@@ -18,6 +18,9 @@ UnitWork VectorUnit::execute(const Command& cmd, int64_t) {
     case Opcode::VectorMean: return mean(cmd);
     case Opcode::VectorMax:
     case Opcode::VectorMin: return max_min(cmd);
+    case Opcode::VectorSub: return sub(cmd);
+    case Opcode::VectorMul: return mul(cmd);
+    case Opcode::VectorLut: return lut(cmd);
     default: return add(cmd);
   }
 }

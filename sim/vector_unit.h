@@ -18,7 +18,8 @@ class VectorUnit final : public NpuUnit {
   std::string name() const override { return "vector"; }
   std::vector<Opcode> opcodes() const override {
     return {Opcode::VectorAdd, Opcode::VectorAvgPool, Opcode::VectorMaxPool, Opcode::VectorRequantize,
-            Opcode::VectorMean, Opcode::VectorMax, Opcode::VectorMin};
+            Opcode::VectorMean, Opcode::VectorMax, Opcode::VectorMin, Opcode::VectorSub, Opcode::VectorMul,
+            Opcode::VectorLut};
   }
   UnitWork execute(const Command& cmd, int64_t index) override;
   // Its rescales and adds per command, as docs/energy.md, "Vector unit", counts them.
@@ -30,6 +31,10 @@ class VectorUnit final : public NpuUnit {
   UnitWork requantize(const Command& cmd);
   UnitWork mean(const Command& cmd);
   UnitWork max_min(const Command& cmd);  // vmax, vmin
+  // sim/vector_unit_arith.cpp
+  UnitWork sub(const Command& cmd);  // vsub
+  UnitWork mul(const Command& cmd);  // vmul
+  UnitWork lut(const Command& cmd);  // vlut
   // Reads two operands of `count` bytes into a_ and b_ and sizes out_.
   void read_pair(const SpmAddr& a, const SpmAddr& b, uint32_t count);
 

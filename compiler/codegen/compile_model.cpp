@@ -225,7 +225,7 @@ CompiledModel compile_for(const ir::Graph& g, const SocConfig& soc, const Tiling
       layer.chosen = p.best.tiling;
       layer.bytes_moved = sched.input_bytes_moved + sched.weight_bytes_moved + sched.output_bytes_moved;
     } else if (p.unit == passes::Unit::Vector) {
-      const auto code = emit_vector_layer(g, op, p.vector, soc, addr);
+      const auto code = emit_vector_layer(g, op, p.vector, soc, addr, flash);
       cmds.insert(cmds.end(), code.begin(), code.end());
       cmds.push_back({Opcode::Fence, {}, FenceCmd{}});  // as after an array layer
       layer.predicted_ps = p.vector.cycles * npu_ps;

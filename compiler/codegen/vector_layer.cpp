@@ -43,6 +43,27 @@ Command vadd(const kernels::AddParams& p, SpmAddr a, SpmAddr b, SpmAddr out, uin
   return {Opcode::VectorAdd, {}, v};
 }
 
+// vsub takes vadd's fields (kernels::SubParams has AddParams' names).
+Command vsub(const kernels::SubParams& p, SpmAddr a, SpmAddr b, SpmAddr out, uint32_t n) {
+  kernels::AddParams q;
+  q.in1_zp = p.in1_zp, q.in2_zp = p.in2_zp, q.out_zp = p.out_zp, q.left_shift = p.left_shift;
+  q.in1_mult = p.in1_mult, q.in1_shift = p.in1_shift, q.in2_mult = p.in2_mult, q.in2_shift = p.in2_shift;
+  q.out_mult = p.out_mult, q.out_shift = p.out_shift, q.act_min = p.act_min, q.act_max = p.act_max;
+  Command c = vadd(q, a, b, out, n);
+  c.op = Opcode::VectorSub;
+  return c;
+}
+
+Command vmul(const kernels::MulParams& p, SpmAddr a, SpmAddr b, SpmAddr out, uint32_t n) {
+  VectorMulCmd v;
+  v.a = a, v.b = b, v.out = out;
+  v.count = n;
+  v.a_zp = int8_t(p.in1_zp), v.b_zp = int8_t(p.in2_zp), v.out_zp = int8_t(p.out_zp);
+  v.mult = p.out_mult, v.shift = int8_t(p.out_shift);
+  v.act_min = int8_t(p.act_min), v.act_max = int8_t(p.act_max);
+  return {Opcode::VectorMul, {}, v};
+}
+
 Command vrequant(const kernels::RequantizeParams& p, SpmAddr in, SpmAddr out, uint32_t n) {
   VectorRequantizeCmd v;
   v.in = in, v.out = out;
@@ -76,11 +97,16 @@ Command vpool(const kernels::PoolParams& p, bool average, SpmAddr in, SpmAddr ou
 }  // namespace
 
 std::vector<Command> emit_vector_layer(const ir::Graph& g, const ir::Op& op, const mapping::VectorPlan& plan,
-                                       const SocConfig& soc, const std::vector<uint64_t>& addr) {
+                                       const SocConfig& soc, const std::vector<uint64_t>& addr, FlashImage& flash) {
   const uint8_t load_channel = 0, store_channel = soc.dma.channels > 1 ? 1 : 0;
   const bool mean = op.kind == ir::OpKind::Mean;
   const bool pool = op.kind == ir::OpKind::AvgPool || op.kind == ir::OpKind::MaxPool || mean;
-  const bool binary = op.kind == ir::OpKind::Add || op.kind == ir::OpKind::Maximum || op.kind == ir::OpKind::Minimum;
+  const bool binary = op.kind == ir::OpKind::Add || op.kind == ir::OpKind::Maximum || op.kind == ir::OpKind::Minimum ||
+                      op.kind == ir::OpKind::Sub || op.kind == ir::OpKind::Mul;
+  const bool lut = op.kind == ir::OpKind::Lut;
+  // A table is constant data in flash, as the MCU's lut reads it.
+  const SpmAddr table{Buffer::Input, 2 * plan.in_slot - mapping::kLutTableBytes};
+  const uint64_t table_addr = lut ? flash.append(g.tensors[size_t(op.inputs[1])].data) : 0;
   const uint64_t in_addr = addr[op.inputs[0]], out_addr = addr[op.outputs[0]];
 
   std::vector<Chunk> chunks;
@@ -114,11 +140,21 @@ std::vector<Command> emit_vector_layer(const ir::Graph& g, const ir::Op& op, con
         c.loads.push_back(dma(Opcode::DmaLoad, load_channel, addr[op.inputs[1]] + first, b, 1, n, 0));
         if (op.kind == ir::OpKind::Add) {
           c.compute = vadd(lowering::add_params(g, op), in, b, out, n);
+        } else if (op.kind == ir::OpKind::Sub) {
+          c.compute = vsub(lowering::sub_params(g, op), in, b, out, n);
+        } else if (op.kind == ir::OpKind::Mul) {
+          c.compute = vmul(lowering::mul_params(g, op), in, b, out, n);
         } else {
           VectorMaxMinCmd v;
           v.a = in, v.b = b, v.out = out, v.count = n;
           c.compute = {op.kind == ir::OpKind::Maximum ? Opcode::VectorMax : Opcode::VectorMin, {}, v};
         }
+      } else if (lut) {
+        if (k == 0)
+          c.loads.push_back(dma(Opcode::DmaLoad, load_channel, table_addr, table, 1, mapping::kLutTableBytes, 0));
+        VectorLutCmd v;
+        v.in = in, v.table = table, v.out = out, v.count = n;
+        c.compute = {Opcode::VectorLut, {}, v};
       } else {
         c.compute = vrequant(lowering::requantize_params(g, op), in, out, n);
       }

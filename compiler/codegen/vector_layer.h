@@ -1,6 +1,6 @@
 // Code generation of an op on the vector unit: the chunks of its
 // mapping::VectorPlan become DMA loads of its operands, one vector command
-// (vadd, vmax, vmin, vrequant, vavgpool, vmaxpool or vmean) and a DMA store each, with tokens
+// (vadd, vsub, vmul, vmax, vmin, vrequant, vlut, vavgpool, vmaxpool or vmean) and a DMA store each, with tokens
 // that let chunk k+1 load while chunk k computes.
 #pragma once
 
@@ -8,13 +8,15 @@
 
 #include "arch/command.h"
 #include "arch/soc_config.h"
+#include "compiler/codegen/npu_layer.h"
 #include "compiler/ir/graph.h"
 #include "compiler/mapping/vector_plan.h"
 
 namespace kiln::codegen {
 
-// `addr` holds the SRAM address of every activation tensor (by tensor id).
+// `addr` holds the SRAM address of every activation tensor (by tensor id);
+// constant data the commands load (a vlut's table) is appended to `flash`.
 std::vector<Command> emit_vector_layer(const ir::Graph& g, const ir::Op& op, const mapping::VectorPlan& plan,
-                                       const SocConfig& soc, const std::vector<uint64_t>& addr);
+                                       const SocConfig& soc, const std::vector<uint64_t>& addr, FlashImage& flash);
 
 }  // namespace kiln::codegen

@@ -36,7 +36,7 @@ const std::vector<std::string> kSupported = {
     "Pad",            "Concat",           "Constant",    "Identity",      "Max",         "Min",
     "Sub",            "Mul",
     "Sigmoid",        "Tanh",             "HardSwish",   "HardSigmoid",   "LeakyRelu",   "Elu",
-    "com.microsoft.QLinearSigmoid",       "com.microsoft.QLinearLeakyRelu"};
+    "com.microsoft.QLinearSigmoid",       "com.microsoft.QLinearLeakyRelu", "com.microsoft.QLinearMul"};
 
 // The unary float operators of a QDQ model (and the com.microsoft QLinear
 // ones), run as 256-entry tables (kernels/lut.h).
@@ -413,6 +413,7 @@ class Reader {
     const onnx::NodeProto& n = node(i);
     if (n.domain() == "com.microsoft" && (n.op_type() == "QLinearSigmoid" || n.op_type() == "QLinearLeakyRelu"))
       return read_qlinear_unary(i);
+    if (n.domain() == "com.microsoft" && n.op_type() == "QLinearMul") return read_qlinear_mul(i);
     if (!n.domain().empty() && n.domain() != "ai.onnx")
       fail_node(i, fmt::format("operator of domain '{}' unsupported; supported: the standard ONNX domain: {}",
                                n.domain(), fmt::join(kSupported, ", ")));
@@ -1049,7 +1050,26 @@ class Reader {
   // innermost dimensions (compiler/ir/broadcast.h).
   int emit_sub_mul(int i, const ActQuant& oq, const std::string& out_name, float lo, float hi, int* rank) {
     if (node(i).input_size() != 2) fail_node(i, fmt::format("{} inputs, expected 2", node(i).input_size()));
-    const Operand a = sub_mul_operand(i, 0), b = sub_mul_operand(i, 1);
+    return emit_sub_mul(i, node(i).op_type() == "Sub", sub_mul_operand(i, 0), sub_mul_operand(i, 1), oq, out_name, lo,
+                        hi, rank);
+  }
+
+  // com.microsoft QLinearMul (A, A_scale, A_zero_point, B, B_scale,
+  // B_zero_point, C_scale, C_zero_point) of two quantized activations.
+  void read_qlinear_mul(int i) {
+    if (node(i).input_size() != 8) fail_node(i, fmt::format("{} inputs, expected 8", node(i).input_size()));
+    const Value& a = act_input(i, 0);
+    bind_quant(i, a, act_quant(i, 1, 2));
+    const Value& b = act_input(i, 3);
+    bind_quant(i, b, act_quant(i, 4, 5));
+    const ActQuant oq = act_quant(i, 6, 7);
+    int rank = 0;
+    const int out = emit_sub_mul(i, false, {a.id, a.rank}, {b.id, b.rank}, oq, node(i).output(0), -kInf, kInf, &rank);
+    define(i, 0, act_value(out, oq.uint8, rank));
+  }
+
+  int emit_sub_mul(int i, bool sub, Operand a, Operand b, const ActQuant& oq, const std::string& out_name, float lo,
+                   float hi, int* rank) {
     if (tensor(a.id).is_constant() && tensor(b.id).is_constant()) fail_node(i, "both inputs are constants: unsupported");
     // A 4-D tensor is NHWC inside kiln: an operand of another rank would
     // align with other dimensions in ONNX than in the NHWC tensor.
@@ -1059,7 +1079,6 @@ class Reader {
     std::string why;
     const ir::Shape shape = ir::innermost_broadcast(tensor(a.id).shape, tensor(b.id).shape, &why);
     if (!why.empty()) fail_node(i, why);
-    const bool sub = node(i).op_type() == "Sub";
     const int out = new_act(out_name, {}, oq.scale, oq.zero_point);
     graph_.tensors[size_t(out)].shape = shape;
     ir::Op op = new_op(i, sub ? OpKind::Sub : OpKind::Mul);

@@ -35,21 +35,25 @@ std::optional<VectorPlan> plan_vector_op(const ir::Graph& g, const ir::Op& op, c
     return plan_vector_pool(g, op, soc, why);
   const bool unary = is_unary_requantize(op.kind);
   const bool max_min = op.kind == ir::OpKind::Maximum || op.kind == ir::OpKind::Minimum;
-  if (op.kind != ir::OpKind::Add && !unary && !max_min)
+  const bool sub = op.kind == ir::OpKind::Sub, mul = op.kind == ir::OpKind::Mul;
+  const bool lut = op.kind == ir::OpKind::Lut;  // its table: a constant, loaded once (vector_plan.h)
+  if (op.kind != ir::OpKind::Add && !unary && !max_min && !sub && !mul && !lut)
     return refuse(std::string(ir::op_kind_name(op.kind)) + " has no vector mapping");
   const std::string what = std::string("vector ") + ir::op_kind_name(op.kind);
   const ir::Tensor& out = g.tensors[op.outputs[0]];
-  for (int t : op.inputs) {
+  for (int t : lut ? std::vector<int>{op.inputs[0]} : op.inputs) {
     if (g.tensors[t].is_constant()) return refuse(what + ": a constant operand");
     if (g.tensors[t].num_elements() != out.num_elements()) return refuse(what + ": a broadcast operand");
   }
-  const unsigned operands = unary ? 1 : 2;
+  const unsigned operands = unary || lut ? 1 : 2;
   VectorPlan p;
   p.count = uint64_t(out.num_elements());
   // The operands share an input slot.
   p.in_slot = vector_input_slot(soc);
   p.out_slot = vector_output_slot(soc);
-  const uint64_t chunk = std::min<uint64_t>({p.in_slot / operands / 16 * 16, p.out_slot, p.count});
+  // A table takes the input buffer's last kLutTableBytes, after slot 1's chunk.
+  const uint64_t room = lut ? (p.in_slot > kLutTableBytes ? p.in_slot - kLutTableBytes : 0) : p.in_slot;
+  const uint64_t chunk = std::min<uint64_t>({room / operands / 16 * 16, p.out_slot, p.count});
   if (chunk == 0) return refuse(what + ": the scratchpads hold no chunk");
   p.chunk = uint32_t(chunk);
   p.chunks = uint32_t((p.count + chunk - 1) / chunk);
@@ -57,7 +61,20 @@ std::optional<VectorPlan> plan_vector_op(const ir::Graph& g, const ir::Op& op, c
   for (uint32_t k = 0; k < p.chunks; ++k) {
     const uint64_t n = std::min<uint64_t>(chunk, p.count - uint64_t(k) * chunk);
     p.dma_cycles += (operands + 1) * transfer_bus_cycles(soc, n) * npu_per_bus;
-    if (unary) {
+    if (lut) {
+      VectorLutCmd v;
+      v.in = {Buffer::Input, (k % 2) * p.in_slot};
+      v.table = {Buffer::Input, 2 * p.in_slot - kLutTableBytes};
+      v.out = {Buffer::Output, (k % 2) * p.out_slot};
+      v.count = uint32_t(n);
+      p.compute_cycles += double(vector_lut_cycles(soc.npu, v, lanes));
+    } else if (mul) {
+      VectorMulCmd v;
+      v.a = {Buffer::Input, (k % 2) * p.in_slot};
+      v.b = {Buffer::Input, (k % 2) * p.in_slot + p.chunk};
+      v.count = uint32_t(n);
+      p.compute_cycles += double(vector_mul_cycles(soc.npu, v, lanes));
+    } else if (unary) {
       VectorRequantizeCmd v;
       v.in = {Buffer::Input, (k % 2) * p.in_slot};
       v.out = {Buffer::Output, (k % 2) * p.out_slot};
@@ -74,12 +91,13 @@ std::optional<VectorPlan> plan_vector_op(const ir::Graph& g, const ir::Op& op, c
       v.a = {Buffer::Input, (k % 2) * p.in_slot};
       v.b = {Buffer::Input, (k % 2) * p.in_slot + p.chunk};
       v.count = uint32_t(n);
-      p.compute_cycles += double(vector_add_cycles(soc.npu, v, lanes));
+      p.compute_cycles += double(sub ? vector_sub_cycles(soc.npu, v, lanes) : vector_add_cycles(soc.npu, v, lanes));
     }
   }
+  if (lut) p.dma_cycles += transfer_bus_cycles(soc, kLutTableBytes) * npu_per_bus;
   p.roofline = std::max(p.dma_cycles, p.compute_cycles);
   p.cycles = p.roofline + std::min(p.dma_cycles, p.compute_cycles) / p.chunks;
-  p.bytes_moved = (operands + 1) * p.count;
+  p.bytes_moved = (operands + 1) * p.count + (lut ? kLutTableBytes : 0);
   return p;
 }
 

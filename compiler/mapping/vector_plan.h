@@ -7,6 +7,10 @@
 //   Add, Maximum, Minimum (vadd, vmax, vmin): chunks of elements; a at the
 //   slot's start, b after it.
 //   Relu, Relu6, Requantize (vrequant): chunks of elements.
+//   Sub, Mul (vsub, vmul): as Add.
+//   Lut (vlut): chunks of elements; its 256-byte table is loaded once, with
+//   the first chunk, into the input buffer's last kLutTableBytes (past slot
+//   1's chunk), where every chunk's command reads it.
 //   AvgPool, MaxPool, Mean (vavgpool, vmaxpool, vmean; vector_pool_plan.cpp):
 //   chunks of channels, each the whole H x W of its channels (pooling and
 //   the mean keep channels apart), loaded and stored with strided DMA when a
@@ -48,6 +52,9 @@ std::optional<VectorPlan> plan_vector_pool(const ir::Graph& g, const ir::Op& op,
 // Bus cycles of one DMA transfer of `bytes` from or to SRAM: bursts of the
 // bus's maximum size, each its latency plus its beats.
 double transfer_bus_cycles(const SocConfig& soc, uint64_t bytes);
+
+// Bytes of a vlut table in the input buffer.
+constexpr uint32_t kLutTableBytes = 256;
 
 // Two slots per buffer, 16-byte aligned.
 uint32_t vector_input_slot(const SocConfig& soc);

@@ -137,6 +137,13 @@ TEST_CASE("command table: every field is encoded, decoded, formatted, parsed and
   vx.count = 1;
   bases.push_back({Opcode::VectorMax, {}, vx});
   bases.push_back({Opcode::VectorMin, {}, vx});
+  bases.push_back({Opcode::VectorSub, {}, va});
+  VectorMulCmd vmu;
+  vmu.count = 1;
+  bases.push_back({Opcode::VectorMul, {}, vmu});
+  VectorLutCmd vl;
+  vl.count = 1;
+  bases.push_back({Opcode::VectorLut, {}, vl});
   REQUIRE(bases.size() + 1 == std::size(kCommands));  // mcu is covered by its own tests
 
   for (const Command& base : bases) {

@@ -142,3 +142,22 @@ TEST_CASE("vector unit: pooling, requantize, mean, maximum and minimum models ru
     CHECK(r.vector_layers == c.vector_layers);
   }
 }
+
+// SUB and MUL of two activations (vsub, vmul) and the unary functions as
+// tables (vlut): on the unit, bit for bit (kiln run checks the simulation
+// against the reference interpreter); a MUL whose gate repeats per channel
+// stays on the MCU.
+TEST_CASE("vector unit: sub, mul and table models run on it bit for bit", "[run]") {
+  struct Case {
+    const char* model;
+    size_t vector_layers;
+  };
+  for (const Case c : {Case{"sub_two_scales_relu", 1}, Case{"mul_two_activations_relu6", 1}, Case{"logistic", 1},
+                       Case{"tanh", 1}, Case{"hard_swish", 1}, Case{"leaky_relu", 1}, Case{"elu", 1},
+                       Case{"mul_squeeze_excite", 2}}) {
+    INFO(c.model);
+    const Report r = run_model(kiln::test::source_dir() + "/tests/data/models/tflite/" + c.model + ".tflite",
+                               "default-vector");
+    CHECK(r.vector_layers == c.vector_layers);
+  }
+}
