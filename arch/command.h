@@ -376,12 +376,17 @@ inline constexpr FieldSpec kVectorMaxMinFields[] = {
 // SUB without broadcasting).
 
 // Vector unit: element-wise multiplication (vmul), bit for bit kernels/mul.h
-// (TFLite Micro's MUL without broadcasting):
-//   out[i] = clamp(multiply_by_quantized_multiplier((a[i] - a_zp) * (b[i] - b_zp), mult, shift) + zp, min, max)
+// (TFLite Micro's MUL):
+//   out[i] = clamp(multiply_by_quantized_multiplier((a[i] - a_zp) * (b[i % b_count] - b_zp), mult, shift) + zp,
+//                  min, max)
 // (mult, shift) carry in1_scale * in2_scale / out_scale, which may exceed one.
+// b holds b_count elements, which divides count: count of them for two
+// operands of one shape, fewer for one that repeats (a per-channel gate of
+// b_count channels over every pixel).
 struct VectorMulCmd {
   SpmAddr a, b, out;
   uint32_t count = 0;
+  uint32_t b_count = 0;
   int8_t a_zp = 0, b_zp = 0;
   int32_t mult = 0;
   int8_t shift = 0;
@@ -389,13 +394,14 @@ struct VectorMulCmd {
   int8_t act_min = -128, act_max = 127;
 };
 
-// 8 words: header (the three buffer ids in the flags), then the fields at the
+// 9 words: header (the three buffer ids in the flags), then the fields at the
 // byte offsets below; bytes 30..31 are reserved.
 inline constexpr FieldSpec kVectorMulFields[] = {
     scratchpad<&VectorMulCmd::a, &SpmAddr::buf, &SpmAddr::offset>("a", flag_bits(0, 2), at(4, 32), kBuffers),
     scratchpad<&VectorMulCmd::b, &SpmAddr::buf, &SpmAddr::offset>("b", flag_bits(2, 2), at(8, 32), kBuffers),
     scratchpad<&VectorMulCmd::out, &SpmAddr::buf, &SpmAddr::offset>("out", flag_bits(4, 2), at(12, 32), kBuffers),
     number<&VectorMulCmd::count>("count", at(16, 32)).at_least_1(),
+    number<&VectorMulCmd::b_count>("b_count", at(32, 32)).at_least_1(),
     number<&VectorMulCmd::a_zp>("a_zp", at(24, 8)).optional(0),
     number<&VectorMulCmd::b_zp>("b_zp", at(25, 8)).optional(0),
     number<&VectorMulCmd::mult>("mult", at(20, 32)).range(0, 0x7fffffff, "a non-negative multiplier"),
@@ -564,7 +570,7 @@ inline constexpr CommandSpec kCommands[] = {
                              vmaxmin_soc_problem),
     command<VectorAddCmd>(Opcode::VectorSub, "vsub", Queue::Compute, 11, kVectorAddFields, vsub_problem,
                           vsub_soc_problem),
-    command<VectorMulCmd>(Opcode::VectorMul, "vmul", Queue::Compute, 8, kVectorMulFields, vmul_problem,
+    command<VectorMulCmd>(Opcode::VectorMul, "vmul", Queue::Compute, 9, kVectorMulFields, vmul_problem,
                           vmul_soc_problem),
     command<VectorLutCmd>(Opcode::VectorLut, "vlut", Queue::Compute, 5, kVectorLutFields, nullptr, vlut_soc_problem),
     command<McuOpCmd>(Opcode::McuOp, "mcu", Queue::Mcu, 2, kMcuOpFields, mcu_problem),

@@ -134,6 +134,8 @@ std::string vsub_problem(const Command& c) {
 std::string vmul_problem(const Command& c) {
   const auto& v = std::get<VectorMulCmd>(c.body);
   if (v.act_min > v.act_max) return fmt::format("vmul: min={} is greater than max={}", v.act_min, v.act_max);
+  if (v.b_count == 0 || v.count % v.b_count != 0)
+    return fmt::format("vmul: b_count={} does not divide count={} (b repeats whole)", v.b_count, v.count);
   return "";
 }
 

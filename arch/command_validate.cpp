@@ -233,7 +233,7 @@ std::string vmul_soc_problem(const Command& c, const SocConfig& soc) {
   const auto& v = std::get<VectorMulCmd>(c.body);
   if (auto q = no_vector_unit(soc, "vmul"); !q.empty()) return q;
   if (auto q = vector_operand_problem(soc, "vmul", "a", v.a, v.count); !q.empty()) return q;
-  if (auto q = vector_operand_problem(soc, "vmul", "b", v.b, v.count); !q.empty()) return q;
+  if (auto q = vector_operand_problem(soc, "vmul", "b", v.b, v.b_count); !q.empty()) return q;
   return vector_operand_problem(soc, "vmul", "out", v.out, v.count);
 }
 

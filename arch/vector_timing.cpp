@@ -27,6 +27,16 @@ unsigned vector_operand_passes(const NpuConfig& npu, const SpmAddr& a, const Spm
   return a0 <= b1 && b0 <= a1 ? 2 : 1;
 }
 
+unsigned vector_operand_passes(const NpuConfig& npu, const SpmAddr& a, uint64_t a_bytes, const SpmAddr& b,
+                               uint64_t b_bytes) {
+  if (a.buf != b.buf || a_bytes == 0 || b_bytes == 0) return 1;
+  const ScratchpadConfig& s = buffer_config(npu, a.buf);
+  const uint64_t bank = std::max<uint64_t>(1, s.size_bytes / std::max(1u, s.banks));
+  const uint64_t a0 = a.offset / bank, a1 = (a.offset + a_bytes - 1) / bank;
+  const uint64_t b0 = b.offset / bank, b1 = (b.offset + b_bytes - 1) / bank;
+  return a0 <= b1 && b0 <= a1 ? 2 : 1;
+}
+
 uint64_t vector_add_cycles(const NpuConfig& npu, const VectorAddCmd& v, unsigned lanes) {
   const uint64_t l = std::max(1u, lanes);
   return 1 + vector_operand_passes(npu, v.a, v.b, v.count) * ((uint64_t(v.count) + l - 1) / l);
@@ -54,7 +64,7 @@ uint64_t vector_sub_cycles(const NpuConfig& npu, const VectorAddCmd& v, unsigned
 
 uint64_t vector_mul_cycles(const NpuConfig& npu, const VectorMulCmd& v, unsigned lanes) {
   const uint64_t l = std::max(1u, lanes);
-  return 1 + vector_operand_passes(npu, v.a, v.b, v.count) * ((uint64_t(v.count) + l - 1) / l);
+  return 1 + vector_operand_passes(npu, v.a, v.count, v.b, v.b_count) * ((uint64_t(v.count) + l - 1) / l);
 }
 
 uint64_t vector_lut_cycles(const NpuConfig& npu, const VectorLutCmd& v, unsigned lanes) {

@@ -12,7 +12,8 @@
 //   cycles = 1 + out_h*out_w * (kh*kw + (avg ? 1 : 0)) * ceil(c / lanes)
 // Maximum and minimum (vmax, vmin) stream both operands like vadd:
 //   cycles = 1 + passes * ceil(count / lanes)
-// Subtraction and multiplication (vsub, vmul) stream both operands like vadd:
+// Subtraction and multiplication (vsub, vmul) stream both operands like vadd
+// (vmul's b of b_count bytes, which may repeat):
 //   cycles = 1 + passes * ceil(count / lanes)
 // A table (vlut) first reads its 256 entries into the lanes' lookup copies,
 // `lanes` per cycle, then streams its operand like vrequant:
@@ -38,6 +39,9 @@ unsigned vector_lanes(const SocConfig& soc);
 
 // 2 when `count` bytes at a and at b touch a common bank of one buffer, else 1.
 unsigned vector_operand_passes(const NpuConfig& npu, const SpmAddr& a, const SpmAddr& b, uint64_t count);
+// The same for `a_bytes` at a and `b_bytes` at b.
+unsigned vector_operand_passes(const NpuConfig& npu, const SpmAddr& a, uint64_t a_bytes, const SpmAddr& b,
+                               uint64_t b_bytes);
 
 uint64_t vector_add_cycles(const NpuConfig& npu, const VectorAddCmd& v, unsigned lanes);
 uint64_t vector_pool_cycles(const VectorPoolCmd& v, bool average, unsigned lanes);

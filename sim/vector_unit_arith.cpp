@@ -31,9 +31,14 @@ UnitWork VectorUnit::sub(const Command& cmd) {
 
 UnitWork VectorUnit::mul(const Command& cmd) {
   const auto& v = std::get<VectorMulCmd>(cmd.body);
-  read_pair(v.a, v.b, v.count);
+  a_.resize(v.count);
+  b_.resize(v.b_count);
+  out_.resize(v.count);
+  spm_.read(v.a.buf, v.a.offset, a_.data(), v.count);
+  spm_.read(v.b.buf, v.b.offset, b_.data(), v.b_count);
   kernels::MulParams p;
-  p.count = p.in1_count = p.in2_count = v.count;
+  p.count = p.in1_count = v.count;
+  p.in2_count = v.b_count;
   p.in1_zp = v.a_zp, p.in2_zp = v.b_zp, p.out_zp = v.out_zp;
   p.out_mult = v.mult, p.out_shift = v.shift;
   p.act_min = v.act_min, p.act_max = v.act_max;
@@ -42,7 +47,7 @@ UnitWork VectorUnit::mul(const Command& cmd) {
   adds_ += 4 * uint64_t(v.count);  // two input zero points, the output zero point, the clamp
   spm_.write(v.out.buf, v.out.offset, out_.data(), v.count);
   return {vector_mul_cycles(npu_, v, lanes_), 0,
-          {{v.a.buf, v.a.offset, v.count}, {v.b.buf, v.b.offset, v.count}, {v.out.buf, v.out.offset, v.count}}};
+          {{v.a.buf, v.a.offset, v.count}, {v.b.buf, v.b.offset, v.b_count}, {v.out.buf, v.out.offset, v.count}}};
 }
 
 UnitWork VectorUnit::lut(const Command& cmd) {

@@ -54,10 +54,11 @@ Command vsub(const kernels::SubParams& p, SpmAddr a, SpmAddr b, SpmAddr out, uin
   return c;
 }
 
-Command vmul(const kernels::MulParams& p, SpmAddr a, SpmAddr b, SpmAddr out, uint32_t n) {
+Command vmul(const kernels::MulParams& p, SpmAddr a, SpmAddr b, SpmAddr out, uint32_t n, uint32_t b_count) {
   VectorMulCmd v;
   v.a = a, v.b = b, v.out = out;
   v.count = n;
+  v.b_count = b_count;
   v.a_zp = int8_t(p.in1_zp), v.b_zp = int8_t(p.in2_zp), v.out_zp = int8_t(p.out_zp);
   v.mult = p.out_mult, v.shift = int8_t(p.out_shift);
   v.act_min = int8_t(p.act_min), v.act_max = int8_t(p.act_max);
@@ -107,6 +108,18 @@ std::vector<Command> emit_vector_layer(const ir::Graph& g, const ir::Op& op, con
   // A table is constant data in flash, as the MCU's lut reads it.
   const SpmAddr table{Buffer::Input, 2 * plan.in_slot - mapping::kLutTableBytes};
   const uint64_t table_addr = lut ? flash.append(g.tensors[size_t(op.inputs[1])].data) : 0;
+  // A Mul's repeating operand (kernels/mul.h's in2), loaded once: from flash
+  // when it is a constant. The full-size operand is the command's a.
+  const int a_id = op.inputs[plan.swap ? 1 : 0], rep_id = op.inputs[plan.swap ? 0 : 1];
+  const SpmAddr rep{Buffer::Input, 2 * plan.in_slot - mapping::vector_reserved_bytes(plan.repeat)};
+  const uint64_t rep_addr = !plan.repeat                            ? 0
+                            : g.tensors[size_t(rep_id)].is_constant() ? flash.append(g.tensors[size_t(rep_id)].data)
+                                                                      : addr[size_t(rep_id)];
+  kernels::MulParams mul_p;
+  if (op.kind == ir::OpKind::Mul) {
+    mul_p = lowering::mul_params(g, op);
+    if (plan.swap) std::swap(mul_p.in1_zp, mul_p.in2_zp);
+  }
   const uint64_t in_addr = addr[op.inputs[0]], out_addr = addr[op.outputs[0]];
 
   std::vector<Chunk> chunks;
@@ -134,8 +147,11 @@ std::vector<Command> emit_vector_layer(const ir::Graph& g, const ir::Op& op, con
       c.store = dma(Opcode::DmaStore, store_channel, out_addr + first, out, whole ? 1 : out_px,
                     whole ? out_px * n : n, all);
     } else {
-      c.loads.push_back(dma(Opcode::DmaLoad, load_channel, in_addr + first, in, 1, n, 0));
-      if (binary) {
+      c.loads.push_back(dma(Opcode::DmaLoad, load_channel, addr[size_t(a_id)] + first, in, 1, n, 0));
+      if (op.kind == ir::OpKind::Mul && plan.repeat) {
+        if (k == 0) c.loads.push_back(dma(Opcode::DmaLoad, load_channel, rep_addr, rep, 1, plan.repeat, 0));
+        c.compute = vmul(mul_p, in, rep, out, n, plan.repeat);
+      } else if (binary) {
         const SpmAddr b{Buffer::Input, in.offset + plan.chunk};
         c.loads.push_back(dma(Opcode::DmaLoad, load_channel, addr[op.inputs[1]] + first, b, 1, n, 0));
         if (op.kind == ir::OpKind::Add) {
@@ -143,7 +159,7 @@ std::vector<Command> emit_vector_layer(const ir::Graph& g, const ir::Op& op, con
         } else if (op.kind == ir::OpKind::Sub) {
           c.compute = vsub(lowering::sub_params(g, op), in, b, out, n);
         } else if (op.kind == ir::OpKind::Mul) {
-          c.compute = vmul(lowering::mul_params(g, op), in, b, out, n);
+          c.compute = vmul(mul_p, in, b, out, n, n);
         } else {
           VectorMaxMinCmd v;
           v.a = in, v.b = b, v.out = out, v.count = n;

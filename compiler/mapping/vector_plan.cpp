@@ -41,19 +41,39 @@ std::optional<VectorPlan> plan_vector_op(const ir::Graph& g, const ir::Op& op, c
     return refuse(std::string(ir::op_kind_name(op.kind)) + " has no vector mapping");
   const std::string what = std::string("vector ") + ir::op_kind_name(op.kind);
   const ir::Tensor& out = g.tensors[op.outputs[0]];
-  for (int t : lut ? std::vector<int>{op.inputs[0]} : op.inputs) {
-    if (g.tensors[t].is_constant()) return refuse(what + ": a constant operand");
-    if (g.tensors[t].num_elements() != out.num_elements()) return refuse(what + ": a broadcast operand");
+  // A Mul's operand may repeat over the other (kernels/mul.h); the other
+  // operand (first in the command) is an activation of the output's size.
+  uint32_t repeat = 0;
+  bool swap = false;
+  if (mul) {
+    swap = g.tensors[op.inputs[0]].num_elements() != out.num_elements();
+    const ir::Tensor& full = g.tensors[op.inputs[swap ? 1 : 0]];
+    const ir::Tensor& other = g.tensors[op.inputs[swap ? 0 : 1]];
+    if (full.is_constant() || full.num_elements() != out.num_elements())
+      return refuse(what + ": no activation operand of the output's size");
+    if (other.num_elements() != out.num_elements())
+      repeat = uint32_t(other.num_elements());
+    else if (other.is_constant())
+      return refuse(what + ": a constant operand");
+    if (repeat && vector_reserved_bytes(repeat) > vector_input_slot(soc) / 2)
+      return refuse(what + ": the repeating operand is larger than half an input slot");
+  } else {
+    for (int t : lut ? std::vector<int>{op.inputs[0]} : op.inputs) {
+      if (g.tensors[t].is_constant()) return refuse(what + ": a constant operand");
+      if (g.tensors[t].num_elements() != out.num_elements()) return refuse(what + ": a broadcast operand");
+    }
   }
-  const unsigned operands = unary || lut ? 1 : 2;
+  const unsigned operands = unary || lut || repeat ? 1 : 2;
   VectorPlan p;
   p.count = uint64_t(out.num_elements());
   // The operands share an input slot.
   p.in_slot = vector_input_slot(soc);
   p.out_slot = vector_output_slot(soc);
   // A table takes the input buffer's last kLutTableBytes, after slot 1's chunk.
-  const uint64_t room = lut ? (p.in_slot > kLutTableBytes ? p.in_slot - kLutTableBytes : 0) : p.in_slot;
-  const uint64_t chunk = std::min<uint64_t>({room / operands / 16 * 16, p.out_slot, p.count});
+  const uint64_t reserved = lut ? kLutTableBytes : repeat ? vector_reserved_bytes(repeat) : 0;
+  const uint64_t room = p.in_slot > reserved ? p.in_slot - reserved : 0;
+  uint64_t chunk = std::min<uint64_t>({room / operands / 16 * 16, p.out_slot, p.count});
+  if (repeat) chunk = chunk / repeat * repeat;  // whole repeats: each chunk starts at the operand's first element
   if (chunk == 0) return refuse(what + ": the scratchpads hold no chunk");
   p.chunk = uint32_t(chunk);
   p.chunks = uint32_t((p.count + chunk - 1) / chunk);
@@ -71,8 +91,10 @@ std::optional<VectorPlan> plan_vector_op(const ir::Graph& g, const ir::Op& op, c
     } else if (mul) {
       VectorMulCmd v;
       v.a = {Buffer::Input, (k % 2) * p.in_slot};
-      v.b = {Buffer::Input, (k % 2) * p.in_slot + p.chunk};
+      v.b = repeat ? SpmAddr{Buffer::Input, uint32_t(2 * p.in_slot - reserved)}
+                   : SpmAddr{Buffer::Input, (k % 2) * p.in_slot + p.chunk};
       v.count = uint32_t(n);
+      v.b_count = repeat ? repeat : uint32_t(n);
       p.compute_cycles += double(vector_mul_cycles(soc.npu, v, lanes));
     } else if (unary) {
       VectorRequantizeCmd v;
@@ -94,10 +116,12 @@ std::optional<VectorPlan> plan_vector_op(const ir::Graph& g, const ir::Op& op, c
       p.compute_cycles += double(sub ? vector_sub_cycles(soc.npu, v, lanes) : vector_add_cycles(soc.npu, v, lanes));
     }
   }
-  if (lut) p.dma_cycles += transfer_bus_cycles(soc, kLutTableBytes) * npu_per_bus;
+  if (reserved) p.dma_cycles += transfer_bus_cycles(soc, lut ? kLutTableBytes : repeat) * npu_per_bus;
+  p.repeat = repeat;
+  p.swap = swap;
   p.roofline = std::max(p.dma_cycles, p.compute_cycles);
   p.cycles = p.roofline + std::min(p.dma_cycles, p.compute_cycles) / p.chunks;
-  p.bytes_moved = (operands + 1) * p.count + (lut ? kLutTableBytes : 0);
+  p.bytes_moved = (operands + 1) * p.count + (lut ? kLutTableBytes : repeat);
   return p;
 }
 

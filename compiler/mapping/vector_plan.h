@@ -7,7 +7,11 @@
 //   Add, Maximum, Minimum (vadd, vmax, vmin): chunks of elements; a at the
 //   slot's start, b after it.
 //   Relu, Relu6, Requantize (vrequant): chunks of elements.
-//   Sub, Mul (vsub, vmul): as Add.
+//   Sub, Mul (vsub, vmul): as Add. A Mul whose operand repeats along the
+//   other's innermost dimensions (a per-channel gate; an activation or a
+//   constant) loads that operand once, with the first chunk, into the input
+//   buffer's last vector_reserved_bytes(repeat) bytes; its chunks hold whole
+//   repeats of the other operand.
 //   Lut (vlut): chunks of elements; its 256-byte table is loaded once, with
 //   the first chunk, into the input buffer's last kLutTableBytes (past slot
 //   1's chunk), where every chunk's command reads it.
@@ -37,6 +41,8 @@ struct VectorPlan {
   double cycles = 0;          // predicted: the busier side, plus one chunk of the other to fill and drain
   double roofline = 0;        // the busier side alone
   uint64_t bytes_moved = 0;   // DMA bytes
+  uint32_t repeat = 0;        // Mul: elements of an operand repeating over the other (0: none)
+  bool swap = false;          // Mul: the repeating operand is the op's first input
 };
 
 // The plan for `op` on the SoC's vector unit, or nullopt with `why` set when
@@ -55,6 +61,8 @@ double transfer_bus_cycles(const SocConfig& soc, uint64_t bytes);
 
 // Bytes of a vlut table in the input buffer.
 constexpr uint32_t kLutTableBytes = 256;
+// Bytes a repeating vmul operand of `elements` takes at the input buffer's end (16-byte aligned).
+inline uint32_t vector_reserved_bytes(uint32_t elements) { return (elements + 15) / 16 * 16; }
 
 // Two slots per buffer, 16-byte aligned.
 uint32_t vector_input_slot(const SocConfig& soc);

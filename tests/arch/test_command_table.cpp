@@ -139,7 +139,7 @@ TEST_CASE("command table: every field is encoded, decoded, formatted, parsed and
   bases.push_back({Opcode::VectorMin, {}, vx});
   bases.push_back({Opcode::VectorSub, {}, va});
   VectorMulCmd vmu;
-  vmu.count = 1;
+  vmu.count = vmu.b_count = 1;
   bases.push_back({Opcode::VectorMul, {}, vmu});
   VectorLutCmd vl;
   vl.count = 1;
@@ -166,6 +166,7 @@ TEST_CASE("command table: every field is encoded, decoded, formatted, parsed and
       if (auto c = std::get_if<ConvCmd>(&changed.body); c && std::string(f.name) == "n") c->in_c = 2, c->n = 2;
       if (auto c = std::get_if<ConvCmd>(&changed.body); c && std::string(f.name) == "in_c") c->n = c->in_c;
       if (auto c = std::get_if<ConvCmd>(&changed.body); c && std::string(f.name) == "in_stride") c->in_pixel_stride = 7;
+      if (auto c = std::get_if<VectorMulCmd>(&changed.body); c && std::string(f.name) == "b_count") c->count = c->b_count;
       REQUIRE(command_problem(changed) == "");
       CHECK_FALSE(changed == base);
 

@@ -118,6 +118,7 @@ TEST_CASE("vector unit: vmul equals the mul kernel bit for bit, with a multiplie
   kernels::mul(p, a.data(), b.data(), expected.data());
   VectorMulCmd v;
   v.a = {Buffer::Input, 0}, v.b = {Buffer::Input, 32 * 1024}, v.out = {Buffer::Output, 0}, v.count = kCount;
+  v.b_count = kCount;
   v.a_zp = -5, v.b_zp = 9, v.out_zp = -3, v.mult = p.out_mult, v.shift = int8_t(p.out_shift);
   const SocConfig soc = vector_soc(8);
   const RunReport r = run_two(soc, a, b, make(Opcode::VectorMul, v));
@@ -137,6 +138,37 @@ TEST_CASE("vector unit: vmul equals the mul kernel bit for bit, with a multiplie
   const RunReport big = run_two(soc, a, b, make(Opcode::VectorMul, v));
   REQUIRE(big.ok);
   CHECK(result(big) == bytes_of(expected));
+}
+
+TEST_CASE("vector unit: vmul with b repeating every b_count elements, a per-channel gate", "[vector]") {
+  const std::vector<int8_t> x = random_int8(kCount, 36), gate = random_int8(8, 37);
+  kernels::MulParams p;
+  p.count = p.in1_count = kCount;
+  p.in2_count = 8;
+  p.in1_zp = 2, p.in2_zp = -128, p.out_zp = 4;
+  kernels::quantize_multiplier(0.0078 / 256 / 0.0061, &p.out_mult, &p.out_shift);
+  std::vector<int8_t> expected(kCount);
+  kernels::mul(p, x.data(), gate.data(), expected.data());
+  VectorMulCmd v;
+  v.a = {Buffer::Input, 0}, v.b = {Buffer::Input, 32 * 1024}, v.out = {Buffer::Output, 0};
+  v.count = kCount, v.b_count = 8;
+  v.a_zp = 2, v.b_zp = -128, v.out_zp = 4, v.mult = p.out_mult, v.shift = int8_t(p.out_shift);
+  const SocConfig soc = vector_soc(16);
+  const RunReport r = run_two(soc, x, gate, make(Opcode::VectorMul, v));
+  INFO(r.error);
+  REQUIRE(r.ok);
+  CHECK(result(r) == bytes_of(expected));
+  // Channel c of every pixel takes gate[c]: not the same as reading b element by element.
+  std::vector<int8_t> gate_whole(kCount, 0);
+  std::copy(gate.begin(), gate.end(), gate_whole.begin());
+  kernels::MulParams q = p;
+  q.in2_count = kCount;
+  std::vector<int8_t> unrepeated(kCount);
+  kernels::mul(q, x.data(), gate_whole.data(), unrepeated.data());
+  CHECK(result(r) != bytes_of(unrepeated));
+  CHECK(event_of_command(r, 1).duration_ps() == (1 + (kCount + 15) / 16) * period_ps(soc.npu.clock_mhz));
+  v.b_count = 7;
+  CHECK(command_problem(make(Opcode::VectorMul, v)) == "vmul: b_count=7 does not divide count=1000 (b repeats whole)");
 }
 
 TEST_CASE("vector unit: vlut reads every entry of its table as the lut kernel does", "[vector]") {
@@ -178,7 +210,7 @@ TEST_CASE("vector unit: vsub, vmul and vlut check their operands against the SoC
   l.table = {Buffer::Input, uint32_t(soc.npu.input.size_bytes - 255)};
   CHECK_THAT(soc_problem(make(Opcode::VectorLut, l), soc), Catch::StartsWith("vlut: table bytes ["));
   VectorMulCmd m;
-  m.a = {Buffer::Input, 0}, m.b = {Buffer::Input, 0}, m.out = {Buffer::Output, 0}, m.count = 1, m.act_min = 5,
+  m.a = {Buffer::Input, 0}, m.b = {Buffer::Input, 0}, m.out = {Buffer::Output, 0}, m.count = m.b_count = 1, m.act_min = 5,
   m.act_max = 4;
   CHECK(command_problem(make(Opcode::VectorMul, m)) == "vmul: min=5 is greater than max=4");
   VectorAddCmd s;

@@ -143,10 +143,11 @@ TEST_CASE("vector unit: pooling, requantize, mean, maximum and minimum models ru
   }
 }
 
-// SUB and MUL of two activations (vsub, vmul) and the unary functions as
-// tables (vlut): on the unit, bit for bit (kiln run checks the simulation
-// against the reference interpreter); a MUL whose gate repeats per channel
-// stays on the MCU.
+// SUB and MUL of two activations (vsub, vmul), MUL by a repeating operand
+// (a squeeze-and-excite gate, constants per channel and scalar) and the
+// unary functions as tables (vlut): on the unit, bit for bit (kiln run checks
+// the simulation against the reference interpreter); a SUB of a repeating
+// operand stays on the MCU.
 TEST_CASE("vector unit: sub, mul and table models run on it bit for bit", "[run]") {
   struct Case {
     const char* model;
@@ -154,7 +155,8 @@ TEST_CASE("vector unit: sub, mul and table models run on it bit for bit", "[run]
   };
   for (const Case c : {Case{"sub_two_scales_relu", 1}, Case{"mul_two_activations_relu6", 1}, Case{"logistic", 1},
                        Case{"tanh", 1}, Case{"hard_swish", 1}, Case{"leaky_relu", 1}, Case{"elu", 1},
-                       Case{"mul_squeeze_excite", 2}}) {
+                       Case{"mul_squeeze_excite", 3}, Case{"mul_per_channel_constant", 1},
+                       Case{"mul_scalar_constant_relu", 1}, Case{"sub_mean_per_channel", 1}}) {
     INFO(c.model);
     const Report r = run_model(kiln::test::source_dir() + "/tests/data/models/tflite/" + c.model + ".tflite",
                                "default-vector");
