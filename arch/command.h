@@ -596,6 +596,19 @@ constexpr bool covers_every_command(const T (&entries)[N]) {
   return true;
 }
 
+// True when `entries` has an entry for every command of kCommands outside
+// queue `q`: the simulator's executors cover every command but those of the
+// compute queue, each of which runs on the NPU unit that claims it.
+template <class T, size_t N>
+constexpr bool covers_every_command_outside(const T (&entries)[N], Queue q) {
+  for (const CommandSpec& c : kCommands) {
+    bool found = c.queue == q;
+    for (const T& e : entries) found = found || e.op == c.op;
+    if (!found) return false;
+  }
+  return true;
+}
+
 // Equality for round-trip tests and tools: commands field by field as their
 // table rows list them (command.cpp).
 bool operator==(const SpmAddr& a, const SpmAddr& b);

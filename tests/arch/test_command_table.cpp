@@ -65,6 +65,13 @@ TEST_CASE("command table: a command without an executor is refused", "[command][
   constexpr OpOnly kNoGemm[] = {{Opcode::DmaLoad}, {Opcode::DmaStore}, {Opcode::Conv}, {Opcode::PostProcess},
                                 {Opcode::Fence},   {Opcode::McuOp},    {Opcode::End}};
   CHECK_FALSE(covers_every_command(kNoGemm));
+  // The simulator's form: compute-queue commands run on the unit that claims them.
+  constexpr OpOnly kOutsideCompute[] = {
+      {Opcode::DmaLoad}, {Opcode::DmaStore}, {Opcode::Fence}, {Opcode::McuOp}, {Opcode::End}};
+  CHECK(covers_every_command_outside(kOutsideCompute, Queue::Compute));
+  CHECK_FALSE(covers_every_command(kOutsideCompute));
+  constexpr OpOnly kNoFence[] = {{Opcode::DmaLoad}, {Opcode::DmaStore}, {Opcode::McuOp}, {Opcode::End}};
+  CHECK_FALSE(covers_every_command_outside(kNoFence, Queue::Compute));
 }
 
 TEST_CASE("command table: rows are consistent", "[command][table]") {
