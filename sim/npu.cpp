@@ -230,7 +230,8 @@ void Npu::build_units() {
   for (const auto& [name, config] : wanted) {
     const NpuUnitContext context{soc_, config, spm_, ctx_};
     std::unique_ptr<NpuUnit> made = ctx_.npu_unit_factory() ? ctx_.npu_unit_factory()(name, context) : nullptr;
-    units_.push_back(made ? std::move(made) : NpuUnitRegistry::instance().make(name, fmt::format("npu unit '{}'", name), context));
+    if (!made) made = NpuUnitRegistry::instance().make(name, fmt::format("npu unit '{}'", name), context);
+    units_.push_back(std::move(made));
     NpuUnit* unit = units_.back().get();
     for (Opcode op : unit->opcodes()) {
       if (queue_of(op) != Queue::Compute)

@@ -70,7 +70,10 @@ template <class Model>
 class VerilatedVectorCore final : public VectorRtlCore {
  public:
   explicit VerilatedVectorCore(unsigned lanes)
-      : context_(std::make_unique<VerilatedContext>()), lanes_(lanes), a_words_(lanes / 4 + 2), b_words_(lanes / 4 + 2) {
+      : context_(std::make_unique<VerilatedContext>()),
+        lanes_(lanes),
+        a_words_(lanes / 4 + 2),
+        b_words_(lanes / 4 + 2) {
     model_ = std::make_unique<Model>(context_.get(), "kiln_vector");
     model_->start = 0;
     model_->beat = 0;
@@ -97,7 +100,9 @@ class VerilatedVectorCore final : public VectorRtlCore {
       case Opcode::VectorMin:
       case Opcode::VectorRequantize: cycles += element_wise(out_count, passes, a, b); break;
       case Opcode::VectorAvgPool:
-      case Opcode::VectorMaxPool: cycles += pool(std::get<VectorPoolCmd>(cmd.body), cmd.op == Opcode::VectorAvgPool, a); break;
+      case Opcode::VectorMaxPool:
+        cycles += pool(std::get<VectorPoolCmd>(cmd.body), cmd.op == Opcode::VectorAvgPool, a);
+        break;
       case Opcode::VectorMean: cycles += mean(std::get<VectorMeanCmd>(cmd.body), a); break;
       default: break;  // set_command refused it
     }

@@ -164,7 +164,8 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--report", opt->report, "write the per-layer table and totals (JSON)");
   cmd->add_option("--seed", opt->seed, "seed of the random input");
   cmd->add_option("--tuning", opt->tuning, "use the tilings of a tuning record (kiln tune) made for this model and SoC");
-  cmd->add_flag("--rtl", opt->rtl, "run the array and the vector unit (when enabled) on their Verilated RTL (engine: rtl)");
+  cmd->add_flag("--rtl", opt->rtl,
+                "run the array and the vector unit (when enabled) on their Verilated RTL (engine: rtl)");
   cmd->add_flag("--mcu-only", opt->mcu_only, "run every op on the MCU (a software-only deployment on the same SoC)");
   cmd->add_option("--mcu-profile", opt->mcu_profile,
                   "MCU core profile (configs/mcu/ name or file) in place of the SoC config's; its mcu.costs still apply");

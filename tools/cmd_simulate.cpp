@@ -169,7 +169,8 @@ void add_simulate_command(CLI::App& app) {
                   "Write memory bytes to a file after the run: MEM:ADDR:LEN:FILE; MEM is a memory of the SoC (ADDR "
                   "absolute) or input|weight|output|accumulator (ADDR an offset in that scratchpad). Repeatable.");
   cmd->add_flag("--quiet", opts->quiet, "Do not print the summary table");
-  cmd->add_flag("--rtl", opts->rtl, "Run the array and the vector unit (when enabled) on their Verilated RTL (engine: rtl)");
+  cmd->add_flag("--rtl", opts->rtl,
+                "Run the array and the vector unit (when enabled) on their Verilated RTL (engine: rtl)");
   cmd->callback([opts] { run_simulate(*opts); });
 }
 

@@ -297,7 +297,9 @@ void run_verify(const VerifyOptions& o) {
 void add_verify_command(CLI::App& app) {
   auto opt = std::make_shared<VerifyOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "verify", "Run a model or stream with the TLM and RTL engines (array, vector unit) in lockstep and compare every command they run");
+      "verify",
+      "Run a model or stream with the TLM and RTL engines (array, vector unit) in lockstep and compare every command "
+      "they run");
   cmd->add_option("INPUT", opt->path, "int8 model (.onnx, .tflite) or command stream (.kasm, .kbin)")->required();
   cmd->add_option("--soc", opt->soc, "SoC config (YAML); its array size needs a Verilated core")->capture_default_str();
   cmd->add_option("--input", opt->input, "model input (.npy, int8 or uint8); default: random from --seed");

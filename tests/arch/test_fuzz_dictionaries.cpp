@@ -60,7 +60,8 @@ TEST_CASE("the kasm dictionary names every mnemonic, field, choice and MCU kerne
   CHECK(missing(dictionary("kasm.dict"), words) == std::vector<std::string>{});
 }
 
-TEST_CASE("the soc_config dictionary names every unit, its parameters and choices and every MCU cost class", "[fuzz][dict]") {
+TEST_CASE("the soc_config dictionary names every unit, its parameters and choices and every MCU cost class",
+          "[fuzz][dict]") {
   std::vector<std::string> words{"units", "profile"};
   for (const UnitSchema& u : unit_catalog()) {
     words.push_back(u.name);
