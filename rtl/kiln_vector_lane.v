@@ -43,6 +43,10 @@ module kiln_vector_lane #(
     input  wire [31:0] mean_zp_n,   // in_zp * h * w (int32, wrapping)
     output reg  [7:0]  out
 );
+    // Inlined into kiln_vector: a Verilated instance that is not inlined
+    // names itself through Verilator's thread-local buffer, which outlives
+    // the simulation thread as a leak under LeakSanitizer.
+    /* verilator inline_module */
     localparam [2:0] OP_REQUANT = 3'd0, OP_ADD = 3'd1, OP_MAX = 3'd2, OP_MIN = 3'd3,
                      OP_MAXPOOL = 3'd4, OP_AVGPOOL = 3'd5, OP_MEAN = 3'd6;
 
