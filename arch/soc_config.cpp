@@ -34,6 +34,12 @@ uint64_t UnitConfig::param(const std::string& key) const {
   return it->second;
 }
 
+const std::string& UnitConfig::choice(const std::string& key) const {
+  const auto it = choices.find(key);
+  if (it == choices.end()) throw Error(fmt::format("npu.units.{}: the unit has no choice '{}'", name, key));
+  return it->second;
+}
+
 const UnitConfig* NpuConfig::unit(const std::string& unit_name) const {
   for (const UnitConfig& u : units)
     if (u.name == unit_name) return &u;

@@ -85,9 +85,12 @@ struct ScratchpadConfig {
 struct UnitConfig {
   std::string name;
   std::map<std::string, uint64_t> params;
+  std::map<std::string, std::string> choices = {};  // named choices of its schema (e.g. engine: tlm | rtl)
   // The value of a parameter of the unit's schema; throws kiln::Error for a key it does not have.
   uint64_t param(const std::string& key) const;
-  bool operator==(const UnitConfig& o) const { return name == o.name && params == o.params; }
+  // The value of a choice of the unit's schema; throws kiln::Error for a key it does not have.
+  const std::string& choice(const std::string& key) const;
+  bool operator==(const UnitConfig& o) const { return name == o.name && params == o.params && choices == o.choices; }
 };
 
 struct NpuConfig {

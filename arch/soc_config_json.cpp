@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "arch/soc_config_yaml.h"
+#include "arch/unit_catalog.h"
 
 namespace kiln {
 
@@ -84,6 +85,11 @@ nlohmann::ordered_json soc_config_json(const SocConfig& soc) {
     for (const UnitConfig& u : soc.npu.units) {
       ordered_json params = ordered_json::object();
       for (const auto& [key, value] : u.params) params[key] = value;
+      // A choice only when it is not its default: the fingerprints of configs
+      // written before the unit had the choice stay as they were.
+      if (const UnitSchema* schema = find_unit(UnitSlot::NpuUnit, u.name))
+        for (const UnitChoice& c : schema->choices)
+          if (u.choices.count(c.key) && u.choices.at(c.key) != c.fallback) params[c.key] = u.choices.at(c.key);
       units[u.name] = params;
     }
     j["npu"]["units"] = units;

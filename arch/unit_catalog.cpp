@@ -16,7 +16,10 @@ const std::vector<UnitSchema>& unit_catalog() {
        "vadd, vsub, vmul, vmax, vmin, vrequant, vlut, vavgpool, vmaxpool, vmean: int8 element-wise, table, pooling and "
        "mean work in the activation buffers "
        "(sim/vector_unit.h)",
-       {{"lanes", 1, 1024, 16, false, " lanes", "elements per NPU cycle"}}},
+       {{"lanes", 1, 1024, 16, false, " lanes", "elements per NPU cycle"}},
+       false,
+       {{"engine", {"tlm", "rtl"}, "tlm",
+         "tlm: the kernels and the closed-form timing; rtl: the Verilated RTL vector unit (rtl/, docs/rtl.md)"}}},
   };
   return catalog;
 }

@@ -29,6 +29,14 @@ struct UnitParam {
   const char* meaning;  // one line for docs and `kiln config check`
 };
 
+// A named choice of a unit's section among fixed words (e.g. its engine).
+struct UnitChoice {
+  const char* key;
+  std::vector<const char*> values;
+  const char* fallback;  // when the section leaves it out
+  const char* meaning;
+};
+
 struct UnitSchema {
   UnitSlot slot;
   const char* name;     // as written in the SoC config
@@ -37,6 +45,7 @@ struct UnitSchema {
   // Part of every NPU, configured by its established keys (npu.array,
   // npu.post_processing_lanes) rather than in npu.units.
   bool built_in = false;
+  std::vector<UnitChoice> choices = {};
 };
 
 // Every unit kiln knows, in the order `kiln config check` and errors list them.

@@ -25,9 +25,20 @@ void enable_npu_unit(SocConfig& soc, const std::string& name, const std::string&
   UnitConfig u;
   u.name = schema->name;
   for (const UnitParam& p : schema->params) u.params[p.key] = p.fallback;
+  for (const UnitChoice& c : schema->choices) u.choices[c.key] = c.fallback;
   soc.npu.units.push_back(u);
   std::sort(soc.npu.units.begin(), soc.npu.units.end(),
             [](const UnitConfig& a, const UnitConfig& b) { return a.name < b.name; });
+}
+
+void use_rtl_engines(SocConfig& soc) {
+  soc.npu.engine = "rtl";
+  for (UnitConfig& u : soc.npu.units)
+    if (const UnitSchema* schema = find_unit(UnitSlot::NpuUnit, u.name))
+      for (const UnitChoice& c : schema->choices)
+        if (std::string(c.key) == "engine" &&
+            std::any_of(c.values.begin(), c.values.end(), [](const char* v) { return std::string(v) == "rtl"; }))
+          u.choices[c.key] = "rtl";
 }
 
 }  // namespace kiln

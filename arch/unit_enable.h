@@ -16,4 +16,9 @@ namespace kiln {
 // those it has.
 void enable_npu_unit(SocConfig& soc, const std::string& name, const std::string& what);
 
+// Puts the array and every enabled unit that has an rtl engine on their
+// Verilated RTL (npu.array.engine and npu.units.<unit>.engine: rtl), as
+// `kiln run --rtl` and `kiln simulate --rtl` ask.
+void use_rtl_engines(SocConfig& soc);
+
 }  // namespace kiln

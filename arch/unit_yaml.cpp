@@ -20,6 +20,7 @@ UnitConfig read_unit(const yaml::Reader& reader, const yaml::Field& f, const Uni
   u.name = schema.name;
   std::vector<std::string> keys;
   for (const UnitParam& p : schema.params) keys.push_back(p.key);
+  for (const UnitChoice& c : schema.choices) keys.push_back(c.key);
   // "vector:" or "vector: {}" enables the unit with every default.
   const bool empty = f.node.IsNull() || (f.node.IsMap() && f.node.size() == 0);
   if (!empty && !f.node.IsMap())
@@ -34,6 +35,16 @@ UnitConfig read_unit(const yaml::Reader& reader, const yaml::Field& f, const Uni
       if (auto v = m->get(p.key))
         value = p.power_of_two ? reader.power_of_two(*v, p.lo, p.hi, p.unit) : reader.integer(*v, p.lo, p.hi, p.unit);
     u.params[p.key] = value;
+  }
+  for (const UnitChoice& c : schema.choices) {
+    std::string value = c.fallback;
+    if (m)
+      if (auto v = m->get(c.key)) {
+        std::vector<std::pair<const char*, const char*>> options;
+        for (const char* w : c.values) options.emplace_back(w, w);
+        value = reader.choice(*v, options);
+      }
+    u.choices[c.key] = value;
   }
   return u;
 }

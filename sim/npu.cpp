@@ -228,8 +228,10 @@ void Npu::build_units() {
   std::vector<std::pair<std::string, const UnitConfig*>> wanted = {{"array", nullptr}, {"post_process", nullptr}};
   for (const UnitConfig& u : soc_.npu.units) wanted.emplace_back(u.name, &u);
   for (const auto& [name, config] : wanted) {
-    units_.push_back(NpuUnitRegistry::instance().make(name, fmt::format("npu unit '{}'", name),
-                                                      NpuUnitContext{soc_, config, spm_, ctx_}));
+    const NpuUnitContext context{soc_, config, spm_, ctx_};
+    std::unique_ptr<NpuUnit> made = ctx_.npu_unit_factory() ? ctx_.npu_unit_factory()(name, context) : nullptr;
+    if (!made) made = NpuUnitRegistry::instance().make(name, fmt::format("npu unit '{}'", name), context);
+    units_.push_back(std::move(made));
     NpuUnit* unit = units_.back().get();
     for (Opcode op : unit->opcodes()) {
       if (queue_of(op) != Queue::Compute)

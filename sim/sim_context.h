@@ -14,6 +14,7 @@
 #include "arch/profile.h"
 #include "sim/array_engine.h"
 #include "sim/clock.h"
+#include "sim/npu_unit_factory.h"
 
 namespace kiln::sim {
 
@@ -39,6 +40,9 @@ class SimContext {
     return engine_factory_ ? engine_factory_(npu) : kiln::make_array_engine(npu);
   }
 
+  void set_npu_unit_factory(NpuUnitFactory f) { unit_factory_ = std::move(f); }
+  const NpuUnitFactory& npu_unit_factory() const { return unit_factory_; }
+
   // Runs a process body; a thrown error is kept (the first one wins) and the
   // simulation stops.
   void guard(const std::function<void()>& body);
@@ -51,6 +55,7 @@ class SimContext {
   std::vector<ProfileEvent> events_;
   std::optional<std::string> error_;
   ArrayEngineFactory engine_factory_;
+  NpuUnitFactory unit_factory_;
 };
 
 }  // namespace kiln::sim

@@ -67,6 +67,7 @@ SimResult elaborate_and_run(const SocConfig& soc, const Program& program, const 
 
   sim::SimContext ctx(options.source, soc.npu.clock_mhz);
   ctx.set_array_engine_factory(options.array_engine);
+  ctx.set_npu_unit_factory(options.npu_unit);
   sim::Platform platform(soc, program, ctx);
   sc_core::sc_start();
   if (ctx.error()) throw Error(*ctx.error());

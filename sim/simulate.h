@@ -17,6 +17,7 @@
 #include "arch/soc_config.h"
 #include "sim/action_counts.h"
 #include "sim/array_engine.h"
+#include "sim/npu_unit_factory.h"
 #include "sim/zeroed_bytes.h"
 
 namespace kiln {
@@ -25,6 +26,8 @@ struct SimOptions {
   std::string source = "program";  // names the stream in error messages and the profile
   // When set, builds the array engine instead of npu.array.engine (kiln verify).
   ArrayEngineFactory array_engine;
+  // When set, may build an NPU unit instead of its registered implementation (kiln verify).
+  sim::NpuUnitFactory npu_unit;
 };
 
 struct MemoryContents {

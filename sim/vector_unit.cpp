@@ -7,6 +7,7 @@
 #include "kernels/maximum_minimum.h"
 #include "kernels/mean.h"
 #include "kernels/requantize_tensor.h"
+#include "sim/vector_unit_rtl.h"
 
 namespace kiln::sim {
 
@@ -137,6 +138,9 @@ void VectorUnit::count_actions(ActionCounts& a) const {
 
 namespace {
 std::unique_ptr<NpuUnit> make_vector_unit(const NpuUnitContext& c) {
+  // npu.units.vector.engine: rtl is the Verilated unit behind this one's books (sim/vector_unit_rtl.h).
+  const auto engine = c.config->choices.find("engine");  // absent in a config built in code: tlm
+  if (engine != c.config->choices.end() && engine->second == "rtl") return make_rtl_vector_unit(c);
   return std::make_unique<VectorUnit>(c.soc.npu, c.spm, unsigned(c.config->param("lanes")));
 }
 }  // namespace

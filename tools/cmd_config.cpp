@@ -84,6 +84,7 @@ void print_summary(const SocConfig& soc, std::ostream& out) {
   for (const UnitConfig& u : soc.npu.units) {
     std::string params;
     for (const auto& [key, value] : u.params) params += fmt::format("{}{} {}", params.empty() ? "" : ", ", key, value);
+    for (const auto& [key, value] : u.choices) params += fmt::format("{}{} {}", params.empty() ? "" : ", ", key, value);
     out << fmt::format("      unit {:<13} {}\n", u.name, params.empty() ? "(no parameters)" : params);
   }
   out << "\n";

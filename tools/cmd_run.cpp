@@ -51,9 +51,9 @@ void run(const RunOptions& opt) {
   using clock = std::chrono::steady_clock;
   const auto t0 = clock::now();
   SocConfig soc = load_soc_config(opt.soc);
-  if (opt.rtl) soc.npu.engine = "rtl";
   if (!opt.mcu_profile.empty()) override_mcu_profile(soc, opt.mcu_profile);
   for (const auto& unit : opt.npu_units) enable_npu_unit(soc, unit, "--npu-unit");
+  if (opt.rtl) use_rtl_engines(soc);
   const Technology tech = load_soc_technology(soc);  // before compiling: a bad file fails fast
   const bool topology = !opt.topology.empty();
   if (!topology && !opt.scalesim_config.empty())
@@ -164,7 +164,8 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--report", opt->report, "write the per-layer table and totals (JSON)");
   cmd->add_option("--seed", opt->seed, "seed of the random input");
   cmd->add_option("--tuning", opt->tuning, "use the tilings of a tuning record (kiln tune) made for this model and SoC");
-  cmd->add_flag("--rtl", opt->rtl, "run the array on its Verilated RTL core (npu.array.engine: rtl)");
+  cmd->add_flag("--rtl", opt->rtl,
+                "run the array and the vector unit (when enabled) on their Verilated RTL (engine: rtl)");
   cmd->add_flag("--mcu-only", opt->mcu_only, "run every op on the MCU (a software-only deployment on the same SoC)");
   cmd->add_option("--mcu-profile", opt->mcu_profile,
                   "MCU core profile (configs/mcu/ name or file) in place of the SoC config's; its mcu.costs still apply");

@@ -17,6 +17,7 @@
 #include "arch/error.h"
 #include "arch/profile.h"
 #include "arch/soc_config_yaml.h"
+#include "arch/unit_enable.h"
 #include "explore/model_run.h"
 #include "explore/paths.h"
 #include "sim/simulate.h"
@@ -138,7 +139,7 @@ void run_simulate(const SimulateOptions& o) {
   std::vector<Dump> dumps;
   for (const auto& spec : o.dumps) dumps.push_back(parse_dump(spec));
   SocConfig soc = load_soc_config(o.soc.empty() ? default_soc_path() : o.soc);
-  if (o.rtl) soc.npu.engine = "rtl";
+  if (o.rtl) use_rtl_engines(soc);
   std::vector<DumpSource> sources;
   for (size_t i = 0; i < dumps.size(); ++i) sources.push_back(resolve_dump(soc, dumps[i], o.dumps[i]));
   const Program program = read_stream_file(o.stream);
@@ -168,7 +169,8 @@ void add_simulate_command(CLI::App& app) {
                   "Write memory bytes to a file after the run: MEM:ADDR:LEN:FILE; MEM is a memory of the SoC (ADDR "
                   "absolute) or input|weight|output|accumulator (ADDR an offset in that scratchpad). Repeatable.");
   cmd->add_flag("--quiet", opts->quiet, "Do not print the summary table");
-  cmd->add_flag("--rtl", opts->rtl, "Run the array on its Verilated RTL core (npu.array.engine: rtl)");
+  cmd->add_flag("--rtl", opts->rtl,
+                "Run the array and the vector unit (when enabled) on their Verilated RTL (engine: rtl)");
   cmd->callback([opts] { run_simulate(*opts); });
 }
 

@@ -1,11 +1,13 @@
 // kiln verify (MODEL | STREAM) [--soc CONFIG] [--input IN.npy | --seed N]
 //             [--vcd FILE [--vcd-commands FIRST[:LAST]]] [--report FILE.json]
-// Lockstep verification of the TLM model against the RTL array core: the
-// program runs once on the SoC model with both array engines side by side
-// (sim/lockstep_engine.h); every array command (GEMM, convolution tile) is
-// compared bit for bit and cycle for cycle. Prints a table of the commands that
-// differ, the first mismatch in detail and a summary; exit code 2 on any
-// mismatch (tools/commands.h).
+// Lockstep verification of the TLM model against the RTL: the program runs
+// once on the SoC model with both array engines side by side
+// (sim/lockstep_engine.h) and, when the SoC has a vector unit, both vector
+// unit engines side by side (sim/lockstep_unit.h); every array command (GEMM,
+// convolution tile) and every vector command is compared bit for bit and
+// cycle for cycle. Prints a table of the commands that differ, the first
+// mismatch of each unit in detail and a summary; exit code 2 on any mismatch
+// (tools/commands.h).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -24,6 +26,8 @@
 #include "explore/paths.h"
 #include "sim/array_engine_rtl.h"
 #include "sim/lockstep_engine.h"
+#include "sim/lockstep_unit.h"
+#include "sim/vector_unit_rtl.h"
 #include "sim/simulate.h"
 #include "tools/commands.h"
 #include "tools/option_number.h"
@@ -76,6 +80,20 @@ nlohmann::json record_json(const LockstepRecord& r, const std::string& layer) {
   return j;
 }
 
+nlohmann::json vector_record_json(const sim::UnitLockstepRecord& r, const std::string& layer) {
+  nlohmann::json j = {{"command", r.command},
+                      {"call", r.call},
+                      {"op", to_string(r.op)},
+                      {"elements", r.elements},
+                      {"tlm_cycles", r.expected_cycles},
+                      {"rtl_cycles", r.got_cycles},
+                      {"differing_elements", r.differing_elements}};
+  if (!layer.empty()) j["layer"] = layer;
+  if (!r.region_difference.empty()) j["region_difference"] = r.region_difference;
+  if (r.first) j["first_difference"] = {{"index", r.first->index}, {"tlm", r.first->expected}, {"rtl", r.first->got}};
+  return j;
+}
+
 void run_verify(const VerifyOptions& o) {
   const SocConfig soc = load_soc_config(o.soc);
   Program program;
@@ -107,6 +125,14 @@ void run_verify(const VerifyOptions& o) {
     }
     return std::make_unique<LockstepArrayEngine>(make_tlm_array_engine(npu), std::move(rtl), log);
   };
+  // The vector unit, when the SoC has one, whatever engine its section names.
+  const UnitConfig* vector = soc.npu.unit("vector");
+  auto vlog = std::make_shared<sim::UnitLockstepLog>();
+  sim.npu_unit = [&](const std::string& name, const sim::NpuUnitContext& c) -> std::unique_ptr<sim::NpuUnit> {
+    if (name != "vector") return nullptr;
+    return std::make_unique<sim::LockstepUnit>(c, sim::make_tlm_vector_unit, sim::make_rtl_vector_unit, "tlm",
+                                               sim::vector_rtl_engine_name(unsigned(vector->param("lanes"))), vlog);
+  };
   const SimResult result = simulate(soc, program, sim);
 
   const auto array_commands =
@@ -119,9 +145,25 @@ void run_verify(const VerifyOptions& o) {
     cycle_diffs += !r.cycles_match();
   }
 
-  std::cout << fmt::format("kiln verify: {} on {} ({}x{} array, {}): {} engine against {} engine, in lockstep\n\n",
+  const auto vector_commands = uint64_t(std::count_if(
+      program.commands.begin(), program.commands.end(), [&](const Command& c) {
+        return std::find(vlog->opcodes.begin(), vlog->opcodes.end(), c.op) != vlog->opcodes.end();
+      }));
+  uint64_t tlm_vector_cycles = 0, rtl_vector_cycles = 0, vector_result_diffs = 0, vector_cycle_diffs = 0;
+  for (const auto& r : vlog->records) {
+    tlm_vector_cycles += r.expected_cycles;
+    rtl_vector_cycles += r.got_cycles;
+    vector_result_diffs += !r.results_match();
+    vector_cycle_diffs += !r.cycles_match();
+  }
+
+  std::cout << fmt::format("kiln verify: {} on {} ({}x{} array, {}): {} engine against {} engine, in lockstep\n",
                            o.path, soc.name, soc.npu.rows, soc.npu.cols, to_string(soc.npu.dataflow), log->dut_name,
                            log->reference_name);
+  if (vector)
+    std::cout << fmt::format("             vector unit ({} lanes): {} engine against {} engine, in lockstep\n",
+                             vector->param("lanes"), vlog->dut_name, vlog->reference_name);
+  std::cout << "\n";
   const uint64_t mismatches = log->mismatches();
   if (mismatches) {
     std::cout << fmt::format("{:>8} {:>6}  {:<32} {:>10} {:>10} {:>9}  {}\n", "command", "call", "tile (MxNxK)",
@@ -149,10 +191,44 @@ void run_verify(const VerifyOptions& o) {
                                f.got_cycles);
     std::cout << "\n";
   }
+  const uint64_t vector_mismatches = vlog->mismatches();
+  if (vector_mismatches) {
+    std::cout << fmt::format("{:>8} {:>6}  {:<32} {:>10} {:>10} {:>9}  {}\n", "command", "call", "vector command",
+                             "TLM cyc", "RTL cyc", "elements", "layer");
+    size_t shown = 0;
+    for (const auto& r : vlog->records) {
+      if (r.ok()) continue;
+      if (shown++ == o.rows) {
+        std::cout << fmt::format("... and {} more (all of them: --report FILE)\n", vector_mismatches - o.rows);
+        break;
+      }
+      std::cout << fmt::format("{:>8} {:>6}  {:<32} {:>10} {:>10} {:>9}  {}\n", r.command, r.call,
+                               fmt::format("{} of {} elements", to_string(r.op), r.elements), r.expected_cycles,
+                               r.got_cycles, r.differing_elements, layer_of(layers, r.command));
+    }
+    const sim::UnitLockstepRecord& f = *vlog->first_mismatch();
+    std::cout << fmt::format("\nfirst vector mismatch: command {} ({}), vector call {}\n", f.command,
+                             format_command(program.commands[f.command]), f.call);
+    if (!f.region_difference.empty())
+      std::cout << fmt::format("  the results went elsewhere: {}\n", f.region_difference);
+    if (f.first)
+      std::cout << fmt::format("  element {} of the output: expected {} (TLM), got {} (RTL); {} of {} elements differ\n",
+                               f.first->index, f.first->expected, f.first->got, f.differing_elements, f.elements);
+    if (!f.cycles_match())
+      std::cout << fmt::format("  cycles: expected {} (TLM closed form), got {} (RTL)\n", f.expected_cycles,
+                               f.got_cycles);
+    std::cout << "\n";
+  }
   std::cout << fmt::format("array commands  {} in the stream, {} compared; {} with different results, {} with "
                            "different cycles\n",
                            array_commands, log->records.size(), result_diffs, cycle_diffs);
   std::cout << fmt::format("array cycles    TLM {}, RTL {}\n", tlm_cycles, rtl_cycles);
+  if (vector) {
+    std::cout << fmt::format("vector commands {} in the stream, {} compared; {} with different results, {} with "
+                             "different cycles\n",
+                             vector_commands, vlog->records.size(), vector_result_diffs, vector_cycle_diffs);
+    std::cout << fmt::format("vector cycles   TLM {}, RTL {}\n", tlm_vector_cycles, rtl_vector_cycles);
+  }
   std::cout << fmt::format("NPU cycles      {} (the run, timed by the TLM engine)\n", result.total_cycles);
   if (vcd_range) {
     // The engine opens the file at the first array command in the range.
@@ -177,6 +253,20 @@ void run_verify(const VerifyOptions& o) {
                         {"mismatches", nlohmann::json::array()}};
     for (const auto& r : log->records)
       if (!r.ok()) j["mismatches"].push_back(record_json(r, layer_of(layers, r.command)));
+    if (vector) {
+      nlohmann::json v = {{"lanes", vector->param("lanes")},
+                          {"engine", vlog->dut_name},
+                          {"commands", vector_commands},
+                          {"compared", vlog->records.size()},
+                          {"result_mismatches", vector_result_diffs},
+                          {"cycle_mismatches", vector_cycle_diffs},
+                          {"tlm_cycles", tlm_vector_cycles},
+                          {"rtl_cycles", rtl_vector_cycles},
+                          {"mismatches", nlohmann::json::array()}};
+      for (const auto& r : vlog->records)
+        if (!r.ok()) v["mismatches"].push_back(vector_record_json(r, layer_of(layers, r.command)));
+      j["vector"] = v;
+    }
     write_text_file_atomic(o.report, j.dump(2) + "\n");
   }
   if (mismatches == 0 && log->records.size() == array_commands) {
@@ -189,6 +279,17 @@ void run_verify(const VerifyOptions& o) {
       std::cout << fmt::format("FAIL: {} of {} array commands differ\n", mismatches, log->records.size());
     command_exit_code() = kExitMismatch;
   }
+  if (!vector) return;
+  if (vector_mismatches == 0 && vlog->records.size() == vector_commands) {
+    std::cout << "PASS: the RTL vector unit matches the TLM unit on every vector command\n";
+  } else {
+    if (vector_mismatches == 0)
+      std::cout << fmt::format("FAIL: {} of the stream's {} vector commands were not executed\n",
+                               vector_commands - vlog->records.size(), vector_commands);
+    else
+      std::cout << fmt::format("FAIL: {} of {} vector commands differ\n", vector_mismatches, vlog->records.size());
+    command_exit_code() = kExitMismatch;
+  }
 }
 
 }  // namespace
@@ -196,7 +297,9 @@ void run_verify(const VerifyOptions& o) {
 void add_verify_command(CLI::App& app) {
   auto opt = std::make_shared<VerifyOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "verify", "Run a model or stream with the TLM and RTL array engines in lockstep and compare every array command");
+      "verify",
+      "Run a model or stream with the TLM and RTL engines (array, vector unit) in lockstep and compare every command "
+      "they run");
   cmd->add_option("INPUT", opt->path, "int8 model (.onnx, .tflite) or command stream (.kasm, .kbin)")->required();
   cmd->add_option("--soc", opt->soc, "SoC config (YAML); its array size needs a Verilated core")->capture_default_str();
   cmd->add_option("--input", opt->input, "model input (.npy, int8 or uint8); default: random from --seed");

@@ -60,11 +60,16 @@ TEST_CASE("the kasm dictionary names every mnemonic, field, choice and MCU kerne
   CHECK(missing(dictionary("kasm.dict"), words) == std::vector<std::string>{});
 }
 
-TEST_CASE("the soc_config dictionary names every unit, its parameters and every MCU cost class", "[fuzz][dict]") {
+TEST_CASE("the soc_config dictionary names every unit, its parameters and choices and every MCU cost class",
+          "[fuzz][dict]") {
   std::vector<std::string> words{"units", "profile"};
   for (const UnitSchema& u : unit_catalog()) {
     words.push_back(u.name);
     for (const UnitParam& p : u.params) words.push_back(p.key);
+    for (const UnitChoice& c : u.choices) {
+      words.push_back(c.key);
+      words.insert(words.end(), c.values.begin(), c.values.end());
+    }
   }
   for (const McuKernelSpec& k : mcu_kernels()) words.push_back(k.name);
   CHECK(missing(dictionary("soc_config.dict"), words) == std::vector<std::string>{});

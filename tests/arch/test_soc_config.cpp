@@ -402,6 +402,25 @@ TEST_CASE("npu.units enables the vector unit with its lanes, defaults filled in,
   CHECK_THROWS_AS(soc.npu.unit("vector")->param("width"), Error);
   const SocConfig defaults = parse_soc_config(std::string(kMinimal) + "  units:\n    vector:\n", "t.yaml");
   CHECK(defaults.npu.unit("vector")->param("lanes") == 16);
+  CHECK(defaults.npu.unit("vector")->choice("engine") == "tlm");
+}
+
+TEST_CASE("npu.units.vector.engine picks tlm or rtl, the JSON names it only when it is not tlm", "[soc_config]") {
+  const SocConfig tlm =
+      parse_soc_config(std::string(kMinimal) + "  units:\n    vector: {lanes: 8, engine: tlm}\n", "t.yaml");
+  CHECK(tlm.npu.unit("vector")->choice("engine") == "tlm");
+  // A config written before the unit had engines keeps its JSON and fingerprints.
+  CHECK(soc_config_json(tlm).at("npu").at("units").dump() == R"({"vector":{"lanes":8}})");
+  const SocConfig rtl =
+      parse_soc_config(std::string(kMinimal) + "  units:\n    vector: {lanes: 8, engine: rtl}\n", "t.yaml");
+  CHECK(rtl.npu.unit("vector")->choice("engine") == "rtl");
+  CHECK(soc_config_json(rtl).at("npu").at("units").dump() == R"({"vector":{"lanes":8,"engine":"rtl"}})");
+  CHECK_FALSE(*tlm.npu.unit("vector") == *rtl.npu.unit("vector"));
+  CHECK_THROWS_AS(tlm.npu.unit("vector")->choice("lanes"), Error);
+  CHECK_THAT(error_of([] {
+               parse_soc_config(std::string(kMinimal) + "  units:\n    vector: {engine: verilog}\n", "t.yaml");
+             }),
+             Catch::StartsWith("t.yaml:26:22: npu.units.vector.engine: expected one of tlm, rtl, got 'verilog'"));
 }
 
 TEST_CASE("a unit's section is checked against its parameters, at their positions", "[soc_config]") {
@@ -411,10 +430,10 @@ TEST_CASE("a unit's section is checked against its parameters, at their position
   CHECK_THAT(error_with("    vector: {lanes: 0}\n"),
              Catch::StartsWith("t.yaml:26:21: npu.units.vector.lanes: expected an integer from 1 to 1024 lanes"));
   CHECK_THAT(error_with("    vector: {lane: 4}\n"),
-             Catch::StartsWith("t.yaml:26:14: unknown key 'lane' in npu.units.vector (allowed: lanes)"));
+             Catch::StartsWith("t.yaml:26:14: unknown key 'lane' in npu.units.vector (allowed: lanes, engine)"));
   CHECK_THAT(error_with("    vector: 16\n"),
              Catch::StartsWith("t.yaml:26:13: npu.units.vector: expected the section of unit 'vector': a map with keys "
-                               "lanes, or nothing for the defaults, got '16'"));
+                               "lanes, engine, or nothing for the defaults, got '16'"));
   CHECK_THAT(error_with("    vectro: {}\n"),
              Catch::StartsWith("t.yaml:26:5: npu.units: unknown NPU unit 'vectro' (registered: " +
                                test::optional_npu_units() + "; built into every NPU: array, post_process)"));

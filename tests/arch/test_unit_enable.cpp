@@ -47,3 +47,17 @@ TEST_CASE("a unit that is not an optional NPU unit is refused naming the ones th
   CHECK_THAT(message("gather"), Catch::EndsWith("no such unit (optional NPU units: " + test::optional_npu_units() + ")"));
   CHECK(soc.npu.units.empty());
 }
+
+TEST_CASE("use_rtl_engines puts the array and the enabled vector unit on RTL (kiln run --rtl)", "[soc_config]") {
+  SocConfig soc = load_soc_config(kiln::test::config_path("default-vector"));
+  REQUIRE(soc.npu.engine == "tlm");
+  REQUIRE(soc.npu.unit("vector")->choice("engine") == "tlm");
+  use_rtl_engines(soc);
+  CHECK(soc.npu.engine == "rtl");
+  CHECK(soc.npu.unit("vector")->choice("engine") == "rtl");
+  // Without a vector unit, only the array.
+  SocConfig plain = load_soc_config(kiln::test::config_path("default"));
+  use_rtl_engines(plain);
+  CHECK(plain.npu.engine == "rtl");
+  CHECK(plain.npu.units.empty());
+}

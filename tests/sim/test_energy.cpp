@@ -180,7 +180,7 @@ TEST_CASE("the vector unit costs lanes x lane area and its rescales and adds, an
   const Technology tech = shipped_tech();
   REQUIRE(tech.vector_unit);
   SocConfig soc = default_soc();
-  soc.npu.units.push_back(UnitConfig{"vector", {{"lanes", 8}}});
+  soc.npu.units.push_back(UnitConfig{"vector", {{"lanes", 8}}, {}});
   ActionCounts counts;
   counts.vector_rescales = 1000;
   counts.vector_adds = 3000;

@@ -62,7 +62,7 @@ TEST_CASE("units: two units claiming one command is a start-up error naming both
   sim::NpuUnitRegistry::instance().add("claims_gemm",
                                        [](const sim::NpuUnitContext&) { return std::make_unique<ClaimsGemm>(); });
   SocConfig soc = default_soc();
-  soc.npu.units.push_back(UnitConfig{"claims_gemm", {}});
+  soc.npu.units.push_back(UnitConfig{"claims_gemm", {}, {}});
   Program p;
   p.commands.push_back(end_cmd());
   const RunReport r = run_in_child(soc, p);
@@ -75,7 +75,7 @@ TEST_CASE("units: two units claiming one command is a start-up error naming both
 
 TEST_CASE("units: an enabled unit the build does not register is a start-up error", "[units]") {
   SocConfig soc = default_soc();
-  soc.npu.units.push_back(UnitConfig{"no_such_unit", {}});
+  soc.npu.units.push_back(UnitConfig{"no_such_unit", {}, {}});
   Program p;
   p.commands.push_back(end_cmd());
   const RunReport r = run_in_child(soc, p);

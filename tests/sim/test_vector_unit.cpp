@@ -24,7 +24,7 @@ uint64_t period_ps(double mhz) { return uint64_t(std::llround(1e6 / mhz)); }
 
 SocConfig vector_soc(uint64_t lanes) {
   SocConfig soc = default_soc();
-  soc.npu.units.push_back(UnitConfig{"vector", {{"lanes", lanes}}});
+  soc.npu.units.push_back(UnitConfig{"vector", {{"lanes", lanes}}, {}});
   return soc;
 }
 

@@ -1,0 +1,239 @@
+// The Verilated vector unit (rtl/kiln_vector.v) against the kernels of
+// kernels/ on random operands over the edges of their arithmetic: zero points
+// across int8, multipliers at 0, 2^30 and 2^31 - 1, every shift, left shifts
+// that take the vadd sum to the edge of int32 (where it wraps), clamps,
+// counts that leave lanes idle, pools with padding and strides, and means
+// whose folded multiplier caps its shift. Results bit for bit, cycles equal
+// to the closed form of arch/vector_timing.h.
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "arch/command.h"
+#include "arch/vector_timing.h"
+#include "kernels/add.h"
+#include "kernels/avg_pool.h"
+#include "kernels/max_pool.h"
+#include "kernels/maximum_minimum.h"
+#include "kernels/mean.h"
+#include "kernels/requantize_tensor.h"
+#include "sim/vector_rtl_core.h"
+
+namespace {
+
+using kiln::Command;
+using kiln::Opcode;
+
+constexpr unsigned kLanes = 16;  // the shipped vector config's, in every build with a vector RTL
+
+struct Rng {
+  std::mt19937 gen{20261206};
+  int pick(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(gen); }
+  int8_t byte() { return int8_t(pick(-128, 127)); }
+  std::vector<int8_t> bytes(size_t n) {
+    std::vector<int8_t> v(n);
+    for (auto& x : v) x = byte();
+    return v;
+  }
+  // Multipliers at the edges and in between.
+  int32_t mult() {
+    switch (pick(0, 5)) {
+      case 0: return 0;
+      case 1: return 1 << 30;
+      case 2: return 0x7fffffff;
+      case 3: return pick(1, 1000);
+      default: return int32_t(std::uniform_int_distribution<int64_t>(1 << 30, 0x7fffffff)(gen));
+    }
+  }
+  void clamp(int8_t& lo, int8_t& hi) {
+    if (pick(0, 2) == 0) {
+      lo = -128, hi = 127;
+      return;
+    }
+    const int a = pick(-128, 127), b = pick(-128, 127);
+    lo = int8_t(std::min(a, b)), hi = int8_t(std::max(a, b));
+  }
+};
+
+std::unique_ptr<kiln::sim::VectorRtlCore> core() {
+  auto c = kiln::sim::make_vector_rtl_core(kLanes);
+  if (!c) WARN("16 lanes are not in KILN_RTL_VECTOR_LANES; skipped");
+  return c;
+}
+
+uint64_t groups(uint64_t n) { return (n + kLanes - 1) / kLanes; }
+
+}  // namespace
+
+TEST_CASE("rtl vector unit: vrequant equals kernels::requantize on random operands", "[rtl][vector]") {
+  auto rtl = core();
+  if (!rtl) return;
+  Rng r;
+  for (int t = 0; t < 400; ++t) {
+    Command cmd;
+    cmd.op = Opcode::VectorRequantize;
+    kiln::VectorRequantizeCmd v;
+    v.count = uint32_t(r.pick(1, 80));
+    v.in_zp = r.byte(), v.out_zp = r.byte();
+    v.mult = r.mult();
+    v.shift = int8_t(r.pick(-31, 30));
+    r.clamp(v.act_min, v.act_max);
+    cmd.body = v;
+    const auto in = r.bytes(v.count);
+    kiln::kernels::RequantizeParams p;
+    p.count = v.count, p.in_zp = v.in_zp, p.out_zp = v.out_zp, p.mult = v.mult, p.shift = v.shift;
+    p.act_min = v.act_min, p.act_max = v.act_max;
+    std::vector<int8_t> expected(v.count), got(v.count);
+    kiln::kernels::requantize(p, in.data(), expected.data());
+    const unsigned passes = unsigned(r.pick(1, 2));
+    const uint64_t cycles = rtl->run(cmd, passes, in.data(), nullptr, got.data(), got.size());
+    INFO("count " << v.count << " zp " << int(v.in_zp) << "/" << int(v.out_zp) << " mult " << v.mult << " shift "
+                  << int(v.shift));
+    REQUIRE(got == expected);
+    CHECK(cycles == 1 + passes * groups(v.count));
+  }
+}
+
+TEST_CASE("rtl vector unit: vadd equals kernels::add, including sums that wrap int32", "[rtl][vector]") {
+  auto rtl = core();
+  if (!rtl) return;
+  Rng r;
+  for (int t = 0; t < 400; ++t) {
+    Command cmd;
+    cmd.op = Opcode::VectorAdd;
+    kiln::VectorAddCmd v;
+    v.count = uint32_t(r.pick(1, 80));
+    v.a_zp = r.byte(), v.b_zp = r.byte(), v.out_zp = r.byte();
+    v.a_mult = r.mult(), v.b_mult = r.mult(), v.out_mult = r.mult();
+    // Shift 0 with the largest multiplier and left shift takes a + b past int32.
+    v.a_shift = int8_t(r.pick(0, 3) == 0 ? 0 : r.pick(-31, 0));
+    v.b_shift = int8_t(r.pick(0, 3) == 0 ? 0 : r.pick(-31, 0));
+    v.out_shift = int8_t(r.pick(-31, 0));
+    v.left_shift = uint8_t(r.pick(0, 3) == 0 ? 22 : r.pick(0, 22));
+    r.clamp(v.act_min, v.act_max);
+    cmd.body = v;
+    const auto a = r.bytes(v.count), b = r.bytes(v.count);
+    kiln::kernels::AddParams p;
+    p.count = v.count, p.in1_zp = v.a_zp, p.in2_zp = v.b_zp, p.out_zp = v.out_zp, p.left_shift = v.left_shift;
+    p.in1_mult = v.a_mult, p.in1_shift = v.a_shift, p.in2_mult = v.b_mult, p.in2_shift = v.b_shift;
+    p.out_mult = v.out_mult, p.out_shift = v.out_shift, p.act_min = v.act_min, p.act_max = v.act_max;
+    std::vector<int8_t> expected(v.count), got(v.count);
+    kiln::kernels::add(p, a.data(), b.data(), expected.data());
+    const unsigned passes = unsigned(r.pick(1, 2));
+    const uint64_t cycles = rtl->run(cmd, passes, a.data(), b.data(), got.data(), got.size());
+    INFO("count " << v.count << " left_shift " << int(v.left_shift) << " mults " << v.a_mult << "/" << v.b_mult << "/"
+                  << v.out_mult << " shifts " << int(v.a_shift) << "/" << int(v.b_shift) << "/" << int(v.out_shift));
+    REQUIRE(got == expected);
+    CHECK(cycles == 1 + passes * groups(v.count));
+  }
+}
+
+TEST_CASE("rtl vector unit: vmax and vmin equal kernels::maximum and minimum", "[rtl][vector]") {
+  auto rtl = core();
+  if (!rtl) return;
+  Rng r;
+  for (const Opcode op : {Opcode::VectorMax, Opcode::VectorMin}) {
+    for (int t = 0; t < 50; ++t) {
+      Command cmd;
+      cmd.op = op;
+      kiln::VectorMaxMinCmd v;
+      v.count = uint32_t(r.pick(1, 100));
+      cmd.body = v;
+      auto a = r.bytes(v.count), b = r.bytes(v.count);
+      for (size_t i = 0; i < a.size(); i += 3) b[i] = a[i];  // ties
+      kiln::kernels::MaxMinParams p;
+      p.count = v.count;
+      std::vector<int8_t> expected(v.count), got(v.count);
+      (op == Opcode::VectorMax ? kiln::kernels::maximum : kiln::kernels::minimum)(p, a.data(), b.data(),
+                                                                                    expected.data());
+      const uint64_t cycles = rtl->run(cmd, 1, a.data(), b.data(), got.data(), got.size());
+      REQUIRE(got == expected);
+      CHECK(cycles == 1 + groups(v.count));
+    }
+  }
+}
+
+TEST_CASE("rtl vector unit: vmaxpool and vavgpool equal the kernels with padding and strides", "[rtl][vector]") {
+  auto rtl = core();
+  if (!rtl) return;
+  Rng r;
+  int checked = 0;
+  for (int t = 0; t < 300; ++t) {
+    const bool average = t % 2 == 1;
+    kiln::VectorPoolCmd v;
+    v.kh = uint8_t(r.pick(1, 4)), v.kw = uint8_t(r.pick(1, 4));
+    v.stride_h = uint8_t(r.pick(1, 3)), v.stride_w = uint8_t(r.pick(1, 3));
+    v.pad_top = uint8_t(r.pick(0, v.kh - 1)), v.pad_left = uint8_t(r.pick(0, v.kw - 1));
+    v.in_h = uint16_t(r.pick(1, 7)), v.in_w = uint16_t(r.pick(1, 7)), v.c = uint16_t(r.pick(1, 40));
+    const int out_h = (v.in_h + 2 * v.pad_top - v.kh) / v.stride_h + 1;
+    const int out_w = (v.in_w + 2 * v.pad_left - v.kw) / v.stride_w + 1;
+    if (out_h < 1 || out_w < 1) continue;
+    v.out_h = uint16_t(out_h), v.out_w = uint16_t(out_w);
+    r.clamp(v.act_min, v.act_max);
+    kiln::kernels::PoolParams p;
+    p.in_h = v.in_h, p.in_w = v.in_w, p.c = v.c, p.out_h = v.out_h, p.out_w = v.out_w;
+    p.kh = v.kh, p.kw = v.kw, p.stride_h = v.stride_h, p.stride_w = v.stride_w;
+    p.pad_top = v.pad_top, p.pad_left = v.pad_left, p.act_min = v.act_min, p.act_max = v.act_max;
+    try {
+      kiln::kernels::validate(p, "pool");
+    } catch (const std::exception&) {
+      continue;  // a window wholly in the padding: not a pool kiln emits
+    }
+    Command cmd;
+    cmd.op = average ? Opcode::VectorAvgPool : Opcode::VectorMaxPool;
+    cmd.body = v;
+    const auto in = r.bytes(size_t(v.in_h) * v.in_w * v.c);
+    std::vector<int8_t> expected(size_t(v.out_h) * v.out_w * v.c), got(expected.size());
+    (average ? kiln::kernels::avg_pool : kiln::kernels::max_pool)(p, in.data(), expected.data());
+    const uint64_t cycles = rtl->run(cmd, 1, in.data(), nullptr, got.data(), got.size());
+    INFO((average ? "avg" : "max") << " in " << v.in_h << "x" << v.in_w << "x" << v.c << " k " << int(v.kh) << "x"
+                                   << int(v.kw) << " stride " << int(v.stride_h) << "x" << int(v.stride_w) << " pad "
+                                   << int(v.pad_top) << "," << int(v.pad_left));
+    REQUIRE(got == expected);
+    CHECK(cycles == kiln::vector_pool_cycles(v, average, kLanes));
+    ++checked;
+  }
+  CHECK(checked > 200);
+}
+
+TEST_CASE("rtl vector unit: vmean equals kernels::mean, including the folded multiplier's edges", "[rtl][vector]") {
+  auto rtl = core();
+  if (!rtl) return;
+  Rng r;
+  for (int t = 0; t < 200; ++t) {
+    kiln::VectorMeanCmd v;
+    v.h = uint16_t(r.pick(1, t % 10 == 0 ? 40 : 8)), v.w = uint16_t(r.pick(1, t % 10 == 0 ? 40 : 8));
+    v.c = uint16_t(r.pick(1, 40));
+    v.in_zp = r.byte(), v.out_zp = r.byte();
+    v.mult = r.mult();
+    // Shifts near -31 cap the fold at 31 + shift.
+    v.shift = int8_t(r.pick(0, 3) == 0 ? r.pick(-31, -26) : r.pick(-31, 30));
+    Command cmd;
+    cmd.op = Opcode::VectorMean;
+    cmd.body = v;
+    const auto in = r.bytes(size_t(v.h) * v.w * v.c);
+    kiln::kernels::MeanParams p;
+    p.h = v.h, p.w = v.w, p.c = v.c, p.in_zp = v.in_zp, p.out_zp = v.out_zp, p.mult = v.mult, p.shift = v.shift;
+    std::vector<int8_t> expected(v.c), got(v.c);
+    kiln::kernels::mean(p, in.data(), expected.data());
+    const uint64_t cycles = rtl->run(cmd, 1, in.data(), nullptr, got.data(), got.size());
+    INFO("mean " << v.h << "x" << v.w << "x" << v.c << " mult " << v.mult << " shift " << int(v.shift));
+    REQUIRE(got == expected);
+    CHECK(cycles == kiln::vector_mean_cycles(v, kLanes));
+  }
+}
+
+TEST_CASE("rtl vector unit: a command it does not implement is an error, not a no-op", "[rtl][vector]") {
+  auto rtl = core();
+  if (!rtl) return;
+  Command cmd;
+  cmd.op = Opcode::Gemm;
+  cmd.body = kiln::GemmCmd{};
+  int8_t out = 0;
+  CHECK_THROWS_WITH(rtl->run(cmd, 1, &out, nullptr, &out, 1),
+                    Catch::Contains("has no RTL implementation (rtl/kiln_vector.v)"));
+  CHECK_FALSE(kiln::sim::vector_rtl_implements(Opcode::Gemm));
+  CHECK(kiln::sim::vector_rtl_implements(Opcode::VectorMean));
+}

@@ -1,0 +1,163 @@
+// `kiln verify` and `kiln run --rtl` with the vector unit: the bundled
+// ResNet-8, DS-CNN and MobileNetV1-VWW on the vector SoC with both units on
+// RTL (zero mismatches; for ResNet-8 also the same outputs and cycles as the
+// TLM run), a test-only build whose vector
+// unit has one faulty lane (caught, with the right first mismatch), and the
+// engine's configuration errors. The first four are hidden ([.vector-rtl]):
+// tests/CMakeLists.txt runs them as one ctest with label rtl.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <string>
+
+#include "arch/command_codec.h"
+#include "tests/support/kiln_cli.h"
+#include "tests/support/test_paths.h"
+
+using kiln::test::CliRun;
+using kiln::test::run_kiln;
+using kiln::test::TempDir;
+
+namespace {
+
+std::string model(const std::string& name) { return kiln::test::source_dir() + "/workloads/" + name; }
+std::string vector_soc() { return " --soc " + kiln::test::config_path("default-vector"); }
+nlohmann::json read_json(const std::string& path) { return nlohmann::json::parse(kiln::test::slurp(path)); }
+
+}  // namespace
+
+namespace {
+
+// kiln verify on the vector SoC: both units PASS, every vector command compared, none differs.
+nlohmann::json verify_vector_clean(const std::string& name, uint64_t min_vector_commands) {
+  TempDir dir;
+  const CliRun r = run_kiln("verify " + model(name) + vector_soc() + " --seed 7 --report " + dir.file("verify.json"));
+  INFO(r.all());
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("vector unit (16 lanes): rtl engine against tlm engine") != std::string::npos);
+  CHECK(r.out.find("PASS: the RTL array core matches the TLM engine on every array command") != std::string::npos);
+  CHECK(r.out.find("PASS: the RTL vector unit matches the TLM unit on every vector command") != std::string::npos);
+  const auto j = read_json(dir.file("verify.json"));
+  CHECK(j["result_mismatches"] == 0);
+  const auto& v = j["vector"];
+  CHECK(v["commands"].get<uint64_t>() >= min_vector_commands);
+  CHECK(v["compared"] == v["commands"]);
+  CHECK(v["result_mismatches"] == 0);
+  CHECK(v["cycle_mismatches"] == 0);
+  CHECK(v["tlm_cycles"] == v["rtl_cycles"]);
+  CHECK(v["tlm_cycles"].get<uint64_t>() > 0);
+  CHECK(v["mismatches"].empty());
+  return j;
+}
+
+}  // namespace
+
+TEST_CASE("kiln verify: ResNet-8 on the vector SoC has zero mismatches with both units on RTL",
+          "[.][vector-rtl]") {
+  verify_vector_clean("resnet8.onnx", 5);  // its residual adds (four commands) and the average pool
+}
+
+TEST_CASE("kiln verify: DS-CNN on the vector SoC has zero mismatches with both units on RTL", "[.][vector-rtl]") {
+  verify_vector_clean("dscnn_kws.onnx", 1);  // the average pool
+}
+
+TEST_CASE("kiln verify: MobileNetV1-VWW on the vector SoC has zero mismatches with both units on RTL",
+          "[.][vector-rtl]") {
+  verify_vector_clean("mobilenet_v1_025_vww.onnx", 1);  // the average pool
+}
+
+TEST_CASE("kiln run --rtl: ResNet-8 on the vector SoC gives the TLM run's outputs and cycles",
+          "[.][vector-rtl]") {
+  TempDir dir;
+  const std::string common = "run " + model("resnet8.onnx") + vector_soc() + " --seed 11 ";
+  const CliRun tlm = run_kiln(common + "--output " + dir.file("tlm.npy") + " --report " + dir.file("tlm.json"));
+  const CliRun rtl = run_kiln(common + "--rtl --output " + dir.file("rtl.npy") + " --report " + dir.file("rtl.json"));
+  INFO(tlm.all() << rtl.all());
+  REQUIRE(tlm.exit_code == 0);
+  REQUIRE(rtl.exit_code == 0);
+  CHECK(kiln::test::slurp(dir.file("tlm.npy")) == kiln::test::slurp(dir.file("rtl.npy")));
+  // The vector unit's RTL takes the closed form's cycles, the array's too: the same latency.
+  CHECK(read_json(dir.file("tlm.json"))["totals"]["latency_cycles"] ==
+        read_json(dir.file("rtl.json"))["totals"]["latency_cycles"]);
+}
+
+TEST_CASE("npu.units.vector.engine: a located error for an unknown engine or lanes with no Verilated unit",
+          "[verify]") {
+  TempDir dir;
+  const std::string yaml = kiln::test::slurp(kiln::test::config_path("default-vector"));
+  const std::string bad_engine = dir.file("bad_engine.yaml"), odd_lanes = dir.file("odd_lanes.yaml");
+  std::ofstream(bad_engine) << std::regex_replace(yaml, std::regex(R"( lanes: 16)"), " lanes: 16\n      engine: verilog");
+  std::ofstream(odd_lanes) << std::regex_replace(yaml, std::regex(R"( lanes: 16)"), " lanes: 12\n      engine: rtl");
+  const std::string stream = kiln::test::data_path("streams/gemm_tile.kasm");
+  struct Case {
+    std::string args, message;
+  };
+  for (const Case& c :
+       {Case{"config check " + bad_engine, "bad_engine.yaml:59:"},
+        Case{"config check " + bad_engine, "npu.units.vector.engine: expected one of tlm, rtl, got 'verilog'"},
+        Case{"run " + model("resnet8.onnx") + " --soc " + odd_lanes, "no Verilated vector unit of 12 lanes"},
+        Case{"verify " + stream + " --soc " + odd_lanes, "no Verilated vector unit of 12 lanes"}}) {
+    const CliRun r = run_kiln(c.args);
+    INFO(c.args << "\n" << r.all());
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.rfind("kiln: error: ", 0) == 0);
+    CHECK(r.err.find(c.message) != std::string::npos);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  }
+}
+
+#ifdef KILN_FAULT_VECTOR_BINARY
+// tests/CMakeLists.txt builds kiln_fault_vector: kiln whose 16-lane vector
+// unit flips bit 0 of lane 3's vadd results. The first vector command to
+// differ is then the stream's first vadd, at output element 3, and of each
+// vadd exactly the elements that lane 3 computes differ: one per beat of 16
+// that reaches lane 3. Nothing else differs, timing included.
+TEST_CASE("kiln verify catches a broken vector lane and reports the first mismatch", "[verify][rtl]") {
+  const std::string resnet = model("resnet8.onnx");
+  TempDir dir;
+  const CliRun compiled = run_kiln("compile " + resnet + vector_soc() + " -o " + dir.file("r.kbin"));
+  REQUIRE(compiled.exit_code == 0);
+  const kiln::Program program = kiln::read_program_file(dir.file("r.kbin"));
+  size_t first_vadd = program.commands.size(), vadds = 0;
+  for (size_t i = 0; i < program.commands.size(); ++i) {
+    if (program.commands[i].op != kiln::Opcode::VectorAdd) continue;
+    if (vadds++ == 0) first_vadd = i;
+  }
+  REQUIRE(vadds > 0);
+  const uint32_t count = std::get<kiln::VectorAddCmd>(program.commands[first_vadd].body).count;
+  REQUIRE(count > 3);
+
+  const CliRun bad = kiln::test::run_program(KILN_FAULT_VECTOR_BINARY, "verify " + resnet + vector_soc() +
+                                                                           " --seed 5 --report " + dir.file("v.json"));
+  INFO(bad.all());
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.out.find("vector unit (16 lanes): rtl[fault-lane 3] engine against tlm engine") != std::string::npos);
+  CHECK(bad.out.find("PASS: the RTL array core matches the TLM engine on every array command") != std::string::npos);
+  CHECK(bad.out.find("FAIL: " + std::to_string(vadds) + " of ") != std::string::npos);
+
+  const auto j = read_json(dir.file("v.json"));
+  CHECK(j["result_mismatches"] == 0);  // the array is the real one
+  const auto& v = j["vector"];
+  CHECK(v["engine"] == "rtl[fault-lane 3]");
+  CHECK(v["cycle_mismatches"] == 0);  // the fault is in the datapath, not in the timing
+  CHECK(v["result_mismatches"] == vadds);
+  REQUIRE(v["mismatches"].size() == vadds);
+  for (const auto& m : v["mismatches"]) CHECK(m["op"] == "vadd");
+  const auto& f = v["mismatches"][0];
+  CHECK(f["command"] == first_vadd);
+  CHECK(f["elements"] == count);
+  CHECK(f["first_difference"]["index"] == 3);
+  CHECK((f["first_difference"]["rtl"].get<int>() ^ f["first_difference"]["tlm"].get<int>()) == 1);
+  CHECK(f["differing_elements"] == count / 16 + (count % 16 > 3 ? 1 : 0));
+
+  // The same first mismatch, in words, on the terminal.
+  std::smatch w;
+  const std::string text = bad.out;
+  REQUIRE(std::regex_search(text, w, std::regex(R"(first vector mismatch: command (\d+) \(vadd )")));
+  CHECK(std::stoul(w[1]) == first_vadd);
+  CHECK(text.find("element 3 of the output: expected " + f["first_difference"]["tlm"].dump() + " (TLM), got " +
+                  f["first_difference"]["rtl"].dump() + " (RTL)") != std::string::npos);
+}
+#endif
