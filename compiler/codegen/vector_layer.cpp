@@ -110,7 +110,10 @@ std::vector<Command> emit_vector_layer(const ir::Graph& g, const ir::Op& op, con
   const uint64_t table_addr = lut ? flash.append(g.tensors[size_t(op.inputs[1])].data) : 0;
   // A Mul's repeating operand (kernels/mul.h's in2), loaded once: from flash
   // when it is a constant. The full-size operand is the command's a.
-  const int a_id = op.inputs[plan.swap ? 1 : 0], rep_id = op.inputs[plan.swap ? 0 : 1];
+  // (A unary op or a pooling has one input: no second operand to read.)
+  const bool two_inputs = op.inputs.size() > 1;
+  const int a_id = two_inputs && plan.swap ? op.inputs[1] : op.inputs[0];
+  const int rep_id = two_inputs ? op.inputs[plan.swap ? 0 : 1] : -1;
   const SpmAddr rep{Buffer::Input, 2 * plan.in_slot - mapping::vector_reserved_bytes(plan.repeat)};
   const uint64_t rep_addr = !plan.repeat                            ? 0
                             : g.tensors[size_t(rep_id)].is_constant() ? flash.append(g.tensors[size_t(rep_id)].data)
