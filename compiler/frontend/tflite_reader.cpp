@@ -193,7 +193,10 @@ class Reader {
           const float s = q->scale()->Get(uint32_t(i));
           if (!(s > 0.0f) || !std::isfinite(s)) fail_tensor(index, fmt::format("scale {} is not positive", s));
           out.quant.scale.push_back(s);
-          const int64_t zp = nz ? q->zero_point()->Get(uint32_t(i)) : 0;
+          // By memcpy: the verifier checks a vector's 4-byte length prefix, not
+          // that its int64 elements are 8-byte aligned, so a file may misalign them.
+          int64_t zp = 0;
+          if (nz) std::memcpy(&zp, q->zero_point()->Data() + i * sizeof(int64_t), sizeof(int64_t));
           if (zp < -128 || zp > 127) fail_tensor(index, fmt::format("zero point {} outside int8", zp));
           out.quant.zero_point.push_back(int32_t(zp));
         }
