@@ -76,7 +76,10 @@ int main() {
   std::mt19937 rng(7);
   std::uniform_int_distribution<int> byte(-128, 127);
   bool same = true;
-  double total_loop = 0, total_gemmlowp = 0, total_kiln = 0, total_eigen = 0;
+  double total_loop = 0, total_gemmlowp = 0, total_kiln = 0;
+#ifdef KILN_BENCH_EIGEN
+  double total_eigen = 0;  // Eigen is optional: the bench builds without it
+#endif
   std::printf("%-36s %6s %5s %5s %11s %11s %8s %11s %8s", "shape", "M", "N", "K", "loop us", "gemmlowp us", "speedup",
               "int8_gemm us", "speedup");
 #ifdef KILN_BENCH_EIGEN
