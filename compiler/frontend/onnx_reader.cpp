@@ -155,8 +155,13 @@ class Reader {
       fail(fmt::format("opset {} is older than 10, the first with quantized operators; supported: 10 and later", opset_));
   }
 
+  // Its errors name the tensor as the model spells it: escaped, on one line, as fail's.
   ConstTensor decode(const onnx::TensorProto& t, const std::string& what) const {
-    return onnx_frontend::decode_tensor(t, fmt::format("{}: {}", file_, what));
+    try {
+      return onnx_frontend::decode_tensor(t, what);
+    } catch (const Error& e) {
+      fail(e.what());
+    }
   }
 
   void define_const(const std::string& name, ConstTensor c) {
