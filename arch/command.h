@@ -42,6 +42,7 @@ enum class Opcode : uint8_t {
   VectorSub = 0x1B,         // vector unit: element-wise int8 subtraction (Compute queue)
   VectorMul = 0x1C,         // vector unit: element-wise int8 multiplication (Compute queue)
   VectorLut = 0x1D,         // vector unit: a unary int8 function as a 256-entry table (Compute queue)
+  VectorDepthwise = 0x1E,   // vector unit: int8 depthwise convolution of an NHWC tile (Compute queue)
   McuOp = 0x20,     // fallback kernel on the MCU
   End = 0xFF,       // end of program: NPU raises its interrupt, MCU stops
 };
@@ -428,6 +429,55 @@ inline constexpr FieldSpec kVectorLutFields[] = {
     number<&VectorLutCmd::count>("count", at(16, 32)).at_least_1(),
 };
 
+// Vector unit: depthwise convolution (depth multiplier 1) of one NHWC int8
+// tile of c channels, bit for bit kernels/depthwise_conv2d.h (TFLite's
+// DepthwiseConvPerChannel): per output pixel (oy, ox) and channel j,
+//   acc = bias[j] + sum over the taps inside the tile of w[t][j] * (in[y][x][j] - in_zp)
+//   out = clamp(multiply_by_quantized_multiplier(acc, mult[j], shift[j]) + zp, min, max)
+// with y = oy*stride_h - pad_top + ky*dil_h (x likewise) and tap
+// t = ky*kw + kx; taps in the padding are skipped. Pixel (y, x) channel j is
+// at in + (y*in_w + x)*c + j, tap t of channel j at weights + t*c + j (the
+// model's [1, kh, kw, c] layout), channel j's record {int32 bias,
+// multiplier, shift} at params + 12*j (as ppu's, bias not folded), output
+// pixel (oy, ox) at out + (oy*out_w + ox)*c.
+struct VectorDepthwiseCmd {
+  SpmAddr in, weights, params, out;
+  uint16_t in_h = 0, in_w = 0, c = 0;
+  uint16_t out_h = 0, out_w = 0;
+  uint8_t kh = 1, kw = 1, stride_h = 1, stride_w = 1, dil_h = 1, dil_w = 1;
+  uint8_t pad_top = 0, pad_left = 0;
+  int8_t in_zp = 0, out_zp = 0;
+  int8_t act_min = -128, act_max = 127;
+};
+
+// 11 words: header (the four buffer ids in the flags), then the fields at
+// the byte offsets below; bytes 42..43 are reserved.
+inline constexpr FieldSpec kVectorDepthwiseFields[] = {
+    scratchpad<&VectorDepthwiseCmd::in, &SpmAddr::buf, &SpmAddr::offset>("in", flag_bits(0, 2), at(4, 32), kBuffers),
+    scratchpad<&VectorDepthwiseCmd::weights, &SpmAddr::buf, &SpmAddr::offset>("weights", flag_bits(2, 2), at(8, 32),
+                                                                               kBuffers),
+    scratchpad<&VectorDepthwiseCmd::params, &SpmAddr::buf, &SpmAddr::offset>("params", flag_bits(4, 2), at(12, 32),
+                                                                              kBuffers),
+    scratchpad<&VectorDepthwiseCmd::out, &SpmAddr::buf, &SpmAddr::offset>("out", flag_bits(6, 2), at(16, 32), kBuffers),
+    number<&VectorDepthwiseCmd::in_h>("in_h", at(20, 16)).at_least_1(),
+    number<&VectorDepthwiseCmd::in_w>("in_w", at(22, 16)).at_least_1(),
+    number<&VectorDepthwiseCmd::c>("c", at(24, 16)).at_least_1(),
+    number<&VectorDepthwiseCmd::out_h>("out_h", at(26, 16)).at_least_1(),
+    number<&VectorDepthwiseCmd::out_w>("out_w", at(28, 16)).at_least_1(),
+    number<&VectorDepthwiseCmd::kh>("kh", at(30, 8)).at_least_1(),
+    number<&VectorDepthwiseCmd::kw>("kw", at(31, 8)).at_least_1(),
+    number<&VectorDepthwiseCmd::stride_h>("stride_h", at(32, 8)).optional(1).at_least_1(),
+    number<&VectorDepthwiseCmd::stride_w>("stride_w", at(33, 8)).optional(1).at_least_1(),
+    number<&VectorDepthwiseCmd::dil_h>("dil_h", at(34, 8)).optional(1).at_least_1(),
+    number<&VectorDepthwiseCmd::dil_w>("dil_w", at(35, 8)).optional(1).at_least_1(),
+    number<&VectorDepthwiseCmd::pad_top>("pad_top", at(36, 8)).optional(0),
+    number<&VectorDepthwiseCmd::pad_left>("pad_left", at(37, 8)).optional(0),
+    number<&VectorDepthwiseCmd::in_zp>("in_zp", at(38, 8)).optional(0),
+    number<&VectorDepthwiseCmd::out_zp>("zp", at(39, 8)).optional(0),
+    number<&VectorDepthwiseCmd::act_min>("min", at(40, 8)).optional(-128),
+    number<&VectorDepthwiseCmd::act_max>("max", at(41, 8)).optional(127),
+};
+
 // A fallback kernel on the MCU. `kernel` names it (arch/mcu_op.h); `args` are
 // its 32-bit arguments (tensor addresses, shapes, quantization), whose meaning
 // the kernel's entry in arch/mcu_op.h defines.
@@ -456,7 +506,7 @@ inline constexpr FieldSpec kEndFields[] = {
 
 using CommandBody = std::variant<DmaCmd, GemmCmd, ConvCmd, PostProcessCmd, McuOpCmd, FenceCmd, EndCmd, VectorAddCmd,
                                  VectorPoolCmd, VectorRequantizeCmd, VectorMeanCmd, VectorMaxMinCmd,
-                                 VectorMulCmd, VectorLutCmd>;
+                                 VectorMulCmd, VectorLutCmd, VectorDepthwiseCmd>;
 
 struct Command {
   Opcode op = Opcode::End;
@@ -516,6 +566,8 @@ std::string vsub_soc_problem(const Command& c, const SocConfig& soc);
 std::string vmul_problem(const Command& c);
 std::string vmul_soc_problem(const Command& c, const SocConfig& soc);
 std::string vlut_soc_problem(const Command& c, const SocConfig& soc);
+std::string vdwconv_problem(const Command& c);
+std::string vdwconv_soc_problem(const Command& c, const SocConfig& soc);
 
 struct CommandSpec {
   Opcode op;
@@ -573,6 +625,8 @@ inline constexpr CommandSpec kCommands[] = {
     command<VectorMulCmd>(Opcode::VectorMul, "vmul", Queue::Compute, 9, kVectorMulFields, vmul_problem,
                           vmul_soc_problem),
     command<VectorLutCmd>(Opcode::VectorLut, "vlut", Queue::Compute, 5, kVectorLutFields, nullptr, vlut_soc_problem),
+    command<VectorDepthwiseCmd>(Opcode::VectorDepthwise, "vdwconv", Queue::Compute, 11, kVectorDepthwiseFields,
+                                vdwconv_problem, vdwconv_soc_problem),
     command<McuOpCmd>(Opcode::McuOp, "mcu", Queue::Mcu, 2, kMcuOpFields, mcu_problem),
     command<EndCmd>(Opcode::End, "end", Queue::Mcu, 1, kEndFields),
 };

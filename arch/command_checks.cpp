@@ -6,6 +6,7 @@
 
 #include "arch/command_codec.h"
 #include "arch/mcu_op.h"
+#include "arch/vector_timing.h"
 
 namespace kiln {
 namespace {
@@ -103,13 +104,15 @@ std::string vadd_problem(const Command& c) {
 }
 
 namespace {
-// A pooling window axis as kernels/pool_params.cpp checks it: the first
-// window is not all padding and the last starts inside the tile.
+// A window axis as kernels/pool_params.cpp and kernels/check.cpp check it:
+// the first window (its dilated extent) is not all padding and the last
+// starts inside the tile.
 std::string pool_axis_problem(const char* mnemonic, const char* axis, unsigned in, unsigned out, unsigned k,
-                              unsigned stride, unsigned pad) {
-  if (pad >= k)
+                              unsigned stride, unsigned pad, unsigned dilation = 1) {
+  const unsigned extent = (k - 1) * dilation + 1;
+  if (pad >= extent)
     return fmt::format("{}: pad along {} is {}: the first {}-wide window lies entirely in the padding", mnemonic, axis,
-                       pad, k);
+                       pad, extent);
   const int64_t last = int64_t(out - 1) * stride - pad;
   if (last >= int64_t(in))
     return fmt::format("{}: the last window along {} starts at {}, outside the tile of {}", mnemonic, axis, last, in);
@@ -123,6 +126,19 @@ std::string vpool_problem(const Command& c) {
   if (v.act_min > v.act_max) return fmt::format("{}: min={} is greater than max={}", m, v.act_min, v.act_max);
   if (auto q = pool_axis_problem(m, "h", v.in_h, v.out_h, v.kh, v.stride_h, v.pad_top); !q.empty()) return q;
   return pool_axis_problem(m, "w", v.in_w, v.out_w, v.kw, v.stride_w, v.pad_left);
+}
+
+std::string vdwconv_problem(const Command& c) {
+  const auto& v = std::get<VectorDepthwiseCmd>(c.body);
+  if (v.act_min > v.act_max) return fmt::format("vdwconv: min={} is greater than max={}", v.act_min, v.act_max);
+  if (v.params.offset % 4)
+    return fmt::format("vdwconv: params=0x{:x} is not 4-byte aligned (int32 records)", v.params.offset);
+  if (unsigned(v.kh) * v.kw > kVectorDepthwiseMaxTaps)
+    return fmt::format("vdwconv: kh*kw={} exceeds the {} taps a lane holds", unsigned(v.kh) * v.kw,
+                       kVectorDepthwiseMaxTaps);
+  if (auto q = pool_axis_problem("vdwconv", "h", v.in_h, v.out_h, v.kh, v.stride_h, v.pad_top, v.dil_h); !q.empty())
+    return q;
+  return pool_axis_problem("vdwconv", "w", v.in_w, v.out_w, v.kw, v.stride_w, v.pad_left, v.dil_w);
 }
 
 std::string vsub_problem(const Command& c) {

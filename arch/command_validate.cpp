@@ -245,6 +245,16 @@ std::string vlut_soc_problem(const Command& c, const SocConfig& soc) {
   return vector_operand_problem(soc, "vlut", "out", v.out, v.count);
 }
 
+std::string vdwconv_soc_problem(const Command& c, const SocConfig& soc) {
+  const auto& v = std::get<VectorDepthwiseCmd>(c.body);
+  if (auto q = no_vector_unit(soc, "vdwconv"); !q.empty()) return q;
+  const uint64_t in = uint64_t(v.in_h) * v.in_w * v.c, taps = uint64_t(v.kh) * v.kw * v.c;
+  if (auto q = vector_operand_problem(soc, "vdwconv", "in", v.in, in); !q.empty()) return q;
+  if (auto q = vector_operand_problem(soc, "vdwconv", "weights", v.weights, taps); !q.empty()) return q;
+  if (auto q = vector_operand_problem(soc, "vdwconv", "params", v.params, 12 * uint64_t(v.c)); !q.empty()) return q;
+  return vector_operand_problem(soc, "vdwconv", "out", v.out, uint64_t(v.out_h) * v.out_w * v.c);
+}
+
 std::string vmean_soc_problem(const Command& c, const SocConfig& soc) {
   const auto& v = std::get<VectorMeanCmd>(c.body);
   if (auto q = no_vector_unit(soc, "vmean"); !q.empty()) return q;

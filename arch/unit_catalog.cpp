@@ -13,9 +13,8 @@ const std::vector<UnitSchema>& unit_catalog() {
       {UnitSlot::NpuUnit, "post_process", "post_process: accumulators to int8 (npu.post_processing_lanes)", {}, true},
       {UnitSlot::NpuUnit,
        "vector",
-       "vadd, vsub, vmul, vmax, vmin, vrequant, vlut, vavgpool, vmaxpool, vmean: int8 element-wise, table, pooling and "
-       "mean work in the activation buffers "
-       "(sim/vector_unit.h)",
+       "vadd, vsub, vmul, vmax, vmin, vrequant, vlut, vavgpool, vmaxpool, vmean, vdwconv: int8 element-wise, table, "
+       "pooling, mean and depthwise convolution work in the activation buffers (sim/vector_unit.h)",
        {{"lanes", 1, 1024, 16, false, " lanes", "elements per NPU cycle"}},
        false,
        {{"engine", {"tlm", "rtl"}, "tlm",

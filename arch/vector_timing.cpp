@@ -72,6 +72,12 @@ uint64_t vector_lut_cycles(const NpuConfig& npu, const VectorLutCmd& v, unsigned
   return 1 + (256 + l - 1) / l + vector_operand_passes(npu, v.in, v.out, v.count) * ((uint64_t(v.count) + l - 1) / l);
 }
 
+uint64_t vector_depthwise_cycles(const VectorDepthwiseCmd& v, unsigned lanes) {
+  const uint64_t l = std::max(1u, lanes);
+  const uint64_t taps = uint64_t(v.kh) * v.kw;
+  return 1 + ((uint64_t(v.c) + l - 1) / l) * (taps + 3 + uint64_t(v.out_h) * v.out_w * (taps + 1));
+}
+
 uint64_t vector_requantize_cycles(const NpuConfig& npu, const VectorRequantizeCmd& v, unsigned lanes) {
   const uint64_t l = std::max(1u, lanes);
   return 1 + vector_operand_passes(npu, v.in, v.out, v.count) * ((uint64_t(v.count) + l - 1) / l);

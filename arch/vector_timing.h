@@ -22,6 +22,14 @@
 // Mean (vmean) sums every pixel into `lanes` channels per cycle, then
 // rescales each channel group once:
 //   cycles = 1 + (h*w + 1) * ceil(c / lanes)
+// Depthwise convolution (vdwconv) works through its channels in groups of
+// `lanes`: each lane first reads its channel's taps, one per cycle, and its
+// record, one int32 per cycle, into lane-local registers (at most
+// kVectorDepthwiseMaxTaps taps), then visits every tap of every window,
+// padding included, one multiply-accumulate of a tile byte per cycle, and
+// rescales each output pixel once:
+//   cycles = 1 + ceil(c / lanes) * (kh*kw + 3 + out_h*out_w * (kh*kw + 1))
+// The tile is the only operand streamed, so no bank is read twice a cycle.
 // Requantize (vrequant) streams its operand like vadd:
 //   cycles = 1 + passes * ceil(count / lanes)
 // with passes 2 when input and output share a bank, else 1.
@@ -50,6 +58,9 @@ uint64_t vector_mean_cycles(const VectorMeanCmd& v, unsigned lanes);
 uint64_t vector_sub_cycles(const NpuConfig& npu, const VectorAddCmd& v, unsigned lanes);
 uint64_t vector_mul_cycles(const NpuConfig& npu, const VectorMulCmd& v, unsigned lanes);
 uint64_t vector_lut_cycles(const NpuConfig& npu, const VectorLutCmd& v, unsigned lanes);
+// The taps a vector lane holds for vdwconv (a 3x3 to 8x8 window).
+constexpr unsigned kVectorDepthwiseMaxTaps = 64;
+uint64_t vector_depthwise_cycles(const VectorDepthwiseCmd& v, unsigned lanes);
 uint64_t vector_requantize_cycles(const NpuConfig& npu, const VectorRequantizeCmd& v, unsigned lanes);
 
 }  // namespace kiln

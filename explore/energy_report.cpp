@@ -63,6 +63,7 @@ RunEnergy run_energy(const Technology& tech, const EnergyReport& energy, const A
   r.mcu_macs = a.mcu_macs;
   r.vector_rescales = a.vector_rescales;
   r.vector_adds = a.vector_adds;
+  r.vector_macs = a.vector_macs;
   for (size_t b = 0; b < 4; ++b) r.scratchpads[b] = {a.spm_read_bytes[b], a.spm_write_bytes[b]};
   for (const auto& m : a.memories) r.memories.push_back({m.name, to_string(m.kind), {m.read_bytes, m.write_bytes}});
   r.bus_bytes = a.bus_bytes;

@@ -99,7 +99,7 @@ json actions_json(const RunActions& a) {
           {"bus_bytes", a.bus_bytes},
           {"dma_bytes", a.dma_bytes},
           {"mcu_busy_cycles", a.mcu_busy_cycles},
-          {"vector", {{"rescales", a.vector_rescales}, {"adds", a.vector_adds}}},
+          {"vector", {{"rescales", a.vector_rescales}, {"adds", a.vector_adds}, {"macs", a.vector_macs}}},
           {"cycles", {{"npu", a.npu_cycles}, {"bus", a.bus_cycles}, {"mcu", a.mcu_cycles}}}};
 }
 
@@ -161,6 +161,7 @@ RunActions read_actions(const Fields& f) {
     const Fields v = f.object("vector");
     a.vector_rescales = v.u64("rescales");
     a.vector_adds = v.u64("adds");
+    if (v.has("macs")) a.vector_macs = v.u64("macs");  // reports written before vdwconv have none
   }
   const Fields cycles = f.object("cycles");
   a.npu_cycles = cycles.u64("npu");

@@ -61,7 +61,7 @@ struct RunActions {
     Traffic traffic;
   };
   uint64_t array_macs = 0, mcu_macs = 0;
-  uint64_t vector_rescales = 0, vector_adds = 0;  // vector unit (0 without one)
+  uint64_t vector_rescales = 0, vector_adds = 0, vector_macs = 0;  // vector unit (0 without one)
   std::array<Traffic, 4> scratchpads{};  // input, weight, output, accumulator
   std::vector<Memory> memories;
   uint64_t bus_bytes = 0, dma_bytes = 0, mcu_busy_cycles = 0;

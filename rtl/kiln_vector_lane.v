@@ -9,9 +9,16 @@
 //   first: the running value starts over (a new window, pixel or element);
 //   pad:   a tap in the padding: it takes a cycle but adds nothing;
 //   emit:  the output register takes the command's result after this beat.
-// Element-wise commands (vrequant, vadd, vmax, vmin) emit on every beat; a
-// max pool emits on its window's last tap; an average pool and a mean emit on
-// a step of their own after the last tap (a pad beat: the divide or rescale).
+// Element-wise commands (vrequant, vadd, vsub, vmul, vmax, vmin, vlut) emit
+// on every beat; a max pool emits on its window's last tap; an average pool
+// and a mean emit on a step of their own after the last tap (a pad beat: the
+// divide or rescale). vlut's table beats reach the unit's table register, not
+// the lanes (kiln_vector).
+// vdwconv: the lane holds its channel's taps (at most 64) and its record
+// (bias, multiplier, shift), written by the unit's load beats; a window's
+// beat multiplies the tile byte less in_zp by the tap the unit's counter
+// selects, and the rescale step adds the bias (wrapping) and rescales with
+// the lane's own multiplier and shift, through the mean's rescaler.
 `default_nettype none
 
 module kiln_vector_lane #(
@@ -20,7 +27,7 @@ module kiln_vector_lane #(
     parameter integer FAULT = 0
 ) (
     input  wire        clk,
-    input  wire [2:0]  op,          // kiln_vector's OP_* (latched by the unit)
+    input  wire [3:0]  op,          // kiln_vector's OP_* (latched by the unit)
     input  wire        beat,
     input  wire        first,
     input  wire        pad,
@@ -41,14 +48,26 @@ module kiln_vector_lane #(
     input  wire [7:0]  act_min,
     input  wire [7:0]  act_max,
     input  wire [31:0] mean_zp_n,   // in_zp * h * w (int32, wrapping)
+    // vlut: the unit's 256-entry table, entry e in bits [8e+7:8e]; this
+    // lane's read port is a 256-way byte select.
+    input  wire [2047:0] lut_entries,
+    // vdwconv: the tap of this beat (a load's or a window's), and the load
+    // beats' write enables with the record word.
+    input  wire [5:0]  tap_sel,
+    input  wire        load_tap,
+    input  wire        load_bias,
+    input  wire        load_mult,
+    input  wire        load_shift,
+    input  wire [31:0] w,
     output reg  [7:0]  out
 );
     // Inlined into kiln_vector: a Verilated instance that is not inlined
     // names itself through Verilator's thread-local buffer, which outlives
     // the simulation thread as a leak under LeakSanitizer.
     /* verilator inline_module */
-    localparam [2:0] OP_REQUANT = 3'd0, OP_ADD = 3'd1, OP_MAX = 3'd2, OP_MIN = 3'd3,
-                     OP_MAXPOOL = 3'd4, OP_AVGPOOL = 3'd5, OP_MEAN = 3'd6;
+    localparam [3:0] OP_REQUANT = 4'd0, OP_ADD = 4'd1, OP_MAX = 4'd2, OP_MIN = 4'd3,
+                     OP_MAXPOOL = 4'd4, OP_AVGPOOL = 4'd5, OP_MEAN = 4'd6,
+                     OP_SUB = 4'd7, OP_MUL = 4'd8, OP_LUT = 4'd9, OP_DWCONV = 4'd10;
 
     // (a * b * 2) >> 32 rounded half away from zero; saturates INT32_MIN^2.
     function automatic [31:0] srdhm(input [31:0] x, input [31:0] m);
@@ -101,15 +120,27 @@ module kiln_vector_lane #(
         sext8 = {{24{v[7]}}, v};
     endfunction
 
+    // vdwconv's registers: the channel's taps and record.
+    reg  [7:0]  tap_regs [0:63];
+    reg  [31:0] dw_bias, dw_mult;
+    reg  [7:0]  dw_shift;  // the record's shift is in [-31, 30]: its low byte
+    always @(posedge clk) if (load_tap) tap_regs[tap_sel] <= a;
+    always @(posedge clk) if (load_bias) dw_bias <= w;
+    always @(posedge clk) if (load_mult) dw_mult <= w;
+    always @(posedge clk) if (load_shift) dw_shift <= w[7:0];
+
     // The window: its running value and the taps it counted (not the padding).
     reg  [31:0] acc;
     reg  [16:0] taps;
     wire [31:0] acc_in  = first ? (op == OP_MAXPOOL ? 32'hffffff80 : 32'd0) : acc;
     wire [16:0] taps_in = first ? 17'd0 : taps;
     wire [31:0] a_wide  = sext8(a);
+    // vdwconv's term: (tile byte - in_zp) * tap, at most 2^16 in magnitude.
+    wire [31:0] dw_term = (a_wide - sext8(a_zp)) * sext8(tap_regs[tap_sel]);
     wire [31:0] acc_next = pad ? acc_in
                          : (op == OP_MAXPOOL ? ($signed(a_wide) > $signed(acc_in) ? a_wide : acc_in)
-                                             : acc_in + a_wide);
+                            : op == OP_DWCONV ? acc_in + dw_term
+                                              : acc_in + a_wide);
     wire [16:0] taps_next = taps_in + {16'd0, ~pad};
 
     always @(posedge clk) if (beat) acc <= acc_next;
@@ -118,10 +149,22 @@ module kiln_vector_lane #(
     // vrequant: clamp(MBQM(a - in_zp, mult, shift) + out_zp)
     wire [31:0] requant = mbqm(a_wide - sext8(a_zp), a_mult, a_shift) + sext8(out_zp);
 
-    // vadd: each input shifted left and rescaled, their sum rescaled.
-    wire [31:0] a_scaled = mbqm((a_wide - sext8(a_zp)) << left_shift, a_mult, a_shift);
-    wire [31:0] b_scaled = mbqm((sext8(b) - sext8(b_zp)) << left_shift, b_mult, b_shift);
-    wire [31:0] sum      = mbqm(a_scaled + b_scaled, out_mult, out_shift) + sext8(out_zp);
+    // vadd, vsub: each input shifted left and rescaled, their sum (or
+    // difference, wrapping as an int32 subtractor) rescaled.
+    // vmul: the product of the inputs less their zero points (|.| <= 255, so
+    // below 2^16), rescaled by the one multiplier; its shift may be positive.
+    // The three share the output rescale.
+    wire [31:0] a_off    = a_wide - sext8(a_zp);
+    wire [31:0] b_off    = sext8(b) - sext8(b_zp);
+    wire [31:0] a_scaled = mbqm(a_off << left_shift, a_mult, a_shift);
+    wire [31:0] b_scaled = mbqm(b_off << left_shift, b_mult, b_shift);
+    wire [31:0] combined = op == OP_MUL ? a_off * b_off
+                         : op == OP_SUB ? a_scaled - b_scaled
+                                        : a_scaled + b_scaled;
+    wire [31:0] sum      = mbqm(combined, out_mult, out_shift) + sext8(out_zp);
+
+    // vlut: the table's entry at the input's byte (its uint8 value).
+    wire [7:0]  looked_up = lut_entries[{a, 3'b000} +: 8];
 
     // vavgpool: the sum over the counted taps, divided rounding half away
     // from zero (C++'s truncating divide of sum +- taps/2).
@@ -130,8 +173,11 @@ module kiln_vector_lane #(
     wire [31:0] avg      = $signed(acc_in) > 0 ? $signed(acc_in + half) / $signed(divisor)
                                                : $signed(acc_in - half) / $signed(divisor);
 
-    // vmean: the sum less in_zp * n, rescaled by the folded multiplier.
-    wire [31:0] mean     = mbqm(acc_in - mean_zp_n, out_mult, out_shift) + sext8(out_zp);
+    // vmean: the sum less in_zp * n, rescaled by the folded multiplier;
+    // vdwconv: the sum plus the bias, rescaled by the lane's own. One rescaler.
+    wire        dw       = op == OP_DWCONV;
+    wire [31:0] rescaled = mbqm(dw ? acc_in + dw_bias : acc_in - mean_zp_n, dw ? dw_mult : out_mult,
+                                dw ? dw_shift : out_shift) + sext8(out_zp);
 
     wire signed [7:0] sa = a, sb = b;
     wire [7:0] fault = (FAULT != 0 && op == OP_ADD) ? 8'd1 : 8'd0;
@@ -144,7 +190,11 @@ module kiln_vector_lane #(
             OP_MIN:     result = sa < sb ? a : b;
             OP_MAXPOOL: result = clamp8(acc_next, act_min, act_max);
             OP_AVGPOOL: result = clamp8(avg, act_min, act_max);
-            OP_MEAN:    result = clamp8(mean, 8'h80, 8'h7f);
+            OP_MEAN:    result = clamp8(rescaled, 8'h80, 8'h7f);
+            OP_SUB:     result = clamp8(sum, act_min, act_max);
+            OP_MUL:     result = clamp8(sum, act_min, act_max);
+            OP_LUT:     result = looked_up;
+            OP_DWCONV:  result = clamp8(rescaled, act_min, act_max);
             default:    result = 8'd0;
         endcase
     end

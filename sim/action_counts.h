@@ -24,6 +24,7 @@ struct ActionCounts {
   uint64_t mcu_macs = 0;                    // of MCU fallback kernels (their energy is in MCU cycles)
   uint64_t vector_rescales = 0;             // vector unit: multiply_by_quantized_multiplier steps
   uint64_t vector_adds = 0;                 // vector unit: add, compare and clamp steps
+  uint64_t vector_macs = 0;                 // vector unit: multiply-accumulates (vdwconv's taps)
   std::array<uint64_t, 4> spm_read_bytes{}; // indexed by Buffer (input, weight, output, accumulator)
   std::array<uint64_t, 4> spm_write_bytes{};
   std::vector<MemoryTraffic> memories;      // as SocConfig::memories

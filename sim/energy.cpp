@@ -141,7 +141,9 @@ EnergyReport compute_energy(const SocConfig& soc, const Technology& tech, const 
   dyn(Component::Dma) = double(counts.dma_bytes) * e.dma_pj_per_byte;
   dyn(Component::Mcu) = double(counts.mcu_busy_cycles) * e.mcu_pj_per_cycle;
   if (const TechVectorUnit* v = vector_prices(soc, tech))
-    dyn(Component::Vector) = double(counts.vector_rescales) * v->rescale_pj + double(counts.vector_adds) * v->add_pj;
+    // A vdwconv tap is the array PE's int8 multiply and int32 accumulate: priced as one.
+    dyn(Component::Vector) = double(counts.vector_rescales) * v->rescale_pj + double(counts.vector_adds) * v->add_pj +
+                             double(counts.vector_macs) * e.mac_pj;
 
   // Leakage: µm² -> mm² (1e-6), µW * s = µJ -> pJ (1e6): the factors cancel.
   const AreaReport area = compute_area(soc, tech);

@@ -6,6 +6,7 @@
 
 #include "arch/error.h"
 #include "kernels/requantize_rows.h"
+#include "sim/channel_records.h"
 #include "sim/clock.h"
 
 namespace kiln::sim {
@@ -21,27 +22,17 @@ std::vector<SpmRegion> PostProcessUnit::regions(const PostProcessCmd& p) {
 }
 
 void PostProcessUnit::run(const PostProcessCmd& p) {
-  std::vector<int32_t> params(3 * size_t(p.n));
-  spm_.read(Buffer::Weight, p.params_addr, params.data(), 12 * uint64_t(p.n));
   const int32_t lo = std::max(p.act_min, -128), hi = std::min(p.act_max, 127);
   if (lo > hi) throw Error(fmt::format("post-processing: empty clamp range [{}, {}]", p.act_min, p.act_max));
-  for (uint32_t j = 0; j < p.n; ++j)
-    if (params[3 * j + 2] < -31 || params[3 * j + 2] > 30)
-      throw Error(fmt::format("post-processing: channel {}: shift {} is outside [-31, 30] (params at weight+0x{:x})", j,
-                              params[3 * j + 2], p.params_addr + 12 * uint64_t(j)));
   // The per-channel parameters de-interleaved, so that a row rescales as the
   // kernels' rows do (requantize_rows: the bias add, the rescale and the
   // zero-point add each wrap as the int32 adders; then the clamp).
-  std::vector<int32_t> bias(p.n), mult(p.n), shift(p.n);
-  for (uint32_t j = 0; j < p.n; ++j) {
-    bias[j] = params[3 * j];
-    mult[j] = params[3 * j + 1];
-    shift[j] = params[3 * j + 2];
-  }
+  ChannelRecords records;
+  read_channel_records(spm_, {Buffer::Weight, p.params_addr}, p.n, "post-processing", records);
   kernels::RowRequantize q;
-  q.bias = bias.data();
-  q.mult = mult.data();
-  q.shift = shift.data();
+  q.bias = records.bias.data();
+  q.mult = records.mult.data();
+  q.shift = records.shift.data();
   q.out_zp = p.out_zero_point;
   q.act_min = lo;
   q.act_max = hi;

@@ -17,7 +17,11 @@ bool vector_rtl_implements(Opcode op) {
     case Opcode::VectorRequantize:
     case Opcode::VectorMean:
     case Opcode::VectorMax:
-    case Opcode::VectorMin: return true;
+    case Opcode::VectorMin:
+    case Opcode::VectorSub:
+    case Opcode::VectorMul:
+    case Opcode::VectorLut:
+    case Opcode::VectorDepthwise: return true;
     default: return false;
   }
 }

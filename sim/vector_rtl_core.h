@@ -20,10 +20,12 @@ namespace kiln::sim {
 class VectorRtlCore {
  public:
   virtual ~VectorRtlCore() = default;
-  // Runs one command: operands a (and b for vadd, vmax, vmin) as the TLM unit
-  // read them, results into out (out_count bytes). passes is 2 when the
-  // element-wise operands share a scratchpad bank (an idle cycle before each
-  // beat), else 1. Returns the cycles from the start edge to done.
+  // Runs one command: operands a (and b for vadd, vsub, vmax, vmin; vmul's b
+  // of b_count bytes; vlut's 256-byte table; vdwconv's taps, kh*kw*c bytes,
+  // then its c records of 12 bytes) as the TLM unit read them,
+  // results into out (out_count bytes). passes is 2 when the element-wise
+  // operands share a scratchpad bank (an idle cycle before each beat), else
+  // 1. Returns the cycles from the start edge to done.
   virtual uint64_t run(const Command& cmd, unsigned passes, const int8_t* a, const int8_t* b, int8_t* out,
                        uint64_t out_count) = 0;
 };

@@ -22,6 +22,7 @@ UnitWork VectorUnit::execute(const Command& cmd, int64_t) {
     case Opcode::VectorSub: return sub(cmd);
     case Opcode::VectorMul: return mul(cmd);
     case Opcode::VectorLut: return lut(cmd);
+    case Opcode::VectorDepthwise: return depthwise(cmd);
     default: return add(cmd);
   }
 }
@@ -134,6 +135,7 @@ UnitWork VectorUnit::requantize(const Command& cmd) {
 void VectorUnit::count_actions(ActionCounts& a) const {
   a.vector_rescales += rescales_;
   a.vector_adds += adds_;
+  a.vector_macs += macs_;
 }
 
 namespace {

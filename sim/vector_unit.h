@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "arch/command.h"
+#include "sim/channel_records.h"
 #include "sim/npu_unit.h"
 
 namespace kiln::sim {
@@ -19,10 +20,10 @@ class VectorUnit final : public NpuUnit {
   std::vector<Opcode> opcodes() const override {
     return {Opcode::VectorAdd, Opcode::VectorAvgPool, Opcode::VectorMaxPool, Opcode::VectorRequantize,
             Opcode::VectorMean, Opcode::VectorMax, Opcode::VectorMin, Opcode::VectorSub, Opcode::VectorMul,
-            Opcode::VectorLut};
+            Opcode::VectorLut, Opcode::VectorDepthwise};
   }
   UnitWork execute(const Command& cmd, int64_t index) override;
-  // Its rescales and adds per command, as docs/energy.md, "Vector unit", counts them.
+  // Its rescales, adds and multiply-accumulates per command, as docs/energy.md, "Vector unit", counts them.
   void count_actions(ActionCounts& a) const override;
 
  private:
@@ -35,14 +36,16 @@ class VectorUnit final : public NpuUnit {
   UnitWork sub(const Command& cmd);  // vsub
   UnitWork mul(const Command& cmd);  // vmul
   UnitWork lut(const Command& cmd);  // vlut
+  UnitWork depthwise(const Command& cmd);  // vdwconv (sim/vector_unit_depthwise.cpp)
   // Reads two operands of `count` bytes into a_ and b_ and sizes out_.
   void read_pair(const SpmAddr& a, const SpmAddr& b, uint32_t count);
 
   const NpuConfig& npu_;
   ScratchpadIf& spm_;
   unsigned lanes_;
-  uint64_t rescales_ = 0, adds_ = 0;
+  uint64_t rescales_ = 0, adds_ = 0, macs_ = 0;
   std::vector<int8_t> a_, b_, out_;  // kept between commands: no allocation per command
+  ChannelRecords records_;           // vdwconv's, likewise
 };
 
 }  // namespace kiln::sim

@@ -41,14 +41,26 @@ class RtlVectorUnit final : public NpuUnit {
     UnitWork work = tlm_.execute(cmd, index);
     const auto& reads = books_.reads();
     const auto& writes = books_.writes();
-    const bool pair = cmd.op == Opcode::VectorAdd || cmd.op == Opcode::VectorMax || cmd.op == Opcode::VectorMin;
-    if (reads.size() != (pair ? 2u : 1u) || writes.size() != 1)
+    const bool pair = cmd.op == Opcode::VectorAdd || cmd.op == Opcode::VectorMax || cmd.op == Opcode::VectorMin ||
+                      cmd.op == Opcode::VectorSub || cmd.op == Opcode::VectorMul || cmd.op == Opcode::VectorLut;
+    const bool depthwise = cmd.op == Opcode::VectorDepthwise;
+    const size_t expected_reads = depthwise ? 3 : pair ? 2 : 1;
+    if (reads.size() != expected_reads || writes.size() != 1)
       throw Error(fmt::format("vector unit, rtl engine: {}: the TLM unit made {} reads and {} writes, expected {} and 1 "
                               "(internal error)",
-                              to_string(cmd.op), reads.size(), writes.size(), pair ? 2 : 1));
+                              to_string(cmd.op), reads.size(), writes.size(), expected_reads));
+    // vlut reads its table first, then its operand; the core takes the table as b.
+    // vdwconv reads its tile, taps and records; the core takes taps then records as b.
+    const bool table_first = cmd.op == Opcode::VectorLut;
+    const int8_t* a = reads[table_first ? 1 : 0].bytes.data();
+    const int8_t* b = pair ? reads[table_first ? 0 : 1].bytes.data() : nullptr;
+    if (depthwise) {
+      taps_and_records_.assign(reads[1].bytes.begin(), reads[1].bytes.end());
+      taps_and_records_.insert(taps_and_records_.end(), reads[2].bytes.begin(), reads[2].bytes.end());
+      b = taps_and_records_.data();
+    }
     out_.resize(writes[0].bytes.size());
-    const uint64_t cycles = core_->run(cmd, passes(cmd), reads[0].bytes.data(), pair ? reads[1].bytes.data() : nullptr,
-                                       out_.data(), out_.size());
+    const uint64_t cycles = core_->run(cmd, passes(cmd), a, b, out_.data(), out_.size());
     spm_.write(writes[0].buf, writes[0].offset, out_.data(), out_.size());
     work.cycles = cycles;
     return work;
@@ -64,6 +76,10 @@ class RtlVectorUnit final : public NpuUnit {
       return vector_operand_passes(npu_, v->a, v->b, v->count);
     if (const auto* v = std::get_if<VectorRequantizeCmd>(&cmd.body))
       return vector_operand_passes(npu_, v->in, v->out, v->count);
+    if (const auto* v = std::get_if<VectorMulCmd>(&cmd.body))
+      return vector_operand_passes(npu_, v->a, v->count, v->b, v->b_count);
+    if (const auto* v = std::get_if<VectorLutCmd>(&cmd.body))
+      return vector_operand_passes(npu_, v->in, v->out, v->count);
     return 1;
   }
 
@@ -72,7 +88,7 @@ class RtlVectorUnit final : public NpuUnit {
   RecordingScratchpad books_;
   VectorUnit tlm_;
   std::unique_ptr<VectorRtlCore> core_;
-  std::vector<int8_t> out_;
+  std::vector<int8_t> out_, taps_and_records_;
 };
 
 }  // namespace

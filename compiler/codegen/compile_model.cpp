@@ -149,6 +149,10 @@ CompiledModel compile_for(const ir::Graph& g, const SocConfig& soc, const Tiling
     passes::Placement& p = placement[size_t(index)];
     const std::string op = g.describe(g.ops[size_t(index)]);
     const std::string origin = origin_of(origins, size_t(index));
+    // An op placed on the vector unit that the array also runs (a depthwise
+    // convolution) goes to the array when a tiling is chosen for it.
+    if (p.unit == passes::Unit::Vector && p.array_mapping)
+      p.unit = passes::Unit::Npu, p.reason = "array: its tiling is chosen";
     if (p.unit != passes::Unit::Npu)
       throw Error(fmt::format("{}{}: {}: a tiling is chosen for it, but it runs on the {} for {}", origin, g.source,
                               op, passes::to_string(p.unit), soc.name));
@@ -230,10 +234,10 @@ CompiledModel compile_for(const ir::Graph& g, const SocConfig& soc, const Tiling
       cmds.push_back({Opcode::Fence, {}, FenceCmd{}});  // as after an array layer
       layer.predicted_ps = p.vector.cycles * npu_ps;
       layer.roofline_ps = p.vector.roofline * npu_ps;
-      const bool pool =
-          op.kind == ir::OpKind::AvgPool || op.kind == ir::OpKind::MaxPool || op.kind == ir::OpKind::Mean;
+      const bool by_channels = op.kind == ir::OpKind::AvgPool || op.kind == ir::OpKind::MaxPool ||
+                               op.kind == ir::OpKind::Mean || op.kind == ir::OpKind::DepthwiseConv2d;
       layer.tiling = fmt::format("vector: {} chunk(s) of {} {}", p.vector.chunks, p.vector.chunk,
-                                 pool ? "channels" : "elements");
+                                 by_channels ? "channels" : "elements");
       layer.bytes_moved = p.vector.bytes_moved;
     } else if (p.unit == passes::Unit::Mcu) {
       cmds.push_back(emit_mcu_op(g, op, addr, flash));

@@ -1,6 +1,7 @@
 #include "compiler/codegen/vector_layer.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "compiler/codegen/tokens.h"
 #include "compiler/lowering/mcu_call.h"
@@ -95,12 +96,87 @@ Command vpool(const kernels::PoolParams& p, bool average, SpmAddr in, SpmAddr ou
   return {average ? Opcode::VectorAvgPool : Opcode::VectorMaxPool, {}, v};
 }
 
+Command vdwconv(const kernels::DepthwiseConv2dParams& p, SpmAddr in, SpmAddr weights, SpmAddr params, SpmAddr out,
+                uint32_t channels) {
+  VectorDepthwiseCmd v;
+  v.in = in, v.weights = weights, v.params = params, v.out = out;
+  v.in_h = uint16_t(p.in_h), v.in_w = uint16_t(p.in_w), v.c = uint16_t(channels);
+  v.out_h = uint16_t(p.out_h), v.out_w = uint16_t(p.out_w);
+  v.kh = uint8_t(p.kh), v.kw = uint8_t(p.kw), v.stride_h = uint8_t(p.stride_h), v.stride_w = uint8_t(p.stride_w);
+  v.dil_h = uint8_t(p.dil_h), v.dil_w = uint8_t(p.dil_w);
+  v.pad_top = uint8_t(p.pad_top), v.pad_left = uint8_t(p.pad_left);
+  v.in_zp = int8_t(p.in_zp), v.out_zp = int8_t(p.out_zp);
+  v.act_min = int8_t(p.act_min), v.act_max = int8_t(p.act_max);
+  return {Opcode::VectorDepthwise, {}, v};
+}
+
+// A depthwise convolution's records {int32 bias, multiplier, shift} per
+// channel, as vdwconv reads them: the kernel's operands (bias, mult, shift).
+std::vector<uint8_t> depthwise_records(const ir::Graph& g, const ir::Op& op) {
+  const std::vector<lowering::McuOperand> ops = lowering::weighted_operands(g, op);
+  const auto values = [&](const lowering::McuOperand& o) {
+    if (o.tensor < 0) return o.values;
+    const ir::Tensor& t = g.tensors[size_t(o.tensor)];
+    std::vector<int32_t> v(size_t(t.num_elements()));
+    for (size_t i = 0; i < v.size(); ++i) v[i] = t.int32_at(i);
+    return v;
+  };
+  const std::vector<int32_t> bias = values(ops[2]), mult = values(ops[3]), shift = values(ops[4]);
+  std::vector<uint8_t> out(12 * bias.size());
+  for (size_t j = 0; j < bias.size(); ++j) {
+    const int32_t r[3] = {bias[j], mult[j], shift[j]};
+    std::memcpy(out.data() + 12 * j, r, 12);
+  }
+  return out;
+}
+
+// Where a depthwise layer's chunks move their bytes.
+struct DepthwiseAddresses {
+  uint8_t load_channel, store_channel;
+  uint64_t in, out, taps, records;  // the tensors in SRAM, the taps and records in flash
+};
+
+// Chunk k of a depthwise plan (mapping::depthwise_chunk): its input rows,
+// its taps and records unless chunk k-2 left them in place, one vdwconv, the
+// store of its output rows. A chunk of every channel moves contiguous rows,
+// else one DMA row per pixel of its channels.
+Chunk depthwise_chunk(const ir::Graph& g, const ir::Op& op, const mapping::VectorPlan& plan, uint32_t k,
+                      const DepthwiseAddresses& at) {
+  const ir::Tensor& in = g.tensors[size_t(op.inputs[0])];
+  const uint32_t in_w = uint32_t(in.shape[2]), all = uint32_t(plan.count);
+  kernels::DepthwiseConv2dParams p = lowering::depthwise_params(g, op);
+  const mapping::DepthwiseChunk ch = mapping::depthwise_chunk(plan, op.window, uint32_t(p.in_h), uint32_t(p.out_h), k);
+  const uint32_t taps = uint32_t(p.kh * p.kw);
+  const SpmAddr tile{Buffer::Input, (k % 2) * plan.in_slot}, out{Buffer::Output, (k % 2) * plan.out_slot};
+  const SpmAddr weights{Buffer::Input, (k % 2) * plan.in_slot + plan.in_slot -
+                                           mapping::vector_depthwise_reserved_bytes(taps, ch.n)};
+  const SpmAddr records{Buffer::Input, weights.offset + mapping::vector_depthwise_taps_bytes(taps, ch.n)};
+  const bool whole = ch.n == all;
+  // `pixels` pixels of the chunk's channels from `mem`: one row, or one per pixel.
+  const auto move = [&](Opcode opcode, uint8_t channel, uint64_t mem, SpmAddr spm, uint32_t pixels) {
+    return dma(opcode, channel, mem + ch.c0, spm, whole ? 1 : pixels, whole ? pixels * ch.n : ch.n, all);
+  };
+  Chunk c;
+  if (ch.load_taps) {
+    c.loads.push_back(move(Opcode::DmaLoad, at.load_channel, at.taps, weights, taps));
+    c.loads.push_back(dma(Opcode::DmaLoad, at.load_channel, at.records + 12 * uint64_t(ch.c0), records, 1, 12 * ch.n, 0));
+  }
+  c.loads.push_back(
+      move(Opcode::DmaLoad, at.load_channel, at.in + uint64_t(ch.iy0) * in_w * all, tile, ch.in_rows * in_w));
+  p.in_h = int(ch.in_rows), p.out_h = int(ch.rows), p.pad_top = int(ch.pad_top);
+  c.compute = vdwconv(p, tile, weights, records, out, ch.n);
+  c.store = move(Opcode::DmaStore, at.store_channel, at.out + uint64_t(ch.oy0) * uint32_t(p.out_w) * all, out,
+                 ch.rows * uint32_t(p.out_w));
+  return c;
+}
+
 }  // namespace
 
 std::vector<Command> emit_vector_layer(const ir::Graph& g, const ir::Op& op, const mapping::VectorPlan& plan,
                                        const SocConfig& soc, const std::vector<uint64_t>& addr, FlashImage& flash) {
   const uint8_t load_channel = 0, store_channel = soc.dma.channels > 1 ? 1 : 0;
   const bool mean = op.kind == ir::OpKind::Mean;
+  const bool depthwise = op.kind == ir::OpKind::DepthwiseConv2d;
   const bool pool = op.kind == ir::OpKind::AvgPool || op.kind == ir::OpKind::MaxPool || mean;
   const bool binary = op.kind == ir::OpKind::Add || op.kind == ir::OpKind::Maximum || op.kind == ir::OpKind::Minimum ||
                       op.kind == ir::OpKind::Sub || op.kind == ir::OpKind::Mul;
@@ -124,6 +200,10 @@ std::vector<Command> emit_vector_layer(const ir::Graph& g, const ir::Op& op, con
     if (plan.swap) std::swap(mul_p.in1_zp, mul_p.in2_zp);
   }
   const uint64_t in_addr = addr[op.inputs[0]], out_addr = addr[op.outputs[0]];
+  // A depthwise convolution's taps ([1, kh, kw, c]: row t of c bytes) and
+  // records are constants in flash; each chunk loads its channels' share.
+  const uint64_t taps_addr = depthwise ? flash.append(g.tensors[size_t(op.inputs[1])].data) : 0;
+  const uint64_t records_addr = depthwise ? flash.append(depthwise_records(g, op)) : 0;
 
   std::vector<Chunk> chunks;
   for (uint32_t k = 0; k < plan.chunks; ++k) {
@@ -131,7 +211,9 @@ std::vector<Command> emit_vector_layer(const ir::Graph& g, const ir::Op& op, con
     const uint32_t n = uint32_t(std::min<uint64_t>(plan.chunk, plan.count - first));
     const SpmAddr in{Buffer::Input, (k % 2) * plan.in_slot}, out{Buffer::Output, (k % 2) * plan.out_slot};
     Chunk c;
-    if (pool) {
+    if (depthwise) {
+      c = depthwise_chunk(g, op, plan, k, {load_channel, store_channel, in_addr, out_addr, taps_addr, records_addr});
+    } else if (pool) {
       // Channels [first, first + n) of every pixel; one DMA row per pixel
       // unless the chunk holds every channel.
       const ir::Tensor& t = g.tensors[op.inputs[0]];

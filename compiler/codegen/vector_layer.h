@@ -1,6 +1,6 @@
 // Code generation of an op on the vector unit: the chunks of its
 // mapping::VectorPlan become DMA loads of its operands, one vector command
-// (vadd, vsub, vmul, vmax, vmin, vrequant, vlut, vavgpool, vmaxpool or vmean) and a DMA store each, with tokens
+// (vadd, vsub, vmul, vmax, vmin, vrequant, vlut, vavgpool, vmaxpool, vmean or vdwconv) and a DMA store each, with tokens
 // that let chunk k+1 load while chunk k computes.
 #pragma once
 
@@ -15,7 +15,7 @@
 namespace kiln::codegen {
 
 // `addr` holds the SRAM address of every activation tensor (by tensor id);
-// constant data the commands load (a vlut's table) is appended to `flash`.
+// constant data the commands load (a vlut's table, a vdwconv's taps and records) is appended to `flash`.
 std::vector<Command> emit_vector_layer(const ir::Graph& g, const ir::Op& op, const mapping::VectorPlan& plan,
                                        const SocConfig& soc, const std::vector<uint64_t>& addr, FlashImage& flash);
 

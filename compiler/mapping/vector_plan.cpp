@@ -33,6 +33,7 @@ std::optional<VectorPlan> plan_vector_op(const ir::Graph& g, const ir::Op& op, c
   if (lanes == 0) return refuse("the SoC has no vector unit");
   if (op.kind == ir::OpKind::AvgPool || op.kind == ir::OpKind::MaxPool || op.kind == ir::OpKind::Mean)
     return plan_vector_pool(g, op, soc, why);
+  if (op.kind == ir::OpKind::DepthwiseConv2d) return plan_vector_depthwise(g, op, soc, why);
   const bool unary = is_unary_requantize(op.kind);
   const bool max_min = op.kind == ir::OpKind::Maximum || op.kind == ir::OpKind::Minimum;
   const bool sub = op.kind == ir::OpKind::Sub, mul = op.kind == ir::OpKind::Mul;

@@ -108,14 +108,15 @@ std::vector<Placement> partition(const ir::Graph& g, const SocConfig& soc, const
     std::string no_vector;
     std::optional<mapping::VectorPlan> vector;
     if (!options.mcu_only && op.kind != ir::OpKind::Reshape) vector = mapping::plan_vector_op(g, op, soc, &no_vector);
+    const bool array_mapping = npu_shape(g, op, &shape);
     if (op.kind == ir::OpKind::Reshape) {
       p.unit = Unit::None, p.reason = "reshape: the output aliases the input";
-    } else if (vector) {
+    } else if (vector && !array_mapping) {
       const bool faster = vector->cycles / soc.npu.clock_mhz < on_mcu / soc.mcu.clock_mhz;
       p.unit = faster ? Unit::Vector : Unit::Mcu;
       p.reason = faster ? "vector unit" : "cheaper on the MCU than on the vector unit by the cost model";
       p.vector = *vector;
-    } else if (!npu_shape(g, op, &shape)) {
+    } else if (!array_mapping) {
       p.unit = Unit::Mcu, p.reason = std::string(ir::op_kind_name(op.kind)) + " has no NPU mapping";
     } else if (options.mcu_only) {
       p.unit = Unit::Mcu, p.reason = "MCU only (--mcu-only)";
@@ -129,6 +130,17 @@ std::vector<Placement> partition(const ir::Graph& g, const SocConfig& soc, const
       p.unit = Unit::Npu, p.reason = "array";
       p.best = *best;
     }
+    // An op both the array and the vector unit run (a depthwise
+    // convolution): the vector unit when it beats what was chosen above.
+    if (vector && array_mapping && p.unit != Unit::None) {
+      const double chosen = p.unit == Unit::Npu ? best->prediction.cycles / soc.npu.clock_mhz : on_mcu / soc.mcu.clock_mhz;
+      if (vector->cycles / soc.npu.clock_mhz < chosen) {
+        p.reason = p.unit == Unit::Npu ? "vector unit: cheaper than the array by the cost model" : "vector unit";
+        p.unit = Unit::Vector;
+        p.vector = *vector;
+      }
+    }
+    p.array_mapping = array_mapping && fits_command_fields(shape);
     p.shape = shape;
     p.mcu_cycles = on_mcu;
     out.push_back(p);

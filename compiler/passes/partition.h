@@ -31,6 +31,7 @@ struct Placement {
   mapping::ConvShape shape;   // NPU ops: the implicit GEMM
   mapping::RankedTiling best; // NPU ops: the cost model's best tiling
   mapping::VectorPlan vector; // vector-unit ops: the chunks and their predicted cycles
+  bool array_mapping = false; // the array can run it (shape holds its implicit GEMM)
   double mcu_cycles = 0;      // MCU cost-table estimate (MCU clock), for NPU-capable ops too
 };
 

@@ -151,6 +151,9 @@ TEST_CASE("command table: every field is encoded, decoded, formatted, parsed and
   VectorLutCmd vl;
   vl.count = 1;
   bases.push_back({Opcode::VectorLut, {}, vl});
+  VectorDepthwiseCmd vd;  // a 3x3 window over a 4x4 tile, as vp
+  vd.in_h = vd.in_w = 4, vd.c = 1, vd.out_h = vd.out_w = 1, vd.kh = vd.kw = 3;
+  bases.push_back({Opcode::VectorDepthwise, {}, vd});
   REQUIRE(bases.size() + 1 == std::size(kCommands));  // mcu is covered by its own tests
 
   for (const Command& base : bases) {

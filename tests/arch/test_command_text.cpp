@@ -162,7 +162,7 @@ TEST_CASE("random programs round-trip through the text form", "[command][text]")
 
 TEST_CASE("assembler errors give file:line:column and what was expected", "[command][text]") {
   CHECK(asm_error("end\nfrob x=1\n") ==
-        "t.kasm:2:1: unknown mnemonic 'frob' (expected load, store, gemm, conv, ppu, fence, vadd, vavgpool, vmaxpool, vrequant, vmean, vmax, vmin, vsub, vmul, vlut, mcu, end, or a directive .image, "
+        "t.kasm:2:1: unknown mnemonic 'frob' (expected load, store, gemm, conv, ppu, fence, vadd, vavgpool, vmaxpool, vrequant, vmean, vmax, vmin, vsub, vmul, vlut, vdwconv, mcu, end, or a directive .image, "
         ".stream)");
   CHECK(asm_error("  load ch=0 mem=0 spm=input row_bytes=4 colour=3\nend") ==
         "t.kasm:1:41: unknown field 'colour' for load (fields: ch, mem, spm, rows, row_bytes, mem_stride, spm_stride)");

@@ -8,6 +8,8 @@
 #include "arch/unit_catalog.h"
 #include "sim/array_engine.h"
 #include "sim/npu_unit.h"
+#include "sim/scratchpad.h"
+#include "sim/vector_unit.h"
 #include "tests/sim/sim_test_util.h"
 #include "tests/support/error_of.h"
 
@@ -29,7 +31,35 @@ class ClaimsGemm final : public sim::NpuUnit {
   sim::UnitWork execute(const Command&, int64_t) override { return {}; }
 };
 
+// A scratchpad nobody may touch: listing a unit's commands reads nothing.
+class NoScratchpad final : public sim::ScratchpadIf {
+ public:
+  void read(Buffer, uint64_t, void*, uint64_t) const override { throw std::logic_error("read"); }
+  void write(Buffer, uint64_t, const void*, uint64_t) override { throw std::logic_error("write"); }
+  sc_core::sc_time reserve(const std::vector<sim::SpmRegion>&, const sc_core::sc_time&) override {
+    throw std::logic_error("reserve");
+  }
+  unsigned port_bytes_per_cycle() const override { return 1; }
+};
+
 }  // namespace
+
+TEST_CASE("units: the catalogue's line on the vector unit names every command the unit claims", "[units]") {
+  NoScratchpad spm;
+  const SocConfig soc = default_soc();
+  const sim::VectorUnit unit(soc.npu, spm, 16);
+  const UnitSchema* schema = find_unit(UnitSlot::NpuUnit, "vector");
+  REQUIRE(schema);
+  const std::string summary = schema->summary;
+  REQUIRE(unit.opcodes().size() >= 11);
+  for (Opcode op : unit.opcodes()) {
+    const std::string mnemonic = command_spec(op).mnemonic;
+    INFO(mnemonic);
+    // A whole word of the list before the colon.
+    const std::string list = summary.substr(0, summary.find(':'));
+    CHECK((", " + list + ",").find(" " + mnemonic + ",") != std::string::npos);
+  }
+}
 
 TEST_CASE("units: every catalogued array engine is registered, and nothing else", "[units]") {
   CHECK(sorted(unit_names(UnitSlot::ArrayEngine)) == ArrayEngineRegistry::instance().names());

@@ -1,10 +1,13 @@
 // `kiln verify` and `kiln run --rtl` with the vector unit: the bundled
-// ResNet-8, DS-CNN and MobileNetV1-VWW on the vector SoC with both units on
-// RTL (zero mismatches; for ResNet-8 also the same outputs and cycles as the
-// TLM run), a test-only build whose vector
+// ResNet-8, DS-CNN and MobileNetV1-VWW (their depthwise convolutions on the
+// vector unit) and a generated depthwise model on the vector SoC with both
+// units on RTL (zero mismatches; for ResNet-8 also the same outputs and
+// cycles as the TLM run), a test-only build whose vector
 // unit has one faulty lane (caught, with the right first mismatch), and the
-// engine's configuration errors. The first four are hidden ([.vector-rtl]):
-// tests/CMakeLists.txt runs them as one ctest with label rtl.
+// engine's configuration errors. The first five are hidden ([.vector-rtl]):
+// tests/CMakeLists.txt runs them as one ctest with label rtl. So are the
+// generated single-operator models whose operators compile to vsub, vmul and
+// vlut ([.vector-rtl-ops]), another ctest with label rtl.
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -60,12 +63,12 @@ TEST_CASE("kiln verify: ResNet-8 on the vector SoC has zero mismatches with both
 }
 
 TEST_CASE("kiln verify: DS-CNN on the vector SoC has zero mismatches with both units on RTL", "[.][vector-rtl]") {
-  verify_vector_clean("dscnn_kws.onnx", 1);  // the average pool
+  verify_vector_clean("dscnn_kws.onnx", 33);  // 32 depthwise convolutions (vdwconv) and the average pool
 }
 
 TEST_CASE("kiln verify: MobileNetV1-VWW on the vector SoC has zero mismatches with both units on RTL",
           "[.][vector-rtl]") {
-  verify_vector_clean("mobilenet_v1_025_vww.onnx", 1);  // the average pool
+  verify_vector_clean("mobilenet_v1_025_vww.onnx", 53);  // 52 depthwise convolutions (vdwconv), the average pool
 }
 
 TEST_CASE("kiln run --rtl: ResNet-8 on the vector SoC gives the TLM run's outputs and cycles",
@@ -81,6 +84,81 @@ TEST_CASE("kiln run --rtl: ResNet-8 on the vector SoC gives the TLM run's output
   // The vector unit's RTL takes the closed form's cycles, the array's too: the same latency.
   CHECK(read_json(dir.file("tlm.json"))["totals"]["latency_cycles"] ==
         read_json(dir.file("rtl.json"))["totals"]["latency_cycles"]);
+}
+
+namespace {
+
+// kiln verify on the vector SoC for a generated single-operator TFLite model
+// whose operator compiles to `op`: every vector command of its stream
+// compared, none differs.
+void verify_operator_clean(const std::string& name, kiln::Opcode op) {
+  TempDir dir;
+  const std::string tflite = kiln::test::data_path("models/tflite/" + name + ".tflite");
+  const CliRun compiled = run_kiln("compile " + tflite + vector_soc() + " -o " + dir.file("m.kbin"));
+  INFO(compiled.all());
+  REQUIRE(compiled.exit_code == 0);
+  uint64_t vector_commands = 0, of_op = 0;
+  for (const kiln::Command& c : kiln::read_program_file(dir.file("m.kbin")).commands) {
+    const std::string mnemonic = kiln::to_string(c.op);
+    vector_commands += mnemonic[0] == 'v';
+    of_op += c.op == op;
+  }
+  REQUIRE(of_op > 0);  // the operator is on the vector unit
+  const CliRun r = run_kiln("verify " + tflite + vector_soc() + " --seed 3 --report " + dir.file("verify.json"));
+  INFO(r.all());
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("PASS: the RTL vector unit matches the TLM unit on every vector command") != std::string::npos);
+  const auto j = read_json(dir.file("verify.json"));
+  CHECK(j["result_mismatches"] == 0);
+  const auto& v = j["vector"];
+  CHECK(v["engine"] == "rtl");
+  CHECK(v["commands"] == vector_commands);
+  CHECK(v["compared"] == vector_commands);
+  CHECK(v["result_mismatches"] == 0);
+  CHECK(v["cycle_mismatches"] == 0);
+  CHECK(v["tlm_cycles"] == v["rtl_cycles"]);
+  CHECK(v["mismatches"].empty());
+}
+
+}  // namespace
+
+TEST_CASE("kiln verify: a depthwise convolution on the vector unit has zero mismatches with both units on RTL",
+          "[.][vector-rtl]") {
+  // The one generated depthwise model the compiler places on the vector unit
+  // (the others run faster on the array).
+  verify_operator_clean("depthwise_stride2_valid_relu6", kiln::Opcode::VectorDepthwise);
+}
+
+TEST_CASE("kiln verify: vsub, vmul and vlut models on the vector SoC have zero mismatches with both units on RTL",
+          "[.][vector-rtl-ops]") {
+  verify_operator_clean("sub_two_scales_relu", kiln::Opcode::VectorSub);
+  verify_operator_clean("mul_two_activations_relu6", kiln::Opcode::VectorMul);
+  verify_operator_clean("mul_scalar_constant_relu", kiln::Opcode::VectorMul);      // b_count 1
+  verify_operator_clean("mul_per_channel_constant", kiln::Opcode::VectorMul);      // b_count = channels
+  verify_operator_clean("mul_squeeze_excite", kiln::Opcode::VectorMul);            // vmean, vlut, a gate of 8
+  verify_operator_clean("logistic", kiln::Opcode::VectorLut);
+  verify_operator_clean("tanh", kiln::Opcode::VectorLut);
+  verify_operator_clean("hard_swish", kiln::Opcode::VectorLut);
+  verify_operator_clean("elu", kiln::Opcode::VectorLut);
+  verify_operator_clean("leaky_relu", kiln::Opcode::VectorLut);
+}
+
+TEST_CASE("kiln verify: vsub, vmul and vlut with operands in one bank take the two-pass cycles on RTL",
+          "[.][vector-rtl-ops]") {
+  TempDir dir;
+  const CliRun r = run_kiln("verify " + kiln::test::data_path("rtl/vector_bank_conflicts.kasm") + vector_soc() +
+                            " --report " + dir.file("verify.json"));
+  INFO(r.all());
+  REQUIRE(r.exit_code == 0);
+  const auto j = read_json(dir.file("verify.json"));
+  const auto& v = j["vector"];
+  CHECK(v["compared"] == 4);
+  CHECK(v["result_mismatches"] == 0);
+  CHECK(v["cycle_mismatches"] == 0);
+  // 96 elements on 16 lanes, every operand pair in one bank: 1 + 2 * 6 for
+  // vsub and each vmul, 1 + 256 / 16 + 2 * 6 for vlut.
+  CHECK(v["rtl_cycles"] == 3 * 13 + 29);
+  CHECK(v["tlm_cycles"] == v["rtl_cycles"]);
 }
 
 TEST_CASE("npu.units.vector.engine: a located error for an unknown engine or lanes with no Verilated unit",
