@@ -196,6 +196,17 @@ const std::vector<McuKernelSpec>& mcu_kernels() {
         sint("out_mult", "output multiplier of in1_scale * in2_scale / out_scale"),
         sint("out_shift", "output shift (may be positive)"), act_min(), act_max()},
        "requantize"},
+      // Priced as pad: one byte moved per element with index arithmetic.
+      {McuKernel::Transpose,
+       "transpose",
+       {in8("in", "input tensor"), out8("out", "output tensor, dimension i the input's dimension p<i>"),
+        extent("d0", "input dimension 0 (outermost; 1 below rank 6)"), extent("d1", "input dimension 1"),
+        extent("d2", "input dimension 2"), extent("d3", "input dimension 3"), extent("d4", "input dimension 4"),
+        extent("d5", "input dimension 5 (innermost)"), extent("p0", "input dimension of output dimension 0"),
+        extent("p1", "input dimension of output dimension 1"), extent("p2", "input dimension of output dimension 2"),
+        extent("p3", "input dimension of output dimension 3"), extent("p4", "input dimension of output dimension 4"),
+        extent("p5", "input dimension of output dimension 5")},
+       "pad"},
   };
   return table;
 }

@@ -45,6 +45,7 @@ enum class McuKernel : uint16_t {
   Lut = 25,         // a unary int8 function as a 256-entry table (kernels/lut.h)
   Sub = 26,         // element-wise int8 subtraction, rescaled as add (TFLite SUB)
   Mul = 27,         // element-wise int8 multiplication (TFLite MUL)
+  Transpose = 28,   // a permutation of an int8 tensor's dimensions (TFLite TRANSPOSE)
 };
 
 // What one argument is.

@@ -21,6 +21,7 @@
 #include "kernels/requantize_tensor.h"
 #include "kernels/softmax.h"
 #include "kernels/sub.h"
+#include "kernels/transpose.h"
 
 namespace kiln::kernels {
 
@@ -282,6 +283,16 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
          [](const P& p) { return std::vector<uint64_t>{uint64_t(p.in1_count), uint64_t(p.in2_count), uint64_t(p.count)}; },
          [](const P& p) { validate(p); },
          [](const P& p, const McuOperands& o) { mul(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
+         {}}));
+  }
+  {
+    using P = TransposeParams;
+    t.push_back(entry<P>(
+        {McuKernel::Transpose,
+         {&P::d0, &P::d1, &P::d2, &P::d3, &P::d4, &P::d5, &P::p0, &P::p1, &P::p2, &P::p3, &P::p4, &P::p5},
+         [](const P& p) { return std::vector<uint64_t>{uint64_t(p.elements()), uint64_t(p.elements())}; },
+         [](const P& p) { validate(p); },
+         [](const P& p, const McuOperands& o) { transpose(p, in_i8(o, 0), out_i8(o, 1)); },
          {}}));
   }
   return t;

@@ -297,6 +297,37 @@ def concat(net, parts, name="concat"):
     return net.qdq(f"{name}_output", y, net.scale_of(parts[0]), zero_point_of(net, parts[0]))
 
 
+def keep_quant(net, x, op, y, name, inputs=(), **attrs):
+    """A node that moves data and keeps its input's quantization (Transpose, Flatten, Reshape, Squeeze, Unsqueeze)."""
+    net.node(op, [x] + list(inputs), [f"{name}_output"], name, **attrs)
+    return net.qdq(f"{name}_output", y, net.scale_of(x), zero_point_of(net, x))
+
+
+def transpose(net, x, perm, name="transpose"):
+    """Calibration arrays hold samples in dimension 0: perm keeps it there."""
+    return keep_quant(net, x, "Transpose", np.transpose(net.real[x], perm), name, perm=perm)
+
+
+def flatten(net, x, name="flatten"):
+    xr = net.real[x]
+    return keep_quant(net, x, "Flatten", xr.reshape(xr.shape[0], -1), name, axis=1)
+
+
+def reshape(net, x, shape, name="reshape"):
+    s = net.const(f"{name}_shape", np.array(shape, dtype=np.int64))
+    return keep_quant(net, x, "Reshape", net.real[x].reshape([-1] + shape[1:]), name, inputs=[s])
+
+
+def squeeze(net, x, axes, name="squeeze"):
+    a = net.const(f"{name}_axes", np.array(axes, dtype=np.int64))
+    return keep_quant(net, x, "Squeeze", np.squeeze(net.real[x], tuple(axes)), name, inputs=[a])
+
+
+def unsqueeze(net, x, axes, name="unsqueeze"):
+    a = net.const(f"{name}_axes", np.array(axes, dtype=np.int64))
+    return keep_quant(net, x, "Unsqueeze", np.expand_dims(net.real[x], tuple(axes)), name, inputs=[a])
+
+
 def zero_point_of(net, dq_name):
     base = dq_name[: -len("_dequantized")]
     return next(numpy_helper.to_array(t) for t in net.inits if t.name == f"{base}_zero_point").item()
@@ -357,6 +388,16 @@ def models():
     model("qdq_mul_squeeze_excite", [1, 8, 6, 6], squeeze_excite, 21)
     model("qoperator_qlinear_mul", [1, 4, 6, 6], lambda n, x: qlinear_mul(n, x, conv(n, x, 4, 3, pad=1)), 22,
           uint8=True)
+    # Layout and rank changes. kiln holds a 4-D tensor as NHWC: a Transpose
+    # maps onto that order, and a Flatten or Reshape of NCHW data with C > 1
+    # and H*W > 1 goes through NCHW order with a Transpose on each side.
+    model("qdq_transpose", [1, 4, 6, 5], lambda n, x: transpose(n, x, [0, 3, 1, 2]), 23)
+    model("qdq_transpose_rank3", [1, 6, 10], lambda n, x: transpose(n, x, [0, 2, 1]), 24)
+    model("qdq_flatten_nchw_gemm", [1, 3, 6, 6], lambda n, x: gemm(n, flatten(n, conv(n, x, 4, 3, pad=1)), 5), 25)
+    model("qdq_reshape_to_nchw_conv", [1, 20],
+          lambda n, x: conv(n, reshape(n, gemm(n, x, 48), [1, 3, 4, 4]), 4, 1), 26)
+    model("qdq_squeeze_unsqueeze", [1, 4, 1, 6],
+          lambda n, x: unsqueeze(n, squeeze(n, x, [2]), [3]), 27)
     return out
 
 

@@ -341,6 +341,46 @@ def reshape(net, x, shape, name="reshape"):
     return out
 
 
+def transpose(net, x, perm, name="transpose"):
+    """Calibration arrays hold samples in dimension 0 where the tensor has its
+    batch of 1; the output keeps the input's quantization, so its calibration
+    only needs the values, in any order of samples."""
+    p = net.const_int32(np.array(perm), name + "/perm")
+    out = net.tensor([x.shape[i] for i in perm], "int8", x.scale, x.zp, name=name)
+    net.calib[out.index] = np.transpose(net.real_of(x), perm)
+    net.op("TRANSPOSE", [x, p], [out])
+    return out
+
+
+def squeeze(net, x, name="squeeze"):
+    """SQUEEZE without options: every dimension of 1 goes (TFLite Micro's default)."""
+    shape = [d for d in x.shape if d != 1] or [1]
+    out = net.tensor(shape, "int8", x.scale, x.zp, name=name)
+    real = net.real_of(x)
+    net.calib[out.index] = real.reshape([real.shape[0], -1])
+    net.op("SQUEEZE", [x], [out])
+    return out
+
+
+def expand_dims(net, x, axis, name="expand_dims"):
+    a = net.const_int32(np.array([axis]), name + "/axis")
+    shape = list(x.shape)
+    shape.insert(axis, 1)
+    out = net.tensor(shape, "int8", x.scale, x.zp, name=name)
+    net.calib[out.index] = np.expand_dims(net.real_of(x), axis)
+    net.op("EXPAND_DIMS", [x, a], [out])
+    return out
+
+
+def reshape_to(net, x, shape, name):
+    """A RESHAPE to any rank that keeps the batch dimension first."""
+    s = net.const_int32(np.array(shape), name + "/shape")
+    out = net.tensor(shape, "int8", x.scale, x.zp, name=name)
+    net.calib[out.index] = net.real_of(x).reshape([-1] + shape[1:])
+    net.op("RESHAPE", [x, s], [out], ("ReshapeOptions", dict(new_shape=shape)))
+    return out
+
+
 # --- serialization -------------------------------------------------------------
 
 TYPES = {"int8": "INT8", "int32": "INT32", "float32": "FLOAT32"}
@@ -607,6 +647,17 @@ def models():
     model("mul_per_channel_constant", [1, 5, 5, 6], lambda n: sub_mul(n, n.x, const_operand(n, [6], "c"), "MUL"), 45)
     model("mul_scalar_constant_relu", [1, 5, 5, 4],
           lambda n: sub_mul(n, const_operand(n, [1], "c"), n.x, "MUL", "RELU"), 46)
+    # Layout and rank changes: a network exported from PyTorch begins with an
+    # NCHW -> NHWC TRANSPOSE; a channel shuffle is a rank-5 TRANSPOSE between
+    # RESHAPEs; SQUEEZE and EXPAND_DIMS are reshapes by other names.
+    model("transpose_nchw_input_conv", [1, 3, 8, 8],
+          lambda n: conv(n, transpose(n, n.x, [0, 2, 3, 1]), 4, 3, fused="RELU"), 47)
+    model("transpose_rank3", [1, 6, 10], lambda n: transpose(n, n.x, [2, 0, 1]), 48)
+    model("transpose_channel_shuffle", [1, 4, 4, 8],
+          lambda n: reshape_to(n, transpose(n, reshape_to(n, conv(n, n.x, 8, 1, name="conv"), [1, 4, 4, 2, 4], "split"),
+                                            [0, 1, 2, 4, 3]), [1, 4, 4, 8], "shuffled"), 49)
+    model("squeeze_fc_expand_dims", [1, 4, 4, 8],
+          lambda n: expand_dims(n, fully_connected(n, squeeze(n, mean_hw(n, n.x)), 5), 1), 50)
     return out
 
 

@@ -20,6 +20,7 @@
 #include "compiler/ir/broadcast.h"
 #include "compiler/ir/quant_params.h"
 #include "kernels/lut_tables.h"
+#include "kernels/transpose.h"
 
 namespace kiln::frontend {
 
@@ -34,7 +35,7 @@ const std::vector<std::string> kSupported = {
     "Conv",           "Gemm",             "MatMul",      "Add",           "AveragePool", "MaxPool",
     "GlobalAveragePool", "Relu",          "Clip",        "Softmax",       "Reshape",     "Flatten",
     "Pad",            "Concat",           "Constant",    "Identity",      "Max",         "Min",
-    "Sub",            "Mul",
+    "Sub",            "Mul",              "Transpose",   "Squeeze",       "Unsqueeze",
     "Sigmoid",        "Tanh",             "HardSwish",   "HardSigmoid",   "LeakyRelu",   "Elu",
     "com.microsoft.QLinearSigmoid",       "com.microsoft.QLinearLeakyRelu", "com.microsoft.QLinearMul"};
 
@@ -432,7 +433,8 @@ class Reader {
     if (t == "ConvInteger") return read_conv(i, Form::Integer);
     if (t == "QLinearMatMul") return read_matmul(i, Form::QLinear);
     if (t == "MatMulInteger") return read_matmul(i, Form::Integer);
-    if (t == "Reshape" || t == "Flatten") return read_reshape(i);
+    if (t == "Reshape" || t == "Flatten" || t == "Squeeze" || t == "Unsqueeze") return read_reshape(i);
+    if (t == "Transpose") return read_transpose(i);
     if (t == "Relu" || t == "Clip") return read_activation(i);
     if (t == "Conv" || t == "Gemm" || t == "MatMul" || t == "Add" || t == "Softmax" || t == "Concat" ||
         t == "Max" || t == "Min" || t == "Sub" || t == "Mul" || is_unary_function(t))
@@ -1261,12 +1263,99 @@ class Reader {
     return onnx.size() != 4 || onnx[1] == 1 || int64_t(onnx[2]) * onnx[3] == 1;
   }
 
+  // Squeeze's and Unsqueeze's axes: the input (opset 13 and later) or the attribute.
+  std::vector<int64_t> axes_of(int i) const {
+    if (opset_ >= 13) return has_input(i, 1) ? const_input(i, 1, "axes").ints : std::vector<int64_t>{};
+    return attr_ints(i, "axes");
+  }
+
+  // ONNX dimension of IR dimension j, for a tensor of `rank` (NCHW is NHWC inside kiln).
+  static std::vector<int32_t> ir_order(size_t rank) {
+    if (rank == 4) return {0, 2, 3, 1};
+    std::vector<int32_t> o(rank);
+    for (size_t j = 0; j < rank; ++j) o[j] = int32_t(j);
+    return o;
+  }
+
+  // A Transpose of IR activation `in` by IR `perm` into a new tensor of the
+  // same quantization, named `name`; returns its id.
+  int emit_transpose(int i, int in, const std::vector<int32_t>& perm, const std::string& name) {
+    ir::Tensor t = tensor(in);  // a copy: add_tensor may move graph_.tensors
+    t.name = name;
+    t.shape.clear();
+    for (int32_t p : perm) t.shape.push_back(tensor(in).shape[size_t(p)]);
+    const int out = graph_.add_tensor(std::move(t));
+    ir::Op op = new_op(i, OpKind::Transpose);
+    op.inputs = {in};
+    op.outputs = {out};
+    op.perm = perm;
+    graph_.ops.push_back(std::move(op));
+    return out;
+  }
+
+  // Transpose: ONNX's perm (default: reversed) mapped onto the IR orders of
+  // its input and output.
+  void read_transpose(int i) {
+    const Value& in = preserving_input(i);
+    const ir::Shape is = onnx_shape(in);
+    const size_t r = is.size();
+    if (r == 0 || r > size_t(kernels::kMaxTransposeRank))
+      fail_node(i, fmt::format("input rank {} unsupported; supported: 1 to {}", r, kernels::kMaxTransposeRank));
+    std::vector<int64_t> perm = attr_ints(i, "perm");
+    if (perm.empty())
+      for (size_t k = 0; k < r; ++k) perm.push_back(int64_t(r - 1 - k));
+    if (perm.size() != r) fail_node(i, fmt::format("perm has {} entries for an input of rank {}", perm.size(), r));
+    uint32_t seen = 0;
+    for (size_t k = 0; k < r; ++k) {
+      if (perm[k] < 0 || perm[k] >= int64_t(r) || (seen >> perm[k] & 1u))
+        fail_node(i, fmt::format("perm entry {} is {}: perm must be a permutation of 0 to {}", k, perm[k], r - 1));
+      seen |= 1u << perm[k];
+    }
+    // IR output dimension j is ONNX output dimension order[j], which is ONNX
+    // input dimension perm[order[j]], which is IR input dimension inverse[that].
+    const std::vector<int32_t> order = ir_order(r);
+    std::vector<int32_t> inverse(r), ir_perm(r);
+    for (size_t j = 0; j < r; ++j) inverse[size_t(order[j])] = int32_t(j);
+    bool identity = true;
+    for (size_t j = 0; j < r; ++j) {
+      ir_perm[j] = inverse[size_t(perm[size_t(order[j])])];
+      identity = identity && ir_perm[j] == int32_t(j);
+    }
+    const Value v = in;  // a copy: define may move the values
+    if (identity) return define_preserved(i, v, v.id, int(r));
+    define_preserved(i, v, emit_transpose(i, v.id, ir_perm, node(i).output(0)), int(r));
+  }
+
   void read_reshape(int i) {
     const Value& in = preserving_input(i);
     const ir::Shape is = onnx_shape(in);
     const int64_t count = ir::num_elements(is);
     ir::Shape os;
-    if (node(i).op_type() == "Flatten") {
+    if (node(i).op_type() == "Squeeze") {
+      const std::vector<int64_t> axes = axes_of(i);
+      std::vector<bool> drop(is.size(), axes.empty());
+      for (int64_t a : axes) {
+        const int64_t d = a < 0 ? a + int64_t(is.size()) : a;
+        if (d < 0 || d >= int64_t(is.size()) || is[size_t(d)] != 1)
+          fail_node(i, fmt::format("axis {} is not a dimension of 1 of the input {}", a, ir::shape_string(is)));
+        drop[size_t(d)] = true;
+      }
+      for (size_t d = 0; d < is.size(); ++d)
+        if (!drop[d] || is[d] != 1) os.push_back(is[d]);
+    } else if (node(i).op_type() == "Unsqueeze") {
+      const std::vector<int64_t> axes = axes_of(i);
+      const int64_t rank = int64_t(is.size()) + int64_t(axes.size());
+      if (axes.empty() || rank > 4)
+        fail_node(i, fmt::format("{} axes on an input of rank {}: unsupported (output rank 1 to 4)", axes.size(),
+                                 is.size()));
+      std::vector<bool> added(size_t(rank), false);
+      for (int64_t a : axes) {
+        const int64_t d = a < 0 ? a + rank : a;
+        if (d < 0 || d >= rank || added[size_t(d)]) fail_node(i, fmt::format("axis {} out of range or repeated", a));
+        added[size_t(d)] = true;
+      }
+      for (size_t d = 0, k = 0; d < size_t(rank); ++d) os.push_back(added[d] ? 1 : is[k++]);
+    } else if (node(i).op_type() == "Flatten") {
       int64_t axis = attr_int(i, "axis", 1);
       if (axis < 0) axis += int64_t(is.size());
       if (axis < 0 || axis > int64_t(is.size())) fail_node(i, "axis out of range");
@@ -1306,15 +1395,20 @@ class Reader {
       fail_node(i, fmt::format("shape {} holds a different number of elements than the input {}", ir::shape_string(os),
                                ir::shape_string(is)));
     if (os.empty() || os.size() > 4) fail_node(i, fmt::format("output rank {} unsupported; supported: 1 to 4", os.size()));
-    if (!same_order(is) || !same_order(os))
-      fail_node(i, fmt::format("reshaping {} to {} reorders NCHW data, which would need a transpose in NHWC: "
-                               "unsupported",
-                               ir::shape_string(is), ir::shape_string(os)));
-    const int out = new_act(node(i).output(0), os, tensor(in.id).scale(), tensor(in.id).zero_point());
+    // ONNX reshapes row-major NCHW data; kiln holds a rank-4 tensor as NHWC.
+    // Where the two orders differ, the data goes through NCHW order: a
+    // Transpose to it before the byte copy, and one back to NHWC after.
+    const std::string& name = node(i).output(0);
+    int src = in.id;
+    if (!same_order(is)) src = emit_transpose(i, src, {0, 3, 1, 2}, name + "/nchw_in");
+    const bool reorder_out = !same_order(os);
+    int out = new_act(reorder_out ? name + "/nchw_out" : name, os, tensor(in.id).scale(), tensor(in.id).zero_point());
+    if (reorder_out) graph_.tensors[size_t(out)].shape = os;  // holds NCHW order: the ONNX shape as it is
     ir::Op op = new_op(i, OpKind::Reshape);
-    op.inputs = {in.id};
+    op.inputs = {src};
     op.outputs = {out};
     graph_.ops.push_back(std::move(op));
+    if (reorder_out) out = emit_transpose(i, out, {0, 2, 3, 1}, name);
     define_preserved(i, in, out, int(os.size()));
   }
 

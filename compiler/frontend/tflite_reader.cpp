@@ -22,6 +22,7 @@
 #include "compiler/ir/broadcast.h"
 #include "compiler/ir/quant_params.h"
 #include "kernels/lut_tables.h"
+#include "kernels/transpose.h"
 
 namespace kiln::frontend {
 
@@ -49,8 +50,12 @@ const std::vector<std::pair<tflite::BuiltinOperator, OpKind>>& supported_table()
       {tflite::BuiltinOperator_RELU, OpKind::Relu},
       {tflite::BuiltinOperator_RELU6, OpKind::Relu6},
       {tflite::BuiltinOperator_RESHAPE, OpKind::Reshape},
+      // Reshapes by another name: the output tensor's shape says what they did.
+      {tflite::BuiltinOperator_SQUEEZE, OpKind::Reshape},
+      {tflite::BuiltinOperator_EXPAND_DIMS, OpKind::Reshape},
       {tflite::BuiltinOperator_SOFTMAX, OpKind::Softmax},
       {tflite::BuiltinOperator_SUB, OpKind::Sub},
+      {tflite::BuiltinOperator_TRANSPOSE, OpKind::Transpose},
       // Unary int8 functions: 256-entry tables (kernels/lut_tables.h).
       {tflite::BuiltinOperator_ELU, OpKind::Lut},
       {tflite::BuiltinOperator_HARD_SWISH, OpKind::Lut},
@@ -332,6 +337,7 @@ class Reader {
       case OpKind::Mean: read_mean(c, out); break;
       case OpKind::Reshape: read_reshape(c, out); break;
       case OpKind::Pad: read_pad(c, out); break;
+      case OpKind::Transpose: read_transpose(c, out); break;
       case OpKind::Softmax: read_softmax(c, out); break;
       case OpKind::Relu:
       case OpKind::Relu6:
@@ -705,6 +711,35 @@ class Reader {
     if (tensor(in).num_elements() != tensor(out).num_elements())
       fail_op(c, fmt::format("shapes {} and {} hold different numbers of elements", ir::shape_string(tensor(in).shape),
                              ir::shape_string(tensor(out).shape)));
+    same_quantization(c, in, out);
+    op.inputs = {in};
+    op.outputs = {out};
+  }
+
+  // TRANSPOSE: the permutation is a constant int32 vector of the input's rank
+  // (TFLite Micro takes no other); the output keeps the input's quantization.
+  void read_transpose(const Context& c, ir::Op& op) {
+    expect_inputs(c, 2, 2);
+    const int in = act_input(c, 0);
+    const int perm = constant(c, 1, DataType::Int32, "perm");
+    const ir::Shape is = tensor(in).shape;  // a copy: importing tensors may move graph_.tensors
+    if (is.empty() || is.size() > size_t(kernels::kMaxTransposeRank))
+      fail_op(c, fmt::format("input rank {} unsupported; supported: 1 to {}", is.size(), kernels::kMaxTransposeRank));
+    if (tensor(perm).shape != ir::Shape{int32_t(is.size())})
+      fail_op(c, fmt::format("perm shape {} must be [{}], the input's rank", ir::shape_string(tensor(perm).shape),
+                             is.size()));
+    ir::Shape expected;
+    uint32_t seen = 0;
+    for (size_t i = 0; i < is.size(); ++i) {
+      const int32_t p = tensor(perm).int32_at(i);
+      if (p < 0 || size_t(p) >= is.size() || (seen >> p & 1u))
+        fail_op(c, fmt::format("perm entry {} is {}: perm must be a permutation of 0 to {}", i, p, is.size() - 1));
+      seen |= 1u << p;
+      op.perm.push_back(p);
+      expected.push_back(is[size_t(p)]);
+    }
+    const int out = act_output(c);
+    check_shape(c, out, expected);
     same_quantization(c, in, out);
     op.inputs = {in};
     op.outputs = {out};

@@ -62,6 +62,7 @@ const char* op_kind_name(OpKind kind) {
     case OpKind::Minimum: return "minimum";
     case OpKind::Sub: return "sub";
     case OpKind::Mul: return "mul";
+    case OpKind::Transpose: return "transpose";
   }
   return "?";
 }

@@ -90,6 +90,7 @@ enum class OpKind : uint8_t {
   Minimum,          // in: a, b (same shape); the smaller stored int8 value (TFLite MINIMUM)
   Sub,              // in: a, b; a - b rescaled as Add (`add`); b or a may repeat (per channel, scalar)
   Mul,              // in: a, b; (a - zp) * (b - zp) rescaled by `rescale` (one entry); may repeat as Sub
+  Transpose,        // in: input; output dimension i is input dimension perm[i] (same quantization)
 };
 const char* op_kind_name(OpKind kind);
 
@@ -155,6 +156,7 @@ struct Op {
   SoftmaxParams softmax;         // Softmax
   int32_t axis = 0;              // Concat: non-negative axis of the output
   std::vector<std::array<int32_t, 2>> pads;  // Pad: (before, after) per input dimension (N, C stay 0)
+  std::vector<int32_t> perm;     // Transpose: the input dimension of each output dimension
   bool round_half_to_even = false;  // Quantize: ONNX's QuantizeLinear (TFLite's QUANTIZE: half away from zero)
 
   // Where the op came from, for messages: operator index and builtin name in

@@ -60,6 +60,11 @@ std::string op_string(const Graph& graph, const Op& op) {
       for (size_t i = 0; i < op.pads.size(); ++i) s += fmt::format("{}({}, {})", i ? " " : "", op.pads[i][0], op.pads[i][1]);
       s += "]";
       break;
+    case OpKind::Transpose:
+      s += " perm=[";
+      for (size_t i = 0; i < op.perm.size(); ++i) s += fmt::format("{}{}", i ? ", " : "", op.perm[i]);
+      s += "]";
+      break;
     case OpKind::Quantize: s += op.round_half_to_even ? " round=half_to_even" : " round=half_away_from_zero"; break;
     default: break;
   }

@@ -175,6 +175,11 @@ kernels::PadParams pad_params(const ir::Graph& g, const ir::Op& op) {
   return p;
 }
 
+kernels::TransposeParams transpose_params(const ir::Graph& g, const ir::Op& op) {
+  const ir::Tensor& in = input(g, op, 0);
+  return kernels::transpose_params(in.shape.data(), op.perm.data(), int(in.shape.size()));
+}
+
 kernels::SoftmaxParams softmax_params(const ir::Graph& g, const ir::Op& op) {
   const ir::Tensor& in = input(g, op, 0);
   kernels::SoftmaxParams p;
@@ -317,6 +322,19 @@ void check_op_shapes(const ir::Graph& g, const ir::Op& op) {
       break;
     case OpKind::Reshape:
     case OpKind::Softmax: inputs(1); break;
+    case OpKind::Transpose: {
+      inputs(1);
+      const ir::Shape& is = g.tensors[size_t(op.inputs[0])].shape;
+      const ir::Shape& os = g.tensors[size_t(op.outputs[0])].shape;
+      if (op.perm.size() != is.size() || is.size() != os.size() || is.empty() ||
+          is.size() > size_t(kernels::kMaxTransposeRank))
+        fail(fmt::format("perm of {} entries for input {} and output {} (rank 1 to {})", op.perm.size(),
+                         ir::shape_string(is), ir::shape_string(os), kernels::kMaxTransposeRank));
+      for (size_t i = 0; i < os.size(); ++i)
+        if (op.perm[i] < 0 || size_t(op.perm[i]) >= is.size() || os[i] != is[size_t(op.perm[i])])
+          fail(fmt::format("output {} is not input {} permuted by perm", ir::shape_string(os), ir::shape_string(is)));
+      break;
+    }
     case OpKind::Concat:
       if (op.inputs.empty()) fail("no inputs");
       break;

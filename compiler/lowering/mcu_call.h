@@ -29,6 +29,7 @@
 #include "kernels/pool_params.h"
 #include "kernels/requantize_tensor.h"
 #include "kernels/softmax.h"
+#include "kernels/transpose.h"
 
 namespace kiln::lowering {
 
@@ -60,6 +61,7 @@ kernels::CopyParams copy_params(const ir::Graph& g, const ir::Op& op);
 kernels::QuantizeParams quantize_params(const ir::Graph& g, const ir::Op& op);
 kernels::DequantizeParams dequantize_params(const ir::Graph& g, const ir::Op& op);
 kernels::LutParams lut_params(const ir::Graph& g, const ir::Op& op);
+kernels::TransposeParams transpose_params(const ir::Graph& g, const ir::Op& op);
 
 // Operands: in, weights, bias, mult, shift, out (conv, depthwise, fully connected).
 std::vector<McuOperand> weighted_operands(const ir::Graph& g, const ir::Op& op);
@@ -156,6 +158,10 @@ decltype(auto) with_mcu_call(const ir::Graph& g, const ir::Op& op, F&& f) {
     case ir::OpKind::Mul: {
       const kernels::MulParams p = mul_params(g, op);
       return call(McuKernel::Mul, p, operands);
+    }
+    case ir::OpKind::Transpose: {
+      const kernels::TransposeParams p = transpose_params(g, op);
+      return call(McuKernel::Transpose, p, operands);
     }
     case ir::OpKind::Relu:
     case ir::OpKind::Relu6:

@@ -5,6 +5,7 @@
 #include "kernels/pad.h"
 #include "kernels/requantize.h"
 #include "kernels/requantize_tensor.h"
+#include "kernels/transpose.h"
 #include "tests/kernels/oracle.h"
 
 using namespace kiln;
@@ -19,6 +20,44 @@ TEST_CASE("pad: constant border around each image", "[kernels]") {
   CHECK(out == std::vector<int8_t>{-7, -7, -7, 1, 2, -7, -7, -7, -7, 3, 4, -7});
   p.pad_value = 200;
   CHECK_THROWS_WITH(kernels::pad(p, in.data(), out.data()), Catch::Contains("pad: pad_value:"));
+}
+
+TEST_CASE("transpose: a 2x3 matrix, NCHW to NHWC and a rank-5 shuffle, element by element", "[kernels]") {
+  const int32_t matrix[] = {2, 3}, swap[] = {1, 0};
+  std::vector<int8_t> out(6);
+  kernels::transpose(kernels::transpose_params(matrix, swap, 2), std::vector<int8_t>{1, 2, 3, 4, 5, 6}.data(), out.data());
+  CHECK(out == std::vector<int8_t>{1, 4, 2, 5, 3, 6});
+
+  // [1, C=2, H=2, W=3] to [1, H, W, C]: out(h, w, c) = in(c, h, w).
+  const int32_t nchw[] = {1, 2, 2, 3}, to_nhwc[] = {0, 2, 3, 1};
+  std::vector<int8_t> in(12);
+  for (int i = 0; i < 12; ++i) in[size_t(i)] = int8_t(i - 6);
+  out.assign(12, 0);
+  kernels::transpose(kernels::transpose_params(nchw, to_nhwc, 4), in.data(), out.data());
+  for (int h = 0; h < 2; ++h)
+    for (int w = 0; w < 3; ++w)
+      for (int c = 0; c < 2; ++c) CHECK(out[size_t((h * 3 + w) * 2 + c)] == in[size_t((c * 2 + h) * 3 + w)]);
+
+  // A channel shuffle, [1, 1, 2, 2, 3] with its last two dimensions swapped.
+  const int32_t groups[] = {1, 1, 2, 2, 3}, shuffle[] = {0, 1, 2, 4, 3};
+  const kernels::TransposeParams p = kernels::transpose_params(groups, shuffle, 5);
+  CHECK(p.d0 == 1);  // rank 5 below 6: one leading dimension of 1, left in place
+  CHECK(p.p0 == 0);
+  CHECK(p.p4 == 5);
+  CHECK(p.p5 == 4);
+  kernels::transpose(p, in.data(), out.data());
+  CHECK(out == std::vector<int8_t>{-6, -3, -5, -2, -4, -1, 0, 3, 1, 4, 2, 5});
+}
+
+TEST_CASE("transpose: a perm that is no permutation, a rank past 6 and a zero dimension are errors", "[kernels]") {
+  const int32_t shape[] = {2, 3}, repeated[] = {0, 0}, outside[] = {0, 2};
+  CHECK_THROWS_WITH(kernels::transpose_params(shape, repeated, 2), Catch::Contains("transpose: p5: 4 repeats"));
+  CHECK_THROWS_WITH(kernels::transpose_params(shape, outside, 2), Catch::Contains("transpose: perm: entry 1 is 2"));
+  const int32_t seven[] = {1, 1, 1, 1, 1, 1, 1}, identity[] = {0, 1, 2, 3, 4, 5, 6};
+  CHECK_THROWS_WITH(kernels::transpose_params(seven, identity, 7), Catch::Contains("transpose: rank: must be in [1, 6]"));
+  kernels::TransposeParams p;
+  p.d3 = 0;
+  CHECK_THROWS_WITH(kernels::validate(p), Catch::Contains("transpose: d3:"));
 }
 
 TEST_CASE("concat2: rows interleave", "[kernels]") {

@@ -22,6 +22,7 @@
 #include "kernels/mcu_kernel_table.h"
 #include "kernels/mean.h"
 #include "kernels/pad.h"
+#include "kernels/transpose.h"
 #include "kernels/maximum_minimum.h"
 #include "kernels/mul.h"
 #include "kernels/sub.h"
@@ -253,7 +254,7 @@ TEST_CASE("mcu_dispatch: pooling, mean, softmax equal the direct kernels", "[sim
   CHECK(mem.get(kOut, 108) == direct);
 }
 
-TEST_CASE("mcu_dispatch: pad, concat2, requantize, copy equal the direct kernels", "[sim]") {
+TEST_CASE("mcu_dispatch: pad, concat2, requantize, transpose, copy equal the direct kernels", "[sim]") {
   std::mt19937 rng(53);
   MapMemory mem;
   const auto a = test::random_i8(rng, 24), b = test::random_i8(rng, 16);
@@ -282,6 +283,14 @@ TEST_CASE("mcu_dispatch: pad, concat2, requantize, copy equal the direct kernels
   kernels::requantize(rp, a.data(), direct.data());
   sim::run_mcu_op(cmd(McuKernel::Requantize, {u(kIn), u(kOut), 24, 5, u(-7), 1288490189, 1, u(-7), 127}), mem);
   CHECK(mem.get(kOut, 24) == direct);
+
+  // transpose: the 24 bytes as [2, 3, 4] to [4, 2, 3] (rank 3: three leading dimensions of 1).
+  const int32_t shape[] = {2, 3, 4}, perm[] = {2, 0, 1};
+  direct.assign(24, 0);
+  kernels::transpose(kernels::transpose_params(shape, perm, 3), a.data(), direct.data());
+  sim::run_mcu_op(cmd(McuKernel::Transpose, {u(kIn), u(kOut), 1, 1, 1, 2, 3, 4, 0, 1, 2, 5, 3, 4}), mem);
+  CHECK(mem.get(kOut, 24) == direct);
+  CHECK(direct[1] == a[4]);  // out(0, 0, 1) = in(0, 1, 0)
 
   const McuOpCmd copy = cmd(McuKernel::Copy, {u(kIn2), u(kOut + 100), 16});
   sim::run_mcu_op(copy, mem);
@@ -400,7 +409,7 @@ TEST_CASE("mcu_dispatch: every kernel of the table has a case above against its 
   const std::set<std::string> covered = {"copy",     "add",  "conv2d",  "depthwise_conv2d", "fully_connected",
                                          "avg_pool", "max_pool", "mean", "softmax", "pad", "concat2", "requantize",
                                          "conv2d_1x1", "conv2d_shallow", "quantize", "dequantize",
-                                         "lut", "maximum", "minimum", "sub", "mul"};
+                                         "lut", "maximum", "minimum", "sub", "mul", "transpose"};
   std::set<std::string> table;
   for (const auto& b : kernels::mcu_kernel_table()) table.insert(b->spec().name);
   CHECK(table == covered);

@@ -242,6 +242,16 @@ TEST_CASE("mcu kernels: codegen, then the MCU's dispatch through memory, equal t
     run(g, op);
   }
   {
+    // A channel shuffle: rank 5, the last two dimensions swapped.
+    ir::Graph g;
+    ir::Op op;
+    op.kind = ir::OpKind::Transpose;
+    op.inputs = {activation(g, {1, 3, 2, 2, 5}, s_in, 2)};
+    op.outputs = {activation(g, {1, 3, 2, 5, 2}, s_in, 2)};
+    op.perm = {0, 1, 2, 4, 3};
+    run(g, op);
+  }
+  {
     ir::Graph g;
     ir::Op op;
     op.kind = ir::OpKind::Concat;

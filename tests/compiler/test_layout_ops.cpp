@@ -1,0 +1,114 @@
+// Layout and rank operators: TFLite TRANSPOSE, SQUEEZE and EXPAND_DIMS, and
+// ONNX Transpose, Squeeze, Unsqueeze and the Flatten or Reshape that reorders
+// NCHW data, read into the IR's Transpose and Reshape.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "arch/error.h"
+#include "compiler/frontend/onnx_reader.h"
+#include "compiler/frontend/tflite_reader.h"
+#include "compiler/frontend/tflite_schema_generated.h"
+#include "compiler/reference/interpreter.h"
+#include "tests/compiler/tflite_builder.h"
+#include "tests/support/test_paths.h"
+
+using namespace kiln;
+using kiln::test::TfliteBuilder;
+
+namespace {
+
+ir::Graph read(const std::vector<uint8_t>& bytes) {
+  return frontend::read_tflite_buffer(bytes.data(), bytes.size(), "t.tflite");
+}
+
+std::string error_of(const std::vector<uint8_t>& bytes) {
+  try {
+    read(bytes);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+// y = TRANSPOSE(x [1, 2, 3], perm) with y of `y_shape`.
+std::vector<uint8_t> transpose_model(std::vector<int32_t> perm, std::vector<int32_t> y_shape, float y_scale = 0.5f) {
+  TfliteBuilder b;
+  const int x = b.int8("x", {1, 2, 3}, 0.5f, 1);
+  const int p = b.const_int32("perm", {int32_t(perm.size())}, perm);
+  const int y = b.int8("y", std::move(y_shape), y_scale, 1);
+  b.op(tflite::BuiltinOperator_TRANSPOSE, {x, p}, {y});
+  return b.finish({x}, {y});
+}
+
+const ir::Op& only_op(const ir::Graph& g, ir::OpKind kind) {
+  const auto it = std::find_if(g.ops.begin(), g.ops.end(), [&](const ir::Op& op) { return op.kind == kind; });
+  REQUIRE(it != g.ops.end());
+  return *it;
+}
+
+}  // namespace
+
+TEST_CASE("tflite: TRANSPOSE reads its perm and the reference moves every element", "[compiler]") {
+  const ir::Graph g = read(transpose_model({0, 2, 1}, {1, 3, 2}));
+  REQUIRE(g.ops.size() == 1);
+  CHECK(g.ops[0].kind == ir::OpKind::Transpose);
+  CHECK(g.ops[0].perm == std::vector<int32_t>{0, 2, 1});
+  const auto out = reference::run_reference(g, {{1, 2, 3, 4, 5, 6}});
+  CHECK(out.at(0) == std::vector<int8_t>{1, 4, 2, 5, 3, 6});
+}
+
+TEST_CASE("tflite: a TRANSPOSE whose perm or output is wrong is one located error", "[compiler]") {
+  CHECK(error_of(transpose_model({0, 1, 1}, {1, 2, 2})) ==
+        "t.tflite: operator 0 (TRANSPOSE, 'y'): perm entry 2 is 1: perm must be a permutation of 0 to 2");
+  CHECK_THAT(error_of(transpose_model({0, 1}, {1, 2, 3})),
+             Catch::Contains("(TRANSPOSE, 'y'): perm shape 2 must be [3], the input's rank"));
+  CHECK_THAT(error_of(transpose_model({0, 2, 1}, {1, 2, 3})),
+             Catch::Contains("(TRANSPOSE, 'y'): output shape 1x2x3 differs from the expected 1x3x2"));
+  CHECK_THAT(error_of(transpose_model({0, 2, 1}, {1, 3, 2}, 0.25f)), Catch::Contains("(TRANSPOSE, 'y'):"));
+}
+
+TEST_CASE("tflite: SQUEEZE and EXPAND_DIMS are reshapes of the same bytes", "[compiler]") {
+  TfliteBuilder b;
+  const int x = b.int8("x", {1, 1, 1, 4}, 0.5f, 0);
+  const int s = b.int8("s", {4}, 0.5f, 0);
+  const int axis = b.const_int32("axis", {1}, {0});
+  const int e = b.int8("e", {1, 4}, 0.5f, 0);
+  b.op(tflite::BuiltinOperator_SQUEEZE, {x}, {s});
+  b.op(tflite::BuiltinOperator_EXPAND_DIMS, {s, axis}, {e});
+  const ir::Graph g = read(b.finish({x}, {e}));
+  REQUIRE(g.ops.size() == 2);
+  CHECK(g.ops[0].kind == ir::OpKind::Reshape);
+  CHECK(g.ops[1].kind == ir::OpKind::Reshape);
+  CHECK(g.tensors[size_t(g.ops[1].outputs[0])].shape == ir::Shape{1, 4});
+  CHECK(reference::run_reference(g, {{-3, 7, 0, 5}}).at(0) == std::vector<int8_t>{-3, 7, 0, 5});
+}
+
+TEST_CASE("onnx: Transpose's perm is mapped onto the NHWC order of its input and output", "[compiler]") {
+  // [N, C=4, H=6, W=5] by (0, 3, 1, 2) is ONNX [N, W, C, H]: in NHWC, from
+  // [1, 6, 5, 4] to [1, C, H, W] = [1, 4, 6, 5], IR perm (0, 3, 1, 2).
+  const ir::Graph g = frontend::read_onnx(test::data_path("models/onnx/qdq_transpose.onnx"));
+  const ir::Op& t = only_op(g, ir::OpKind::Transpose);
+  CHECK(t.perm == std::vector<int32_t>{0, 3, 1, 2});
+  CHECK(g.tensors[size_t(t.inputs[0])].shape == ir::Shape{1, 6, 5, 4});
+  CHECK(g.tensors[size_t(t.outputs[0])].shape == ir::Shape{1, 4, 6, 5});
+  // Rank 3 has one order in both: the perm as written.
+  const ir::Graph r3 = frontend::read_onnx(test::data_path("models/onnx/qdq_transpose_rank3.onnx"));
+  CHECK(only_op(r3, ir::OpKind::Transpose).perm == std::vector<int32_t>{0, 2, 1});
+}
+
+TEST_CASE("onnx: a Flatten of NCHW data with C and H*W above 1 goes through NCHW order", "[compiler]") {
+  const ir::Graph g = frontend::read_onnx(test::data_path("models/onnx/qdq_flatten_nchw_gemm.onnx"));
+  const ir::Op& t = only_op(g, ir::OpKind::Transpose);
+  CHECK(t.perm == std::vector<int32_t>{0, 3, 1, 2});  // NHWC -> NCHW
+  const ir::Op& r = only_op(g, ir::OpKind::Reshape);
+  CHECK(r.inputs[0] == t.outputs[0]);
+  CHECK(g.tensors[size_t(r.outputs[0])].shape == ir::Shape{1, 4 * 6 * 6});
+  // And a Reshape to NCHW data, back to NHWC after the byte copy.
+  const ir::Graph back = frontend::read_onnx(test::data_path("models/onnx/qdq_reshape_to_nchw_conv.onnx"));
+  const ir::Op& copy = only_op(back, ir::OpKind::Reshape);
+  const ir::Op& to_nhwc = only_op(back, ir::OpKind::Transpose);
+  CHECK(to_nhwc.inputs[0] == copy.outputs[0]);
+  CHECK(to_nhwc.perm == std::vector<int32_t>{0, 2, 3, 1});
+  CHECK(back.tensors[size_t(to_nhwc.outputs[0])].shape == ir::Shape{1, 4, 4, 3});
+}
