@@ -207,6 +207,22 @@ const std::vector<McuKernelSpec>& mcu_kernels() {
         extent("p3", "input dimension of output dimension 3"), extent("p4", "input dimension of output dimension 4"),
         extent("p5", "input dimension of output dimension 5")},
        "pad"},
+      // Priced as pad: one byte moved per element with index arithmetic.
+      {McuKernel::Slice,
+       "slice",
+       {in8("in", "input tensor"), out8("out", "output tensor, n0 x ... x n5"),
+        extent("d0", "input dimension 0 (outermost; 1 below rank 6)"), extent("d1", "input dimension 1"),
+        extent("d2", "input dimension 2"), extent("d3", "input dimension 3"), extent("d4", "input dimension 4"),
+        extent("d5", "input dimension 5 (innermost)"), extent("b0", "first index of dimension 0"),
+        extent("b1", "first index of dimension 1"), extent("b2", "first index of dimension 2"),
+        extent("b3", "first index of dimension 3"), extent("b4", "first index of dimension 4"),
+        extent("b5", "first index of dimension 5"), sint("s0", "step along dimension 0 (not 0)"),
+        sint("s1", "step along dimension 1"), sint("s2", "step along dimension 2"), sint("s3", "step along dimension 3"),
+        sint("s4", "step along dimension 4"), sint("s5", "step along dimension 5"),
+        extent("n0", "indices taken along dimension 0"), extent("n1", "indices taken along dimension 1"),
+        extent("n2", "indices taken along dimension 2"), extent("n3", "indices taken along dimension 3"),
+        extent("n4", "indices taken along dimension 4"), extent("n5", "indices taken along dimension 5")},
+       "pad"},
   };
   return table;
 }

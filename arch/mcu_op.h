@@ -46,6 +46,7 @@ enum class McuKernel : uint16_t {
   Sub = 26,         // element-wise int8 subtraction, rescaled as add (TFLite SUB)
   Mul = 27,         // element-wise int8 multiplication (TFLite MUL)
   Transpose = 28,   // a permutation of an int8 tensor's dimensions (TFLite TRANSPOSE)
+  Slice = 29,       // a strided slice of an int8 tensor (TFLite SLICE, STRIDED_SLICE, SPLIT)
 };
 
 // What one argument is.

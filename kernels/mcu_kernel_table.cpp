@@ -19,6 +19,7 @@
 #include "kernels/maximum_minimum.h"
 #include "kernels/pad.h"
 #include "kernels/requantize_tensor.h"
+#include "kernels/slice.h"
 #include "kernels/softmax.h"
 #include "kernels/sub.h"
 #include "kernels/transpose.h"
@@ -293,6 +294,17 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
          [](const P& p) { return std::vector<uint64_t>{uint64_t(p.elements()), uint64_t(p.elements())}; },
          [](const P& p) { validate(p); },
          [](const P& p, const McuOperands& o) { transpose(p, in_i8(o, 0), out_i8(o, 1)); },
+         {}}));
+  }
+  {
+    using P = SliceParams;
+    t.push_back(entry<P>(
+        {McuKernel::Slice,
+         {&P::d0, &P::d1, &P::d2, &P::d3, &P::d4, &P::d5, &P::b0, &P::b1, &P::b2, &P::b3, &P::b4, &P::b5,
+          &P::s0, &P::s1, &P::s2, &P::s3, &P::s4, &P::s5, &P::n0, &P::n1, &P::n2, &P::n3, &P::n4, &P::n5},
+         [](const P& p) { return std::vector<uint64_t>{uint64_t(p.in_elements()), uint64_t(p.out_elements())}; },
+         [](const P& p) { validate(p); },
+         [](const P& p, const McuOperands& o) { slice(p, in_i8(o, 0), out_i8(o, 1)); },
          {}}));
   }
   return t;

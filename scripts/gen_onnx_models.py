@@ -328,6 +328,27 @@ def unsqueeze(net, x, axes, name="unsqueeze"):
     return keep_quant(net, x, "Unsqueeze", np.expand_dims(net.real[x], tuple(axes)), name, inputs=[a])
 
 
+def onnx_slice(net, x, starts, ends, axes, steps, name="slice"):
+    xr = net.real[x]
+    index = [slice(None)] * xr.ndim
+    for st, en, ax, sp in zip(starts, ends, axes, steps):
+        index[ax] = slice(st, en, sp)  # Python's slice clamps as ONNX's Slice does
+    ins = [net.const(f"{name}_{n}", np.array(v, dtype=np.int64))
+           for n, v in (("starts", starts), ("ends", ends), ("axes", axes), ("steps", steps))]
+    return keep_quant(net, x, "Slice", xr[tuple(index)], name, inputs=ins)
+
+
+def onnx_split(net, x, axis, sizes, name="split"):
+    """Split along `axis` into `sizes`; every output QuantizeLinear'd with the input's parameters."""
+    xr = net.real[x]
+    s = net.const(f"{name}_split", np.array(sizes, dtype=np.int64))
+    outs = [f"{name}_output{k}" for k in range(len(sizes))]
+    net.node("Split", [x, s], outs, name, axis=axis)
+    bounds = np.cumsum([0] + sizes)
+    return [net.qdq(o, np.take(xr, range(bounds[k], bounds[k + 1]), axis=axis), net.scale_of(x), zero_point_of(net, x))
+            for k, o in enumerate(outs)]
+
+
 def zero_point_of(net, dq_name):
     base = dq_name[: -len("_dequantized")]
     return next(numpy_helper.to_array(t) for t in net.inits if t.name == f"{base}_zero_point").item()
@@ -396,6 +417,12 @@ def models():
     model("qdq_flatten_nchw_gemm", [1, 3, 6, 6], lambda n, x: gemm(n, flatten(n, conv(n, x, 4, 3, pad=1)), 5), 25)
     model("qdq_reshape_to_nchw_conv", [1, 20],
           lambda n, x: conv(n, reshape(n, gemm(n, x, 48), [1, 3, 4, 4]), 4, 1), 26)
+    # Slice (negative start, a step of -2, an end past the axis) and Split
+    # (outputs joined again in another order).
+    model("qdq_slice_negative_step", [1, 4, 7, 6],
+          lambda n, x: onnx_slice(n, x, [-1, 1, 0], [0, 100, 3], [2, 3, 1], [-2, 2, 1]), 28)
+    model("qdq_split_channels_concat", [1, 6, 4, 4],
+          lambda n, x: concat(n, list(reversed(onnx_split(n, x, 1, [2, 4])))), 29)
     model("qdq_squeeze_unsqueeze", [1, 4, 1, 6],
           lambda n, x: unsqueeze(n, squeeze(n, x, [2]), [3]), 27)
     return out

@@ -40,7 +40,8 @@ def load_bindings():
     names = ["Model", "SubGraph", "Tensor", "Buffer", "Operator", "OperatorCode", "QuantizationParameters",
              "Conv2DOptions", "DepthwiseConv2DOptions", "Pool2DOptions", "FullyConnectedOptions", "SoftmaxOptions",
              "ConcatenationOptions", "AddOptions", "ReshapeOptions", "PadOptions", "ReducerOptions",
-             "QuantizeOptions", "LeakyReluOptions", "SubOptions", "MulOptions", "BuiltinOptions", "BuiltinOperator", "TensorType", "Padding",
+             "QuantizeOptions", "LeakyReluOptions", "SubOptions", "MulOptions", "StridedSliceOptions",
+             "SplitOptions", "SplitVOptions", "UnpackOptions", "BuiltinOptions", "BuiltinOperator", "TensorType", "Padding",
              "ActivationFunctionType"]
     return {n: importlib.import_module("tflite." + n) for n in names}
 
@@ -381,6 +382,98 @@ def reshape_to(net, x, shape, name):
     return out
 
 
+def slice_indices(extent, begin, end, stride, whole_begin, whole_end, shrink):
+    """The indices STRIDED_SLICE takes along one axis, as TFLite Micro computes
+    them (strided_slice_logic.h: StridedSliceStartForAxis, ...EndForAxis)."""
+    start = begin + extent if begin < 0 else begin
+    start = min(max(start, 0), extent) if stride > 0 else min(max(start, -1), extent - 1)
+    if whole_begin:
+        start = 0 if stride > 0 else extent - 1
+    if shrink:
+        stop = start if start >= extent else start + 1
+    else:
+        stop = end + extent if end < 0 else end
+        stop = min(max(stop, 0), extent) if stride > 0 else min(max(stop, -1), extent - 1)
+        if whole_end:
+            stop = extent if stride > 0 else -1
+    return list(range(start, stop, stride))
+
+
+def strided_slice(net, x, begin, end, strides, begin_mask=0, end_mask=0, shrink_axis_mask=0, name="strided_slice"):
+    real = net.real_of(x)
+    shape = []
+    for k, extent in enumerate(x.shape):
+        idx = slice_indices(extent, begin[k], end[k], strides[k], begin_mask >> k & 1, end_mask >> k & 1,
+                            shrink_axis_mask >> k & 1)
+        if k > 0:  # dimension 0 of the calibration array holds its samples
+            real = np.take(real, idx, axis=k)
+        if not shrink_axis_mask >> k & 1:
+            shape.append(len(idx))
+    real = real.reshape([real.shape[0]] + shape[1:]) if shape and shape[0] == 1 else real
+    out = net.tensor(shape, "int8", x.scale, x.zp, name=name)
+    net.calib[out.index] = real
+    ins = [x] + [net.const_int32(np.array(v), f"{name}/{n}") for v, n in ((begin, "begin"), (end, "end"),
+                                                                          (strides, "strides"))]
+    net.op("STRIDED_SLICE", ins, [out], ("StridedSliceOptions", dict(begin_mask=begin_mask, end_mask=end_mask,
+                                                                     shrink_axis_mask=shrink_axis_mask)))
+    return out
+
+
+def slice_(net, x, begin, size, name="slice"):
+    real = net.real_of(x)
+    full = [s if s != -1 else x.shape[k] - begin[k] for k, s in enumerate(size)]
+    index = tuple([slice(None)] + [slice(b, b + n) for b, n in zip(begin[1:], full[1:])])
+    out = net.tensor(full, "int8", x.scale, x.zp, name=name)
+    net.calib[out.index] = real[index]
+    net.op("SLICE", [x, net.const_int32(np.array(begin), name + "/begin"), net.const_int32(np.array(size), name + "/size")],
+           [out])
+    return out
+
+
+def split(net, x, axis, sizes, name="split", variable=False):
+    """SPLIT into equal parts, or SPLIT_V into `sizes` (one may be -1), along `axis` (not 0)."""
+    real = net.real_of(x)
+    full = [s if s != -1 else x.shape[axis] - sum(v for v in sizes if v != -1) for s in sizes]
+    outs, at = [], 0
+    for k, n in enumerate(full):
+        shape = list(x.shape)
+        shape[axis] = n
+        out = net.tensor(shape, "int8", x.scale, x.zp, name=f"{name}/{k}")
+        net.calib[out.index] = np.take(real, range(at, at + n), axis=axis)
+        outs.append(out)
+        at += n
+    a = net.const_int32(np.array([axis]), name + "/axis")
+    if variable:
+        net.op("SPLIT_V", [x, net.const_int32(np.array(sizes), name + "/size_splits"), a], outs,
+               ("SplitVOptions", dict(num_splits=len(sizes))))
+    else:
+        net.op("SPLIT", [a, x], outs, ("SplitOptions", dict(num_splits=len(sizes))))
+    return outs
+
+
+def unpack(net, x, axis, name="unpack"):
+    real = net.real_of(x)
+    outs = []
+    for k in range(x.shape[axis]):
+        shape = list(x.shape)
+        del shape[axis]
+        out = net.tensor(shape, "int8", x.scale, x.zp, name=f"{name}/{k}")
+        net.calib[out.index] = np.take(real, k, axis=axis)
+        outs.append(out)
+    net.op("UNPACK", [x], outs, ("UnpackOptions", dict(num=len(outs), axis=axis)))
+    return outs
+
+
+def concat_axis(net, parts, axis, name):
+    real = np.concatenate([net.real_of(t) for t in parts], axis=axis)
+    shape = list(parts[0].shape)
+    shape[axis] = sum(t.shape[axis] for t in parts)
+    out = net.tensor(shape, "int8", parts[0].scale, parts[0].zp, name=name)
+    net.calib[out.index] = real
+    net.op("CONCATENATION", parts, [out], ("ConcatenationOptions", dict(axis=axis)))
+    return out
+
+
 # --- serialization -------------------------------------------------------------
 
 TYPES = {"int8": "INT8", "int32": "INT32", "float32": "FLOAT32"}
@@ -427,6 +520,15 @@ def options_table(b, kind, o):
         call("AddNewShape", shape)
     elif kind == "LeakyReluOptions":
         call("AddAlpha", o["alpha"])
+    elif kind == "StridedSliceOptions":
+        call("AddBeginMask", o.get("begin_mask", 0))
+        call("AddEndMask", o.get("end_mask", 0))
+        call("AddShrinkAxisMask", o.get("shrink_axis_mask", 0))
+    elif kind in ("SplitOptions", "SplitVOptions"):
+        call("AddNumSplits", o["num_splits"])
+    elif kind == "UnpackOptions":
+        call("AddNum", o["num"])
+        call("AddAxis", o["axis"])
     return call("End")
 
 
@@ -656,6 +758,19 @@ def models():
     model("transpose_channel_shuffle", [1, 4, 4, 8],
           lambda n: reshape_to(n, transpose(n, reshape_to(n, conv(n, n.x, 8, 1, name="conv"), [1, 4, 4, 2, 4], "split"),
                                             [0, 1, 2, 4, 3]), [1, 4, 4, 8], "shuffled"), 49)
+    # Slices: SLICE, STRIDED_SLICE (masks, a negative stride, a shrunk axis),
+    # and SPLIT, SPLIT_V and UNPACK, whose outputs are joined again.
+    model("slice_hw_to_end", [1, 6, 6, 4], lambda n: slice_(n, n.x, [0, 1, 2, 0], [1, 4, -1, 3]), 51)
+    model("strided_slice_masks_negative_stride", [1, 8, 7, 6],
+          lambda n: strided_slice(n, n.x, [0, 1, -2, 5], [1, 8, 0, 0], [1, 2, -2, -2], begin_mask=0b0001,
+                                  end_mask=0b0100), 52)
+    model("strided_slice_shrink_axis", [1, 5, 6],
+          lambda n: strided_slice(n, n.x, [0, 2, 0], [1, 3, 6], [1, 1, 2], shrink_axis_mask=0b010), 53)
+    model("split_channels_maximum", [1, 4, 4, 8],
+          lambda n: max_min(n, *split(n, n.x, 3, [4, 4]), "MAXIMUM", "maximum"), 54)
+    model("split_v_reordered_concat", [1, 4, 4, 8],
+          lambda n: concat(n, list(reversed(split(n, n.x, 3, [3, -1], variable=True)))), 55)
+    model("unpack_concat", [1, 3, 8], lambda n: concat_axis(n, unpack(n, n.x, 1), 1, "concat"), 56)
     model("squeeze_fc_expand_dims", [1, 4, 4, 8],
           lambda n: expand_dims(n, fully_connected(n, squeeze(n, mean_hw(n, n.x)), 5), 1), 50)
     return out

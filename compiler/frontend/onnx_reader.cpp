@@ -20,6 +20,7 @@
 #include "compiler/ir/broadcast.h"
 #include "compiler/ir/quant_params.h"
 #include "kernels/lut_tables.h"
+#include "kernels/slice.h"
 #include "kernels/transpose.h"
 
 namespace kiln::frontend {
@@ -36,6 +37,7 @@ const std::vector<std::string> kSupported = {
     "GlobalAveragePool", "Relu",          "Clip",        "Softmax",       "Reshape",     "Flatten",
     "Pad",            "Concat",           "Constant",    "Identity",      "Max",         "Min",
     "Sub",            "Mul",              "Transpose",   "Squeeze",       "Unsqueeze",
+    "Slice",          "Split",
     "Sigmoid",        "Tanh",             "HardSwish",   "HardSigmoid",   "LeakyRelu",   "Elu",
     "com.microsoft.QLinearSigmoid",       "com.microsoft.QLinearLeakyRelu", "com.microsoft.QLinearMul"};
 
@@ -435,6 +437,8 @@ class Reader {
     if (t == "MatMulInteger") return read_matmul(i, Form::Integer);
     if (t == "Reshape" || t == "Flatten" || t == "Squeeze" || t == "Unsqueeze") return read_reshape(i);
     if (t == "Transpose") return read_transpose(i);
+    if (t == "Slice") return read_slice(i);
+    if (t == "Split") return read_split(i);
     if (t == "Relu" || t == "Clip") return read_activation(i);
     if (t == "Conv" || t == "Gemm" || t == "MatMul" || t == "Add" || t == "Softmax" || t == "Concat" ||
         t == "Max" || t == "Min" || t == "Sub" || t == "Mul" || is_unary_function(t))
@@ -1291,6 +1295,125 @@ class Reader {
     op.perm = perm;
     graph_.ops.push_back(std::move(op));
     return out;
+  }
+
+  // A Slice op of IR activation `in` with begin, step and count per ONNX
+  // dimension, into a new tensor named `name` of ONNX shape `os`; returns its
+  // id. Each dimension moves to its IR place (NCHW is NHWC inside kiln).
+  int emit_slice(int i, int in, const std::vector<int64_t>& begin, const std::vector<int64_t>& step,
+                 const std::vector<int64_t>& count, const std::string& name) {
+    const size_t r = begin.size();
+    ir::Shape os;
+    for (size_t k = 0; k < r; ++k) {
+      if (count[k] < 1) fail_node(i, fmt::format("an empty slice (dimension {}) is unsupported", k));
+      os.push_back(int32_t(count[k]));
+    }
+    const std::vector<int32_t> order = ir_order(r);
+    ir::Op op = new_op(i, OpKind::Slice);
+    for (size_t j = 0; j < r; ++j) {
+      const size_t k = size_t(order[j]);
+      op.slice.begin.push_back(int32_t(begin[k]));
+      op.slice.stride.push_back(int32_t(step[k]));
+      op.slice.size.push_back(int32_t(count[k]));
+    }
+    const int out = new_act(name, os, tensor(in).scale(), tensor(in).zero_point());
+    op.inputs = {in};
+    op.outputs = {out};
+    op.name = name;
+    graph_.ops.push_back(std::move(op));
+    return out;
+  }
+
+  // The constant integer input k as a vector of `n` entries (n < 0: any).
+  std::vector<int64_t> int_vector(int i, int k, const char* role, int64_t n) const {
+    const ConstTensor& t = const_input(i, k, role);
+    if (t.is_float() || t.dims.size() > 1 || (n >= 0 && t.element_count() != n))
+      fail_node(i, fmt::format("{} must be a vector of {} integers", role, n >= 0 ? std::to_string(n) : "n"));
+    return t.ints;
+  }
+
+  size_t onnx_axis(int i, int64_t axis, size_t rank) const {
+    if (axis < -int64_t(rank) || axis >= int64_t(rank))
+      fail_node(i, fmt::format("axis {} outside [{}, {}]", axis, -int64_t(rank), int64_t(rank) - 1));
+    return size_t(axis < 0 ? axis + int64_t(rank) : axis);
+  }
+
+  // Slice (opset 10 and later): starts, ends, axes and steps as ONNX
+  // defines them (negative from the end, clamped to the axis).
+  void read_slice(int i) {
+    const Value& in = preserving_input(i);
+    const ir::Shape is = onnx_shape(in);
+    const size_t r = is.size();
+    if (r == 0 || r > size_t(kernels::kMaxSliceRank))
+      fail_node(i, fmt::format("input rank {} unsupported; supported: 1 to {}", r, kernels::kMaxSliceRank));
+    if (opset_ < 10) fail_node(i, "Slice with attributes (opset < 10) unsupported");
+    const std::vector<int64_t> starts = int_vector(i, 1, "starts", -1);
+    const std::vector<int64_t> ends = int_vector(i, 2, "ends", int64_t(starts.size()));
+    std::vector<int64_t> axes, steps;
+    if (has_input(i, 3)) axes = int_vector(i, 3, "axes", int64_t(starts.size()));
+    else
+      for (size_t k = 0; k < starts.size(); ++k) axes.push_back(int64_t(k));
+    if (has_input(i, 4)) steps = int_vector(i, 4, "steps", int64_t(starts.size()));
+    else steps.assign(starts.size(), 1);
+    std::vector<int64_t> begin(r, 0), step(r, 1), count(is.begin(), is.end());
+    std::vector<bool> seen(r, false);
+    for (size_t n = 0; n < starts.size(); ++n) {
+      const size_t a = onnx_axis(i, axes[n], r);
+      if (seen[a]) fail_node(i, fmt::format("axis {} repeats", axes[n]));
+      seen[a] = true;
+      const int64_t dim = is[a];
+      if (steps[n] == 0) fail_node(i, fmt::format("step of axis {} is 0", axes[n]));
+      // A step past the extent takes one index at most: the same as the extent.
+      const int64_t s = std::clamp<int64_t>(steps[n], -dim, dim);
+      int64_t start = starts[n] < 0 ? starts[n] + dim : starts[n];
+      int64_t end = ends[n] < 0 ? ends[n] + dim : ends[n];
+      start = s > 0 ? std::clamp<int64_t>(start, 0, dim) : std::clamp<int64_t>(start, 0, dim - 1);
+      end = s > 0 ? std::clamp<int64_t>(end, 0, dim) : std::clamp<int64_t>(end, -1, dim - 1);
+      const int64_t span = s > 0 ? end - start : start - end, magnitude = s > 0 ? s : -s;
+      begin[a] = start;
+      step[a] = s;
+      count[a] = span > 0 ? (span + magnitude - 1) / magnitude : 0;
+    }
+    const Value v = in;  // a copy: define may move the values
+    define_preserved(i, v, emit_slice(i, v.id, begin, step, count, node(i).output(0)), int(r));
+  }
+
+  // Split: the `split` sizes (input from opset 13, else attribute; absent:
+  // equal parts, num_outputs of them from opset 18), one Slice per output.
+  void read_split(int i) {
+    const Value& in = preserving_input(i);
+    const ir::Shape is = onnx_shape(in);
+    const size_t r = is.size();
+    if (r == 0 || r > size_t(kernels::kMaxSliceRank))
+      fail_node(i, fmt::format("input rank {} unsupported; supported: 1 to {}", r, kernels::kMaxSliceRank));
+    const size_t axis = onnx_axis(i, attr_int(i, "axis", 0), r);
+    const int64_t outputs = node(i).output_size(), dim = is[axis];
+    std::vector<int64_t> parts;
+    if (opset_ >= 13 && has_input(i, 1)) parts = int_vector(i, 1, "split", outputs);
+    else if (opset_ < 13) parts = attr_ints(i, "split");
+    if (parts.empty()) {
+      if (outputs < 1 || dim % outputs != 0)
+        fail_node(i, fmt::format("{} outputs do not split dimension {} of {} evenly", outputs, axis, dim));
+      parts.assign(size_t(outputs), dim / outputs);
+    }
+    int64_t total = 0;
+    for (int64_t p : parts) total += p > 0 ? p : 0;
+    if (int64_t(parts.size()) != outputs || total != dim)
+      fail_node(i, fmt::format("split sizes {} do not add up to dimension {} of {} over {} outputs",
+                               fmt::join(parts, ", "), axis, dim, outputs));
+    const Value v = in;  // a copy: define may move the values
+    int64_t at = 0;
+    for (size_t k = 0; k < parts.size(); ++k) {
+      std::vector<int64_t> begin(r, 0), step(r, 1), count(is.begin(), is.end());
+      begin[axis] = at;
+      count[axis] = parts[k];
+      at += parts[k];
+      if (node(i).output(int(k)).empty()) fail_node(i, fmt::format("output {} is missing", k));
+      Value o = v;
+      o.id = emit_slice(i, v.id, begin, step, count, node(i).output(int(k)));
+      o.rank = int(r);
+      define(i, int(k), o);
+    }
   }
 
   // Transpose: ONNX's perm (default: reversed) mapped onto the IR orders of

@@ -22,6 +22,7 @@
 #include "compiler/ir/broadcast.h"
 #include "compiler/ir/quant_params.h"
 #include "kernels/lut_tables.h"
+#include "kernels/slice.h"
 #include "kernels/transpose.h"
 
 namespace kiln::frontend {
@@ -56,6 +57,12 @@ const std::vector<std::pair<tflite::BuiltinOperator, OpKind>>& supported_table()
       {tflite::BuiltinOperator_SOFTMAX, OpKind::Softmax},
       {tflite::BuiltinOperator_SUB, OpKind::Sub},
       {tflite::BuiltinOperator_TRANSPOSE, OpKind::Transpose},
+      // Slices: SPLIT, SPLIT_V and UNPACK become one per output.
+      {tflite::BuiltinOperator_SLICE, OpKind::Slice},
+      {tflite::BuiltinOperator_STRIDED_SLICE, OpKind::Slice},
+      {tflite::BuiltinOperator_SPLIT, OpKind::Slice},
+      {tflite::BuiltinOperator_SPLIT_V, OpKind::Slice},
+      {tflite::BuiltinOperator_UNPACK, OpKind::Slice},
       // Unary int8 functions: 256-entry tables (kernels/lut_tables.h).
       {tflite::BuiltinOperator_ELU, OpKind::Lut},
       {tflite::BuiltinOperator_HARD_SWISH, OpKind::Lut},
@@ -266,6 +273,7 @@ class Reader {
 
   struct Context {
     int index = 0;
+    int builtin = 0;      // TFLite's BuiltinOperator
     std::string op_name;  // TFLite name
     std::string name;     // first output tensor's name
     std::vector<int32_t> inputs;
@@ -289,6 +297,7 @@ class Reader {
     // As TFLite's GetBuiltinCode: the larger of the byte-sized legacy field and
     // the int32 field (older writers fill only the first).
     const int builtin = std::max<int>(code->builtin_code(), code->deprecated_builtin_code());
+    c.builtin = builtin;
     c.op_name = builtin_name(builtin);
     if (builtin == tflite::BuiltinOperator_CUSTOM && code->custom_code())
       c.op_name = fmt::format("CUSTOM '{}'", code->custom_code()->str());
@@ -306,7 +315,10 @@ class Reader {
       for (const std::string& s : tflite_supported_operators()) list += (list.empty() ? "" : ", ") + s;
       fail_op(c, "unsupported; supported: " + list);
     }
-    if (c.outputs.size() != 1) fail_op(c, fmt::format("expected 1 output, found {}", c.outputs.size()));
+    const bool splits = builtin == tflite::BuiltinOperator_SPLIT || builtin == tflite::BuiltinOperator_SPLIT_V ||
+                        builtin == tflite::BuiltinOperator_UNPACK;
+    if (splits ? c.outputs.empty() : c.outputs.size() != 1)
+      fail_op(c, fmt::format("expected {} output, found {}", splits ? "at least 1" : "1", c.outputs.size()));
 
     ir::Op out;
     out.kind = it->second;
@@ -338,6 +350,14 @@ class Reader {
       case OpKind::Reshape: read_reshape(c, out); break;
       case OpKind::Pad: read_pad(c, out); break;
       case OpKind::Transpose: read_transpose(c, out); break;
+      case OpKind::Slice:
+        if (c.builtin == tflite::BuiltinOperator_SLICE)
+          read_slice(c, out);
+        else if (c.builtin == tflite::BuiltinOperator_STRIDED_SLICE)
+          read_strided_slice(c, out);
+        else
+          read_split(c, out);
+        break;
       case OpKind::Softmax: read_softmax(c, out); break;
       case OpKind::Relu:
       case OpKind::Relu6:
@@ -714,6 +734,177 @@ class Reader {
     same_quantization(c, in, out);
     op.inputs = {in};
     op.outputs = {out};
+  }
+
+  // The values of constant int32 input i: a vector of `n` entries (n < 0: any).
+  std::vector<int32_t> int32_vector(const Context& c, size_t i, const char* role, int64_t n) {
+    const int id = constant(c, i, DataType::Int32, role);
+    const ir::Tensor& t = tensor(id);
+    if (t.shape.size() > 1 || (n >= 0 && t.num_elements() != n))
+      fail_op(c, fmt::format("{} shape {} must be [{}]", role, ir::shape_string(t.shape),
+                             n >= 0 ? std::to_string(n) : std::string("n")));
+    std::vector<int32_t> v;
+    for (int64_t k = 0; k < t.num_elements(); ++k) v.push_back(t.int32_at(size_t(k)));
+    return v;
+  }
+
+  // One Slice op of `in` into output tensor `out`: begin, stride and size per
+  // input dimension (already resolved), the output holding their product.
+  ir::Op slice_op(const Context& c, const ir::Op& like, int in, int out, std::vector<int32_t> begin,
+                  std::vector<int32_t> stride, std::vector<int32_t> size) {
+    int64_t count = 1;
+    for (size_t k = 0; k < size.size(); ++k) {
+      if (size[k] < 1) fail_op(c, fmt::format("an empty slice (dimension {}) is unsupported", k));
+      count *= size[k];
+    }
+    if (tensor(out).num_elements() != count)
+      fail_op(c, fmt::format("output '{}' of shape {} does not hold the {} elements of the slice",
+                             tensor(out).name, ir::shape_string(tensor(out).shape), count));
+    same_quantization(c, in, out);
+    ir::Op op = like;
+    op.kind = OpKind::Slice;
+    op.inputs = {in};
+    op.outputs = {out};
+    op.slice = {std::move(begin), std::move(stride), std::move(size)};
+    return op;
+  }
+
+  int slice_input(const Context& c, size_t i) {
+    const int in = act_input(c, i);
+    const size_t rank = tensor(in).shape.size();
+    if (rank == 0 || rank > size_t(kernels::kMaxSliceRank))
+      fail_op(c, fmt::format("input rank {} unsupported; supported: 1 to {}", rank, kernels::kMaxSliceRank));
+    return in;
+  }
+
+  // SLICE: begin and size (-1: to the end) per dimension, constant int32.
+  void read_slice(const Context& c, ir::Op& op) {
+    expect_inputs(c, 3, 3);
+    const int in = slice_input(c, 0);
+    const ir::Shape is = tensor(in).shape;
+    std::vector<int32_t> begin = int32_vector(c, 1, "begin", int64_t(is.size()));
+    std::vector<int32_t> size = int32_vector(c, 2, "size", int64_t(is.size()));
+    for (size_t k = 0; k < is.size(); ++k) {
+      if (begin[k] < 0 || begin[k] >= is[k])
+        fail_op(c, fmt::format("begin {} of dimension {} outside [0, {}]", begin[k], k, is[k] - 1));
+      if (size[k] == -1) size[k] = is[k] - begin[k];
+      if (size[k] < 0 || int64_t(begin[k]) + size[k] > is[k])
+        fail_op(c, fmt::format("size {} from {} of dimension {} past its extent {}", size[k], begin[k], k, is[k]));
+    }
+    op = slice_op(c, op, in, act_output(c), std::move(begin), std::vector<int32_t>(is.size(), 1), std::move(size));
+  }
+
+  // STRIDED_SLICE as TFLite Micro evaluates it (strided_slice_logic.h's
+  // StridedSliceStartForAxis and StridedSliceEndForAxis): negative indices
+  // count from the end, begin_mask and end_mask take the whole axis, indices
+  // clamp to it, and a shrunk axis takes one index and leaves the output.
+  void read_strided_slice(const Context& c, ir::Op& op) {
+    expect_inputs(c, 4, 4);
+    const int in = slice_input(c, 0);
+    const ir::Shape is = tensor(in).shape;
+    const int64_t r = int64_t(is.size());
+    const std::vector<int32_t> begin = int32_vector(c, 1, "begin", r), end = int32_vector(c, 2, "end", r);
+    const std::vector<int32_t> strides = int32_vector(c, 3, "strides", r);
+    const tflite::StridedSliceOptions* o = c.op->builtin_options_as_StridedSliceOptions();
+    const int32_t begin_mask = o ? o->begin_mask() : 0, end_mask = o ? o->end_mask() : 0;
+    const int32_t shrink = o ? o->shrink_axis_mask() : 0;
+    if (o && (o->ellipsis_mask() != 0 || o->new_axis_mask() != 0 || o->offset()))
+      fail_op(c, "ellipsis_mask, new_axis_mask and offset are unsupported (TFLite Micro does not apply them)");
+    std::vector<int32_t> first(is.size()), size(is.size());
+    ir::Shape expected;
+    for (size_t k = 0; k < is.size(); ++k) {
+      const int64_t extent = is[k], stride = strides[k];
+      if (stride == 0) fail_op(c, fmt::format("stride of dimension {} is 0", k));
+      const bool whole_begin = begin_mask >> k & 1, whole_end = end_mask >> k & 1, shrunk = shrink >> k & 1;
+      int64_t start = begin[k] < 0 ? int64_t(begin[k]) + extent : begin[k];
+      start = stride > 0 ? std::clamp<int64_t>(start, 0, extent) : std::clamp<int64_t>(start, -1, extent - 1);
+      if (whole_begin) start = stride > 0 ? 0 : extent - 1;
+      int64_t stop;
+      if (shrunk) {
+        stop = start >= extent ? start : start + 1;
+      } else {
+        stop = end[k] < 0 ? int64_t(end[k]) + extent : end[k];
+        stop = stride > 0 ? std::clamp<int64_t>(stop, 0, extent) : std::clamp<int64_t>(stop, -1, extent - 1);
+        if (whole_end) stop = stride > 0 ? extent : -1;
+      }
+      const int64_t span = stride > 0 ? stop - start : start - stop, step = stride > 0 ? stride : -stride;
+      const int64_t n = span > 0 ? (span + step - 1) / step : 0;
+      first[k] = int32_t(start);
+      size[k] = int32_t(n);
+      if (!shrunk) expected.push_back(int32_t(n));
+    }
+    const int out = act_output(c);
+    check_shape(c, out, expected);
+    op = slice_op(c, op, in, out, std::move(first), strides, std::move(size));
+  }
+
+  // The axis of SPLIT, SPLIT_V or UNPACK, negative counted from the end.
+  size_t split_axis(const Context& c, int64_t axis, size_t rank) {
+    if (axis < -int64_t(rank) || axis >= int64_t(rank))
+      fail_op(c, fmt::format("axis {} outside [{}, {}]", axis, -int64_t(rank), int64_t(rank) - 1));
+    return size_t(axis < 0 ? axis + int64_t(rank) : axis);
+  }
+
+  // SPLIT, SPLIT_V and UNPACK: one Slice per output along the axis, in the
+  // model's order; all but the last go into the graph here, the last is `op`.
+  void read_split(const Context& c, ir::Op& op) {
+    const int kind = c.builtin;
+    int in;
+    size_t axis;
+    std::vector<int32_t> parts;  // elements of the axis per output
+    if (kind == tflite::BuiltinOperator_UNPACK) {
+      expect_inputs(c, 1, 1);
+      in = slice_input(c, 0);
+      const tflite::UnpackOptions* o = c.op->builtin_options_as_UnpackOptions();
+      axis = split_axis(c, o ? o->axis() : 0, tensor(in).shape.size());
+      parts.assign(size_t(tensor(in).shape[axis]), 1);
+      if (o && o->num() != int32_t(parts.size()))
+        fail_op(c, fmt::format("num {} differs from the axis's extent {}", o->num(), parts.size()));
+    } else if (kind == tflite::BuiltinOperator_SPLIT) {
+      expect_inputs(c, 2, 2);
+      in = slice_input(c, 1);
+      axis = split_axis(c, int32_vector(c, 0, "axis", 1)[0], tensor(in).shape.size());
+      const int64_t n = int64_t(c.outputs.size()), extent = tensor(in).shape[axis];
+      if (n < 1 || extent % n != 0)
+        fail_op(c, fmt::format("{} outputs do not split dimension {} of {} evenly", n, axis, extent));
+      parts.assign(size_t(n), int32_t(extent / n));
+    } else {  // SPLIT_V
+      expect_inputs(c, 3, 3);
+      in = slice_input(c, 0);
+      axis = split_axis(c, int32_vector(c, 2, "axis", 1)[0], tensor(in).shape.size());
+      parts = int32_vector(c, 1, "size_splits", int64_t(c.outputs.size()));
+      const int64_t extent = tensor(in).shape[axis];
+      int64_t known = 0;
+      int infer = -1;
+      for (size_t k = 0; k < parts.size(); ++k) {
+        if (parts[k] == -1 && infer < 0) {
+          infer = int(k);
+          continue;
+        }
+        if (parts[k] < 1) fail_op(c, fmt::format("size_splits entry {} is {}", k, parts[k]));
+        known += parts[k];
+      }
+      if (infer >= 0) parts[size_t(infer)] = int32_t(extent - known);
+      if (infer >= 0 ? known >= extent : known != extent)
+        fail_op(c, fmt::format("size_splits do not add up to dimension {}'s extent {}", axis, extent));
+    }
+    if (parts.size() != c.outputs.size())
+      fail_op(c, fmt::format("{} outputs for {} parts", c.outputs.size(), parts.size()));
+    const ir::Shape is = tensor(in).shape;
+    int32_t at = 0;
+    for (size_t k = 0; k < parts.size(); ++k) {
+      std::vector<int32_t> begin(is.size(), 0), size(is.begin(), is.end());
+      begin[axis] = at;
+      size[axis] = parts[k];
+      at += parts[k];
+      const int out = activation(c.outputs[k], fmt::format("output {} of {}", k, where(c)));
+      ir::Op part = slice_op(c, op, in, out, std::move(begin), std::vector<int32_t>(is.size(), 1), std::move(size));
+      part.name = tensor(out).name;
+      if (k + 1 == parts.size())
+        op = std::move(part);
+      else
+        graph_.ops.push_back(std::move(part));
+    }
   }
 
   // TRANSPOSE: the permutation is a constant int32 vector of the input's rank

@@ -63,6 +63,7 @@ const char* op_kind_name(OpKind kind) {
     case OpKind::Sub: return "sub";
     case OpKind::Mul: return "mul";
     case OpKind::Transpose: return "transpose";
+    case OpKind::Slice: return "slice";
   }
   return "?";
 }

@@ -91,6 +91,7 @@ enum class OpKind : uint8_t {
   Sub,              // in: a, b; a - b rescaled as Add (`add`); b or a may repeat (per channel, scalar)
   Mul,              // in: a, b; (a - zp) * (b - zp) rescaled by `rescale` (one entry); may repeat as Sub
   Transpose,        // in: input; output dimension i is input dimension perm[i] (same quantization)
+  Slice,            // in: input; along dim k, slice.size[k] indices from slice.begin[k] by slice.stride[k] (same quantization)
 };
 const char* op_kind_name(OpKind kind);
 
@@ -157,6 +158,12 @@ struct Op {
   int32_t axis = 0;              // Concat: non-negative axis of the output
   std::vector<std::array<int32_t, 2>> pads;  // Pad: (before, after) per input dimension (N, C stay 0)
   std::vector<int32_t> perm;     // Transpose: the input dimension of each output dimension
+  // Slice: per input dimension, the first index, the step and the count; the
+  // output tensor holds the product of the counts in any shape (a shrunk or
+  // unpacked axis is dropped from it).
+  struct SliceAttrs {
+    std::vector<int32_t> begin, stride, size;
+  } slice;
   bool round_half_to_even = false;  // Quantize: ONNX's QuantizeLinear (TFLite's QUANTIZE: half away from zero)
 
   // Where the op came from, for messages: operator index and builtin name in

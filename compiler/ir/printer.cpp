@@ -1,6 +1,7 @@
 #include "compiler/ir/printer.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace kiln::ir {
 
@@ -64,6 +65,10 @@ std::string op_string(const Graph& graph, const Op& op) {
       s += " perm=[";
       for (size_t i = 0; i < op.perm.size(); ++i) s += fmt::format("{}{}", i ? ", " : "", op.perm[i]);
       s += "]";
+      break;
+    case OpKind::Slice:
+      s += fmt::format(" begin=[{}] stride=[{}] size=[{}]", fmt::join(op.slice.begin, ", "),
+                       fmt::join(op.slice.stride, ", "), fmt::join(op.slice.size, ", "));
       break;
     case OpKind::Quantize: s += op.round_half_to_even ? " round=half_to_even" : " round=half_away_from_zero"; break;
     default: break;

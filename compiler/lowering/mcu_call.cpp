@@ -180,6 +180,12 @@ kernels::TransposeParams transpose_params(const ir::Graph& g, const ir::Op& op) 
   return kernels::transpose_params(in.shape.data(), op.perm.data(), int(in.shape.size()));
 }
 
+kernels::SliceParams slice_params(const ir::Graph& g, const ir::Op& op) {
+  const ir::Tensor& in = input(g, op, 0);
+  return kernels::slice_params(in.shape.data(), op.slice.begin.data(), op.slice.stride.data(), op.slice.size.data(),
+                               int(in.shape.size()));
+}
+
 kernels::SoftmaxParams softmax_params(const ir::Graph& g, const ir::Op& op) {
   const ir::Tensor& in = input(g, op, 0);
   kernels::SoftmaxParams p;
@@ -333,6 +339,21 @@ void check_op_shapes(const ir::Graph& g, const ir::Op& op) {
       for (size_t i = 0; i < os.size(); ++i)
         if (op.perm[i] < 0 || size_t(op.perm[i]) >= is.size() || os[i] != is[size_t(op.perm[i])])
           fail(fmt::format("output {} is not input {} permuted by perm", ir::shape_string(os), ir::shape_string(is)));
+      break;
+    }
+    case OpKind::Slice: {
+      inputs(1);
+      const ir::Shape& is = g.tensors[size_t(op.inputs[0])].shape;
+      const auto& a = op.slice;
+      if (is.empty() || is.size() > size_t(kernels::kMaxSliceRank) || a.begin.size() != is.size() ||
+          a.stride.size() != is.size() || a.size.size() != is.size())
+        fail(fmt::format("begin, stride and size of {}, {} and {} entries for input {} (rank 1 to {})", a.begin.size(),
+                         a.stride.size(), a.size.size(), ir::shape_string(is), kernels::kMaxSliceRank));
+      int64_t count = 1;
+      for (int32_t n : a.size) count *= n;
+      if (count != g.tensors[size_t(op.outputs[0])].num_elements())
+        fail(fmt::format("output {} does not hold the {} elements of the slice",
+                         ir::shape_string(g.tensors[size_t(op.outputs[0])].shape), count));
       break;
     }
     case OpKind::Concat:

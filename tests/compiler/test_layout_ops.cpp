@@ -112,3 +112,65 @@ TEST_CASE("onnx: a Flatten of NCHW data with C and H*W above 1 goes through NCHW
   CHECK(to_nhwc.perm == std::vector<int32_t>{0, 2, 3, 1});
   CHECK(back.tensors[size_t(to_nhwc.outputs[0])].shape == ir::Shape{1, 4, 4, 3});
 }
+
+TEST_CASE("tflite: STRIDED_SLICE resolves masks and negative indices, SPLIT gives one slice per output", "[compiler]") {
+  TfliteBuilder b;
+  const int x = b.int8("x", {1, 4, 6}, 0.5f, 0);
+  const int begin = b.const_int32("begin", {3}, {0, -1, 1});
+  const int end = b.const_int32("end", {3}, {1, 0, 6});
+  const int strides = b.const_int32("strides", {3}, {1, -2, 2});
+  const int y = b.int8("y", {1, 2, 3}, 0.5f, 0);  // rows 3, 1; columns 1, 3, 5
+  b.op(tflite::BuiltinOperator_STRIDED_SLICE, {x, begin, end, strides}, {y}, tflite::BuiltinOptions_StridedSliceOptions,
+       tflite::CreateStridedSliceOptions(b.fbb(), 0, 0b010).Union());  // end_mask on rows: through row 0
+  const ir::Graph g = read(b.finish({x}, {y}));
+  REQUIRE(g.ops.size() == 1);
+  CHECK(g.ops[0].slice.begin == std::vector<int32_t>{0, 3, 1});
+  CHECK(g.ops[0].slice.stride == std::vector<int32_t>{1, -2, 2});
+  CHECK(g.ops[0].slice.size == std::vector<int32_t>{1, 2, 3});
+  std::vector<int8_t> in(24);
+  for (int i = 0; i < 24; ++i) in[size_t(i)] = int8_t(i);
+  CHECK(reference::run_reference(g, {in}).at(0) == std::vector<int8_t>{19, 21, 23, 7, 9, 11});
+
+  TfliteBuilder s;
+  const int sx = s.int8("x", {1, 2, 6}, 0.5f, 0);
+  const int axis = s.const_int32("axis", {1}, {2});
+  const int a = s.int8("a", {1, 2, 3}, 0.5f, 0), c = s.int8("c", {1, 2, 3}, 0.5f, 0);
+  s.op(tflite::BuiltinOperator_SPLIT, {axis, sx}, {a, c}, tflite::BuiltinOptions_SplitOptions,
+       tflite::CreateSplitOptions(s.fbb(), 2).Union());
+  const ir::Graph split = read(s.finish({sx}, {a, c}));
+  REQUIRE(split.ops.size() == 2);
+  CHECK(split.ops[1].slice.begin == std::vector<int32_t>{0, 0, 3});
+  const auto outs = reference::run_reference(split, {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}});
+  CHECK(outs.at(0) == std::vector<int8_t>{0, 1, 2, 6, 7, 8});
+  CHECK(outs.at(1) == std::vector<int8_t>{3, 4, 5, 9, 10, 11});
+}
+
+TEST_CASE("tflite: slices TFLite Micro would not apply as written are one located error", "[compiler]") {
+  TfliteBuilder b;
+  const int x = b.int8("x", {1, 4}, 0.5f, 0);
+  const int begin = b.const_int32("begin", {2}, {0, 0}), end = b.const_int32("end", {2}, {1, 4});
+  const int strides = b.const_int32("strides", {2}, {1, 1});
+  const int y = b.int8("y", {1, 4}, 0.5f, 0);
+  b.op(tflite::BuiltinOperator_STRIDED_SLICE, {x, begin, end, strides}, {y}, tflite::BuiltinOptions_StridedSliceOptions,
+       tflite::CreateStridedSliceOptions(b.fbb(), 0, 0, 0b01).Union());
+  CHECK(error_of(b.finish({x}, {y})) ==
+        "t.tflite: operator 0 (STRIDED_SLICE, 'y'): ellipsis_mask, new_axis_mask and offset are unsupported (TFLite "
+        "Micro does not apply them)");
+
+  TfliteBuilder s;
+  const int sx = s.int8("x", {1, 5}, 0.5f, 0);
+  const int axis = s.const_int32("axis", {1}, {1});
+  const int a = s.int8("a", {1, 2}, 0.5f, 0), c = s.int8("c", {1, 3}, 0.5f, 0);
+  s.op(tflite::BuiltinOperator_SPLIT, {axis, sx}, {a, c}, tflite::BuiltinOptions_SplitOptions,
+       tflite::CreateSplitOptions(s.fbb(), 2).Union());
+  CHECK_THAT(error_of(s.finish({sx}, {a, c})), Catch::Contains("(SPLIT, 'a'): 2 outputs do not split dimension 1 of 5 evenly"));
+}
+
+TEST_CASE("onnx: Slice's starts, ends and steps land on the NHWC dimensions", "[compiler]") {
+  // [1, C=4, H=7, W=6]: H from -1 by -2 (6, 4, 2), W from 1 by 2 to the end, C 0 to 3.
+  const ir::Graph g = frontend::read_onnx(test::data_path("models/onnx/qdq_slice_negative_step.onnx"));
+  const ir::Op& s = only_op(g, ir::OpKind::Slice);
+  CHECK(s.slice.begin == std::vector<int32_t>{0, 6, 1, 0});
+  CHECK(s.slice.stride == std::vector<int32_t>{1, -2, 2, 1});
+  CHECK(s.slice.size == std::vector<int32_t>{1, 3, 3, 3});
+}

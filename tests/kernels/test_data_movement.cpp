@@ -5,6 +5,7 @@
 #include "kernels/pad.h"
 #include "kernels/requantize.h"
 #include "kernels/requantize_tensor.h"
+#include "kernels/slice.h"
 #include "kernels/transpose.h"
 #include "tests/kernels/oracle.h"
 
@@ -58,6 +59,32 @@ TEST_CASE("transpose: a perm that is no permutation, a rank past 6 and a zero di
   kernels::TransposeParams p;
   p.d3 = 0;
   CHECK_THROWS_WITH(kernels::validate(p), Catch::Contains("transpose: d3:"));
+}
+
+TEST_CASE("slice: forward, backward and strided indices of a 3x4 matrix", "[kernels]") {
+  const std::vector<int8_t> in = {0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23};
+  const int32_t shape[] = {3, 4};
+  std::vector<int8_t> out(4);
+  {
+    const int32_t begin[] = {1, 1}, stride[] = {1, 1}, size[] = {2, 2};
+    kernels::slice(kernels::slice_params(shape, begin, stride, size, 2), in.data(), out.data());
+    CHECK(out == std::vector<int8_t>{11, 12, 21, 22});
+  }
+  {
+    const int32_t begin[] = {2, 3}, stride[] = {-2, -3}, size[] = {2, 2};
+    kernels::slice(kernels::slice_params(shape, begin, stride, size, 2), in.data(), out.data());
+    CHECK(out == std::vector<int8_t>{23, 20, 3, 0});
+  }
+}
+
+TEST_CASE("slice: a step of 0 or indices past a dimension are errors", "[kernels]") {
+  const int32_t shape[] = {3, 4}, begin[] = {0, 1}, size[] = {2, 2};
+  const int32_t zero[] = {1, 0}, long_step[] = {1, 3};
+  CHECK_THROWS_WITH(kernels::slice_params(shape, begin, zero, size, 2), Catch::Contains("slice: s5: must not be 0"));
+  CHECK_THROWS_WITH(kernels::slice_params(shape, begin, long_step, size, 2),
+                    Catch::Contains("slice: n5: 2 steps of 3 from 1 end at 4, outside [0, 3]"));
+  const int32_t past[] = {3, 0}, one[] = {1, 1};
+  CHECK_THROWS_WITH(kernels::slice_params(shape, past, one, size, 2), Catch::Contains("slice: b4:"));
 }
 
 TEST_CASE("concat2: rows interleave", "[kernels]") {

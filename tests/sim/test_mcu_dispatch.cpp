@@ -22,6 +22,7 @@
 #include "kernels/mcu_kernel_table.h"
 #include "kernels/mean.h"
 #include "kernels/pad.h"
+#include "kernels/slice.h"
 #include "kernels/transpose.h"
 #include "kernels/maximum_minimum.h"
 #include "kernels/mul.h"
@@ -254,7 +255,7 @@ TEST_CASE("mcu_dispatch: pooling, mean, softmax equal the direct kernels", "[sim
   CHECK(mem.get(kOut, 108) == direct);
 }
 
-TEST_CASE("mcu_dispatch: pad, concat2, requantize, transpose, copy equal the direct kernels", "[sim]") {
+TEST_CASE("mcu_dispatch: pad, concat2, requantize, transpose, slice, copy equal the direct kernels", "[sim]") {
   std::mt19937 rng(53);
   MapMemory mem;
   const auto a = test::random_i8(rng, 24), b = test::random_i8(rng, 16);
@@ -291,6 +292,16 @@ TEST_CASE("mcu_dispatch: pad, concat2, requantize, transpose, copy equal the dir
   sim::run_mcu_op(cmd(McuKernel::Transpose, {u(kIn), u(kOut), 1, 1, 1, 2, 3, 4, 0, 1, 2, 5, 3, 4}), mem);
   CHECK(mem.get(kOut, 24) == direct);
   CHECK(direct[1] == a[4]);  // out(0, 0, 1) = in(0, 1, 0)
+
+  // slice: of [4, 6] (the 24 bytes), rows 3, 1 (step -2) and columns 0, 2, 4 (step 2).
+  const int32_t rows_cols[] = {4, 6}, first[] = {3, 0}, step[] = {-2, 2}, count[] = {2, 3};
+  direct.assign(6, 0);
+  kernels::slice(kernels::slice_params(rows_cols, first, step, count, 2), a.data(), direct.data());
+  sim::run_mcu_op(cmd(McuKernel::Slice, {u(kIn), u(kOut), 1, 1, 1, 1, 4, 6, 0, 0, 0, 0, 3, 0, 1, 1, 1, 1, u(-2), 2, 1, 1,
+                                         1, 1, 2, 3}),
+                  mem);
+  CHECK(mem.get(kOut, 6) == direct);
+  CHECK(direct == std::vector<int8_t>{a[18], a[20], a[22], a[6], a[8], a[10]});
 
   const McuOpCmd copy = cmd(McuKernel::Copy, {u(kIn2), u(kOut + 100), 16});
   sim::run_mcu_op(copy, mem);
@@ -409,7 +420,7 @@ TEST_CASE("mcu_dispatch: every kernel of the table has a case above against its 
   const std::set<std::string> covered = {"copy",     "add",  "conv2d",  "depthwise_conv2d", "fully_connected",
                                          "avg_pool", "max_pool", "mean", "softmax", "pad", "concat2", "requantize",
                                          "conv2d_1x1", "conv2d_shallow", "quantize", "dequantize",
-                                         "lut", "maximum", "minimum", "sub", "mul", "transpose"};
+                                         "lut", "maximum", "minimum", "sub", "mul", "transpose", "slice"};
   std::set<std::string> table;
   for (const auto& b : kernels::mcu_kernel_table()) table.insert(b->spec().name);
   CHECK(table == covered);

@@ -252,6 +252,16 @@ TEST_CASE("mcu kernels: codegen, then the MCU's dispatch through memory, equal t
     run(g, op);
   }
   {
+    // A strided slice walking one axis backwards, its output of another rank.
+    ir::Graph g;
+    ir::Op op;
+    op.kind = ir::OpKind::Slice;
+    op.inputs = {activation(g, {1, 6, 5, 4}, s_in, 2)};
+    op.outputs = {activation(g, {3, 2, 3}, s_in, 2)};
+    op.slice = {{0, 5, 1, 0}, {1, -2, 2, 1}, {1, 3, 2, 3}};
+    run(g, op);
+  }
+  {
     ir::Graph g;
     ir::Op op;
     op.kind = ir::OpKind::Concat;
