@@ -349,6 +349,25 @@ def onnx_split(net, x, axis, sizes, name="split"):
             for k, o in enumerate(outs)]
 
 
+def depth_to_space(net, x, block, mode, name="depth_to_space"):
+    xr = net.real[x]
+    s, c, h, w = xr.shape
+    oc = c // (block * block)
+    if mode == "DCR":
+        y = xr.reshape(s, block, block, oc, h, w).transpose(0, 3, 4, 1, 5, 2)
+    else:
+        y = xr.reshape(s, oc, block, block, h, w).transpose(0, 1, 4, 2, 5, 3)
+    return keep_quant(net, x, "DepthToSpace", y.reshape(s, oc, h * block, w * block), name, blocksize=block, mode=mode)
+
+
+def space_to_depth(net, x, block, name="space_to_depth"):
+    xr = net.real[x]
+    s, c, h, w = xr.shape
+    y = xr.reshape(s, c, h // block, block, w // block, block).transpose(0, 3, 5, 1, 2, 4)
+    return keep_quant(net, x, "SpaceToDepth", y.reshape(s, c * block * block, h // block, w // block), name,
+                      blocksize=block)
+
+
 def zero_point_of(net, dq_name):
     base = dq_name[: -len("_dequantized")]
     return next(numpy_helper.to_array(t) for t in net.inits if t.name == f"{base}_zero_point").item()
@@ -423,6 +442,9 @@ def models():
           lambda n, x: onnx_slice(n, x, [-1, 1, 0], [0, 100, 3], [2, 3, 1], [-2, 2, 1]), 28)
     model("qdq_split_channels_concat", [1, 6, 4, 4],
           lambda n, x: concat(n, list(reversed(onnx_split(n, x, 1, [2, 4])))), 29)
+    model("qdq_depth_to_space_dcr", [1, 8, 3, 4], lambda n, x: depth_to_space(n, x, 2, "DCR"), 30)
+    model("qdq_depth_to_space_crd", [1, 12, 3, 2], lambda n, x: depth_to_space(n, x, 2, "CRD"), 31)
+    model("qdq_space_to_depth", [1, 3, 6, 4], lambda n, x: space_to_depth(n, x, 2), 32)
     model("qdq_squeeze_unsqueeze", [1, 4, 1, 6],
           lambda n, x: unsqueeze(n, squeeze(n, x, [2]), [3]), 27)
     return out

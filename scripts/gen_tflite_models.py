@@ -41,7 +41,8 @@ def load_bindings():
              "Conv2DOptions", "DepthwiseConv2DOptions", "Pool2DOptions", "FullyConnectedOptions", "SoftmaxOptions",
              "ConcatenationOptions", "AddOptions", "ReshapeOptions", "PadOptions", "ReducerOptions",
              "QuantizeOptions", "LeakyReluOptions", "SubOptions", "MulOptions", "StridedSliceOptions",
-             "SplitOptions", "SplitVOptions", "UnpackOptions", "BuiltinOptions", "BuiltinOperator", "TensorType", "Padding",
+             "SplitOptions", "SplitVOptions", "UnpackOptions", "DepthToSpaceOptions", "SpaceToDepthOptions",
+             "PackOptions", "BuiltinOptions", "BuiltinOperator", "TensorType", "Padding",
              "ActivationFunctionType"]
     return {n: importlib.import_module("tflite." + n) for n in names}
 
@@ -464,6 +465,36 @@ def unpack(net, x, axis, name="unpack"):
     return outs
 
 
+def depth_space(net, x, block, to_space, name):
+    """DEPTH_TO_SPACE (input channel (i * block + j) * out_c + c goes to pixel (h * block + i, w * block + j)) or
+    SPACE_TO_DEPTH, its inverse."""
+    real = net.real_of(x)
+    s, (n, h, w, c) = real.shape[0], x.shape
+    if to_space:
+        oc = c // (block * block)
+        y = real.reshape(s, h, w, block, block, oc).transpose(0, 1, 3, 2, 4, 5).reshape(s, h * block, w * block, oc)
+        shape = [n, h * block, w * block, oc]
+    else:
+        y = real.reshape(s, h // block, block, w // block, block, c).transpose(0, 1, 3, 2, 4, 5)
+        y = y.reshape(s, h // block, w // block, block * block * c)
+        shape = [n, h // block, w // block, block * block * c]
+    out = net.tensor(shape, "int8", x.scale, x.zp, name=name)
+    net.calib[out.index] = y
+    kind = "DepthToSpaceOptions" if to_space else "SpaceToDepthOptions"
+    net.op("DEPTH_TO_SPACE" if to_space else "SPACE_TO_DEPTH", [x], [out], (kind, dict(block_size=block)))
+    return out
+
+
+def pack(net, parts, axis, name="pack"):
+    real = np.stack([net.real_of(t) for t in parts], axis=axis)
+    shape = list(parts[0].shape)
+    shape.insert(axis, len(parts))
+    out = net.tensor(shape, "int8", parts[0].scale, parts[0].zp, name=name)
+    net.calib[out.index] = real
+    net.op("PACK", parts, [out], ("PackOptions", dict(values_count=len(parts), axis=axis)))
+    return out
+
+
 def concat_axis(net, parts, axis, name):
     real = np.concatenate([net.real_of(t) for t in parts], axis=axis)
     shape = list(parts[0].shape)
@@ -526,6 +557,11 @@ def options_table(b, kind, o):
         call("AddShrinkAxisMask", o.get("shrink_axis_mask", 0))
     elif kind in ("SplitOptions", "SplitVOptions"):
         call("AddNumSplits", o["num_splits"])
+    elif kind in ("DepthToSpaceOptions", "SpaceToDepthOptions"):
+        call("AddBlockSize", o["block_size"])
+    elif kind == "PackOptions":
+        call("AddValuesCount", o["values_count"])
+        call("AddAxis", o["axis"])
     elif kind == "UnpackOptions":
         call("AddNum", o["num"])
         call("AddAxis", o["axis"])
@@ -771,6 +807,14 @@ def models():
     model("split_v_reordered_concat", [1, 4, 4, 8],
           lambda n: concat(n, list(reversed(split(n, n.x, 3, [3, -1], variable=True)))), 55)
     model("unpack_concat", [1, 3, 8], lambda n: concat_axis(n, unpack(n, n.x, 1), 1, "concat"), 56)
+    # Depth and space: a sub-pixel upsampling (conv to 4x channels, then
+    # DEPTH_TO_SPACE) and its inverse; PACK of slices of the input.
+    model("depth_to_space_after_conv", [1, 4, 5, 3],
+          lambda n: depth_space(n, conv(n, n.x, 12, 3, name="conv"), 2, True, "depth_to_space"), 57)
+    model("space_to_depth_then_conv", [1, 6, 8, 2],
+          lambda n: conv(n, depth_space(n, n.x, 2, False, "space_to_depth"), 4, 1, name="conv"), 58)
+    model("pack_of_split", [1, 4, 6],
+          lambda n: pack(n, split(n, n.x, 2, [3, 3]), 2), 59)
     model("squeeze_fc_expand_dims", [1, 4, 4, 8],
           lambda n: expand_dims(n, fully_connected(n, squeeze(n, mean_hw(n, n.x)), 5), 1), 50)
     return out

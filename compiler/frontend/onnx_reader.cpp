@@ -18,6 +18,7 @@
 #include "compiler/frontend/lut_op.h"
 #include "compiler/frontend/onnx_tensor.h"
 #include "compiler/ir/broadcast.h"
+#include "compiler/ir/depth_space.h"
 #include "compiler/ir/quant_params.h"
 #include "kernels/lut_tables.h"
 #include "kernels/slice.h"
@@ -37,7 +38,7 @@ const std::vector<std::string> kSupported = {
     "GlobalAveragePool", "Relu",          "Clip",        "Softmax",       "Reshape",     "Flatten",
     "Pad",            "Concat",           "Constant",    "Identity",      "Max",         "Min",
     "Sub",            "Mul",              "Transpose",   "Squeeze",       "Unsqueeze",
-    "Slice",          "Split",
+    "Slice",          "Split",            "DepthToSpace", "SpaceToDepth",
     "Sigmoid",        "Tanh",             "HardSwish",   "HardSigmoid",   "LeakyRelu",   "Elu",
     "com.microsoft.QLinearSigmoid",       "com.microsoft.QLinearLeakyRelu", "com.microsoft.QLinearMul"};
 
@@ -438,6 +439,7 @@ class Reader {
     if (t == "Reshape" || t == "Flatten" || t == "Squeeze" || t == "Unsqueeze") return read_reshape(i);
     if (t == "Transpose") return read_transpose(i);
     if (t == "Slice") return read_slice(i);
+    if (t == "DepthToSpace" || t == "SpaceToDepth") return read_depth_space(i);
     if (t == "Split") return read_split(i);
     if (t == "Relu" || t == "Clip") return read_activation(i);
     if (t == "Conv" || t == "Gemm" || t == "MatMul" || t == "Add" || t == "Softmax" || t == "Concat" ||
@@ -1414,6 +1416,28 @@ class Reader {
       o.rank = int(r);
       define(i, int(k), o);
     }
+  }
+
+  // DepthToSpace (modes DCR and CRD) and SpaceToDepth on the NHWC tensor
+  // (compiler/ir/depth_space.h).
+  void read_depth_space(int i) {
+    const Value& in = preserving_input(i);
+    const bool to_space = node(i).op_type() == "DepthToSpace";
+    const std::string mode = attr_string(i, "mode", "DCR");
+    if (to_space && mode != "DCR" && mode != "CRD") fail_node(i, fmt::format("mode '{}' unsupported; supported: DCR, CRD", mode));
+    const ir::DepthSpace kind = !to_space       ? ir::DepthSpace::SpaceToDepth
+                                : mode == "CRD" ? ir::DepthSpace::DepthToSpaceCrd
+                                                : ir::DepthSpace::DepthToSpace;
+    const int64_t block = attr_int(i, "blocksize", 0);
+    std::string why;
+    const ir::Shape os = ir::depth_space_shape(tensor(in.id).shape, int32_t(std::clamp<int64_t>(block, 0, 1 << 20)),
+                                               kind, &why);
+    if (os.empty()) fail_node(i, why);
+    const int out = new_act(node(i).output(0), nhwc_to_nchw(os), tensor(in.id).scale(), tensor(in.id).zero_point());
+    ir::append_depth_space(graph_, new_op(i, OpKind::Transpose), in.id, out,
+                           int32_t(block), kind);
+    const Value v = in;  // a copy: define may move the values
+    define_preserved(i, v, out, 4);
   }
 
   // Transpose: ONNX's perm (default: reversed) mapped onto the IR orders of

@@ -20,6 +20,7 @@
 #include "compiler/frontend/tflite_schema_generated.h"
 #include "compiler/frontend/lut_op.h"
 #include "compiler/ir/broadcast.h"
+#include "compiler/ir/depth_space.h"
 #include "compiler/ir/quant_params.h"
 #include "kernels/lut_tables.h"
 #include "kernels/slice.h"
@@ -57,6 +58,11 @@ const std::vector<std::pair<tflite::BuiltinOperator, OpKind>>& supported_table()
       {tflite::BuiltinOperator_SOFTMAX, OpKind::Softmax},
       {tflite::BuiltinOperator_SUB, OpKind::Sub},
       {tflite::BuiltinOperator_TRANSPOSE, OpKind::Transpose},
+      // A reshape, a transpose and a reshape (compiler/ir/depth_space.h).
+      {tflite::BuiltinOperator_DEPTH_TO_SPACE, OpKind::Transpose},
+      {tflite::BuiltinOperator_SPACE_TO_DEPTH, OpKind::Transpose},
+      // Reshapes of each input, then their concatenation.
+      {tflite::BuiltinOperator_PACK, OpKind::Concat},
       // Slices: SPLIT, SPLIT_V and UNPACK become one per output.
       {tflite::BuiltinOperator_SLICE, OpKind::Slice},
       {tflite::BuiltinOperator_STRIDED_SLICE, OpKind::Slice},
@@ -349,7 +355,12 @@ class Reader {
       case OpKind::Mean: read_mean(c, out); break;
       case OpKind::Reshape: read_reshape(c, out); break;
       case OpKind::Pad: read_pad(c, out); break;
-      case OpKind::Transpose: read_transpose(c, out); break;
+      case OpKind::Transpose:
+        if (c.builtin == tflite::BuiltinOperator_TRANSPOSE)
+          read_transpose(c, out);
+        else
+          read_depth_space(c, out);
+        break;
       case OpKind::Slice:
         if (c.builtin == tflite::BuiltinOperator_SLICE)
           read_slice(c, out);
@@ -362,7 +373,12 @@ class Reader {
       case OpKind::Relu:
       case OpKind::Relu6:
       case OpKind::Requantize: read_rescale(c, out); break;
-      case OpKind::Concat: read_concat(c, out); break;
+      case OpKind::Concat:
+        if (c.builtin == tflite::BuiltinOperator_PACK)
+          read_pack(c, out);
+        else
+          read_concat(c, out);
+        break;
       case OpKind::Quantize: read_quantize(c, out); break;
       case OpKind::Dequantize: read_dequantize(c, out); break;
       case OpKind::Lut: read_lut(c, out); break;
@@ -905,6 +921,79 @@ class Reader {
       else
         graph_.ops.push_back(std::move(part));
     }
+  }
+
+  // The last op a reader appended to the graph, taken back as `op` (the
+  // caller appends it): for readers that build several.
+  void take_last(ir::Op& op) {
+    op = std::move(graph_.ops.back());
+    graph_.ops.pop_back();
+  }
+
+  // DEPTH_TO_SPACE, SPACE_TO_DEPTH: block_size from the options.
+  void read_depth_space(const Context& c, ir::Op& op) {
+    expect_inputs(c, 1, 1);
+    const int in = act_input(c, 0);
+    const bool to_space = c.builtin == tflite::BuiltinOperator_DEPTH_TO_SPACE;
+    int32_t block = 0;
+    if (to_space) {
+      const tflite::DepthToSpaceOptions* o = c.op->builtin_options_as_DepthToSpaceOptions();
+      block = o ? o->block_size() : 0;
+    } else {
+      const tflite::SpaceToDepthOptions* o = c.op->builtin_options_as_SpaceToDepthOptions();
+      block = o ? o->block_size() : 0;
+    }
+    const ir::DepthSpace kind = to_space ? ir::DepthSpace::DepthToSpace : ir::DepthSpace::SpaceToDepth;
+    std::string why;
+    const ir::Shape expected = ir::depth_space_shape(tensor(in).shape, block, kind, &why);
+    if (expected.empty()) fail_op(c, why);
+    const int out = act_output(c);
+    check_shape(c, out, expected);
+    same_quantization(c, in, out);
+    ir::append_depth_space(graph_, op, in, out, block, kind);
+    take_last(op);
+  }
+
+  // PACK: each input reshaped with a dimension of 1 at `axis`, then
+  // concatenated along it (TFLite Micro copies the bytes: one quantization).
+  void read_pack(const Context& c, ir::Op& op) {
+    if (c.inputs.empty()) fail_op(c, "no inputs");
+    const tflite::PackOptions* o = c.op->builtin_options_as_PackOptions();
+    const int out = act_output(c);
+    const int64_t rank = int64_t(tensor(out).shape.size());
+    const int64_t axis = o ? (o->axis() < 0 ? o->axis() + rank : o->axis()) : 0;
+    if (axis < 0 || axis >= rank) fail_op(c, fmt::format("axis {} out of range for output rank {}", o ? o->axis() : 0, rank));
+    if (o && o->values_count() != int32_t(c.inputs.size()))
+      fail_op(c, fmt::format("values_count {} differs from the {} inputs", o->values_count(), c.inputs.size()));
+    ir::Shape expected;
+    std::vector<int> parts;
+    for (size_t i = 0; i < c.inputs.size(); ++i) {
+      const int in = act_input(c, i);
+      same_quantization(c, in, out);
+      ir::Shape s = tensor(in).shape;
+      if (i == 0) {
+        expected = s;
+        expected.insert(expected.begin() + axis, int32_t(c.inputs.size()));
+      } else if (s != tensor(act_input(c, 0)).shape) {
+        fail_op(c, fmt::format("input {} shape {} differs from input 0's", i, ir::shape_string(s)));
+      }
+      s.insert(s.begin() + axis, 1);
+      ir::Tensor t = tensor(out);
+      t.name = fmt::format("{}/{}", tensor(out).name, i);
+      t.shape = s;
+      const int part = graph_.add_tensor(std::move(t));
+      ir::Op reshape = op;
+      reshape.kind = OpKind::Reshape;
+      reshape.inputs = {in};
+      reshape.outputs = {part};
+      graph_.ops.push_back(std::move(reshape));
+      parts.push_back(part);
+    }
+    check_shape(c, out, expected);
+    op.kind = OpKind::Concat;
+    op.inputs = parts;
+    op.outputs = {out};
+    op.axis = int32_t(axis);
   }
 
   // TRANSPOSE: the permutation is a constant int32 vector of the input's rank

@@ -9,6 +9,7 @@
 #include "compiler/frontend/onnx_reader.h"
 #include "compiler/frontend/tflite_reader.h"
 #include "compiler/frontend/tflite_schema_generated.h"
+#include "compiler/ir/depth_space.h"
 #include "compiler/reference/interpreter.h"
 #include "tests/compiler/tflite_builder.h"
 #include "tests/support/test_paths.h"
@@ -173,4 +174,48 @@ TEST_CASE("onnx: Slice's starts, ends and steps land on the NHWC dimensions", "[
   CHECK(s.slice.begin == std::vector<int32_t>{0, 6, 1, 0});
   CHECK(s.slice.stride == std::vector<int32_t>{1, -2, 2, 1});
   CHECK(s.slice.size == std::vector<int32_t>{1, 3, 3, 3});
+}
+
+TEST_CASE("ir: depth and space move each channel block to its pixel, and shapes that do not divide are refused",
+          "[compiler]") {
+  std::string why;
+  CHECK(ir::depth_space_shape({1, 2, 3, 8}, 2, ir::DepthSpace::DepthToSpace, &why) == ir::Shape{1, 4, 6, 2});
+  CHECK(ir::depth_space_shape({1, 4, 6, 2}, 2, ir::DepthSpace::SpaceToDepth, &why) == ir::Shape{1, 2, 3, 8});
+  CHECK(ir::depth_space_shape({1, 2, 3, 6}, 2, ir::DepthSpace::DepthToSpace, &why).empty());
+  CHECK(why == "channels 6 must be a multiple of the block size 2 squared");
+  CHECK(ir::depth_space_shape({1, 5, 4, 1}, 2, ir::DepthSpace::SpaceToDepth, &why).empty());
+  CHECK(why == "height 5 and width 4 must be multiples of the block size 2");
+
+  // DEPTH_TO_SPACE of one pixel with 4 channels (block 2, one output
+  // channel): channel i * 2 + j goes to pixel (i, j).
+  TfliteBuilder b;
+  const int x = b.int8("x", {1, 1, 1, 4}, 0.5f, 0);
+  const int y = b.int8("y", {1, 2, 2, 1}, 0.5f, 0);
+  b.op(tflite::BuiltinOperator_DEPTH_TO_SPACE, {x}, {y}, tflite::BuiltinOptions_DepthToSpaceOptions,
+       tflite::CreateDepthToSpaceOptions(b.fbb(), 2).Union());
+  const ir::Graph g = read(b.finish({x}, {y}));
+  REQUIRE(g.ops.size() == 3);  // reshape, transpose, reshape
+  CHECK(g.ops[1].perm == std::vector<int32_t>{0, 1, 3, 2, 4, 5});
+  CHECK(reference::run_reference(g, {{10, 11, 12, 13}}).at(0) == std::vector<int8_t>{10, 11, 12, 13});
+  // Two pixels of 4 channels: row 0 of the output interleaves both pixels' first two channels.
+  TfliteBuilder b2;
+  const int x2 = b2.int8("x", {1, 1, 2, 4}, 0.5f, 0);
+  const int y2 = b2.int8("y", {1, 2, 4, 1}, 0.5f, 0);
+  b2.op(tflite::BuiltinOperator_DEPTH_TO_SPACE, {x2}, {y2}, tflite::BuiltinOptions_DepthToSpaceOptions,
+        tflite::CreateDepthToSpaceOptions(b2.fbb(), 2).Union());
+  CHECK(reference::run_reference(read(b2.finish({x2}, {y2})), {{0, 1, 2, 3, 4, 5, 6, 7}}).at(0) ==
+        std::vector<int8_t>{0, 1, 4, 5, 2, 3, 6, 7});
+}
+
+TEST_CASE("tflite: PACK stacks its inputs along a new axis", "[compiler]") {
+  TfliteBuilder b;
+  const int a = b.int8("a", {2, 3}, 0.5f, 0), c = b.int8("c", {2, 3}, 0.5f, 0);
+  const int y = b.int8("y", {2, 2, 3}, 0.5f, 0);
+  b.op(tflite::BuiltinOperator_PACK, {a, c}, {y}, tflite::BuiltinOptions_PackOptions,
+       tflite::CreatePackOptions(b.fbb(), 2, 1).Union());
+  const ir::Graph g = read(b.finish({a, c}, {y}));
+  CHECK(g.ops.back().kind == ir::OpKind::Concat);
+  CHECK(g.ops.back().axis == 1);
+  CHECK(reference::run_reference(g, {{0, 1, 2, 3, 4, 5}, {10, 11, 12, 13, 14, 15}}).at(0) ==
+        std::vector<int8_t>{0, 1, 2, 10, 11, 12, 3, 4, 5, 13, 14, 15});
 }
