@@ -223,6 +223,14 @@ const std::vector<McuKernelSpec>& mcu_kernels() {
         extent("n2", "indices taken along dimension 2"), extent("n3", "indices taken along dimension 3"),
         extent("n4", "indices taken along dimension 4"), extent("n5", "indices taken along dimension 5")},
        "pad"},
+      // Priced as pad: channels copied per output pixel after two index computations.
+      {McuKernel::ResizeNearest,
+       "resize_nearest",
+       {in8("in", "input image, NHWC"), out8("out", "output image, NHWC"), extent("in_h", "input height"),
+        extent("in_w", "input width"), extent("c", "channels"), extent("out_h", "output height"),
+        extent("out_w", "output width"), extent("align_corners", "1: corner pixels map onto corner pixels"),
+        extent("half_pixel_centers", "1: pixel centres at half-integer coordinates")},
+       "pad"},
   };
   return table;
 }

@@ -47,6 +47,7 @@ enum class McuKernel : uint16_t {
   Mul = 27,         // element-wise int8 multiplication (TFLite MUL)
   Transpose = 28,   // a permutation of an int8 tensor's dimensions (TFLite TRANSPOSE)
   Slice = 29,       // a strided slice of an int8 tensor (TFLite SLICE, STRIDED_SLICE, SPLIT)
+  ResizeNearest = 30,  // nearest-neighbour resize of an NHWC int8 image (TFLite RESIZE_NEAREST_NEIGHBOR)
 };
 
 // What one argument is.

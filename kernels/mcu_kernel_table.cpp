@@ -19,6 +19,7 @@
 #include "kernels/maximum_minimum.h"
 #include "kernels/pad.h"
 #include "kernels/requantize_tensor.h"
+#include "kernels/resize_nearest.h"
 #include "kernels/slice.h"
 #include "kernels/softmax.h"
 #include "kernels/sub.h"
@@ -305,6 +306,18 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
          [](const P& p) { return std::vector<uint64_t>{uint64_t(p.in_elements()), uint64_t(p.out_elements())}; },
          [](const P& p) { validate(p); },
          [](const P& p, const McuOperands& o) { slice(p, in_i8(o, 0), out_i8(o, 1)); },
+         {}}));
+  }
+  {
+    using P = ResizeNearestParams;
+    t.push_back(entry<P>(
+        {McuKernel::ResizeNearest,
+         {&P::in_h, &P::in_w, &P::c, &P::out_h, &P::out_w, &P::align_corners, &P::half_pixel_centers},
+         [](const P& p) {
+           return std::vector<uint64_t>{uint64_t(p.in_h) * p.in_w * p.c, uint64_t(p.out_h) * p.out_w * p.c};
+         },
+         [](const P& p) { validate(p); },
+         [](const P& p, const McuOperands& o) { resize_nearest(p, in_i8(o, 0), out_i8(o, 1)); },
          {}}));
   }
   return t;

@@ -42,7 +42,7 @@ def load_bindings():
              "ConcatenationOptions", "AddOptions", "ReshapeOptions", "PadOptions", "ReducerOptions",
              "QuantizeOptions", "LeakyReluOptions", "SubOptions", "MulOptions", "StridedSliceOptions",
              "SplitOptions", "SplitVOptions", "UnpackOptions", "DepthToSpaceOptions", "SpaceToDepthOptions",
-             "PackOptions", "BuiltinOptions", "BuiltinOperator", "TensorType", "Padding",
+             "PackOptions", "ResizeNearestNeighborOptions", "BuiltinOptions", "BuiltinOperator", "TensorType", "Padding",
              "ActivationFunctionType"]
     return {n: importlib.import_module("tflite." + n) for n in names}
 
@@ -485,6 +485,25 @@ def depth_space(net, x, block, to_space, name):
     return out
 
 
+def resize_nearest(net, x, size, align_corners=False, half_pixel_centers=False, name="resize"):
+    """RESIZE_NEAREST_NEIGHBOR; the calibration takes TFLite's indices, in float32 as TFLite Micro computes them."""
+    def index(o, n_in, n_out):
+        f32 = np.float32
+        scale = (f32(n_in - 1) / f32(n_out - 1)) if align_corners and n_out > 1 else f32(n_in) / f32(n_out)
+        at = (f32(o) + f32(0.5 if half_pixel_centers else 0.0)) * scale
+        v = int(np.floor(at + f32(0.5)) if align_corners and at >= 0 else np.floor(at))
+        v = min(v, n_in - 1)
+        return max(0, v) if half_pixel_centers else v
+    real = net.real_of(x)
+    ys = [index(y, x.shape[1], size[0]) for y in range(size[0])]
+    xs = [index(v, x.shape[2], size[1]) for v in range(size[1])]
+    out = net.tensor([1, size[0], size[1], x.shape[3]], "int8", x.scale, x.zp, name=name)
+    net.calib[out.index] = real[:, ys][:, :, xs]
+    net.op("RESIZE_NEAREST_NEIGHBOR", [x, net.const_int32(np.array(size), name + "/size")], [out],
+           ("ResizeNearestNeighborOptions", dict(align_corners=align_corners, half_pixel_centers=half_pixel_centers)))
+    return out
+
+
 def pack(net, parts, axis, name="pack"):
     real = np.stack([net.real_of(t) for t in parts], axis=axis)
     shape = list(parts[0].shape)
@@ -559,6 +578,9 @@ def options_table(b, kind, o):
         call("AddNumSplits", o["num_splits"])
     elif kind in ("DepthToSpaceOptions", "SpaceToDepthOptions"):
         call("AddBlockSize", o["block_size"])
+    elif kind == "ResizeNearestNeighborOptions":
+        call("AddAlignCorners", o["align_corners"])
+        call("AddHalfPixelCenters", o["half_pixel_centers"])
     elif kind == "PackOptions":
         call("AddValuesCount", o["values_count"])
         call("AddAxis", o["axis"])
@@ -815,6 +837,16 @@ def models():
           lambda n: conv(n, depth_space(n, n.x, 2, False, "space_to_depth"), 4, 1, name="conv"), 58)
     model("pack_of_split", [1, 4, 6],
           lambda n: pack(n, split(n, n.x, 2, [3, 3]), 2), 59)
+    # Nearest-neighbour upsampling (an FPN or YOLO neck) and resizes by
+    # non-integer factors with each of TFLite's index conventions.
+    model("resize_nearest_2x_then_add", [1, 3, 4, 4],
+          lambda n: add(n, resize_nearest(n, n.x, [6, 8]), conv(n, resize_nearest(n, n.x, [6, 8], name="r2"), 4, 1,
+                                                                 name="conv")), 60)
+    model("resize_nearest_7x5_to_5x9", [1, 7, 5, 3], lambda n: resize_nearest(n, n.x, [5, 9]), 61)
+    model("resize_nearest_align_corners", [1, 7, 5, 3],
+          lambda n: resize_nearest(n, n.x, [4, 11], align_corners=True), 62)
+    model("resize_nearest_half_pixel_centers", [1, 7, 5, 3],
+          lambda n: resize_nearest(n, n.x, [10, 3], half_pixel_centers=True), 63)
     model("squeeze_fc_expand_dims", [1, 4, 4, 8],
           lambda n: expand_dims(n, fully_connected(n, squeeze(n, mean_hw(n, n.x)), 5), 1), 50)
     return out

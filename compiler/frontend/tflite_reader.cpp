@@ -52,6 +52,7 @@ const std::vector<std::pair<tflite::BuiltinOperator, OpKind>>& supported_table()
       {tflite::BuiltinOperator_RELU, OpKind::Relu},
       {tflite::BuiltinOperator_RELU6, OpKind::Relu6},
       {tflite::BuiltinOperator_RESHAPE, OpKind::Reshape},
+      {tflite::BuiltinOperator_RESIZE_NEAREST_NEIGHBOR, OpKind::ResizeNearest},
       // Reshapes by another name: the output tensor's shape says what they did.
       {tflite::BuiltinOperator_SQUEEZE, OpKind::Reshape},
       {tflite::BuiltinOperator_EXPAND_DIMS, OpKind::Reshape},
@@ -355,6 +356,7 @@ class Reader {
       case OpKind::Mean: read_mean(c, out); break;
       case OpKind::Reshape: read_reshape(c, out); break;
       case OpKind::Pad: read_pad(c, out); break;
+      case OpKind::ResizeNearest: read_resize_nearest(c, out); break;
       case OpKind::Transpose:
         if (c.builtin == tflite::BuiltinOperator_TRANSPOSE)
           read_transpose(c, out);
@@ -921,6 +923,26 @@ class Reader {
       else
         graph_.ops.push_back(std::move(part));
     }
+  }
+
+  // RESIZE_NEAREST_NEIGHBOR: one NHWC image; the output size is a constant
+  // int32 pair (TFLite Micro takes no other) that the output's shape repeats.
+  void read_resize_nearest(const Context& c, ir::Op& op) {
+    expect_inputs(c, 2, 2);
+    const int in = act_input(c, 0);
+    const ir::Shape is = tensor(in).shape;
+    if (is.size() != 4 || is[0] != 1)
+      fail_op(c, fmt::format("input shape {} unsupported; supported: one NHWC image, 1xHxWxC", ir::shape_string(is)));
+    const std::vector<int32_t> size = int32_vector(c, 1, "size", 2);
+    if (size[0] < 1 || size[1] < 1) fail_op(c, fmt::format("output size {}x{} must be positive", size[0], size[1]));
+    const int out = act_output(c);
+    check_shape(c, out, {1, size[0], size[1], is[3]});
+    same_quantization(c, in, out);
+    const tflite::ResizeNearestNeighborOptions* o = c.op->builtin_options_as_ResizeNearestNeighborOptions();
+    op.inputs = {in};
+    op.outputs = {out};
+    op.align_corners = o && o->align_corners();
+    op.half_pixel_centers = o && o->half_pixel_centers();
   }
 
   // The last op a reader appended to the graph, taken back as `op` (the

@@ -64,6 +64,7 @@ const char* op_kind_name(OpKind kind) {
     case OpKind::Mul: return "mul";
     case OpKind::Transpose: return "transpose";
     case OpKind::Slice: return "slice";
+    case OpKind::ResizeNearest: return "resize_nearest";
   }
   return "?";
 }

@@ -92,6 +92,7 @@ enum class OpKind : uint8_t {
   Mul,              // in: a, b; (a - zp) * (b - zp) rescaled by `rescale` (one entry); may repeat as Sub
   Transpose,        // in: input; output dimension i is input dimension perm[i] (same quantization)
   Slice,            // in: input; along dim k, slice.size[k] indices from slice.begin[k] by slice.stride[k] (same quantization)
+  ResizeNearest,    // in: input (1,H,W,C); nearest-neighbour resize to the output's H and W (same quantization)
 };
 const char* op_kind_name(OpKind kind);
 
@@ -164,6 +165,8 @@ struct Op {
   struct SliceAttrs {
     std::vector<int32_t> begin, stride, size;
   } slice;
+  bool align_corners = false;       // ResizeNearest: TFLite's options
+  bool half_pixel_centers = false;  // ResizeNearest
   bool round_half_to_even = false;  // Quantize: ONNX's QuantizeLinear (TFLite's QUANTIZE: half away from zero)
 
   // Where the op came from, for messages: operator index and builtin name in

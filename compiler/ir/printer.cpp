@@ -70,6 +70,9 @@ std::string op_string(const Graph& graph, const Op& op) {
       s += fmt::format(" begin=[{}] stride=[{}] size=[{}]", fmt::join(op.slice.begin, ", "),
                        fmt::join(op.slice.stride, ", "), fmt::join(op.slice.size, ", "));
       break;
+    case OpKind::ResizeNearest:
+      s += fmt::format(" align_corners={} half_pixel_centers={}", op.align_corners, op.half_pixel_centers);
+      break;
     case OpKind::Quantize: s += op.round_half_to_even ? " round=half_to_even" : " round=half_away_from_zero"; break;
     default: break;
   }

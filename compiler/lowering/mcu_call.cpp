@@ -186,6 +186,16 @@ kernels::SliceParams slice_params(const ir::Graph& g, const ir::Op& op) {
                                int(in.shape.size()));
 }
 
+kernels::ResizeNearestParams resize_nearest_params(const ir::Graph& g, const ir::Op& op) {
+  const ir::Tensor& in = input(g, op, 0);
+  const ir::Tensor& out = output(g, op);
+  kernels::ResizeNearestParams p;
+  p.in_h = in.shape[1], p.in_w = in.shape[2], p.c = in.shape[3];
+  p.out_h = out.shape[1], p.out_w = out.shape[2];
+  p.align_corners = op.align_corners, p.half_pixel_centers = op.half_pixel_centers;
+  return p;
+}
+
 kernels::SoftmaxParams softmax_params(const ir::Graph& g, const ir::Op& op) {
   const ir::Tensor& in = input(g, op, 0);
   kernels::SoftmaxParams p;
@@ -341,6 +351,14 @@ void check_op_shapes(const ir::Graph& g, const ir::Op& op) {
           fail(fmt::format("output {} is not input {} permuted by perm", ir::shape_string(os), ir::shape_string(is)));
       break;
     }
+    case OpKind::ResizeNearest:
+      inputs(1);
+      rank(op.inputs[0], 4, "input");
+      rank(op.outputs[0], 4, "output");
+      if (g.tensors[size_t(op.inputs[0])].shape[0] != 1 || g.tensors[size_t(op.outputs[0])].shape[0] != 1 ||
+          g.tensors[size_t(op.inputs[0])].shape[3] != g.tensors[size_t(op.outputs[0])].shape[3])
+        fail("expected one image in and out with the same channels");
+      break;
     case OpKind::Slice: {
       inputs(1);
       const ir::Shape& is = g.tensors[size_t(op.inputs[0])].shape;

@@ -28,6 +28,7 @@
 #include "kernels/sub.h"
 #include "kernels/pool_params.h"
 #include "kernels/requantize_tensor.h"
+#include "kernels/resize_nearest.h"
 #include "kernels/slice.h"
 #include "kernels/softmax.h"
 #include "kernels/transpose.h"
@@ -64,6 +65,7 @@ kernels::DequantizeParams dequantize_params(const ir::Graph& g, const ir::Op& op
 kernels::LutParams lut_params(const ir::Graph& g, const ir::Op& op);
 kernels::TransposeParams transpose_params(const ir::Graph& g, const ir::Op& op);
 kernels::SliceParams slice_params(const ir::Graph& g, const ir::Op& op);
+kernels::ResizeNearestParams resize_nearest_params(const ir::Graph& g, const ir::Op& op);
 
 // Operands: in, weights, bias, mult, shift, out (conv, depthwise, fully connected).
 std::vector<McuOperand> weighted_operands(const ir::Graph& g, const ir::Op& op);
@@ -168,6 +170,10 @@ decltype(auto) with_mcu_call(const ir::Graph& g, const ir::Op& op, F&& f) {
     case ir::OpKind::Slice: {
       const kernels::SliceParams p = slice_params(g, op);
       return call(McuKernel::Slice, p, operands);
+    }
+    case ir::OpKind::ResizeNearest: {
+      const kernels::ResizeNearestParams p = resize_nearest_params(g, op);
+      return call(McuKernel::ResizeNearest, p, operands);
     }
     case ir::OpKind::Relu:
     case ir::OpKind::Relu6:

@@ -5,6 +5,7 @@
 #include "kernels/pad.h"
 #include "kernels/requantize.h"
 #include "kernels/requantize_tensor.h"
+#include "kernels/resize_nearest.h"
 #include "kernels/slice.h"
 #include "kernels/transpose.h"
 #include "tests/kernels/oracle.h"
@@ -85,6 +86,30 @@ TEST_CASE("slice: a step of 0 or indices past a dimension are errors", "[kernels
                     Catch::Contains("slice: n5: 2 steps of 3 from 1 end at 4, outside [0, 3]"));
   const int32_t past[] = {3, 0}, one[] = {1, 1};
   CHECK_THROWS_WITH(kernels::slice_params(shape, past, one, size, 2), Catch::Contains("slice: b4:"));
+}
+
+TEST_CASE("resize_nearest: TFLite's indices for each convention, and an image resized by them", "[kernels]") {
+  // 5 to 9, floor(x * 5/9): 0 0 1 1 2 2 3 3 4.
+  std::vector<int32_t> idx;
+  for (int x = 0; x < 9; ++x) idx.push_back(kernels::nearest_index(x, 5, 9, false, false));
+  CHECK(idx == std::vector<int32_t>{0, 0, 1, 1, 2, 2, 3, 3, 4});
+  // align_corners, 7 to 4: round(y * 2): 0 2 4 6.
+  idx.clear();
+  for (int y = 0; y < 4; ++y) idx.push_back(kernels::nearest_index(y, 7, 4, true, false));
+  CHECK(idx == std::vector<int32_t>{0, 2, 4, 6});
+  // half_pixel_centers, 7 to 10: floor((y + 0.5) * 0.7): 0 1 1 2 3 3 4 5 5 6.
+  idx.clear();
+  for (int y = 0; y < 10; ++y) idx.push_back(kernels::nearest_index(y, 7, 10, false, true));
+  CHECK(idx == std::vector<int32_t>{0, 1, 1, 2, 3, 3, 4, 5, 5, 6});
+
+  kernels::ResizeNearestParams p;
+  p.in_h = 1, p.in_w = 2, p.c = 2, p.out_h = 2, p.out_w = 4;
+  const std::vector<int8_t> in = {1, 2, 3, 4};
+  std::vector<int8_t> out(16);
+  kernels::resize_nearest(p, in.data(), out.data());
+  CHECK(out == std::vector<int8_t>{1, 2, 1, 2, 3, 4, 3, 4, 1, 2, 1, 2, 3, 4, 3, 4});
+  p.align_corners = 2;
+  CHECK_THROWS_WITH(kernels::resize_nearest(p, in.data(), out.data()), Catch::Contains("resize_nearest: align_corners:"));
 }
 
 TEST_CASE("concat2: rows interleave", "[kernels]") {

@@ -52,6 +52,7 @@ const std::map<std::string, std::vector<uint32_t>>& examples() {
       {"sub", {kIn, kIn2, kOut, 33, 33, 11, 3, u(-4), 1, 20, 1u << 30, 0, 1431655765, u(-1), 1u << 30, u(-18), u(-20), 90}},
       {"mul", {kIn, kIn2, kOut, 33, 33, 1, 3, u(-4), 1, 1288490189, 2, u(-128), 127}},
       {"transpose", {kIn, kOut, 1, 1, 2, 3, 4, 5, 0, 1, 5, 2, 4, 3}},
+      {"resize_nearest", {kIn, kOut, 7, 5, 3, 4, 11, 1, 0}},
       {"slice", {kIn, kOut, 1, 1, 1, 4, 6, 5, 0, 0, 0, 1, 5, 0, 1, 1, 1, 2, u(-2), 2, 1, 1, 1, 2, 3, 3}},
   };
   return e;

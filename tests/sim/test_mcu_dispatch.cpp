@@ -22,6 +22,7 @@
 #include "kernels/mcu_kernel_table.h"
 #include "kernels/mean.h"
 #include "kernels/pad.h"
+#include "kernels/resize_nearest.h"
 #include "kernels/slice.h"
 #include "kernels/transpose.h"
 #include "kernels/maximum_minimum.h"
@@ -255,7 +256,7 @@ TEST_CASE("mcu_dispatch: pooling, mean, softmax equal the direct kernels", "[sim
   CHECK(mem.get(kOut, 108) == direct);
 }
 
-TEST_CASE("mcu_dispatch: pad, concat2, requantize, transpose, slice, copy equal the direct kernels", "[sim]") {
+TEST_CASE("mcu_dispatch: pad, concat2, requantize, transpose, slice, resize_nearest, copy equal the direct kernels", "[sim]") {
   std::mt19937 rng(53);
   MapMemory mem;
   const auto a = test::random_i8(rng, 24), b = test::random_i8(rng, 16);
@@ -302,6 +303,15 @@ TEST_CASE("mcu_dispatch: pad, concat2, requantize, transpose, slice, copy equal 
                   mem);
   CHECK(mem.get(kOut, 6) == direct);
   CHECK(direct == std::vector<int8_t>{a[18], a[20], a[22], a[6], a[8], a[10]});
+
+  // resize_nearest: the 24 bytes as a 3x4 image of 2 channels, to 2x6 with align_corners.
+  kernels::ResizeNearestParams rz;
+  rz.in_h = 3, rz.in_w = 4, rz.c = 2, rz.out_h = 2, rz.out_w = 6, rz.align_corners = 1;
+  direct.assign(24, 0);
+  kernels::resize_nearest(rz, a.data(), direct.data());
+  sim::run_mcu_op(cmd(McuKernel::ResizeNearest, {u(kIn), u(kOut), 3, 4, 2, 2, 6, 1, 0}), mem);
+  CHECK(mem.get(kOut, 24) == direct);
+  CHECK(direct[23] == a[23]);  // the corner pixel stays the corner
 
   const McuOpCmd copy = cmd(McuKernel::Copy, {u(kIn2), u(kOut + 100), 16});
   sim::run_mcu_op(copy, mem);
@@ -420,7 +430,7 @@ TEST_CASE("mcu_dispatch: every kernel of the table has a case above against its 
   const std::set<std::string> covered = {"copy",     "add",  "conv2d",  "depthwise_conv2d", "fully_connected",
                                          "avg_pool", "max_pool", "mean", "softmax", "pad", "concat2", "requantize",
                                          "conv2d_1x1", "conv2d_shallow", "quantize", "dequantize",
-                                         "lut", "maximum", "minimum", "sub", "mul", "transpose", "slice"};
+                                         "lut", "maximum", "minimum", "sub", "mul", "transpose", "slice", "resize_nearest"};
   std::set<std::string> table;
   for (const auto& b : kernels::mcu_kernel_table()) table.insert(b->spec().name);
   CHECK(table == covered);

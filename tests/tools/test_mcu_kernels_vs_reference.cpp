@@ -252,6 +252,15 @@ TEST_CASE("mcu kernels: codegen, then the MCU's dispatch through memory, equal t
     run(g, op);
   }
   {
+    ir::Graph g;
+    ir::Op op;
+    op.kind = ir::OpKind::ResizeNearest;
+    op.inputs = {activation(g, {1, 7, 5, 3}, s_in, 2)};
+    op.outputs = {activation(g, {1, 10, 3, 3}, s_in, 2)};
+    op.half_pixel_centers = true;
+    run(g, op);
+  }
+  {
     // A strided slice walking one axis backwards, its output of another rank.
     ir::Graph g;
     ir::Op op;
