@@ -368,6 +368,17 @@ def space_to_depth(net, x, block, name="space_to_depth"):
                       blocksize=block)
 
 
+def global_max_pool(net, x, name="global_max_pool"):
+    y = net.real[x].max(axis=(2, 3), keepdims=True)
+    return keep_quant(net, x, "GlobalMaxPool", y, name)
+
+
+def reduce_mean(net, x, keepdims, name="reduce_mean"):
+    y = net.real[x].mean(axis=(2, 3), keepdims=bool(keepdims))
+    net.node("ReduceMean", [x], [f"{name}_output"], name, axes=[2, 3], keepdims=keepdims)
+    return net.qdq(f"{name}_output", y)
+
+
 def zero_point_of(net, dq_name):
     base = dq_name[: -len("_dequantized")]
     return next(numpy_helper.to_array(t) for t in net.inits if t.name == f"{base}_zero_point").item()
@@ -445,6 +456,10 @@ def models():
     model("qdq_depth_to_space_dcr", [1, 8, 3, 4], lambda n, x: depth_to_space(n, x, 2, "DCR"), 30)
     model("qdq_depth_to_space_crd", [1, 12, 3, 2], lambda n, x: depth_to_space(n, x, 2, "CRD"), 31)
     model("qdq_space_to_depth", [1, 3, 6, 4], lambda n, x: space_to_depth(n, x, 2), 32)
+    model("qdq_global_max_pool_gemm", [1, 6, 5, 4],
+          lambda n, x: gemm(n, flatten(n, global_max_pool(n, conv(n, x, 8, 3, pad=1))), 4), 33)
+    model("qdq_reduce_mean_hw", [1, 6, 5, 4], lambda n, x: reduce_mean(n, conv(n, x, 8, 3, pad=1), 1), 34)
+    model("qdq_reduce_mean_hw_gemm", [1, 6, 5, 4], lambda n, x: gemm(n, reduce_mean(n, x, 0), 3), 35)
     model("qdq_squeeze_unsqueeze", [1, 4, 1, 6],
           lambda n, x: unsqueeze(n, squeeze(n, x, [2]), [3]), 27)
     return out

@@ -38,7 +38,8 @@ const std::vector<std::string> kSupported = {
     "GlobalAveragePool", "Relu",          "Clip",        "Softmax",       "Reshape",     "Flatten",
     "Pad",            "Concat",           "Constant",    "Identity",      "Max",         "Min",
     "Sub",            "Mul",              "Transpose",   "Squeeze",       "Unsqueeze",
-    "Slice",          "Split",            "DepthToSpace", "SpaceToDepth",
+    "Slice",          "Split",            "DepthToSpace", "SpaceToDepth",  "GlobalMaxPool",
+    "ReduceMean",
     "Sigmoid",        "Tanh",             "HardSwish",   "HardSigmoid",   "LeakyRelu",   "Elu",
     "com.microsoft.QLinearSigmoid",       "com.microsoft.QLinearLeakyRelu", "com.microsoft.QLinearMul"};
 
@@ -442,10 +443,10 @@ class Reader {
     if (t == "DepthToSpace" || t == "SpaceToDepth") return read_depth_space(i);
     if (t == "Split") return read_split(i);
     if (t == "Relu" || t == "Clip") return read_activation(i);
-    if (t == "Conv" || t == "Gemm" || t == "MatMul" || t == "Add" || t == "Softmax" || t == "Concat" ||
+    if (t == "Conv" || t == "Gemm" || t == "MatMul" || t == "Add" || t == "Softmax" || t == "Concat" || t == "ReduceMean" ||
         t == "Max" || t == "Min" || t == "Sub" || t == "Mul" || is_unary_function(t))
       return defer(i);
-    if (t == "AveragePool" || t == "MaxPool" || t == "GlobalAveragePool") return read_pool(i);
+    if (t == "AveragePool" || t == "MaxPool" || t == "GlobalAveragePool" || t == "GlobalMaxPool") return read_pool(i);
     if (t == "Pad") return read_pad(i);
     fail_node(i, fmt::format("unsupported operator; supported: {}", fmt::join(kSupported, ", ")));
   }
@@ -586,7 +587,8 @@ class Reader {
       out = emit_add(i, q, out_name, pending.lo, pending.hi, &rank);
     } else if (t == "Sub" || t == "Mul") {
       out = emit_sub_mul(i, q, out_name, pending.lo, pending.hi, &rank);
-    } else if (t == "Softmax" || t == "Concat" || t == "Max" || t == "Min" || is_unary_function(t)) {
+    } else if (t == "Softmax" || t == "Concat" || t == "Max" || t == "Min" || t == "ReduceMean" ||
+               is_unary_function(t)) {
       if (pending.lo != -kInf || pending.hi != kInf)
         fail_node(i, "a Relu or Clip fused after it is unsupported; supported after Conv, Gemm, MatMul, Add");
     }
@@ -598,6 +600,8 @@ class Reader {
       out = emit_max_min(i, q, out_name, &rank);
     } else if (t == "Softmax") {
       out = emit_softmax(i, q, out_name, &rank);
+    } else if (t == "ReduceMean") {
+      out = emit_reduce_mean(i, q, out_name, &rank);
     } else if (t == "Concat") {
       out = emit_concat(i, q, out_name, &rank);
     } else if (t == "Relu" || t == "Clip") {
@@ -1177,6 +1181,31 @@ class Reader {
     return out;
   }
 
+  // ReduceMean over H and W of an NCHW tensor: the IR's Mean (TFLite's
+  // integer MEAN), rescaled to the QuantizeLinear after it.
+  int emit_reduce_mean(int i, const ActQuant& oq, const std::string& out_name, int* rank) {
+    const Value& in = dequant_input(i, 0);
+    const ir::Shape is = onnx_shape(in);
+    std::vector<int64_t> axes = opset_ >= 18 ? (has_input(i, 1) ? int_vector(i, 1, "axes", -1) : std::vector<int64_t>{})
+                                             : attr_ints(i, "axes");
+    for (int64_t& a : axes)
+      if (a < 0) a += int64_t(is.size());
+    std::sort(axes.begin(), axes.end());
+    if (is.size() != 4 || axes != std::vector<int64_t>{2, 3})
+      fail_node(i, fmt::format("a mean over axes {} of {} unsupported; supported: over H and W (axes 2, 3) of NCHW",
+                               fmt::join(axes, ", "), ir::shape_string(is)));
+    const bool keep = attr_int(i, "keepdims", 1) != 0;
+    const ir::Shape os = keep ? ir::Shape{is[0], is[1], 1, 1} : ir::Shape{is[0], is[1]};
+    const int out = new_act(out_name, os, oq.scale, oq.zero_point);
+    ir::Op op = new_op(i, OpKind::Mean);
+    op.inputs = {in.id};
+    op.outputs = {out};
+    op.rescale = ir::ratio_rescale(tensor(in.id).scale(), oq.scale);
+    graph_.ops.push_back(std::move(op));
+    *rank = int(os.size());
+    return out;
+  }
+
   int emit_softmax(int i, const ActQuant& oq, const std::string& out_name, int* rank) {
     const Value& in = dequant_input(i, 0);
     const int r = in.rank;
@@ -1566,7 +1595,8 @@ class Reader {
     if (is.size() != 4) fail_node(i, fmt::format("input shape {} unsupported; supported: rank 4", ir::shape_string(is)));
     int32_t kh = is[2], kw = is[3], oh = 1, ow = 1;
     ir::Window win;
-    if (t == "GlobalAveragePool") {
+    const bool global = t == "GlobalAveragePool" || t == "GlobalMaxPool";
+    if (global) {
       win.kernel_h = kh;
       win.kernel_w = kw;
       win.stride_h = kh;
@@ -1587,7 +1617,7 @@ class Reader {
         fail_node(i, "count_include_pad = 1 with padding unsupported");
     }
     const int out = new_act(node(i).output(0), {is[0], is[1], oh, ow}, tensor(in.id).scale(), tensor(in.id).zero_point());
-    ir::Op op = new_op(i, t == "MaxPool" ? OpKind::MaxPool : OpKind::AvgPool);
+    ir::Op op = new_op(i, t == "MaxPool" || t == "GlobalMaxPool" ? OpKind::MaxPool : OpKind::AvgPool);
     op.window = win;
     op.inputs = {in.id};
     op.outputs = {out};
