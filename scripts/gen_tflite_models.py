@@ -292,6 +292,18 @@ def pad(net, x, pads, name="pad"):
     return out
 
 
+def padv2(net, x, pads, value, name="padv2"):
+    """PADV2 with a constant: an int8 scalar in the input's (and output's) quantization."""
+    p = net.const_int32(np.array(pads), name + "/paddings")
+    q = int(np.clip(np.round(value / x.scale) + x.zp, -128, 127))
+    v = net.tensor([1], "int8", x.scale, x.zp, np.array([q], dtype=np.int8), name=name + "/constant_values")
+    xr = np.pad(net.real_of(x), pads, constant_values=(q - x.zp) * float(x.scale))
+    out = net.tensor([1] + list(xr.shape[1:]), "int8", x.scale, x.zp, name=name)
+    net.calib[out.index] = xr
+    net.op("PADV2", [x, p, v], [out])
+    return out
+
+
 def concat(net, parts, name="concat"):
     # TFLite Micro's int8 concatenation requires one quantization for inputs and output.
     real = np.concatenate([net.real_of(t) for t in parts], axis=3)
@@ -847,6 +859,8 @@ def models():
           lambda n: resize_nearest(n, n.x, [4, 11], align_corners=True), 62)
     model("resize_nearest_half_pixel_centers", [1, 7, 5, 3],
           lambda n: resize_nearest(n, n.x, [10, 3], half_pixel_centers=True), 63)
+    # PADV2 with a constant other than the zero point, written into the border.
+    model("padv2_constant", [1, 5, 5, 3], lambda n: padv2(n, n.x, [[0, 0], [1, 2], [2, 1], [0, 0]], 0.5), 64)
     model("squeeze_fc_expand_dims", [1, 4, 4, 8],
           lambda n: expand_dims(n, fully_connected(n, squeeze(n, mean_hw(n, n.x)), 5), 1), 50)
     return out

@@ -48,6 +48,7 @@ const std::vector<std::pair<tflite::BuiltinOperator, OpKind>>& supported_table()
       {tflite::BuiltinOperator_MINIMUM, OpKind::Minimum},
       {tflite::BuiltinOperator_MUL, OpKind::Mul},
       {tflite::BuiltinOperator_PAD, OpKind::Pad},
+      {tflite::BuiltinOperator_PADV2, OpKind::Pad},
       {tflite::BuiltinOperator_QUANTIZE, OpKind::Requantize},
       {tflite::BuiltinOperator_RELU, OpKind::Relu},
       {tflite::BuiltinOperator_RELU6, OpKind::Relu6},
@@ -1048,7 +1049,8 @@ class Reader {
   }
 
   void read_pad(const Context& c, ir::Op& op) {
-    expect_inputs(c, 2, 2);
+    const bool v2 = c.builtin == tflite::BuiltinOperator_PADV2;
+    expect_inputs(c, 2, v2 ? 3 : 2);
     const int in = act_input(c, 0);
     const int pads = constant(c, 1, DataType::Int32, "paddings");
     const ir::Shape is = tensor(in).shape;  // a copy: importing tensors may move graph_.tensors
@@ -1067,6 +1069,17 @@ class Reader {
     const int out = act_output(c);
     check_shape(c, out, expected);
     same_quantization(c, in, out);
+    // PADV2's constant: an int8 scalar in the output's quantization, whose
+    // stored value TFLite Micro writes.
+    if (v2 && c.inputs.size() == 3 && c.inputs[2] >= 0) {
+      const int value = constant(c, 2, DataType::Int8, "constant_values");
+      if (tensor(value).num_elements() != 1)
+        fail_op(c, fmt::format("constant_values shape {} must hold one value", ir::shape_string(tensor(value).shape)));
+      if (tensor(value).quant != tensor(out).quant)
+        fail_op(c, "constant_values must have the output's quantization (TFLite Micro requires it)");
+      op.has_pad_value = true;
+      op.pad_value = tensor(value).int8_at(0);
+    }
     op.inputs = {in};
     op.outputs = {out};
   }

@@ -158,6 +158,8 @@ struct Op {
   SoftmaxParams softmax;         // Softmax
   int32_t axis = 0;              // Concat: non-negative axis of the output
   std::vector<std::array<int32_t, 2>> pads;  // Pad: (before, after) per input dimension (N, C stay 0)
+  bool has_pad_value = false;    // Pad: pad_value (TFLite PADV2's constant) rather than the output zero point
+  int32_t pad_value = 0;
   std::vector<int32_t> perm;     // Transpose: the input dimension of each output dimension
   // Slice: per input dimension, the first index, the step and the count; the
   // output tensor holds the product of the counts in any shape (a shrunk or

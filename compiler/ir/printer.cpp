@@ -60,6 +60,7 @@ std::string op_string(const Graph& graph, const Op& op) {
       s += " pads=[";
       for (size_t i = 0; i < op.pads.size(); ++i) s += fmt::format("{}({}, {})", i ? " " : "", op.pads[i][0], op.pads[i][1]);
       s += "]";
+      if (op.has_pad_value) s += fmt::format(" value={}", op.pad_value);
       break;
     case OpKind::Transpose:
       s += " perm=[";

@@ -171,7 +171,7 @@ kernels::PadParams pad_params(const ir::Graph& g, const ir::Op& op) {
   p.in_h = in.shape[1], p.in_w = in.shape[2], p.c = in.shape[3];
   p.pad_top = op.pads.at(1)[0], p.pad_bottom = op.pads.at(1)[1];
   p.pad_left = op.pads.at(2)[0], p.pad_right = op.pads.at(2)[1];
-  p.pad_value = output(g, op).zero_point();
+  p.pad_value = op.has_pad_value ? op.pad_value : output(g, op).zero_point();
   return p;
 }
 

@@ -219,3 +219,20 @@ TEST_CASE("tflite: PACK stacks its inputs along a new axis", "[compiler]") {
   CHECK(reference::run_reference(g, {{0, 1, 2, 3, 4, 5}, {10, 11, 12, 13, 14, 15}}).at(0) ==
         std::vector<int8_t>{0, 1, 2, 10, 11, 12, 3, 4, 5, 13, 14, 15});
 }
+
+TEST_CASE("tflite: PADV2 writes its constant, which must be in the output's quantization", "[compiler]") {
+  auto model = [](float value_scale) {
+    TfliteBuilder b;
+    const int x = b.int8("x", {1, 1, 2, 1}, 0.5f, 0);
+    const int pads = b.const_int32("paddings", {4, 2}, {0, 0, 0, 0, 1, 0, 0, 0});
+    const int value = b.tensor({"value", {1}, tflite::TensorType_INT8, {value_scale}, {0}, 0, {uint8_t(int8_t(-7))}});
+    const int y = b.int8("y", {1, 1, 3, 1}, 0.5f, 0);
+    b.op(tflite::BuiltinOperator_PADV2, {x, pads, value}, {y});
+    return b.finish({x}, {y});
+  };
+  const ir::Graph g = read(model(0.5f));
+  CHECK(g.ops[0].has_pad_value);
+  CHECK(reference::run_reference(g, {{4, 5}}).at(0) == std::vector<int8_t>{-7, 4, 5});
+  CHECK(error_of(model(0.25f)) == "t.tflite: operator 0 (PADV2, 'y'): constant_values must have the output's "
+                                  "quantization (TFLite Micro requires it)");
+}
