@@ -19,18 +19,8 @@ using kiln::test::TfliteBuilder;
 
 namespace {
 
-ir::Graph read(const std::vector<uint8_t>& bytes) {
-  return frontend::read_tflite_buffer(bytes.data(), bytes.size(), "t.tflite");
-}
-
-std::string error_of(const std::vector<uint8_t>& bytes) {
-  try {
-    read(bytes);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+ir::Graph read(const std::vector<uint8_t>& bytes) { return test::read_tflite_bytes(bytes); }
+std::string error_of(const std::vector<uint8_t>& bytes) { return test::tflite_error(bytes); }
 
 // y = TRANSPOSE(x [1, 2, 3], perm) with y of `y_shape`.
 std::vector<uint8_t> transpose_model(std::vector<int32_t> perm, std::vector<int32_t> y_shape, float y_scale = 0.5f) {

@@ -15,16 +15,8 @@ using kiln::test::TfliteBuilder;
 
 namespace {
 
-ir::Graph read(const std::vector<uint8_t>& bytes) { return frontend::read_tflite_buffer(bytes.data(), bytes.size(), "t.tflite"); }
-
-std::string error_of(const std::vector<uint8_t>& bytes) {
-  try {
-    read(bytes);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+ir::Graph read(const std::vector<uint8_t>& bytes) { return test::read_tflite_bytes(bytes); }
+std::string error_of(const std::vector<uint8_t>& bytes) { return test::tflite_error(bytes); }
 
 // y = x OP b on x [1, 2, 2, 3] (scale 0.5, zp 1), b an activation or a constant of `b_shape`.
 std::vector<uint8_t> model(int32_t builtin, std::vector<int32_t> b_shape, bool b_constant, bool b_first = false,

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "arch/error.h"
+#include "compiler/frontend/tflite_reader.h"
 #include "compiler/frontend/tflite_schema_generated.h"
 
 namespace kiln::test {
@@ -100,5 +102,18 @@ class TfliteBuilder {
   std::vector<TensorSpec> tensors_;
   std::vector<OpSpec> ops_;
 };
+
+// A built model read as the file "t.tflite", and the error reading it gives ("(no error)" if none).
+inline ir::Graph read_tflite_bytes(const std::vector<uint8_t>& bytes) {
+  return frontend::read_tflite_buffer(bytes.data(), bytes.size(), "t.tflite");
+}
+inline std::string tflite_error(const std::vector<uint8_t>& bytes) {
+  try {
+    read_tflite_bytes(bytes);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
 
 }  // namespace kiln::test
