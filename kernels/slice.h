@@ -4,7 +4,7 @@
 // for i < size_k. Up to kMaxSliceRank dimensions; a tensor of lower rank is
 // described with leading dimensions of 1 (begin 0, stride 1, size 1). The
 // front ends resolve TFLite's masks, negative indices and clamping into
-// begin, stride and size (compiler/frontend/slice_params.h).
+// begin, stride and size (compiler/frontend/tflite_reader.cpp, onnx_reader.cpp).
 #pragma once
 
 #include <array>
