@@ -2,10 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <fmt/ranges.h>
+
+#include <climits>
 #include <limits>
 
 #include "kernels/add.h"
 #include "kernels/avg_pool.h"
+#include "kernels/check.h"
 #include "kernels/concat2.h"
 #include "kernels/conv2d.h"
 #include "kernels/copy.h"
@@ -63,6 +67,82 @@ std::vector<uint64_t> weighted(uint64_t in, uint64_t weights, uint64_t channels,
 
 void pool_call(const PoolParams& p, const McuOperands& o, void (*pool)(const PoolParams&, const int8_t*, int8_t*)) {
   pool(p, in_i8(o, 0), out_i8(o, 1));
+}
+
+// A view's extents as the int32 the kernels' shape arguments take (a
+// dimension beyond int32 fails the kernel's own check::dim).
+std::vector<int32_t> dims32(const char* kernel, const char* what, const std::vector<int64_t>& v) {
+  std::vector<int32_t> out;
+  for (int64_t x : v) {
+    if (x < INT32_MIN || x > INT32_MAX) check::fail(kernel, what, fmt::format("{} is outside int32", x));
+    out.push_back(int32_t(x));
+  }
+  return out;
+}
+
+std::string dims_string(const std::vector<int64_t>& v) { return fmt::format("[{}]", fmt::join(v, ", ")); }
+
+// TRANSPOSE: attribute perm, the input dimension of each output dimension.
+TransposeParams transpose_from_op(const McuOpView& op) {
+  op.expect_tensors(1, 1);
+  op.expect_same_quantization(0, 0);
+  const std::vector<int64_t>& in = op.inputs[0].shape;
+  const std::vector<int64_t>& out = op.outputs[0].shape;
+  const std::vector<int32_t> perm = dims32("transpose", "perm", op.attr("perm"));
+  if (perm.size() != in.size() || in.size() != out.size())
+    check::fail("transpose", "perm",
+                fmt::format("{} entries for input {} and output {}", perm.size(), dims_string(in), dims_string(out)));
+  const TransposeParams p =
+      transpose_params(dims32("transpose", "shape", in).data(), perm.data(), int(in.size()));
+  for (size_t i = 0; i < out.size(); ++i)
+    if (out[i] != in[size_t(perm[i])])
+      check::fail("transpose", "perm",
+                  fmt::format("output {} is not input {} permuted by perm", dims_string(out), dims_string(in)));
+  return p;
+}
+
+// SLICE: attributes begin, stride and size, one entry per input dimension;
+// the output holds the product of the sizes in any shape.
+SliceParams slice_from_op(const McuOpView& op) {
+  op.expect_tensors(1, 1);
+  op.expect_same_quantization(0, 0);
+  const std::vector<int64_t>& in = op.inputs[0].shape;
+  const std::vector<int32_t> begin = dims32("slice", "begin", op.attr("begin"));
+  const std::vector<int32_t> stride = dims32("slice", "stride", op.attr("stride"));
+  const std::vector<int32_t> size = dims32("slice", "size", op.attr("size"));
+  if (begin.size() != in.size() || stride.size() != in.size() || size.size() != in.size())
+    check::fail("slice", "begin",
+                fmt::format("begin, stride and size of {}, {} and {} entries for input {}", begin.size(),
+                            stride.size(), size.size(), dims_string(in)));
+  const SliceParams p =
+      slice_params(dims32("slice", "shape", in).data(), begin.data(), stride.data(), size.data(), int(in.size()));
+  if (p.out_elements() != op.outputs[0].elements())
+    check::fail("slice", "size",
+                fmt::format("output {} does not hold the {} elements of the slice", dims_string(op.outputs[0].shape),
+                            p.out_elements()));
+  return p;
+}
+
+// RESIZE_NEAREST_NEIGHBOR: one NHWC image in and out with the same channels;
+// attributes align_corners and half_pixel_centers (0 or 1).
+ResizeNearestParams resize_nearest_from_op(const McuOpView& op) {
+  op.expect_tensors(1, 1);
+  op.expect_same_quantization(0, 0);
+  const std::vector<int64_t>& in = op.inputs[0].shape;
+  const std::vector<int64_t>& out = op.outputs[0].shape;
+  if (in.size() != 4 || out.size() != 4 || in[0] != 1 || out[0] != 1 || in[3] != out[3])
+    check::fail("resize_nearest", "shape",
+                fmt::format("input {} and output {}: expected one NHWC image in and out with the same channels",
+                            dims_string(in), dims_string(out)));
+  const std::vector<int32_t> i32 = dims32("resize_nearest", "shape", in);
+  const std::vector<int32_t> o32 = dims32("resize_nearest", "shape", out);
+  ResizeNearestParams p;
+  p.in_h = i32[1], p.in_w = i32[2], p.c = i32[3];
+  p.out_h = o32[1], p.out_w = o32[2];
+  p.align_corners = int(op.attr_or("align_corners", 0));
+  p.half_pixel_centers = int(op.attr_or("half_pixel_centers", 0));
+  validate(p);
+  return p;
 }
 
 std::vector<uint64_t> pool_elements(const PoolParams& p) {
@@ -295,7 +375,8 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
          [](const P& p) { return std::vector<uint64_t>{uint64_t(p.elements()), uint64_t(p.elements())}; },
          [](const P& p) { validate(p); },
          [](const P& p, const McuOperands& o) { transpose(p, in_i8(o, 0), out_i8(o, 1)); },
-         {}}));
+         {},
+         transpose_from_op}));
   }
   {
     using P = SliceParams;
@@ -306,7 +387,8 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
          [](const P& p) { return std::vector<uint64_t>{uint64_t(p.in_elements()), uint64_t(p.out_elements())}; },
          [](const P& p) { validate(p); },
          [](const P& p, const McuOperands& o) { slice(p, in_i8(o, 0), out_i8(o, 1)); },
-         {}}));
+         {},
+         slice_from_op}));
   }
   {
     using P = ResizeNearestParams;
@@ -318,7 +400,8 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
          },
          [](const P& p) { validate(p); },
          [](const P& p, const McuOperands& o) { resize_nearest(p, in_i8(o, 0), out_i8(o, 1)); },
-         {}}));
+         {},
+         resize_nearest_from_op}));
   }
   return t;
 }
@@ -333,6 +416,12 @@ const std::vector<std::unique_ptr<McuKernelBinding>>& mcu_kernel_table() {
 const McuKernelBinding* find_mcu_binding(uint16_t id) {
   for (const auto& b : mcu_kernel_table())
     if (uint16_t(b->spec().id) == id) return b.get();
+  return nullptr;
+}
+
+const McuKernelBinding* find_mcu_binding(const std::string& name) {
+  for (const auto& b : mcu_kernel_table())
+    if (name == b->spec().name) return b.get();
   return nullptr;
 }
 

@@ -16,9 +16,12 @@
 #include <type_traits>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "arch/error.h"
 #include "arch/mcu_op.h"
 #include "kernels/conv2d.h"
+#include "kernels/mcu_op_view.h"
 
 namespace kiln::kernels {
 
@@ -51,6 +54,22 @@ struct McuKernelCall {
   std::function<void(const McuOperands&)> run;
 };
 
+// A kernel with its parameters, whatever their type: what the compiler's
+// lowering hands the reference interpreter (invoke), codegen (encode) and the
+// partition's cost (macs, output_elements).
+class McuInvocation {
+ public:
+  virtual ~McuInvocation() = default;
+  virtual const McuKernelSpec& spec() const = 0;
+  // Throws kiln::Error "<kernel>: <param>: <what>".
+  virtual void validate() const = 0;
+  virtual uint64_t macs() const = 0;
+  virtual uint64_t output_elements() const = 0;
+  // The command's arguments, with `addresses` one per operand argument in order.
+  virtual std::vector<uint32_t> encode(const std::vector<uint32_t>& addresses) const = 0;
+  virtual void invoke(const McuOperands& operands) const = 0;
+};
+
 // The binding of one kernel, whatever its parameter type.
 class McuKernelBinding {
  public:
@@ -62,6 +81,13 @@ class McuKernelBinding {
   virtual McuKernelCall decode(const std::vector<uint32_t>& args) const = 0;
   // Parameters bound to non-operand arguments (the table test compares it with the spec).
   virtual size_t bound_fields() const = 0;
+  // True when the kernel runs an operator of its own (ir::OpKind::Kernel),
+  // its parameters derived from the operator's view by from_op.
+  virtual bool runs_operator() const = 0;
+  // The kernel's parameters for `op` (operands: its inputs, then its
+  // outputs, in the order of the operand arguments). Throws kiln::Error
+  // "<kernel>: <what>" when the operator does not fit the kernel.
+  virtual std::unique_ptr<McuInvocation> from_op(const McuOpView& op) const = 0;
 
  private:
   const McuKernelSpec* spec_;
@@ -95,6 +121,10 @@ class McuKernelDef final : public McuKernelBinding {
     std::function<void(const P&)> validate;                    // throws "<kernel>: <param>: ..."
     std::function<void(const P&, const McuOperands&)> invoke;
     std::function<uint64_t(const P&)> macs;  // empty: none
+    // For a kernel that runs an operator of its own (ir::OpKind::Kernel): its
+    // parameters from the operator's tensors and attributes, checked. Empty:
+    // the compiler's lowering builds P for a typed op (compiler/lowering).
+    std::function<P(const McuOpView&)> from_op = {};
   };
 
   explicit McuKernelDef(Binding b) : McuKernelBinding(b.id), b_(std::move(b)) {}
@@ -115,6 +145,10 @@ class McuKernelDef final : public McuKernelBinding {
 
   McuKernelCall decode(const std::vector<uint32_t>& args) const override;
   size_t bound_fields() const override { return b_.fields.size(); }
+  bool runs_operator() const override { return bool(b_.from_op); }
+  std::unique_ptr<McuInvocation> from_op(const McuOpView& op) const override;
+  // This kernel with parameters p.
+  std::unique_ptr<McuInvocation> bind(P p) const;
 
  private:
   Binding b_;
@@ -123,6 +157,7 @@ class McuKernelDef final : public McuKernelBinding {
 // Every kernel's binding, one per kernel of arch/mcu_op.h (mcu_kernel_table.cpp).
 const std::vector<std::unique_ptr<McuKernelBinding>>& mcu_kernel_table();
 const McuKernelBinding* find_mcu_binding(uint16_t id);
+const McuKernelBinding* find_mcu_binding(const std::string& name);
 
 // The kernel of the conv2d family that runs p (arch/mcu_op.h): conv2d_shallow
 // for fewer than 4 input channels, conv2d_1x1 for a 1x1 kernel at stride 1
@@ -198,6 +233,37 @@ McuKernelCall McuKernelDef<P>::decode(const std::vector<uint32_t>& args) const {
   c.encoded = encode(p, addresses);
   c.run = [this, p](const McuOperands& operands) { b_.invoke(p, operands); };
   return c;
+}
+
+// A kernel's binding with one parameter set.
+template <class P>
+class BoundMcuKernel final : public McuInvocation {
+ public:
+  BoundMcuKernel(const McuKernelDef<P>& def, P p) : def_(def), p_(std::move(p)) {}
+  const McuKernelSpec& spec() const override { return def_.spec(); }
+  void validate() const override { def_.validate(p_); }
+  uint64_t macs() const override { return def_.macs(p_); }
+  uint64_t output_elements() const override { return def_.output_elements(p_); }
+  std::vector<uint32_t> encode(const std::vector<uint32_t>& addresses) const override {
+    return def_.encode(p_, addresses);
+  }
+  void invoke(const McuOperands& operands) const override { def_.invoke(p_, operands); }
+  const P& params() const { return p_; }
+
+ private:
+  const McuKernelDef<P>& def_;
+  P p_;
+};
+
+template <class P>
+std::unique_ptr<McuInvocation> McuKernelDef<P>::bind(P p) const {
+  return std::make_unique<BoundMcuKernel<P>>(*this, std::move(p));
+}
+
+template <class P>
+std::unique_ptr<McuInvocation> McuKernelDef<P>::from_op(const McuOpView& op) const {
+  if (!b_.from_op) throw Error(fmt::format("internal: MCU kernel {} runs no operator of its own", spec().name));
+  return bind(b_.from_op(op));
 }
 
 template <class P>

@@ -76,7 +76,7 @@ void run_reference_command(const ReferenceOptions& opt) {
       if (tensor.type != ir::DataType::Int8 && tensor.type != ir::DataType::Float32) return;  // not int32 accumulators
       const std::string file = dump_file_name(op_index, tensor.name);
       write_npy(opt.dump_dir + "/" + file, explore::output_npy(tensor, interpreter.value(id), false));
-      manifest.push_back({{"op", op_index}, {"kind", ir::op_kind_name(op.kind)}, {"source_op", op.source_op},
+      manifest.push_back({{"op", op_index}, {"kind", ir::op_name(op)}, {"source_op", op.source_op},
                           {"source_op_index", op.source_index}, {"tensor", tensor.name},
                           {"tensor_source_index", tensor.source_index}, {"file", file}});
     };

@@ -202,7 +202,7 @@ CompiledModel compile_for(const ir::Graph& g, const SocConfig& soc, const Tiling
     LayerInfo layer;
     layer.op_index = int(i);
     layer.name = op.name;
-    layer.kind = ir::op_kind_name(op.kind);
+    layer.kind = ir::op_name(op);
     layer.unit = p.unit;
     layer.reason = p.reason;
     layer.macs = passes::op_macs(g, op);

@@ -22,7 +22,7 @@ namespace kiln::codegen {
 struct LayerInfo {
   int op_index = -1;
   std::string name;         // op name in the model
-  std::string kind;         // ir::op_kind_name
+  std::string kind;         // ir::op_name
   passes::Unit unit = passes::Unit::Mcu;
   std::string reason;       // why it runs there
   size_t first_command = 0, end_command = 0;  // its commands: [first, end)

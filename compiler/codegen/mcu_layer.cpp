@@ -17,23 +17,22 @@ std::vector<uint8_t> int32_bytes(const std::vector<int32_t>& v) {
 }  // namespace
 
 Command emit_mcu_op(const ir::Graph& g, const ir::Op& op, const std::vector<uint64_t>& addr, FlashImage& flash) {
-  return lowering::with_mcu_call(g, op, [&](const auto& kernel, const auto& p, const auto& operands) {
-    // Activations where the memory plan put them; constant data (weights,
-    // bias, per-channel multipliers and shifts) in flash, in argument order.
-    std::vector<uint32_t> addresses;
-    for (const lowering::McuOperand& o : operands) {
-      if (o.tensor < 0)
-        addresses.push_back(uint32_t(flash.append(int32_bytes(o.values))));
-      else if (g.tensors[size_t(o.tensor)].is_constant())
-        addresses.push_back(uint32_t(flash.append(g.tensors[size_t(o.tensor)].data)));
-      else
-        addresses.push_back(uint32_t(addr[size_t(o.tensor)]));
-    }
-    McuOpCmd cmd;
-    cmd.kernel = uint16_t(kernel.spec().id);
-    cmd.args = kernel.encode(p, addresses);
-    return Command{Opcode::McuOp, {}, cmd};
-  });
+  const lowering::McuCall call = lowering::mcu_call(g, op);
+  // Activations where the memory plan put them; constant data (weights,
+  // bias, per-channel multipliers and shifts) in flash, in argument order.
+  std::vector<uint32_t> addresses;
+  for (const lowering::McuOperand& o : call.operands) {
+    if (o.tensor < 0)
+      addresses.push_back(uint32_t(flash.append(int32_bytes(o.values))));
+    else if (g.tensors[size_t(o.tensor)].is_constant())
+      addresses.push_back(uint32_t(flash.append(g.tensors[size_t(o.tensor)].data)));
+    else
+      addresses.push_back(uint32_t(addr[size_t(o.tensor)]));
+  }
+  McuOpCmd cmd;
+  cmd.kernel = uint16_t(call.kernel->spec().id);
+  cmd.args = call.kernel->encode(addresses);
+  return Command{Opcode::McuOp, {}, cmd};
 }
 
 }  // namespace kiln::codegen

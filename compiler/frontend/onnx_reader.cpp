@@ -1320,10 +1320,11 @@ class Reader {
     t.shape.clear();
     for (int32_t p : perm) t.shape.push_back(tensor(in).shape[size_t(p)]);
     const int out = graph_.add_tensor(std::move(t));
-    ir::Op op = new_op(i, OpKind::Transpose);
+    ir::Op op = new_op(i, OpKind::Kernel);
+    op.kernel = "transpose";
     op.inputs = {in};
     op.outputs = {out};
-    op.perm = perm;
+    op.attrs = {{"perm", {perm.begin(), perm.end()}}};
     graph_.ops.push_back(std::move(op));
     return out;
   }
@@ -1340,12 +1341,16 @@ class Reader {
       os.push_back(int32_t(count[k]));
     }
     const std::vector<int32_t> order = ir_order(r);
-    ir::Op op = new_op(i, OpKind::Slice);
+    ir::Op op = new_op(i, OpKind::Kernel);
+    op.kernel = "slice";
+    std::vector<int64_t>& b = op.attrs["begin"];
+    std::vector<int64_t>& s = op.attrs["stride"];
+    std::vector<int64_t>& n = op.attrs["size"];
     for (size_t j = 0; j < r; ++j) {
       const size_t k = size_t(order[j]);
-      op.slice.begin.push_back(int32_t(begin[k]));
-      op.slice.stride.push_back(int32_t(step[k]));
-      op.slice.size.push_back(int32_t(count[k]));
+      b.push_back(begin[k]);
+      s.push_back(step[k]);
+      n.push_back(count[k]);
     }
     const int out = new_act(name, os, tensor(in).scale(), tensor(in).zero_point());
     op.inputs = {in};
@@ -1463,7 +1468,7 @@ class Reader {
                                                kind, &why);
     if (os.empty()) fail_node(i, why);
     const int out = new_act(node(i).output(0), nhwc_to_nchw(os), tensor(in.id).scale(), tensor(in.id).zero_point());
-    ir::append_depth_space(graph_, new_op(i, OpKind::Transpose), in.id, out,
+    ir::append_depth_space(graph_, new_op(i, OpKind::Kernel), in.id, out,
                            int32_t(block), kind);
     const Value v = in;  // a copy: define may move the values
     define_preserved(i, v, out, 4);

@@ -53,24 +53,25 @@ const std::vector<std::pair<tflite::BuiltinOperator, OpKind>>& supported_table()
       {tflite::BuiltinOperator_RELU, OpKind::Relu},
       {tflite::BuiltinOperator_RELU6, OpKind::Relu6},
       {tflite::BuiltinOperator_RESHAPE, OpKind::Reshape},
-      {tflite::BuiltinOperator_RESIZE_NEAREST_NEIGHBOR, OpKind::ResizeNearest},
+      // Operators one MCU kernel runs as they are (ir::OpKind::Kernel).
+      {tflite::BuiltinOperator_RESIZE_NEAREST_NEIGHBOR, OpKind::Kernel},
       // Reshapes by another name: the output tensor's shape says what they did.
       {tflite::BuiltinOperator_SQUEEZE, OpKind::Reshape},
       {tflite::BuiltinOperator_EXPAND_DIMS, OpKind::Reshape},
       {tflite::BuiltinOperator_SOFTMAX, OpKind::Softmax},
       {tflite::BuiltinOperator_SUB, OpKind::Sub},
-      {tflite::BuiltinOperator_TRANSPOSE, OpKind::Transpose},
+      {tflite::BuiltinOperator_TRANSPOSE, OpKind::Kernel},
       // A reshape, a transpose and a reshape (compiler/ir/depth_space.h).
-      {tflite::BuiltinOperator_DEPTH_TO_SPACE, OpKind::Transpose},
-      {tflite::BuiltinOperator_SPACE_TO_DEPTH, OpKind::Transpose},
+      {tflite::BuiltinOperator_DEPTH_TO_SPACE, OpKind::Kernel},
+      {tflite::BuiltinOperator_SPACE_TO_DEPTH, OpKind::Kernel},
       // Reshapes of each input, then their concatenation.
       {tflite::BuiltinOperator_PACK, OpKind::Concat},
       // Slices: SPLIT, SPLIT_V and UNPACK become one per output.
-      {tflite::BuiltinOperator_SLICE, OpKind::Slice},
-      {tflite::BuiltinOperator_STRIDED_SLICE, OpKind::Slice},
-      {tflite::BuiltinOperator_SPLIT, OpKind::Slice},
-      {tflite::BuiltinOperator_SPLIT_V, OpKind::Slice},
-      {tflite::BuiltinOperator_UNPACK, OpKind::Slice},
+      {tflite::BuiltinOperator_SLICE, OpKind::Kernel},
+      {tflite::BuiltinOperator_STRIDED_SLICE, OpKind::Kernel},
+      {tflite::BuiltinOperator_SPLIT, OpKind::Kernel},
+      {tflite::BuiltinOperator_SPLIT_V, OpKind::Kernel},
+      {tflite::BuiltinOperator_UNPACK, OpKind::Kernel},
       // Unary int8 functions: 256-entry tables (kernels/lut_tables.h).
       {tflite::BuiltinOperator_ELU, OpKind::Lut},
       {tflite::BuiltinOperator_HARD_SWISH, OpKind::Lut},
@@ -357,20 +358,16 @@ class Reader {
       case OpKind::Mean: read_mean(c, out); break;
       case OpKind::Reshape: read_reshape(c, out); break;
       case OpKind::Pad: read_pad(c, out); break;
-      case OpKind::ResizeNearest: read_resize_nearest(c, out); break;
-      case OpKind::Transpose:
-        if (c.builtin == tflite::BuiltinOperator_TRANSPOSE)
-          read_transpose(c, out);
-        else
-          read_depth_space(c, out);
-        break;
-      case OpKind::Slice:
-        if (c.builtin == tflite::BuiltinOperator_SLICE)
-          read_slice(c, out);
-        else if (c.builtin == tflite::BuiltinOperator_STRIDED_SLICE)
-          read_strided_slice(c, out);
-        else
-          read_split(c, out);
+      case OpKind::Kernel:
+        switch (c.builtin) {
+          case tflite::BuiltinOperator_RESIZE_NEAREST_NEIGHBOR: read_resize_nearest(c, out); break;
+          case tflite::BuiltinOperator_TRANSPOSE: read_transpose(c, out); break;
+          case tflite::BuiltinOperator_DEPTH_TO_SPACE:
+          case tflite::BuiltinOperator_SPACE_TO_DEPTH: read_depth_space(c, out); break;
+          case tflite::BuiltinOperator_SLICE: read_slice(c, out); break;
+          case tflite::BuiltinOperator_STRIDED_SLICE: read_strided_slice(c, out); break;
+          default: read_split(c, out); break;  // SPLIT, SPLIT_V, UNPACK
+        }
         break;
       case OpKind::Softmax: read_softmax(c, out); break;
       case OpKind::Relu:
@@ -781,10 +778,13 @@ class Reader {
                              tensor(out).name, ir::shape_string(tensor(out).shape), count));
     same_quantization(c, in, out);
     ir::Op op = like;
-    op.kind = OpKind::Slice;
+    op.kind = OpKind::Kernel;
+    op.kernel = "slice";
     op.inputs = {in};
     op.outputs = {out};
-    op.slice = {std::move(begin), std::move(stride), std::move(size)};
+    op.attrs = {{"begin", {begin.begin(), begin.end()}},
+                {"stride", {stride.begin(), stride.end()}},
+                {"size", {size.begin(), size.end()}}};
     return op;
   }
 
@@ -940,10 +940,11 @@ class Reader {
     check_shape(c, out, {1, size[0], size[1], is[3]});
     same_quantization(c, in, out);
     const tflite::ResizeNearestNeighborOptions* o = c.op->builtin_options_as_ResizeNearestNeighborOptions();
+    op.kernel = "resize_nearest";
     op.inputs = {in};
     op.outputs = {out};
-    op.align_corners = o && o->align_corners();
-    op.half_pixel_centers = o && o->half_pixel_centers();
+    op.attrs = {{"align_corners", {o && o->align_corners() ? 1 : 0}},
+                {"half_pixel_centers", {o && o->half_pixel_centers() ? 1 : 0}}};
   }
 
   // The last op a reader appended to the graph, taken back as `op` (the
@@ -1032,15 +1033,18 @@ class Reader {
       fail_op(c, fmt::format("perm shape {} must be [{}], the input's rank", ir::shape_string(tensor(perm).shape),
                              is.size()));
     ir::Shape expected;
+    std::vector<int64_t> order;
     uint32_t seen = 0;
     for (size_t i = 0; i < is.size(); ++i) {
       const int32_t p = tensor(perm).int32_at(i);
       if (p < 0 || size_t(p) >= is.size() || (seen >> p & 1u))
         fail_op(c, fmt::format("perm entry {} is {}: perm must be a permutation of 0 to {}", i, p, is.size() - 1));
       seen |= 1u << p;
-      op.perm.push_back(p);
+      order.push_back(p);
       expected.push_back(is[size_t(p)]);
     }
+    op.kernel = "transpose";
+    op.attrs = {{"perm", std::move(order)}};
     const int out = act_output(c);
     check_shape(c, out, expected);
     same_quantization(c, in, out);

@@ -64,10 +64,11 @@ void append_depth_space(Graph& g, const Op& like, int in, int out, int32_t block
   reshape.inputs = {in};
   reshape.outputs = {split_id};
   Op transpose = like;
-  transpose.kind = OpKind::Transpose;
+  transpose.kind = OpKind::Kernel;
+  transpose.kernel = "transpose";
   transpose.inputs = {split_id};
   transpose.outputs = {moved_id};
-  transpose.perm = perm;
+  transpose.attrs = {{"perm", {perm.begin(), perm.end()}}};
   Op back = like;
   back.kind = OpKind::Reshape;
   back.inputs = {moved_id};

@@ -62,11 +62,19 @@ const char* op_kind_name(OpKind kind) {
     case OpKind::Minimum: return "minimum";
     case OpKind::Sub: return "sub";
     case OpKind::Mul: return "mul";
-    case OpKind::Transpose: return "transpose";
-    case OpKind::Slice: return "slice";
-    case OpKind::ResizeNearest: return "resize_nearest";
+    case OpKind::Kernel: return "kernel";
   }
   return "?";
+}
+
+std::string op_name(const Op& op) { return op.kind == OpKind::Kernel ? op.kernel : op_kind_name(op.kind); }
+
+Op kernel_op(std::string kernel, std::map<std::string, std::vector<int64_t>> attrs) {
+  Op op;
+  op.kind = OpKind::Kernel;
+  op.kernel = std::move(kernel);
+  op.attrs = std::move(attrs);
+  return op;
 }
 
 int Graph::add_tensor(Tensor tensor) {
@@ -82,7 +90,7 @@ int Graph::producer(int tensor) const {
 }
 
 std::string Graph::describe(const Op& op) const {
-  const std::string what = op.source_op.empty() ? op_kind_name(op.kind) : op.source_op;
+  const std::string what = op.source_op.empty() ? op_name(op) : op.source_op;
   return fmt::format("operator {} ({}, '{}')", op.source_index, what, op.name);
 }
 

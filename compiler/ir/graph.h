@@ -11,6 +11,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -90,9 +91,14 @@ enum class OpKind : uint8_t {
   Minimum,          // in: a, b (same shape); the smaller stored int8 value (TFLite MINIMUM)
   Sub,              // in: a, b; a - b rescaled as Add (`add`); b or a may repeat (per channel, scalar)
   Mul,              // in: a, b; (a - zp) * (b - zp) rescaled by `rescale` (one entry); may repeat as Sub
-  Transpose,        // in: input; output dimension i is input dimension perm[i] (same quantization)
-  Slice,            // in: input; along dim k, slice.size[k] indices from slice.begin[k] by slice.stride[k] (same quantization)
-  ResizeNearest,    // in: input (1,H,W,C); nearest-neighbour resize to the output's H and W (same quantization)
+  // An operator that one MCU kernel runs as it is: `kernel` names it
+  // (arch/mcu_op.cpp), `attrs` holds its integer attributes, and its
+  // operands are its inputs then its outputs. The kernel's table entry
+  // (kernels/mcu_kernel_table.cpp) checks the op and derives the kernel's
+  // parameters, so such an operator needs no case in the IR or the lowering.
+  // Examples: transpose (perm), slice (begin, stride, size), resize_nearest
+  // (align_corners, half_pixel_centers).
+  Kernel,
 };
 const char* op_kind_name(OpKind kind);
 
@@ -160,15 +166,9 @@ struct Op {
   std::vector<std::array<int32_t, 2>> pads;  // Pad: (before, after) per input dimension (N, C stay 0)
   bool has_pad_value = false;    // Pad: pad_value (TFLite PADV2's constant) rather than the output zero point
   int32_t pad_value = 0;
-  std::vector<int32_t> perm;     // Transpose: the input dimension of each output dimension
-  // Slice: per input dimension, the first index, the step and the count; the
-  // output tensor holds the product of the counts in any shape (a shrunk or
-  // unpacked axis is dropped from it).
-  struct SliceAttrs {
-    std::vector<int32_t> begin, stride, size;
-  } slice;
-  bool align_corners = false;       // ResizeNearest: TFLite's options
-  bool half_pixel_centers = false;  // ResizeNearest
+  std::string kernel;            // Kernel: the MCU kernel's name
+  std::map<std::string, std::vector<int64_t>> attrs;  // Kernel: its integer attributes by name
+  std::map<std::string, double> real_attrs;           // Kernel: its real-valued attributes by name
   bool round_half_to_even = false;  // Quantize: ONNX's QuantizeLinear (TFLite's QUANTIZE: half away from zero)
 
   // Where the op came from, for messages: operator index and builtin name in
@@ -191,6 +191,12 @@ struct Graph {
   // "operator 3 (CONV_2D, 'name')" for messages.
   std::string describe(const Op& op) const;
 };
+
+// The op's kind as tables print it: the kernel's name for a Kernel op.
+std::string op_name(const Op& op);
+
+// An op that the MCU kernel `kernel` runs with `attrs` (OpKind::Kernel).
+Op kernel_op(std::string kernel, std::map<std::string, std::vector<int64_t>> attrs = {});
 
 // Structural checks: tensor ids in range, one producer per tensor, execution
 // order, graph inputs/outputs activations. Throws kiln::Error naming the op.

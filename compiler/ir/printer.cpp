@@ -31,7 +31,7 @@ std::string tensor_string(const Graph& graph, int id) {
 std::string op_string(const Graph& graph, const Op& op) {
   std::string s;
   for (size_t i = 0; i < op.outputs.size(); ++i) s += fmt::format("{}%{}", i ? ", " : "", op.outputs[i]);
-  s += fmt::format(" = {}(", op_kind_name(op.kind));
+  s += fmt::format(" = {}(", op_name(op));
   for (size_t i = 0; i < op.inputs.size(); ++i) s += fmt::format("{}%{}", i ? ", " : "", op.inputs[i]);
   s += ")";
   const Window& w = op.window;
@@ -62,23 +62,17 @@ std::string op_string(const Graph& graph, const Op& op) {
       s += "]";
       if (op.has_pad_value) s += fmt::format(" value={}", op.pad_value);
       break;
-    case OpKind::Transpose:
-      s += " perm=[";
-      for (size_t i = 0; i < op.perm.size(); ++i) s += fmt::format("{}{}", i ? ", " : "", op.perm[i]);
-      s += "]";
-      break;
-    case OpKind::Slice:
-      s += fmt::format(" begin=[{}] stride=[{}] size=[{}]", fmt::join(op.slice.begin, ", "),
-                       fmt::join(op.slice.stride, ", "), fmt::join(op.slice.size, ", "));
-      break;
-    case OpKind::ResizeNearest:
-      s += fmt::format(" align_corners={} half_pixel_centers={}", op.align_corners, op.half_pixel_centers);
+    case OpKind::Kernel:
+      for (const auto& [name, values] : op.attrs)
+        s += values.size() == 1 ? fmt::format(" {}={}", name, values[0])
+                                : fmt::format(" {}=[{}]", name, fmt::join(values, ", "));
+      for (const auto& [name, value] : op.real_attrs) s += fmt::format(" {}={:.9g}", name, value);
       break;
     case OpKind::Quantize: s += op.round_half_to_even ? " round=half_to_even" : " round=half_away_from_zero"; break;
     default: break;
   }
   s += rescale_string(op.rescale);
-  if (op.kind != OpKind::Reshape) s += fmt::format(" act=[{}, {}]", op.act.min, op.act.max);
+  if (op.kind != OpKind::Reshape && op.kind != OpKind::Kernel) s += fmt::format(" act=[{}, {}]", op.act.min, op.act.max);
   s += fmt::format("  # {}", graph.describe(op));
   return s;
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "arch/error.h"
+#include "arch/escaped.h"
 #include "compiler/ir/broadcast.h"
 
 namespace kiln::lowering {
@@ -175,27 +176,6 @@ kernels::PadParams pad_params(const ir::Graph& g, const ir::Op& op) {
   return p;
 }
 
-kernels::TransposeParams transpose_params(const ir::Graph& g, const ir::Op& op) {
-  const ir::Tensor& in = input(g, op, 0);
-  return kernels::transpose_params(in.shape.data(), op.perm.data(), int(in.shape.size()));
-}
-
-kernels::SliceParams slice_params(const ir::Graph& g, const ir::Op& op) {
-  const ir::Tensor& in = input(g, op, 0);
-  return kernels::slice_params(in.shape.data(), op.slice.begin.data(), op.slice.stride.data(), op.slice.size.data(),
-                               int(in.shape.size()));
-}
-
-kernels::ResizeNearestParams resize_nearest_params(const ir::Graph& g, const ir::Op& op) {
-  const ir::Tensor& in = input(g, op, 0);
-  const ir::Tensor& out = output(g, op);
-  kernels::ResizeNearestParams p;
-  p.in_h = in.shape[1], p.in_w = in.shape[2], p.c = in.shape[3];
-  p.out_h = out.shape[1], p.out_w = out.shape[2];
-  p.align_corners = op.align_corners, p.half_pixel_centers = op.half_pixel_centers;
-  return p;
-}
-
 kernels::SoftmaxParams softmax_params(const ir::Graph& g, const ir::Op& op) {
   const ir::Tensor& in = input(g, op, 0);
   kernels::SoftmaxParams p;
@@ -338,42 +318,9 @@ void check_op_shapes(const ir::Graph& g, const ir::Op& op) {
       break;
     case OpKind::Reshape:
     case OpKind::Softmax: inputs(1); break;
-    case OpKind::Transpose: {
-      inputs(1);
-      const ir::Shape& is = g.tensors[size_t(op.inputs[0])].shape;
-      const ir::Shape& os = g.tensors[size_t(op.outputs[0])].shape;
-      if (op.perm.size() != is.size() || is.size() != os.size() || is.empty() ||
-          is.size() > size_t(kernels::kMaxTransposeRank))
-        fail(fmt::format("perm of {} entries for input {} and output {} (rank 1 to {})", op.perm.size(),
-                         ir::shape_string(is), ir::shape_string(os), kernels::kMaxTransposeRank));
-      for (size_t i = 0; i < os.size(); ++i)
-        if (op.perm[i] < 0 || size_t(op.perm[i]) >= is.size() || os[i] != is[size_t(op.perm[i])])
-          fail(fmt::format("output {} is not input {} permuted by perm", ir::shape_string(os), ir::shape_string(is)));
+    case OpKind::Kernel:  // the kernel's table entry checks the rest (mcu_call)
+      if (op.outputs.size() != 1) fail(fmt::format("{} outputs, expected 1", op.outputs.size()));
       break;
-    }
-    case OpKind::ResizeNearest:
-      inputs(1);
-      rank(op.inputs[0], 4, "input");
-      rank(op.outputs[0], 4, "output");
-      if (g.tensors[size_t(op.inputs[0])].shape[0] != 1 || g.tensors[size_t(op.outputs[0])].shape[0] != 1 ||
-          g.tensors[size_t(op.inputs[0])].shape[3] != g.tensors[size_t(op.outputs[0])].shape[3])
-        fail("expected one image in and out with the same channels");
-      break;
-    case OpKind::Slice: {
-      inputs(1);
-      const ir::Shape& is = g.tensors[size_t(op.inputs[0])].shape;
-      const auto& a = op.slice;
-      if (is.empty() || is.size() > size_t(kernels::kMaxSliceRank) || a.begin.size() != is.size() ||
-          a.stride.size() != is.size() || a.size.size() != is.size())
-        fail(fmt::format("begin, stride and size of {}, {} and {} entries for input {} (rank 1 to {})", a.begin.size(),
-                         a.stride.size(), a.size.size(), ir::shape_string(is), kernels::kMaxSliceRank));
-      int64_t count = 1;
-      for (int32_t n : a.size) count *= n;
-      if (count != g.tensors[size_t(op.outputs[0])].num_elements())
-        fail(fmt::format("output {} does not hold the {} elements of the slice",
-                         ir::shape_string(g.tensors[size_t(op.outputs[0])].shape), count));
-      break;
-    }
     case OpKind::Concat:
       if (op.inputs.empty()) fail("no inputs");
       break;
@@ -419,6 +366,91 @@ void check_mcu_call(const ir::Graph& g, const ir::Op& op) {
   if (op.kind == OpKind::Concat && op.inputs.size() != 2)
     throw Error(fmt::format("{}: {}: CONCATENATION of {} inputs; the MCU kernel joins 2 (split it in the model)",
                             g.source, g.describe(op), op.inputs.size()));
+}
+
+namespace {
+
+kernels::McuTensorView tensor_view(const ir::Tensor& t) {
+  kernels::McuTensorView v;
+  v.shape.assign(t.shape.begin(), t.shape.end());
+  switch (t.type) {
+    case ir::DataType::Int32: v.element = McuElement::Int32; break;
+    case ir::DataType::Float32: v.element = McuElement::Float32; break;
+    case ir::DataType::Int8:
+    case ir::DataType::UInt8: v.element = McuElement::Int8; break;
+  }
+  v.scales = t.quant.scale;
+  v.zero_points = t.quant.zero_point;
+  if (t.is_constant()) v.data = t.data.data();
+  return v;
+}
+
+// The kernel, and its parameters for op.
+std::unique_ptr<kernels::McuInvocation> invocation(const ir::Graph& g, const ir::Op& op) {
+  // Typed parameters (not temporaries) bound to the kernel that runs them.
+  auto bind = [](McuKernel id, auto params) -> std::unique_ptr<kernels::McuInvocation> {
+    using P = decltype(params);
+    return kernels::mcu_kernel<P>(id).bind(std::move(params));
+  };
+  switch (op.kind) {
+    case OpKind::Conv2d: {
+      kernels::Conv2dParams p = conv2d_params(g, op);
+      const McuKernel id = kernels::conv2d_kernel(p);
+      return bind(id, std::move(p));
+    }
+    case OpKind::DepthwiseConv2d: return bind(McuKernel::DepthwiseConv2d, depthwise_params(g, op));
+    case OpKind::FullyConnected: return bind(McuKernel::FullyConnected, fully_connected_params(g, op));
+    case OpKind::Add: return bind(McuKernel::Add, add_params(g, op));
+    case OpKind::AvgPool: return bind(McuKernel::AvgPool, pool_params(g, op));
+    case OpKind::MaxPool: return bind(McuKernel::MaxPool, pool_params(g, op));
+    case OpKind::Mean: return bind(McuKernel::Mean, mean_params(g, op));
+    case OpKind::Reshape: return bind(McuKernel::Copy, copy_params(g, op));
+    case OpKind::Pad: return bind(McuKernel::Pad, pad_params(g, op));
+    case OpKind::Softmax: return bind(McuKernel::Softmax, softmax_params(g, op));
+    case OpKind::Concat: return bind(McuKernel::Concat2, concat2_params(g, op));
+    case OpKind::Quantize: return bind(McuKernel::Quantize, quantize_params(g, op));
+    case OpKind::Dequantize: return bind(McuKernel::Dequantize, dequantize_params(g, op));
+    case OpKind::Lut: return bind(McuKernel::Lut, lut_params(g, op));
+    case OpKind::Maximum: return bind(McuKernel::Maximum, max_min_params(g, op));
+    case OpKind::Minimum: return bind(McuKernel::Minimum, max_min_params(g, op));
+    case OpKind::Sub: return bind(McuKernel::Sub, sub_params(g, op));
+    case OpKind::Mul: return bind(McuKernel::Mul, mul_params(g, op));
+    case OpKind::Kernel: {
+      const kernels::McuKernelBinding* b = kernels::find_mcu_binding(op.kernel);
+      if (!b || !b->runs_operator())
+        throw Error(fmt::format("{}: {}: '{}' is not an MCU kernel that runs an operator of its own", g.source,
+                                g.describe(op), escaped(op.kernel)));
+      try {
+        return b->from_op(mcu_op_view(g, op));
+      } catch (const Error& e) {
+        throw Error(fmt::format("{}: {}: {}", g.source, g.describe(op), e.what()));
+      }
+    }
+    case OpKind::Relu:
+    case OpKind::Relu6:
+    case OpKind::Requantize: break;
+  }
+  return bind(McuKernel::Requantize, requantize_params(g, op));
+}
+
+}  // namespace
+
+kernels::McuOpView mcu_op_view(const ir::Graph& g, const ir::Op& op) {
+  kernels::McuOpView v;
+  v.kernel = op.kernel;
+  for (int id : op.inputs) v.inputs.push_back(tensor_view(g.tensors[size_t(id)]));
+  for (int id : op.outputs) v.outputs.push_back(tensor_view(g.tensors[size_t(id)]));
+  v.attrs = op.attrs;
+  v.real_attrs = op.real_attrs;
+  return v;
+}
+
+McuCall mcu_call(const ir::Graph& g, const ir::Op& op) {
+  check_mcu_call(g, op);
+  McuCall c;
+  c.kernel = invocation(g, op);
+  c.operands = is_weighted(op.kind) ? weighted_operands(g, op) : tensor_operands(op);
+  return c;
 }
 
 }  // namespace kiln::lowering

@@ -7,7 +7,7 @@
 #pragma once
 
 #include <cstdint>
-#include <type_traits>
+#include <memory>
 #include <vector>
 
 #include "arch/mcu_op.h"
@@ -28,10 +28,7 @@
 #include "kernels/sub.h"
 #include "kernels/pool_params.h"
 #include "kernels/requantize_tensor.h"
-#include "kernels/resize_nearest.h"
-#include "kernels/slice.h"
 #include "kernels/softmax.h"
-#include "kernels/transpose.h"
 
 namespace kiln::lowering {
 
@@ -63,9 +60,6 @@ kernels::CopyParams copy_params(const ir::Graph& g, const ir::Op& op);
 kernels::QuantizeParams quantize_params(const ir::Graph& g, const ir::Op& op);
 kernels::DequantizeParams dequantize_params(const ir::Graph& g, const ir::Op& op);
 kernels::LutParams lut_params(const ir::Graph& g, const ir::Op& op);
-kernels::TransposeParams transpose_params(const ir::Graph& g, const ir::Op& op);
-kernels::SliceParams slice_params(const ir::Graph& g, const ir::Op& op);
-kernels::ResizeNearestParams resize_nearest_params(const ir::Graph& g, const ir::Op& op);
 
 // Operands: in, weights, bias, mult, shift, out (conv, depthwise, fully connected).
 std::vector<McuOperand> weighted_operands(const ir::Graph& g, const ir::Op& op);
@@ -81,106 +75,19 @@ void check_op_shapes(const ir::Graph& g, const ir::Op& op);
 // two inputs.
 void check_mcu_call(const ir::Graph& g, const ir::Op& op);
 
-// Calls f(kernel, params, operands): kernel is the kernels::McuKernelDef<P>
-// of the kernel that runs `op`, params its P, operands one per operand
-// argument of the kernel (arch/mcu_op.cpp), in order. Returns what f returns
-// (the same type for every kernel). check_mcu_call first.
-template <class F>
-decltype(auto) with_mcu_call(const ir::Graph& g, const ir::Op& op, F&& f) {
-  check_mcu_call(g, op);
-  // Named parameters and operands (not temporaries) for every call of f.
-  auto call = [&](McuKernel id, const auto& params, const std::vector<McuOperand>& operands) -> decltype(auto) {
-    using P = std::decay_t<decltype(params)>;
-    return f(kernels::mcu_kernel<P>(id), params, operands);
-  };
-  const bool weighted =
-      op.kind == ir::OpKind::Conv2d || op.kind == ir::OpKind::DepthwiseConv2d || op.kind == ir::OpKind::FullyConnected;
-  const std::vector<McuOperand> operands = weighted ? weighted_operands(g, op) : tensor_operands(op);
-  switch (op.kind) {
-    case ir::OpKind::Conv2d: {
-      const kernels::Conv2dParams p = conv2d_params(g, op);
-      return call(kernels::conv2d_kernel(p), p, operands);
-    }
-    case ir::OpKind::DepthwiseConv2d: {
-      const kernels::DepthwiseConv2dParams p = depthwise_params(g, op);
-      return call(McuKernel::DepthwiseConv2d, p, operands);
-    }
-    case ir::OpKind::FullyConnected: {
-      const kernels::FullyConnectedParams p = fully_connected_params(g, op);
-      return call(McuKernel::FullyConnected, p, operands);
-    }
-    case ir::OpKind::Add: {
-      const kernels::AddParams p = add_params(g, op);
-      return call(McuKernel::Add, p, operands);
-    }
-    case ir::OpKind::AvgPool:
-    case ir::OpKind::MaxPool: {
-      const kernels::PoolParams p = pool_params(g, op);
-      return call(op.kind == ir::OpKind::AvgPool ? McuKernel::AvgPool : McuKernel::MaxPool, p, operands);
-    }
-    case ir::OpKind::Mean: {
-      const kernels::MeanParams p = mean_params(g, op);
-      return call(McuKernel::Mean, p, operands);
-    }
-    case ir::OpKind::Reshape: {
-      const kernels::CopyParams p = copy_params(g, op);
-      return call(McuKernel::Copy, p, operands);
-    }
-    case ir::OpKind::Pad: {
-      const kernels::PadParams p = pad_params(g, op);
-      return call(McuKernel::Pad, p, operands);
-    }
-    case ir::OpKind::Softmax: {
-      const kernels::SoftmaxParams p = softmax_params(g, op);
-      return call(McuKernel::Softmax, p, operands);
-    }
-    case ir::OpKind::Concat: {
-      const kernels::Concat2Params p = concat2_params(g, op);
-      return call(McuKernel::Concat2, p, operands);
-    }
-    case ir::OpKind::Quantize: {
-      const kernels::QuantizeParams p = quantize_params(g, op);
-      return call(McuKernel::Quantize, p, operands);
-    }
-    case ir::OpKind::Dequantize: {
-      const kernels::DequantizeParams p = dequantize_params(g, op);
-      return call(McuKernel::Dequantize, p, operands);
-    }
-    case ir::OpKind::Lut: {
-      const kernels::LutParams p = lut_params(g, op);
-      return call(McuKernel::Lut, p, operands);
-    }
-    case ir::OpKind::Maximum:
-    case ir::OpKind::Minimum: {
-      const kernels::MaxMinParams p = max_min_params(g, op);
-      return call(op.kind == ir::OpKind::Maximum ? McuKernel::Maximum : McuKernel::Minimum, p, operands);
-    }
-    case ir::OpKind::Sub: {
-      const kernels::SubParams p = sub_params(g, op);
-      return call(McuKernel::Sub, p, operands);
-    }
-    case ir::OpKind::Mul: {
-      const kernels::MulParams p = mul_params(g, op);
-      return call(McuKernel::Mul, p, operands);
-    }
-    case ir::OpKind::Transpose: {
-      const kernels::TransposeParams p = transpose_params(g, op);
-      return call(McuKernel::Transpose, p, operands);
-    }
-    case ir::OpKind::Slice: {
-      const kernels::SliceParams p = slice_params(g, op);
-      return call(McuKernel::Slice, p, operands);
-    }
-    case ir::OpKind::ResizeNearest: {
-      const kernels::ResizeNearestParams p = resize_nearest_params(g, op);
-      return call(McuKernel::ResizeNearest, p, operands);
-    }
-    case ir::OpKind::Relu:
-    case ir::OpKind::Relu6:
-    case ir::OpKind::Requantize: break;
-  }
-  const kernels::RequantizeParams p = requantize_params(g, op);
-  return call(McuKernel::Requantize, p, operands);
-}
+// The call of the MCU kernel that runs `op`: the kernel with its parameters,
+// and its operands, one per operand argument of the kernel (arch/mcu_op.cpp),
+// in order. A Kernel op (ir::OpKind::Kernel) takes its parameters from the
+// kernel's table entry (kernels/mcu_kernel_table.h, from_op); every other
+// kind from the builders above. Runs check_mcu_call first; throws
+// kiln::Error "<source>: <op>: <what>".
+struct McuCall {
+  std::unique_ptr<kernels::McuInvocation> kernel;
+  std::vector<McuOperand> operands;
+};
+McuCall mcu_call(const ir::Graph& g, const ir::Op& op);
+
+// The operator's view for its kernel's table entry (a Kernel op's tensors and attributes).
+kernels::McuOpView mcu_op_view(const ir::Graph& g, const ir::Op& op);
 
 }  // namespace kiln::lowering

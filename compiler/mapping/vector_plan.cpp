@@ -39,8 +39,8 @@ std::optional<VectorPlan> plan_vector_op(const ir::Graph& g, const ir::Op& op, c
   const bool sub = op.kind == ir::OpKind::Sub, mul = op.kind == ir::OpKind::Mul;
   const bool lut = op.kind == ir::OpKind::Lut;  // its table: a constant, loaded once (vector_plan.h)
   if (op.kind != ir::OpKind::Add && !unary && !max_min && !sub && !mul && !lut)
-    return refuse(std::string(ir::op_kind_name(op.kind)) + " has no vector mapping");
-  const std::string what = std::string("vector ") + ir::op_kind_name(op.kind);
+    return refuse(ir::op_name(op) + " has no vector mapping");
+  const std::string what = "vector " + ir::op_name(op);
   const ir::Tensor& out = g.tensors[op.outputs[0]];
   // A Mul's operand may repeat over the other (kernels/mul.h); the other
   // operand (first in the command) is an activation of the output's size.

@@ -62,13 +62,12 @@ bool fits_command_fields(const mapping::ConvShape& s) {
 }  // namespace
 
 uint64_t op_macs(const ir::Graph& g, const ir::Op& op) {
-  return lowering::with_mcu_call(g, op, [](const auto& kernel, const auto& p, const auto&) { return kernel.macs(p); });
+  return lowering::mcu_call(g, op).kernel->macs();
 }
 
 McuWork mcu_work(const ir::Graph& g, const ir::Op& op) {
-  return lowering::with_mcu_call(g, op, [](const auto& kernel, const auto& p, const auto&) {
-    return McuWork{kernel.spec().name, kernel.macs(p), kernel.output_elements(p)};
-  });
+  const lowering::McuCall call = lowering::mcu_call(g, op);
+  return McuWork{call.kernel->spec().name, call.kernel->macs(), call.kernel->output_elements()};
 }
 
 double mcu_cycles(const ir::Graph& g, const ir::Op& op, const SocConfig& soc) {
@@ -117,7 +116,7 @@ std::vector<Placement> partition(const ir::Graph& g, const SocConfig& soc, const
       p.reason = faster ? "vector unit" : "cheaper on the MCU than on the vector unit by the cost model";
       p.vector = *vector;
     } else if (!array_mapping) {
-      p.unit = Unit::Mcu, p.reason = std::string(ir::op_kind_name(op.kind)) + " has no NPU mapping";
+      p.unit = Unit::Mcu, p.reason = ir::op_name(op) + " has no NPU mapping";
     } else if (options.mcu_only) {
       p.unit = Unit::Mcu, p.reason = "MCU only (--mcu-only)";
     } else if (!fits_command_fields(shape)) {

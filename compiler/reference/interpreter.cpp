@@ -69,7 +69,7 @@ void check_kernel_params(const ir::Graph& g, const ir::Op& op, const int32_t* we
         default: kernels::validate(lowering::fully_connected_params(g, op), weight_zp); break;
       }
     } else if (!concat_n(op)) {
-      lowering::with_mcu_call(g, op, [](const auto& kernel, const auto& p, const auto&) { kernel.validate(p); });
+      lowering::mcu_call(g, op).kernel->validate();
     }
   } catch (const Error& e) {
     const std::string what = e.what();
@@ -175,24 +175,23 @@ void Interpreter::run_op(size_t op_index) {
     return;
   }
   // The kernel the MCU would run, on the tensors' values.
-  lowering::with_mcu_call(g, op, [&](const auto& kernel, const auto& p, const std::vector<lowering::McuOperand>& ops) {
-    kernels::McuOperands operands(ops.size());
-    size_t k = 0;
-    for (const McuArg& a : kernel.spec().args) {
-      if (!a.is_operand()) continue;
-      const lowering::McuOperand& o = ops.at(k);
-      if (a.type == McuArgType::Write)
-        operands[k].out = values_[size_t(o.tensor)].data();
-      else if (o.tensor < 0)
-        operands[k].in = o.values.data();
-      else if (g.tensors[size_t(o.tensor)].type == ir::DataType::Int32)
-        operands[k].in = int32_data(o.tensor);
-      else
-        operands[k].in = int8_data(o.tensor);
-      ++k;
-    }
-    kernel.invoke(p, operands);
-  });
+  const lowering::McuCall call = lowering::mcu_call(g, op);
+  kernels::McuOperands operands(call.operands.size());
+  size_t k = 0;
+  for (const McuArg& a : call.kernel->spec().args) {
+    if (!a.is_operand()) continue;
+    const lowering::McuOperand& o = call.operands.at(k);
+    if (a.type == McuArgType::Write)
+      operands[k].out = values_[size_t(o.tensor)].data();
+    else if (o.tensor < 0)
+      operands[k].in = o.values.data();
+    else if (g.tensors[size_t(o.tensor)].type == ir::DataType::Int32)
+      operands[k].in = int32_data(o.tensor);
+    else
+      operands[k].in = int8_data(o.tensor);
+    ++k;
+  }
+  call.kernel->invoke(operands);
 }
 
 // Weights with zero points (ONNX QLinearConv, QLinearMatMul): beyond the MCU

@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
   std::printf("%-4s %-18s %-40s %10.1f\n", "-", "construct", "", median(construct));
   for (size_t i = 0; i < graph.ops.size(); ++i) {
     const auto& op = graph.ops[i];
-    std::printf("%-4zu %-18s %-40.40s %10.1f\n", i, kiln::ir::op_kind_name(op.kind),
+    std::printf("%-4zu %-18s %-40.40s %10.1f\n", i, kiln::ir::op_name(op).c_str(),
                 graph.tensors[size_t(op.outputs[0])].name.c_str(), median(per_op[i]));
   }
   std::printf("%-4s %-18s %-40s %10.1f\n", "", "total", "", median(total));

@@ -38,13 +38,24 @@ const ir::Op& only_op(const ir::Graph& g, ir::OpKind kind) {
   return *it;
 }
 
+// The first op that MCU kernel `kernel` runs as it is (ir::OpKind::Kernel).
+const ir::Op& only_kernel(const ir::Graph& g, const std::string& kernel) {
+  const auto it = std::find_if(g.ops.begin(), g.ops.end(),
+                               [&](const ir::Op& op) { return op.kind == ir::OpKind::Kernel && op.kernel == kernel; });
+  REQUIRE(it != g.ops.end());
+  return *it;
+}
+
+using Ints = std::vector<int64_t>;
+
 }  // namespace
 
 TEST_CASE("tflite: TRANSPOSE reads its perm and the reference moves every element", "[compiler]") {
   const ir::Graph g = read(transpose_model({0, 2, 1}, {1, 3, 2}));
   REQUIRE(g.ops.size() == 1);
-  CHECK(g.ops[0].kind == ir::OpKind::Transpose);
-  CHECK(g.ops[0].perm == std::vector<int32_t>{0, 2, 1});
+  CHECK(g.ops[0].kind == ir::OpKind::Kernel);
+  CHECK(g.ops[0].kernel == "transpose");
+  CHECK(g.ops[0].attrs.at("perm") == Ints{0, 2, 1});
   const auto out = reference::run_reference(g, {{1, 2, 3, 4, 5, 6}});
   CHECK(out.at(0) == std::vector<int8_t>{1, 4, 2, 5, 3, 6});
 }
@@ -57,6 +68,20 @@ TEST_CASE("tflite: a TRANSPOSE whose perm or output is wrong is one located erro
   CHECK_THAT(error_of(transpose_model({0, 2, 1}, {1, 2, 3})),
              Catch::Contains("(TRANSPOSE, 'y'): output shape 1x2x3 differs from the expected 1x3x2"));
   CHECK_THAT(error_of(transpose_model({0, 2, 1}, {1, 3, 2}, 0.25f)), Catch::Contains("(TRANSPOSE, 'y'):"));
+}
+
+TEST_CASE("lowering: an op for an MCU kernel is checked by the kernel's table entry, with the op named",
+          "[compiler]") {
+  ir::Graph g = read(transpose_model({0, 2, 1}, {1, 3, 2}));
+  ir::Op& op = g.ops.at(0);
+  op.attrs["perm"] = {0, 1, 2};  // no longer what the output's shape says
+  CHECK_THROWS_WITH(reference::run_reference(g, {{1, 2, 3, 4, 5, 6}}),
+                    "t.tflite: operator 0 (TRANSPOSE, 'y'): transpose: perm: output [1, 3, 2] is not input [1, 2, 3] "
+                    "permuted by perm");
+  op.kernel = "conv2d";  // a kernel the lowering builds itself
+  CHECK_THROWS_WITH(reference::run_reference(g, {{1, 2, 3, 4, 5, 6}}),
+                    "t.tflite: operator 0 (TRANSPOSE, 'y'): 'conv2d' is not an MCU kernel that runs an operator of "
+                    "its own");
 }
 
 TEST_CASE("tflite: SQUEEZE and EXPAND_DIMS are reshapes of the same bytes", "[compiler]") {
@@ -79,28 +104,28 @@ TEST_CASE("onnx: Transpose's perm is mapped onto the NHWC order of its input and
   // [N, C=4, H=6, W=5] by (0, 3, 1, 2) is ONNX [N, W, C, H]: in NHWC, from
   // [1, 6, 5, 4] to [1, C, H, W] = [1, 4, 6, 5], IR perm (0, 3, 1, 2).
   const ir::Graph g = frontend::read_onnx(test::data_path("models/onnx/qdq_transpose.onnx"));
-  const ir::Op& t = only_op(g, ir::OpKind::Transpose);
-  CHECK(t.perm == std::vector<int32_t>{0, 3, 1, 2});
+  const ir::Op& t = only_kernel(g, "transpose");
+  CHECK(t.attrs.at("perm") == Ints{0, 3, 1, 2});
   CHECK(g.tensors[size_t(t.inputs[0])].shape == ir::Shape{1, 6, 5, 4});
   CHECK(g.tensors[size_t(t.outputs[0])].shape == ir::Shape{1, 4, 6, 5});
   // Rank 3 has one order in both: the perm as written.
   const ir::Graph r3 = frontend::read_onnx(test::data_path("models/onnx/qdq_transpose_rank3.onnx"));
-  CHECK(only_op(r3, ir::OpKind::Transpose).perm == std::vector<int32_t>{0, 2, 1});
+  CHECK(only_kernel(r3, "transpose").attrs.at("perm") == Ints{0, 2, 1});
 }
 
 TEST_CASE("onnx: a Flatten of NCHW data with C and H*W above 1 goes through NCHW order", "[compiler]") {
   const ir::Graph g = frontend::read_onnx(test::data_path("models/onnx/qdq_flatten_nchw_gemm.onnx"));
-  const ir::Op& t = only_op(g, ir::OpKind::Transpose);
-  CHECK(t.perm == std::vector<int32_t>{0, 3, 1, 2});  // NHWC -> NCHW
+  const ir::Op& t = only_kernel(g, "transpose");
+  CHECK(t.attrs.at("perm") == Ints{0, 3, 1, 2});  // NHWC -> NCHW
   const ir::Op& r = only_op(g, ir::OpKind::Reshape);
   CHECK(r.inputs[0] == t.outputs[0]);
   CHECK(g.tensors[size_t(r.outputs[0])].shape == ir::Shape{1, 4 * 6 * 6});
   // And a Reshape to NCHW data, back to NHWC after the byte copy.
   const ir::Graph back = frontend::read_onnx(test::data_path("models/onnx/qdq_reshape_to_nchw_conv.onnx"));
   const ir::Op& copy = only_op(back, ir::OpKind::Reshape);
-  const ir::Op& to_nhwc = only_op(back, ir::OpKind::Transpose);
+  const ir::Op& to_nhwc = only_kernel(back, "transpose");
   CHECK(to_nhwc.inputs[0] == copy.outputs[0]);
-  CHECK(to_nhwc.perm == std::vector<int32_t>{0, 2, 3, 1});
+  CHECK(to_nhwc.attrs.at("perm") == Ints{0, 2, 3, 1});
   CHECK(back.tensors[size_t(to_nhwc.outputs[0])].shape == ir::Shape{1, 4, 4, 3});
 }
 
@@ -115,9 +140,9 @@ TEST_CASE("tflite: STRIDED_SLICE resolves masks and negative indices, SPLIT give
        tflite::CreateStridedSliceOptions(b.fbb(), 0, 0b010).Union());  // end_mask on rows: through row 0
   const ir::Graph g = read(b.finish({x}, {y}));
   REQUIRE(g.ops.size() == 1);
-  CHECK(g.ops[0].slice.begin == std::vector<int32_t>{0, 3, 1});
-  CHECK(g.ops[0].slice.stride == std::vector<int32_t>{1, -2, 2});
-  CHECK(g.ops[0].slice.size == std::vector<int32_t>{1, 2, 3});
+  CHECK(g.ops[0].attrs.at("begin") == Ints{0, 3, 1});
+  CHECK(g.ops[0].attrs.at("stride") == Ints{1, -2, 2});
+  CHECK(g.ops[0].attrs.at("size") == Ints{1, 2, 3});
   std::vector<int8_t> in(24);
   for (int i = 0; i < 24; ++i) in[size_t(i)] = int8_t(i);
   CHECK(reference::run_reference(g, {in}).at(0) == std::vector<int8_t>{19, 21, 23, 7, 9, 11});
@@ -130,7 +155,7 @@ TEST_CASE("tflite: STRIDED_SLICE resolves masks and negative indices, SPLIT give
        tflite::CreateSplitOptions(s.fbb(), 2).Union());
   const ir::Graph split = read(s.finish({sx}, {a, c}));
   REQUIRE(split.ops.size() == 2);
-  CHECK(split.ops[1].slice.begin == std::vector<int32_t>{0, 0, 3});
+  CHECK(split.ops[1].attrs.at("begin") == Ints{0, 0, 3});
   const auto outs = reference::run_reference(split, {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}});
   CHECK(outs.at(0) == std::vector<int8_t>{0, 1, 2, 6, 7, 8});
   CHECK(outs.at(1) == std::vector<int8_t>{3, 4, 5, 9, 10, 11});
@@ -160,10 +185,10 @@ TEST_CASE("tflite: slices TFLite Micro would not apply as written are one locate
 TEST_CASE("onnx: Slice's starts, ends and steps land on the NHWC dimensions", "[compiler]") {
   // [1, C=4, H=7, W=6]: H from -1 by -2 (6, 4, 2), W from 1 by 2 to the end, C 0 to 3.
   const ir::Graph g = frontend::read_onnx(test::data_path("models/onnx/qdq_slice_negative_step.onnx"));
-  const ir::Op& s = only_op(g, ir::OpKind::Slice);
-  CHECK(s.slice.begin == std::vector<int32_t>{0, 6, 1, 0});
-  CHECK(s.slice.stride == std::vector<int32_t>{1, -2, 2, 1});
-  CHECK(s.slice.size == std::vector<int32_t>{1, 3, 3, 3});
+  const ir::Op& s = only_kernel(g, "slice");
+  CHECK(s.attrs.at("begin") == Ints{0, 6, 1, 0});
+  CHECK(s.attrs.at("stride") == Ints{1, -2, 2, 1});
+  CHECK(s.attrs.at("size") == Ints{1, 3, 3, 3});
 }
 
 TEST_CASE("ir: depth and space move each channel block to its pixel, and shapes that do not divide are refused",
@@ -185,7 +210,7 @@ TEST_CASE("ir: depth and space move each channel block to its pixel, and shapes 
        tflite::CreateDepthToSpaceOptions(b.fbb(), 2).Union());
   const ir::Graph g = read(b.finish({x}, {y}));
   REQUIRE(g.ops.size() == 3);  // reshape, transpose, reshape
-  CHECK(g.ops[1].perm == std::vector<int32_t>{0, 1, 3, 2, 4, 5});
+  CHECK(g.ops[1].attrs.at("perm") == Ints{0, 1, 3, 2, 4, 5});
   CHECK(reference::run_reference(g, {{10, 11, 12, 13}}).at(0) == std::vector<int8_t>{10, 11, 12, 13});
   // Two pixels of 4 channels: row 0 of the output interleaves both pixels' first two channels.
   TfliteBuilder b2;

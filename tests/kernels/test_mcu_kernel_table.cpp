@@ -185,3 +185,57 @@ TEST_CASE("mcu kernel table: every SoC config prices every kernel, and docs/kern
           std::string::npos);
   }
 }
+
+TEST_CASE("mcu kernel table: a kernel that runs an operator derives and checks its parameters from the op's view",
+          "[kernels]") {
+  kernels::McuOpView op;
+  op.kernel = "transpose";
+  kernels::McuTensorView in, out;
+  in.shape = {2, 3}, out.shape = {3, 2};
+  in.scales = out.scales = {0.5f};
+  in.zero_points = out.zero_points = {1};
+  op.inputs = {in};
+  op.outputs = {out};
+  op.attrs = {{"perm", {1, 0}}};
+  const kernels::McuKernelBinding* t = kernels::find_mcu_binding("transpose");
+  REQUIRE(t != nullptr);
+  CHECK(t->runs_operator());
+  const auto call = t->from_op(op);
+  // Rank 2 as the innermost two of six dimensions, perm moved with them.
+  CHECK(call->encode({kIn, kOut}) == std::vector<uint32_t>{kIn, kOut, 1, 1, 1, 1, 2, 3, 0, 1, 2, 3, 5, 4});
+  CHECK(call->output_elements() == 6);
+  const std::vector<int8_t> x = {1, 2, 3, 4, 5, 6};
+  std::vector<int8_t> y(6);
+  call->invoke({{x.data(), nullptr}, {nullptr, y.data()}});
+  CHECK(y == std::vector<int8_t>{1, 4, 2, 5, 3, 6});
+
+  // Each check names the kernel and what is wrong.
+  kernels::McuOpView bad = op;
+  bad.attrs.clear();
+  CHECK_THROWS_WITH(t->from_op(bad), "transpose: attribute 'perm' is missing");
+  bad = op;
+  bad.outputs[0].shape = {2, 3};
+  CHECK_THROWS_WITH(t->from_op(bad), "transpose: perm: output [2, 3] is not input [2, 3] permuted by perm");
+  bad = op;
+  bad.outputs[0].zero_points = {0};
+  CHECK_THROWS_WITH(t->from_op(bad), Catch::StartsWith("transpose: input 0 and output 0 are quantized differently"));
+  bad = op;
+  bad.outputs.push_back(out);
+  CHECK_THROWS_WITH(t->from_op(bad), "transpose: 1 inputs and 2 outputs, expected 1 and 1");
+
+  kernels::McuOpView slice = op;
+  slice.kernel = "slice";
+  slice.outputs[0].shape = {2};
+  slice.attrs = {{"begin", {1, 2}}, {"stride", {-1, 1}}, {"size", {2, 1}}};
+  const auto s = kernels::find_mcu_binding("slice")->from_op(slice);
+  s->invoke({{x.data(), nullptr}, {nullptr, y.data()}});
+  CHECK(std::vector<int8_t>(y.begin(), y.begin() + 2) == std::vector<int8_t>{6, 3});
+  slice.outputs[0].shape = {3};
+  CHECK_THROWS_WITH(kernels::find_mcu_binding("slice")->from_op(slice),
+                    "slice: size: output [3] does not hold the 2 elements of the slice");
+
+  // A kernel the compiler lowers itself takes no view.
+  const kernels::McuKernelBinding* conv = kernels::find_mcu_binding("conv2d");
+  CHECK_FALSE(conv->runs_operator());
+  CHECK_THROWS_WITH(conv->from_op(op), Catch::StartsWith("internal:"));
+}

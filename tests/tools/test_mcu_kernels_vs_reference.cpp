@@ -66,7 +66,7 @@ int constant(ir::Graph& g, ir::Shape shape, ir::DataType type, std::mt19937& rng
 // Runs the graph's single op both ways and compares the outputs; returns the kernel's name.
 std::string check_op(ir::Graph& g, ir::Op op, std::mt19937& rng) {
   g.source = "test";
-  op.name = ir::op_kind_name(op.kind);
+  op.name = ir::op_name(op);
   g.ops = {op};
   g.inputs.clear();
   for (int t : op.inputs)
@@ -112,7 +112,7 @@ TEST_CASE("mcu kernels: codegen, then the MCU's dispatch through memory, equal t
   std::mt19937 rng(5);
   std::set<std::string> ran;
   auto run = [&](ir::Graph& g, const ir::Op& op) {
-    INFO(ir::op_kind_name(op.kind));
+    INFO(ir::op_name(op));
     ran.insert(check_op(g, op, rng));
   };
   const float s_in = 0.05f, s_out = 0.08f;
@@ -244,30 +244,24 @@ TEST_CASE("mcu kernels: codegen, then the MCU's dispatch through memory, equal t
   {
     // A channel shuffle: rank 5, the last two dimensions swapped.
     ir::Graph g;
-    ir::Op op;
-    op.kind = ir::OpKind::Transpose;
+    ir::Op op = ir::kernel_op("transpose", {{"perm", {0, 1, 2, 4, 3}}});
     op.inputs = {activation(g, {1, 3, 2, 2, 5}, s_in, 2)};
     op.outputs = {activation(g, {1, 3, 2, 5, 2}, s_in, 2)};
-    op.perm = {0, 1, 2, 4, 3};
     run(g, op);
   }
   {
     ir::Graph g;
-    ir::Op op;
-    op.kind = ir::OpKind::ResizeNearest;
+    ir::Op op = ir::kernel_op("resize_nearest", {{"align_corners", {0}}, {"half_pixel_centers", {1}}});
     op.inputs = {activation(g, {1, 7, 5, 3}, s_in, 2)};
     op.outputs = {activation(g, {1, 10, 3, 3}, s_in, 2)};
-    op.half_pixel_centers = true;
     run(g, op);
   }
   {
     // A strided slice walking one axis backwards, its output of another rank.
     ir::Graph g;
-    ir::Op op;
-    op.kind = ir::OpKind::Slice;
+    ir::Op op = ir::kernel_op("slice", {{"begin", {0, 5, 1, 0}}, {"stride", {1, -2, 2, 1}}, {"size", {1, 3, 2, 3}}});
     op.inputs = {activation(g, {1, 6, 5, 4}, s_in, 2)};
     op.outputs = {activation(g, {3, 2, 3}, s_in, 2)};
-    op.slice = {{0, 5, 1, 0}, {1, -2, 2, 1}, {1, 3, 2, 3}};
     run(g, op);
   }
   {
