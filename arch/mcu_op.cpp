@@ -231,6 +231,21 @@ const std::vector<McuKernelSpec>& mcu_kernels() {
         extent("out_w", "output width"), extent("align_corners", "1: corner pixels map onto corner pixels"),
         extent("half_pixel_centers", "1: pixel centres at half-integer coordinates")},
        "pad"},
+      // Priced as pad: one byte moved per output element with index arithmetic.
+      {McuKernel::MirrorPad,
+       "mirror_pad",
+       {in8("in", "input tensor"), out8("out", "output tensor, (d0+b0+a0) x ... x (d5+b5+a5)"),
+        extent("d0", "input dimension 0 (outermost; 1 below rank 6)"), extent("d1", "input dimension 1"),
+        extent("d2", "input dimension 2"), extent("d3", "input dimension 3"), extent("d4", "input dimension 4"),
+        extent("d5", "input dimension 5 (innermost)"), extent("b0", "indices added before dimension 0"),
+        extent("b1", "indices added before dimension 1"), extent("b2", "indices added before dimension 2"),
+        extent("b3", "indices added before dimension 3"), extent("b4", "indices added before dimension 4"),
+        extent("b5", "indices added before dimension 5"), extent("a0", "indices added after dimension 0"),
+        extent("a1", "indices added after dimension 1"), extent("a2", "indices added after dimension 2"),
+        extent("a3", "indices added after dimension 3"), extent("a4", "indices added after dimension 4"),
+        extent("a5", "indices added after dimension 5"),
+        extent("symmetric", "0: REFLECT (the edge is not repeated), 1: SYMMETRIC (it is)")},
+       "pad"},
   };
   return table;
 }

@@ -48,6 +48,7 @@ enum class McuKernel : uint16_t {
   Transpose = 28,   // a permutation of an int8 tensor's dimensions (TFLite TRANSPOSE)
   Slice = 29,       // a strided slice of an int8 tensor (TFLite SLICE, STRIDED_SLICE, SPLIT)
   ResizeNearest = 30,  // nearest-neighbour resize of an NHWC int8 image (TFLite RESIZE_NEAREST_NEIGHBOR)
+  MirrorPad = 31,      // padding that mirrors an int8 tensor at its edges (TFLite MIRROR_PAD)
 };
 
 // What one argument is.

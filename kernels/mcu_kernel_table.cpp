@@ -21,6 +21,7 @@
 #include "kernels/mul.h"
 #include "kernels/mean.h"
 #include "kernels/maximum_minimum.h"
+#include "kernels/mirror_pad.h"
 #include "kernels/pad.h"
 #include "kernels/requantize_tensor.h"
 #include "kernels/resize_nearest.h"
@@ -142,6 +143,29 @@ ResizeNearestParams resize_nearest_from_op(const McuOpView& op) {
   p.align_corners = int(op.attr_or("align_corners", 0));
   p.half_pixel_centers = int(op.attr_or("half_pixel_centers", 0));
   validate(p);
+  return p;
+}
+
+// MIRROR_PAD: attributes before and after, one entry per input dimension,
+// and symmetric (0: REFLECT, 1: SYMMETRIC); the output's shape is the padded one.
+MirrorPadParams mirror_pad_from_op(const McuOpView& op) {
+  op.expect_tensors(1, 1);
+  op.expect_same_quantization(0, 0);
+  const std::vector<int64_t>& in = op.inputs[0].shape;
+  const std::vector<int64_t>& out = op.outputs[0].shape;
+  const std::vector<int32_t> before = dims32("mirror_pad", "before", op.attr("before"));
+  const std::vector<int32_t> after = dims32("mirror_pad", "after", op.attr("after"));
+  if (before.size() != in.size() || after.size() != in.size() || out.size() != in.size())
+    check::fail("mirror_pad", "before",
+                fmt::format("before and after of {} and {} entries for input {} and output {}", before.size(),
+                            after.size(), dims_string(in), dims_string(out)));
+  const MirrorPadParams p = mirror_pad_params(dims32("mirror_pad", "shape", in).data(), before.data(), after.data(),
+                                              int(in.size()), op.attr_or("symmetric", 0) != 0);
+  for (size_t k = 0; k < in.size(); ++k)
+    if (out[k] != in[k] + before[k] + after[k])
+      check::fail("mirror_pad", "shape",
+                  fmt::format("output {} is not input {} padded by before and after", dims_string(out),
+                              dims_string(in)));
   return p;
 }
 
@@ -389,6 +413,18 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
          [](const P& p, const McuOperands& o) { slice(p, in_i8(o, 0), out_i8(o, 1)); },
          {},
          slice_from_op}));
+  }
+  {
+    using P = MirrorPadParams;
+    t.push_back(entry<P>(
+        {McuKernel::MirrorPad,
+         {&P::d0, &P::d1, &P::d2, &P::d3, &P::d4, &P::d5, &P::b0, &P::b1, &P::b2, &P::b3, &P::b4, &P::b5,
+          &P::a0, &P::a1, &P::a2, &P::a3, &P::a4, &P::a5, &P::symmetric},
+         [](const P& p) { return std::vector<uint64_t>{uint64_t(p.in_elements()), uint64_t(p.out_elements())}; },
+         [](const P& p) { validate(p); },
+         [](const P& p, const McuOperands& o) { mirror_pad(p, in_i8(o, 0), out_i8(o, 1)); },
+         {},
+         mirror_pad_from_op}));
   }
   {
     using P = ResizeNearestParams;

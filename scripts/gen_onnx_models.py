@@ -282,11 +282,12 @@ def max_pool(net, x, k, stride, name="max_pool"):
     return net.qdq(f"{name}_output", y, net.scale_of(x), zero_point_of(net, x))
 
 
-def pad(net, x, pads, name="pad"):
-    """Pad of height and width with 0, pads as ONNX orders them (begins, then ends, NCHW)."""
+def pad(net, x, pads, name="pad", mode="constant"):
+    """Pad with 0 (mode constant) or mirrored (mode reflect, numpy's 'reflect'), pads as ONNX orders them (begins,
+    then ends, NCHW)."""
     p = net.const(f"{name}_pads", np.array(pads, dtype=np.int64))
-    net.node("Pad", [x, p], [f"{name}_output"], name, mode="constant")
-    y = np.pad(net.real[x], list(zip(pads[:4], pads[4:])))
+    net.node("Pad", [x, p], [f"{name}_output"], name, mode=mode)
+    y = np.pad(net.real[x], list(zip(pads[:4], pads[4:])), mode=mode)
     return net.qdq(f"{name}_output", y, net.scale_of(x), zero_point_of(net, x))
 
 
@@ -405,6 +406,7 @@ def models():
     # Operators that keep their input's quantization.
     model("qdq_max_pool", [1, 4, 8, 8], lambda n, x: max_pool(n, x, 2, 2), 14)
     model("qdq_pad", [1, 3, 5, 5], lambda n, x: pad(n, x, [0, 0, 1, 2, 0, 0, 2, 1]), 15)
+    model("qdq_pad_reflect", [1, 3, 5, 6], lambda n, x: pad(n, x, [0, 1, 2, 1, 0, 1, 1, 3], mode="reflect"), 15)
     model("qdq_concat", [1, 3, 5, 5], lambda n, x: concat(n, [x, conv(n, x, 3, 1, relu=False)]), 16)
     # Unary functions (one 256-entry table each in kiln), QDQ, over inputs reaching their saturation.
     shape = [1, 4, 8, 8]

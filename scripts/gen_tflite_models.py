@@ -42,7 +42,7 @@ def load_bindings():
              "ConcatenationOptions", "AddOptions", "ReshapeOptions", "PadOptions", "ReducerOptions",
              "QuantizeOptions", "LeakyReluOptions", "SubOptions", "MulOptions", "StridedSliceOptions",
              "SplitOptions", "SplitVOptions", "UnpackOptions", "DepthToSpaceOptions", "SpaceToDepthOptions",
-             "PackOptions", "ResizeNearestNeighborOptions", "BuiltinOptions", "BuiltinOperator", "TensorType", "Padding",
+             "PackOptions", "ResizeNearestNeighborOptions", "MirrorPadOptions", "MirrorPadMode", "BuiltinOptions", "BuiltinOperator", "TensorType", "Padding",
              "ActivationFunctionType"]
     return {n: importlib.import_module("tflite." + n) for n in names}
 
@@ -301,6 +301,16 @@ def padv2(net, x, pads, value, name="padv2"):
     out = net.tensor([1] + list(xr.shape[1:]), "int8", x.scale, x.zp, name=name)
     net.calib[out.index] = xr
     net.op("PADV2", [x, p, v], [out])
+    return out
+
+
+def mirror_pad(net, x, pads, mode, name="mirror_pad"):
+    """MIRROR_PAD, mode REFLECT or SYMMETRIC (numpy's 'reflect' and 'symmetric' are the same mirrors)."""
+    p = net.const_int32(np.array(pads), name + "/paddings")
+    xr = np.pad(net.real_of(x), pads, mode=mode.lower())
+    out = net.tensor([1] + list(xr.shape[1:]), "int8", x.scale, x.zp, name=name)
+    net.calib[out.index] = xr
+    net.op("MIRROR_PAD", [x, p], [out], ("MirrorPadOptions", dict(mode=mode)))
     return out
 
 
@@ -593,6 +603,8 @@ def options_table(b, kind, o):
     elif kind == "ResizeNearestNeighborOptions":
         call("AddAlignCorners", o["align_corners"])
         call("AddHalfPixelCenters", o["half_pixel_centers"])
+    elif kind == "MirrorPadOptions":
+        call("AddMode", getattr(T["MirrorPadMode"].MirrorPadMode, o["mode"]))
     elif kind == "PackOptions":
         call("AddValuesCount", o["values_count"])
         call("AddAxis", o["axis"])
@@ -861,6 +873,12 @@ def models():
           lambda n: resize_nearest(n, n.x, [10, 3], half_pixel_centers=True), 63)
     # PADV2 with a constant other than the zero point, written into the border.
     model("padv2_constant", [1, 5, 5, 3], lambda n: padv2(n, n.x, [[0, 0], [1, 2], [2, 1], [0, 0]], 0.5), 64)
+    # Mirror padding before a convolution (style transfer, super-resolution)
+    # and on a rank-3 tensor with the edge repeated.
+    model("mirror_pad_reflect_hw", [1, 5, 6, 3],
+          lambda n: conv(n, mirror_pad(n, n.x, [[0, 0], [2, 1], [1, 3], [0, 0]], "REFLECT"), 4, 3, name="conv"), 65)
+    model("mirror_pad_symmetric_rank3", [1, 4, 5],
+          lambda n: mirror_pad(n, n.x, [[0, 0], [1, 2], [3, 0]], "SYMMETRIC"), 66)
     model("squeeze_fc_expand_dims", [1, 4, 4, 8],
           lambda n: expand_dims(n, fully_connected(n, squeeze(n, mean_hw(n, n.x)), 5), 1), 50)
     return out

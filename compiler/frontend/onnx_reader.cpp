@@ -21,6 +21,7 @@
 #include "compiler/ir/depth_space.h"
 #include "compiler/ir/quant_params.h"
 #include "kernels/lut_tables.h"
+#include "kernels/mirror_pad.h"
 #include "kernels/slice.h"
 #include "kernels/transpose.h"
 
@@ -1633,14 +1634,17 @@ class Reader {
   void read_pad(int i) {
     const Value& in = preserving_input(i);
     const ir::Shape is = onnx_shape(in);
-    if (attr_string(i, "mode", "constant") != "constant") fail_node(i, "only mode 'constant' is supported");
+    const std::string mode = attr_string(i, "mode", "constant");
+    if (mode != "constant" && mode != "reflect")
+      fail_node(i, fmt::format("mode '{}' unsupported; supported: constant, reflect", mode));
+    const bool reflect = mode == "reflect";
     std::vector<int64_t> pads;
     if (opset_ < 11) {
       pads = attr_ints(i, "pads");
-      if (attr_float(i, "value", 0.0f) != 0.0f) fail_node(i, "only padding with 0 is supported");
+      if (!reflect && attr_float(i, "value", 0.0f) != 0.0f) fail_node(i, "only padding with 0 is supported");
     } else {
       pads = const_input(i, 1, "pads").ints;
-      if (has_input(i, 2)) {
+      if (!reflect && has_input(i, 2)) {
         const Value& cv = input(i, 2);
         // The pad value is the real 0: a float 0, or the tensor's zero point when quantized.
         const bool zero = (cv.kind == Value::Kind::Const && cv.c->element_count() == 1 &&
@@ -1651,6 +1655,7 @@ class Reader {
       }
     }
     if (pads.size() != 2 * is.size()) fail_node(i, fmt::format("pads must hold {} values", 2 * is.size()));
+    if (reflect) return read_reflect_pad(i, in, is, pads);
     if (is.size() != 4 || pads[0] || pads[1] || pads[4] || pads[5])
       fail_node(i, "only padding of height and width of a rank-4 tensor is supported");
     for (int64_t p : pads)
@@ -1663,6 +1668,36 @@ class Reader {
     op.outputs = {out};
     graph_.ops.push_back(std::move(op));
     define_preserved(i, in, out, 4);
+  }
+
+  // Pad with mode "reflect" (ONNX's reflect is TFLite's REFLECT): the
+  // mirror_pad kernel, each ONNX dimension's padding at its IR place; the
+  // kernel's table entry checks the amounts against the input.
+  void read_reflect_pad(int i, const Value& in, const ir::Shape& is, const std::vector<int64_t>& pads) {
+    const size_t r = is.size();
+    if (r == 0 || r > size_t(kernels::kMaxMirrorPadRank))
+      fail_node(i, fmt::format("input rank {} unsupported; supported: 1 to {}", r, kernels::kMaxMirrorPadRank));
+    ir::Shape os;
+    for (size_t k = 0; k < r; ++k) {
+      if (pads[k] < 0 || pads[k + r] < 0 || pads[k] > 65535 || pads[k + r] > 65535)
+        fail_node(i, fmt::format("padding {}, {} unsupported", pads[k], pads[k + r]));
+      os.push_back(int32_t(is[k] + pads[k] + pads[k + r]));
+    }
+    const std::vector<int32_t> order = ir_order(r);
+    ir::Op op = new_op(i, OpKind::Kernel);
+    op.kernel = "mirror_pad";
+    std::vector<int64_t>& before = op.attrs["before"];
+    std::vector<int64_t>& after = op.attrs["after"];
+    for (size_t j = 0; j < r; ++j) {
+      before.push_back(pads[size_t(order[j])]);
+      after.push_back(pads[size_t(order[j]) + r]);
+    }
+    op.attrs["symmetric"] = {0};
+    const int out = new_act(node(i).output(0), os, tensor(in.id).scale(), tensor(in.id).zero_point());
+    op.inputs = {in.id};
+    op.outputs = {out};
+    graph_.ops.push_back(std::move(op));
+    define_preserved(i, in, out, int(r));
   }
 
   std::string file_;

@@ -55,6 +55,7 @@ const std::vector<std::pair<tflite::BuiltinOperator, OpKind>>& supported_table()
       {tflite::BuiltinOperator_RESHAPE, OpKind::Reshape},
       // Operators one MCU kernel runs as they are (ir::OpKind::Kernel).
       {tflite::BuiltinOperator_RESIZE_NEAREST_NEIGHBOR, OpKind::Kernel},
+      {tflite::BuiltinOperator_MIRROR_PAD, OpKind::Kernel},
       // Reshapes by another name: the output tensor's shape says what they did.
       {tflite::BuiltinOperator_SQUEEZE, OpKind::Reshape},
       {tflite::BuiltinOperator_EXPAND_DIMS, OpKind::Reshape},
@@ -362,6 +363,7 @@ class Reader {
         switch (c.builtin) {
           case tflite::BuiltinOperator_RESIZE_NEAREST_NEIGHBOR: read_resize_nearest(c, out); break;
           case tflite::BuiltinOperator_TRANSPOSE: read_transpose(c, out); break;
+          case tflite::BuiltinOperator_MIRROR_PAD: read_mirror_pad(c, out); break;
           case tflite::BuiltinOperator_DEPTH_TO_SPACE:
           case tflite::BuiltinOperator_SPACE_TO_DEPTH: read_depth_space(c, out); break;
           case tflite::BuiltinOperator_SLICE: read_slice(c, out); break;
@@ -1086,6 +1088,42 @@ class Reader {
     }
     op.inputs = {in};
     op.outputs = {out};
+  }
+
+  // MIRROR_PAD: a constant int32 [rank, 2] padding matrix and the mode
+  // (REFLECT or SYMMETRIC); the kernel's table entry checks the amounts
+  // against the input (kernels/mirror_pad.h).
+  void read_mirror_pad(const Context& c, ir::Op& op) {
+    expect_inputs(c, 2, 2);
+    const int in = act_input(c, 0);
+    const int pads = constant(c, 1, DataType::Int32, "paddings");
+    const ir::Shape is = tensor(in).shape;  // a copy: importing tensors may move graph_.tensors
+    if (tensor(pads).shape != ir::Shape{int32_t(is.size()), 2})
+      fail_op(c, fmt::format("paddings shape {} must be {}x2", ir::shape_string(tensor(pads).shape), is.size()));
+    std::vector<int64_t> before, after;
+    ir::Shape expected;
+    for (size_t d = 0; d < is.size(); ++d) {
+      before.push_back(tensor(pads).int32_at(2 * d));
+      after.push_back(tensor(pads).int32_at(2 * d + 1));
+      if (before.back() < 0 || after.back() < 0)
+        fail_op(c, fmt::format("negative padding {}, {}", before.back(), after.back()));
+      if (is[d] + before.back() + after.back() > kMaxElements)
+        fail_op(c, fmt::format("padding {}, {} too large", before.back(), after.back()));
+      expected.push_back(int32_t(is[d] + before.back() + after.back()));
+    }
+    const int out = act_output(c);
+    check_shape(c, out, expected);
+    same_quantization(c, in, out);
+    const tflite::MirrorPadOptions* o = c.op->builtin_options_as_MirrorPadOptions();
+    if (!o) fail_op(c, "MirrorPadOptions are missing (TFLite Micro requires its mode)");
+    if (o->mode() != tflite::MirrorPadMode_REFLECT && o->mode() != tflite::MirrorPadMode_SYMMETRIC)
+      fail_op(c, fmt::format("mode {} unsupported; supported: REFLECT (0), SYMMETRIC (1)", int(o->mode())));
+    op.kernel = "mirror_pad";
+    op.inputs = {in};
+    op.outputs = {out};
+    op.attrs = {{"before", std::move(before)},
+                {"after", std::move(after)},
+                {"symmetric", {o->mode() == tflite::MirrorPadMode_SYMMETRIC ? 1 : 0}}};
   }
 
   void read_softmax(const Context& c, ir::Op& op) {

@@ -2,6 +2,7 @@
 
 #include "kernels/concat2.h"
 #include "kernels/copy.h"
+#include "kernels/mirror_pad.h"
 #include "kernels/pad.h"
 #include "kernels/requantize.h"
 #include "kernels/requantize_tensor.h"
@@ -110,6 +111,51 @@ TEST_CASE("resize_nearest: TFLite's indices for each convention, and an image re
   CHECK(out == std::vector<int8_t>{1, 2, 1, 2, 3, 4, 3, 4, 1, 2, 1, 2, 3, 4, 3, 4});
   p.align_corners = 2;
   CHECK_THROWS_WITH(kernels::resize_nearest(p, in.data(), out.data()), Catch::Contains("resize_nearest: align_corners:"));
+}
+
+TEST_CASE("mirror_pad: REFLECT leaves the edge out of the mirror, SYMMETRIC repeats it", "[kernels]") {
+  // One row a b c (1 2 3) padded by 2 before and 2 after.
+  const int32_t row[] = {3}, two[] = {2};
+  const std::vector<int8_t> abc = {1, 2, 3};
+  std::vector<int8_t> out(7);
+  kernels::mirror_pad(kernels::mirror_pad_params(row, two, two, 1, false), abc.data(), out.data());
+  CHECK(out == std::vector<int8_t>{3, 2, 1, 2, 3, 2, 1});
+  kernels::mirror_pad(kernels::mirror_pad_params(row, two, two, 1, true), abc.data(), out.data());
+  CHECK(out == std::vector<int8_t>{2, 1, 1, 2, 3, 3, 2});
+  // TFLite Micro's index arithmetic, index by index, for a dimension of 4 padded by 3 and 2.
+  CHECK(kernels::mirror_index(0, 3, 4, false) == 3);
+  CHECK(kernels::mirror_index(2, 3, 4, false) == 1);
+  CHECK(kernels::mirror_index(3, 3, 4, false) == 0);
+  CHECK(kernels::mirror_index(7, 3, 4, false) == 2);
+  CHECK(kernels::mirror_index(8, 3, 4, false) == 1);
+  CHECK(kernels::mirror_index(0, 3, 4, true) == 2);
+  CHECK(kernels::mirror_index(7, 3, 4, true) == 3);
+
+  // A 2x3 image of 2 channels, H by 1 before (REFLECT) and W by 1 after:
+  // every element against the mirrored coordinates written out.
+  const int32_t hwc[] = {2, 3, 2}, before[] = {1, 0, 0}, after[] = {0, 1, 0};
+  std::vector<int8_t> in(12);
+  for (int i = 0; i < 12; ++i) in[size_t(i)] = int8_t(10 * i);
+  std::vector<int8_t> img(3 * 4 * 2);
+  kernels::mirror_pad(kernels::mirror_pad_params(hwc, before, after, 3, false), in.data(), img.data());
+  const int rows[] = {1, 0, 1}, cols[] = {0, 1, 2, 1};
+  for (int y = 0; y < 3; ++y)
+    for (int x = 0; x < 4; ++x)
+      for (int c = 0; c < 2; ++c) {
+        INFO(y << "," << x << "," << c);
+        CHECK(img[size_t((y * 4 + x) * 2 + c)] == in[size_t((rows[y] * 3 + cols[x]) * 2 + c)]);
+      }
+}
+
+TEST_CASE("mirror_pad: padding past what the mirror holds is an error", "[kernels]") {
+  const int32_t row[] = {3}, three[] = {3}, none[] = {0};
+  CHECK_THROWS_WITH(kernels::mirror_pad_params(row, three, none, 1, false),
+                    "mirror_pad: b5: must be in [0, 2], got 3");
+  CHECK_NOTHROW(kernels::mirror_pad_params(row, three, none, 1, true));
+  CHECK_THROWS_WITH(kernels::mirror_pad_params(row, none, none, 7, false), "mirror_pad: rank: must be in [1, 6], got 7");
+  kernels::MirrorPadParams p;
+  p.symmetric = 2;
+  CHECK_THROWS_WITH(kernels::validate(p), "mirror_pad: symmetric: must be in [0, 1], got 2");
 }
 
 TEST_CASE("concat2: rows interleave", "[kernels]") {

@@ -21,6 +21,7 @@
 #include "kernels/float_boundary.h"
 #include "kernels/mcu_kernel_table.h"
 #include "kernels/mean.h"
+#include "kernels/mirror_pad.h"
 #include "kernels/pad.h"
 #include "kernels/resize_nearest.h"
 #include "kernels/slice.h"
@@ -313,6 +314,16 @@ TEST_CASE("mcu_dispatch: pad, concat2, requantize, transpose, slice, resize_near
   CHECK(mem.get(kOut, 24) == direct);
   CHECK(direct[23] == a[23]);  // the corner pixel stays the corner
 
+  // mirror_pad: the 24 bytes as [4, 6], rows by 1 before and 2 after, columns by 3 after (SYMMETRIC).
+  const int32_t mp_shape[] = {4, 6}, mp_before[] = {1, 0}, mp_after[] = {2, 3};
+  direct.assign(7 * 9, 0);
+  kernels::mirror_pad(kernels::mirror_pad_params(mp_shape, mp_before, mp_after, 2, true), a.data(), direct.data());
+  sim::run_mcu_op(cmd(McuKernel::MirrorPad, {u(kIn), u(kOut), 1, 1, 1, 1, 4, 6, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 2, 3, 1}),
+                  mem);
+  CHECK(mem.get(kOut, 63) == direct);
+  CHECK(direct[0] == a[0]);       // the first row repeated above it
+  CHECK(direct[9 + 8] == a[3]);  // row 0, the fourth column after the edge mirrors column 3
+
   const McuOpCmd copy = cmd(McuKernel::Copy, {u(kIn2), u(kOut + 100), 16});
   sim::run_mcu_op(copy, mem);
   CHECK(mem.get(kOut + 100, 16) == b);
@@ -430,7 +441,8 @@ TEST_CASE("mcu_dispatch: every kernel of the table has a case above against its 
   const std::set<std::string> covered = {"copy",     "add",  "conv2d",  "depthwise_conv2d", "fully_connected",
                                          "avg_pool", "max_pool", "mean", "softmax", "pad", "concat2", "requantize",
                                          "conv2d_1x1", "conv2d_shallow", "quantize", "dequantize",
-                                         "lut", "maximum", "minimum", "sub", "mul", "transpose", "slice", "resize_nearest"};
+                                         "lut", "maximum", "minimum", "sub", "mul", "transpose", "slice", "resize_nearest",
+                                         "mirror_pad"};
   std::set<std::string> table;
   for (const auto& b : kernels::mcu_kernel_table()) table.insert(b->spec().name);
   CHECK(table == covered);

@@ -257,6 +257,14 @@ TEST_CASE("mcu kernels: codegen, then the MCU's dispatch through memory, equal t
     run(g, op);
   }
   {
+    // REFLECT over H and W of an image, none over channels.
+    ir::Graph g;
+    ir::Op op = ir::kernel_op("mirror_pad", {{"before", {0, 2, 1, 0}}, {"after", {0, 1, 3, 0}}, {"symmetric", {0}}});
+    op.inputs = {activation(g, {1, 4, 5, 3}, s_in, 2)};
+    op.outputs = {activation(g, {1, 7, 9, 3}, s_in, 2)};
+    run(g, op);
+  }
+  {
     // A strided slice walking one axis backwards, its output of another rank.
     ir::Graph g;
     ir::Op op = ir::kernel_op("slice", {{"begin", {0, 5, 1, 0}}, {"stride", {1, -2, 2, 1}}, {"size", {1, 3, 2, 3}}});
