@@ -276,6 +276,15 @@ class Reader {
     return *v.c;
   }
 
+  // Constant input k holding exactly one value (a Clip bound), as a double.
+  double const_scalar(int i, int k, const char* role) const {
+    const ConstTensor& t = const_input(i, k, role);
+    if (t.element_count() != 1)
+      fail_node(i, fmt::format("{} (input {} '{}') must hold one value, not {}", role, k, node(i).input(k),
+                               t.element_count()));
+    return t.real(0);
+  }
+
   const Value& act_input(int i, int k) const {
     const Value& v = input(i, k);
     if (v.kind != Value::Kind::Act)
@@ -473,8 +482,8 @@ class Reader {
         lo = attr_float(i, "min", -kInf);
         hi = attr_float(i, "max", kInf);
       } else {
-        lo = has_input(i, 1) ? float(const_input(i, 1, "min").real(0)) : -kInf;
-        hi = has_input(i, 2) ? float(const_input(i, 2, "max").real(0)) : kInf;
+        lo = has_input(i, 1) ? float(const_scalar(i, 1, "min")) : -kInf;
+        hi = has_input(i, 2) ? float(const_scalar(i, 2, "max")) : kInf;
       }
     }
     const Value& in = input(i, 0);
