@@ -246,6 +246,15 @@ const std::vector<McuKernelSpec>& mcu_kernels() {
         extent("a5", "indices added after dimension 5"),
         extent("symmetric", "0: REFLECT (the edge is not repeated), 1: SYMMETRIC (it is)")},
        "pad"},
+      // Priced as avg_pool: four neighbours weighted and summed per output element.
+      {McuKernel::ResizeBilinear,
+       "resize_bilinear",
+       {in8("in", "input images, NHWC"), out8("out", "output images, NHWC"), extent("batches", "images"),
+        extent("in_h", "input height"), extent("in_w", "input width"), extent("c", "channels"),
+        extent("out_h", "output height"), extent("out_w", "output width"),
+        extent("align_corners", "1: corner pixels map onto corner pixels"),
+        extent("half_pixel_centers", "1: pixel centres at half-integer coordinates (not with align_corners)")},
+       "avg_pool"},
   };
   return table;
 }

@@ -49,6 +49,7 @@ enum class McuKernel : uint16_t {
   Slice = 29,       // a strided slice of an int8 tensor (TFLite SLICE, STRIDED_SLICE, SPLIT)
   ResizeNearest = 30,  // nearest-neighbour resize of an NHWC int8 image (TFLite RESIZE_NEAREST_NEIGHBOR)
   MirrorPad = 31,      // padding that mirrors an int8 tensor at its edges (TFLite MIRROR_PAD)
+  ResizeBilinear = 32, // bilinear resize of NHWC int8 images (TFLite RESIZE_BILINEAR)
 };
 
 // What one argument is.

@@ -24,6 +24,7 @@
 #include "kernels/mirror_pad.h"
 #include "kernels/pad.h"
 #include "kernels/requantize_tensor.h"
+#include "kernels/resize_bilinear.h"
 #include "kernels/resize_nearest.h"
 #include "kernels/slice.h"
 #include "kernels/softmax.h"
@@ -166,6 +167,28 @@ MirrorPadParams mirror_pad_from_op(const McuOpView& op) {
       check::fail("mirror_pad", "shape",
                   fmt::format("output {} is not input {} padded by before and after", dims_string(out),
                               dims_string(in)));
+  return p;
+}
+
+// RESIZE_BILINEAR: NHWC images in and out with the same batches, channels
+// and quantization; attributes align_corners and half_pixel_centers (0 or 1).
+ResizeBilinearParams resize_bilinear_from_op(const McuOpView& op) {
+  op.expect_tensors(1, 1);
+  op.expect_same_quantization(0, 0);
+  const std::vector<int64_t>& in = op.inputs[0].shape;
+  const std::vector<int64_t>& out = op.outputs[0].shape;
+  if (in.size() != 4 || out.size() != 4 || in[0] != out[0] || in[3] != out[3])
+    check::fail("resize_bilinear", "shape",
+                fmt::format("input {} and output {}: expected NHWC images in and out with the same batches and channels",
+                            dims_string(in), dims_string(out)));
+  const std::vector<int32_t> i32 = dims32("resize_bilinear", "shape", in);
+  const std::vector<int32_t> o32 = dims32("resize_bilinear", "shape", out);
+  ResizeBilinearParams p;
+  p.batches = i32[0], p.in_h = i32[1], p.in_w = i32[2], p.c = i32[3];
+  p.out_h = o32[1], p.out_w = o32[2];
+  p.align_corners = int(op.attr_or("align_corners", 0));
+  p.half_pixel_centers = int(op.attr_or("half_pixel_centers", 0));
+  validate(p);
   return p;
 }
 
@@ -413,6 +436,21 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
          [](const P& p, const McuOperands& o) { slice(p, in_i8(o, 0), out_i8(o, 1)); },
          {},
          slice_from_op}));
+  }
+  {
+    using P = ResizeBilinearParams;
+    t.push_back(entry<P>(
+        {McuKernel::ResizeBilinear,
+         {&P::batches, &P::in_h, &P::in_w, &P::c, &P::out_h, &P::out_w, &P::align_corners, &P::half_pixel_centers},
+         [](const P& p) {
+           return std::vector<uint64_t>{uint64_t(p.batches) * p.in_h * p.in_w * p.c,
+                                        uint64_t(p.batches) * p.out_h * p.out_w * p.c};
+         },
+         [](const P& p) { validate(p); },
+         [](const P& p, const McuOperands& o) { resize_bilinear(p, in_i8(o, 0), out_i8(o, 1)); },
+         // four multiply-accumulates per output element
+         [](const P& p) { return uint64_t(4) * p.batches * p.out_h * p.out_w * p.c; },
+         resize_bilinear_from_op}));
   }
   {
     using P = MirrorPadParams;

@@ -42,7 +42,7 @@ def load_bindings():
              "ConcatenationOptions", "AddOptions", "ReshapeOptions", "PadOptions", "ReducerOptions",
              "QuantizeOptions", "LeakyReluOptions", "SubOptions", "MulOptions", "StridedSliceOptions",
              "SplitOptions", "SplitVOptions", "UnpackOptions", "DepthToSpaceOptions", "SpaceToDepthOptions",
-             "PackOptions", "ResizeNearestNeighborOptions", "MirrorPadOptions", "MirrorPadMode", "BuiltinOptions", "BuiltinOperator", "TensorType", "Padding",
+             "PackOptions", "ResizeNearestNeighborOptions", "ResizeBilinearOptions", "MirrorPadOptions", "MirrorPadMode", "BuiltinOptions", "BuiltinOperator", "TensorType", "Padding",
              "ActivationFunctionType"]
     return {n: importlib.import_module("tflite." + n) for n in names}
 
@@ -526,6 +526,28 @@ def resize_nearest(net, x, size, align_corners=False, half_pixel_centers=False, 
     return out
 
 
+def resize_bilinear(net, x, size, align_corners=False, half_pixel_centers=False, name="resize_bilinear"):
+    """RESIZE_BILINEAR; the calibration interpolates in float (it only sets the scales of later layers: the output
+    keeps the input's quantization)."""
+    def taps(n_in, n_out):
+        scale = (n_in - 1) / (n_out - 1) if align_corners and n_out > 1 else n_in / n_out
+        at = [((o + 0.5) * scale - 0.5) if half_pixel_centers else o * scale for o in range(n_out)]
+        lo = [min(max(int(np.floor(a)), 0), n_in - 1) for a in at]
+        hi = [min(v + 1, n_in - 1) for v in lo]
+        w = np.array([min(max(a - np.floor(a), 0.0), 1.0) if a >= 0 else 0.0 for a in at])
+        return lo, hi, w
+    real = net.real_of(x)
+    y0, y1, wy = taps(x.shape[1], size[0])
+    x0, x1, wx = taps(x.shape[2], size[1])
+    rows = real[:, y0] * (1 - wy)[None, :, None, None] + real[:, y1] * wy[None, :, None, None]
+    y = rows[:, :, x0] * (1 - wx)[None, None, :, None] + rows[:, :, x1] * wx[None, None, :, None]
+    out = net.tensor([x.shape[0], size[0], size[1], x.shape[3]], "int8", x.scale, x.zp, name=name)
+    net.calib[out.index] = y
+    net.op("RESIZE_BILINEAR", [x, net.const_int32(np.array(size), name + "/size")], [out],
+           ("ResizeBilinearOptions", dict(align_corners=align_corners, half_pixel_centers=half_pixel_centers)))
+    return out
+
+
 def pack(net, parts, axis, name="pack"):
     real = np.stack([net.real_of(t) for t in parts], axis=axis)
     shape = list(parts[0].shape)
@@ -600,7 +622,7 @@ def options_table(b, kind, o):
         call("AddNumSplits", o["num_splits"])
     elif kind in ("DepthToSpaceOptions", "SpaceToDepthOptions"):
         call("AddBlockSize", o["block_size"])
-    elif kind == "ResizeNearestNeighborOptions":
+    elif kind in ("ResizeNearestNeighborOptions", "ResizeBilinearOptions"):
         call("AddAlignCorners", o["align_corners"])
         call("AddHalfPixelCenters", o["half_pixel_centers"])
     elif kind == "MirrorPadOptions":
@@ -873,6 +895,14 @@ def models():
           lambda n: resize_nearest(n, n.x, [10, 3], half_pixel_centers=True), 63)
     # PADV2 with a constant other than the zero point, written into the border.
     model("padv2_constant", [1, 5, 5, 3], lambda n: padv2(n, n.x, [[0, 0], [1, 2], [2, 1], [0, 0]], 0.5), 64)
+    # Bilinear upsampling before a convolution (a segmentation decoder), and
+    # resizes by non-integer factors with each of TFLite's conventions.
+    model("resize_bilinear_2x_then_conv", [1, 4, 5, 3],
+          lambda n: conv(n, resize_bilinear(n, n.x, [8, 10]), 4, 3, name="conv"), 67)
+    model("resize_bilinear_align_corners", [1, 5, 7, 2],
+          lambda n: resize_bilinear(n, n.x, [9, 4], align_corners=True), 68)
+    model("resize_bilinear_half_pixel_centers", [1, 6, 3, 4],
+          lambda n: resize_bilinear(n, n.x, [4, 11], half_pixel_centers=True), 69)
     # Mirror padding before a convolution (style transfer, super-resolution)
     # and on a rank-3 tensor with the edge repeated.
     model("mirror_pad_reflect_hw", [1, 5, 6, 3],

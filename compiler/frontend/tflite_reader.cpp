@@ -56,6 +56,7 @@ const std::vector<std::pair<tflite::BuiltinOperator, OpKind>>& supported_table()
       // Operators one MCU kernel runs as they are (ir::OpKind::Kernel).
       {tflite::BuiltinOperator_RESIZE_NEAREST_NEIGHBOR, OpKind::Kernel},
       {tflite::BuiltinOperator_MIRROR_PAD, OpKind::Kernel},
+      {tflite::BuiltinOperator_RESIZE_BILINEAR, OpKind::Kernel},
       // Reshapes by another name: the output tensor's shape says what they did.
       {tflite::BuiltinOperator_SQUEEZE, OpKind::Reshape},
       {tflite::BuiltinOperator_EXPAND_DIMS, OpKind::Reshape},
@@ -361,7 +362,8 @@ class Reader {
       case OpKind::Pad: read_pad(c, out); break;
       case OpKind::Kernel:
         switch (c.builtin) {
-          case tflite::BuiltinOperator_RESIZE_NEAREST_NEIGHBOR: read_resize_nearest(c, out); break;
+          case tflite::BuiltinOperator_RESIZE_NEAREST_NEIGHBOR:
+          case tflite::BuiltinOperator_RESIZE_BILINEAR: read_resize(c, out); break;
           case tflite::BuiltinOperator_TRANSPOSE: read_transpose(c, out); break;
           case tflite::BuiltinOperator_MIRROR_PAD: read_mirror_pad(c, out); break;
           case tflite::BuiltinOperator_DEPTH_TO_SPACE:
@@ -928,25 +930,36 @@ class Reader {
     }
   }
 
-  // RESIZE_NEAREST_NEIGHBOR: one NHWC image; the output size is a constant
-  // int32 pair (TFLite Micro takes no other) that the output's shape repeats.
-  void read_resize_nearest(const Context& c, ir::Op& op) {
+  // RESIZE_NEAREST_NEIGHBOR (one NHWC image) and RESIZE_BILINEAR (NHWC
+  // images): the output size is a constant int32 pair (TFLite Micro takes no
+  // other) that the output's shape repeats; one quantization in and out.
+  void read_resize(const Context& c, ir::Op& op) {
+    const bool bilinear = c.builtin == tflite::BuiltinOperator_RESIZE_BILINEAR;
     expect_inputs(c, 2, 2);
     const int in = act_input(c, 0);
     const ir::Shape is = tensor(in).shape;
-    if (is.size() != 4 || is[0] != 1)
-      fail_op(c, fmt::format("input shape {} unsupported; supported: one NHWC image, 1xHxWxC", ir::shape_string(is)));
+    if (is.size() != 4 || (!bilinear && is[0] != 1))
+      fail_op(c, fmt::format("input shape {} unsupported; supported: {}", ir::shape_string(is),
+                             bilinear ? "NHWC images, NxHxWxC" : "one NHWC image, 1xHxWxC"));
     const std::vector<int32_t> size = int32_vector(c, 1, "size", 2);
     if (size[0] < 1 || size[1] < 1) fail_op(c, fmt::format("output size {}x{} must be positive", size[0], size[1]));
     const int out = act_output(c);
-    check_shape(c, out, {1, size[0], size[1], is[3]});
+    check_shape(c, out, {is[0], size[0], size[1], is[3]});
     same_quantization(c, in, out);
-    const tflite::ResizeNearestNeighborOptions* o = c.op->builtin_options_as_ResizeNearestNeighborOptions();
-    op.kernel = "resize_nearest";
+    bool align_corners = false, half_pixel_centers = false;
+    if (bilinear) {
+      const tflite::ResizeBilinearOptions* o = c.op->builtin_options_as_ResizeBilinearOptions();
+      align_corners = o && o->align_corners(), half_pixel_centers = o && o->half_pixel_centers();
+      if (align_corners && half_pixel_centers)
+        fail_op(c, "align_corners and half_pixel_centers are both set (TFLite Micro refuses them together)");
+    } else {
+      const tflite::ResizeNearestNeighborOptions* o = c.op->builtin_options_as_ResizeNearestNeighborOptions();
+      align_corners = o && o->align_corners(), half_pixel_centers = o && o->half_pixel_centers();
+    }
+    op.kernel = bilinear ? "resize_bilinear" : "resize_nearest";
     op.inputs = {in};
     op.outputs = {out};
-    op.attrs = {{"align_corners", {o && o->align_corners() ? 1 : 0}},
-                {"half_pixel_centers", {o && o->half_pixel_centers() ? 1 : 0}}};
+    op.attrs = {{"align_corners", {align_corners ? 1 : 0}}, {"half_pixel_centers", {half_pixel_centers ? 1 : 0}}};
   }
 
   // The last op a reader appended to the graph, taken back as `op` (the

@@ -6,6 +6,7 @@
 #include "kernels/pad.h"
 #include "kernels/requantize.h"
 #include "kernels/requantize_tensor.h"
+#include "kernels/resize_bilinear.h"
 #include "kernels/resize_nearest.h"
 #include "kernels/slice.h"
 #include "kernels/transpose.h"
@@ -111,6 +112,50 @@ TEST_CASE("resize_nearest: TFLite's indices for each convention, and an image re
   CHECK(out == std::vector<int8_t>{1, 2, 1, 2, 3, 4, 3, 4, 1, 2, 1, 2, 3, 4, 3, 4});
   p.align_corners = 2;
   CHECK_THROWS_WITH(kernels::resize_nearest(p, in.data(), out.data()), Catch::Contains("resize_nearest: align_corners:"));
+}
+
+TEST_CASE("resize_bilinear: TFLite's 10-bit coordinates, edge clamping and rounding, worked by hand", "[kernels]") {
+  kernels::ResizeBilinearParams p;
+  p.in_h = 1, p.in_w = 2, p.c = 1, p.out_h = 1, p.out_w = 4;
+  std::vector<int8_t> out(4);
+  // scale 512 (half a pixel): 0, the midpoint, 100, and the last column
+  // clamped to the edge (both neighbours are the last pixel).
+  kernels::resize_bilinear(p, std::vector<int8_t>{0, 100}.data(), out.data());
+  CHECK(out == std::vector<int8_t>{0, 50, 100, 100});
+  // A tie rounds half away from zero: -0.5 -> -1, 0.5 -> 1.
+  kernels::resize_bilinear(p, std::vector<int8_t>{-1, 0}.data(), out.data());
+  CHECK(out == std::vector<int8_t>{-1, -1, 0, 0});
+  kernels::resize_bilinear(p, std::vector<int8_t>{1, 0}.data(), out.data());
+  CHECK(out == std::vector<int8_t>{1, 1, 0, 0});
+  // half_pixel_centers: coordinates -1/4, 1/4, 3/4, 5/4; the first clamps to pixel 0.
+  p.half_pixel_centers = 1;
+  kernels::resize_bilinear(p, std::vector<int8_t>{0, 100}.data(), out.data());
+  CHECK(out == std::vector<int8_t>{0, 25, 75, 100});
+  CHECK(kernels::bilinear_tap(0, 512, true, 2).at_10 == -256);
+  // align_corners: 2 to 3 columns, the middle one halfway.
+  p.half_pixel_centers = 0, p.align_corners = 1, p.out_w = 3;
+  kernels::resize_bilinear(p, std::vector<int8_t>{0, 100}.data(), out.data());
+  CHECK(std::vector<int8_t>(out.begin(), out.begin() + 3) == std::vector<int8_t>{0, 50, 100});
+
+  // 2x2 to 3x3 with align_corners, two images of 2 channels: the centre is
+  // the mean of the four corners (rounded half away from zero), each image
+  // and channel apart.
+  kernels::ResizeBilinearParams q;
+  q.batches = 2, q.in_h = 2, q.in_w = 2, q.c = 2, q.out_h = 3, q.out_w = 3, q.align_corners = 1;
+  const std::vector<int8_t> in = {10, -10, 20, -20, 30, -30, 41, -41,  // image 0: corners (10, 20, 30, 41), negated
+                                  0, 1, 0, 1, 0, 1, 0, 2};             // image 1
+  std::vector<int8_t> img(2 * 9 * 2);
+  kernels::resize_bilinear(q, in.data(), img.data());
+  CHECK(img[(1 * 3 + 1) * 2] == 25);       // (10 + 20 + 30 + 41) / 4 = 25.25
+  CHECK(img[(1 * 3 + 1) * 2 + 1] == -25);
+  CHECK(img[(2 * 3 + 2) * 2] == 41);       // a corner stays a corner
+  CHECK(img[18 + (1 * 3 + 1) * 2 + 1] == 1);  // (1 + 1 + 1 + 2) / 4 = 1.25
+  CHECK(img[18 + (2 * 3 + 2) * 2 + 1] == 2);
+
+  q.half_pixel_centers = 1;
+  CHECK_THROWS_WITH(kernels::validate(q), Catch::StartsWith("resize_bilinear: half_pixel_centers:"));
+  q.half_pixel_centers = 0, q.in_w = 1 << 22;
+  CHECK_THROWS_WITH(kernels::validate(q), Catch::Contains("overflow TFLite's int32 10-bit fixed point"));
 }
 
 TEST_CASE("mirror_pad: REFLECT leaves the edge out of the mirror, SYMMETRIC repeats it", "[kernels]") {

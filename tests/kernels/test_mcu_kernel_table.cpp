@@ -53,6 +53,7 @@ const std::map<std::string, std::vector<uint32_t>>& examples() {
       {"mul", {kIn, kIn2, kOut, 33, 33, 1, 3, u(-4), 1, 1288490189, 2, u(-128), 127}},
       {"transpose", {kIn, kOut, 1, 1, 2, 3, 4, 5, 0, 1, 5, 2, 4, 3}},
       {"resize_nearest", {kIn, kOut, 7, 5, 3, 4, 11, 1, 0}},
+      {"resize_bilinear", {kIn, kOut, 2, 3, 4, 5, 6, 7, 0, 1}},
       {"mirror_pad", {kIn, kOut, 1, 1, 1, 4, 6, 5, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 3, 4, 1}},
       {"slice", {kIn, kOut, 1, 1, 1, 4, 6, 5, 0, 0, 0, 1, 5, 0, 1, 1, 1, 2, u(-2), 2, 1, 1, 1, 2, 3, 3}},
   };

@@ -23,6 +23,7 @@
 #include "kernels/mean.h"
 #include "kernels/mirror_pad.h"
 #include "kernels/pad.h"
+#include "kernels/resize_bilinear.h"
 #include "kernels/resize_nearest.h"
 #include "kernels/slice.h"
 #include "kernels/transpose.h"
@@ -314,6 +315,14 @@ TEST_CASE("mcu_dispatch: pad, concat2, requantize, transpose, slice, resize_near
   CHECK(mem.get(kOut, 24) == direct);
   CHECK(direct[23] == a[23]);  // the corner pixel stays the corner
 
+  // resize_bilinear: the 24 bytes as two 3x2 images of 2 channels, to 4x5 with half_pixel_centers.
+  kernels::ResizeBilinearParams rb;
+  rb.batches = 2, rb.in_h = 3, rb.in_w = 2, rb.c = 2, rb.out_h = 4, rb.out_w = 5, rb.half_pixel_centers = 1;
+  direct.assign(2 * 4 * 5 * 2, 0);
+  kernels::resize_bilinear(rb, a.data(), direct.data());
+  sim::run_mcu_op(cmd(McuKernel::ResizeBilinear, {u(kIn), u(kOut), 2, 3, 2, 2, 4, 5, 0, 1}), mem);
+  CHECK(mem.get(kOut, 80) == direct);
+
   // mirror_pad: the 24 bytes as [4, 6], rows by 1 before and 2 after, columns by 3 after (SYMMETRIC).
   const int32_t mp_shape[] = {4, 6}, mp_before[] = {1, 0}, mp_after[] = {2, 3};
   direct.assign(7 * 9, 0);
@@ -442,7 +451,7 @@ TEST_CASE("mcu_dispatch: every kernel of the table has a case above against its 
                                          "avg_pool", "max_pool", "mean", "softmax", "pad", "concat2", "requantize",
                                          "conv2d_1x1", "conv2d_shallow", "quantize", "dequantize",
                                          "lut", "maximum", "minimum", "sub", "mul", "transpose", "slice", "resize_nearest",
-                                         "mirror_pad"};
+                                         "mirror_pad", "resize_bilinear"};
   std::set<std::string> table;
   for (const auto& b : kernels::mcu_kernel_table()) table.insert(b->spec().name);
   CHECK(table == covered);

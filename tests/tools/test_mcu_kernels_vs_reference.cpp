@@ -257,6 +257,14 @@ TEST_CASE("mcu kernels: codegen, then the MCU's dispatch through memory, equal t
     run(g, op);
   }
   {
+    // Two images upsampled by non-integer factors.
+    ir::Graph g;
+    ir::Op op = ir::kernel_op("resize_bilinear", {{"align_corners", {0}}, {"half_pixel_centers", {1}}});
+    op.inputs = {activation(g, {2, 5, 4, 3}, s_in, 2)};
+    op.outputs = {activation(g, {2, 7, 9, 3}, s_in, 2)};
+    run(g, op);
+  }
+  {
     // REFLECT over H and W of an image, none over channels.
     ir::Graph g;
     ir::Op op = ir::kernel_op("mirror_pad", {{"before", {0, 2, 1, 0}}, {"after", {0, 1, 3, 0}}, {"symmetric", {0}}});
