@@ -309,6 +309,20 @@ def transpose(net, x, perm, name="transpose"):
     return keep_quant(net, x, "Transpose", np.transpose(net.real[x], perm), name, perm=perm)
 
 
+def resize(net, x, size, name="resize", scales=None, **attrs):
+    """Resize of H and W to `size` (given as sizes, or as `scales` when set); the output keeps the input's
+    quantization. The calibration takes the nearest source pixel (it only sets the shape of later layers)."""
+    xr = net.real[x]
+    ys = np.minimum((np.arange(size[0]) * xr.shape[2]) // size[0], xr.shape[2] - 1)
+    xs = np.minimum((np.arange(size[1]) * xr.shape[3]) // size[1], xr.shape[3] - 1)
+    y = xr[:, :, ys][:, :, :, xs]
+    if scales is not None:
+        inputs = ["", net.const(f"{name}_scales", np.array([1.0, 1.0] + list(scales), dtype=np.float32))]
+    else:
+        inputs = ["", "", net.const(f"{name}_sizes", np.array([1, xr.shape[1]] + list(size), dtype=np.int64))]
+    return keep_quant(net, x, "Resize", y, name, inputs=inputs, **attrs)
+
+
 def flatten(net, x, name="flatten"):
     xr = net.real[x]
     return keep_quant(net, x, "Flatten", xr.reshape(xr.shape[0], -1), name, axis=1)
@@ -406,6 +420,15 @@ def models():
     # Operators that keep their input's quantization.
     model("qdq_max_pool", [1, 4, 8, 8], lambda n, x: max_pool(n, x, 2, 2), 14)
     model("qdq_pad", [1, 3, 5, 5], lambda n, x: pad(n, x, [0, 0, 1, 2, 0, 0, 2, 1]), 15)
+    # Resize onto TFLite's resize kernels: bilinear by scales (half_pixel, the
+    # default), by sizes with align_corners, and PyTorch's nearest export.
+    model("qdq_resize_linear_half_pixel", [1, 3, 4, 5],
+          lambda n, x: resize(n, x, [8, 10], scales=[2.0, 2.0], mode="linear"), 16)
+    model("qdq_resize_linear_align_corners", [1, 2, 5, 7],
+          lambda n, x: resize(n, x, [9, 4], mode="linear", coordinate_transformation_mode="align_corners"), 17)
+    model("qdq_resize_nearest_asymmetric_floor", [1, 3, 4, 5],
+          lambda n, x: resize(n, x, [8, 15], scales=[2.0, 3.0], mode="nearest",
+                              coordinate_transformation_mode="asymmetric", nearest_mode="floor"), 18)
     model("qdq_pad_reflect", [1, 3, 5, 6], lambda n, x: pad(n, x, [0, 1, 2, 1, 0, 1, 1, 3], mode="reflect"), 15)
     model("qdq_concat", [1, 3, 5, 5], lambda n, x: concat(n, [x, conv(n, x, 3, 1, relu=False)]), 16)
     # Unary functions (one 256-entry table each in kiln), QDQ, over inputs reaching their saturation.

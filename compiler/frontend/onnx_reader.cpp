@@ -1,6 +1,7 @@
 #include "compiler/frontend/onnx_reader.h"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -40,7 +41,7 @@ const std::vector<std::string> kSupported = {
     "Pad",            "Concat",           "Constant",    "Identity",      "Max",         "Min",
     "Sub",            "Mul",              "Transpose",   "Squeeze",       "Unsqueeze",
     "Slice",          "Split",            "DepthToSpace", "SpaceToDepth",  "GlobalMaxPool",
-    "ReduceMean",
+    "ReduceMean",     "Resize",
     "Sigmoid",        "Tanh",             "HardSwish",   "HardSigmoid",   "LeakyRelu",   "Elu",
     "com.microsoft.QLinearSigmoid",       "com.microsoft.QLinearLeakyRelu", "com.microsoft.QLinearMul"};
 
@@ -458,6 +459,7 @@ class Reader {
       return defer(i);
     if (t == "AveragePool" || t == "MaxPool" || t == "GlobalAveragePool" || t == "GlobalMaxPool") return read_pool(i);
     if (t == "Pad") return read_pad(i);
+    if (t == "Resize") return read_resize(i);
     fail_node(i, fmt::format("unsupported operator; supported: {}", fmt::join(kSupported, ", ")));
   }
 
@@ -1480,6 +1482,88 @@ class Reader {
     const int out = new_act(node(i).output(0), nhwc_to_nchw(os), tensor(in.id).scale(), tensor(in.id).zero_point());
     ir::append_depth_space(graph_, new_op(i, OpKind::Kernel), in.id, out,
                            int32_t(block), kind);
+    const Value v = in;  // a copy: define may move the values
+    define_preserved(i, v, out, 4);
+  }
+
+  // Resize (opset 11 and later: X, roi, scales, sizes) of NCHW images over
+  // H and W, onto TFLite's resize kernels where ONNX's coordinates are the
+  // ones TFLite computes: mode "linear" runs resize_bilinear with
+  // coordinate_transformation_mode half_pixel or pytorch_half_pixel
+  // (TFLite's half_pixel_centers), align_corners or asymmetric (neither
+  // flag); mode "nearest" runs resize_nearest (one image) where the index
+  // rounding agrees: asymmetric with nearest_mode floor (PyTorch's export of
+  // nearest upsampling), align_corners with round_prefer_ceil, half_pixel
+  // with round_prefer_ceil and tf_half_pixel_for_nn with floor. The output
+  // must be a whole number of pixels of the given scale, so that ONNX's
+  // 1/scale and TFLite's in/out are one ratio.
+  void read_resize(int i) {
+    const Value& in = preserving_input(i);
+    if (in.rank != 4) fail_node(i, fmt::format("input rank {} unsupported; supported: NCHW images (rank 4)", in.rank));
+    if (opset_ < 11) fail_node(i, "Resize before opset 11 (scales as the second input) is unsupported");
+    const ir::Shape is = onnx_shape(in);
+    std::array<int64_t, 4> os{};
+    if (has_input(i, 3)) {
+      const std::vector<int64_t> sizes = int_vector(i, 3, "sizes", 4);
+      std::copy(sizes.begin(), sizes.end(), os.begin());
+    } else if (has_input(i, 2)) {
+      const ConstTensor& scales = const_input(i, 2, "scales");
+      if (!scales.is_float() || scales.element_count() != 4) fail_node(i, "scales must be 4 floats (N, C, H, W)");
+      for (size_t k = 0; k < 4; ++k) {
+        const double s = scales.floats[k], exact = double(is[k]) * s;
+        if (!(s > 0.0) || !(exact >= 1.0 && exact <= 65535.0) || exact != std::floor(exact))
+          fail_node(i, fmt::format("scale {} of dimension {} (size {}) does not give a whole number of pixels from 1 "
+                                   "to 65535",
+                                   s, k, is[k]));
+        os[k] = int64_t(exact);
+      }
+    } else {
+      fail_node(i, "neither scales nor sizes is given");
+    }
+    if (os[0] != is[0] || os[1] != is[1])
+      fail_node(i, fmt::format("resizes N or C ({}x{} to {}x{}); supported: H and W only", is[0], is[1], os[0], os[1]));
+    if (os[2] < 1 || os[3] < 1 || os[2] > 65535 || os[3] > 65535)
+      fail_node(i, fmt::format("output size {}x{} unsupported", os[2], os[3]));
+    if (attr_int(i, "antialias", 0) != 0 || attr_int(i, "exclude_outside", 0) != 0 || attr(i, "axes"))
+      fail_node(i, "antialias, exclude_outside and axes are unsupported");
+    const std::string mode = attr_string(i, "mode", "nearest");
+    const std::string ct = attr_string(i, "coordinate_transformation_mode", "half_pixel");
+    const std::string nearest = attr_string(i, "nearest_mode", "round_prefer_floor");
+    bool align_corners = false, half_pixel = false;
+    if (mode == "linear") {
+      if (ct == "half_pixel" || (ct == "pytorch_half_pixel" && os[2] > 1 && os[3] > 1))
+        half_pixel = true;
+      else if (ct == "align_corners")
+        align_corners = true;
+      else if (ct != "asymmetric")
+        fail_node(i, fmt::format("linear with coordinate_transformation_mode '{}' unsupported; supported: half_pixel, "
+                                 "pytorch_half_pixel, align_corners, asymmetric",
+                                 ct));
+    } else if (mode == "nearest") {
+      if (is[0] != 1) fail_node(i, fmt::format("nearest resize of {} images unsupported; supported: one", is[0]));
+      if (ct == "asymmetric" && nearest == "floor") {
+      } else if (ct == "align_corners" && nearest == "round_prefer_ceil") {
+        align_corners = true;
+      } else if ((ct == "half_pixel" && nearest == "round_prefer_ceil") ||
+                 (ct == "tf_half_pixel_for_nn" && nearest == "floor")) {
+        half_pixel = true;
+      } else {
+        fail_node(i, fmt::format("nearest with coordinate_transformation_mode '{}' and nearest_mode '{}' unsupported; "
+                                 "supported: asymmetric with floor, align_corners with round_prefer_ceil, half_pixel "
+                                 "with round_prefer_ceil, tf_half_pixel_for_nn with floor",
+                                 ct, nearest));
+      }
+    } else {
+      fail_node(i, fmt::format("mode '{}' unsupported; supported: linear, nearest", mode));
+    }
+    const int out = new_act(node(i).output(0), {is[0], is[1], int32_t(os[2]), int32_t(os[3])}, tensor(in.id).scale(),
+                            tensor(in.id).zero_point());
+    ir::Op op = new_op(i, OpKind::Kernel);
+    op.kernel = mode == "linear" ? "resize_bilinear" : "resize_nearest";
+    op.attrs = {{"align_corners", {align_corners ? 1 : 0}}, {"half_pixel_centers", {half_pixel ? 1 : 0}}};
+    op.inputs = {in.id};
+    op.outputs = {out};
+    graph_.ops.push_back(std::move(op));
     const Value v = in;  // a copy: define may move the values
     define_preserved(i, v, out, 4);
   }

@@ -645,3 +645,66 @@ TEST_CASE("onnx: Sub and Mul in QDQ form, with a [1, C, 1, 1] gate repeated over
   }
   CHECK(sub_mul_model("Mul", {1, 3, 1, 1}).read().ops[0].rescale.multiplier.size() == 1);
 }
+
+namespace {
+
+// x [1, 2, 3, 4] -> DequantizeLinear -> Resize (sizes to 6x8) -> QuantizeLinear -> y.
+ModelBuilder resize_model(const std::string& mode, const std::string& ct, const std::string& nearest) {
+  ModelBuilder b;
+  b.input("x", onnx::TensorProto::INT8, {1, 2, 3, 4});
+  b.scale("s", 0.05f);
+  b.init("z", onnx::TensorProto::INT8, {}, {-3});
+  onnx::TensorProto* sizes = b.g()->add_initializer();
+  sizes->set_name("sizes");
+  sizes->set_data_type(onnx::TensorProto::INT64);
+  sizes->add_dims(4);
+  for (int64_t v : {1, 2, 6, 8}) sizes->add_int64_data(v);
+  b.node("DequantizeLinear", {"x", "s", "z"}, "xf");
+  onnx::NodeProto* r = b.node("Resize", {"xf", "", "", "sizes"}, "r");
+  for (const auto& [name, value] : {std::pair<const char*, std::string>{"mode", mode},
+                                    {"coordinate_transformation_mode", ct},
+                                    {"nearest_mode", nearest}}) {
+    onnx::AttributeProto* a = r->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::STRING);
+    a->set_s(value);
+  }
+  b.node("QuantizeLinear", {"r", "s", "z"}, "y");
+  b.output("y");
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("onnx: Resize maps ONNX's coordinates onto TFLite's resize kernels where they agree, and names the rest",
+          "[onnx]") {
+  struct Case {
+    const char *mode, *ct, *nearest, *kernel;
+    int64_t align_corners, half_pixel;
+  };
+  for (const Case& c : {Case{"linear", "half_pixel", "floor", "resize_bilinear", 0, 1},
+                        Case{"linear", "pytorch_half_pixel", "floor", "resize_bilinear", 0, 1},
+                        Case{"linear", "align_corners", "floor", "resize_bilinear", 1, 0},
+                        Case{"linear", "asymmetric", "floor", "resize_bilinear", 0, 0},
+                        Case{"nearest", "asymmetric", "floor", "resize_nearest", 0, 0},
+                        Case{"nearest", "align_corners", "round_prefer_ceil", "resize_nearest", 1, 0},
+                        Case{"nearest", "half_pixel", "round_prefer_ceil", "resize_nearest", 0, 1},
+                        Case{"nearest", "tf_half_pixel_for_nn", "floor", "resize_nearest", 0, 1}}) {
+    INFO(c.mode << " " << c.ct << " " << c.nearest);
+    const ir::Graph g = resize_model(c.mode, c.ct, c.nearest).read();
+    REQUIRE(g.ops.size() == 1);
+    CHECK(g.ops[0].kind == OpKind::Kernel);
+    CHECK(g.ops[0].kernel == c.kernel);
+    CHECK(g.ops[0].attrs.at("align_corners") == std::vector<int64_t>{c.align_corners});
+    CHECK(g.ops[0].attrs.at("half_pixel_centers") == std::vector<int64_t>{c.half_pixel});
+    CHECK(g.tensors[size_t(g.outputs[0])].shape == ir::Shape{1, 6, 8, 2});  // NHWC
+  }
+  // ONNX's default nearest rounding (round_prefer_floor) breaks ties the other way from TFLite.
+  CHECK_THAT(read_error(resize_model("nearest", "half_pixel", "round_prefer_floor")),
+             Catch::Contains("(Resize, 'r_node'): nearest with coordinate_transformation_mode 'half_pixel' and "
+                             "nearest_mode 'round_prefer_floor' unsupported"));
+  CHECK_THAT(read_error(resize_model("cubic", "half_pixel", "floor")),
+             Catch::Contains("mode 'cubic' unsupported; supported: linear, nearest"));
+  CHECK_THAT(read_error(resize_model("linear", "tf_crop_and_resize", "floor")),
+             Catch::Contains("linear with coordinate_transformation_mode 'tf_crop_and_resize' unsupported"));
+}
