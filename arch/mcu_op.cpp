@@ -255,6 +255,16 @@ const std::vector<McuKernelSpec>& mcu_kernels() {
         extent("align_corners", "1: corner pixels map onto corner pixels"),
         extent("half_pixel_centers", "1: pixel centres at half-integer coordinates (not with align_corners)")},
        "avg_pool"},
+      // Priced as requantize, as mul is: one product and one rescale per element.
+      {McuKernel::Prelu,
+       "prelu",
+       {in8("in", "input tensor"), in8("alpha", "slope, alpha_count elements repeated along the input"),
+        out8("out", "output tensor"), extent("count", "elements"),
+        extent("alpha_count", "elements of alpha (count, or a divisor it repeats: per channel, scalar)"), in_zp(),
+        sint("alpha_zp", "slope zero point"), out_zp(), sint("mult_identity", "multiplier of s_in / s_out"),
+        sint("shift_identity", "its shift"), sint("mult_alpha", "multiplier of s_in * s_alpha / s_out"),
+        sint("shift_alpha", "its shift")},
+       "requantize"},
   };
   return table;
 }

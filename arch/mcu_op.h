@@ -50,6 +50,7 @@ enum class McuKernel : uint16_t {
   ResizeNearest = 30,  // nearest-neighbour resize of an NHWC int8 image (TFLite RESIZE_NEAREST_NEIGHBOR)
   MirrorPad = 31,      // padding that mirrors an int8 tensor at its edges (TFLite MIRROR_PAD)
   ResizeBilinear = 32, // bilinear resize of NHWC int8 images (TFLite RESIZE_BILINEAR)
+  Prelu = 33,          // parametric ReLU with a learned slope (TFLite PRELU)
 };
 
 // What one argument is.

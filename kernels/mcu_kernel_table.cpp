@@ -4,7 +4,9 @@
 
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <climits>
+#include <cstddef>
 #include <limits>
 
 #include "kernels/add.h"
@@ -23,6 +25,7 @@
 #include "kernels/maximum_minimum.h"
 #include "kernels/mirror_pad.h"
 #include "kernels/pad.h"
+#include "kernels/prelu.h"
 #include "kernels/requantize_tensor.h"
 #include "kernels/resize_bilinear.h"
 #include "kernels/resize_nearest.h"
@@ -188,6 +191,40 @@ ResizeBilinearParams resize_bilinear_from_op(const McuOpView& op) {
   p.out_h = o32[1], p.out_w = o32[2];
   p.align_corners = int(op.attr_or("align_corners", 0));
   p.half_pixel_centers = int(op.attr_or("half_pixel_centers", 0));
+  validate(p);
+  return p;
+}
+
+// One scale and zero point, or the kernel's named error.
+void expect_per_tensor(const char* kernel, const char* role, const McuTensorView& t) {
+  if (t.scales.size() != 1 || t.zero_points.size() != 1 || !(t.scales[0] > 0.0f))
+    check::fail(kernel, role, fmt::format("expected one positive scale and one zero point, got {} and {}",
+                                          t.scales.size(), t.zero_points.size()));
+}
+
+// PRELU: input and output of one shape; the slope (input 1) repeats along
+// the output's innermost dimensions (its shape, less leading 1s, is the
+// output's last dimensions: per channel, or a scalar).
+PreluParams prelu_from_op(const McuOpView& op) {
+  op.expect_tensors(2, 1);
+  const McuTensorView &in = op.inputs[0], &alpha = op.inputs[1], &out = op.outputs[0];
+  expect_per_tensor("prelu", "input", in);
+  expect_per_tensor("prelu", "alpha", alpha);
+  expect_per_tensor("prelu", "output", out);
+  if (in.shape != out.shape)
+    check::fail("prelu", "shape", fmt::format("input {} and output {} differ", dims_string(in.shape),
+                                              dims_string(out.shape)));
+  std::vector<int64_t> a = alpha.shape;
+  while (!a.empty() && a.front() == 1) a.erase(a.begin());
+  if (a.size() > out.shape.size() || !std::equal(a.begin(), a.end(), out.shape.end() - std::ptrdiff_t(a.size())))
+    check::fail("prelu", "alpha",
+                fmt::format("shape {} does not repeat along the output {}'s innermost dimensions",
+                            dims_string(alpha.shape), dims_string(out.shape)));
+  PreluParams p;
+  p.count = out.elements();
+  p.alpha_count = alpha.elements();
+  p.in_zp = in.zero_point(), p.alpha_zp = alpha.zero_point(), p.out_zp = out.zero_point();
+  prelu_rescales(in.scale(), alpha.scale(), out.scale(), &p);
   validate(p);
   return p;
 }
@@ -436,6 +473,20 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
          [](const P& p, const McuOperands& o) { slice(p, in_i8(o, 0), out_i8(o, 1)); },
          {},
          slice_from_op}));
+  }
+  {
+    using P = PreluParams;
+    t.push_back(entry<P>(
+        {McuKernel::Prelu,
+         {&P::count, &P::alpha_count, &P::in_zp, &P::alpha_zp, &P::out_zp, &P::mult_identity, &P::shift_identity,
+          &P::mult_alpha, &P::shift_alpha},
+         [](const P& p) {
+           return std::vector<uint64_t>{uint64_t(p.count), uint64_t(p.alpha_count), uint64_t(p.count)};
+         },
+         [](const P& p) { validate(p); },
+         [](const P& p, const McuOperands& o) { prelu(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
+         {},
+         prelu_from_op}));
   }
   {
     using P = ResizeBilinearParams;

@@ -233,6 +233,15 @@ def const_operand(net, shape, name):
     return t
 
 
+def prelu(net, x, alpha_shape, name="prelu"):
+    """PRELU with a constant per-tensor int8 slope of `alpha_shape` (per channel [1, 1, C], or [1])."""
+    a = const_operand(net, alpha_shape, name + "/alpha")
+    xr = net.real_of(x)
+    out = net.activation(np.where(xr >= 0, xr, xr * a.real(a.value)), name)
+    net.op("PRELU", [x, a], [out])
+    return out
+
+
 def max_min(net, a, b, kind, name):
     """MAXIMUM or MINIMUM of two tensors of one quantization, which the output keeps."""
     assert a.scale == b.scale and a.zp == b.zp
@@ -903,6 +912,11 @@ def models():
           lambda n: resize_bilinear(n, n.x, [9, 4], align_corners=True), 68)
     model("resize_bilinear_half_pixel_centers", [1, 6, 3, 4],
           lambda n: resize_bilinear(n, n.x, [4, 11], half_pixel_centers=True), 69)
+    # PRELU: a learned slope per channel after a convolution (face and
+    # super-resolution networks), and one slope for a rank-3 tensor.
+    model("prelu_per_channel_after_conv", [1, 6, 6, 3],
+          lambda n: prelu(n, conv(n, n.x, 8, 3, name="conv"), [1, 1, 8]), 70)
+    model("prelu_scalar_slope", [1, 5, 7], lambda n: prelu(n, n.x, [1]), 71)
     # Mirror padding before a convolution (style transfer, super-resolution)
     # and on a rank-3 tensor with the edge repeated.
     model("mirror_pad_reflect_hw", [1, 5, 6, 3],

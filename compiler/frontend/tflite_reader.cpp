@@ -57,6 +57,7 @@ const std::vector<std::pair<tflite::BuiltinOperator, OpKind>>& supported_table()
       {tflite::BuiltinOperator_RESIZE_NEAREST_NEIGHBOR, OpKind::Kernel},
       {tflite::BuiltinOperator_MIRROR_PAD, OpKind::Kernel},
       {tflite::BuiltinOperator_RESIZE_BILINEAR, OpKind::Kernel},
+      {tflite::BuiltinOperator_PRELU, OpKind::Kernel},
       // Reshapes by another name: the output tensor's shape says what they did.
       {tflite::BuiltinOperator_SQUEEZE, OpKind::Reshape},
       {tflite::BuiltinOperator_EXPAND_DIMS, OpKind::Reshape},
@@ -366,6 +367,7 @@ class Reader {
           case tflite::BuiltinOperator_RESIZE_BILINEAR: read_resize(c, out); break;
           case tflite::BuiltinOperator_TRANSPOSE: read_transpose(c, out); break;
           case tflite::BuiltinOperator_MIRROR_PAD: read_mirror_pad(c, out); break;
+          case tflite::BuiltinOperator_PRELU: read_prelu(c, out); break;
           case tflite::BuiltinOperator_DEPTH_TO_SPACE:
           case tflite::BuiltinOperator_SPACE_TO_DEPTH: read_depth_space(c, out); break;
           case tflite::BuiltinOperator_SLICE: read_slice(c, out); break;
@@ -1100,6 +1102,20 @@ class Reader {
       op.pad_value = tensor(value).int8_at(0);
     }
     op.inputs = {in};
+    op.outputs = {out};
+  }
+
+  // PRELU: an int8 activation and its slope (a constant, normally one per
+  // channel, or an activation), each with one scale and zero point; the
+  // kernel's table entry checks that the slope repeats along the output.
+  void read_prelu(const Context& c, ir::Op& op) {
+    expect_inputs(c, 2, 2);
+    const int in = act_input(c, 0);
+    const int alpha = operand(c, 1);
+    const int out = act_output(c);
+    check_shape(c, out, tensor(in).shape);
+    op.kernel = "prelu";
+    op.inputs = {in, alpha};
     op.outputs = {out};
   }
 

@@ -53,6 +53,7 @@ const std::map<std::string, std::vector<uint32_t>>& examples() {
       {"mul", {kIn, kIn2, kOut, 33, 33, 1, 3, u(-4), 1, 1288490189, 2, u(-128), 127}},
       {"transpose", {kIn, kOut, 1, 1, 2, 3, 4, 5, 0, 1, 5, 2, 4, 3}},
       {"resize_nearest", {kIn, kOut, 7, 5, 3, 4, 11, 1, 0}},
+      {"prelu", {kIn, kW, kOut, 24, 3, u(-3), 5, 2, 1u << 30, 1, 1374389535, u(-6)}},
       {"resize_bilinear", {kIn, kOut, 2, 3, 4, 5, 6, 7, 0, 1}},
       {"mirror_pad", {kIn, kOut, 1, 1, 1, 4, 6, 5, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 3, 4, 1}},
       {"slice", {kIn, kOut, 1, 1, 1, 4, 6, 5, 0, 0, 0, 1, 5, 0, 1, 1, 1, 2, u(-2), 2, 1, 1, 1, 2, 3, 3}},
@@ -154,6 +155,14 @@ TEST_CASE("mcu kernel table: codegen's conv2d kernel by shape (pointwise, shallo
   CHECK(std::string(find_mcu_kernel("conv2d_1x1")->priced_as) == "conv2d");
   CHECK(std::string(find_mcu_kernel("conv2d_shallow")->priced_as) == "conv2d");
   CHECK(find_mcu_kernel("conv2d")->priced_as == nullptr);
+  // A kernel priced as another names one every cost table has: a single step.
+  for (const McuKernelSpec& spec : mcu_kernels()) {
+    if (!spec.priced_as) continue;
+    INFO(spec.name << " priced as " << spec.priced_as);
+    const McuKernelSpec* to = find_mcu_kernel(spec.priced_as);
+    REQUIRE(to != nullptr);
+    CHECK(to->priced_as == nullptr);
+  }
 }
 
 TEST_CASE("mcu kernel table: decoding rejects an extent above 2^31 and invalid parameters", "[kernels]") {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kernels/mul.h"
+#include "kernels/prelu.h"
 #include "kernels/requantize.h"
 #include "kernels/sub.h"
 #include "tests/kernels/oracle.h"
@@ -137,4 +138,32 @@ TEST_CASE("sub and mul: an operand that does not repeat whole, and other bad par
   CHECK_THROWS_WITH(kernels::mul(m, x, x, out), Catch::Contains("mul: in2_count:"));
   m.in2_count = 3, m.in1_zp = 200;
   CHECK_THROWS_WITH(kernels::mul(m, x, x, out), Catch::Contains("mul: in1_zp:"));
+}
+
+TEST_CASE("prelu: the identity above zero, the slope per channel below it, as TFLite's two rescales", "[kernels]") {
+  // s_in 0.1, s_alpha 0.01, s_out 0.1: x >= 0 stays x; below zero x * alpha * 0.01.
+  kernels::PreluParams p;
+  p.count = 4, p.alpha_count = 2, p.in_zp = -3, p.alpha_zp = 0, p.out_zp = 2;
+  kernels::prelu_rescales(0.1, 0.01, 0.1, &p);
+  CHECK(p.mult_identity == 1 << 30);
+  CHECK(p.shift_identity == 1);
+  const std::vector<int8_t> in = {-11, -11, 7, -15};  // x = -8, -8, 10, -12
+  const std::vector<int8_t> alpha = {25, 50};         // slopes 0.25 and 0.5, one per channel
+  std::vector<int8_t> out(4);
+  kernels::prelu(p, in.data(), alpha.data(), out.data());
+  CHECK(out == std::vector<int8_t>{0, -2, 12, -4});  // -2 + 2, -4 + 2, 10 + 2, -6 + 2
+
+  // A scalar slope with a zero point, and a result past int8 clamped.
+  p.alpha_count = 1, p.alpha_zp = 5;
+  const std::vector<int8_t> scalar = {45};  // 40 steps of 0.01: 0.4
+  const std::vector<int8_t> wide = {-128, 127, -13, -3};
+  kernels::prelu_rescales(0.1, 0.01, 0.05, &p);  // the output scale halved: x >= 0 doubles
+  kernels::prelu(p, wide.data(), scalar.data(), out.data());
+  // -125 * 0.4 * 2 = -100 (+2); 130 * 2 = 260 clamps to 127; -10 * 0.8 = -8 (+2); 0 (+2).
+  CHECK(out == std::vector<int8_t>{-98, 127, -6, 2});
+
+  p.alpha_count = 3;
+  CHECK_THROWS_WITH(kernels::validate(p), "prelu: alpha_count: 3 does not divide count 4 (an operand repeats whole)");
+  p.alpha_count = 1, p.alpha_zp = 300;
+  CHECK_THROWS_WITH(kernels::validate(p), Catch::StartsWith("prelu: alpha_zp:"));
 }

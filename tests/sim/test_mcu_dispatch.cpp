@@ -23,6 +23,7 @@
 #include "kernels/mean.h"
 #include "kernels/mirror_pad.h"
 #include "kernels/pad.h"
+#include "kernels/prelu.h"
 #include "kernels/resize_bilinear.h"
 #include "kernels/resize_nearest.h"
 #include "kernels/slice.h"
@@ -315,6 +316,17 @@ TEST_CASE("mcu_dispatch: pad, concat2, requantize, transpose, slice, resize_near
   CHECK(mem.get(kOut, 24) == direct);
   CHECK(direct[23] == a[23]);  // the corner pixel stays the corner
 
+  // prelu: the 24 bytes with a per-channel slope of 3 from b.
+  kernels::PreluParams pr;
+  pr.count = 24, pr.alpha_count = 3, pr.in_zp = -3, pr.alpha_zp = 5, pr.out_zp = 2;
+  kernels::prelu_rescales(0.1, 0.01, 0.08, &pr);
+  direct.assign(24, 0);
+  kernels::prelu(pr, a.data(), b.data(), direct.data());
+  sim::run_mcu_op(cmd(McuKernel::Prelu, {u(kIn), u(kIn2), u(kOut), 24, 3, u(-3), 5, 2, u(pr.mult_identity),
+                                         u(pr.shift_identity), u(pr.mult_alpha), u(pr.shift_alpha)}),
+                  mem);
+  CHECK(mem.get(kOut, 24) == direct);
+
   // resize_bilinear: the 24 bytes as two 3x2 images of 2 channels, to 4x5 with half_pixel_centers.
   kernels::ResizeBilinearParams rb;
   rb.batches = 2, rb.in_h = 3, rb.in_w = 2, rb.c = 2, rb.out_h = 4, rb.out_w = 5, rb.half_pixel_centers = 1;
@@ -451,7 +463,7 @@ TEST_CASE("mcu_dispatch: every kernel of the table has a case above against its 
                                          "avg_pool", "max_pool", "mean", "softmax", "pad", "concat2", "requantize",
                                          "conv2d_1x1", "conv2d_shallow", "quantize", "dequantize",
                                          "lut", "maximum", "minimum", "sub", "mul", "transpose", "slice", "resize_nearest",
-                                         "mirror_pad", "resize_bilinear"};
+                                         "mirror_pad", "resize_bilinear", "prelu"};
   std::set<std::string> table;
   for (const auto& b : kernels::mcu_kernel_table()) table.insert(b->spec().name);
   CHECK(table == covered);

@@ -257,6 +257,14 @@ TEST_CASE("mcu kernels: codegen, then the MCU's dispatch through memory, equal t
     run(g, op);
   }
   {
+    // A learned slope per channel, a constant in flash.
+    ir::Graph g;
+    ir::Op op = ir::kernel_op("prelu");
+    op.inputs = {activation(g, {1, 4, 5, 6}, s_in, 2), constant(g, {1, 1, 6}, ir::DataType::Int8, rng)};
+    op.outputs = {activation(g, {1, 4, 5, 6}, s_out, -4)};
+    run(g, op);
+  }
+  {
     // Two images upsampled by non-integer factors.
     ir::Graph g;
     ir::Op op = ir::kernel_op("resize_bilinear", {{"align_corners", {0}}, {"half_pixel_centers", {1}}});
