@@ -69,6 +69,14 @@ std::vector<McuArg> conv_args(const char* weights_layout, const McuArg& channels
                {in_zp(), out_zp(), act_min(), act_max()}});
 }
 
+// d0 .. d5: the input's shape, outermost first, with leading dimensions of 1
+// below rank 6 (transpose, slice, mirror_pad).
+std::vector<McuArg> shape_args() {
+  return {extent("d0", "input dimension 0 (outermost; 1 below rank 6)"), extent("d1", "input dimension 1"),
+          extent("d2", "input dimension 2"), extent("d3", "input dimension 3"), extent("d4", "input dimension 4"),
+          extent("d5", "input dimension 5 (innermost)")};
+}
+
 std::vector<McuArg> pool_args() {
   return join({{in8("in", "input tensor, NHWC"), out8("out", "output tensor, NHWC"), extent("in_h", "input height"),
                 extent("in_w", "input width"), extent("c", "channels"), extent("out_h", "output height"),
@@ -199,29 +207,29 @@ const std::vector<McuKernelSpec>& mcu_kernels() {
       // Priced as pad: one byte moved per element with index arithmetic.
       {McuKernel::Transpose,
        "transpose",
-       {in8("in", "input tensor"), out8("out", "output tensor, dimension i the input's dimension p<i>"),
-        extent("d0", "input dimension 0 (outermost; 1 below rank 6)"), extent("d1", "input dimension 1"),
-        extent("d2", "input dimension 2"), extent("d3", "input dimension 3"), extent("d4", "input dimension 4"),
-        extent("d5", "input dimension 5 (innermost)"), extent("p0", "input dimension of output dimension 0"),
-        extent("p1", "input dimension of output dimension 1"), extent("p2", "input dimension of output dimension 2"),
-        extent("p3", "input dimension of output dimension 3"), extent("p4", "input dimension of output dimension 4"),
-        extent("p5", "input dimension of output dimension 5")},
+       join({{in8("in", "input tensor"), out8("out", "output tensor, dimension i the input's dimension p<i>")},
+             shape_args(),
+             {extent("p0", "input dimension of output dimension 0"),
+              extent("p1", "input dimension of output dimension 1"),
+              extent("p2", "input dimension of output dimension 2"),
+              extent("p3", "input dimension of output dimension 3"),
+              extent("p4", "input dimension of output dimension 4"),
+              extent("p5", "input dimension of output dimension 5")}}),
        "pad"},
       // Priced as pad: one byte moved per element with index arithmetic.
       {McuKernel::Slice,
        "slice",
-       {in8("in", "input tensor"), out8("out", "output tensor, n0 x ... x n5"),
-        extent("d0", "input dimension 0 (outermost; 1 below rank 6)"), extent("d1", "input dimension 1"),
-        extent("d2", "input dimension 2"), extent("d3", "input dimension 3"), extent("d4", "input dimension 4"),
-        extent("d5", "input dimension 5 (innermost)"), extent("b0", "first index of dimension 0"),
-        extent("b1", "first index of dimension 1"), extent("b2", "first index of dimension 2"),
-        extent("b3", "first index of dimension 3"), extent("b4", "first index of dimension 4"),
-        extent("b5", "first index of dimension 5"), sint("s0", "step along dimension 0 (not 0)"),
-        sint("s1", "step along dimension 1"), sint("s2", "step along dimension 2"), sint("s3", "step along dimension 3"),
-        sint("s4", "step along dimension 4"), sint("s5", "step along dimension 5"),
-        extent("n0", "indices taken along dimension 0"), extent("n1", "indices taken along dimension 1"),
-        extent("n2", "indices taken along dimension 2"), extent("n3", "indices taken along dimension 3"),
-        extent("n4", "indices taken along dimension 4"), extent("n5", "indices taken along dimension 5")},
+       join({{in8("in", "input tensor"), out8("out", "output tensor, n0 x ... x n5")},
+             shape_args(),
+             {extent("b0", "first index of dimension 0"),
+              extent("b1", "first index of dimension 1"), extent("b2", "first index of dimension 2"),
+              extent("b3", "first index of dimension 3"), extent("b4", "first index of dimension 4"),
+              extent("b5", "first index of dimension 5"), sint("s0", "step along dimension 0 (not 0)"),
+              sint("s1", "step along dimension 1"), sint("s2", "step along dimension 2"),
+              sint("s3", "step along dimension 3"), sint("s4", "step along dimension 4"), sint("s5", "step along dimension 5"),
+              extent("n0", "indices taken along dimension 0"), extent("n1", "indices taken along dimension 1"),
+              extent("n2", "indices taken along dimension 2"), extent("n3", "indices taken along dimension 3"),
+              extent("n4", "indices taken along dimension 4"), extent("n5", "indices taken along dimension 5")}}),
        "pad"},
       // Priced as pad: channels copied per output pixel after two index computations.
       {McuKernel::ResizeNearest,
@@ -234,17 +242,16 @@ const std::vector<McuKernelSpec>& mcu_kernels() {
       // Priced as pad: one byte moved per output element with index arithmetic.
       {McuKernel::MirrorPad,
        "mirror_pad",
-       {in8("in", "input tensor"), out8("out", "output tensor, (d0+b0+a0) x ... x (d5+b5+a5)"),
-        extent("d0", "input dimension 0 (outermost; 1 below rank 6)"), extent("d1", "input dimension 1"),
-        extent("d2", "input dimension 2"), extent("d3", "input dimension 3"), extent("d4", "input dimension 4"),
-        extent("d5", "input dimension 5 (innermost)"), extent("b0", "indices added before dimension 0"),
-        extent("b1", "indices added before dimension 1"), extent("b2", "indices added before dimension 2"),
-        extent("b3", "indices added before dimension 3"), extent("b4", "indices added before dimension 4"),
-        extent("b5", "indices added before dimension 5"), extent("a0", "indices added after dimension 0"),
-        extent("a1", "indices added after dimension 1"), extent("a2", "indices added after dimension 2"),
-        extent("a3", "indices added after dimension 3"), extent("a4", "indices added after dimension 4"),
-        extent("a5", "indices added after dimension 5"),
-        extent("symmetric", "0: REFLECT (the edge is not repeated), 1: SYMMETRIC (it is)")},
+       join({{in8("in", "input tensor"), out8("out", "output tensor, (d0+b0+a0) x ... x (d5+b5+a5)")},
+             shape_args(),
+             {extent("b0", "indices added before dimension 0"),
+              extent("b1", "indices added before dimension 1"), extent("b2", "indices added before dimension 2"),
+              extent("b3", "indices added before dimension 3"), extent("b4", "indices added before dimension 4"),
+              extent("b5", "indices added before dimension 5"), extent("a0", "indices added after dimension 0"),
+              extent("a1", "indices added after dimension 1"), extent("a2", "indices added after dimension 2"),
+              extent("a3", "indices added after dimension 3"), extent("a4", "indices added after dimension 4"),
+              extent("a5", "indices added after dimension 5"),
+              extent("symmetric", "0: REFLECT (the edge is not repeated), 1: SYMMETRIC (it is)")}}),
        "pad"},
       // Priced as avg_pool: four neighbours weighted and summed per output element.
       {McuKernel::ResizeBilinear,

@@ -128,24 +128,42 @@ SliceParams slice_from_op(const McuOpView& op) {
   return p;
 }
 
-// RESIZE_NEAREST_NEIGHBOR: one NHWC image in and out with the same channels;
-// attributes align_corners and half_pixel_centers (0 or 1).
-ResizeNearestParams resize_nearest_from_op(const McuOpView& op) {
+// A resize's view: NHWC images in and out with the same batches (one
+// image when `one_image`), channels and quantization; attributes
+// align_corners and half_pixel_centers (0 or 1).
+struct ResizeView {
+  int batches, in_h, in_w, c, out_h, out_w, align_corners, half_pixel_centers;
+};
+ResizeView resize_view(const char* kernel, const McuOpView& op, bool one_image) {
   op.expect_tensors(1, 1);
   op.expect_same_quantization(0, 0);
   const std::vector<int64_t>& in = op.inputs[0].shape;
   const std::vector<int64_t>& out = op.outputs[0].shape;
-  if (in.size() != 4 || out.size() != 4 || in[0] != 1 || out[0] != 1 || in[3] != out[3])
-    check::fail("resize_nearest", "shape",
-                fmt::format("input {} and output {}: expected one NHWC image in and out with the same channels",
-                            dims_string(in), dims_string(out)));
-  const std::vector<int32_t> i32 = dims32("resize_nearest", "shape", in);
-  const std::vector<int32_t> o32 = dims32("resize_nearest", "shape", out);
+  if (in.size() != 4 || out.size() != 4 || in[0] != out[0] || in[3] != out[3] || (one_image && in[0] != 1))
+    check::fail(kernel, "shape",
+                fmt::format("input {} and output {}: expected {} in and out with the same channels", dims_string(in),
+                            dims_string(out), one_image ? "one NHWC image" : "NHWC images"));
+  const std::vector<int32_t> i = dims32(kernel, "shape", in), o = dims32(kernel, "shape", out);
+  return {i[0], i[1], i[2], i[3], o[1], o[2], int(op.attr_or("align_corners", 0)),
+          int(op.attr_or("half_pixel_centers", 0))};
+}
+
+// RESIZE_NEAREST_NEIGHBOR: one image.
+ResizeNearestParams resize_nearest_from_op(const McuOpView& op) {
+  const ResizeView v = resize_view("resize_nearest", op, true);
   ResizeNearestParams p;
-  p.in_h = i32[1], p.in_w = i32[2], p.c = i32[3];
-  p.out_h = o32[1], p.out_w = o32[2];
-  p.align_corners = int(op.attr_or("align_corners", 0));
-  p.half_pixel_centers = int(op.attr_or("half_pixel_centers", 0));
+  p.in_h = v.in_h, p.in_w = v.in_w, p.c = v.c, p.out_h = v.out_h, p.out_w = v.out_w;
+  p.align_corners = v.align_corners, p.half_pixel_centers = v.half_pixel_centers;
+  validate(p);
+  return p;
+}
+
+// RESIZE_BILINEAR: batches of images.
+ResizeBilinearParams resize_bilinear_from_op(const McuOpView& op) {
+  const ResizeView v = resize_view("resize_bilinear", op, false);
+  ResizeBilinearParams p;
+  p.batches = v.batches, p.in_h = v.in_h, p.in_w = v.in_w, p.c = v.c, p.out_h = v.out_h, p.out_w = v.out_w;
+  p.align_corners = v.align_corners, p.half_pixel_centers = v.half_pixel_centers;
   validate(p);
   return p;
 }
@@ -170,28 +188,6 @@ MirrorPadParams mirror_pad_from_op(const McuOpView& op) {
       check::fail("mirror_pad", "shape",
                   fmt::format("output {} is not input {} padded by before and after", dims_string(out),
                               dims_string(in)));
-  return p;
-}
-
-// RESIZE_BILINEAR: NHWC images in and out with the same batches, channels
-// and quantization; attributes align_corners and half_pixel_centers (0 or 1).
-ResizeBilinearParams resize_bilinear_from_op(const McuOpView& op) {
-  op.expect_tensors(1, 1);
-  op.expect_same_quantization(0, 0);
-  const std::vector<int64_t>& in = op.inputs[0].shape;
-  const std::vector<int64_t>& out = op.outputs[0].shape;
-  if (in.size() != 4 || out.size() != 4 || in[0] != out[0] || in[3] != out[3])
-    check::fail("resize_bilinear", "shape",
-                fmt::format("input {} and output {}: expected NHWC images in and out with the same batches and channels",
-                            dims_string(in), dims_string(out)));
-  const std::vector<int32_t> i32 = dims32("resize_bilinear", "shape", in);
-  const std::vector<int32_t> o32 = dims32("resize_bilinear", "shape", out);
-  ResizeBilinearParams p;
-  p.batches = i32[0], p.in_h = i32[1], p.in_w = i32[2], p.c = i32[3];
-  p.out_h = o32[1], p.out_w = o32[2];
-  p.align_corners = int(op.attr_or("align_corners", 0));
-  p.half_pixel_centers = int(op.attr_or("half_pixel_centers", 0));
-  validate(p);
   return p;
 }
 
