@@ -219,6 +219,13 @@ def sub_mul(net, op, a, b, name):
     return net.qdq(f"{name}_output", (np.subtract if op == "Sub" else np.multiply)(net.real[a], net.real[b]))
 
 
+def prelu(net, x, slope, name="prelu"):
+    """PRelu in QDQ form with a constant slope (const_dq: one per channel [C, 1, 1], or a scalar)."""
+    net.node("PRelu", [x, slope], [f"{name}_output"], name)
+    xr = net.real[x]
+    return net.qdq(f"{name}_output", np.where(xr >= 0, xr, xr * net.real[slope]))
+
+
 def const_dq(net, name, shape):
     """A per-tensor quantized constant behind DequantizeLinear (int8 symmetric, or uint8 around 128)."""
     v = net.rng.normal(0, 0.5, size=shape)
@@ -462,6 +469,7 @@ def models():
     model("qdq_mul_per_channel_constant", [1, 6, 5, 5],
           lambda n, x: sub_mul(n, "Mul", x, const_dq(n, "c", [6, 1, 1]), "mul"), 20)
     model("qdq_mul_squeeze_excite", [1, 8, 6, 6], squeeze_excite, 21)
+    model("qdq_prelu_per_channel", [1, 6, 5, 5], lambda n, x: prelu(n, x, const_dq(n, "slope", [6, 1, 1])), 22)
     model("qoperator_qlinear_mul", [1, 4, 6, 6], lambda n, x: qlinear_mul(n, x, conv(n, x, 4, 3, pad=1)), 22,
           uint8=True)
     # Layout and rank changes. kiln holds a 4-D tensor as NHWC: a Transpose

@@ -41,7 +41,7 @@ const std::vector<std::string> kSupported = {
     "Pad",            "Concat",           "Constant",    "Identity",      "Max",         "Min",
     "Sub",            "Mul",              "Transpose",   "Squeeze",       "Unsqueeze",
     "Slice",          "Split",            "DepthToSpace", "SpaceToDepth",  "GlobalMaxPool",
-    "ReduceMean",     "Resize",
+    "ReduceMean",     "Resize",           "PRelu",
     "Sigmoid",        "Tanh",             "HardSwish",   "HardSigmoid",   "LeakyRelu",   "Elu",
     "com.microsoft.QLinearSigmoid",       "com.microsoft.QLinearLeakyRelu", "com.microsoft.QLinearMul"};
 
@@ -455,7 +455,7 @@ class Reader {
     if (t == "Split") return read_split(i);
     if (t == "Relu" || t == "Clip") return read_activation(i);
     if (t == "Conv" || t == "Gemm" || t == "MatMul" || t == "Add" || t == "Softmax" || t == "Concat" || t == "ReduceMean" ||
-        t == "Max" || t == "Min" || t == "Sub" || t == "Mul" || is_unary_function(t))
+        t == "Max" || t == "Min" || t == "Sub" || t == "Mul" || t == "PRelu" || is_unary_function(t))
       return defer(i);
     if (t == "AveragePool" || t == "MaxPool" || t == "GlobalAveragePool" || t == "GlobalMaxPool") return read_pool(i);
     if (t == "Pad") return read_pad(i);
@@ -599,7 +599,7 @@ class Reader {
       out = emit_add(i, q, out_name, pending.lo, pending.hi, &rank);
     } else if (t == "Sub" || t == "Mul") {
       out = emit_sub_mul(i, q, out_name, pending.lo, pending.hi, &rank);
-    } else if (t == "Softmax" || t == "Concat" || t == "Max" || t == "Min" || t == "ReduceMean" ||
+    } else if (t == "Softmax" || t == "Concat" || t == "Max" || t == "Min" || t == "ReduceMean" || t == "PRelu" ||
                is_unary_function(t)) {
       if (pending.lo != -kInf || pending.hi != kInf)
         fail_node(i, "a Relu or Clip fused after it is unsupported; supported after Conv, Gemm, MatMul, Add");
@@ -614,6 +614,8 @@ class Reader {
       out = emit_softmax(i, q, out_name, &rank);
     } else if (t == "ReduceMean") {
       out = emit_reduce_mean(i, q, out_name, &rank);
+    } else if (t == "PRelu") {
+      out = emit_prelu(i, q, out_name, &rank);
     } else if (t == "Concat") {
       out = emit_concat(i, q, out_name, &rank);
     } else if (t == "Relu" || t == "Clip") {
@@ -1071,6 +1073,25 @@ class Reader {
     t.quant.zero_point = {int32_t(uint8 ? v.zero_point[0] - 128 : v.zero_point[0])};
     for (int64_t e = 0; e < n; ++e) t.data.push_back(int8_t(uint8 ? c.integer(e) - 128 : c.integer(e)));
     return {graph_.add_tensor(std::move(t)), n == 1 ? 0 : 4};
+  }
+
+  // PRelu: TFLite's int8 PRELU (the prelu kernel) of the DequantizeLinear of
+  // an activation, its slope a per-tensor constant as Mul's constant
+  // operands are (a scalar, or one per channel, [C, 1, 1]).
+  int emit_prelu(int i, const ActQuant& oq, const std::string& out_name, int* rank) {
+    if (node(i).input_size() != 2) fail_node(i, fmt::format("{} inputs, expected 2", node(i).input_size()));
+    const Value& in = dequant_input(i, 0);
+    const Value x = in;  // a copy: sub_mul_operand adds tensors
+    const Operand slope = sub_mul_operand(i, 1);
+    if (!tensor(slope.id).is_constant()) fail_node(i, "the slope must be a constant");
+    const int out = new_act(out_name, onnx_shape(x), oq.scale, oq.zero_point);
+    ir::Op op = new_op(i, OpKind::Kernel);
+    op.kernel = "prelu";
+    op.inputs = {x.id, slope.id};
+    op.outputs = {out};
+    graph_.ops.push_back(std::move(op));
+    *rank = x.rank;
+    return out;
   }
 
   // Sub, Mul: TFLite's int8 SUB and MUL arithmetic (onnxruntime computes the
