@@ -272,6 +272,19 @@ const std::vector<McuKernelSpec>& mcu_kernels() {
         sint("shift_identity", "its shift"), sint("mult_alpha", "multiplier of s_in * s_alpha / s_out"),
         sint("shift_alpha", "its shift")},
        "requantize"},
+      // Priced as add: the same two input rescales and one output rescale per element.
+      {McuKernel::SquaredDifference,
+       "squared_difference",
+       {in8("in1", "first input tensor"), in8("in2", "second input tensor"), out8("out", "output tensor"),
+        extent("count", "output elements"),
+        extent("in1_count", "elements of in1 (count, or a divisor it repeats: per channel, scalar)"),
+        extent("in2_count", "elements of in2 (count, or a divisor it repeats: per channel, scalar)"),
+        sint("in1_zp", "first input zero point"), sint("in2_zp", "second input zero point"), out_zp(),
+        sint("left_shift", "left shift of both inputs before rescaling (TFLite: 7)"),
+        sint("in1_mult", "first input multiplier"), sint("in1_shift", "first input shift (<= 0)"),
+        sint("in2_mult", "second input multiplier"), sint("in2_shift", "second input shift (<= 0)"),
+        sint("out_mult", "multiplier of the square's rescale"), sint("out_shift", "its shift (may be positive)")},
+       "add"},
   };
   return table;
 }

@@ -51,6 +51,7 @@ enum class McuKernel : uint16_t {
   MirrorPad = 31,      // padding that mirrors an int8 tensor at its edges (TFLite MIRROR_PAD)
   ResizeBilinear = 32, // bilinear resize of NHWC int8 images (TFLite RESIZE_BILINEAR)
   Prelu = 33,          // parametric ReLU with a learned slope (TFLite PRELU)
+  SquaredDifference = 34,  // (a - b)^2 of two int8 tensors (TFLite SQUARED_DIFFERENCE)
 };
 
 // What one argument is.

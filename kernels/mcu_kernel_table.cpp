@@ -31,6 +31,7 @@
 #include "kernels/resize_nearest.h"
 #include "kernels/slice.h"
 #include "kernels/softmax.h"
+#include "kernels/squared_difference.h"
 #include "kernels/sub.h"
 #include "kernels/transpose.h"
 
@@ -198,6 +199,37 @@ void expect_per_tensor(const char* kernel, const char* role, const McuTensorView
                                           t.scales.size(), t.zero_points.size()));
 }
 
+// An operand whose shape, less leading 1s, is the output's last dimensions:
+// element i of the output reads it at i % its elements (the same shape, one
+// value per channel, a scalar). Else the kernel's named error.
+void expect_repeats_innermost(const char* kernel, const char* role, const McuTensorView& operand,
+                              const McuTensorView& out) {
+  std::vector<int64_t> a = operand.shape;
+  while (!a.empty() && a.front() == 1) a.erase(a.begin());
+  if (a.size() > out.shape.size() || !std::equal(a.begin(), a.end(), out.shape.end() - std::ptrdiff_t(a.size())))
+    check::fail(kernel, role,
+                fmt::format("shape {} does not repeat along the output {}'s innermost dimensions",
+                            dims_string(operand.shape), dims_string(out.shape)));
+}
+
+// SQUARED_DIFFERENCE: either input may repeat along the output's innermost
+// dimensions; one scale and zero point per tensor.
+SquaredDifferenceParams squared_difference_from_op(const McuOpView& op) {
+  op.expect_tensors(2, 1);
+  const McuTensorView &a = op.inputs[0], &b = op.inputs[1], &out = op.outputs[0];
+  expect_per_tensor("squared_difference", "in1", a);
+  expect_per_tensor("squared_difference", "in2", b);
+  expect_per_tensor("squared_difference", "output", out);
+  expect_repeats_innermost("squared_difference", "in1", a, out);
+  expect_repeats_innermost("squared_difference", "in2", b, out);
+  SquaredDifferenceParams p;
+  p.count = out.elements(), p.in1_count = a.elements(), p.in2_count = b.elements();
+  p.in1_zp = a.zero_point(), p.in2_zp = b.zero_point(), p.out_zp = out.zero_point();
+  squared_difference_rescales(a.scale(), b.scale(), out.scale(), &p);
+  validate(p);
+  return p;
+}
+
 // PRELU: input and output of one shape; the slope (input 1) repeats along
 // the output's innermost dimensions (its shape, less leading 1s, is the
 // output's last dimensions: per channel, or a scalar).
@@ -210,12 +242,7 @@ PreluParams prelu_from_op(const McuOpView& op) {
   if (in.shape != out.shape)
     check::fail("prelu", "shape", fmt::format("input {} and output {} differ", dims_string(in.shape),
                                               dims_string(out.shape)));
-  std::vector<int64_t> a = alpha.shape;
-  while (!a.empty() && a.front() == 1) a.erase(a.begin());
-  if (a.size() > out.shape.size() || !std::equal(a.begin(), a.end(), out.shape.end() - std::ptrdiff_t(a.size())))
-    check::fail("prelu", "alpha",
-                fmt::format("shape {} does not repeat along the output {}'s innermost dimensions",
-                            dims_string(alpha.shape), dims_string(out.shape)));
+  expect_repeats_innermost("prelu", "alpha", alpha, out);
   PreluParams p;
   p.count = out.elements();
   p.alpha_count = alpha.elements();
@@ -469,6 +496,18 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
          [](const P& p, const McuOperands& o) { slice(p, in_i8(o, 0), out_i8(o, 1)); },
          {},
          slice_from_op}));
+  }
+  {
+    using P = SquaredDifferenceParams;
+    t.push_back(entry<P>(
+        {McuKernel::SquaredDifference,
+         {&P::count, &P::in1_count, &P::in2_count, &P::in1_zp, &P::in2_zp, &P::out_zp, &P::left_shift, &P::in1_mult,
+          &P::in1_shift, &P::in2_mult, &P::in2_shift, &P::out_mult, &P::out_shift},
+         [](const P& p) { return std::vector<uint64_t>{uint64_t(p.in1_count), uint64_t(p.in2_count), uint64_t(p.count)}; },
+         [](const P& p) { validate(p); },
+         [](const P& p, const McuOperands& o) { squared_difference(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
+         {},
+         squared_difference_from_op}));
   }
   {
     using P = PreluParams;

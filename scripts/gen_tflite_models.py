@@ -233,6 +233,15 @@ def const_operand(net, shape, name):
     return t
 
 
+def squared_difference(net, a, b, name="squared_difference"):
+    """SQUARED_DIFFERENCE; either operand may be a constant, and one may repeat along the other's innermost
+    dimensions, as SUB's."""
+    real = lambda t: t.real(t.value) if t.value is not None else net.real_of(t)
+    out = net.activation(np.square(real(a) - real(b)), name)
+    net.op("SQUARED_DIFFERENCE", [a, b], [out])
+    return out
+
+
 def prelu(net, x, alpha_shape, name="prelu"):
     """PRELU with a constant per-tensor int8 slope of `alpha_shape` (per channel [1, 1, C], or [1])."""
     a = const_operand(net, alpha_shape, name + "/alpha")
@@ -912,6 +921,12 @@ def models():
           lambda n: resize_bilinear(n, n.x, [9, 4], align_corners=True), 68)
     model("resize_bilinear_half_pixel_centers", [1, 6, 3, 4],
           lambda n: resize_bilinear(n, n.x, [4, 11], half_pixel_centers=True), 69)
+    # SQUARED_DIFFERENCE: of two activations of their own scales, and against
+    # the per-channel mean (the variance term of a normalization).
+    model("squared_difference_two_activations", [1, 5, 5, 6],
+          lambda n: squared_difference(n, conv(n, n.x, 6, 1, name="a"), conv(n, n.x, 6, 3, name="b")), 72)
+    model("squared_difference_mean_per_channel", [1, 6, 6, 8],
+          lambda n: squared_difference(n, n.x, mean_hw(n, n.x)), 73)
     # PRELU: a learned slope per channel after a convolution (face and
     # super-resolution networks), and one slope for a rank-3 tensor.
     model("prelu_per_channel_after_conv", [1, 6, 6, 3],

@@ -58,6 +58,7 @@ const std::vector<std::pair<tflite::BuiltinOperator, OpKind>>& supported_table()
       {tflite::BuiltinOperator_MIRROR_PAD, OpKind::Kernel},
       {tflite::BuiltinOperator_RESIZE_BILINEAR, OpKind::Kernel},
       {tflite::BuiltinOperator_PRELU, OpKind::Kernel},
+      {tflite::BuiltinOperator_SQUARED_DIFFERENCE, OpKind::Kernel},
       // Reshapes by another name: the output tensor's shape says what they did.
       {tflite::BuiltinOperator_SQUEEZE, OpKind::Reshape},
       {tflite::BuiltinOperator_EXPAND_DIMS, OpKind::Reshape},
@@ -368,6 +369,7 @@ class Reader {
           case tflite::BuiltinOperator_TRANSPOSE: read_transpose(c, out); break;
           case tflite::BuiltinOperator_MIRROR_PAD: read_mirror_pad(c, out); break;
           case tflite::BuiltinOperator_PRELU: read_prelu(c, out); break;
+          case tflite::BuiltinOperator_SQUARED_DIFFERENCE: read_squared_difference(c, out); break;
           case tflite::BuiltinOperator_DEPTH_TO_SPACE:
           case tflite::BuiltinOperator_SPACE_TO_DEPTH: read_depth_space(c, out); break;
           case tflite::BuiltinOperator_SLICE: read_slice(c, out); break;
@@ -1116,6 +1118,24 @@ class Reader {
     check_shape(c, out, tensor(in).shape);
     op.kernel = "prelu";
     op.inputs = {in, alpha};
+    op.outputs = {out};
+  }
+
+  // SQUARED_DIFFERENCE: two int8 operands as SUB's (an activation or a
+  // per-tensor constant; one may repeat along the other's innermost
+  // dimensions).
+  void read_squared_difference(const Context& c, ir::Op& op) {
+    expect_inputs(c, 2, 2);
+    const int a = operand(c, 0);
+    const int b = operand(c, 1);
+    if (tensor(a).is_constant() && tensor(b).is_constant()) fail_op(c, "both inputs are constants: unsupported");
+    std::string why;
+    const ir::Shape shape = ir::innermost_broadcast(tensor(a).shape, tensor(b).shape, &why);
+    if (shape.empty() && !why.empty()) fail_op(c, why);
+    const int out = act_output(c);
+    check_shape(c, out, shape);
+    op.kernel = "squared_difference";
+    op.inputs = {a, b};
     op.outputs = {out};
   }
 

@@ -198,8 +198,8 @@ TEST_CASE("tflite: an unsupported operator is named with its index and the suppo
     supported += (supported.size() > 11 ? ", " : "") + s;
   CHECK_THAT(supported, Catch::StartsWith("supported: ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D"));  // sorted
   CHECK_THAT(supported, Catch::Contains("LOGISTIC") && Catch::Contains("TANH") && Catch::Contains("HARD_SWISH"));
-  CHECK(error_of(unary_model(tflite::BuiltinOperator_SQUARED_DIFFERENCE)) ==
-        "tiny.tflite: operator 0 (SQUARED_DIFFERENCE, 'y'): unsupported; " + supported);
+  CHECK(error_of(unary_model(tflite::BuiltinOperator_LSH_PROJECTION)) ==
+        "tiny.tflite: operator 0 (LSH_PROJECTION, 'y'): unsupported; " + supported);
   // A code written only in the legacy byte field, as older converters do.
   CHECK(error_of(unary_model(tflite::BuiltinOperator_LOCAL_RESPONSE_NORMALIZATION, true)) ==
         "tiny.tflite: operator 0 (LOCAL_RESPONSE_NORMALIZATION, 'y'): unsupported; " + supported);

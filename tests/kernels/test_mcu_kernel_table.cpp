@@ -53,6 +53,8 @@ const std::map<std::string, std::vector<uint32_t>>& examples() {
       {"mul", {kIn, kIn2, kOut, 33, 33, 1, 3, u(-4), 1, 1288490189, 2, u(-128), 127}},
       {"transpose", {kIn, kOut, 1, 1, 2, 3, 4, 5, 0, 1, 5, 2, 4, 3}},
       {"resize_nearest", {kIn, kOut, 7, 5, 3, 4, 11, 1, 0}},
+      {"squared_difference",
+       {kIn, kIn2, kOut, 33, 33, 11, 3, u(-4), 1, 7, 1u << 30, 0, 1431655765, u(-1), 1717986918, u(-4)}},
       {"prelu", {kIn, kW, kOut, 24, 3, u(-3), 5, 2, 1u << 30, 1, 1374389535, u(-6)}},
       {"resize_bilinear", {kIn, kOut, 2, 3, 4, 5, 6, 7, 0, 1}},
       {"mirror_pad", {kIn, kOut, 1, 1, 1, 4, 6, 5, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 3, 4, 1}},

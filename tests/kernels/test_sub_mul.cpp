@@ -8,6 +8,7 @@
 
 #include "kernels/mul.h"
 #include "kernels/prelu.h"
+#include "kernels/squared_difference.h"
 #include "kernels/requantize.h"
 #include "kernels/sub.h"
 #include "tests/kernels/oracle.h"
@@ -166,4 +167,29 @@ TEST_CASE("prelu: the identity above zero, the slope per channel below it, as TF
   CHECK_THROWS_WITH(kernels::validate(p), "prelu: alpha_count: 3 does not divide count 4 (an operand repeats whole)");
   p.alpha_count = 1, p.alpha_zp = 300;
   CHECK_THROWS_WITH(kernels::validate(p), Catch::StartsWith("prelu: alpha_zp:"));
+}
+
+TEST_CASE("squared_difference: TFLite's shifted, rescaled difference squared, worked by hand", "[kernels]") {
+  // s1 = s2 = 0.1 and s_out = 0.5: both inputs rescale by 1/2 after the
+  // left shift of 7 (x * 64), the square by 0.2^2 / (2^14 * 0.5).
+  kernels::SquaredDifferenceParams p;
+  p.count = 4, p.in1_count = 4, p.in2_count = 1, p.in1_zp = 1, p.in2_zp = -2, p.out_zp = -100;
+  kernels::squared_difference_rescales(0.1, 0.1, 0.5, &p);
+  CHECK(p.in1_mult == 1 << 30);
+  CHECK(p.in1_shift == 0);
+  const std::vector<int8_t> a = {1, 11, -9, 51}, b = {-2};  // a - 1: 0, 10, -10, 50 (reals 0, 1, -1, 5); b: 0
+  std::vector<int8_t> out(4);
+  kernels::squared_difference(p, a.data(), b.data(), out.data());
+  // Squares 0, 1, 1, 25 in steps of 0.5: 0, 2, 2, 50, less 100.
+  CHECK(out == std::vector<int8_t>{-100, -98, -98, -50});
+  // Two scales: in2 at 0.2 (one step is two of in1's); (0.5 - 0.4)^2 = 0.01 rounds to 0 steps of 0.5, and a
+  // square past int8 clamps.
+  kernels::squared_difference_rescales(0.1, 0.2, 0.5, &p);
+  const std::vector<int8_t> c = {6, 127, -128, 1}, d = {0};  // reals 0.5, 12.6, -12.9, 0 against 0.4
+  p.in2_zp = -2;
+  kernels::squared_difference(p, c.data(), d.data(), out.data());
+  CHECK(out == std::vector<int8_t>{-100, 127, 127, -100});
+
+  p.left_shift = 8;
+  CHECK_THROWS_WITH(kernels::validate(p), "squared_difference: left_shift: must be in [0, 7], got 8");
 }

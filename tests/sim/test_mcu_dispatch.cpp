@@ -33,6 +33,7 @@
 #include "kernels/sub.h"
 #include "kernels/requantize_tensor.h"
 #include "kernels/softmax.h"
+#include "kernels/squared_difference.h"
 #include "tests/kernels/oracle.h"
 
 using namespace kiln;
@@ -327,6 +328,18 @@ TEST_CASE("mcu_dispatch: pad, concat2, requantize, transpose, slice, resize_near
                   mem);
   CHECK(mem.get(kOut, 24) == direct);
 
+  // squared_difference: the 24 bytes against 3 of b repeated per channel, two scales.
+  kernels::SquaredDifferenceParams sd;
+  sd.count = 24, sd.in1_count = 24, sd.in2_count = 3, sd.in1_zp = 3, sd.in2_zp = -4, sd.out_zp = -120;
+  kernels::squared_difference_rescales(0.05, 0.08, 0.3, &sd);
+  direct.assign(24, 0);
+  kernels::squared_difference(sd, a.data(), b.data(), direct.data());
+  sim::run_mcu_op(cmd(McuKernel::SquaredDifference,
+                      {u(kIn), u(kIn2), u(kOut), 24, 24, 3, 3, u(-4), u(-120), 7, u(sd.in1_mult), u(sd.in1_shift),
+                       u(sd.in2_mult), u(sd.in2_shift), u(sd.out_mult), u(sd.out_shift)}),
+                  mem);
+  CHECK(mem.get(kOut, 24) == direct);
+
   // resize_bilinear: the 24 bytes as two 3x2 images of 2 channels, to 4x5 with half_pixel_centers.
   kernels::ResizeBilinearParams rb;
   rb.batches = 2, rb.in_h = 3, rb.in_w = 2, rb.c = 2, rb.out_h = 4, rb.out_w = 5, rb.half_pixel_centers = 1;
@@ -463,7 +476,8 @@ TEST_CASE("mcu_dispatch: every kernel of the table has a case above against its 
                                          "avg_pool", "max_pool", "mean", "softmax", "pad", "concat2", "requantize",
                                          "conv2d_1x1", "conv2d_shallow", "quantize", "dequantize",
                                          "lut", "maximum", "minimum", "sub", "mul", "transpose", "slice", "resize_nearest",
-                                         "mirror_pad", "resize_bilinear", "prelu"};
+                                         "mirror_pad", "resize_bilinear", "prelu",
+                                         "squared_difference"};
   std::set<std::string> table;
   for (const auto& b : kernels::mcu_kernel_table()) table.insert(b->spec().name);
   CHECK(table == covered);

@@ -257,6 +257,14 @@ TEST_CASE("mcu kernels: codegen, then the MCU's dispatch through memory, equal t
     run(g, op);
   }
   {
+    // An activation against a per-channel constant of another scale.
+    ir::Graph g;
+    ir::Op op = ir::kernel_op("squared_difference");
+    op.inputs = {activation(g, {1, 3, 4, 5}, s_in, 2), constant(g, {5}, ir::DataType::Int8, rng)};
+    op.outputs = {activation(g, {1, 3, 4, 5}, s_out, -100)};
+    run(g, op);
+  }
+  {
     // A learned slope per channel, a constant in flash.
     ir::Graph g;
     ir::Op op = ir::kernel_op("prelu");
