@@ -12,4 +12,11 @@ namespace kiln::kernels {
 // and operand_count divides count.
 void check_broadcast_operand(const char* op, const char* param, int64_t operand_count, int64_t count);
 
+// The operands of a two-input element-wise kernel (sub, mul,
+// squared_difference): count output elements, each input repeating
+// (in1_count, in2_count), and the three int8 zero points. Throws kiln::Error
+// "<op>: <param>: ...".
+void check_repeating_operands(const char* op, int64_t count, int64_t in1_count, int64_t in2_count, int32_t in1_zp,
+                              int32_t in2_zp, int32_t out_zp);
+
 }  // namespace kiln::kernels

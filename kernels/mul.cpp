@@ -11,12 +11,7 @@ constexpr const char* kOp = "mul";
 }
 
 void validate(const MulParams& p) {
-  check::range(kOp, "count", p.count, 1, check::kMaxElements);
-  check_broadcast_operand(kOp, "in1_count", p.in1_count, p.count);
-  check_broadcast_operand(kOp, "in2_count", p.in2_count, p.count);
-  check::zero_point(kOp, "in1_zp", p.in1_zp);
-  check::zero_point(kOp, "in2_zp", p.in2_zp);
-  check::zero_point(kOp, "out_zp", p.out_zp);
+  check_repeating_operands(kOp, p.count, p.in1_count, p.in2_count, p.in1_zp, p.in2_zp, p.out_zp);
   check::multiplier(kOp, "out_mult", p.out_mult);
   // |in - zp| <= 255: the product is below 2^16, so a left shift up to 15
   // keeps it in int32; past that (a ratio of scales above 2^15, no trained

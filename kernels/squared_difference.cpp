@@ -22,12 +22,7 @@ void squared_difference_rescales(double in1_scale, double in2_scale, double out_
 }
 
 void validate(const SquaredDifferenceParams& p) {
-  check::range(kOp, "count", p.count, 1, check::kMaxElements);
-  check_broadcast_operand(kOp, "in1_count", p.in1_count, p.count);
-  check_broadcast_operand(kOp, "in2_count", p.in2_count, p.count);
-  check::zero_point(kOp, "in1_zp", p.in1_zp);
-  check::zero_point(kOp, "in2_zp", p.in2_zp);
-  check::zero_point(kOp, "out_zp", p.out_zp);
+  check_repeating_operands(kOp, p.count, p.in1_count, p.in2_count, p.in1_zp, p.in2_zp, p.out_zp);
   // |in - zp| <= 255 shifted by at most 7 and rescaled by at most 1/2: the
   // difference stays within 2^15 and its square within int32.
   check::range(kOp, "left_shift", p.left_shift, 0, 7);

@@ -11,12 +11,7 @@ constexpr const char* kOp = "sub";
 }
 
 void validate(const SubParams& p) {
-  check::range(kOp, "count", p.count, 1, check::kMaxElements);
-  check_broadcast_operand(kOp, "in1_count", p.in1_count, p.count);
-  check_broadcast_operand(kOp, "in2_count", p.in2_count, p.count);
-  check::zero_point(kOp, "in1_zp", p.in1_zp);
-  check::zero_point(kOp, "in2_zp", p.in2_zp);
-  check::zero_point(kOp, "out_zp", p.out_zp);
+  check_repeating_operands(kOp, p.count, p.in1_count, p.in2_count, p.in1_zp, p.in2_zp, p.out_zp);
   // As ADD's: |in - zp| <= 255 and 2 * 255 * 2^22 < 2^31.
   check::range(kOp, "left_shift", p.left_shift, 0, 22);
   check::multiplier(kOp, "in1_mult", p.in1_mult);
