@@ -353,7 +353,10 @@ std::string point_soc_yaml(const SweepSpec& spec, const DesignPoint& point) {
   YAML::Node base = YAML::Load(spec.base_text);
   for (size_t i = 0; i < spec.parameters.size(); ++i) {
     YAML::Node field = find_path(base, spec.parameters[i].path);
-    field = YAML::Load(point.values[i]);
+    // The value as the scalar the spec held, not YAML text parsed again: a
+    // quoted value with YAML syntax in it ("a: b", a backslash) stays one
+    // scalar, which the config's own reader then accepts or refuses.
+    field = point.values[i];
   }
   // The point's config lives in the sweep's directory: paths in the base
   // config that are relative to it must stay valid.

@@ -102,6 +102,21 @@ TEST_CASE("sweep spec: a point's config is the base with its values, and loads",
   CHECK(soc.name == "default-p0000");
 }
 
+TEST_CASE("sweep spec: a quoted value with YAML syntax in it stays one scalar in the point's config", "[sweep]") {
+  TempDir dir;
+  // Quoted, these are scalars; parsed again they would be a map and a bad escape.
+  const auto spec = load_sweep_spec(write_spec(dir, R"(parameters:
+  npu.array.rows: ["rows: 8", '"\6']
+)"));
+  const auto points = enumerate_points(spec);
+  REQUIRE(points.size() == 2);
+  for (const auto& p : points) {
+    INFO(p.values[0]);
+    const std::string yaml = point_soc_yaml(spec, p);
+    CHECK_THROWS_AS(kiln::parse_soc_config(yaml, "point.yaml"), kiln::Error);  // refused by the config, located
+  }
+}
+
 TEST_CASE("sweep spec: every error names the file, line and column", "[sweep]") {
   TempDir dir;
   struct Case {
