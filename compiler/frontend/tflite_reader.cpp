@@ -1071,23 +1071,34 @@ class Reader {
     op.outputs = {out};
   }
 
-  void read_pad(const Context& c, ir::Op& op) {
-    const bool v2 = c.builtin == tflite::BuiltinOperator_PADV2;
-    expect_inputs(c, 2, v2 ? 3 : 2);
-    const int in = act_input(c, 0);
+  // The constant int32 [rank, 2] paddings (input 1) of PAD, PADV2 and
+  // MIRROR_PAD for input `in`: (before, after) per dimension, each
+  // non-negative; `padded` receives the padded shape.
+  std::vector<std::array<int32_t, 2>> padding_matrix(const Context& c, int in, ir::Shape* padded) {
     const int pads = constant(c, 1, DataType::Int32, "paddings");
     const ir::Shape is = tensor(in).shape;  // a copy: importing tensors may move graph_.tensors
     if (tensor(pads).shape != ir::Shape{int32_t(is.size()), 2})
       fail_op(c, fmt::format("paddings shape {} must be {}x2", ir::shape_string(tensor(pads).shape), is.size()));
-    ir::Shape expected;
+    std::vector<std::array<int32_t, 2>> out;
+    padded->clear();
     for (size_t d = 0; d < is.size(); ++d) {
       const int32_t before = tensor(pads).int32_at(2 * d), after = tensor(pads).int32_at(2 * d + 1);
       if (before < 0 || after < 0) fail_op(c, fmt::format("negative padding {}, {}", before, after));
-      op.pads.push_back({before, after});
       if (int64_t(is[d]) + before + after > kMaxElements) fail_op(c, fmt::format("padding {}, {} too large", before, after));
-      expected.push_back(is[d] + before + after);
+      out.push_back({before, after});
+      padded->push_back(is[d] + before + after);
     }
-    if (is.size() != 4 || op.pads[0] != std::array<int32_t, 2>{0, 0} || op.pads[3] != std::array<int32_t, 2>{0, 0})
+    return out;
+  }
+
+  void read_pad(const Context& c, ir::Op& op) {
+    const bool v2 = c.builtin == tflite::BuiltinOperator_PADV2;
+    expect_inputs(c, 2, v2 ? 3 : 2);
+    const int in = act_input(c, 0);
+    const size_t rank = tensor(in).shape.size();
+    ir::Shape expected;
+    op.pads = padding_matrix(c, in, &expected);
+    if (rank != 4 || op.pads[0] != std::array<int32_t, 2>{0, 0} || op.pads[3] != std::array<int32_t, 2>{0, 0})
       fail_op(c, "only padding of height and width of a rank-4 tensor is supported");
     const int out = act_output(c);
     check_shape(c, out, expected);
@@ -1145,21 +1156,9 @@ class Reader {
   void read_mirror_pad(const Context& c, ir::Op& op) {
     expect_inputs(c, 2, 2);
     const int in = act_input(c, 0);
-    const int pads = constant(c, 1, DataType::Int32, "paddings");
-    const ir::Shape is = tensor(in).shape;  // a copy: importing tensors may move graph_.tensors
-    if (tensor(pads).shape != ir::Shape{int32_t(is.size()), 2})
-      fail_op(c, fmt::format("paddings shape {} must be {}x2", ir::shape_string(tensor(pads).shape), is.size()));
-    std::vector<int64_t> before, after;
     ir::Shape expected;
-    for (size_t d = 0; d < is.size(); ++d) {
-      before.push_back(tensor(pads).int32_at(2 * d));
-      after.push_back(tensor(pads).int32_at(2 * d + 1));
-      if (before.back() < 0 || after.back() < 0)
-        fail_op(c, fmt::format("negative padding {}, {}", before.back(), after.back()));
-      if (is[d] + before.back() + after.back() > kMaxElements)
-        fail_op(c, fmt::format("padding {}, {} too large", before.back(), after.back()));
-      expected.push_back(int32_t(is[d] + before.back() + after.back()));
-    }
+    std::vector<int64_t> before, after;
+    for (const auto& [b, a] : padding_matrix(c, in, &expected)) before.push_back(b), after.push_back(a);
     const int out = act_output(c);
     check_shape(c, out, expected);
     same_quantization(c, in, out);
