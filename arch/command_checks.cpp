@@ -3,6 +3,10 @@
 // deps must suit its queue, and each field must pass the checks its
 // description names; then the command's own cross-field check, if any.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <vector>
 
 #include "arch/command_codec.h"
 #include "arch/mcu_op.h"
@@ -172,7 +176,12 @@ std::string vmean_problem(const Command& c) {
 std::string mcu_problem(const Command& c) {
   const auto& m = std::get<McuOpCmd>(c.body);
   const McuKernelSpec* spec = find_mcu_kernel(m.kernel);
-  if (!spec) return fmt::format("mcu: unknown kernel id {} (arch/mcu_op.h lists 1..{})", m.kernel, mcu_kernels().size());
+  if (!spec) {
+    std::vector<uint16_t> ids;
+    for (const McuKernelSpec& k : mcu_kernels()) ids.push_back(k.id);
+    std::sort(ids.begin(), ids.end());
+    return fmt::format("mcu: unknown kernel id {} (known ids: {})", m.kernel, fmt::join(ids, ", "));
+  }
   if (m.args.size() != spec->args.size())
     return fmt::format("mcu {}: {} arguments, expected {}", spec->name, m.args.size(), spec->args.size());
   return "";

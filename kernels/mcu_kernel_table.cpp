@@ -20,6 +20,7 @@
 #include "kernels/fully_connected.h"
 #include "kernels/lut.h"
 #include "kernels/max_pool.h"
+#include "kernels/mcu_kernel_args.h"
 #include "kernels/mul.h"
 #include "kernels/mean.h"
 #include "kernels/maximum_minimum.h"
@@ -37,9 +38,22 @@
 
 namespace kiln::kernels {
 
-McuKernelBinding::McuKernelBinding(McuKernel id) : spec_(find_mcu_kernel(uint16_t(id))) {
-  if (!spec_) throw Error(fmt::format("internal: MCU kernel {} is not in arch/mcu_op.cpp", unsigned(id)));
+namespace {
+
+// `spec`, registered once its non-operand arguments are known to be bound by `fields` parameters.
+const McuKernelSpec& register_bound(McuKernelSpec spec, size_t fields) {
+  size_t values = 0;
+  for (const McuArg& a : spec.args) values += a.is_operand() ? 0 : 1;
+  if (fields != values)
+    throw Error(fmt::format("internal: MCU kernel {}: {} fields bound for {} non-operand arguments", spec.name, fields,
+                            values));
+  return register_mcu_kernel(std::move(spec));
 }
+
+}  // namespace
+
+McuKernelBinding::McuKernelBinding(McuKernelSpec spec, size_t fields)
+    : spec_(&register_bound(std::move(spec), fields)) {}
 
 int64_t decode_mcu_value(const McuKernelSpec& spec, const McuArg& arg, uint32_t value) {
   if (arg.type == McuArgType::Int) return int32_t(value);
@@ -59,6 +73,15 @@ McuKernel conv2d_kernel(const Conv2dParams& p) {
 }
 
 namespace {
+
+using namespace mcu_args;
+
+McuKernelSpec kernel(uint16_t id, const char* name, std::vector<McuArg> args, const char* priced_as = nullptr) {
+  return {id, name, std::move(args), priced_as};
+}
+McuKernelSpec kernel(McuKernel id, const char* name, std::vector<McuArg> args, const char* priced_as = nullptr) {
+  return kernel(uint16_t(id), name, std::move(args), priced_as);
+}
 
 template <class P>
 std::unique_ptr<McuKernelBinding> entry(typename McuKernelDef<P>::Binding b) {
@@ -256,37 +279,57 @@ std::vector<uint64_t> pool_elements(const PoolParams& p) {
   return {uint64_t(p.batches) * p.in_h * p.in_w * p.c, uint64_t(p.batches) * p.out_h * p.out_w * p.c};
 }
 
-// One entry per kernel. `fields` follow the non-operand arguments of the
-// kernel in arch/mcu_op.cpp, in order; `elements` and the operand indices of
-// `invoke` follow its operand arguments.
+// One entry per kernel: its spec (id, name, arguments in encoding order,
+// the kernel that prices it where a cost table leaves it out), then its
+// binding. `fields` follow the spec's non-operand arguments, in order;
+// `elements` and the operand indices of `invoke` follow its operand
+// arguments. A new kernel takes the next free id; an id is never reused, so
+// that an existing command stream keeps its meaning.
 std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
   std::vector<std::unique_ptr<McuKernelBinding>> t;
   {
     using P = CopyParams;
-    t.push_back(entry<P>({McuKernel::Copy,
+    t.push_back(entry<P>({kernel(McuKernel::Copy, "copy",
+                                 {in8("src", "source bytes"), out8("dst", "destination bytes (may overlap the source)"),
+                                  extent("bytes", "bytes to copy, at least 1")}),
                           {&P::bytes},
-                          [](const P& p) { return std::vector<uint64_t>{uint64_t(p.bytes), uint64_t(p.bytes)}; },
+                          [](const P& p) {
+                            return std::vector<uint64_t>{uint64_t(p.bytes), uint64_t(p.bytes)};
+                          },
                           [](const P& p) { validate(p); },
                           [](const P& p, const McuOperands& o) { copy(p.bytes, o.at(0).in, o.at(1).out); },
                           {}}));
   }
   {
     using P = AddParams;
-    t.push_back(entry<P>(
-        {McuKernel::Add,
-         {&P::count, &P::in1_zp, &P::in2_zp, &P::out_zp, &P::left_shift, &P::in1_mult, &P::in1_shift, &P::in2_mult,
-          &P::in2_shift, &P::out_mult, &P::out_shift, &P::act_min, &P::act_max},
-         [](const P& p) { return std::vector<uint64_t>(3, uint64_t(p.count)); },
-         [](const P& p) { validate(p); },
-         [](const P& p, const McuOperands& o) { add(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
-         {}}));
+    t.push_back(
+        entry<P>({kernel(McuKernel::Add, "add",
+                         {in8("in1", "first input tensor"), in8("in2", "second input tensor (same shape)"),
+                          out8("out", "output tensor"), extent("count", "elements"),
+                          sint("in1_zp", "first input zero point"), sint("in2_zp", "second input zero point"), out_zp(),
+                          sint("left_shift", "left shift of both inputs before rescaling (TFLite: 20)"),
+                          sint("in1_mult", "first input multiplier"), sint("in1_shift", "first input shift (<= 0)"),
+                          sint("in2_mult", "second input multiplier"), sint("in2_shift", "second input shift (<= 0)"),
+                          sint("out_mult", "output multiplier"), sint("out_shift", "output shift (<= 0)"), act_min(),
+                          act_max()}),
+                  {&P::count, &P::in1_zp, &P::in2_zp, &P::out_zp, &P::left_shift, &P::in1_mult, &P::in1_shift,
+                   &P::in2_mult, &P::in2_shift, &P::out_mult, &P::out_shift, &P::act_min, &P::act_max},
+                  [](const P& p) { return std::vector<uint64_t>(3, uint64_t(p.count)); },
+                  [](const P& p) { validate(p); },
+                  [](const P& p, const McuOperands& o) { add(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
+                  {}}));
   }
   // conv2d and its variants: one binding each, the same arguments and
   // arithmetic; a variant also checks that its shape is the one it prices.
-  for (const McuKernel id : {McuKernel::Conv2d, McuKernel::Conv2d1x1, McuKernel::Conv2dShallow}) {
+  const std::pair<McuKernel, const char*> convs[] = {{McuKernel::Conv2d, "conv2d"},
+                                                     {McuKernel::Conv2d1x1, "conv2d_1x1"},
+                                                     {McuKernel::Conv2dShallow, "conv2d_shallow"}};
+  for (const auto& conv : convs) {
     using P = Conv2dParams;
+    const McuKernel id = conv.first;
     t.push_back(entry<P>(
-        {id,
+        {kernel(id, conv.second, conv_args("int8 weights, OHWI", extent("out_c", "output channels")),
+                id == McuKernel::Conv2d ? nullptr : "conv2d"),
          {&P::in_h, &P::in_w, &P::in_c, &P::out_h, &P::out_w, &P::out_c, &P::kh, &P::kw, &P::stride_h, &P::stride_w,
           &P::dil_h, &P::dil_w, &P::pad_top, &P::pad_left, &P::in_zp, &P::out_zp, &P::act_min, &P::act_max},
          [](const P& p) {
@@ -296,10 +339,11 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
          [id](const P& p) {
            validate(p);
            if (id != McuKernel::Conv2d && conv2d_kernel(p) != id)
-             throw Error(fmt::format("{0}: shape: in_c {1}, kernel {2}x{3}, stride {4}x{5}, padding {6},{7} is {8}'s, "
-                                     "not {0}'s",
-                                     find_mcu_kernel(uint16_t(id))->name, p.in_c, p.kh, p.kw, p.stride_h, p.stride_w,
-                                     p.pad_top, p.pad_left, find_mcu_kernel(uint16_t(conv2d_kernel(p)))->name));
+             throw Error(
+                 fmt::format("{0}: shape: in_c {1}, kernel {2}x{3}, stride {4}x{5}, padding {6},{7} is {8}'s, "
+                             "not {0}'s",
+                             find_mcu_kernel(uint16_t(id))->name, p.in_c, p.kh, p.kw, p.stride_h, p.stride_w, p.pad_top,
+                             p.pad_left, find_mcu_kernel(uint16_t(conv2d_kernel(p)))->name));
          },
          [](const P& p, const McuOperands& o) {
            conv2d(p, in_i8(o, 0), in_i8(o, 1), in_i32(o, 2), in_i32(o, 3), in_i32(o, 4), out_i8(o, 5));
@@ -309,7 +353,9 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
   {
     using P = DepthwiseConv2dParams;
     t.push_back(entry<P>(
-        {McuKernel::DepthwiseConv2d,
+        {kernel(McuKernel::DepthwiseConv2d, "depthwise_conv2d",
+                conv_args("int8 weights, 1 x kh x kw x (in_c * depth_mult)",
+                          extent("depth_mult", "output channels per input channel"))),
          {&P::in_h, &P::in_w, &P::in_c, &P::out_h, &P::out_w, &P::depth_mult, &P::kh, &P::kw, &P::stride_h,
           &P::stride_w, &P::dil_h, &P::dil_w, &P::pad_top, &P::pad_left, &P::in_zp, &P::out_zp, &P::act_min,
           &P::act_max},
@@ -326,7 +372,11 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
   {
     using P = FullyConnectedParams;
     t.push_back(entry<P>(
-        {McuKernel::FullyConnected,
+        {kernel(McuKernel::FullyConnected, "fully_connected",
+                join({weighted_operands("int8 weights, [out_features][in_features]"),
+                      {out8("out", "output, [batches][out_features]"), extent("batches", "rows of the input"),
+                       extent("in_features", "input features"), extent("out_features", "output features"), in_zp(),
+                       out_zp(), act_min(), act_max()}})),
          {&P::batches, &P::in_features, &P::out_features, &P::in_zp, &P::out_zp, &P::act_min, &P::act_max},
          [](const P& p) {
            return weighted(uint64_t(p.batches) * p.in_features, uint64_t(p.out_features) * p.in_features,
@@ -340,32 +390,42 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
   }
   {
     using P = PoolParams;
-    const std::vector<McuKernelDef<P>::Field> fields = {&P::in_h,     &P::in_w,     &P::c,       &P::out_h,
-                                                        &P::out_w,    &P::kh,       &P::kw,      &P::stride_h,
-                                                        &P::stride_w, &P::pad_top,  &P::pad_left, &P::act_min,
-                                                        &P::act_max};
-    t.push_back(entry<P>({McuKernel::AvgPool, fields, pool_elements, [](const P& p) { validate(p, "avg_pool"); },
+    const std::vector<McuKernelDef<P>::Field> fields = {
+        &P::in_h,     &P::in_w,     &P::c,       &P::out_h,    &P::out_w,   &P::kh,     &P::kw,
+        &P::stride_h, &P::stride_w, &P::pad_top, &P::pad_left, &P::act_min, &P::act_max};
+    t.push_back(entry<P>({kernel(McuKernel::AvgPool, "avg_pool", pool_args()), fields, pool_elements,
+                          [](const P& p) { validate(p, "avg_pool"); },
                           [](const P& p, const McuOperands& o) { pool_call(p, o, avg_pool); },
                           [](const P& p) { return macs(p); }}));
-    t.push_back(entry<P>({McuKernel::MaxPool, fields, pool_elements, [](const P& p) { validate(p, "max_pool"); },
+    t.push_back(entry<P>({kernel(McuKernel::MaxPool, "max_pool", pool_args()), fields, pool_elements,
+                          [](const P& p) { validate(p, "max_pool"); },
                           [](const P& p, const McuOperands& o) { pool_call(p, o, max_pool); },
                           [](const P& p) { return macs(p); }}));
   }
   {
     using P = MeanParams;
-    t.push_back(entry<P>(
-        {McuKernel::Mean,
-         {&P::h, &P::w, &P::c, &P::in_zp, &P::out_zp, &P::mult, &P::shift},
-         [](const P& p) {
-           return std::vector<uint64_t>{uint64_t(p.batches) * p.h * p.w * p.c, uint64_t(p.batches) * p.c};
-         },
-         [](const P& p) { validate(p); },
-         [](const P& p, const McuOperands& o) { mean(p, in_i8(o, 0), out_i8(o, 1)); },
-         [](const P& p) { return macs(p); }}));
+    t.push_back(
+        entry<P>({kernel(McuKernel::Mean, "mean",
+                         {in8("in", "input tensor, NHWC"), out8("out", "output, one value per channel"),
+                          extent("h", "input height"), extent("w", "input width"), extent("c", "channels"), in_zp(),
+                          out_zp(), sint("mult", "multiplier of input_scale / output_scale (1/(h*w) not folded in)"),
+                          sint("shift", "shift of input_scale / output_scale")}),
+                  {&P::h, &P::w, &P::c, &P::in_zp, &P::out_zp, &P::mult, &P::shift},
+                  [](const P& p) {
+                    return std::vector<uint64_t>{uint64_t(p.batches) * p.h * p.w * p.c, uint64_t(p.batches) * p.c};
+                  },
+                  [](const P& p) { validate(p); },
+                  [](const P& p, const McuOperands& o) { mean(p, in_i8(o, 0), out_i8(o, 1)); },
+                  [](const P& p) { return macs(p); }}));
   }
   {
     using P = SoftmaxParams;
-    t.push_back(entry<P>({McuKernel::Softmax,
+    t.push_back(entry<P>({kernel(McuKernel::Softmax, "softmax",
+                                 {in8("in", "input, rows x depth"), out8("out", "output, scale 1/256, zero point -128"),
+                                  extent("rows", "rows"), extent("depth", "elements per row, at most 4095"),
+                                  sint("beta_mult", "multiplier of beta * input_scale (Q5.26 input)"),
+                                  sint("beta_shift", "left shift of beta * input_scale"),
+                                  sint("diff_min", "smallest difference to the row maximum that counts")}),
                           {&P::rows, &P::depth, &P::beta_mult, &P::beta_shift, &P::diff_min},
                           [](const P& p) { return std::vector<uint64_t>(2, uint64_t(p.rows) * p.depth); },
                           [](const P& p) { validate(p); },
@@ -375,7 +435,11 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
   {
     using P = PadParams;
     t.push_back(entry<P>(
-        {McuKernel::Pad,
+        {kernel(McuKernel::Pad, "pad",
+                {in8("in", "input tensor, NHWC"), out8("out", "output tensor, NHWC"), extent("in_h", "input height"),
+                 extent("in_w", "input width"), extent("c", "channels"), extent("pad_top", "rows added above"),
+                 extent("pad_bottom", "rows added below"), extent("pad_left", "columns added left"),
+                 extent("pad_right", "columns added right"), sint("pad_value", "value of the added elements")}),
          {&P::in_h, &P::in_w, &P::c, &P::pad_top, &P::pad_bottom, &P::pad_left, &P::pad_right, &P::pad_value},
          [](const P& p) {
            return std::vector<uint64_t>{uint64_t(p.batches) * p.in_h * p.in_w * p.c,
@@ -387,22 +451,27 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
   }
   {
     using P = Concat2Params;
-    t.push_back(entry<P>({McuKernel::Concat2,
-                          {&P::outer, &P::in1_inner, &P::in2_inner},
-                          [](const P& p) {
-                            return std::vector<uint64_t>{uint64_t(p.outer) * p.in1_inner,
-                                                         uint64_t(p.outer) * p.in2_inner,
-                                                         uint64_t(p.outer) * (p.in1_inner + p.in2_inner)};
-                          },
-                          [](const P& p) { validate(p); },
-                          [](const P& p, const McuOperands& o) {
-                            concat2(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2));
-                          },
-                          {}}));
+    t.push_back(
+        entry<P>({kernel(McuKernel::Concat2, "concat2",
+                         {in8("in1", "first input, outer x in1_inner"), in8("in2", "second input, outer x in2_inner"),
+                          out8("out", "output, outer x (in1_inner + in2_inner)"), extent("outer", "rows"),
+                          extent("in1_inner", "elements of the first input per row"),
+                          extent("in2_inner", "elements of the second input per row")}),
+                  {&P::outer, &P::in1_inner, &P::in2_inner},
+                  [](const P& p) {
+                    return std::vector<uint64_t>{uint64_t(p.outer) * p.in1_inner, uint64_t(p.outer) * p.in2_inner,
+                                                 uint64_t(p.outer) * (p.in1_inner + p.in2_inner)};
+                  },
+                  [](const P& p) { validate(p); },
+                  [](const P& p, const McuOperands& o) { concat2(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
+                  {}}));
   }
   {
     using P = RequantizeParams;
-    t.push_back(entry<P>({McuKernel::Requantize,
+    t.push_back(entry<P>({kernel(McuKernel::Requantize, "requantize",
+                                 {in8("in", "input tensor"), out8("out", "output tensor"), extent("count", "elements"),
+                                  in_zp(), out_zp(), sint("mult", "multiplier of input_scale / output_scale"),
+                                  sint("shift", "shift of input_scale / output_scale"), act_min(), act_max()}),
                           {&P::count, &P::in_zp, &P::out_zp, &P::mult, &P::shift, &P::act_min, &P::act_max},
                           [](const P& p) { return std::vector<uint64_t>(2, uint64_t(p.count)); },
                           [](const P& p) { validate(p); },
@@ -411,75 +480,135 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
   }
   {
     using P = QuantizeParams;
-    t.push_back(entry<P>({McuKernel::Quantize,
-                          {&P::count, &P::out_zp, &P::scale_bits, &P::rounding},
-                          [](const P& p) { return std::vector<uint64_t>(2, uint64_t(p.count)); },
-                          [](const P& p) { validate(p); },
-                          [](const P& p, const McuOperands& o) {
-                            quantize(p, static_cast<const uint8_t*>(o.at(0).in), out_i8(o, 1));
-                          },
-                          {}}));
+    t.push_back(entry<P>(
+        {kernel(McuKernel::Quantize, "quantize",
+                {in_f32("in", "float32 input tensor"), out8("out", "int8 output tensor"), extent("count", "elements"),
+                 out_zp(), sint("scale_bits", "output scale as IEEE-754 binary32 bits"),
+                 extent("rounding", "0: half away from zero (TFLite QUANTIZE), 1: half to even (ONNX QuantizeLinear)")},
+                "requantize"),
+         {&P::count, &P::out_zp, &P::scale_bits, &P::rounding},
+         [](const P& p) { return std::vector<uint64_t>(2, uint64_t(p.count)); },
+         [](const P& p) { validate(p); },
+         [](const P& p, const McuOperands& o) { quantize(p, static_cast<const uint8_t*>(o.at(0).in), out_i8(o, 1)); },
+         {}}));
   }
   {
     using P = DequantizeParams;
-    t.push_back(entry<P>({McuKernel::Dequantize,
-                          {&P::count, &P::in_zp, &P::scale_bits},
-                          [](const P& p) { return std::vector<uint64_t>(2, uint64_t(p.count)); },
-                          [](const P& p) { validate(p); },
-                          [](const P& p, const McuOperands& o) {
-                            dequantize(p, in_i8(o, 0), static_cast<uint8_t*>(o.at(1).out));
-                          },
-                          {}}));
+    t.push_back(entry<P>(
+        {kernel(McuKernel::Dequantize, "dequantize",
+                {in8("in", "int8 input tensor"), out_f32("out", "float32 output tensor"), extent("count", "elements"),
+                 in_zp(), sint("scale_bits", "input scale as IEEE-754 binary32 bits")},
+                "requantize"),
+         {&P::count, &P::in_zp, &P::scale_bits},
+         [](const P& p) { return std::vector<uint64_t>(2, uint64_t(p.count)); },
+         [](const P& p) { validate(p); },
+         [](const P& p, const McuOperands& o) { dequantize(p, in_i8(o, 0), static_cast<uint8_t*>(o.at(1).out)); },
+         {}}));
   }
   {
     using P = LutParams;
-    t.push_back(entry<P>({McuKernel::Lut,
-                          {&P::count},
-                          [](const P& p) {
-                            return std::vector<uint64_t>{uint64_t(p.count), uint64_t(kLutEntries), uint64_t(p.count)};
-                          },
-                          [](const P& p) { validate(p); },
-                          [](const P& p, const McuOperands& o) { lut(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
-                          {}}));
+    t.push_back(
+        entry<P>({kernel(McuKernel::Lut, "lut",
+                         {in8("in", "int8 input tensor"),
+                          in8("table", "256 int8 outputs, entry uint8(x) for input x (the compiler's constant data)"),
+                          out8("out", "int8 output tensor"), extent("count", "elements")},
+                         "requantize"),
+                  {&P::count},
+                  [](const P& p) {
+                    return std::vector<uint64_t>{uint64_t(p.count), uint64_t(kLutEntries), uint64_t(p.count)};
+                  },
+                  [](const P& p) { validate(p); },
+                  [](const P& p, const McuOperands& o) { lut(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
+                  {}}));
   }
   {
     using P = MaxMinParams;
+    // Priced as add (an element-wise pass over two operands) where a cost table has no entry.
     const auto elements = [](const P& p) { return std::vector<uint64_t>(3, uint64_t(p.count)); };
-    t.push_back(entry<P>({McuKernel::Maximum, {&P::count}, elements, [](const P& p) { validate(p, "maximum"); },
+    t.push_back(entry<P>({kernel(McuKernel::Maximum, "maximum",
+                                 {in8("in1", "first input tensor"), in8("in2", "second input tensor (same shape)"),
+                                  out8("out", "output tensor"), extent("count", "elements")},
+                                 "add"),
+                          {&P::count},
+                          elements,
+                          [](const P& p) { validate(p, "maximum"); },
                           [](const P& p, const McuOperands& o) { maximum(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
                           {}}));
-    t.push_back(entry<P>({McuKernel::Minimum, {&P::count}, elements, [](const P& p) { validate(p, "minimum"); },
+    t.push_back(entry<P>({kernel(McuKernel::Minimum, "minimum",
+                                 {in8("in1", "first input tensor"), in8("in2", "second input tensor (same shape)"),
+                                  out8("out", "output tensor"), extent("count", "elements")},
+                                 "add"),
+                          {&P::count},
+                          elements,
+                          [](const P& p) { validate(p, "minimum"); },
                           [](const P& p, const McuOperands& o) { minimum(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
                           {}}));
   }
   {
     using P = SubParams;
+    // Priced as add: the same two rescales and one output rescale per element.
     t.push_back(entry<P>(
-        {McuKernel::Sub,
+        {kernel(McuKernel::Sub, "sub",
+                {in8("in1", "first input tensor (the minuend)"), in8("in2", "second input tensor (the subtrahend)"),
+                 out8("out", "output tensor"), extent("count", "output elements"),
+                 extent("in1_count", "elements of in1 (count, or a divisor it repeats: per channel, scalar)"),
+                 extent("in2_count", "elements of in2 (count, or a divisor it repeats: per channel, scalar)"),
+                 sint("in1_zp", "first input zero point"), sint("in2_zp", "second input zero point"), out_zp(),
+                 sint("left_shift", "left shift of both inputs before rescaling (TFLite: 20)"),
+                 sint("in1_mult", "first input multiplier"), sint("in1_shift", "first input shift (<= 0)"),
+                 sint("in2_mult", "second input multiplier"), sint("in2_shift", "second input shift (<= 0)"),
+                 sint("out_mult", "output multiplier"), sint("out_shift", "output shift (<= 0)"), act_min(), act_max()},
+                "add"),
          {&P::count, &P::in1_count, &P::in2_count, &P::in1_zp, &P::in2_zp, &P::out_zp, &P::left_shift, &P::in1_mult,
           &P::in1_shift, &P::in2_mult, &P::in2_shift, &P::out_mult, &P::out_shift, &P::act_min, &P::act_max},
-         [](const P& p) { return std::vector<uint64_t>{uint64_t(p.in1_count), uint64_t(p.in2_count), uint64_t(p.count)}; },
+         [](const P& p) {
+           return std::vector<uint64_t>{uint64_t(p.in1_count), uint64_t(p.in2_count), uint64_t(p.count)};
+         },
          [](const P& p) { validate(p); },
          [](const P& p, const McuOperands& o) { sub(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
          {}}));
   }
   {
     using P = MulParams;
-    t.push_back(entry<P>(
-        {McuKernel::Mul,
-         {&P::count, &P::in1_count, &P::in2_count, &P::in1_zp, &P::in2_zp, &P::out_zp, &P::out_mult, &P::out_shift,
-          &P::act_min, &P::act_max},
-         [](const P& p) { return std::vector<uint64_t>{uint64_t(p.in1_count), uint64_t(p.in2_count), uint64_t(p.count)}; },
-         [](const P& p) { validate(p); },
-         [](const P& p, const McuOperands& o) { mul(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
-         {}}));
+    // Priced as requantize: one product and one rescale per element (add
+    // rescales three times).
+    t.push_back(
+        entry<P>({kernel(McuKernel::Mul, "mul",
+                         {in8("in1", "first input tensor"), in8("in2", "second input tensor"),
+                          out8("out", "output tensor"), extent("count", "output elements"),
+                          extent("in1_count", "elements of in1 (count, or a divisor it repeats: per channel, scalar)"),
+                          extent("in2_count", "elements of in2 (count, or a divisor it repeats: per channel, scalar)"),
+                          sint("in1_zp", "first input zero point"), sint("in2_zp", "second input zero point"), out_zp(),
+                          sint("out_mult", "output multiplier of in1_scale * in2_scale / out_scale"),
+                          sint("out_shift", "output shift (may be positive)"), act_min(), act_max()},
+                         "requantize"),
+                  {&P::count, &P::in1_count, &P::in2_count, &P::in1_zp, &P::in2_zp, &P::out_zp, &P::out_mult,
+                   &P::out_shift, &P::act_min, &P::act_max},
+                  [](const P& p) {
+                    return std::vector<uint64_t>{uint64_t(p.in1_count), uint64_t(p.in2_count), uint64_t(p.count)};
+                  },
+                  [](const P& p) { validate(p); },
+                  [](const P& p, const McuOperands& o) { mul(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
+                  {}}));
   }
   {
     using P = TransposeParams;
+    // Priced as pad: one byte moved per element with index arithmetic.
     t.push_back(entry<P>(
-        {McuKernel::Transpose,
+        {kernel(28, "transpose",
+                join({{in8("in", "input tensor"), out8("out", "output tensor, dimension i the input's dimension p<i>")},
+                      shape_args(),
+                      {extent("p0", "input dimension of output dimension 0"),
+                       extent("p1", "input dimension of output dimension 1"),
+                       extent("p2", "input dimension of output dimension 2"),
+                       extent("p3", "input dimension of output dimension 3"),
+                       extent("p4", "input dimension of output dimension 4"),
+                       extent("p5", "input dimension of output dimension 5")}}),
+                "pad"),
          {&P::d0, &P::d1, &P::d2, &P::d3, &P::d4, &P::d5, &P::p0, &P::p1, &P::p2, &P::p3, &P::p4, &P::p5},
-         [](const P& p) { return std::vector<uint64_t>{uint64_t(p.elements()), uint64_t(p.elements())}; },
+         [](const P& p) {
+           return std::vector<uint64_t>{uint64_t(p.elements()), uint64_t(p.elements())};
+         },
          [](const P& p) { validate(p); },
          [](const P& p, const McuOperands& o) { transpose(p, in_i8(o, 0), out_i8(o, 1)); },
          {},
@@ -487,11 +616,27 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
   }
   {
     using P = SliceParams;
+    // Priced as pad: one byte moved per element with index arithmetic.
     t.push_back(entry<P>(
-        {McuKernel::Slice,
+        {kernel(
+             29, "slice",
+             join({{in8("in", "input tensor"), out8("out", "output tensor, n0 x ... x n5")},
+                   shape_args(),
+                   {extent("b0", "first index of dimension 0"), extent("b1", "first index of dimension 1"),
+                    extent("b2", "first index of dimension 2"), extent("b3", "first index of dimension 3"),
+                    extent("b4", "first index of dimension 4"), extent("b5", "first index of dimension 5"),
+                    sint("s0", "step along dimension 0 (not 0)"), sint("s1", "step along dimension 1"),
+                    sint("s2", "step along dimension 2"), sint("s3", "step along dimension 3"),
+                    sint("s4", "step along dimension 4"), sint("s5", "step along dimension 5"),
+                    extent("n0", "indices taken along dimension 0"), extent("n1", "indices taken along dimension 1"),
+                    extent("n2", "indices taken along dimension 2"), extent("n3", "indices taken along dimension 3"),
+                    extent("n4", "indices taken along dimension 4"), extent("n5", "indices taken along dimension 5")}}),
+             "pad"),
          {&P::d0, &P::d1, &P::d2, &P::d3, &P::d4, &P::d5, &P::b0, &P::b1, &P::b2, &P::b3, &P::b4, &P::b5,
           &P::s0, &P::s1, &P::s2, &P::s3, &P::s4, &P::s5, &P::n0, &P::n1, &P::n2, &P::n3, &P::n4, &P::n5},
-         [](const P& p) { return std::vector<uint64_t>{uint64_t(p.in_elements()), uint64_t(p.out_elements())}; },
+         [](const P& p) {
+           return std::vector<uint64_t>{uint64_t(p.in_elements()), uint64_t(p.out_elements())};
+         },
          [](const P& p) { validate(p); },
          [](const P& p, const McuOperands& o) { slice(p, in_i8(o, 0), out_i8(o, 1)); },
          {},
@@ -499,11 +644,25 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
   }
   {
     using P = SquaredDifferenceParams;
+    // Priced as add: the same two input rescales and one output rescale per element.
     t.push_back(entry<P>(
-        {McuKernel::SquaredDifference,
+        {kernel(
+             34, "squared_difference",
+             {in8("in1", "first input tensor"), in8("in2", "second input tensor"), out8("out", "output tensor"),
+              extent("count", "output elements"),
+              extent("in1_count", "elements of in1 (count, or a divisor it repeats: per channel, scalar)"),
+              extent("in2_count", "elements of in2 (count, or a divisor it repeats: per channel, scalar)"),
+              sint("in1_zp", "first input zero point"), sint("in2_zp", "second input zero point"), out_zp(),
+              sint("left_shift", "left shift of both inputs before rescaling (TFLite: 7)"),
+              sint("in1_mult", "first input multiplier"), sint("in1_shift", "first input shift (<= 0)"),
+              sint("in2_mult", "second input multiplier"), sint("in2_shift", "second input shift (<= 0)"),
+              sint("out_mult", "multiplier of the square's rescale"), sint("out_shift", "its shift (may be positive)")},
+             "add"),
          {&P::count, &P::in1_count, &P::in2_count, &P::in1_zp, &P::in2_zp, &P::out_zp, &P::left_shift, &P::in1_mult,
           &P::in1_shift, &P::in2_mult, &P::in2_shift, &P::out_mult, &P::out_shift},
-         [](const P& p) { return std::vector<uint64_t>{uint64_t(p.in1_count), uint64_t(p.in2_count), uint64_t(p.count)}; },
+         [](const P& p) {
+           return std::vector<uint64_t>{uint64_t(p.in1_count), uint64_t(p.in2_count), uint64_t(p.count)};
+         },
          [](const P& p) { validate(p); },
          [](const P& p, const McuOperands& o) { squared_difference(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
          {},
@@ -511,8 +670,16 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
   }
   {
     using P = PreluParams;
+    // Priced as requantize, as mul is: one product and one rescale per element.
     t.push_back(entry<P>(
-        {McuKernel::Prelu,
+        {kernel(33, "prelu",
+                {in8("in", "input tensor"), in8("alpha", "slope, alpha_count elements repeated along the input"),
+                 out8("out", "output tensor"), extent("count", "elements"),
+                 extent("alpha_count", "elements of alpha (count, or a divisor it repeats: per channel, scalar)"),
+                 in_zp(), sint("alpha_zp", "slope zero point"), out_zp(),
+                 sint("mult_identity", "multiplier of s_in / s_out"), sint("shift_identity", "its shift"),
+                 sint("mult_alpha", "multiplier of s_in * s_alpha / s_out"), sint("shift_alpha", "its shift")},
+                "requantize"),
          {&P::count, &P::alpha_count, &P::in_zp, &P::alpha_zp, &P::out_zp, &P::mult_identity, &P::shift_identity,
           &P::mult_alpha, &P::shift_alpha},
          [](const P& p) {
@@ -525,8 +692,15 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
   }
   {
     using P = ResizeBilinearParams;
+    // Priced as avg_pool: four neighbours weighted and summed per output element.
     t.push_back(entry<P>(
-        {McuKernel::ResizeBilinear,
+        {kernel(32, "resize_bilinear",
+                {in8("in", "input images, NHWC"), out8("out", "output images, NHWC"), extent("batches", "images"),
+                 extent("in_h", "input height"), extent("in_w", "input width"), extent("c", "channels"),
+                 extent("out_h", "output height"), extent("out_w", "output width"),
+                 extent("align_corners", "1: corner pixels map onto corner pixels"),
+                 extent("half_pixel_centers", "1: pixel centres at half-integer coordinates (not with align_corners)")},
+                "avg_pool"),
          {&P::batches, &P::in_h, &P::in_w, &P::c, &P::out_h, &P::out_w, &P::align_corners, &P::half_pixel_centers},
          [](const P& p) {
            return std::vector<uint64_t>{uint64_t(p.batches) * p.in_h * p.in_w * p.c,
@@ -540,11 +714,25 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
   }
   {
     using P = MirrorPadParams;
+    // Priced as pad: one byte moved per output element with index arithmetic.
     t.push_back(entry<P>(
-        {McuKernel::MirrorPad,
-         {&P::d0, &P::d1, &P::d2, &P::d3, &P::d4, &P::d5, &P::b0, &P::b1, &P::b2, &P::b3, &P::b4, &P::b5,
-          &P::a0, &P::a1, &P::a2, &P::a3, &P::a4, &P::a5, &P::symmetric},
-         [](const P& p) { return std::vector<uint64_t>{uint64_t(p.in_elements()), uint64_t(p.out_elements())}; },
+        {kernel(
+             31, "mirror_pad",
+             join({{in8("in", "input tensor"), out8("out", "output tensor, (d0+b0+a0) x ... x (d5+b5+a5)")},
+                   shape_args(),
+                   {extent("b0", "indices added before dimension 0"), extent("b1", "indices added before dimension 1"),
+                    extent("b2", "indices added before dimension 2"), extent("b3", "indices added before dimension 3"),
+                    extent("b4", "indices added before dimension 4"), extent("b5", "indices added before dimension 5"),
+                    extent("a0", "indices added after dimension 0"), extent("a1", "indices added after dimension 1"),
+                    extent("a2", "indices added after dimension 2"), extent("a3", "indices added after dimension 3"),
+                    extent("a4", "indices added after dimension 4"), extent("a5", "indices added after dimension 5"),
+                    extent("symmetric", "0: REFLECT (the edge is not repeated), 1: SYMMETRIC (it is)")}}),
+             "pad"),
+         {&P::d0, &P::d1, &P::d2, &P::d3, &P::d4, &P::d5, &P::b0, &P::b1, &P::b2, &P::b3, &P::b4, &P::b5, &P::a0,
+          &P::a1, &P::a2, &P::a3, &P::a4, &P::a5, &P::symmetric},
+         [](const P& p) {
+           return std::vector<uint64_t>{uint64_t(p.in_elements()), uint64_t(p.out_elements())};
+         },
          [](const P& p) { validate(p); },
          [](const P& p, const McuOperands& o) { mirror_pad(p, in_i8(o, 0), out_i8(o, 1)); },
          {},
@@ -552,8 +740,14 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
   }
   {
     using P = ResizeNearestParams;
+    // Priced as pad: channels copied per output pixel after two index computations.
     t.push_back(entry<P>(
-        {McuKernel::ResizeNearest,
+        {kernel(30, "resize_nearest",
+                {in8("in", "input image, NHWC"), out8("out", "output image, NHWC"), extent("in_h", "input height"),
+                 extent("in_w", "input width"), extent("c", "channels"), extent("out_h", "output height"),
+                 extent("out_w", "output width"), extent("align_corners", "1: corner pixels map onto corner pixels"),
+                 extent("half_pixel_centers", "1: pixel centres at half-integer coordinates")},
+                "pad"),
          {&P::in_h, &P::in_w, &P::c, &P::out_h, &P::out_w, &P::align_corners, &P::half_pixel_centers},
          [](const P& p) {
            return std::vector<uint64_t>{uint64_t(p.in_h) * p.in_w * p.c, uint64_t(p.out_h) * p.out_w * p.c};
@@ -573,9 +767,16 @@ const std::vector<std::unique_ptr<McuKernelBinding>>& mcu_kernel_table() {
   return table;
 }
 
+namespace {
+// The catalogue (arch/mcu_op.h) is this table's specs: built, and so
+// registered, before main. kiln_kernels is linked as object files
+// (kernels/CMakeLists.txt), so that this runs in every program that links it.
+[[maybe_unused]] const bool kTableRegistered = !mcu_kernel_table().empty();
+}  // namespace
+
 const McuKernelBinding* find_mcu_binding(uint16_t id) {
   for (const auto& b : mcu_kernel_table())
-    if (uint16_t(b->spec().id) == id) return b.get();
+    if (b->spec().id == id) return b.get();
   return nullptr;
 }
 

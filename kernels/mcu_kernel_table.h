@@ -1,12 +1,14 @@
-// The MCU kernel table: for each kernel of arch/mcu_op.h, its binding to a
-// kernels/ function. The arguments themselves (names, types, meanings, order)
-// are described once, in arch/mcu_op.cpp; an entry here adds only what needs
-// the kernel's own types: which parameter each non-operand argument sets, how
-// many elements each operand has, and the call. From that follow the
-// argument encoding (codegen), the decoding and validation (the simulated
-// MCU), the reference interpreter's call, and the cost terms (MACs and output
-// elements, priced by the SoC's mcu.costs). No memory and no timing here: the
-// simulated MCU (sim/mcu_dispatch.h) moves the operands.
+// The MCU kernel table: one entry per kernel, holding its spec (id, name,
+// and each argument's name, type and meaning in encoding order: the contract
+// of arch/mcu_op.h, registered in its catalogue when the program starts) and
+// its binding to a kernels/ function: which parameter each non-operand
+// argument sets, how many elements each operand has, the call, and for a
+// kernel that runs an operator of its own, how its parameters follow from
+// the operator. From that follow the argument encoding (codegen), the
+// decoding and validation (the simulated MCU), the reference interpreter's
+// call, the compiler's lowering of the operator and the cost terms (MACs and
+// output elements, priced by the SoC's mcu.costs). No memory and no timing
+// here: the simulated MCU (sim/mcu_dispatch.h) moves the operands.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +27,36 @@
 
 namespace kiln::kernels {
 
+// The kernels the compiler names in code (its lowering of a typed op,
+// codegen's conv2d variants). A kernel that runs an operator of its own is
+// found by name and needs no name here; its id is in its table entry.
+enum class McuKernel : uint16_t {
+  Copy = 1,
+  Add = 2,
+  Conv2d = 3,
+  DepthwiseConv2d = 4,
+  FullyConnected = 5,
+  AvgPool = 6,
+  MaxPool = 7,
+  Mean = 8,
+  Softmax = 9,
+  Pad = 10,
+  Concat2 = 11,
+  Requantize = 12,
+  // conv2d on the shapes optimized libraries run on their own code paths:
+  // the same arguments and arithmetic as conv2d, priced apart (an SoC's cost
+  // table without an entry prices them as conv2d; conv2d_kernel picks them).
+  Conv2d1x1 = 13,      // pointwise: 1x1 kernel, stride 1, no padding, in_c >= 4
+  Conv2dShallow = 14,  // fewer than 4 input channels (an image's RGB, a spectrogram)
+  Quantize = 15,       // float32 -> int8 at a float graph input
+  Dequantize = 16,     // int8 -> float32 at a float graph output
+  Maximum = 17,        // element-wise max of two int8 tensors (TFLite MAXIMUM)
+  Minimum = 18,        // element-wise min of two int8 tensors (TFLite MINIMUM)
+  Lut = 25,            // a unary int8 function as a 256-entry table (kernels/lut.h)
+  Sub = 26,            // element-wise int8 subtraction, rescaled as add (TFLite SUB)
+  Mul = 27,            // element-wise int8 multiplication (TFLite MUL)
+};
+
 // One operand of a call, in the order of the kernel's operand arguments:
 // `in` for a Read operand (nullptr when an optional one is absent), `out` for a Write one.
 struct McuOperand {
@@ -33,7 +65,7 @@ struct McuOperand {
 };
 using McuOperands = std::vector<McuOperand>;
 
-// Typed views of an operand (the element type is the argument's, arch/mcu_op.cpp).
+// Typed views of an operand (the element type is the argument's, in the kernel's spec).
 inline const int8_t* in_i8(const McuOperands& o, size_t k) { return static_cast<const int8_t*>(o.at(k).in); }
 inline const int32_t* in_i32(const McuOperands& o, size_t k) { return static_cast<const int32_t*>(o.at(k).in); }
 inline int8_t* out_i8(const McuOperands& o, size_t k) { return static_cast<int8_t*>(o.at(k).out); }
@@ -42,7 +74,7 @@ inline int8_t* out_i8(const McuOperands& o, size_t k) { return static_cast<int8_
 // what it costs, and how to run it on operands it has read.
 struct McuKernelCall {
   struct OperandUse {
-    const McuArg* arg;   // the operand argument (arch/mcu_op.cpp)
+    const McuArg* arg;   // the operand argument (of the kernel's spec)
     uint32_t address;
     uint64_t bytes;      // 0 when absent
   };
@@ -73,7 +105,9 @@ class McuInvocation {
 // The binding of one kernel, whatever its parameter type.
 class McuKernelBinding {
  public:
-  explicit McuKernelBinding(McuKernel id);
+  // Registers `spec` in the catalogue (arch/mcu_op.h); throws kiln::Error
+  // "internal: ..." unless `fields` parameters bind its non-operand arguments.
+  McuKernelBinding(McuKernelSpec spec, size_t fields);
   virtual ~McuKernelBinding() = default;
   const McuKernelSpec& spec() const { return *spec_; }
   // Decodes `args` (exactly spec().args.size() of them) and validates the
@@ -115,7 +149,7 @@ class McuKernelDef final : public McuKernelBinding {
   };
 
   struct Binding {
-    McuKernel id;
+    McuKernelSpec spec;
     std::vector<Field> fields;  // one per non-operand argument, in argument order
     std::function<std::vector<uint64_t>(const P&)> elements;  // one per operand argument, in order
     std::function<void(const P&)> validate;                    // throws "<kernel>: <param>: ..."
@@ -127,7 +161,7 @@ class McuKernelDef final : public McuKernelBinding {
     std::function<P(const McuOpView&)> from_op = {};
   };
 
-  explicit McuKernelDef(Binding b) : McuKernelBinding(b.id), b_(std::move(b)) {}
+  explicit McuKernelDef(Binding b) : McuKernelBinding(b.spec, b.fields.size()), b_(std::move(b)) {}
 
   void validate(const P& p) const { b_.validate(p); }
   void invoke(const P& p, const McuOperands& operands) const { b_.invoke(p, operands); }
@@ -154,12 +188,12 @@ class McuKernelDef final : public McuKernelBinding {
   Binding b_;
 };
 
-// Every kernel's binding, one per kernel of arch/mcu_op.h (mcu_kernel_table.cpp).
+// Every kernel's binding, in the table's order (mcu_kernel_table.cpp).
 const std::vector<std::unique_ptr<McuKernelBinding>>& mcu_kernel_table();
 const McuKernelBinding* find_mcu_binding(uint16_t id);
 const McuKernelBinding* find_mcu_binding(const std::string& name);
 
-// The kernel of the conv2d family that runs p (arch/mcu_op.h): conv2d_shallow
+// The kernel of the conv2d family that runs p: conv2d_shallow
 // for fewer than 4 input channels, conv2d_1x1 for a 1x1 kernel at stride 1
 // without padding, conv2d otherwise. One arithmetic, three cost entries.
 McuKernel conv2d_kernel(const Conv2dParams& p);

@@ -9,6 +9,7 @@
 namespace kiln::lowering {
 
 using ir::OpKind;
+using kernels::McuKernel;
 
 namespace {
 

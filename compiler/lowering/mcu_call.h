@@ -76,7 +76,7 @@ void check_op_shapes(const ir::Graph& g, const ir::Op& op);
 void check_mcu_call(const ir::Graph& g, const ir::Op& op);
 
 // The call of the MCU kernel that runs `op`: the kernel with its parameters,
-// and its operands, one per operand argument of the kernel (arch/mcu_op.cpp),
+// and its operands, one per operand argument of the kernel (its spec),
 // in order. A Kernel op (ir::OpKind::Kernel) takes its parameters from the
 // kernel's table entry (kernels/mcu_kernel_table.h, from_op); every other
 // kind from the builders above. Runs check_mcu_call first; throws

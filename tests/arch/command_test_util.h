@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,13 @@
 #include "arch/mcu_op.h"
 
 namespace kiln::test {
+
+// The id of the MCU kernel named `name` in the catalogue (the kernel table's).
+inline uint16_t mcu_kernel_id(const std::string& name) {
+  const McuKernelSpec* k = find_mcu_kernel(name);
+  if (!k) throw std::runtime_error("no MCU kernel named " + name);
+  return k->id;
+}
 
 inline SocConfig command_test_soc() {
   SocConfig soc;

@@ -85,7 +85,7 @@ TEST_CASE("encoded sizes are whole words and match the bytes written", "[command
     CHECK(out[1] * 4u == out.size());
   }
   McuOpCmd m;
-  m.kernel = uint16_t(McuKernel::Copy);
+  m.kernel = mcu_kernel_id("copy");
   m.args = {1, 2, 3};
   CHECK(encoded_size(make(Opcode::McuOp, m)) == 4 * (2 + 3));
   CHECK(encoded_size(make(Opcode::End, EndCmd{})) == 4);
@@ -204,12 +204,12 @@ TEST_CASE("mcu commands: unknown kernel and wrong argument count", "[command][co
   p.commands.insert(p.commands.begin(), make(Opcode::McuOp, m));
   CHECK_THAT(decode_error(encode_program(p)), Catch::StartsWith("prog.kbin: command 0: mcu: unknown kernel id 99"));
 
-  std::get<McuOpCmd>(p.commands[0].body).kernel = uint16_t(McuKernel::Add);
+  std::get<McuOpCmd>(p.commands[0].body).kernel = mcu_kernel_id("add");
   CHECK(decode_error(encode_program(p)) == fmt::format("prog.kbin: command 0: mcu add: 3 arguments, expected {}",
                                                        find_mcu_kernel("add")->args.size()));
 
   // A length byte that disagrees with the argument count.
-  std::get<McuOpCmd>(p.commands[0].body).kernel = uint16_t(McuKernel::Copy);
+  std::get<McuOpCmd>(p.commands[0].body).kernel = mcu_kernel_id("copy");
   auto b = encode_program(p);
   b[kProgramHeaderBytes + 12 + 1] = 4;
   fix_crc(b);
@@ -280,7 +280,7 @@ TEST_CASE("truncated and corrupted programs never crash the decoder", "[command]
   p.stream_memory = "sram";
   p.stream_addr = 0x20002000;
   McuOpCmd m;
-  m.kernel = uint16_t(McuKernel::Copy);
+  m.kernel = mcu_kernel_id("copy");
   m.args = {0x20000000, 0x20000100, 16};
   p.commands.insert(p.commands.end() - 1, make(Opcode::McuOp, m));
   ConvCmd v;

@@ -91,7 +91,7 @@ std::map<std::string, std::vector<uint8_t>> bad_binaries() {
     q = p;
     q.commands.insert(q.commands.begin() + 5, make(Opcode::McuOp, m));
     out["bad_mcu_kernel.kbin"] = encode_program(q);
-    std::get<McuOpCmd>(q.commands[5].body).kernel = uint16_t(McuKernel::Softmax);
+    std::get<McuOpCmd>(q.commands[5].body).kernel = mcu_kernel_id("softmax");
     out["mcu_arg_count.kbin"] = encode_program(q);
   }
   {

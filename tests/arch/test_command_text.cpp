@@ -91,7 +91,7 @@ TEST_CASE("gemm, ppu and mcu lines", "[command][text]") {
 
   // MCU arguments in any order, stored in the kernel's order; negative values are two's complement.
   const auto m = std::get<McuOpCmd>(one_command("mcu copy bytes=-1 dst=0x20 src=16").body);
-  CHECK(m.kernel == uint16_t(McuKernel::Copy));
+  CHECK(m.kernel == mcu_kernel_id("copy"));
   CHECK(m.args == std::vector<uint32_t>{16, 0x20, 0xFFFFFFFFu});
 }
 
@@ -99,7 +99,7 @@ TEST_CASE("format_command writes every field explicitly", "[command][text]") {
   CHECK(format_command(make(Opcode::DmaLoad, dma(0, 0x20000000, Buffer::Input, 0, 4, 64, 128, 64), deps(0, 0, 0, 1))) ==
         "load ch=0 mem=0x20000000 spm=input+0x0 rows=4 row_bytes=64 mem_stride=128 spm_stride=64 signal_next");
   McuOpCmd m;
-  m.kernel = uint16_t(McuKernel::Copy);
+  m.kernel = mcu_kernel_id("copy");
   m.args = {0x20000000, 0xFFFFFF80u, 12};
   CHECK(format_command(make(Opcode::McuOp, m)) == "mcu copy src=0x20000000 dst=-128 bytes=12");
   CHECK(format_command(make(Opcode::End, EndCmd{false})) == "end no_interrupt");

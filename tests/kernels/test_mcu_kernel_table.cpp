@@ -9,12 +9,14 @@
 #include "arch/mcu_op.h"
 #include "arch/soc_config_yaml.h"
 #include "kernels/conv2d.h"
+#include "kernels/copy.h"
 #include "kernels/float_boundary.h"
 #include "kernels/mcu_kernel_table.h"
 #include "kernels/softmax.h"
 #include "tests/support/test_paths.h"
 
 using namespace kiln;
+using kernels::McuKernel;
 
 namespace {
 
@@ -72,7 +74,7 @@ std::string read_file(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("mcu kernel table: every kernel of arch/mcu_op.h has one binding that sets each of its parameters",
+TEST_CASE("mcu kernel table: every kernel of the catalogue has one binding that sets each of its parameters",
           "[kernels]") {
   REQUIRE(kernels::mcu_kernel_table().size() == mcu_kernels().size());
   std::set<uint16_t> ids;
@@ -97,6 +99,27 @@ TEST_CASE("mcu kernel table: every kernel of arch/mcu_op.h has one binding that 
     CHECK(b->bound_fields() == scalars);
   }
   CHECK(kernels::find_mcu_binding(0) == nullptr);
+}
+
+TEST_CASE("mcu kernel table: the catalogue refuses a taken id or name, id 0 and two arguments of one name",
+          "[kernels]") {
+  const size_t before = mcu_kernels().size();
+  const McuArg in = {"in", McuArgType::Read, McuElement::Int8, false, "input"};
+  const McuArg count = {"count", McuArgType::Extent, McuElement::None, false, "elements"};
+  CHECK_THROWS_WITH(register_mcu_kernel({2, "new_kernel", {in}}),
+                    "internal: MCU kernel new_kernel (id 2) registered twice: add has id 2");
+  CHECK_THROWS_WITH(register_mcu_kernel({999, "copy", {in}}),
+                    "internal: MCU kernel copy (id 999) registered twice: copy has id 1");
+  CHECK_THROWS_WITH(register_mcu_kernel({0, "new_kernel", {in}}), "internal: MCU kernel new_kernel: id 0 is reserved");
+  CHECK_THROWS_WITH(register_mcu_kernel({999, "new_kernel", {in, count, in}}),
+                    "internal: MCU kernel new_kernel: two arguments named in");
+  CHECK(mcu_kernels().size() == before);
+  // A binding whose fields do not cover the spec's non-operand arguments is refused when it is built.
+  using P = kernels::CopyParams;
+  kernels::McuKernelDef<P>::Binding b{{998, "short_copy", {in, count, count}}, {&P::bytes}, {}, {}, {}, {}};
+  b.spec.args[2].name = "bytes";
+  CHECK_THROWS_WITH(kernels::McuKernelDef<P>(b), Catch::Contains("short_copy: 1 fields bound for 2 non-operand"));
+  CHECK(find_mcu_kernel("short_copy") == nullptr);
 }
 
 TEST_CASE("mcu kernel table: every kernel's arguments decode and encode back unchanged", "[kernels]") {

@@ -178,7 +178,7 @@ TEST_CASE("the NPU and the MCU together: gemm, MCU average pool, NPU copy") {
   p.commands.push_back(dma(Opcode::DmaStore, 1, x, Buffer::Output, 0, 1, M * N, 0, 0, deps(1, 0, 0, 0)));
   // MCU: 2x2 average pool, stride 2, over the 4x4x8 map.
   McuOpCmd pool;
-  pool.kernel = uint16_t(McuKernel::AvgPool);
+  pool.kernel = find_mcu_kernel("avg_pool")->id;
   pool.args = {uint32_t(x), uint32_t(y), 4, 4, 8, 2, 2, 2, 2, 2, 2, 0, 0, uint32_t(-128), 127};
   p.commands.push_back(make(Opcode::McuOp, pool));
   // NPU again: copy the pooled map through the Input scratchpad.
