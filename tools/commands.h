@@ -27,5 +27,6 @@ void add_verify_command(CLI::App& app);     // kiln verify
 void add_sweep_command(CLI::App& app);      // kiln sweep, kiln sweep merge
 void add_tune_command(CLI::App& app);       // kiln tune
 void add_compare_command(CLI::App& app);    // kiln compare
+void add_kernels_command(CLI::App& app);    // kiln kernels
 
 }  // namespace kiln::tools

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   kiln::tools::add_sweep_command(app);
   kiln::tools::add_tune_command(app);
   kiln::tools::add_compare_command(app);
+  kiln::tools::add_kernels_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

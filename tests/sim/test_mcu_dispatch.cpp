@@ -472,16 +472,20 @@ TEST_CASE("mcu_dispatch: sub and mul with a repeating second input through memor
 
 TEST_CASE("mcu_dispatch: every kernel of the table has a case above against its direct call", "[sim]") {
   // The kernels the cases above run through memory; a kernel added to the
-  // table without one fails here.
+  // table without one fails here, unless it runs an operator of its own: a
+  // test model then runs it through the dispatch against the reference
+  // interpreter and the model's runtime (tests/tools/test_mcu_kernels_vs_reference.cpp).
   const std::set<std::string> covered = {"copy",     "add",  "conv2d",  "depthwise_conv2d", "fully_connected",
                                          "avg_pool", "max_pool", "mean", "softmax", "pad", "concat2", "requantize",
                                          "conv2d_1x1", "conv2d_shallow", "quantize", "dequantize",
                                          "lut", "maximum", "minimum", "sub", "mul", "transpose", "slice", "resize_nearest",
                                          "mirror_pad", "resize_bilinear", "prelu",
                                          "squared_difference"};
-  std::set<std::string> table;
-  for (const auto& b : kernels::mcu_kernel_table()) table.insert(b->spec().name);
-  CHECK(table == covered);
+  for (const auto& name : covered) CHECK(kernels::find_mcu_binding(name) != nullptr);
+  for (const auto& b : kernels::mcu_kernel_table()) {
+    INFO(b->spec().name);
+    if (!covered.count(b->spec().name)) CHECK(b->runs_operator());
+  }
 }
 
 TEST_CASE("mcu_dispatch: bad commands throw 'mcu op <name>: <arg>: ...' and touch no memory", "[sim]") {
