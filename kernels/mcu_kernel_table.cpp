@@ -217,6 +217,7 @@ MirrorPadParams mirror_pad_from_op(const McuOpView& op) {
 
 // One scale and zero point, or the kernel's named error.
 void expect_per_tensor(const char* kernel, const char* role, const McuTensorView& t) {
+  if (t.element != McuElement::Int8) check::fail(kernel, role, "expected an int8 tensor");
   if (t.scales.size() != 1 || t.zero_points.size() != 1 || !(t.scales[0] > 0.0f))
     check::fail(kernel, role, fmt::format("expected one positive scale and one zero point, got {} and {}",
                                           t.scales.size(), t.zero_points.size()));
@@ -240,6 +241,11 @@ void expect_repeats_innermost(const char* kernel, const char* role, const McuTen
 SquaredDifferenceParams squared_difference_from_op(const McuOpView& op) {
   op.expect_tensors(2, 1);
   const McuTensorView &a = op.inputs[0], &b = op.inputs[1], &out = op.outputs[0];
+  if (a.data && b.data) check::fail("squared_difference", "in1", "both inputs are constants: unsupported");
+  if (out.elements() != std::max(a.elements(), b.elements()))
+    check::fail("squared_difference", "output",
+                fmt::format("shape {} is not that of the larger input ({}, {})", dims_string(out.shape),
+                            dims_string(a.shape), dims_string(b.shape)));
   expect_per_tensor("squared_difference", "in1", a);
   expect_per_tensor("squared_difference", "in2", b);
   expect_per_tensor("squared_difference", "output", out);
@@ -259,6 +265,7 @@ SquaredDifferenceParams squared_difference_from_op(const McuOpView& op) {
 PreluParams prelu_from_op(const McuOpView& op) {
   op.expect_tensors(2, 1);
   const McuTensorView &in = op.inputs[0], &alpha = op.inputs[1], &out = op.outputs[0];
+  if (in.data) check::fail("prelu", "input", "a constant input is unsupported");
   expect_per_tensor("prelu", "input", in);
   expect_per_tensor("prelu", "alpha", alpha);
   expect_per_tensor("prelu", "output", out);
@@ -666,7 +673,8 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
          [](const P& p) { validate(p); },
          [](const P& p, const McuOperands& o) { squared_difference(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
          {},
-         squared_difference_from_op}));
+         squared_difference_from_op,
+         {{"tflite", "SQUARED_DIFFERENCE", {nullptr, nullptr}}}}));
   }
   {
     using P = PreluParams;
@@ -688,7 +696,8 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
          [](const P& p) { validate(p); },
          [](const P& p, const McuOperands& o) { prelu(p, in_i8(o, 0), in_i8(o, 1), out_i8(o, 2)); },
          {},
-         prelu_from_op}));
+         prelu_from_op,
+         {{"tflite", "PRELU", {nullptr, nullptr}}}}));
   }
   {
     using P = ResizeBilinearParams;
@@ -778,6 +787,14 @@ const McuKernelBinding* find_mcu_binding(uint16_t id) {
   for (const auto& b : mcu_kernel_table())
     if (b->spec().id == id) return b.get();
   return nullptr;
+}
+
+std::pair<const McuKernelBinding*, const McuOperatorForm*> find_operator_kernel(const std::string& format,
+                                                                                const std::string& op) {
+  for (const auto& b : mcu_kernel_table())
+    for (const McuOperatorForm& f : b->operator_forms())
+      if (format == f.format && op == f.name) return {b.get(), &f};
+  return {nullptr, nullptr};
 }
 
 const McuKernelBinding* find_mcu_binding(const std::string& name) {

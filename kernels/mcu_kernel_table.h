@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -122,6 +123,9 @@ class McuKernelBinding {
   // outputs, in the order of the operand arguments). Throws kiln::Error
   // "<kernel>: <what>" when the operator does not fit the kernel.
   virtual std::unique_ptr<McuInvocation> from_op(const McuOpView& op) const = 0;
+  // The operators, as model formats write them, that a front end reads into
+  // an op of this kernel without code of its own (empty: none).
+  virtual const std::vector<McuOperatorForm>& operator_forms() const = 0;
 
  private:
   const McuKernelSpec* spec_;
@@ -159,9 +163,15 @@ class McuKernelDef final : public McuKernelBinding {
     // parameters from the operator's tensors and attributes, checked. Empty:
     // the compiler's lowering builds P for a typed op (compiler/lowering).
     std::function<P(const McuOpView&)> from_op = {};
+    // The operators a front end reads into an op of this kernel as they are
+    // (McuOperatorForm); needs from_op.
+    std::vector<McuOperatorForm> operators = {};
   };
 
-  explicit McuKernelDef(Binding b) : McuKernelBinding(b.spec, b.fields.size()), b_(std::move(b)) {}
+  explicit McuKernelDef(Binding b) : McuKernelBinding(b.spec, b.fields.size()), b_(std::move(b)) {
+    if (!b_.operators.empty() && !b_.from_op)
+      throw Error(fmt::format("internal: MCU kernel {} reads operators but has no from_op", spec().name));
+  }
 
   void validate(const P& p) const { b_.validate(p); }
   void invoke(const P& p, const McuOperands& operands) const { b_.invoke(p, operands); }
@@ -181,6 +191,7 @@ class McuKernelDef final : public McuKernelBinding {
   size_t bound_fields() const override { return b_.fields.size(); }
   bool runs_operator() const override { return bool(b_.from_op); }
   std::unique_ptr<McuInvocation> from_op(const McuOpView& op) const override;
+  const std::vector<McuOperatorForm>& operator_forms() const override { return b_.operators; }
   // This kernel with parameters p.
   std::unique_ptr<McuInvocation> bind(P p) const;
 
@@ -190,6 +201,10 @@ class McuKernelDef final : public McuKernelBinding {
 
 // Every kernel's binding, in the table's order (mcu_kernel_table.cpp).
 const std::vector<std::unique_ptr<McuKernelBinding>>& mcu_kernel_table();
+// The kernel that runs the operator `format` names `op` as it is, and the
+// form it is read in; {nullptr, nullptr} when none does.
+std::pair<const McuKernelBinding*, const McuOperatorForm*> find_operator_kernel(const std::string& format,
+                                                                                const std::string& op);
 const McuKernelBinding* find_mcu_binding(uint16_t id);
 const McuKernelBinding* find_mcu_binding(const std::string& name);
 

@@ -46,4 +46,30 @@ struct McuOpView {
   void expect_same_quantization(size_t i, size_t o) const;
 };
 
+// How a model format writes an operator that a kernel runs as it is, so that
+// the format's reader reads it with no code of its own: the operator's name
+// in the format, the role of each of its inputs, and the scalar options it
+// carries. The reader makes an op of the kernel from it (all operand inputs,
+// then all outputs, with the attributes below), and the kernel's from_op
+// checks the rest, so its errors name the kernel and the reader's the operator.
+struct McuOperatorForm {
+  // The scalar types an option field may have (TFLite: a field of the
+  // operator's options table, fused activations and other enums are Int8).
+  enum class Option : uint8_t { Bool, Int8, Int32, Float32 };
+  struct OptionField {
+    const char* attr;  // the attribute it becomes (Float32: a real attribute)
+    int id;            // TFLite: the field's id in the options table (the schema's `id:`)
+    Option type;
+  };
+
+  const char* format;  // "tflite"
+  const char* name;    // the format's name of the operator: "SQUARED_DIFFERENCE"
+  // One per input of the operator, in order: nullptr for a tensor the kernel
+  // reads (an activation, or a constant the kernel reads as an operand);
+  // otherwise the integer attribute that the input, a constant INT32 or
+  // INT64 tensor, becomes (an axis, a block shape).
+  std::vector<const char*> inputs;
+  std::vector<OptionField> options = {};
+};
+
 }  // namespace kiln::kernels

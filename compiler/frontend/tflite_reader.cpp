@@ -23,6 +23,7 @@
 #include "compiler/ir/depth_space.h"
 #include "compiler/ir/quant_params.h"
 #include "kernels/lut_tables.h"
+#include "kernels/mcu_kernel_table.h"
 #include "kernels/slice.h"
 #include "kernels/transpose.h"
 
@@ -57,8 +58,6 @@ const std::vector<std::pair<tflite::BuiltinOperator, OpKind>>& supported_table()
       {tflite::BuiltinOperator_RESIZE_NEAREST_NEIGHBOR, OpKind::Kernel},
       {tflite::BuiltinOperator_MIRROR_PAD, OpKind::Kernel},
       {tflite::BuiltinOperator_RESIZE_BILINEAR, OpKind::Kernel},
-      {tflite::BuiltinOperator_PRELU, OpKind::Kernel},
-      {tflite::BuiltinOperator_SQUARED_DIFFERENCE, OpKind::Kernel},
       // Reshapes by another name: the output tensor's shape says what they did.
       {tflite::BuiltinOperator_SQUEEZE, OpKind::Reshape},
       {tflite::BuiltinOperator_EXPAND_DIMS, OpKind::Reshape},
@@ -324,6 +323,11 @@ class Reader {
     const auto& table = supported_table();
     auto it = std::find_if(table.begin(), table.end(), [&](const auto& e) { return int(e.first) == builtin; });
     if (it == table.end()) {
+      // An operator an MCU kernel runs as it is, read as its table entry says.
+      if (const auto [kernel, form] = kernels::find_operator_kernel("tflite", c.op_name); kernel) {
+        read_kernel_operator(c, kernel->spec().name, *form);
+        return;
+      }
       std::string list;
       for (const std::string& s : tflite_supported_operators()) list += (list.empty() ? "" : ", ") + s;
       fail_op(c, "unsupported; supported: " + list);
@@ -351,6 +355,65 @@ class Reader {
     graph_.ops.push_back(std::move(out));
   }
 
+  // An operator that an MCU kernel runs as it is (kernels::McuOperatorForm):
+  // its operand inputs and its outputs, in order, and its integer inputs and
+  // options as attributes; the kernel's table entry checks the rest when the
+  // op is lowered, and the error names this operator.
+  void read_kernel_operator(const Context& c, const std::string& kernel, const kernels::McuOperatorForm& form) {
+    expect_inputs(c, form.inputs.size(), form.inputs.size());
+    if (c.outputs.empty()) fail_op(c, "expected at least 1 output, found 0");
+    ir::Op op = ir::kernel_op(kernel);
+    op.name = c.name;
+    op.source_index = c.index;
+    op.source_op = c.op_name;
+    for (size_t i = 0; i < form.inputs.size(); ++i) {
+      if (!form.inputs[i]) {
+        op.inputs.push_back(operand_tensor(c, i));
+        continue;
+      }
+      const int id = constant(c, i, DataType::Int32, form.inputs[i]);
+      std::vector<int64_t>& values = op.attrs[form.inputs[i]];
+      for (int64_t k = 0; k < tensor(id).num_elements(); ++k) values.push_back(tensor(id).int32_at(size_t(k)));
+    }
+    for (size_t k = 0; k < c.outputs.size(); ++k)
+      op.outputs.push_back(activation(c.outputs[k], fmt::format("output {} of {}", k, where(c))));
+    read_options(c, form, op);
+    graph_.ops.push_back(std::move(op));
+  }
+
+  // An input the kernel reads: an int8 activation, or a constant of any type
+  // (the kernel's entry checks its type and quantization).
+  int operand_tensor(const Context& c, size_t i) {
+    if (c.inputs[i] < 0) fail_op(c, fmt::format("input {} is missing", i));
+    const int id = import(c.inputs[i], fmt::format("input {} of {}", i, where(c)));
+    return tensor(id).is_constant() ? id : act_input(c, i);
+  }
+
+  // The options a form names, read by field id from the operator's options
+  // table. The table is verified here: the model's verification skips the
+  // options of operators the schema subset has no table for.
+  void read_options(const Context& c, const kernels::McuOperatorForm& form, ir::Op& op) const {
+    if (form.options.empty()) return;
+    const auto* options = static_cast<const flatbuffers::Table*>(c.op->builtin_options());
+    flatbuffers::Verifier verifier(data_, size_);
+    if (options && !options->VerifyTableStart(verifier)) fail_op(c, "malformed options table");
+    using Option = kernels::McuOperatorForm::Option;
+    for (const auto& f : form.options) {
+      const auto field = flatbuffers::voffset_t(4 + 2 * f.id);
+      const size_t bytes = f.type == Option::Int32 || f.type == Option::Float32 ? 4 : 1;
+      const bool ok = !options || (bytes == 4 ? options->VerifyField<int32_t>(verifier, field, 4)
+                                              : options->VerifyField<int8_t>(verifier, field, 1));
+      if (!ok) fail_op(c, fmt::format("malformed options table: field {} ({})", f.id, f.attr));
+      switch (f.type) {
+        case Option::Bool: op.attrs[f.attr] = {options ? options->GetField<uint8_t>(field, 0) != 0 : 0}; break;
+        case Option::Int8: op.attrs[f.attr] = {options ? options->GetField<int8_t>(field, 0) : 0}; break;
+        case Option::Int32: op.attrs[f.attr] = {options ? options->GetField<int32_t>(field, 0) : 0}; break;
+        case Option::Float32: op.real_attrs[f.attr] = options ? options->GetField<float>(field, 0.0f) : 0.0; break;
+      }
+    }
+    if (options) verifier.EndTable();
+  }
+
   void read_op(const Context& c, ir::Op& out) {
     switch (out.kind) {
       case OpKind::Conv2d: read_conv(c, out, false); break;
@@ -368,8 +431,6 @@ class Reader {
           case tflite::BuiltinOperator_RESIZE_BILINEAR: read_resize(c, out); break;
           case tflite::BuiltinOperator_TRANSPOSE: read_transpose(c, out); break;
           case tflite::BuiltinOperator_MIRROR_PAD: read_mirror_pad(c, out); break;
-          case tflite::BuiltinOperator_PRELU: read_prelu(c, out); break;
-          case tflite::BuiltinOperator_SQUARED_DIFFERENCE: read_squared_difference(c, out); break;
           case tflite::BuiltinOperator_DEPTH_TO_SPACE:
           case tflite::BuiltinOperator_SPACE_TO_DEPTH: read_depth_space(c, out); break;
           case tflite::BuiltinOperator_SLICE: read_slice(c, out); break;
@@ -1118,37 +1179,6 @@ class Reader {
     op.outputs = {out};
   }
 
-  // PRELU: an int8 activation and its slope (a constant, normally one per
-  // channel, or an activation), each with one scale and zero point; the
-  // kernel's table entry checks that the slope repeats along the output.
-  void read_prelu(const Context& c, ir::Op& op) {
-    expect_inputs(c, 2, 2);
-    const int in = act_input(c, 0);
-    const int alpha = operand(c, 1);
-    const int out = act_output(c);
-    check_shape(c, out, tensor(in).shape);
-    op.kernel = "prelu";
-    op.inputs = {in, alpha};
-    op.outputs = {out};
-  }
-
-  // SQUARED_DIFFERENCE: two int8 operands as SUB's (an activation or a
-  // per-tensor constant; one may repeat along the other's innermost
-  // dimensions).
-  void read_squared_difference(const Context& c, ir::Op& op) {
-    expect_inputs(c, 2, 2);
-    const int a = operand(c, 0);
-    const int b = operand(c, 1);
-    if (tensor(a).is_constant() && tensor(b).is_constant()) fail_op(c, "both inputs are constants: unsupported");
-    std::string why;
-    const ir::Shape shape = ir::innermost_broadcast(tensor(a).shape, tensor(b).shape, &why);
-    if (shape.empty() && !why.empty()) fail_op(c, why);
-    const int out = act_output(c);
-    check_shape(c, out, shape);
-    op.kernel = "squared_difference";
-    op.inputs = {a, b};
-    op.outputs = {out};
-  }
 
   // MIRROR_PAD: a constant int32 [rank, 2] padding matrix and the mode
   // (REFLECT or SYMMETRIC); the kernel's table entry checks the amounts
@@ -1284,7 +1314,11 @@ const std::vector<std::string>& tflite_supported_operators() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> v;
     for (const auto& e : supported_table()) v.push_back(builtin_name(e.first));
+    for (const auto& k : kernels::mcu_kernel_table())
+      for (const auto& form : k->operator_forms())
+        if (std::string(form.format) == "tflite") v.push_back(form.name);
     std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
     return v;
   }();
   return names;
