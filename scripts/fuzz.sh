@@ -43,7 +43,7 @@ CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithD
   -DKILN_BUILD_TESTS=OFF -DKILN_RTL_SIZES= -DKILN_WERROR=ON >/dev/null
 targets=()
 for k in "${kinds[@]}"; do targets+=("fuzz_$k"); done
-cmake --build "$build" -j "$(nproc)" --target "${targets[@]}"
+cmake --build "$build" -j "$(nproc)" --target "${targets[@]}" fuzz_dictionary
 
 # Seeds: copied into the corpus once (the corpus keeps what the fuzzer adds).
 seed() {  # seed KIND FILES...
@@ -93,7 +93,13 @@ for k in "${kinds[@]}"; do
   fi
   args=(${KILN_FUZZ_ARGS:-} "${budget[@]}" -timeout=30 -rss_limit_mb=2560 -malloc_limit_mb=2048 -print_final_stats=1
         -artifact_prefix="$build/findings/$k/" "$corpus/$k")
-  [ -f "tests/fuzz/dict/$k.dict" ] && args=(-dict="tests/fuzz/dict/$k.dict" "${args[@]}")
+  # The dictionary: the hand-kept words and those kiln's tables define
+  # (commands, MCU kernels, units; tests/fuzz/dictionary_words.h).
+  if [ -f "tests/fuzz/dict/$k.dict" ]; then
+    mkdir -p "$build/dict"
+    { cat "tests/fuzz/dict/$k.dict"; "$build/tests/fuzz/fuzz_dictionary" "$k"; } > "$build/dict/$k.dict"
+    args=(-dict="$build/dict/$k.dict" "${args[@]}")
+  fi
   log=$build/findings/$k/last-run.log
   start=$(date +%s)
   rc=0
