@@ -27,6 +27,7 @@
 #include "kernels/mirror_pad.h"
 #include "kernels/pad.h"
 #include "kernels/prelu.h"
+#include "kernels/reduce_max_min.h"
 #include "kernels/requantize_tensor.h"
 #include "kernels/resize_bilinear.h"
 #include "kernels/resize_nearest.h"
@@ -216,6 +217,37 @@ MirrorPadParams mirror_pad_from_op(const McuOpView& op) {
 }
 
 // One scale and zero point, or the kernel's named error.
+void expect_per_tensor(const char* kernel, const char* role, const McuTensorView& t);
+
+// REDUCE_MAX, REDUCE_MIN: attribute axis (the dimensions reduced) and
+// keep_dims; the output holds the kept dimensions, with 1s for the reduced
+// ones under keep_dims. Input and output of one quantization, as TFLite Micro
+// requires.
+ReduceMaxMinParams reduce_max_min_from_op(const McuOpView& op, const char* kernel) {
+  op.expect_tensors(1, 1);
+  expect_per_tensor(kernel, "input", op.inputs[0]);
+  op.expect_same_quantization(0, 0);
+  const std::vector<int64_t>& in = op.inputs[0].shape;
+  const std::vector<int64_t>& out = op.outputs[0].shape;
+  const std::vector<int64_t>& axes = op.attr("axis");
+  const ReduceMaxMinParams p =
+      reduce_max_min_params(kernel, dims32(kernel, "shape", in).data(), int(in.size()), axes.data(), axes.size());
+  const bool keep_dims = op.attr_or("keep_dims", 0) != 0;
+  std::vector<int64_t> expected;
+  for (size_t k = 0; k < in.size(); ++k)
+    if (!p.reduced()[size_t(kMaxReduceRank) - in.size() + k])
+      expected.push_back(in[k]);
+    else if (keep_dims)
+      expected.push_back(1);
+  if (out != expected)
+    check::fail(kernel, "output",
+                fmt::format("shape {} is not {}, the input {} reduced over axis {}{}", dims_string(out),
+                            dims_string(expected), dims_string(in), dims_string(axes),
+                            keep_dims ? " with keep_dims" : ""));
+  validate(p, kernel);
+  return p;
+}
+
 void expect_per_tensor(const char* kernel, const char* role, const McuTensorView& t) {
   if (t.element != McuElement::Int8) check::fail(kernel, role, "expected an int8 tensor");
   if (t.scales.size() != 1 || t.zero_points.size() != 1 || !(t.scales[0] > 0.0f))
@@ -765,6 +797,36 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
          [](const P& p, const McuOperands& o) { resize_nearest(p, in_i8(o, 0), out_i8(o, 1)); },
          {},
          resize_nearest_from_op}));
+  }
+  {
+    using P = ReduceMaxMinParams;
+    // Priced as max_pool: one comparison per input element visited.
+    const auto args = [](const char* extremum) {
+      return join({{in8("in", "input tensor"), out8("out", "output tensor, the kept dimensions")},
+                   shape_args(),
+                   {extent("r0", extremum), extent("r1", "1: dimension 1 is reduced"),
+                    extent("r2", "1: dimension 2 is reduced"), extent("r3", "1: dimension 3 is reduced"),
+                    extent("r4", "1: dimension 4 is reduced"), extent("r5", "1: dimension 5 is reduced")}});
+    };
+    const std::vector<McuKernelDef<P>::Field> fields = {&P::d0, &P::d1, &P::d2, &P::d3, &P::d4, &P::d5,
+                                                        &P::r0, &P::r1, &P::r2, &P::r3, &P::r4, &P::r5};
+    const auto elements = [](const P& p) {
+      return std::vector<uint64_t>{uint64_t(p.in_elements()), uint64_t(p.out_elements())};
+    };
+    const auto visited = [](const P& p) { return uint64_t(p.in_elements()); };
+    const McuOperatorForm::OptionField keep_dims = {"keep_dims", 0, McuOperatorForm::Option::Bool};
+    t.push_back(entry<P>({kernel(35, "reduce_max", args("1: dimension 0 is reduced (its maximum taken)"), "max_pool"),
+                          fields, elements, [](const P& p) { validate(p, "reduce_max"); },
+                          [](const P& p, const McuOperands& o) { reduce_max(p, in_i8(o, 0), out_i8(o, 1)); },
+                          visited,
+                          [](const McuOpView& op) { return reduce_max_min_from_op(op, "reduce_max"); },
+                          {{"tflite", "REDUCE_MAX", {nullptr, "axis"}, {keep_dims}}}}));
+    t.push_back(entry<P>({kernel(36, "reduce_min", args("1: dimension 0 is reduced (its minimum taken)"), "max_pool"),
+                          fields, elements, [](const P& p) { validate(p, "reduce_min"); },
+                          [](const P& p, const McuOperands& o) { reduce_min(p, in_i8(o, 0), out_i8(o, 1)); },
+                          visited,
+                          [](const McuOpView& op) { return reduce_max_min_from_op(op, "reduce_min"); },
+                          {{"tflite", "REDUCE_MIN", {nullptr, "axis"}, {keep_dims}}}}));
   }
   return t;
 }

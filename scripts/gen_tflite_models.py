@@ -261,6 +261,19 @@ def max_min(net, a, b, kind, name):
     return out
 
 
+def reduce_max_min(net, x, kind, axes, keep_dims, name):
+    """REDUCE_MAX or REDUCE_MIN over `axes` (TFLite's: negative from the back, repeats allowed); the output keeps
+    the input's quantization, as TFLite Micro requires."""
+    xr = net.real_of(x)
+    resolved = tuple(sorted({a % xr.ndim for a in axes}))
+    y = (np.max if kind == "REDUCE_MAX" else np.min)(xr, axis=resolved, keepdims=keep_dims)
+    out = net.tensor([1] + list(y.shape[1:]), "int8", x.scale, x.zp, name=name)
+    net.calib[out.index] = y
+    net.op(kind, [x, net.const_int32(np.array(axes), name + "/axis")], [out],
+           ("ReducerOptions", dict(keep_dims=keep_dims)))
+    return out
+
+
 def pool(net, x, kind, k, stride, padding="VALID", name="pool"):
     xr = net.real_of(x)
     n, h, w, c = xr.shape
@@ -938,6 +951,15 @@ def models():
           lambda n: conv(n, mirror_pad(n, n.x, [[0, 0], [2, 1], [1, 3], [0, 0]], "REFLECT"), 4, 3, name="conv"), 65)
     model("mirror_pad_symmetric_rank3", [1, 4, 5],
           lambda n: mirror_pad(n, n.x, [[0, 0], [1, 2], [3, 0]], "SYMMETRIC"), 66)
+    # REDUCE_MAX and REDUCE_MIN: a global max pool kept as 1x1 (a channel
+    # attention's squeeze), the minimum over channels, and axes written
+    # negative and twice.
+    model("reduce_max_hw_keep_dims", [1, 5, 6, 3],
+          lambda n: reduce_max_min(n, conv(n, n.x, 6, 3, name="conv"), "REDUCE_MAX", [1, 2], True, "reduce_max"), 74)
+    model("reduce_min_channels", [1, 4, 5, 6],
+          lambda n: reduce_max_min(n, n.x, "REDUCE_MIN", [-1], False, "reduce_min"), 75)
+    model("reduce_max_negative_repeated_axes", [1, 3, 4, 5],
+          lambda n: reduce_max_min(n, n.x, "REDUCE_MAX", [3, -1, 1], False, "reduce_max"), 76)
     model("squeeze_fc_expand_dims", [1, 4, 4, 8],
           lambda n: expand_dims(n, fully_connected(n, squeeze(n, mean_hw(n, n.x)), 5), 1), 50)
     return out
