@@ -274,6 +274,27 @@ def reduce_max_min(net, x, kind, axes, keep_dims, name):
     return out
 
 
+def space_to_batch(net, x, block, paddings, name="space_to_batch"):
+    """SPACE_TO_BATCH_ND of an NHWC (or NHC) tensor; the output keeps the input's quantization and is padded with
+    its zero point."""
+    spatial = [x.shape[1 + i] + paddings[i][0] + paddings[i][1] for i in range(len(block))]
+    shape = [x.shape[0] * int(np.prod(block))] + [d // b for d, b in zip(spatial, block)] + [x.shape[-1]]
+    out = net.tensor(shape, "int8", x.scale, x.zp, name=name)
+    net.op("SPACE_TO_BATCH_ND", [x, net.const_int32(np.array(block), name + "/block_shape"),
+                                 net.const_int32(np.array(paddings), name + "/paddings")], [out])
+    return out
+
+
+def batch_to_space(net, x, block, crops, name="batch_to_space"):
+    """BATCH_TO_SPACE_ND, the inverse; the output keeps the input's quantization."""
+    shape = ([x.shape[0] // int(np.prod(block))] +
+             [x.shape[1 + i] * block[i] - crops[i][0] - crops[i][1] for i in range(len(block))] + [x.shape[-1]])
+    out = net.tensor(shape, "int8", x.scale, x.zp, name=name)
+    net.op("BATCH_TO_SPACE_ND", [x, net.const_int32(np.array(block), name + "/block_shape"),
+                                 net.const_int32(np.array(crops), name + "/crops")], [out])
+    return out
+
+
 def pool(net, x, kind, k, stride, padding="VALID", name="pool"):
     xr = net.real_of(x)
     n, h, w, c = xr.shape
@@ -960,6 +981,16 @@ def models():
           lambda n: reduce_max_min(n, n.x, "REDUCE_MIN", [-1], False, "reduce_min"), 75)
     model("reduce_max_negative_repeated_axes", [1, 3, 4, 5],
           lambda n: reduce_max_min(n, n.x, "REDUCE_MAX", [3, -1, 1], False, "reduce_max"), 76)
+    # SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND: padded into 2x3 blocks, the
+    # pair a converter writes around a dilated convolution (padding, then the
+    # crop), a rank-3 tensor, and blocks of a batch reassembled with a crop.
+    model("space_to_batch_2x3_padded", [1, 5, 6, 3],
+          lambda n: space_to_batch(n, n.x, [2, 3], [[1, 0], [0, 0]]), 77)
+    model("space_to_batch_then_batch_to_space", [1, 6, 6, 3],
+          lambda n: batch_to_space(n, space_to_batch(n, n.x, [2, 2], [[1, 1], [1, 1]]), [2, 2], [[1, 1], [1, 1]]),
+          78)
+    model("space_to_batch_rank3", [1, 6, 4], lambda n: space_to_batch(n, n.x, [2], [[0, 2]]), 79)
+    model("batch_to_space_cropped", [4, 3, 3, 2], lambda n: batch_to_space(n, n.x, [2, 2], [[1, 0], [0, 1]]), 80)
     model("squeeze_fc_expand_dims", [1, 4, 4, 8],
           lambda n: expand_dims(n, fully_connected(n, squeeze(n, mean_hw(n, n.x)), 5), 1), 50)
     return out
