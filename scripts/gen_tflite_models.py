@@ -285,6 +285,20 @@ def space_to_batch(net, x, block, paddings, name="space_to_batch"):
     return out
 
 
+def gather(net, x, indices, axis, batch_dims=0, name="gather"):
+    """GATHER of an activation by constant int32 indices along `axis`; the output keeps the input's quantization."""
+    idx = np.array(indices)
+    xr = net.real_of(x)
+    a = axis % len(x.shape)
+    shape = list(x.shape[:a]) + list(idx.shape[batch_dims:]) + list(x.shape[a + 1:])
+    out = net.tensor(shape, "int8", x.scale, x.zp, name=name)
+    if batch_dims == 0:
+        net.calib[out.index] = np.take(xr, idx, axis=a)
+    net.op("GATHER", [x, net.const_int32(idx, name + "/indices")], [out],
+           ("GatherOptions", dict(fields=[(0, "PrependInt32Slot", axis), (1, "PrependInt32Slot", batch_dims)])))
+    return out
+
+
 def batch_to_space(net, x, block, crops, name="batch_to_space"):
     """BATCH_TO_SPACE_ND, the inverse; the output keeps the input's quantization."""
     shape = ([x.shape[0] // int(np.prod(block))] +
@@ -625,7 +639,22 @@ def concat_axis(net, parts, axis, name):
 TYPES = {"int8": "INT8", "int32": "INT32", "float32": "FLOAT32"}
 
 
+# Options tables the schema subset (compiler/frontend/tflite_schema.fbs) does
+# not hold, written field by field: their union type in TFLite's schema and
+# (field id, Builder slot method, value) per field.
+RAW_OPTIONS = {"GatherOptions": 23}
+
+
+def raw_options_table(b, o):
+    b.StartObject(max(f[0] for f in o["fields"]) + 1)
+    for field_id, slot, value in o["fields"]:
+        getattr(b, slot)(field_id, value, 0)
+    return b.EndObject()
+
+
 def options_table(b, kind, o):
+    if kind in RAW_OPTIONS:
+        return raw_options_table(b, o)
     mod = T[kind]
     acts = T["ActivationFunctionType"].ActivationFunctionType
     pads = T["Padding"].Padding
@@ -766,7 +795,8 @@ def serialize(net, output):
         O.OperatorAddInputs(b, iv)
         O.OperatorAddOutputs(b, ov)
         if opt is not None:
-            O.OperatorAddBuiltinOptionsType(b, getattr(T["BuiltinOptions"].BuiltinOptions, options[0]))
+            O.OperatorAddBuiltinOptionsType(b, RAW_OPTIONS[options[0]] if options[0] in RAW_OPTIONS else
+                                            getattr(T["BuiltinOptions"].BuiltinOptions, options[0]))
             O.OperatorAddBuiltinOptions(b, opt)
         op_offsets.append(O.OperatorEnd(b))
 
@@ -991,6 +1021,14 @@ def models():
           78)
     model("space_to_batch_rank3", [1, 6, 4], lambda n: space_to_batch(n, n.x, [2], [[0, 2]]), 79)
     model("batch_to_space_cropped", [4, 3, 3, 2], lambda n: batch_to_space(n, n.x, [2, 2], [[1, 0], [0, 1]]), 80)
+    # GATHER: channels picked and repeated (a channel shuffle), rows by a 2-D
+    # index (an embedding-style lookup) along a negative axis, and one index
+    # list per batch (batch_dims 1).
+    model("gather_channels", [1, 5, 6, 4], lambda n: gather(n, n.x, [3, 0, 0, 2, 1], 3), 81)
+    model("gather_rows_2d_indices", [1, 7, 3],
+          lambda n: gather(n, n.x, [[0, 6], [2, 2], [5, 1]], -2), 82)
+    model("gather_batch_dims", [2, 5, 3],
+          lambda n: gather(n, n.x, [[4, 0, 1], [2, 2, 3]], 1, batch_dims=1), 83)
     model("squeeze_fc_expand_dims", [1, 4, 4, 8],
           lambda n: expand_dims(n, fully_connected(n, squeeze(n, mean_hw(n, n.x)), 5), 1), 50)
     return out
