@@ -934,13 +934,13 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
                           [](const P& p, const McuOperands& o) { reduce_max(p, in_i8(o, 0), out_i8(o, 1)); },
                           visited,
                           [](const McuOpView& op) { return reduce_max_min_from_op(op, "reduce_max"); },
-                          {{"tflite", "REDUCE_MAX", {nullptr, "axis"}, {keep_dims}}}}));
+                          {{"tflite", "REDUCE_MAX", {nullptr, "axis"}, {keep_dims}, 27}}}));
     t.push_back(entry<P>({kernel(36, "reduce_min", args("1: dimension 0 is reduced (its minimum taken)"), "max_pool"),
                           fields, elements, [](const P& p) { validate(p, "reduce_min"); },
                           [](const P& p, const McuOperands& o) { reduce_min(p, in_i8(o, 0), out_i8(o, 1)); },
                           visited,
                           [](const McuOpView& op) { return reduce_max_min_from_op(op, "reduce_min"); },
-                          {{"tflite", "REDUCE_MIN", {nullptr, "axis"}, {keep_dims}}}}));
+                          {{"tflite", "REDUCE_MIN", {nullptr, "axis"}, {keep_dims}, 27}}}));
   }
   {
     using P = SpaceBatchParams;
@@ -1002,7 +1002,8 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
          {{"tflite",
            "GATHER",
            {nullptr, nullptr},
-           {{"axis", 0, McuOperatorForm::Option::Int32}, {"batch_dims", 1, McuOperatorForm::Option::Int32}}}}}));
+           {{"axis", 0, McuOperatorForm::Option::Int32}, {"batch_dims", 1, McuOperatorForm::Option::Int32}},
+           23}}}));
   }
   return t;
 }

@@ -70,6 +70,10 @@ struct McuOperatorForm {
   // INT64 tensor, becomes (an axis, a block shape).
   std::vector<const char*> inputs;
   std::vector<OptionField> options = {};
+  // TFLite: the BuiltinOptions union type of the options table (ReducerOptions
+  // 27, GatherOptions 23, in TFLite's schema). A table of another type is read
+  // as absent, every option its default, as TFLite Micro's parser reads it.
+  int options_type = 0;
 };
 
 }  // namespace kiln::kernels

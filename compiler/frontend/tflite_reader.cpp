@@ -390,11 +390,15 @@ class Reader {
   }
 
   // The options a form names, read by field id from the operator's options
-  // table. The table is verified here: the model's verification skips the
+  // table when it has the form's union type (else every option is its
+  // default). The table is verified here: the model's verification skips the
   // options of operators the schema subset has no table for.
   void read_options(const Context& c, const kernels::McuOperatorForm& form, ir::Op& op) const {
     if (form.options.empty()) return;
-    const auto* options = static_cast<const flatbuffers::Table*>(c.op->builtin_options());
+    // As TFLite Micro's parser: options of another union type are absent.
+    const auto* options = int(c.op->builtin_options_type()) == form.options_type
+                              ? static_cast<const flatbuffers::Table*>(c.op->builtin_options())
+                              : nullptr;
     flatbuffers::Verifier verifier(data_, size_);
     if (options && !options->VerifyTableStart(verifier)) fail_op(c, "malformed options table");
     using Option = kernels::McuOperatorForm::Option;

@@ -65,6 +65,18 @@ std::vector<uint8_t> conv_model(std::vector<int32_t> out_shape = {1, 2, 2, 1}) {
   return b.finish({x}, {y});
 }
 
+// REDUCE_MAX of a [1, 2, 2, 4] tensor over axes 1 and 2, its ReducerOptions
+// (keep_dims true) written under union type `options_type`.
+std::vector<uint8_t> reduce_max_model(tflite::BuiltinOptions options_type) {
+  TfliteBuilder b;
+  const int x = b.int8("x", {1, 2, 2, 4}, 0.5f, 1);
+  const int axis = b.const_int32("axis", {2}, {1, 2});
+  const int y = b.int8("y", {1, 1, 1, 4}, 0.5f, 1);
+  auto options = tflite::CreateReducerOptions(b.fbb(), true);
+  b.op(tflite::BuiltinOperator_REDUCE_MAX, {x, axis}, {y}, options_type, options.Union());
+  return b.finish({x}, {y});
+}
+
 std::vector<uint8_t> file_bytes(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   return std::vector<uint8_t>((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
@@ -193,6 +205,31 @@ TEST_CASE("tflite: a fully connected weight zero point is folded into symmetric 
   // -126 - 3 leaves int8: refused, naming the op and how many weights.
   CHECK_THAT(error_of(fc_with_weight_zero_point({-126, 0, 0, 0, 0, 0, 0, -127}, 3)),
              Catch::Contains("weights have zero point 3: 2 of them minus it leave int8"));
+}
+
+TEST_CASE("tflite: an operator a kernel's form names is read with its inputs as attributes and its options",
+          "[compiler]") {
+  const std::vector<uint8_t> model = reduce_max_model(tflite::BuiltinOptions_ReducerOptions);
+  const ir::Graph g = frontend::read_tflite_buffer(model.data(), model.size(), "reduce.tflite");
+  REQUIRE(g.ops.size() == 1);
+  const ir::Op& op = g.ops[0];
+  CHECK(op.kind == ir::OpKind::Kernel);
+  CHECK(op.kernel == "reduce_max");
+  CHECK(op.inputs.size() == 1);  // the axis is an attribute, not an operand
+  CHECK(op.attrs.at("axis") == std::vector<int64_t>{1, 2});
+  CHECK(op.attrs.at("keep_dims") == std::vector<int64_t>{1});
+  CHECK(op.source_op == "REDUCE_MAX");
+  // A table of another union type is no ReducerOptions to TFLite Micro: keep_dims is its default, false.
+  const std::vector<uint8_t> other = reduce_max_model(tflite::BuiltinOptions_Conv2DOptions);
+  CHECK(frontend::read_tflite_buffer(other.data(), other.size(), "reduce.tflite").ops[0].attrs.at("keep_dims") ==
+        std::vector<int64_t>{0});
+  // The input counts the form gives.
+  TfliteBuilder b;
+  const int x = b.int8("x", {1, 4}, 0.5f, 1);
+  const int y = b.int8("y", {1, 4}, 0.5f, 1);
+  b.op(tflite::BuiltinOperator_REDUCE_MAX, {x}, {y});
+  const std::vector<uint8_t> one_input = b.finish({x}, {y});
+  CHECK(error_of(one_input) == "tiny.tflite: operator 0 (REDUCE_MAX, 'y'): expected 2 inputs, found 1");
 }
 
 TEST_CASE("tflite: an unsupported operator is named with its index and the supported list", "[compiler]") {

@@ -101,6 +101,22 @@ TEST_CASE("mcu kernel table: every kernel of the catalogue has one binding that 
   CHECK(kernels::find_mcu_binding(0) == nullptr);
 }
 
+TEST_CASE("mcu kernel table: every operator form names a format, a kernel that reads it, and its options' table",
+          "[kernels]") {
+  size_t forms = 0;
+  for (const auto& b : kernels::mcu_kernel_table())
+    for (const kernels::McuOperatorForm& f : b->operator_forms()) {
+      INFO(b->spec().name << " " << f.name);
+      ++forms;
+      CHECK(std::string(f.format) == "tflite");
+      CHECK(b->runs_operator());
+      CHECK(kernels::find_operator_kernel(f.format, f.name).first == b.get());  // one kernel per operator
+      // Options are read only from a table of the form's union type.
+      CHECK((f.options.empty() || f.options_type > 0));
+    }
+  CHECK(forms >= 7);
+}
+
 TEST_CASE("mcu kernel table: the catalogue refuses a taken id or name, id 0 and two arguments of one name",
           "[kernels]") {
   const size_t before = mcu_kernels().size();
