@@ -28,7 +28,8 @@
 #include "kernels/mirror_pad.h"
 #include "kernels/pad.h"
 #include "kernels/prelu.h"
-#include "kernels/reduce_max_min.h"
+#include "kernels/reduce.h"
+#include "kernels/requantize.h"
 #include "kernels/requantize_tensor.h"
 #include "kernels/resize_bilinear.h"
 #include "kernels/resize_nearest.h"
@@ -221,19 +222,24 @@ MirrorPadParams mirror_pad_from_op(const McuOpView& op) {
 // One scale and zero point, or the kernel's named error.
 void expect_per_tensor(const char* kernel, const char* role, const McuTensorView& t);
 
-// REDUCE_MAX, REDUCE_MIN: attribute axis (the dimensions reduced) and
+// REDUCE_MAX, REDUCE_MIN, SUM: attribute axis (the dimensions reduced) and
 // keep_dims; the output holds the kept dimensions, with 1s for the reduced
-// ones under keep_dims. Input and output of one quantization, as TFLite Micro
-// requires.
-ReduceMaxMinParams reduce_max_min_from_op(const McuOpView& op, const char* kernel) {
+// ones under keep_dims. REDUCE_MAX and REDUCE_MIN: input and output of one
+// quantization, as TFLite Micro requires; SUM rescales between the two.
+ReduceParams reduce_from_op(const McuOpView& op, const char* kernel) {
   op.expect_tensors(1, 1);
   expect_per_tensor(kernel, "input", op.inputs[0]);
-  op.expect_same_quantization(0, 0);
+  expect_per_tensor(kernel, "output", op.outputs[0]);
+  const bool sum = std::string(kernel) == "sum";
+  if (!sum) op.expect_same_quantization(0, 0);
   const std::vector<int64_t>& in = op.inputs[0].shape;
   const std::vector<int64_t>& out = op.outputs[0].shape;
   const std::vector<int64_t>& axes = op.attr("axis");
-  const ReduceMaxMinParams p =
-      reduce_max_min_params(kernel, dims32(kernel, "shape", in).data(), int(in.size()), axes.data(), axes.size());
+  ReduceParams p = reduce_params(kernel, dims32(kernel, "shape", in).data(), int(in.size()), axes.data(), axes.size());
+  if (sum) {
+    p.in_zp = op.inputs[0].zero_point(), p.out_zp = op.outputs[0].zero_point();
+    quantize_multiplier(double(op.inputs[0].scale()) / double(op.outputs[0].scale()), &p.mult, &p.shift);
+  }
   const bool keep_dims = op.attr_or("keep_dims", 0) != 0;
   std::vector<int64_t> expected;
   for (size_t k = 0; k < in.size(); ++k)
@@ -913,7 +919,7 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
          resize_nearest_from_op}));
   }
   {
-    using P = ReduceMaxMinParams;
+    using P = ReduceParams;
     // Priced as max_pool: one comparison per input element visited.
     const auto args = [](const char* extremum) {
       return join({{in8("in", "input tensor"), out8("out", "output tensor, the kept dimensions")},
@@ -933,14 +939,28 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
                           fields, elements, [](const P& p) { validate(p, "reduce_max"); },
                           [](const P& p, const McuOperands& o) { reduce_max(p, in_i8(o, 0), out_i8(o, 1)); },
                           visited,
-                          [](const McuOpView& op) { return reduce_max_min_from_op(op, "reduce_max"); },
+                          [](const McuOpView& op) { return reduce_from_op(op, "reduce_max"); },
                           {{"tflite", "REDUCE_MAX", {nullptr, "axis"}, {keep_dims}, 27}}}));
     t.push_back(entry<P>({kernel(36, "reduce_min", args("1: dimension 0 is reduced (its minimum taken)"), "max_pool"),
                           fields, elements, [](const P& p) { validate(p, "reduce_min"); },
                           [](const P& p, const McuOperands& o) { reduce_min(p, in_i8(o, 0), out_i8(o, 1)); },
                           visited,
-                          [](const McuOpView& op) { return reduce_max_min_from_op(op, "reduce_min"); },
+                          [](const McuOpView& op) { return reduce_from_op(op, "reduce_min"); },
                           {{"tflite", "REDUCE_MIN", {nullptr, "axis"}, {keep_dims}, 27}}}));
+    // Priced as mean: one addition per input element, one rescale per output.
+    auto sum_fields = fields;
+    sum_fields.insert(sum_fields.end(), {&P::in_zp, &P::out_zp, &P::mult, &P::shift});
+    t.push_back(entry<P>(
+        {kernel(40, "sum",
+                join({args("1: dimension 0 is reduced (summed)"),
+                      {in_zp(), out_zp(), sint("mult", "multiplier of input_scale / output_scale"),
+                       sint("shift", "shift of input_scale / output_scale")}}),
+                "mean"),
+         sum_fields, elements, [](const P& p) { validate(p, "sum"); },
+         [](const P& p, const McuOperands& o) { reduce_sum(p, in_i8(o, 0), out_i8(o, 1)); },
+         visited,
+         [](const McuOpView& op) { return reduce_from_op(op, "sum"); },
+         {{"tflite", "SUM", {nullptr, "axis"}, {keep_dims}, 27}}}));
   }
   {
     using P = SpaceBatchParams;

@@ -274,6 +274,16 @@ def reduce_max_min(net, x, kind, axes, keep_dims, name):
     return out
 
 
+def reduce_sum(net, x, axes, keep_dims, name="sum"):
+    """SUM over `axes`; the output has a scale of its own (the sums' range)."""
+    xr = net.real_of(x)
+    resolved = tuple(sorted({a % xr.ndim for a in axes}))
+    out = net.activation(np.sum(xr, axis=resolved, keepdims=keep_dims), name)
+    net.op("SUM", [x, net.const_int32(np.array(axes), name + "/axis")], [out],
+           ("ReducerOptions", dict(keep_dims=keep_dims)))
+    return out
+
+
 def space_to_batch(net, x, block, paddings, name="space_to_batch"):
     """SPACE_TO_BATCH_ND of an NHWC (or NHC) tensor; the output keeps the input's quantization and is padded with
     its zero point."""
@@ -1011,6 +1021,11 @@ def models():
           lambda n: reduce_max_min(n, n.x, "REDUCE_MIN", [-1], False, "reduce_min"), 75)
     model("reduce_max_negative_repeated_axes", [1, 3, 4, 5],
           lambda n: reduce_max_min(n, n.x, "REDUCE_MAX", [3, -1, 1], False, "reduce_max"), 76)
+    # SUM: over the channels, and over height and width kept as 1x1 after a
+    # convolution (a global sum pool).
+    model("sum_channels", [1, 4, 5, 6], lambda n: reduce_sum(n, n.x, [3], False), 84)
+    model("sum_hw_keep_dims", [1, 6, 5, 3],
+          lambda n: reduce_sum(n, conv(n, n.x, 8, 3, name="conv"), [1, -2], True), 85)
     # SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND: padded into 2x3 blocks, the
     # pair a converter writes around a dilated convolution (padding, then the
     # crop), a rank-3 tensor, and blocks of a batch reassembled with a crop.

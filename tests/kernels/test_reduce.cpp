@@ -1,7 +1,7 @@
-// REDUCE_MAX and REDUCE_MIN as TFLite Micro's int8 reference computes them:
-// by hand on small tensors, against a brute-force oracle over every subset of
-// axes of a rank-4 tensor, and the operator's checks in the kernels' table
-// entries (axis, keep_dims, quantization).
+// REDUCE_MAX, REDUCE_MIN and SUM as TFLite Micro's int8 reference computes
+// them: by hand on small tensors, against a brute-force oracle over every
+// subset of axes of a rank-4 tensor, and the operator's checks in the
+// kernels' table entries (axis, keep_dims, quantization).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -9,15 +9,16 @@
 #include <vector>
 
 #include "kernels/mcu_kernel_table.h"
-#include "kernels/reduce_max_min.h"
+#include "kernels/reduce.h"
+#include "kernels/requantize.h"
 
 using namespace kiln;
-using kernels::ReduceMaxMinParams;
+using kernels::ReduceParams;
 
 namespace {
 
-ReduceMaxMinParams params(const std::vector<int32_t>& shape, const std::vector<int64_t>& axes) {
-  return kernels::reduce_max_min_params("reduce_max", shape.data(), int(shape.size()), axes.data(), axes.size());
+ReduceParams params(const std::vector<int32_t>& shape, const std::vector<int64_t>& axes) {
+  return kernels::reduce_params("reduce_max", shape.data(), int(shape.size()), axes.data(), axes.size());
 }
 
 kernels::McuTensorView int8_tensor(std::vector<int64_t> shape, float scale, int32_t zp) {
@@ -33,7 +34,7 @@ kernels::McuTensorView int8_tensor(std::vector<int64_t> shape, float scale, int3
 TEST_CASE("reduce_max and reduce_min: the extremum over the reduced dimensions, worked by hand", "[kernels]") {
   // [[1, -7, 3], [-128, 127, 0]] over axis 1 (the rows) and axis 0 (the columns).
   const std::vector<int8_t> in = {1, -7, 3, -128, 127, 0};
-  ReduceMaxMinParams rows = params({2, 3}, {1});
+  ReduceParams rows = params({2, 3}, {1});
   CHECK(rows.out_elements() == 2);
   std::vector<int8_t> out(2);
   kernels::reduce_max(rows, in.data(), out.data());
@@ -41,7 +42,7 @@ TEST_CASE("reduce_max and reduce_min: the extremum over the reduced dimensions, 
   kernels::reduce_min(rows, in.data(), out.data());
   CHECK(out == std::vector<int8_t>{-7, -128});
 
-  ReduceMaxMinParams cols = params({2, 3}, {-2});  // axis 0, counted from the back
+  ReduceParams cols = params({2, 3}, {-2});  // axis 0, counted from the back
   std::vector<int8_t> col(3);
   kernels::reduce_max(cols, in.data(), col.data());
   CHECK(col == std::vector<int8_t>{1, 127, 3});
@@ -67,7 +68,7 @@ TEST_CASE("reduce_max and reduce_min: every subset of axes of a rank-4 tensor ag
     std::vector<int64_t> axes;
     for (int a = 0; a < 4; ++a)
       if (mask >> a & 1) axes.push_back(a);
-    const ReduceMaxMinParams p = params(shape, axes);
+    const ReduceParams p = params(shape, axes);
     INFO("mask " << mask);
     // The oracle: for each output element (kept coordinates), scan every input element with those coordinates.
     std::vector<int8_t> want_max, want_min;
@@ -123,12 +124,75 @@ TEST_CASE("reduce_max and reduce_min: the operator's axis, keep_dims and quantiz
   op.attrs.erase("axis");
   CHECK_THROWS_WITH(max->from_op(op), "reduce_max: attribute 'axis' is missing");
 
-  ReduceMaxMinParams p = params({2, 3}, {1});
+  ReduceParams p = params({2, 3}, {1});
   p.r1 = 2;
   CHECK_THROWS_WITH(kernels::validate(p, "reduce_min"), Catch::StartsWith("reduce_min: r1:"));
   p.r1 = 0, p.d3 = 0;
   CHECK_THROWS_WITH(kernels::validate(p, "reduce_min"), Catch::StartsWith("reduce_min: d3:"));
   const std::vector<int32_t> rank7 = {1, 1, 1, 1, 1, 1, 2};
-  CHECK_THROWS_WITH(kernels::reduce_max_min_params("reduce_max", rank7.data(), 7, nullptr, 0),
+  CHECK_THROWS_WITH(kernels::reduce_params("reduce_max", rank7.data(), 7, nullptr, 0),
                     "reduce_max: shape: rank 7 unsupported; supported: 1 to 6");
+}
+
+TEST_CASE("sum: the int32 sum less the zero point per element, rescaled and clamped as TFLite, by hand",
+          "[kernels]") {
+  // [[1, -7, 3], [-128, 127, 0]] over axis 1, input zero point 1, scales in/out = 0.5, output zero point -2.
+  const std::vector<int8_t> in = {1, -7, 3, -128, 127, 0};
+  ReduceParams p = params({2, 3}, {1});
+  p.in_zp = 1, p.out_zp = -2;
+  kernels::quantize_multiplier(0.5, &p.mult, &p.shift);
+  kernels::validate(p, "sum");
+  std::vector<int8_t> out(2);
+  kernels::reduce_sum(p, in.data(), out.data());
+  // Sums -3 and -1, less 3 * 1: -6 and -4; halved: -3 and -2; plus -2.
+  CHECK(out == std::vector<int8_t>{-5, -4});
+  // Scales in/out = 4: 4 * -6 = -24, 4 * -4 = -16, and a sum past int8 clamps.
+  kernels::quantize_multiplier(4.0, &p.mult, &p.shift);
+  kernels::reduce_sum(p, in.data(), out.data());
+  CHECK(out == std::vector<int8_t>{-26, -18});
+  const std::vector<int8_t> big = {100, 100, 100, -100, -100, -100};
+  kernels::reduce_sum(p, big.data(), out.data());
+  CHECK(out == std::vector<int8_t>{127, -128});
+
+  p.in_zp = 200;
+  CHECK_THROWS_WITH(kernels::validate(p, "sum"), Catch::StartsWith("sum: in_zp:"));
+  p.in_zp = 0, p.shift = 40;
+  CHECK_THROWS_WITH(kernels::validate(p, "sum"), Catch::StartsWith("sum: shift:"));
+}
+
+TEST_CASE("sum: every subset of axes of a rank-4 tensor against brute-force sums", "[kernels]") {
+  const std::vector<int32_t> shape = {2, 3, 4, 5};
+  std::mt19937 rng(17);
+  std::vector<int8_t> in(120);
+  for (auto& v : in) v = int8_t(int(rng() % 256) - 128);
+  for (int mask = 1; mask < 16; ++mask) {
+    std::vector<int64_t> axes;
+    int64_t count = 1;
+    for (int a = 0; a < 4; ++a)
+      if (mask >> a & 1) axes.push_back(a), count *= shape[size_t(a)];
+    ReduceParams p = params(shape, axes);
+    p.in_zp = -3, p.out_zp = 5;
+    kernels::quantize_multiplier(0.0371, &p.mult, &p.shift);
+    INFO("mask " << mask);
+    std::vector<int8_t> want;
+    for (int a = 0; a < ((mask & 1) ? 1 : 2); ++a)
+      for (int b = 0; b < ((mask & 2) ? 1 : 3); ++b)
+        for (int c = 0; c < ((mask & 4) ? 1 : 4); ++c)
+          for (int d = 0; d < ((mask & 8) ? 1 : 5); ++d) {
+            int64_t sum = 0;
+            for (int i = 0; i < 120; ++i) {
+              const int ia = i / 60, ib = i / 20 % 3, ic = i / 5 % 4, id = i % 5;
+              if ((!(mask & 1) && ia != a) || (!(mask & 2) && ib != b) || (!(mask & 4) && ic != c) ||
+                  (!(mask & 8) && id != d))
+                continue;
+              sum += in[size_t(i)] - p.in_zp;
+            }
+            const int64_t v = int64_t(kernels::multiply_by_quantized_multiplier(int32_t(sum), p.mult, p.shift)) + 5;
+            want.push_back(int8_t(std::clamp<int64_t>(v, -128, 127)));
+          }
+    std::vector<int8_t> got(want.size());
+    kernels::reduce_sum(p, in.data(), got.data());
+    CHECK(got == want);
+    CHECK(p.in_elements() / p.out_elements() == count);
+  }
 }
