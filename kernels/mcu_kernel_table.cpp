@@ -226,11 +226,10 @@ void expect_per_tensor(const char* kernel, const char* role, const McuTensorView
 // keep_dims; the output holds the kept dimensions, with 1s for the reduced
 // ones under keep_dims. REDUCE_MAX and REDUCE_MIN: input and output of one
 // quantization, as TFLite Micro requires; SUM rescales between the two.
-ReduceParams reduce_from_op(const McuOpView& op, const char* kernel) {
+ReduceParams reduce_from_op(const McuOpView& op, const char* kernel, bool sum) {
   op.expect_tensors(1, 1);
   expect_per_tensor(kernel, "input", op.inputs[0]);
   expect_per_tensor(kernel, "output", op.outputs[0]);
-  const bool sum = std::string(kernel) == "sum";
   if (!sum) op.expect_same_quantization(0, 0);
   const std::vector<int64_t>& in = op.inputs[0].shape;
   const std::vector<int64_t>& out = op.outputs[0].shape;
@@ -311,7 +310,7 @@ SpaceBatchParams space_batch_from_op(const McuOpView& op, bool to_batch) {
                                               dims_string(op.attr(margin))));
   p.out_batch = int(expected[0]), p.out_h = int(expected[1]), p.out_w = image ? int(expected[2]) : 1;
   p.pad_value = to_batch ? op.outputs[0].zero_point() : 0;
-  validate(p, kernel);
+  validate(p, to_batch);
   return p;
 }
 
@@ -939,13 +938,13 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
                           fields, elements, [](const P& p) { validate(p, "reduce_max"); },
                           [](const P& p, const McuOperands& o) { reduce_max(p, in_i8(o, 0), out_i8(o, 1)); },
                           visited,
-                          [](const McuOpView& op) { return reduce_from_op(op, "reduce_max"); },
+                          [](const McuOpView& op) { return reduce_from_op(op, "reduce_max", false); },
                           {{"tflite", "REDUCE_MAX", {nullptr, "axis"}, {keep_dims}, 27}}}));
     t.push_back(entry<P>({kernel(36, "reduce_min", args("1: dimension 0 is reduced (its minimum taken)"), "max_pool"),
                           fields, elements, [](const P& p) { validate(p, "reduce_min"); },
                           [](const P& p, const McuOperands& o) { reduce_min(p, in_i8(o, 0), out_i8(o, 1)); },
                           visited,
-                          [](const McuOpView& op) { return reduce_from_op(op, "reduce_min"); },
+                          [](const McuOpView& op) { return reduce_from_op(op, "reduce_min", false); },
                           {{"tflite", "REDUCE_MIN", {nullptr, "axis"}, {keep_dims}, 27}}}));
     // Priced as mean: one addition per input element, one rescale per output.
     auto sum_fields = fields;
@@ -959,7 +958,7 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
          sum_fields, elements, [](const P& p) { validate(p, "sum"); },
          [](const P& p, const McuOperands& o) { reduce_sum(p, in_i8(o, 0), out_i8(o, 1)); },
          visited,
-         [](const McuOpView& op) { return reduce_from_op(op, "sum"); },
+         [](const McuOpView& op) { return reduce_from_op(op, "sum", true); },
          {{"tflite", "SUM", {nullptr, "axis"}, {keep_dims}, 27}}}));
   }
   {
@@ -984,7 +983,7 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
                 args("rows of padding above the input", "the value of the padding (the output zero point)"), "pad"),
          {&P::batch, &P::in_h, &P::in_w, &P::c, &P::block_h, &P::block_w, &P::top, &P::left, &P::out_batch,
           &P::out_h, &P::out_w, &P::pad_value},
-         elements, [](const P& p) { validate(p, "space_to_batch"); },
+         elements, [](const P& p) { validate(p, true); },
          [](const P& p, const McuOperands& o) { space_to_batch(p, in_i8(o, 0), out_i8(o, 1)); },
          {},
          [](const McuOpView& op) { return space_batch_from_op(op, true); },
@@ -993,7 +992,7 @@ std::vector<std::unique_ptr<McuKernelBinding>> make_table() {
         {kernel(38, "batch_to_space", args("rows cropped from the top of the reassembled image", nullptr), "pad"),
          {&P::batch, &P::in_h, &P::in_w, &P::c, &P::block_h, &P::block_w, &P::top, &P::left, &P::out_batch,
           &P::out_h, &P::out_w},
-         elements, [](const P& p) { validate(p, "batch_to_space"); },
+         elements, [](const P& p) { validate(p, false); },
          [](const P& p, const McuOperands& o) { batch_to_space(p, in_i8(o, 0), out_i8(o, 1)); },
          {},
          [](const McuOpView& op) { return space_batch_from_op(op, false); },

@@ -45,7 +45,7 @@ struct ReduceParams {
 ReduceParams reduce_params(const char* op, const int32_t* shape, int rank, const int64_t* axes, size_t axis_count);
 
 // Every dimension in [1, 2^24], every flag 0 or 1, at most 2^31 - 1 input
-// elements; for "sum" also the zero points and the rescale. Throws
+// elements, int8 zero points and a valid rescale (0 for REDUCE_MAX, REDUCE_MIN). Throws
 // kiln::Error "<op>: <param>: ..." (op: "reduce_max", "reduce_min" or "sum").
 void validate(const ReduceParams& p, const char* op);
 

@@ -1,7 +1,6 @@
 #include "kernels/space_batch.h"
 
 #include <cstring>
-#include <string>
 
 #include <fmt/format.h>
 
@@ -9,7 +8,8 @@
 
 namespace kiln::kernels {
 
-void validate(const SpaceBatchParams& p, const char* op) {
+void validate(const SpaceBatchParams& p, bool to_batch) {
+  const char* op = to_batch ? "space_to_batch" : "batch_to_space";
   check::dim(op, "batch", p.batch);
   check::dim(op, "in_h", p.in_h);
   check::dim(op, "in_w", p.in_w);
@@ -22,7 +22,6 @@ void validate(const SpaceBatchParams& p, const char* op) {
   check::elements(op, "input", p.in_elements());
   check::elements(op, "output", p.out_elements());
   const int64_t blocks = int64_t(p.block_h) * p.block_w;
-  const bool to_batch = std::string(op) == "space_to_batch";
   if (to_batch ? int64_t(p.out_batch) != int64_t(p.batch) * blocks : int64_t(p.batch) != int64_t(p.out_batch) * blocks)
     check::fail(op, "out_batch", fmt::format("{} batches for {} input batches in blocks of {}x{}", p.out_batch,
                                              p.batch, p.block_h, p.block_w));

@@ -29,8 +29,11 @@ struct SpaceBatchParams {
 // Dimensions in [1, 2^24], the blocks' batches consistent (space_to_batch:
 // out_batch = batch * block_h * block_w; batch_to_space the reverse), the
 // padding or crop inside one block's reach, pad_value an int8. Throws
-// kiln::Error "<op>: <param>: ..." (op: "space_to_batch" or "batch_to_space").
-void validate(const SpaceBatchParams& p, const char* op);
+// kiln::Error "space_to_batch: <param>: ..." (to_batch) or
+// "batch_to_space: <param>: ...".
+void validate(const SpaceBatchParams& p, bool to_batch);
+// A kernel's name is not the direction (it would convert to true).
+void validate(const SpaceBatchParams& p, const char* op) = delete;
 
 void space_to_batch(const SpaceBatchParams& p, const int8_t* in, int8_t* out);
 void batch_to_space(const SpaceBatchParams& p, const int8_t* in, int8_t* out);

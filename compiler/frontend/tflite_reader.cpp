@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <utility>
 
 #include <flatbuffers/reflection.h>
 #include <fmt/format.h>
@@ -322,12 +323,11 @@ class Reader {
 
     const auto& table = supported_table();
     auto it = std::find_if(table.begin(), table.end(), [&](const auto& e) { return int(e.first) == builtin; });
-    if (it == table.end()) {
-      // An operator an MCU kernel runs as it is, read as its table entry says.
-      if (const auto [kernel, form] = kernels::find_operator_kernel("tflite", c.op_name); kernel) {
-        read_kernel_operator(c, kernel->spec().name, *form);
-        return;
-      }
+    // Else an operator an MCU kernel runs as it is, read as its table entry says.
+    const auto [kernel, form] = it == table.end() ? kernels::find_operator_kernel("tflite", c.op_name)
+                                                  : std::pair<const kernels::McuKernelBinding*,
+                                                              const kernels::McuOperatorForm*>{};
+    if (it == table.end() && !kernel) {
       std::string list;
       for (const std::string& s : tflite_supported_operators()) list += (list.empty() ? "" : ", ") + s;
       fail_op(c, "unsupported; supported: " + list);
@@ -338,7 +338,7 @@ class Reader {
       fail_op(c, fmt::format("expected {} output, found {}", splits ? "at least 1" : "1", c.outputs.size()));
 
     ir::Op out;
-    out.kind = it->second;
+    out.kind = kernel ? OpKind::Kernel : it->second;
     // QUANTIZE from float32 is the float edge; from int8 a requantization.
     if (builtin == tflite::BuiltinOperator_QUANTIZE && !c.inputs.empty() && c.inputs[0] >= 0 &&
         c.inputs[0] < int(sg_->tensors()->size()) &&
@@ -348,7 +348,10 @@ class Reader {
     out.source_index = index;
     out.source_op = c.op_name;
     try {
-      read_op(c, out);
+      if (kernel)
+        read_kernel_operator(c, out, kernel->spec().name, *form);
+      else
+        read_op(c, out);
     } catch (const ir::ScaleError& e) {
       fail_op(c, e.what());
     }
@@ -356,16 +359,13 @@ class Reader {
   }
 
   // An operator that an MCU kernel runs as it is (kernels::McuOperatorForm):
-  // its operand inputs and its outputs, in order, and its integer inputs and
+  // its operand inputs in order, its output, and its integer inputs and
   // options as attributes; the kernel's table entry checks the rest when the
   // op is lowered, and the error names this operator.
-  void read_kernel_operator(const Context& c, const std::string& kernel, const kernels::McuOperatorForm& form) {
+  void read_kernel_operator(const Context& c, ir::Op& op, const std::string& kernel,
+                            const kernels::McuOperatorForm& form) {
     expect_inputs(c, form.inputs.size(), form.inputs.size());
-    if (c.outputs.empty()) fail_op(c, "expected at least 1 output, found 0");
-    ir::Op op = ir::kernel_op(kernel);
-    op.name = c.name;
-    op.source_index = c.index;
-    op.source_op = c.op_name;
+    op.kernel = kernel;
     for (size_t i = 0; i < form.inputs.size(); ++i) {
       if (!form.inputs[i]) {
         op.inputs.push_back(operand_tensor(c, i));
@@ -375,10 +375,8 @@ class Reader {
       std::vector<int64_t>& values = op.attrs[form.inputs[i]];
       for (int64_t k = 0; k < tensor(id).num_elements(); ++k) values.push_back(tensor(id).int32_at(size_t(k)));
     }
-    for (size_t k = 0; k < c.outputs.size(); ++k)
-      op.outputs.push_back(activation(c.outputs[k], fmt::format("output {} of {}", k, where(c))));
+    op.outputs = {act_output(c)};
     read_options(c, form, op);
-    graph_.ops.push_back(std::move(op));
   }
 
   // An input the kernel reads: an int8 activation, or a constant of any type
@@ -415,7 +413,6 @@ class Reader {
         case Option::Float32: op.real_attrs[f.attr] = options ? options->GetField<float>(field, 0.0f) : 0.0; break;
       }
     }
-    if (options) verifier.EndTable();
   }
 
   void read_op(const Context& c, ir::Op& out) {

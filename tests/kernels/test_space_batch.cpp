@@ -32,7 +32,7 @@ TEST_CASE("space_to_batch and batch_to_space: blocks of a padded image, worked b
   SpaceBatchParams p;
   p.batch = 1, p.in_h = 3, p.in_w = 4, p.c = 1, p.block_h = 2, p.block_w = 2, p.top = 1, p.left = 0;
   p.out_batch = 4, p.out_h = 2, p.out_w = 2, p.pad_value = -9;
-  kernels::validate(p, "space_to_batch");
+  kernels::validate(p, true);
   std::vector<int8_t> in(12);
   std::iota(in.begin(), in.end(), int8_t(0));
   std::vector<int8_t> out(16);
@@ -47,7 +47,7 @@ TEST_CASE("space_to_batch and batch_to_space: blocks of a padded image, worked b
   SpaceBatchParams q;
   q.batch = 4, q.in_h = 2, q.in_w = 2, q.c = 1, q.block_h = 2, q.block_w = 2, q.top = 1, q.left = 0;
   q.out_batch = 1, q.out_h = 3, q.out_w = 4;
-  kernels::validate(q, "batch_to_space");
+  kernels::validate(q, false);
   std::vector<int8_t> back(12);
   kernels::batch_to_space(q, out.data(), back.data());
   CHECK(back == in);
@@ -67,7 +67,7 @@ TEST_CASE("space_to_batch and batch_to_space: each undoes the other over random 
     p.left = int(rng() % unsigned(p.out_w * p.block_w - p.in_w + 1));
     p.out_batch = p.batch * p.block_h * p.block_w, p.pad_value = -128;
     INFO("trial " << trial);
-    REQUIRE_NOTHROW(kernels::validate(p, "space_to_batch"));
+    REQUIRE_NOTHROW(kernels::validate(p, true));
     std::vector<int8_t> in(size_t(p.in_elements()));
     for (auto& v : in) v = int8_t(int(rng() % 255) - 127);  // never -128, the padding
     std::vector<int8_t> blocks(size_t(p.out_elements()));
@@ -78,7 +78,7 @@ TEST_CASE("space_to_batch and batch_to_space: each undoes the other over random 
     SpaceBatchParams q = p;
     std::swap(q.batch, q.out_batch), std::swap(q.in_h, q.out_h), std::swap(q.in_w, q.out_w);
     q.pad_value = 0;
-    REQUIRE_NOTHROW(kernels::validate(q, "batch_to_space"));
+    REQUIRE_NOTHROW(kernels::validate(q, false));
     std::vector<int8_t> back(in.size());
     kernels::batch_to_space(q, blocks.data(), back.data());
     CHECK(back == in);
@@ -126,6 +126,6 @@ TEST_CASE("space_to_batch and batch_to_space: the operator's block shape, paddin
 
   SpaceBatchParams p;
   p.batch = 2, p.block_h = 2, p.out_batch = 3;
-  CHECK_THROWS_WITH(kernels::validate(p, "space_to_batch"),
+  CHECK_THROWS_WITH(kernels::validate(p, true),
                     "space_to_batch: out_batch: 3 batches for 2 input batches in blocks of 2x1");
 }
