@@ -9,8 +9,10 @@ namespace kiln {
 namespace {
 
 // Built on first use, so that a static initializer may register into it.
-std::deque<McuKernelSpec>& catalogue() {
-  static std::deque<McuKernelSpec> specs;  // a deque: references stay valid as it grows
+// A list kept in id order: references stay valid as kernels register in
+// any order (the static initialization order of the entries' files).
+std::list<McuKernelSpec>& catalogue() {
+  static std::list<McuKernelSpec> specs;
   return specs;
 }
 
@@ -26,11 +28,12 @@ const McuKernelSpec& register_mcu_kernel(McuKernelSpec spec) {
     for (size_t j = 0; j < i; ++j)
       if (std::string(spec.args[i].name) == spec.args[j].name)
         throw Error(fmt::format("internal: MCU kernel {}: two arguments named {}", spec.name, spec.args[i].name));
-  catalogue().push_back(std::move(spec));
-  return catalogue().back();
+  auto at = catalogue().begin();
+  while (at != catalogue().end() && at->id < spec.id) ++at;
+  return *catalogue().insert(at, std::move(spec));
 }
 
-const std::deque<McuKernelSpec>& mcu_kernels() {
+const std::list<McuKernelSpec>& mcu_kernels() {
   if (catalogue().empty())
     throw Error("internal: no MCU kernel is registered: this program is not linked with the kernel table (kiln_kernels)");
   return catalogue();

@@ -4,9 +4,9 @@
 // binary and text forms, the command checks and the SoC cost table's keys
 // read. arch describes what a kernel spec is and keeps the catalogue; it names
 // no kernel: each kernel's spec is written once, in its entry of the kernel
-// table (kernels/mcu_kernel_table.cpp), beside the binding to the kernels/
-// function whose TFLite int8 reference semantics it has, and the table
-// registers every spec when the program starts.
+// table (a file in kernels/table/), beside the binding to the kernels/
+// function whose TFLite int8 reference semantics it has, and each entry
+// registers its spec when the program starts.
 //
 // Operands (tensors, per-channel arrays) are passed by absolute SoC address;
 // signed values are two's complement in the 32-bit word; arrays in memory are
@@ -15,7 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <list>
 #include <string>
 #include <vector>
 
@@ -64,9 +64,9 @@ struct McuKernelSpec {
 // as long as the program. Throws kiln::Error "internal: ..." for an id or name
 // already registered, or for two arguments of one name (the text form names them).
 const McuKernelSpec& register_mcu_kernel(McuKernelSpec spec);
-// Every registered kernel, in registration order. Throws kiln::Error
-// "internal: ..." when none is (a program built without kiln_kernels).
-const std::deque<McuKernelSpec>& mcu_kernels();
+// Every registered kernel, in id order. Throws kiln::Error "internal: ..."
+// when none is (a program built without kiln_kernels).
+const std::list<McuKernelSpec>& mcu_kernels();
 const McuKernelSpec* find_mcu_kernel(uint16_t id);
 const McuKernelSpec* find_mcu_kernel(const std::string& name);
 

@@ -1,4 +1,4 @@
-// The words the kernel table (kernels/mcu_kernel_table.cpp) describes MCU
+// The words the kernel table (kernels/table/) describes MCU
 // kernel arguments in (arch/mcu_op.h: McuArg): one constructor per kind of
 // argument, and the argument groups several kernels share, worded once.
 #pragma once

@@ -1,6 +1,7 @@
-// The MCU kernel table: one entry per kernel, holding its spec (id, name,
-// and each argument's name, type and meaning in encoding order: the contract
-// of arch/mcu_op.h, registered in its catalogue when the program starts) and
+// The MCU kernel table: one entry per kernel (a file in kernels/table/),
+// holding its spec (id, name, and each argument's name, type and meaning in
+// encoding order: the contract of arch/mcu_op.h, registered in its catalogue
+// when the program starts) and
 // its binding to a kernels/ function: which parameter each non-operand
 // argument sets, how many elements each operand has, the call, and for a
 // kernel that runs an operator of its own, how its parameters follow from
@@ -199,8 +200,11 @@ class McuKernelDef final : public McuKernelBinding {
   Binding b_;
 };
 
-// Every kernel's binding, in the table's order (mcu_kernel_table.cpp).
+// Every kernel's binding, in id order.
 const std::vector<std::unique_ptr<McuKernelBinding>>& mcu_kernel_table();
+// Adds an entry's binding to the table (kernels/table/: each entry file
+// registers its kernels when the program starts) and returns it.
+const McuKernelBinding& register_mcu_binding(std::unique_ptr<McuKernelBinding> binding);
 // The kernel that runs the operator `format` names `op` as it is, and the
 // form it is read in; {nullptr, nullptr} when none does.
 std::pair<const McuKernelBinding*, const McuOperatorForm*> find_operator_kernel(const std::string& format,

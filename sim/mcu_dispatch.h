@@ -33,7 +33,7 @@ struct McuOpPlan {
   std::vector<AddressRange> reads, writes;  // in argument order; empty ranges left out
   uint64_t macs = 0;                        // multiply-accumulates (pooling, mean: elements visited)
   uint64_t output_elements = 0;             // elements (copy: bytes) written
-  std::string kernel;                       // kernel name, as in its spec (kernels/mcu_kernel_table.cpp) and the cost table
+  std::string kernel;                       // kernel name, as in its spec (kernels/table/) and the cost table
 };
 
 // Validates the command (kernel id, argument count, every shape and

@@ -92,9 +92,9 @@ enum class OpKind : uint8_t {
   Sub,              // in: a, b; a - b rescaled as Add (`add`); b or a may repeat (per channel, scalar)
   Mul,              // in: a, b; (a - zp) * (b - zp) rescaled by `rescale` (one entry); may repeat as Sub
   // An operator that one MCU kernel runs as it is: `kernel` names it
-  // (kernels/mcu_kernel_table.cpp), `attrs` holds its integer attributes, and its
+  // (kernels/table/), `attrs` holds its integer attributes, and its
   // operands are its inputs then its outputs. The kernel's table entry
-  // (kernels/mcu_kernel_table.cpp) checks the op and derives the kernel's
+  // (kernels/table/) checks the op and derives the kernel's
   // parameters, so such an operator needs no case in the IR or the lowering.
   // Examples: transpose (perm), slice (begin, stride, size), resize_nearest
   // (align_corners, half_pixel_centers).

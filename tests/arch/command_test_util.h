@@ -172,7 +172,7 @@ inline Command random_command(std::mt19937& rng) {
     }
     case 5: {
       c.op = Opcode::McuOp;
-      const auto& spec = mcu_kernels()[rng() % mcu_kernels().size()];
+      const auto& spec = *std::next(mcu_kernels().begin(), std::ptrdiff_t(rng() % mcu_kernels().size()));
       McuOpCmd m;
       m.kernel = uint16_t(spec.id);
       for (size_t i = 0; i < spec.args.size(); ++i) m.args.push_back(u32());
