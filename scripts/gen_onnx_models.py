@@ -52,6 +52,7 @@ class QdqNet:
         self.input_shape = list(shape)
         self.real["input"] = self.rng.uniform(lo, hi, size=[8] + list(shape[1:]))
         self.inputs = ["input"]  # graph inputs, in order
+        self.typed = []  # value_info of outputs ONNX's shape inference cannot type (com.microsoft operators)
 
     def add_input(self, name, lo=-1.0, hi=1.0):
         """A further float32 graph input of the first one's shape."""
@@ -122,7 +123,7 @@ class QdqNet:
             outputs.append(helper.make_tensor_value_info(name, TensorProto.FLOAT,
                                                          [1] + list(self.real[dq].shape[1:])))
         inputs = [helper.make_tensor_value_info(x, TensorProto.FLOAT, self.input_shape) for x in self.inputs]
-        g = helper.make_graph(self.nodes, self.name, inputs, outputs, initializer=self.inits)
+        g = helper.make_graph(self.nodes, self.name, inputs, outputs, initializer=self.inits, value_info=self.typed)
         opsets = [helper.make_opsetid("", self.opset)]
         if any(n.domain == "com.microsoft" for n in self.nodes):
             opsets.append(helper.make_opsetid("com.microsoft", 1))
@@ -255,6 +256,37 @@ def qlinear_mul(net, a_dq, b_dq, name="mul"):
     net.node("DequantizeLinear", [f"{name}_quantized", s, z], [f"{name}_dequantized"], f"{name}_DequantizeLinear")
     net.real[f"{name}_dequantized"] = y
     return f"{name}_dequantized"
+
+
+def qlinear(net, op, x_dqs, y, name, **attrs):
+    """A com.microsoft QLinear operator (QOperator form) on the quantized tensors behind x_dqs, with output y
+    (its calibration values): QLinearAdd's inputs are (X, X_scale, X_zero_point) per input then the output's
+    scale and zero point, QLinearConcat's the output's first; the pools' as QLinearAdd's."""
+    scale, zp = quant_params(y.min(), y.max(), net.uint8)
+    ztype = np.uint8 if net.uint8 else np.int8
+    s = net.const(f"{name}_scale", np.array(scale, dtype=np.float32))
+    z = net.const(f"{name}_zero_point", np.array(zp, dtype=ztype))
+    xs = []
+    for x in x_dqs:
+        base = x[: -len("_dequantized")]
+        xs += [f"{base}_quantized", f"{base}_scale", f"{base}_zero_point"]
+    inputs = [s, z] + xs if op == "QLinearConcat" else xs + [s, z]
+    net.node(op, inputs, [f"{name}_quantized"], name, domain="com.microsoft", **attrs)
+    net.typed.append(helper.make_tensor_value_info(f"{name}_quantized", TensorProto.UINT8 if net.uint8 else TensorProto.INT8,
+                                                   [1] + list(y.shape[1:])))
+    net.node("DequantizeLinear", [f"{name}_quantized", s, z], [f"{name}_dequantized"], f"{name}_DequantizeLinear")
+    net.real[f"{name}_dequantized"] = y
+    return f"{name}_dequantized"
+
+
+def avg_pool_real(x, k, stride):
+    n, c, h, w = x.shape
+    oh, ow = (h - k) // stride + 1, (w - k) // stride + 1
+    y = np.zeros((n, c, oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            y[:, :, i, j] = x[:, :, i * stride:i * stride + k, j * stride:j * stride + k].mean(axis=(2, 3))
+    return y
 
 
 def squeeze_excite(net, x):
@@ -495,6 +527,23 @@ def models():
     model("qdq_reduce_mean_hw_gemm", [1, 6, 5, 4], lambda n, x: gemm(n, reduce_mean(n, x, 0), 3), 35)
     model("qdq_squeeze_unsqueeze", [1, 4, 1, 6],
           lambda n, x: unsqueeze(n, squeeze(n, x, [2]), [3]), 27)
+    model("qoperator_qlinear_add", [1, 4, 6, 6],
+          lambda n, x: qlinear(n, "QLinearAdd", [x, conv(n, x, 4, 3, pad=1)],
+                               n.real[x] + n.real["conv_output_dequantized"], "add"), 36)
+    model("qoperator_qlinear_add_uint8", [1, 3, 5, 5],
+          lambda n, x: qlinear(n, "QLinearAdd", [x, conv(n, x, 3, 1)],
+                               n.real[x] + n.real["conv_output_dequantized"], "add"), 40, uint8=True)
+    model("qoperator_qlinear_concat", [1, 3, 5, 5],
+          lambda n, x: qlinear(n, "QLinearConcat", [x, conv(n, x, 2, 1)],
+                               np.concatenate([n.real[x], n.real["conv_output_dequantized"]], axis=1), "concat",
+                               axis=1), 37)
+    model("qoperator_qlinear_average_pool", [1, 4, 7, 7],
+          lambda n, x: qlinear(n, "QLinearAveragePool", [x], avg_pool_real(n.real[x], 3, 2), "average_pool",
+                               kernel_shape=[3, 3], strides=[2, 2]), 38)
+    model("qoperator_qlinear_global_average_pool", [1, 6, 5, 4],
+          lambda n, x: qlinear(n, "QLinearGlobalAveragePool", [conv(n, x, 8, 3, pad=1)],
+                               n.real["conv_output_dequantized"].mean(axis=(2, 3), keepdims=True),
+                               "global_average_pool"), 39)
     return out
 
 

@@ -43,7 +43,9 @@ const std::vector<std::string> kSupported = {
     "Slice",          "Split",            "DepthToSpace", "SpaceToDepth",  "GlobalMaxPool",
     "ReduceMean",     "Resize",           "PRelu",
     "Sigmoid",        "Tanh",             "HardSwish",   "HardSigmoid",   "LeakyRelu",   "Elu",
-    "com.microsoft.QLinearSigmoid",       "com.microsoft.QLinearLeakyRelu", "com.microsoft.QLinearMul"};
+    "com.microsoft.QLinearSigmoid",       "com.microsoft.QLinearLeakyRelu", "com.microsoft.QLinearMul",
+    "com.microsoft.QLinearAdd",           "com.microsoft.QLinearConcat",    "com.microsoft.QLinearAveragePool",
+    "com.microsoft.QLinearGlobalAveragePool"};
 
 // The unary float operators of a QDQ model (and the com.microsoft QLinear
 // ones), run as 256-entry tables (kernels/lut.h).
@@ -435,6 +437,10 @@ class Reader {
     if (n.domain() == "com.microsoft" && (n.op_type() == "QLinearSigmoid" || n.op_type() == "QLinearLeakyRelu"))
       return read_qlinear_unary(i);
     if (n.domain() == "com.microsoft" && n.op_type() == "QLinearMul") return read_qlinear_mul(i);
+    if (n.domain() == "com.microsoft" && n.op_type() == "QLinearAdd") return read_qlinear_add(i);
+    if (n.domain() == "com.microsoft" && n.op_type() == "QLinearConcat") return read_qlinear_concat(i);
+    if (n.domain() == "com.microsoft" && (n.op_type() == "QLinearAveragePool" || n.op_type() == "QLinearGlobalAveragePool"))
+      return read_qlinear_pool(i);
     if (!n.domain().empty() && n.domain() != "ai.onnx")
       fail_node(i, fmt::format("operator of domain '{}' unsupported; supported: the standard ONNX domain: {}",
                                n.domain(), fmt::join(kSupported, ", ")));
@@ -1018,8 +1024,11 @@ class Reader {
   }
 
   int emit_add(int i, const ActQuant& oq, const std::string& out_name, float lo, float hi, int* rank) {
-    const Value& a = dequant_input(i, 0);
-    const Value& b = dequant_input(i, 1);
+    return emit_add(i, dequant_input(i, 0), dequant_input(i, 1), oq, out_name, lo, hi, rank);
+  }
+
+  int emit_add(int i, const Value& a, const Value& b, const ActQuant& oq, const std::string& out_name, float lo,
+               float hi, int* rank) {
     if (tensor(a.id).shape != tensor(b.id).shape)
       fail_node(i, fmt::format("input shapes {} and {} differ (broadcasting unsupported)",
                                ir::shape_string(onnx_shape(a)), ir::shape_string(onnx_shape(b))));
@@ -1102,6 +1111,59 @@ class Reader {
     if (node(i).input_size() != 2) fail_node(i, fmt::format("{} inputs, expected 2", node(i).input_size()));
     return emit_sub_mul(i, node(i).op_type() == "Sub", sub_mul_operand(i, 0), sub_mul_operand(i, 1), oq, out_name, lo,
                         hi, rank);
+  }
+
+  // com.microsoft QLinearAdd (A, A_scale, A_zero_point, B, B_scale,
+  // B_zero_point, C_scale, C_zero_point): ADD of two quantized activations.
+  void read_qlinear_add(int i) {
+    if (node(i).input_size() != 8) fail_node(i, fmt::format("{} inputs, expected 8", node(i).input_size()));
+    const Value a = act_input(i, 0);  // copies: emitting may move the values
+    bind_quant(i, a, act_quant(i, 1, 2));
+    const Value b = act_input(i, 3);
+    bind_quant(i, b, act_quant(i, 4, 5));
+    const ActQuant oq = act_quant(i, 6, 7);
+    int rank = 0;
+    const int out = emit_add(i, a, b, oq, node(i).output(0), -kInf, kInf, &rank);
+    define(i, 0, act_value(out, oq.uint8, rank));
+  }
+
+  // com.microsoft QLinearConcat (Y_scale, Y_zero_point, then X, X_scale,
+  // X_zero_point per input), attribute axis.
+  void read_qlinear_concat(int i) {
+    const int n = node(i).input_size();
+    if (n < 5 || (n - 2) % 3 != 0)
+      fail_node(i, fmt::format("{} inputs, expected Y_scale, Y_zero_point and (X, X_scale, X_zero_point) per input", n));
+    const ActQuant oq = act_quant(i, 0, 1);
+    std::vector<Value> parts;
+    for (int k = 2; k < n; k += 3) {
+      parts.push_back(act_input(i, k));
+      bind_quant(i, parts.back(), act_quant(i, k + 1, k + 2));
+    }
+    int rank = 0;
+    const int out = emit_concat(i, parts, oq, node(i).output(0), &rank);
+    define(i, 0, act_value(out, oq.uint8, rank));
+  }
+
+  // com.microsoft QLinearAveragePool / QLinearGlobalAveragePool (X, X_scale,
+  // X_zero_point, Y_scale, Y_zero_point) on NCHW: AveragePool's window then a
+  // requantization to Y's quantization where it differs; the global one is
+  // the Mean over H and W, rescaled in one step as ReduceMean is.
+  void read_qlinear_pool(int i) {
+    if (node(i).input_size() != 5) fail_node(i, fmt::format("{} inputs, expected 5", node(i).input_size()));
+    if (attr_int(i, "channels_last", 0) != 0) fail_node(i, "channels_last = 1 unsupported; supported: NCHW");
+    const Value in = act_input(i, 0);
+    bind_quant(i, in, act_quant(i, 1, 2));
+    const ActQuant oq = act_quant(i, 3, 4);
+    const std::string& out_name = node(i).output(0);
+    if (node(i).op_type() == "QLinearGlobalAveragePool") {
+      const ir::Shape is = onnx_shape(in);
+      if (is.size() != 4)
+        fail_node(i, fmt::format("input shape {} unsupported; supported: rank 4", ir::shape_string(is)));
+      return define(i, 0, act_value(emit_mean_hw(i, in, true, oq, out_name), oq.uint8, 4));
+    }
+    const bool same = tensor(in.id).scale() == oq.scale && tensor(in.id).zero_point() == oq.zero_point;
+    const int pooled = emit_pool(i, in, same ? out_name : out_name + "/average");
+    define(i, 0, act_value(same ? pooled : requantize(i, pooled, out_name, oq.scale, oq.zero_point), oq.uint8, 4));
   }
 
   // com.microsoft QLinearMul (A, A_scale, A_zero_point, B, B_scale,
@@ -1228,6 +1290,14 @@ class Reader {
       fail_node(i, fmt::format("a mean over axes {} of {} unsupported; supported: over H and W (axes 2, 3) of NCHW",
                                fmt::join(axes, ", "), ir::shape_string(is)));
     const bool keep = attr_int(i, "keepdims", 1) != 0;
+    *rank = keep ? 4 : 2;
+    return emit_mean_hw(i, in, keep, oq, out_name);
+  }
+
+  // The Mean over H and W of NCHW activation `in` (TFLite's integer MEAN),
+  // rescaled to `oq`: [N, C, 1, 1] under `keep`, else [N, C].
+  int emit_mean_hw(int i, const Value& in, bool keep, const ActQuant& oq, const std::string& out_name) {
+    const ir::Shape is = onnx_shape(in);
     const ir::Shape os = keep ? ir::Shape{is[0], is[1], 1, 1} : ir::Shape{is[0], is[1]};
     const int out = new_act(out_name, os, oq.scale, oq.zero_point);
     ir::Op op = new_op(i, OpKind::Mean);
@@ -1235,7 +1305,6 @@ class Reader {
     op.outputs = {out};
     op.rescale = ir::ratio_rescale(tensor(in.id).scale(), oq.scale);
     graph_.ops.push_back(std::move(op));
-    *rank = int(os.size());
     return out;
   }
 
@@ -1274,8 +1343,14 @@ class Reader {
   int emit_concat(int i, const ActQuant& oq, const std::string& out_name, int* rank) {
     const int n = node(i).input_size();
     if (n < 1) fail_node(i, "no inputs");
-    const Value& first = dequant_input(i, 0);
-    const int r = first.rank;
+    std::vector<Value> parts;
+    for (int k = 0; k < n; ++k) parts.push_back(dequant_input(i, k));
+    return emit_concat(i, parts, oq, out_name, rank);
+  }
+
+  int emit_concat(int i, const std::vector<Value>& parts, const ActQuant& oq, const std::string& out_name, int* rank) {
+    const int n = int(parts.size());
+    const int r = parts[0].rank;
     int64_t axis = attr_int(i, "axis", 1);
     if (axis < 0) axis += r;
     if (axis < 0 || axis >= r) fail_node(i, fmt::format("axis {} out of range for rank {}", axis, r));
@@ -1284,7 +1359,7 @@ class Reader {
     ir::Op op = new_op(i, OpKind::Concat);
     ir::Shape os;
     for (int k = 0; k < n; ++k) {
-      const Value& v = dequant_input(i, k);
+      const Value& v = parts[size_t(k)];
       const ir::Shape s = onnx_shape(v);
       if (v.rank != r) fail_node(i, "inputs differ in rank");
       if (os.empty()) {
@@ -1709,8 +1784,17 @@ class Reader {
   }
 
   void read_pool(int i) {
-    const std::string& t = node(i).op_type();
     const Value& in = preserving_input(i);
+    const Value v = in;  // a copy: define may move the values
+    define_preserved(i, v, emit_pool(i, v, node(i).output(0)), 4);
+  }
+
+  // AveragePool, MaxPool or their global forms (node i's type and
+  // attributes; QLinearAveragePool's too) of NCHW activation `in`, keeping
+  // its quantization; returns the output's id.
+  int emit_pool(int i, const Value& in, const std::string& out_name) {
+    std::string t = node(i).op_type();
+    if (t.rfind("QLinear", 0) == 0) t = t.substr(7);
     const ir::Shape is = onnx_shape(in);
     if (is.size() != 4) fail_node(i, fmt::format("input shape {} unsupported; supported: rank 4", ir::shape_string(is)));
     int32_t kh = is[2], kw = is[3], oh = 1, ow = 1;
@@ -1736,13 +1820,13 @@ class Reader {
       if (t == "AveragePool" && padded && attr_int(i, "count_include_pad", 0) != 0)
         fail_node(i, "count_include_pad = 1 with padding unsupported");
     }
-    const int out = new_act(node(i).output(0), {is[0], is[1], oh, ow}, tensor(in.id).scale(), tensor(in.id).zero_point());
+    const int out = new_act(out_name, {is[0], is[1], oh, ow}, tensor(in.id).scale(), tensor(in.id).zero_point());
     ir::Op op = new_op(i, t == "MaxPool" || t == "GlobalMaxPool" ? OpKind::MaxPool : OpKind::AvgPool);
     op.window = win;
     op.inputs = {in.id};
     op.outputs = {out};
     graph_.ops.push_back(std::move(op));
-    define_preserved(i, in, out, 4);
+    return out;
   }
 
   void read_pad(int i) {

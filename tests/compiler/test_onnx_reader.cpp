@@ -537,9 +537,9 @@ TEST_CASE("onnx: an unsupported operator is named with its index, name and the s
   CHECK_THAT(e, Catch::Contains("QLinearConv"));
   ModelBuilder ms;
   ms.input("x", onnx::TensorProto::INT8, {1, 4});
-  ms.node("QLinearAdd", {"x", "x"}, "y")->set_domain("com.microsoft");
+  ms.node("QAttention", {"x", "x"}, "y")->set_domain("com.microsoft");
   ms.output("y");
-  CHECK_THAT(read_error(ms), Catch::Contains("node 0 (QLinearAdd, 'y_node'): operator of domain 'com.microsoft'"));
+  CHECK_THAT(read_error(ms), Catch::Contains("node 0 (QAttention, 'y_node'): operator of domain 'com.microsoft'"));
 }
 
 TEST_CASE("onnx: a name from the model is printed escaped, on one line", "[onnx]") {
@@ -707,4 +707,66 @@ TEST_CASE("onnx: Resize maps ONNX's coordinates onto TFLite's resize kernels whe
              Catch::Contains("mode 'cubic' unsupported; supported: linear, nearest"));
   CHECK_THAT(read_error(resize_model("linear", "tf_crop_and_resize", "floor")),
              Catch::Contains("linear with coordinate_transformation_mode 'tf_crop_and_resize' unsupported"));
+}
+
+namespace {
+
+// x [1, 2, 4, 4] int8 (scale 0.05, zero point -3) -> com.microsoft `op` with
+// the given further inputs -> y, quantized (ys, zero point -3).
+ModelBuilder qlinear_model(const std::string& op, float ys, const std::vector<std::string>& inputs) {
+  ModelBuilder b;
+  b.input("x", onnx::TensorProto::INT8, {1, 2, 4, 4});
+  if (std::find(inputs.begin(), inputs.end(), "x2") != inputs.end())
+    b.input("x2", onnx::TensorProto::INT8, {1, 2, 4, 4});
+  b.scale("s", 0.05f);
+  b.scale("s2", 0.08f);
+  b.init("z", onnx::TensorProto::INT8, {}, {-3});
+  b.scale("ys", ys);
+  b.node(op, inputs, "y")->set_domain("com.microsoft");
+  b.output("y");
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("onnx: com.microsoft QLinearAdd, QLinearConcat and the QLinear pools become the int8 ops", "[onnx]") {
+  const ir::Graph add = qlinear_model("QLinearAdd", 0.1f, {"x", "s", "z", "x2", "s2", "z", "ys", "z"}).read();
+  REQUIRE(kinds(add) == std::vector<OpKind>{OpKind::Add});
+  CHECK(add.tensors[size_t(add.ops[0].inputs[1])].scale() == 0.08f);
+  CHECK(add.tensors[size_t(add.outputs[0])].scale() == 0.1f);
+
+  // QLinearConcat: the output's quantization first; an input of another one is requantized first.
+  const ir::Graph cat = qlinear_model("QLinearConcat", 0.05f, {"ys", "z", "x", "s", "z", "x2", "s2", "z"}).read();
+  REQUIRE(kinds(cat) == (std::vector<OpKind>{OpKind::Requantize, OpKind::Concat}));
+  CHECK(out_shape(cat, cat.ops[1]) == ir::Shape{1, 4, 4, 4});
+  CHECK(cat.ops[1].axis == 3);  // NCHW's channels are NHWC's last axis
+
+  onnx::NodeProto* pool;
+  ModelBuilder same = qlinear_model("QLinearAveragePool", 0.05f, {"x", "s", "z", "ys", "z"});
+  pool = same.g()->mutable_node(0);
+  ModelBuilder::ints(pool, "kernel_shape", {2, 2});
+  ModelBuilder::ints(pool, "strides", {2, 2});
+  const ir::Graph avg = same.read();
+  REQUIRE(kinds(avg) == std::vector<OpKind>{OpKind::AvgPool});
+  CHECK(out_shape(avg, avg.ops[0]) == ir::Shape{1, 2, 2, 2});
+  ModelBuilder other = qlinear_model("QLinearAveragePool", 0.03f, {"x", "s", "z", "ys", "z"});
+  ModelBuilder::ints(other.g()->mutable_node(0), "kernel_shape", {2, 2});
+  CHECK(kinds(other.read()) == (std::vector<OpKind>{OpKind::AvgPool, OpKind::Requantize}));
+
+  // The global average is MEAN over H and W, rescaled to the output in one step.
+  const ir::Graph mean = qlinear_model("QLinearGlobalAveragePool", 0.03f, {"x", "s", "z", "ys", "z"}).read();
+  REQUIRE(kinds(mean) == std::vector<OpKind>{OpKind::Mean});
+  CHECK(out_shape(mean, mean.ops[0]) == ir::Shape{1, 1, 1, 2});
+  CHECK(mean.tensors[size_t(mean.outputs[0])].scale() == 0.03f);
+
+  // What they refuse, by name.
+  CHECK_THAT(read_error(qlinear_model("QLinearAdd", 0.1f, {"x", "s", "z", "x2", "s2", "z", "ys"})),
+             Catch::Contains("7 inputs, expected 8"));
+  CHECK_THAT(read_error(qlinear_model("QLinearConcat", 0.1f, {"ys", "z", "x", "s"})),
+             Catch::Contains("expected Y_scale, Y_zero_point and (X, X_scale, X_zero_point) per input"));
+  ModelBuilder nhwc = qlinear_model("QLinearGlobalAveragePool", 0.03f, {"x", "s", "z", "ys", "z"});
+  ModelBuilder::integer(nhwc.g()->mutable_node(0), "channels_last", 1);
+  CHECK_THAT(read_error(nhwc), Catch::Contains("channels_last = 1 unsupported"));
+  const std::string wrong = read_error(qlinear_model("QLinearAdd", 0.1f, {"x", "s", "z", "x", "s2", "z", "ys", "z"}));
+  CHECK_THAT(wrong, Catch::Contains("differs from the (0.05, -3) it was produced with"));
 }
