@@ -433,6 +433,29 @@ def reduce_mean(net, x, keepdims, name="reduce_mean"):
     return net.qdq(f"{name}_output", y)
 
 
+def reduce_extremum(net, x, op, axes, keepdims, name):
+    """ReduceMax / ReduceMin (axes an attribute before opset 18), keeping the input's quantization."""
+    fn = np.max if op == "ReduceMax" else np.min
+    y = fn(net.real[x], axis=tuple(axes), keepdims=bool(keepdims))
+    return keep_quant(net, x, op, y, name, axes=axes, keepdims=keepdims)
+
+
+def reduce_sum(net, x, axes, keepdims, name="reduce_sum"):
+    """ReduceSum (axes an input from opset 13), requantized to the sum's range."""
+    y = net.real[x].sum(axis=tuple(axes), keepdims=bool(keepdims))
+    a = net.const(f"{name}_axes", np.array(axes, dtype=np.int64))
+    net.node("ReduceSum", [x, a], [f"{name}_output"], name, keepdims=keepdims)
+    return net.qdq(f"{name}_output", y)
+
+
+def gather(net, x, indices, axis, name="gather"):
+    """Gather by constant INT64 indices (negative ones count from the end), keeping the quantization."""
+    idx = np.array(indices, dtype=np.int64)
+    y = np.take(net.real[x], idx, axis=axis)
+    i = net.const(f"{name}_indices", idx)
+    return keep_quant(net, x, "Gather", y, name, inputs=[i], axis=axis)
+
+
 def zero_point_of(net, dq_name):
     base = dq_name[: -len("_dequantized")]
     return next(numpy_helper.to_array(t) for t in net.inits if t.name == f"{base}_zero_point").item()
@@ -527,6 +550,14 @@ def models():
     model("qdq_reduce_mean_hw_gemm", [1, 6, 5, 4], lambda n, x: gemm(n, reduce_mean(n, x, 0), 3), 35)
     model("qdq_squeeze_unsqueeze", [1, 4, 1, 6],
           lambda n, x: unsqueeze(n, squeeze(n, x, [2]), [3]), 27)
+    model("qdq_reduce_max_channels", [1, 6, 5, 4],
+          lambda n, x: reduce_extremum(n, conv(n, x, 8, 3, pad=1), "ReduceMax", [1], 1, "reduce_max"), 41)
+    model("qdq_reduce_min_hw_gemm", [1, 6, 5, 4],
+          lambda n, x: gemm(n, reduce_extremum(n, x, "ReduceMin", [2, 3], 0, "reduce_min"), 3), 42)
+    model("qdq_reduce_sum_channels", [1, 6, 5, 4], lambda n, x: reduce_sum(n, x, [1], 1), 43)
+    model("qdq_reduce_sum_last_axis", [1, 5, 7], lambda n, x: reduce_sum(n, x, [-1], 0), 44)
+    model("qdq_gather_channels", [1, 6, 5, 4], lambda n, x: gather(n, conv(n, x, 8, 1), [2, 0, 7, -1], 1), 45)
+    model("qdq_gather_rows_2d_indices", [1, 10], lambda n, x: gather(n, gemm(n, x, 12), [[0, 3], [11, -2]], 1), 46)
     model("qoperator_qlinear_add", [1, 4, 6, 6],
           lambda n, x: qlinear(n, "QLinearAdd", [x, conv(n, x, 4, 3, pad=1)],
                                n.real[x] + n.real["conv_output_dequantized"], "add"), 36)

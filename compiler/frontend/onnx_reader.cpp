@@ -41,7 +41,8 @@ const std::vector<std::string> kSupported = {
     "Pad",            "Concat",           "Constant",    "Identity",      "Max",         "Min",
     "Sub",            "Mul",              "Transpose",   "Squeeze",       "Unsqueeze",
     "Slice",          "Split",            "DepthToSpace", "SpaceToDepth",  "GlobalMaxPool",
-    "ReduceMean",     "Resize",           "PRelu",
+    "ReduceMean",     "Resize",           "PRelu",       "ReduceMax",     "ReduceMin",   "ReduceSum",
+    "Gather",
     "Sigmoid",        "Tanh",             "HardSwish",   "HardSigmoid",   "LeakyRelu",   "Elu",
     "com.microsoft.QLinearSigmoid",       "com.microsoft.QLinearLeakyRelu", "com.microsoft.QLinearMul",
     "com.microsoft.QLinearAdd",           "com.microsoft.QLinearConcat",    "com.microsoft.QLinearAveragePool",
@@ -459,9 +460,11 @@ class Reader {
     if (t == "Slice") return read_slice(i);
     if (t == "DepthToSpace" || t == "SpaceToDepth") return read_depth_space(i);
     if (t == "Split") return read_split(i);
+    if (t == "ReduceMax" || t == "ReduceMin") return read_reduce_extremum(i);
+    if (t == "Gather") return read_gather(i);
     if (t == "Relu" || t == "Clip") return read_activation(i);
     if (t == "Conv" || t == "Gemm" || t == "MatMul" || t == "Add" || t == "Softmax" || t == "Concat" || t == "ReduceMean" ||
-        t == "Max" || t == "Min" || t == "Sub" || t == "Mul" || t == "PRelu" || is_unary_function(t))
+        t == "ReduceSum" || t == "Max" || t == "Min" || t == "Sub" || t == "Mul" || t == "PRelu" || is_unary_function(t))
       return defer(i);
     if (t == "AveragePool" || t == "MaxPool" || t == "GlobalAveragePool" || t == "GlobalMaxPool") return read_pool(i);
     if (t == "Pad") return read_pad(i);
@@ -605,8 +608,8 @@ class Reader {
       out = emit_add(i, q, out_name, pending.lo, pending.hi, &rank);
     } else if (t == "Sub" || t == "Mul") {
       out = emit_sub_mul(i, q, out_name, pending.lo, pending.hi, &rank);
-    } else if (t == "Softmax" || t == "Concat" || t == "Max" || t == "Min" || t == "ReduceMean" || t == "PRelu" ||
-               is_unary_function(t)) {
+    } else if (t == "Softmax" || t == "Concat" || t == "Max" || t == "Min" || t == "ReduceMean" || t == "ReduceSum" ||
+               t == "PRelu" || is_unary_function(t)) {
       if (pending.lo != -kInf || pending.hi != kInf)
         fail_node(i, "a Relu or Clip fused after it is unsupported; supported after Conv, Gemm, MatMul, Add");
     }
@@ -620,6 +623,9 @@ class Reader {
       out = emit_softmax(i, q, out_name, &rank);
     } else if (t == "ReduceMean") {
       out = emit_reduce_mean(i, q, out_name, &rank);
+    } else if (t == "ReduceSum") {
+      const Value in = dequant_input(i, 0);  // a copy: emitting may move the values
+      out = emit_reduce(i, in, "sum", out_name, q.scale, q.zero_point, &rank);
     } else if (t == "PRelu") {
       out = emit_prelu(i, q, out_name, &rank);
     } else if (t == "Concat") {
@@ -1520,6 +1526,124 @@ class Reader {
     }
     const Value v = in;  // a copy: define may move the values
     define_preserved(i, v, emit_slice(i, v.id, begin, step, count, node(i).output(0)), int(r));
+  }
+
+  // IR dimension of ONNX dimension d of a rank-`rank` tensor (NCHW is NHWC inside kiln).
+  static int64_t ir_dim(size_t d, size_t rank) {
+    static const int64_t kNhwc[4] = {0, 3, 1, 2};
+    return rank == 4 ? kNhwc[d] : int64_t(d);
+  }
+
+  // The dimensions a Reduce* node reduces, in [0, rank), sorted: its axes
+  // (an input from opset 18, from 13 for ReduceSum; else the attribute);
+  // none given means all of them.
+  std::vector<int64_t> reduce_axes(int i, size_t rank) const {
+    const bool from_input = opset_ >= (node(i).op_type() == "ReduceSum" ? 13 : 18);
+    std::vector<int64_t> axes;
+    if (from_input && has_input(i, 1)) axes = int_vector(i, 1, "axes", -1);
+    if (!from_input) axes = attr_ints(i, "axes");
+    if (axes.empty()) {
+      if (attr_int(i, "noop_with_empty_axes", 0) != 0) fail_node(i, "noop_with_empty_axes = 1 without axes unsupported");
+      for (size_t d = 0; d < rank; ++d) axes.push_back(int64_t(d));
+    }
+    for (int64_t& a : axes) a = int64_t(onnx_axis(i, a, rank));
+    std::sort(axes.begin(), axes.end());
+    if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
+      fail_node(i, fmt::format("axes {} repeat a dimension", fmt::join(axes, ", ")));
+    return axes;
+  }
+
+  // ReduceMax, ReduceMin or ReduceSum of activation `in`: the MCU kernel
+  // `kernel` (TFLite's REDUCE_MAX, REDUCE_MIN, SUM) over the same dimensions
+  // of the IR tensor, into a new tensor of quantization (scale, zp); returns
+  // its id and sets *rank to the output's.
+  int emit_reduce(int i, const Value& in, const char* kernel, const std::string& out_name, float scale, int32_t zp,
+                  int* rank) {
+    const ir::Shape is = onnx_shape(in);
+    const size_t r = is.size();
+    const std::vector<int64_t> axes = reduce_axes(i, r);
+    const bool keep = attr_int(i, "keepdims", 1) != 0;
+    ir::Shape os;
+    std::vector<int64_t> ir_axes;
+    for (size_t d = 0; d < r; ++d) {
+      const bool reduced = std::binary_search(axes.begin(), axes.end(), int64_t(d));
+      if (!reduced || keep) os.push_back(reduced ? 1 : is[d]);
+    }
+    for (int64_t a : axes) ir_axes.push_back(ir_dim(size_t(a), r));
+    if (!keep && r == 4) {  // the IR drops dimensions of the NHWC tensor: they must remain in ONNX's order
+      ir::Shape kept;
+      const ir::Shape nhwc = nchw_to_nhwc(is);
+      for (size_t j = 0; j < 4; ++j)
+        if (std::find(ir_axes.begin(), ir_axes.end(), int64_t(j)) == ir_axes.end()) kept.push_back(nhwc[j]);
+      if (kept != os)
+        fail_node(i, fmt::format("keepdims = 0 over axes {} of NCHW {} leaves the other dimensions in another order "
+                                 "than kiln's NHWC holds them: unsupported; supported: keepdims = 1, or axes that "
+                                 "include C or both H and W",
+                                 fmt::join(axes, ", "), ir::shape_string(is)));
+    }
+    const int out = new_act(out_name, os, scale, zp);
+    ir::Op op = new_op(i, OpKind::Kernel);
+    op.kernel = kernel;
+    op.inputs = {in.id};
+    op.outputs = {out};
+    op.attrs = {{"axis", ir_axes}, {"keep_dims", {keep ? 1 : 0}}};
+    graph_.ops.push_back(std::move(op));
+    *rank = int(os.size());
+    return out;
+  }
+
+  // ReduceMax, ReduceMin: the output keeps the input's quantization (a
+  // different QuantizeLinear after it requantizes), as TFLite's kernels need.
+  void read_reduce_extremum(int i) {
+    const Value in = preserving_input(i);  // a copy: define may move the values
+    int rank = 0;
+    const int out = emit_reduce(i, in, node(i).op_type() == "ReduceMax" ? "reduce_max" : "reduce_min",
+                                node(i).output(0), tensor(in.id).scale(), tensor(in.id).zero_point(), &rank);
+    define_preserved(i, in, out, rank);
+  }
+
+  // Gather of an activation by constant indices (INT32 or INT64; a negative
+  // index counts from the end, as ONNX defines): TFLite's GATHER kernel along
+  // the axis's IR dimension, keeping the quantization.
+  void read_gather(int i) {
+    const Value in = preserving_input(i);  // a copy: define may move the values
+    const ir::Shape is = onnx_shape(in);
+    const size_t r = is.size();
+    const size_t axis = onnx_axis(i, attr_int(i, "axis", 0), r);
+    const ConstTensor& idx = const_input(i, 1, "indices");
+    if (idx.is_float() || idx.element_count() == 0) fail_node(i, "indices must be a non-empty integer constant");
+    const int64_t n = is[axis];
+    std::vector<int32_t> values;
+    for (int64_t k = 0; k < idx.element_count(); ++k) {
+      const int64_t v = idx.integer(k);
+      if (v < -n || v >= n) fail_node(i, fmt::format("index {} (entry {}) is outside [{}, {}]", v, k, -n, n - 1));
+      values.push_back(int32_t(v < 0 ? v + n : v));
+    }
+    ir::Shape os(is.begin(), is.begin() + std::ptrdiff_t(axis));
+    for (int64_t d : idx.dims) os.push_back(int32_t(d));
+    os.insert(os.end(), is.begin() + std::ptrdiff_t(axis) + 1, is.end());
+    // Inside kiln a 4-D tensor is NHWC: the IR's gather gives ONNX's order
+    // only where both tensors are 4-D (one index dimension) or neither is.
+    if ((r == 4) != (os.size() == 4) && !(os.size() == 4 && same_order(os)))
+      fail_node(i, fmt::format("a Gather of {} by indices of shape {} unsupported; supported: 4-D data by one "
+                               "dimension of indices, or data and output of other ranks",
+                               ir::shape_string(is), ir::shape_string(ir::Shape(idx.dims.begin(), idx.dims.end()))));
+    ir::Tensor t;
+    t.name = node(i).input(1);
+    t.shape.assign(idx.dims.begin(), idx.dims.end());
+    t.type = DataType::Int32;
+    t.data.resize(values.size() * sizeof(int32_t));
+    for (size_t k = 0; k < values.size(); ++k)
+      for (size_t b = 0; b < 4; ++b) t.data[4 * k + b] = uint8_t(uint32_t(values[k]) >> (8 * b));
+    const int indices = graph_.add_tensor(std::move(t));
+    const int out = new_act(node(i).output(0), os, tensor(in.id).scale(), tensor(in.id).zero_point());
+    ir::Op op = new_op(i, OpKind::Kernel);
+    op.kernel = "gather";
+    op.inputs = {in.id, indices};
+    op.outputs = {out};
+    op.attrs = {{"axis", {ir_dim(axis, r)}}, {"batch_dims", {0}}};
+    graph_.ops.push_back(std::move(op));
+    define_preserved(i, in, out, int(os.size()));
   }
 
   // Split: the `split` sizes (input from opset 13, else attribute; absent:

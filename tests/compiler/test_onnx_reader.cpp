@@ -770,3 +770,70 @@ TEST_CASE("onnx: com.microsoft QLinearAdd, QLinearConcat and the QLinear pools b
   const std::string wrong = read_error(qlinear_model("QLinearAdd", 0.1f, {"x", "s", "z", "x", "s2", "z", "ys", "z"}));
   CHECK_THAT(wrong, Catch::Contains("differs from the (0.05, -3) it was produced with"));
 }
+
+namespace {
+
+const ir::Op& kernel_op(const ir::Graph& g, const std::string& kernel) {
+  for (const ir::Op& op : g.ops)
+    if (op.kind == OpKind::Kernel && op.kernel == kernel) return op;
+  FAIL("no " << kernel << " op");
+  return g.ops.front();
+}
+
+// x [1, 2, 3, 4] -> DequantizeLinear -> `op` (axes, keepdims or indices as
+// set by the caller) -> QuantizeLinear (same quantization) -> y.
+ModelBuilder keep_quant_model(const std::string& op, const std::vector<std::string>& extra) {
+  ModelBuilder b;
+  b.input("x", onnx::TensorProto::INT8, {1, 2, 3, 4});
+  b.scale("s", 0.05f);
+  b.init("z", onnx::TensorProto::INT8, {}, {-3});
+  b.node("DequantizeLinear", {"x", "s", "z"}, "xf");
+  std::vector<std::string> in = {"xf"};
+  in.insert(in.end(), extra.begin(), extra.end());
+  b.node(op, in, "r");
+  b.node("QuantizeLinear", {"r", "s", "z"}, "y");
+  b.output("y");
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("onnx: ReduceMax, ReduceMin, ReduceSum and Gather run TFLite's kernels over the NHWC dimensions", "[onnx]") {
+  const auto model = [](const char* name) { return frontend::read_onnx(test::data_path(std::string("models/onnx/") + name)); };
+  const ir::Graph max = model("qdq_reduce_max_channels.onnx");
+  const ir::Op& rmax = kernel_op(max, "reduce_max");
+  CHECK(rmax.attrs.at("axis") == std::vector<int64_t>{3});  // NCHW's C
+  CHECK(rmax.attrs.at("keep_dims") == std::vector<int64_t>{1});
+  CHECK(out_shape(max, rmax) == ir::Shape{1, 5, 4, 1});
+  const ir::Graph min = model("qdq_reduce_min_hw_gemm.onnx");
+  const ir::Op& rmin = kernel_op(min, "reduce_min");
+  CHECK(rmin.attrs.at("axis") == std::vector<int64_t>{1, 2});  // NCHW's H and W
+  CHECK(out_shape(min, rmin) == ir::Shape{1, 6});
+  const ir::Graph sum = model("qdq_reduce_sum_channels.onnx");
+  const ir::Op& rsum = kernel_op(sum, "sum");
+  CHECK(rsum.attrs.at("axis") == std::vector<int64_t>{3});
+  CHECK(sum.tensors[size_t(rsum.outputs[0])].scale() != sum.tensors[size_t(rsum.inputs[0])].scale());
+  const ir::Graph gat = model("qdq_gather_channels.onnx");
+  const ir::Op& g = kernel_op(gat, "gather");
+  CHECK(g.attrs.at("axis") == std::vector<int64_t>{3});
+  const ir::Tensor& idx = gat.tensors[size_t(g.inputs[1])];
+  REQUIRE(idx.type == ir::DataType::Int32);
+  CHECK(std::vector<int32_t>{idx.int32_at(0), idx.int32_at(1), idx.int32_at(2), idx.int32_at(3)} ==
+        std::vector<int32_t>{2, 0, 7, 7});  // -1 counts from the end
+
+  // keepdims = 0 that would leave NHWC's dimensions out of ONNX's order is refused by name.
+  ModelBuilder n_only = keep_quant_model("ReduceMax", {});
+  ModelBuilder::ints(n_only.g()->mutable_node(1), "axes", {0});
+  ModelBuilder::integer(n_only.g()->mutable_node(1), "keepdims", 0);
+  CHECK_THAT(read_error(n_only), Catch::Contains("keepdims = 0 over axes 0 of NCHW 1x2x3x4"));
+  ModelBuilder channels = keep_quant_model("ReduceMin", {});
+  ModelBuilder::ints(channels.g()->mutable_node(1), "axes", {1, -3});
+  CHECK_THAT(read_error(channels), Catch::Contains("repeat a dimension"));
+  ModelBuilder far = keep_quant_model("Gather", {"i"});
+  far.init("i", onnx::TensorProto::INT32, {2}, {1, 4});
+  ModelBuilder::integer(far.g()->mutable_node(1), "axis", -1);
+  CHECK_THAT(read_error(far), Catch::Contains("index 4 (entry 1) is outside [-4, 3]"));
+  ModelBuilder scalar = keep_quant_model("Gather", {"i"});
+  scalar.init("i", onnx::TensorProto::INT32, {}, {0});
+  CHECK_THAT(read_error(scalar), Catch::Contains("supported: 4-D data by one dimension of indices"));
+}
