@@ -846,6 +846,38 @@ def serialize(net, output):
 
 # --- the models ----------------------------------------------------------------
 
+def mobilenet_v2_like(net):
+    """A MobileNetV2-shaped network as PyTorch exports reach TFLite: an NCHW
+    input transposed to NHWC, a strided stem with hard-swish, two inverted
+    residual blocks (expand 1x1, depthwise 3x3, project 1x1; the second
+    added to its input), a 1x1 head with hard-swish, global mean, a
+    classifier and softmax."""
+    hswish = lambda v: v * np.clip(v + 3, 0, 6) / 6  # noqa: E731
+    x = transpose(net, net.x, [0, 2, 3, 1], name="to_nhwc")
+    x = unary(net, conv(net, x, 8, 3, stride=2, name="stem"), "HARD_SWISH", hswish, "stem_hswish")
+    for b, stride in enumerate([2, 1]):
+        e = conv(net, x, 24, 1, fused="RELU6", name=f"block{b}_expand")
+        d = depthwise(net, e, 3, stride=stride, fused="RELU6", name=f"block{b}_dw")
+        p = conv(net, d, 8, 1, name=f"block{b}_project")
+        x = add(net, x, p, name=f"block{b}_add") if stride == 1 else p
+    h = unary(net, conv(net, x, 32, 1, name="head"), "HARD_SWISH", hswish, "head_hswish")
+    return softmax(net, fully_connected(net, mean_hw(net, h, keep_dims=False), 10, name="classifier"))
+
+
+def audio_gated(net):
+    """A small keyword-spotting network with gated linear units: each block's
+    convolution doubles the channels, SPLIT halves them, LOGISTIC gates one
+    half and MUL applies it to the other; then a global mean, a classifier
+    and softmax."""
+    x = net.x
+    for b, ch in enumerate([8, 12]):
+        c = conv(net, x, 2 * ch, 3, stride=1 if b == 0 else 2, name=f"block{b}_conv")
+        value, gate = split(net, c, 3, [ch, ch], name=f"block{b}_split")
+        g = unary(net, gate, "LOGISTIC", lambda v: 1 / (1 + np.exp(-v)), f"block{b}_sigmoid", (1 / 256, -128))
+        x = sub_mul(net, value, g, "MUL", name=f"block{b}_gate")
+    return softmax(net, fully_connected(net, mean_hw(net, x, keep_dims=False), 12, name="classifier"))
+
+
 def models():
     out = {}
 
@@ -1046,6 +1078,9 @@ def models():
           lambda n: gather(n, n.x, [[4, 0, 1], [2, 2, 3]], 1, batch_dims=1), 83)
     model("squeeze_fc_expand_dims", [1, 4, 4, 8],
           lambda n: expand_dims(n, fully_connected(n, squeeze(n, mean_hw(n, n.x)), 5), 1), 50)
+    # Whole networks built from the operators above.
+    model("net_mobilenet_v2_like", [1, 3, 32, 32], mobilenet_v2_like, 86)
+    model("net_audio_gated", [1, 49, 10, 1], audio_gated, 87)
     return out
 
 
