@@ -289,6 +289,18 @@ def avg_pool_real(x, k, stride):
     return y
 
 
+def audio_gated(net, x):
+    """A keyword-spotting network of gated linear units in QDQ form: each
+    block's Conv doubles the channels, Split halves them, Sigmoid gates one
+    half and Mul applies it; then ReduceMean over H and W, Gemm, Softmax."""
+    for b, ch in enumerate([8, 12]):
+        c = conv(net, x, 2 * ch, 3, stride=1 if b == 0 else 2, pad=1, name=f"block{b}_conv")
+        value, gate = onnx_split(net, c, 1, [ch, ch], name=f"block{b}_split")
+        g = unary(net, gate, "Sigmoid", sigmoid, f"block{b}_sigmoid")
+        x = sub_mul(net, "Mul", value, g, f"block{b}_gate")
+    return softmax(net, gemm(net, reduce_mean(net, x, 0), 12, name="classifier"))
+
+
 def squeeze_excite(net, x):
     """x times a per-channel gate: Sigmoid(Conv(Relu(Conv(GlobalAveragePool(x))))), [1, C, 1, 1]."""
     net.node("GlobalAveragePool", [x], ["pool_output"], "pool")
@@ -558,6 +570,7 @@ def models():
     model("qdq_reduce_sum_last_axis", [1, 5, 7], lambda n, x: reduce_sum(n, x, [-1], 0), 44)
     model("qdq_gather_channels", [1, 6, 5, 4], lambda n, x: gather(n, conv(n, x, 8, 1), [2, 0, 7, -1], 1), 45)
     model("qdq_gather_rows_2d_indices", [1, 10], lambda n, x: gather(n, gemm(n, x, 12), [[0, 3], [11, -2]], 1), 46)
+    model("net_audio_gated", [1, 1, 49, 10], audio_gated, 47)
     model("qoperator_qlinear_add", [1, 4, 6, 6],
           lambda n, x: qlinear(n, "QLinearAdd", [x, conv(n, x, 4, 3, pad=1)],
                                n.real[x] + n.real["conv_output_dequantized"], "add"), 36)
