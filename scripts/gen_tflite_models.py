@@ -518,14 +518,18 @@ def strided_slice(net, x, begin, end, strides, begin_mask=0, end_mask=0, shrink_
     return out
 
 
-def slice_(net, x, begin, size, name="slice"):
+def slice_(net, x, begin, size, name="slice", int64=False):
     real = net.real_of(x)
     full = [s if s != -1 else x.shape[k] - begin[k] for k, s in enumerate(size)]
     index = tuple([slice(None)] + [slice(b, b + n) for b, n in zip(begin[1:], full[1:])])
     out = net.tensor(full, "int8", x.scale, x.zp, name=name)
     net.calib[out.index] = real[index]
-    net.op("SLICE", [x, net.const_int32(np.array(begin), name + "/begin"), net.const_int32(np.array(size), name + "/size")],
-           [out])
+    if int64:  # as TensorFlow graphs often write them
+        begin_t = net.tensor([len(begin)], "int64", None, None, value=np.array(begin, np.int64), name=name + "/begin")
+        size_t = net.tensor([len(size)], "int64", None, None, value=np.array(size, np.int64), name=name + "/size")
+    else:
+        begin_t, size_t = net.const_int32(np.array(begin), name + "/begin"), net.const_int32(np.array(size), name + "/size")
+    net.op("SLICE", [x, begin_t, size_t], [out])
     return out
 
 
@@ -646,7 +650,7 @@ def concat_axis(net, parts, axis, name):
 
 # --- serialization -------------------------------------------------------------
 
-TYPES = {"int8": "INT8", "int32": "INT32", "float32": "FLOAT32"}
+TYPES = {"int8": "INT8", "int32": "INT32", "int64": "INT64", "float32": "FLOAT32"}
 
 
 # Options tables the schema subset (compiler/frontend/tflite_schema.fbs) does
@@ -1078,6 +1082,9 @@ def models():
           lambda n: gather(n, n.x, [[4, 0, 1], [2, 2, 3]], 1, batch_dims=1), 83)
     model("squeeze_fc_expand_dims", [1, 4, 4, 8],
           lambda n: expand_dims(n, fully_connected(n, squeeze(n, mean_hw(n, n.x)), 5), 1), 50)
+    # INT64 begin and size, as TensorFlow graphs often write them.
+    model("slice_int64_begin_size", [1, 6, 5, 4], lambda n: slice_(n, n.x, [0, 2, 1, 1], [1, 3, -1, 2], int64=True),
+          88)
     # Whole networks built from the operators above.
     model("net_mobilenet_v2_like", [1, 3, 32, 32], mobilenet_v2_like, 86)
     model("net_audio_gated", [1, 49, 10, 1], audio_gated, 87)

@@ -195,13 +195,18 @@ class Reader {
         out.shape.push_back(d);
       }
     }
+    // An INT64 constant (indices, axes, paddings, shapes: converters write
+    // either width) is read as INT32 below, where every value fits.
+    const bool int64 = t->type() == tflite::TensorType_INT64;
     switch (t->type()) {
       case tflite::TensorType_INT8: out.type = DataType::Int8; break;
       case tflite::TensorType_INT32: out.type = DataType::Int32; break;
+      case tflite::TensorType_INT64: out.type = DataType::Int32; break;
       case tflite::TensorType_FLOAT32: out.type = DataType::Float32; break;
       default:
         fail_tensor(index, fmt::format("type {} unsupported; supported: INT8 (activations, weights), INT32 (biases), "
-                                       "FLOAT32 (graph inputs and outputs)",
+                                       "INT64 and INT32 constants (indices, axes, shapes), FLOAT32 (graph inputs and "
+                                       "outputs)",
                                        tensor_type_name(t->type())));
     }
     if (t->sparsity()) fail_tensor(index, "sparse tensors are unsupported");
@@ -244,14 +249,35 @@ class Reader {
       const tflite::Buffer* b = model_->buffers()->Get(buffer);
       if (b->offset() > 1) fail_tensor(index, "data stored outside the flatbuffer (models over 2 GB) is unsupported");
       if (b->data() && b->data()->size() > 0) {
-        if (b->data()->size() != out.byte_size())
+        const size_t bytes = int64 ? 2 * out.byte_size() : out.byte_size();
+        if (b->data()->size() != bytes)
           fail_tensor(index, fmt::format("buffer holds {} bytes, shape {} of {} needs {}", b->data()->size(),
-                                         ir::shape_string(out.shape), ir::data_type_name(out.type), out.byte_size()));
-        out.data.assign(b->data()->begin(), b->data()->end());
+                                         ir::shape_string(out.shape), int64 ? "INT64" : ir::data_type_name(out.type),
+                                         bytes));
+        if (int64)
+          out.data = narrow_int64(index, b->data()->data(), size_t(out.num_elements()));
+        else
+          out.data.assign(b->data()->begin(), b->data()->end());
       }
     }
+    if (int64 && out.data.empty())
+      fail_tensor(index, "INT64 activations are unsupported; supported: INT64 constants (indices, axes, shapes)");
     imported_[index] = graph_.add_tensor(std::move(out));
     return imported_[index];
+  }
+
+  // `n` little-endian int64 values as int32 bytes; each must fit.
+  std::vector<uint8_t> narrow_int64(int index, const uint8_t* data, size_t n) const {
+    std::vector<uint8_t> out(4 * n);
+    for (size_t k = 0; k < n; ++k) {
+      int64_t v = 0;
+      std::memcpy(&v, data + 8 * k, sizeof v);  // the file's bytes are little-endian, as this host is
+      if (v < INT32_MIN || v > INT32_MAX)
+        fail_tensor(index, fmt::format("INT64 value {} (entry {}) does not fit INT32", v, k));
+      const uint32_t u = uint32_t(int32_t(v));
+      for (size_t b = 0; b < 4; ++b) out[4 * k + b] = uint8_t(u >> (8 * b));
+    }
+    return out;
   }
 
   // An int8 activation with per-tensor quantization.

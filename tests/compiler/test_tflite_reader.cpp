@@ -439,3 +439,30 @@ TEST_CASE("tflite: DS-CNN's first convolution has SAME padding resolved by hand"
   CHECK(pool.window.kernel_w == 5);
   CHECK(g.tensors[pool.outputs[0]].shape == ir::Shape{1, 1, 1, 64});
 }
+
+namespace {
+
+// REDUCE_MAX of x [1, 4] over an INT64 axis tensor holding `axis`; or, with
+// `activation`, an INT64 activation as the operator's input.
+std::vector<uint8_t> int64_axis_model(int64_t axis, bool activation = false) {
+  TfliteBuilder b;
+  std::vector<uint8_t> bytes(8);
+  std::memcpy(bytes.data(), &axis, 8);
+  const int x = activation ? b.tensor({"x", {1, 4}, tflite::TensorType_INT64, {}, {}, 0, {}}) : b.int8("x", {1, 4}, 0.5f, 1);
+  const int a = b.tensor({"axis", {1}, tflite::TensorType_INT64, {}, {}, 0, bytes});
+  const int y = b.int8("y", {1}, 0.5f, 1);
+  b.op(tflite::BuiltinOperator_REDUCE_MAX, {x, a}, {y});
+  return b.finish({x}, {y});
+}
+
+}  // namespace
+
+TEST_CASE("tflite: INT64 constants read as INT32 where every value fits; INT64 activations are refused", "[compiler]") {
+  const std::vector<uint8_t> model = int64_axis_model(-1);
+  const ir::Graph g = frontend::read_tflite_buffer(model.data(), model.size(), "tiny.tflite");
+  REQUIRE(g.ops.size() == 1);
+  CHECK(g.ops[0].attrs.at("axis") == std::vector<int64_t>{-1});
+  CHECK_THAT(error_of(int64_axis_model(int64_t(1) << 40)),
+             Catch::Contains("INT64 value 1099511627776 (entry 0) does not fit INT32"));
+  CHECK_THAT(error_of(int64_axis_model(1, true)), Catch::Contains("INT64 activations are unsupported"));
+}
