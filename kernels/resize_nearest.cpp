@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "kernels/check.h"
 
@@ -40,11 +41,14 @@ void validate(const ResizeNearestParams& p) {
 void resize_nearest(const ResizeNearestParams& p, const int8_t* in, int8_t* out) {
   validate(p);
   const size_t row = size_t(p.in_w) * p.c;
+  // Every output row reads the same columns: their offsets once.
+  std::vector<size_t> column(size_t(p.out_w));
+  for (int x = 0; x < p.out_w; ++x)
+    column[size_t(x)] = size_t(nearest_index(x, p.in_w, p.out_w, p.align_corners, p.half_pixel_centers)) * p.c;
   for (int y = 0; y < p.out_h; ++y) {
     const int8_t* src_row = in + size_t(nearest_index(y, p.in_h, p.out_h, p.align_corners, p.half_pixel_centers)) * row;
-    for (int x = 0; x < p.out_w; ++x) {
-      const int32_t ix = nearest_index(x, p.in_w, p.out_w, p.align_corners, p.half_pixel_centers);
-      std::memcpy(out, src_row + size_t(ix) * p.c, size_t(p.c));
+    for (const size_t offset : column) {
+      std::memcpy(out, src_row + offset, size_t(p.c));
       out += p.c;
     }
   }

@@ -1488,14 +1488,21 @@ class Reader {
     return size_t(axis < 0 ? axis + int64_t(rank) : axis);
   }
 
+  // The input of Slice or Split: an activation of a rank the slice kernel takes.
+  const Value& sliceable_input(int i) const {
+    const Value& in = preserving_input(i);
+    const size_t r = tensor(in.id).shape.size();
+    if (r == 0 || r > size_t(kernels::kMaxSliceRank))
+      fail_node(i, fmt::format("input rank {} unsupported; supported: 1 to {}", r, kernels::kMaxSliceRank));
+    return in;
+  }
+
   // Slice (opset 10 and later): starts, ends, axes and steps as ONNX
   // defines them (negative from the end, clamped to the axis).
   void read_slice(int i) {
-    const Value& in = preserving_input(i);
+    const Value& in = sliceable_input(i);
     const ir::Shape is = onnx_shape(in);
     const size_t r = is.size();
-    if (r == 0 || r > size_t(kernels::kMaxSliceRank))
-      fail_node(i, fmt::format("input rank {} unsupported; supported: 1 to {}", r, kernels::kMaxSliceRank));
     if (opset_ < 10) fail_node(i, "Slice with attributes (opset < 10) unsupported");
     const std::vector<int64_t> starts = int_vector(i, 1, "starts", -1);
     const std::vector<int64_t> ends = int_vector(i, 2, "ends", int64_t(starts.size()));
@@ -1649,11 +1656,9 @@ class Reader {
   // Split: the `split` sizes (input from opset 13, else attribute; absent:
   // equal parts, num_outputs of them from opset 18), one Slice per output.
   void read_split(int i) {
-    const Value& in = preserving_input(i);
+    const Value& in = sliceable_input(i);
     const ir::Shape is = onnx_shape(in);
     const size_t r = is.size();
-    if (r == 0 || r > size_t(kernels::kMaxSliceRank))
-      fail_node(i, fmt::format("input rank {} unsupported; supported: 1 to {}", r, kernels::kMaxSliceRank));
     const size_t axis = onnx_axis(i, attr_int(i, "axis", 0), r);
     const int64_t outputs = node(i).output_size(), dim = is[axis];
     std::vector<int64_t> parts;

@@ -1096,18 +1096,15 @@ class Reader {
     if (axis < 0 || axis >= rank) fail_op(c, fmt::format("axis {} out of range for output rank {}", o ? o->axis() : 0, rank));
     if (o && o->values_count() != int32_t(c.inputs.size()))
       fail_op(c, fmt::format("values_count {} differs from the {} inputs", o->values_count(), c.inputs.size()));
-    ir::Shape expected;
+    const ir::Shape first = tensor(act_input(c, 0)).shape;
+    ir::Shape expected = first;
+    expected.insert(expected.begin() + axis, int32_t(c.inputs.size()));
     std::vector<int> parts;
     for (size_t i = 0; i < c.inputs.size(); ++i) {
       const int in = act_input(c, i);
       same_quantization(c, in, out);
       ir::Shape s = tensor(in).shape;
-      if (i == 0) {
-        expected = s;
-        expected.insert(expected.begin() + axis, int32_t(c.inputs.size()));
-      } else if (s != tensor(act_input(c, 0)).shape) {
-        fail_op(c, fmt::format("input {} shape {} differs from input 0's", i, ir::shape_string(s)));
-      }
+      if (s != first) fail_op(c, fmt::format("input {} shape {} differs from input 0's", i, ir::shape_string(s)));
       s.insert(s.begin() + axis, 1);
       ir::Tensor t = tensor(out);
       t.name = fmt::format("{}/{}", tensor(out).name, i);
