@@ -279,6 +279,54 @@ def qlinear(net, op, x_dqs, y, name, **attrs):
     return f"{name}_dequantized"
 
 
+def qgemm(net, x_dq, units, name="qgemm"):
+    """com.microsoft QGemm (QOperator form) of the quantized tensor behind x_dq: int8 weights [units, features]
+    (transB) symmetric per output column, an int32 bias C at a_scale * b_scale, a quantized output."""
+    base = x_dq[: -len("_dequantized")]
+    xr = net.real[x_dq]
+    w = net.rng.normal(0, 0.5, size=[units, xr.shape[1]])
+    ws = (np.maximum(np.abs(w).max(axis=1), 1e-6) / 127.0).astype(np.float32)
+    wq = np.clip(np.round(w / ws[:, None]), -127, 127).astype(np.int8)
+    a_scale = net.scale_of(x_dq)
+    bs = (np.float64(a_scale) * ws.astype(np.float64))
+    bq = np.round(net.rng.normal(0, 0.2, size=units) / bs).astype(np.int32)
+    y = xr @ (wq.astype(np.float64) * ws[:, None]).T + bq * bs
+    scale, zp = quant_params(y.min(), y.max(), net.uint8)
+    ztype = np.uint8 if net.uint8 else np.int8
+    net.const(f"{name}_weight_quantized", wq)
+    net.const(f"{name}_weight_scale", ws)
+    net.const(f"{name}_weight_zero_point", np.zeros(units, dtype=np.int8))
+    net.const(f"{name}_bias_quantized", bq)
+    s = net.const(f"{name}_scale", np.array(scale, dtype=np.float32))
+    z = net.const(f"{name}_zero_point", np.array(zp, dtype=ztype))
+    net.node("QGemm", [f"{base}_quantized", f"{base}_scale", f"{base}_zero_point", f"{name}_weight_quantized",
+                       f"{name}_weight_scale", f"{name}_weight_zero_point", f"{name}_bias_quantized", s, z],
+             [f"{name}_quantized"], name, domain="com.microsoft", transB=1)
+    net.typed.append(helper.make_tensor_value_info(f"{name}_quantized", TensorProto.UINT8 if net.uint8 else TensorProto.INT8,
+                                                   [1, units]))
+    net.node("DequantizeLinear", [f"{name}_quantized", s, z], [f"{name}_dequantized"], f"{name}_DequantizeLinear")
+    net.real[f"{name}_dequantized"] = y
+    return f"{name}_dequantized"
+
+
+def qlinear_softmax(net, x_dq, name="softmax"):
+    """com.microsoft QLinearSoftmax over the last axis; the output fixed at [0, 1] as the quantizer fixes it."""
+    base = x_dq[: -len("_dequantized")]
+    xr = net.real[x_dq]
+    e = np.exp(xr - xr.max(axis=-1, keepdims=True))
+    scale, zp = (np.float32(1 / 255), 0) if net.uint8 else (np.float32(1 / 256), -128)
+    ztype = np.uint8 if net.uint8 else np.int8
+    s = net.const(f"{name}_scale", np.array(scale, dtype=np.float32))
+    z = net.const(f"{name}_zero_point", np.array(zp, dtype=ztype))
+    net.node("QLinearSoftmax", [f"{base}_quantized", f"{base}_scale", f"{base}_zero_point", s, z],
+             [f"{name}_quantized"], name, domain="com.microsoft", axis=-1, opset=13)
+    net.typed.append(helper.make_tensor_value_info(f"{name}_quantized", TensorProto.UINT8 if net.uint8 else TensorProto.INT8,
+                                                   [1] + list(xr.shape[1:])))
+    net.node("DequantizeLinear", [f"{name}_quantized", s, z], [f"{name}_dequantized"], f"{name}_DequantizeLinear")
+    net.real[f"{name}_dequantized"] = e / e.sum(axis=-1, keepdims=True)
+    return f"{name}_dequantized"
+
+
 def avg_pool_real(x, k, stride):
     n, c, h, w = x.shape
     oh, ow = (h - k) // stride + 1, (w - k) // stride + 1
@@ -577,6 +625,8 @@ def models():
     model("qoperator_qlinear_add_uint8", [1, 3, 5, 5],
           lambda n, x: qlinear(n, "QLinearAdd", [x, conv(n, x, 3, 1)],
                                n.real[x] + n.real["conv_output_dequantized"], "add"), 40, uint8=True)
+    model("qoperator_qgemm_softmax", [1, 24], lambda n, x: qlinear_softmax(n, qgemm(n, x, 10)), 48)
+    model("qoperator_qgemm_softmax_uint8", [1, 24], lambda n, x: qlinear_softmax(n, qgemm(n, x, 10)), 49, uint8=True)
     model("qoperator_qlinear_concat", [1, 3, 5, 5],
           lambda n, x: qlinear(n, "QLinearConcat", [x, conv(n, x, 2, 1)],
                                np.concatenate([n.real[x], n.real["conv_output_dequantized"]], axis=1), "concat",

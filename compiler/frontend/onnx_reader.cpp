@@ -46,7 +46,7 @@ const std::vector<std::string> kSupported = {
     "Sigmoid",        "Tanh",             "HardSwish",   "HardSigmoid",   "LeakyRelu",   "Elu",
     "com.microsoft.QLinearSigmoid",       "com.microsoft.QLinearLeakyRelu", "com.microsoft.QLinearMul",
     "com.microsoft.QLinearAdd",           "com.microsoft.QLinearConcat",    "com.microsoft.QLinearAveragePool",
-    "com.microsoft.QLinearGlobalAveragePool"};
+    "com.microsoft.QLinearGlobalAveragePool", "com.microsoft.QGemm",     "com.microsoft.QLinearSoftmax"};
 
 // The unary float operators of a QDQ model (and the com.microsoft QLinear
 // ones), run as 256-entry tables (kernels/lut.h).
@@ -439,6 +439,8 @@ class Reader {
       return read_qlinear_unary(i);
     if (n.domain() == "com.microsoft" && n.op_type() == "QLinearMul") return read_qlinear_mul(i);
     if (n.domain() == "com.microsoft" && n.op_type() == "QLinearAdd") return read_qlinear_add(i);
+    if (n.domain() == "com.microsoft" && n.op_type() == "QGemm") return read_matmul(i, Form::QLinear);
+    if (n.domain() == "com.microsoft" && n.op_type() == "QLinearSoftmax") return read_qlinear_softmax(i);
     if (n.domain() == "com.microsoft" && n.op_type() == "QLinearConcat") return read_qlinear_concat(i);
     if (n.domain() == "com.microsoft" && (n.op_type() == "QLinearAveragePool" || n.op_type() == "QLinearGlobalAveragePool"))
       return read_qlinear_pool(i);
@@ -733,7 +735,7 @@ class Reader {
       for (int32_t o = 0; o < channels; ++o) {
         const double want = double(in_scale) * double(w_scale.size() > 1 ? w_scale[size_t(o)] : w_scale[0]);
         if (v.kind == Value::Kind::Const && form == Form::QLinear) {
-          if (v.c->data_type != onnx::TensorProto::INT32) fail_node(i, "QLinearConv bias must be INT32");
+          if (v.c->data_type != onnx::TensorProto::INT32) fail_node(i, "the bias must be INT32");
           values[size_t(o)] = int32_t(v.c->ints[size_t(o)]);
           continue;
         }
@@ -950,16 +952,24 @@ class Reader {
       v.rank = rank;
       return define(i, 0, v);
     }
-    const ActQuant q = act_quant(i, 6, 7);
+    // QLinearMatMul's output quantization is inputs 6 and 7; com.microsoft
+    // QGemm's 7 and 8 (after the optional int32 bias C), and without them its
+    // output is float.
+    const bool qgemm = node(i).op_type() == "QGemm";
+    if (qgemm && !has_input(i, 7)) fail_node(i, "a float output (no y_scale) unsupported; supported: a quantized one");
+    const ActQuant q = qgemm ? act_quant(i, 7, 8) : act_quant(i, 6, 7);
     int rank = 0;
     const int out = emit_fully_connected(i, form, q, node(i).output(0), -kInf, kInf, &rank);
     define(i, 0, act_value(out, q.uint8, rank));
   }
 
-  // Gemm, MatMul, QLinearMatMul, MatMulInteger with constant weights as FullyConnected.
+  // Gemm, MatMul, QLinearMatMul, MatMulInteger, com.microsoft QGemm with
+  // constant weights as FullyConnected.
   int emit_fully_connected(int i, Form form, const ActQuant& oq, const std::string& out_name, float lo, float hi,
                            int* rank) {
-    const std::string& t = node(i).op_type();
+    const std::string& op_type = node(i).op_type();
+    const bool qgemm = op_type == "QGemm";
+    const std::string t = qgemm ? "Gemm" : op_type;  // QGemm: Gemm's attributes, QLinear's inputs
     ActQuant iq;
     const Value& in = data_input(i, form, &iq);
     const ir::Shape is = onnx_shape(in);
@@ -969,7 +979,7 @@ class Reader {
     bool trans_b = false;
     if (t == "Gemm") {
       if (attr_int(i, "transA", 0) != 0) fail_node(i, "transA = 1 unsupported");
-      if (attr_float(i, "alpha", 1.0f) != 1.0f || attr_float(i, "beta", 1.0f) != 1.0f)
+      if (attr_float(i, "alpha", 1.0f) != 1.0f || (!qgemm && attr_float(i, "beta", 1.0f) != 1.0f))
         fail_node(i, "alpha and beta other than 1 unsupported");
       trans_b = attr_int(i, "transB", 0) != 0;
     }
@@ -1003,7 +1013,9 @@ class Reader {
     f.quant.zero_point = w.zero_point;
     f.quant.axis = 0;
     const int filter = graph_.add_tensor(std::move(f));
-    const int b = bias(i, Form::Qdq, t == "Gemm" ? 2 : -1, n_out, iq.scale, w.scale);
+    // QGemm's C is int32 at scale a_scale * b_scale by definition, as QLinearConv's bias.
+    const int b = qgemm ? bias(i, Form::QLinear, 6, n_out, iq.scale, w.scale)
+                        : bias(i, Form::Qdq, t == "Gemm" ? 2 : -1, n_out, iq.scale, w.scale);
 
     ir::Shape os = is;
     os.back() = n_out;
@@ -1130,6 +1142,19 @@ class Reader {
     const ActQuant oq = act_quant(i, 6, 7);
     int rank = 0;
     const int out = emit_add(i, a, b, oq, node(i).output(0), -kInf, kInf, &rank);
+    define(i, 0, act_value(out, oq.uint8, rank));
+  }
+
+  // com.microsoft QLinearSoftmax (X, X_scale, X_zero_point, Y_scale,
+  // Y_zero_point), attributes axis and opset (the Softmax opset whose axis
+  // rule applies): TFLite's int8 softmax, as Softmax in QDQ form.
+  void read_qlinear_softmax(int i) {
+    if (node(i).input_size() != 5) fail_node(i, fmt::format("{} inputs, expected 5", node(i).input_size()));
+    const Value in = act_input(i, 0);  // a copy: emitting may move the values
+    bind_quant(i, in, act_quant(i, 1, 2));
+    const ActQuant oq = act_quant(i, 3, 4);
+    int rank = 0;
+    const int out = emit_softmax(i, in, oq, node(i).output(0), &rank, attr_int(i, "opset", opset_));
     define(i, 0, act_value(out, oq.uint8, rank));
   }
 
@@ -1315,14 +1340,19 @@ class Reader {
   }
 
   int emit_softmax(int i, const ActQuant& oq, const std::string& out_name, int* rank) {
-    const Value& in = dequant_input(i, 0);
+    const Value in = dequant_input(i, 0);  // a copy: emitting may move the values
+    return emit_softmax(i, in, oq, out_name, rank, opset_);
+  }
+
+  int emit_softmax(int i, const Value& in, const ActQuant& oq, const std::string& out_name, int* rank,
+                   int64_t opset) {
     const int r = in.rank;
-    int64_t axis = attr_int(i, "axis", opset_ >= 13 ? -1 : 1);
+    int64_t axis = attr_int(i, "axis", opset >= 13 || node(i).op_type() == "QLinearSoftmax" ? -1 : 1);
     if (axis < 0) axis += r;
     const ir::Shape is = onnx_shape(in);
     // Before opset 13 the input is coerced to 2-D at `axis`: the same as the last axis when the rest are ones.
     bool last = axis == r - 1;
-    if (opset_ < 13 && !last) {
+    if (opset < 13 && !last) {
       last = true;
       for (int d = int(axis); d < r - 1; ++d) last = last && is[size_t(d)] == 1;
     }

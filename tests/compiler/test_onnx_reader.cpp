@@ -837,3 +837,28 @@ TEST_CASE("onnx: ReduceMax, ReduceMin, ReduceSum and Gather run TFLite's kernels
   scalar.init("i", onnx::TensorProto::INT32, {}, {0});
   CHECK_THAT(read_error(scalar), Catch::Contains("supported: 4-D data by one dimension of indices"));
 }
+
+TEST_CASE("onnx: com.microsoft QGemm is a fully connected layer with its int32 bias; QLinearSoftmax TFLite's softmax",
+          "[onnx]") {
+  const ir::Graph g = frontend::read_onnx(test::data_path("models/onnx/qoperator_qgemm_softmax.onnx"));
+  std::vector<OpKind> k = kinds(g);
+  k.erase(std::remove(k.begin(), k.end(), OpKind::Quantize), k.end());
+  k.erase(std::remove(k.begin(), k.end(), OpKind::Dequantize), k.end());
+  REQUIRE(k == (std::vector<OpKind>{OpKind::FullyConnected, OpKind::Softmax}));
+  const ir::Op& fc = *std::find_if(g.ops.begin(), g.ops.end(), [](const ir::Op& op) { return op.kind == OpKind::FullyConnected; });
+  CHECK(out_shape(g, fc) == ir::Shape{1, 10});
+  CHECK(g.tensors[size_t(fc.inputs[1])].quant.scale.size() == 10);  // per output column
+  const ir::Tensor& bias = g.tensors[size_t(fc.inputs[2])];
+  bool nonzero = false;
+  for (size_t o = 0; o < 10; ++o) nonzero = nonzero || bias.int32_at(o) != 0;
+  CHECK(nonzero);  // C itself, not a zero bias
+
+  ModelBuilder b;
+  b.input("x", onnx::TensorProto::INT8, {1, 4});
+  b.scale("s", 0.05f);
+  b.init("z", onnx::TensorProto::INT8, {}, {0});
+  b.init("w", onnx::TensorProto::INT8, {2, 4}, {1, 2, 3, 4, 5, 6, 7, 8});
+  b.node("QGemm", {"x", "s", "z", "w", "s", "z"}, "y")->set_domain("com.microsoft");
+  b.output("y");
+  CHECK_THAT(read_error(b), Catch::Contains("a float output (no y_scale) unsupported"));
+}
