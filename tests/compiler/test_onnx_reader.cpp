@@ -838,7 +838,7 @@ TEST_CASE("onnx: ReduceMax, ReduceMin, ReduceSum and Gather run TFLite's kernels
   CHECK_THAT(read_error(scalar), Catch::Contains("supported: 4-D data by one dimension of indices"));
 }
 
-TEST_CASE("onnx: com.microsoft QGemm is a fully connected layer with its int32 bias; QLinearSoftmax TFLite's softmax",
+TEST_CASE("onnx: com.microsoft QGemm is a fully connected layer with its int32 bias, QLinearSoftmax TFLite's softmax",
           "[onnx]") {
   const ir::Graph g = frontend::read_onnx(test::data_path("models/onnx/qoperator_qgemm_softmax.onnx"));
   std::vector<OpKind> k = kinds(g);
