@@ -427,6 +427,22 @@ def flatten(net, x, name="flatten"):
     return keep_quant(net, x, "Flatten", xr.reshape(xr.shape[0], -1), name, axis=1)
 
 
+def dynamic_flatten(net, x, name="flatten"):
+    """x.view(x.size(0), -1) as PyTorch exports it without constant folding: Shape -> Gather(0) -> Unsqueeze,
+    Concat with [-1], Reshape."""
+    xr = net.real[x]
+    net.node("Shape", [x], [f"{name}_shape"], f"{name}_Shape")
+    zero = net.const(f"{name}_zero", np.array(0, dtype=np.int64))
+    net.node("Gather", [f"{name}_shape", zero], [f"{name}_batch"], f"{name}_Gather", axis=0)
+    axes = net.const(f"{name}_axes", np.array([0], dtype=np.int64))
+    net.node("Unsqueeze", [f"{name}_batch", axes], [f"{name}_batch1"], f"{name}_Unsqueeze")
+    rest = net.const(f"{name}_rest", np.array([-1], dtype=np.int64))
+    net.node("Concat", [f"{name}_batch1", rest], [f"{name}_target"], f"{name}_Concat", axis=0)
+    # The shape the exporter records (ONNX's shape inference does not compute through Shape).
+    net.typed.append(helper.make_tensor_value_info(f"{name}_output", TensorProto.FLOAT, [1, int(np.prod(xr.shape[1:]))]))
+    return keep_quant(net, x, "Reshape", xr.reshape(xr.shape[0], -1), name, inputs=[f"{name}_target"])
+
+
 def reshape(net, x, shape, name="reshape"):
     s = net.const(f"{name}_shape", np.array(shape, dtype=np.int64))
     return keep_quant(net, x, "Reshape", net.real[x].reshape([-1] + shape[1:]), name, inputs=[s])
@@ -619,6 +635,8 @@ def models():
     model("qdq_gather_channels", [1, 6, 5, 4], lambda n, x: gather(n, conv(n, x, 8, 1), [2, 0, 7, -1], 1), 45)
     model("qdq_gather_rows_2d_indices", [1, 10], lambda n, x: gather(n, gemm(n, x, 12), [[0, 3], [11, -2]], 1), 46)
     model("net_audio_gated", [1, 1, 49, 10], audio_gated, 47)
+    model("qdq_dynamic_flatten_gemm", [1, 3, 6, 6],
+          lambda n, x: gemm(n, dynamic_flatten(n, conv(n, x, 4, 3, pad=1)), 5), 50)
     model("qoperator_qlinear_add", [1, 4, 6, 6],
           lambda n, x: qlinear(n, "QLinearAdd", [x, conv(n, x, 4, 3, pad=1)],
                                n.real[x] + n.real["conv_output_dequantized"], "add"), 36)

@@ -17,6 +17,7 @@
 #include "arch/error.h"
 #include "arch/escaped.h"
 #include "compiler/frontend/lut_op.h"
+#include "compiler/frontend/onnx_fold.h"
 #include "compiler/frontend/onnx_tensor.h"
 #include "compiler/ir/broadcast.h"
 #include "compiler/ir/depth_space.h"
@@ -42,7 +43,8 @@ const std::vector<std::string> kSupported = {
     "Sub",            "Mul",              "Transpose",   "Squeeze",       "Unsqueeze",
     "Slice",          "Split",            "DepthToSpace", "SpaceToDepth",  "GlobalMaxPool",
     "ReduceMean",     "Resize",           "PRelu",       "ReduceMax",     "ReduceMin",   "ReduceSum",
-    "Gather",
+    "Gather",         "Shape",            "Cast",        "ConstantOfShape", "Range",     "Equal",
+    "Where",          "Neg",              "Div",
     "Sigmoid",        "Tanh",             "HardSwish",   "HardSigmoid",   "LeakyRelu",   "Elu",
     "com.microsoft.QLinearSigmoid",       "com.microsoft.QLinearLeakyRelu", "com.microsoft.QLinearMul",
     "com.microsoft.QLinearAdd",           "com.microsoft.QLinearConcat",    "com.microsoft.QLinearAveragePool",
@@ -451,6 +453,14 @@ class Reader {
     if (n.output_size() < 1) fail_node(i, "no outputs");
     if (t == "Constant") return read_constant(i);
     if (t == "Identity") return define(i, 0, input(i, 0));
+    if (t == "Shape") return read_shape(i);
+    if (onnx_frontend::is_foldable(t)) {
+      if (constant_inputs(i)) return fold(i);
+      if (t == "Cast" || t == "ConstantOfShape" || t == "Range" || t == "Equal" || t == "Where" || t == "Neg" ||
+          t == "Div")
+        fail_node(i, "a non-constant input unsupported; supported: constants (shape arithmetic, evaluated when the "
+                     "model is read)");
+    }
     if (t == "QuantizeLinear") return read_quantize(i);
     if (t == "DequantizeLinear") return read_dequantize(i);
     if (t == "QLinearConv") return read_conv(i, Form::QLinear);
@@ -472,6 +482,44 @@ class Reader {
     if (t == "Pad") return read_pad(i);
     if (t == "Resize") return read_resize(i);
     fail_node(i, fmt::format("unsupported operator; supported: {}", fmt::join(kSupported, ", ")));
+  }
+
+  // True when every input node i has is a constant (and it has one).
+  bool constant_inputs(int i) const {
+    bool any = false;
+    for (int k = 0; k < node(i).input_size(); ++k) {
+      if (!has_input(i, k)) continue;
+      if (input(i, k).kind != Value::Kind::Const) return false;
+      any = true;
+    }
+    return any;
+  }
+
+  // Node i on constants, evaluated now (onnx_fold.h).
+  void fold(int i) {
+    std::vector<const ConstTensor*> in;
+    for (int k = 0; k < node(i).input_size(); ++k) in.push_back(has_input(i, k) ? input(i, k).c.get() : nullptr);
+    try {
+      define_const(node(i).output(0), onnx_frontend::fold_node(node(i), in, opset_));
+    } catch (const Error& e) {
+      fail_node(i, e.what());
+    }
+  }
+
+  // Shape: the (static) shape of any tensor, as a constant.
+  void read_shape(int i) {
+    const Value& v = input(i, 0);
+    std::vector<int64_t> shape;
+    if (v.kind == Value::Kind::Const || v.kind == Value::Kind::DequantConst) {
+      shape = v.c->dims;
+    } else if (v.kind == Value::Kind::Pending) {
+      fail_node(i, "the shape of a float operator's output before its QuantizeLinear unsupported");
+    } else {
+      const ir::Shape s = onnx_shape(v);
+      shape.assign(s.begin(), s.end());
+    }
+    define_const(node(i).output(0), onnx_frontend::shape_tensor(shape, attr_int(i, "start", 0),
+                                                                attr_int(i, "end", int64_t(shape.size()))));
   }
 
   void read_constant(int i) {

@@ -862,3 +862,14 @@ TEST_CASE("onnx: com.microsoft QGemm is a fully connected layer with its int32 b
   b.output("y");
   CHECK_THAT(read_error(b), Catch::Contains("a float output (no y_scale) unsupported"));
 }
+
+TEST_CASE("onnx: shape arithmetic is evaluated when the model is read, and refused by name on activations", "[onnx]") {
+  const ir::Graph g = frontend::read_onnx(test::data_path("models/onnx/qdq_dynamic_flatten_gemm.onnx"));
+  // Shape, Gather, Unsqueeze and Concat leave no op: the Reshape to [1, 144] reads a constant shape.
+  for (const ir::Op& op : g.ops) CHECK(op.source_op != "Shape");
+  const ir::Op& fc = *std::find_if(g.ops.begin(), g.ops.end(), [](const ir::Op& op) { return op.kind == OpKind::FullyConnected; });
+  CHECK(g.tensors[size_t(fc.inputs[0])].shape == ir::Shape{1, 144});
+  ModelBuilder cast = keep_quant_model("Cast", {});
+  ModelBuilder::integer(cast.g()->mutable_node(1), "to", onnx::TensorProto::FLOAT);
+  CHECK_THAT(read_error(cast), Catch::Contains("node 1 (Cast, 'r_node'): a non-constant input unsupported"));
+}

@@ -457,7 +457,7 @@ std::vector<uint8_t> int64_axis_model(int64_t axis, bool activation = false) {
 
 }  // namespace
 
-TEST_CASE("tflite: INT64 constants read as INT32 where every value fits; INT64 activations are refused", "[compiler]") {
+TEST_CASE("tflite: INT64 constants read as INT32 where every value fits, INT64 activations are refused", "[compiler]") {
   const std::vector<uint8_t> model = int64_axis_model(-1);
   const ir::Graph g = frontend::read_tflite_buffer(model.data(), model.size(), "tiny.tflite");
   REQUIRE(g.ops.size() == 1);
