@@ -27,9 +27,11 @@ else
   shift || true
 fi
 declare -A ci_runs=([tflite]=30000 [onnx]=2500 [soc_config]=40000 [technology]=40000 [sweep_spec]=15000
-                    [kasm]=100000 [kbin]=700000 [npy]=60000 [tuning_record]=4000 [operator]=30000)
+                    [kasm]=100000 [kbin]=700000 [npy]=60000 [tuning_record]=4000 [operator]=30000
+                    [kernel_operator]=30000)
 kinds=("$@")
-[ ${#kinds[@]} -gt 0 ] || kinds=(tflite onnx soc_config technology sweep_spec kasm kbin npy tuning_record operator)
+[ ${#kinds[@]} -gt 0 ] || kinds=(tflite onnx soc_config technology sweep_spec kasm kbin npy tuning_record operator
+                                 kernel_operator)
 scripts/setup.sh --deps
 build=${KILN_FUZZ_BUILD_DIR:-build-fuzz}
 corpus=$build/corpus
@@ -75,7 +77,7 @@ np.save(d + "/float32.npy", np.ones((2,), dtype=np.float32))
 PY
     ;;
     tuning_record) KILN_FUZZ_SEED_DIR=$corpus/tuning_record "$build/tests/fuzz/fuzz_tuning_record" -runs=0 >/dev/null 2>&1 ;;
-    operator) ;;
+    operator | kernel_operator) ;;
   esac
 done
 
