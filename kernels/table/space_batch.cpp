@@ -41,7 +41,7 @@ SpaceBatchParams space_batch_from_op(const McuOpView& op, bool to_batch) {
   const int64_t blocks = int64_t(p.block_h) * p.block_w;
   std::vector<int64_t> expected;
   if (to_batch) {
-    const int64_t h = p.in_h + p.top + bottom, w = p.in_w + p.left + right;
+    const int64_t h = int64_t(p.in_h) + p.top + bottom, w = int64_t(p.in_w) + p.left + right;
     if (h % p.block_h || w % p.block_w)
       check::fail(kernel, margin, fmt::format("the padded image {}x{} is not a whole number of {}x{} blocks", h, w,
                                               p.block_h, p.block_w));
