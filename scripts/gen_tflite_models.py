@@ -42,7 +42,7 @@ def load_bindings():
              "ConcatenationOptions", "AddOptions", "ReshapeOptions", "PadOptions", "ReducerOptions",
              "QuantizeOptions", "LeakyReluOptions", "SubOptions", "MulOptions", "StridedSliceOptions",
              "SplitOptions", "SplitVOptions", "UnpackOptions", "DepthToSpaceOptions", "SpaceToDepthOptions",
-             "PackOptions", "ResizeNearestNeighborOptions", "ResizeBilinearOptions", "MirrorPadOptions", "MirrorPadMode", "BuiltinOptions", "BuiltinOperator", "TensorType", "Padding",
+             "PackOptions", "TransposeConvOptions", "ResizeNearestNeighborOptions", "ResizeBilinearOptions", "MirrorPadOptions", "MirrorPadMode", "BuiltinOptions", "BuiltinOperator", "TensorType", "Padding",
              "ActivationFunctionType"]
     return {n: importlib.import_module("tflite." + n) for n in names}
 
@@ -187,6 +187,47 @@ def conv(net, x, cout, k, stride=1, dil=1, padding="SAME", fused="NONE", per_cha
     out = net.activation(y, name)
     net.op("CONV_2D", [x, w, b], [out], ("Conv2DOptions", dict(padding=padding, stride=stride, fused=fused,
                                                                    dilation=dil)))
+    return out
+
+
+def tflite_transpose_pad(out, k, stride, padding):
+    """TFLite's padding of TRANSPOSE_CONV: a convolution's from the output's extent (ComputePaddingHeightWidth)."""
+    n = -(-out // stride) if padding == "SAME" else (out - k + stride) // stride
+    return max((n - 1) * stride + k - out, 0) // 2
+
+
+def transpose_conv_real(x, w, b, stride, pad, out_hw):
+    """x [N,H,W,C], w [O,kh,kw,I]: each input pixel times the kernel added into the output window it covers."""
+    n, h, wd, _ = x.shape
+    y = np.zeros((n, out_hw[0], out_hw[1], w.shape[0]))
+    for iy in range(h):
+        for ix in range(wd):
+            for ky in range(w.shape[1]):
+                for kx in range(w.shape[2]):
+                    oy, ox = iy * stride[0] - pad[0] + ky, ix * stride[1] - pad[1] + kx
+                    if 0 <= oy < out_hw[0] and 0 <= ox < out_hw[1]:
+                        y[:, oy, ox, :] += x[:, iy, ix, :] @ w[:, ky, kx, :].T
+    return y + b
+
+
+def transpose_conv(net, x, cout, k, stride, padding="SAME", fused="NONE", per_channel=True, bias="yes",
+                   name="transpose_conv"):
+    """TRANSPOSE_CONV with TF's output size: input * stride (SAME) or (input - 1) * stride + k (VALID); k and
+    stride are (rows, columns). bias: "yes", "absent" (input index -1) or "omitted" (three inputs)."""
+    (kh, kw), (sh, sw) = k, stride
+    h, wd, cin = x.shape[1], x.shape[2], x.shape[3]
+    oh, ow = (h * sh, wd * sw) if padding == "SAME" else ((h - 1) * sh + kh, (wd - 1) * sw + kw)
+    pad = (tflite_transpose_pad(oh, kh, sh, padding), tflite_transpose_pad(ow, kw, sw, padding))
+    w, wr = net.const_weights([cout, kh, kw, cin], 0 if per_channel else None, name + "/weights")
+    if bias == "yes":
+        b, br = net.const_bias(cout, x.scale, np.asarray(w.scale), name + "/bias")
+    else:
+        b, br = None, 0.0
+    y = act(transpose_conv_real(net.real_of(x), wr, br, (sh, sw), pad, (oh, ow)), fused)
+    out = net.activation(y, name)
+    shape = net.const_int32(np.array([1, oh, ow, cout]), name + "/output_shape")
+    net.op("TRANSPOSE_CONV", [shape, w, x] + ([] if bias == "omitted" else [b]), [out],
+           ("TransposeConvOptions", dict(padding=padding, stride_h=sh, stride_w=sw, fused=fused)))
     return out
 
 
@@ -691,6 +732,11 @@ def options_table(b, kind, o):
         call("AddDilationHFactor", o["dilation"])
         if kind == "DepthwiseConv2DOptions":
             call("AddDepthMultiplier", 1)
+    elif kind == "TransposeConvOptions":
+        call("AddPadding", getattr(pads, o["padding"]))
+        call("AddStrideW", o["stride_w"])
+        call("AddStrideH", o["stride_h"])
+        call("AddFusedActivationFunction", getattr(acts, o["fused"]))
     elif kind == "Pool2DOptions":
         call("AddPadding", getattr(pads, o["padding"]))
         call("AddStrideW", o["stride"])
@@ -1088,6 +1134,21 @@ def models():
     # Whole networks built from the operators above.
     model("net_mobilenet_v2_like", [1, 3, 32, 32], mobilenet_v2_like, 86)
     model("net_audio_gated", [1, 49, 10, 1], audio_gated, 87)
+    # TRANSPOSE_CONV (a decoder's or a segmentation head's upsampling): stride
+    # 2 SAME with a bias and per-channel weights; VALID stride 3 without bias
+    # (index -1) on per-tensor weights; a 4x4 kernel (even: SAME pads less
+    # before) with a fused RELU; a 3x2 kernel at strides 2x1 with no bias input
+    # at all; and stride 1 after a convolution.
+    model("transpose_conv_stride2_same", [1, 4, 5, 6], lambda n: transpose_conv(n, n.x, 8, (3, 3), (2, 2)), 86)
+    model("transpose_conv_valid_stride3_no_bias", [1, 3, 3, 4],
+          lambda n: transpose_conv(n, n.x, 5, (3, 3), (3, 3), "VALID", per_channel=False, bias="absent"), 87)
+    model("transpose_conv_4x4_relu", [1, 4, 4, 8],
+          lambda n: transpose_conv(n, n.x, 4, (4, 4), (2, 2), fused="RELU"), 88)
+    model("transpose_conv_3x2_strides_2x1", [1, 5, 4, 3],
+          lambda n: transpose_conv(n, n.x, 6, (3, 2), (2, 1), bias="omitted"), 89)
+    model("transpose_conv_stride1_after_conv", [1, 6, 6, 4],
+          lambda n: transpose_conv(n, conv(n, n.x, 8, 3, fused="RELU", name="conv"), 3, (3, 3), (1, 1),
+                                   fused="RELU6"), 90)
     return out
 
 

@@ -23,6 +23,7 @@
 #include "compiler/ir/broadcast.h"
 #include "compiler/ir/depth_space.h"
 #include "compiler/ir/quant_params.h"
+#include "compiler/ir/transpose_conv.h"
 #include "kernels/lut_tables.h"
 #include "kernels/mcu_kernel_table.h"
 #include "kernels/slice.h"
@@ -41,6 +42,8 @@ const std::vector<std::pair<tflite::BuiltinOperator, OpKind>>& supported_table()
       {tflite::BuiltinOperator_AVERAGE_POOL_2D, OpKind::AvgPool},
       {tflite::BuiltinOperator_CONCATENATION, OpKind::Concat},
       {tflite::BuiltinOperator_CONV_2D, OpKind::Conv2d},
+      // A dilate kernel op and a Conv2d (compiler/ir/transpose_conv.h).
+      {tflite::BuiltinOperator_TRANSPOSE_CONV, OpKind::Conv2d},
       {tflite::BuiltinOperator_DEPTHWISE_CONV_2D, OpKind::DepthwiseConv2d},
       {tflite::BuiltinOperator_DEQUANTIZE, OpKind::Dequantize},
       {tflite::BuiltinOperator_FULLY_CONNECTED, OpKind::FullyConnected},
@@ -443,7 +446,12 @@ class Reader {
 
   void read_op(const Context& c, ir::Op& out) {
     switch (out.kind) {
-      case OpKind::Conv2d: read_conv(c, out, false); break;
+      case OpKind::Conv2d:
+        if (c.builtin == tflite::BuiltinOperator_TRANSPOSE_CONV)
+          read_transpose_conv(c, out);
+        else
+          read_conv(c, out, false);
+        break;
       case OpKind::DepthwiseConv2d: read_conv(c, out, true); break;
       case OpKind::FullyConnected: read_fully_connected(c, out); break;
       case OpKind::Add: read_add(c, out); break;
@@ -674,6 +682,61 @@ class Reader {
     op.window = {kh, kw, stride_h, stride_w, dil_h, dil_w, {h.before, h.after, w.before, w.after}};
     op.act = act_range(fused(c, act), out);
     op.rescale = ir::conv_rescale(tensor(in).scale(), scales, tensor(out).scale());
+  }
+
+  // TRANSPOSE_CONV as TFLite Micro runs it: inputs output_shape (an INT32
+  // constant, which TFLite Micro does not read: the output tensor's shape is
+  // the one used, so the two must agree), weights [out_c, kh, kw, in_c],
+  // input, optional int32 bias; the padding is TFLite's for a convolution
+  // from the OUTPUT's height and width to the input's (ComputePaddingHeightWidth,
+  // dilation 1), of which the rows and columns before are cropped.
+  void read_transpose_conv(const Context& c, ir::Op& op) {
+    expect_inputs(c, 3, 4);
+    const int in = act_input(c, 2);
+    const int filter = constant(c, 1, DataType::Int8, "filter");
+    const int shape = constant(c, 0, DataType::Int32, "output_shape");
+    check_rank(c, in, 4, "input");
+    check_rank(c, filter, 4, "filter");
+    const ir::Shape is = tensor(in).shape;  // copies: importing tensors may move graph_.tensors
+    const ir::Shape fs = tensor(filter).shape;
+    const auto* o = static_cast<const tflite::TransposeConvOptions*>(
+        c.op->builtin_options_type() == tflite::BuiltinOptions_TransposeConvOptions ? c.op->builtin_options()
+                                                                                      : nullptr);
+    if (!o) fail_op(c, "missing TransposeConvOptions");
+    const int32_t stride_h = o->stride_h(), stride_w = o->stride_w();
+    if (stride_h < 1 || stride_w < 1) fail_op(c, fmt::format("stride {}x{} must be positive", stride_h, stride_w));
+    if (o->padding() != tflite::Padding_SAME && o->padding() != tflite::Padding_VALID)
+      fail_op(c, fmt::format("padding {} unsupported; supported: SAME, VALID", int(o->padding())));
+    const int32_t out_c = fs[0], kh = fs[1], kw = fs[2];
+    if (fs[3] != is[3])
+      fail_op(c, fmt::format("filter depth {} differs from input channels {} (grouped convolution unsupported)",
+                             fs[3], is[3]));
+    // As read_conv: TFLite Micro's int8 transpose convolution reads no weight zero point.
+    for (int32_t& zp : graph_.tensors[size_t(filter)].quant.zero_point) zp = 0;
+    const std::vector<float> scales = weight_scales(c, filter, 0, out_c);
+    const int b = bias(c, 3, out_c);
+    const int out = act_output(c);
+    check_rank(c, out, 4, "output");
+    const ir::Shape os = tensor(out).shape;
+    if (os[0] != is[0] || os[3] != out_c)
+      fail_op(c, fmt::format("output shape {} must hold {} images of {} channels (the input's batch, the filter's "
+                             "outputs)",
+                             ir::shape_string(os), is[0], out_c));
+    const ir::Tensor& shape_t = tensor(shape);
+    std::vector<int32_t> written;
+    for (int64_t k = 0; k < shape_t.num_elements(); ++k) written.push_back(shape_t.int32_at(size_t(k)));
+    if (written != std::vector<int32_t>(os.begin(), os.end()))
+      fail_op(c, fmt::format("output_shape [{}] differs from the output tensor's shape {}", fmt::join(written, ", "),
+                             ir::shape_string(os)));
+    const Spatial h = spatial(o->padding(), os[1], kh, stride_h, 1);
+    const Spatial w = spatial(o->padding(), os[2], kw, stride_w, 1);
+    if (!h.ok || !w.ok)
+      fail_op(c, fmt::format("filter {}x{} does not fit output {}x{} with VALID padding", kh, kw, os[1], os[2]));
+
+    op.act = act_range(fused(c, o->fused_activation_function()), out);
+    op.rescale = ir::conv_rescale(tensor(in).scale(), scales, tensor(out).scale());
+    ir::append_transpose_conv(graph_, op, in, tensor(filter), b, out, {stride_h, stride_w, h.before, w.before});
+    take_last(op);
   }
 
   void read_fully_connected(const Context& c, ir::Op& op) {

@@ -294,6 +294,14 @@ TEST_CASE("mcu kernels: codegen, then the MCU's dispatch through memory, equal t
     run(g, op);
   }
   {
+    // A transpose convolution's first step: two images spread 2x3 apart, the first row cropped.
+    ir::Graph g;
+    ir::Op op = ir::kernel_op("dilate", {{"stride", {2, 3}}, {"before", {-1, 2}}});
+    op.inputs = {activation(g, {2, 3, 4, 5}, s_in, -6)};
+    op.outputs = {activation(g, {2, 6, 13, 5}, s_in, -6)};
+    run(g, op);
+  }
+  {
     // A strided slice walking one axis backwards, its output of another rank.
     ir::Graph g;
     ir::Op op = ir::kernel_op("slice", {{"begin", {0, 5, 1, 0}}, {"stride", {1, -2, 2, 1}}, {"size", {1, 3, 2, 3}}});
