@@ -85,18 +85,20 @@ class QdqNet:
         base = dq_name[: -len("_dequantized")]
         return next(numpy_helper.to_array(t) for t in self.inits if t.name == f"{base}_scale")
 
-    def weights(self, name, shape):
-        """int8 weights per output channel (axis 0), symmetric, behind DequantizeLinear."""
+    def weights(self, name, shape, axis=0):
+        """int8 weights per output channel (axis 0; ConvTranspose's [C_in, C_out, kH, kW]: axis 1), symmetric,
+        behind DequantizeLinear."""
         w = self.rng.normal(0, 0.5, size=shape)
-        flat = np.abs(w.reshape(shape[0], -1)).max(axis=1)
+        flat = np.abs(np.moveaxis(w, axis, 0).reshape(shape[axis], -1)).max(axis=1)
         scale = (np.maximum(flat, 1e-6) / 127.0).astype(np.float32)
-        bshape = [-1] + [1] * (len(shape) - 1)
+        bshape = [1] * len(shape)
+        bshape[axis] = -1
         q = np.clip(np.round(w / scale.reshape(bshape)), -127, 127).astype(np.int8)
         s = self.const(f"{name}_scale", scale)
-        z = self.const(f"{name}_zero_point", np.zeros(shape[0], dtype=np.int8))
+        z = self.const(f"{name}_zero_point", np.zeros(shape[axis], dtype=np.int8))
         self.const(f"{name}_quantized", q)
         self.node("DequantizeLinear", [f"{name}_quantized", s, z], [f"{name}_dequantized"],
-                  f"{name}_DequantizeLinear", axis=0)
+                  f"{name}_DequantizeLinear", axis=axis)
         return f"{name}_dequantized", q.astype(np.float64) * scale.reshape(bshape).astype(np.float64), scale
 
     def bias(self, name, n, in_scale, w_scale):
@@ -154,6 +156,35 @@ def conv(net, x, cout, k, stride=1, pad=0, relu=False, name="conv"):
     y = conv_real(net.real[x], wr, br, stride, pad)
     net.node("Conv", [x, w, b], [f"{name}_output"], name, kernel_shape=[k, k], strides=[stride, stride],
              pads=[pad] * 4)
+    out = f"{name}_output"
+    if relu:
+        net.node("Relu", [out], [f"{name}_relu"], f"{name}_relu")
+        out, y = f"{name}_relu", np.maximum(y, 0)
+    net.real[out] = y
+    return net.qdq(out, y)
+
+
+def conv_transpose(net, x, cout, k, stride, pads=(0, 0, 0, 0), output_padding=(0, 0), relu=False,
+                   name="conv_transpose", **attrs):
+    """ConvTranspose (one group) with weights [C_in, C_out, k, k] per channel along axis 1, as onnxruntime's
+    quantizer writes them; pads as ONNX orders them (begins, then ends)."""
+    xr = net.real[x]
+    n, cin, h, wd = xr.shape
+    w, wr, ws = net.weights(f"{name}_weight", [cin, cout, k, k], axis=1)
+    b, br = net.bias(f"{name}_bias", cout, net.scale_of(x), ws)
+    oh = (h - 1) * stride + output_padding[0] + k - pads[0] - pads[2]
+    ow = (wd - 1) * stride + output_padding[1] + k - pads[1] - pads[3]
+    y = np.zeros((n, cout, oh, ow))
+    for iy in range(h):
+        for ix in range(wd):
+            for ky in range(k):
+                for kx in range(k):
+                    oy, ox = iy * stride - pads[0] + ky, ix * stride - pads[1] + kx
+                    if 0 <= oy < oh and 0 <= ox < ow:
+                        y[:, :, oy, ox] += xr[:, :, iy, ix] @ wr[:, :, ky, kx]
+    y += br.reshape(1, -1, 1, 1)
+    net.node("ConvTranspose", [x, w, b], [f"{name}_output"], name, kernel_shape=[k, k], strides=[stride, stride],
+             pads=list(pads), output_padding=list(output_padding), **attrs)
     out = f"{name}_output"
     if relu:
         net.node("Relu", [out], [f"{name}_relu"], f"{name}_relu")
@@ -656,6 +687,13 @@ def models():
           lambda n, x: qlinear(n, "QLinearGlobalAveragePool", [conv(n, x, 8, 3, pad=1)],
                                n.real["conv_output_dequantized"].mean(axis=(2, 3), keepdims=True),
                                "global_average_pool"), 39)
+    # ConvTranspose: PyTorch's ConvTranspose2d(k=3, stride=2, padding=1,
+    # output_padding=1) with a ReLU (a decoder's doubling), and the 2x2
+    # stride-2 upsampling of a U-Net after a convolution.
+    model("qdq_conv_transpose_stride2_relu", [1, 4, 5, 5],
+          lambda n, x: conv_transpose(n, x, 6, 3, 2, pads=(1, 1, 1, 1), output_padding=(1, 1), relu=True), 36)
+    model("qdq_conv_transpose_2x2_after_conv", [1, 3, 4, 6],
+          lambda n, x: conv_transpose(n, conv(n, x, 8, 3, pad=1, relu=True), 4, 2, 2), 37)
     return out
 
 

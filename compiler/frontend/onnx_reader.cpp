@@ -22,6 +22,7 @@
 #include "compiler/ir/broadcast.h"
 #include "compiler/ir/depth_space.h"
 #include "compiler/ir/quant_params.h"
+#include "compiler/ir/transpose_conv.h"
 #include "kernels/lut_tables.h"
 #include "kernels/mirror_pad.h"
 #include "kernels/slice.h"
@@ -44,7 +45,7 @@ const std::vector<std::string> kSupported = {
     "Slice",          "Split",            "DepthToSpace", "SpaceToDepth",  "GlobalMaxPool",
     "ReduceMean",     "Resize",           "PRelu",       "ReduceMax",     "ReduceMin",   "ReduceSum",
     "Gather",         "Shape",            "Cast",        "ConstantOfShape", "Range",     "Equal",
-    "Where",          "Neg",              "Div",
+    "Where",          "Neg",              "Div",         "ConvTranspose",
     "Sigmoid",        "Tanh",             "HardSwish",   "HardSigmoid",   "LeakyRelu",   "Elu",
     "com.microsoft.QLinearSigmoid",       "com.microsoft.QLinearLeakyRelu", "com.microsoft.QLinearMul",
     "com.microsoft.QLinearAdd",           "com.microsoft.QLinearConcat",    "com.microsoft.QLinearAveragePool",
@@ -475,8 +476,9 @@ class Reader {
     if (t == "ReduceMax" || t == "ReduceMin") return read_reduce_extremum(i);
     if (t == "Gather") return read_gather(i);
     if (t == "Relu" || t == "Clip") return read_activation(i);
-    if (t == "Conv" || t == "Gemm" || t == "MatMul" || t == "Add" || t == "Softmax" || t == "Concat" || t == "ReduceMean" ||
-        t == "ReduceSum" || t == "Max" || t == "Min" || t == "Sub" || t == "Mul" || t == "PRelu" || is_unary_function(t))
+    if (t == "Conv" || t == "ConvTranspose" || t == "Gemm" || t == "MatMul" || t == "Add" || t == "Softmax" ||
+        t == "Concat" || t == "ReduceMean" || t == "ReduceSum" || t == "Max" || t == "Min" || t == "Sub" || t == "Mul" ||
+        t == "PRelu" || is_unary_function(t))
       return defer(i);
     if (t == "AveragePool" || t == "MaxPool" || t == "GlobalAveragePool" || t == "GlobalMaxPool") return read_pool(i);
     if (t == "Pad") return read_pad(i);
@@ -652,6 +654,8 @@ class Reader {
     int rank = 0;
     if (t == "Conv") {
       out = emit_conv(i, Form::Qdq, q, out_name, pending.lo, pending.hi, &rank);
+    } else if (t == "ConvTranspose") {
+      out = emit_conv_transpose(i, q, out_name, pending.lo, pending.hi, &rank);
     } else if (t == "Gemm" || t == "MatMul") {
       out = emit_fully_connected(i, Form::Qdq, q, out_name, pending.lo, pending.hi, &rank);
     } else if (t == "Add") {
@@ -661,7 +665,8 @@ class Reader {
     } else if (t == "Softmax" || t == "Concat" || t == "Max" || t == "Min" || t == "ReduceMean" || t == "ReduceSum" ||
                t == "PRelu" || is_unary_function(t)) {
       if (pending.lo != -kInf || pending.hi != kInf)
-        fail_node(i, "a Relu or Clip fused after it is unsupported; supported after Conv, Gemm, MatMul, Add");
+        fail_node(i, "a Relu or Clip fused after it is unsupported; supported after Conv, ConvTranspose, Gemm, "
+                     "MatMul, Add");
     }
     if (is_unary_function(t)) {
       const Value& in = dequant_input(i, 0);
@@ -987,6 +992,124 @@ class Reader {
     op.inputs = {in.id, filter, b};
     op.outputs = {out};
     graph_.ops.push_back(std::move(op));
+    return out;
+  }
+
+  // One spatial axis of a ConvTranspose: the output size and the pad at its
+  // beginning (output rows cropped before the first), from pads, or from
+  // output_shape or auto_pad SAME_* through the total padding, as onnxruntime
+  // computes them. `axis` 0 is the height.
+  struct TransposeAxis {
+    int64_t out = 0, pad_begin = 0;
+  };
+  TransposeAxis transpose_axis(int i, int axis, int64_t in, int64_t k, int64_t stride, int64_t output_padding,
+                               const std::string& auto_pad, const std::vector<int64_t>& pads,
+                               const std::vector<int64_t>& output_shape) const {
+    const char* name = axis == 0 ? "height" : "width";
+    const int64_t full = (in - 1) * stride + output_padding + k;  // the output with no padding
+    TransposeAxis a;
+    const bool same = auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER";
+    if (!output_shape.empty() || same) {
+      a.out = !output_shape.empty() ? output_shape[output_shape.size() - 2 + size_t(axis)] : in * stride;
+      const int64_t total = std::max<int64_t>(0, full - a.out);
+      // The ONNX specification puts the odd row at the beginning for NOTSET
+      // and at the end for SAME_UPPER, onnxruntime the other way round: an
+      // even total is the one both read alike.
+      if (total % 2 != 0)
+        fail_node(i, fmt::format("output_shape or auto_pad {} leaves an odd total padding {} along the {}, which the "
+                                 "ONNX specification and onnxruntime split differently; supported: an even total "
+                                 "(or explicit pads)",
+                                 auto_pad, total, name));
+      a.pad_begin = total / 2;
+    } else if (auto_pad == "VALID") {
+      a.out = full;
+    } else if (auto_pad == "NOTSET") {
+      const int64_t begin = pads[size_t(axis)], end = pads[size_t(axis) + 2];
+      if (begin < 0 || end < 0 || begin > 65535 || end > 65535) fail_node(i, "pads must be between 0 and 65535");
+      a.out = full - begin - end;
+      a.pad_begin = begin;
+    } else {
+      fail_node(i, fmt::format("auto_pad '{}' unsupported; supported: NOTSET, VALID, SAME_UPPER, SAME_LOWER", auto_pad));
+    }
+    if (a.out < 1 || a.out > kMaxOutputExtent)
+      fail_node(i, fmt::format("output {} {} unsupported; supported: 1 to {}", name, a.out, kMaxOutputExtent));
+    return a;
+  }
+  static constexpr int64_t kMaxOutputExtent = int64_t(1) << 24;
+
+  // ConvTranspose in QDQ form, as onnxruntime's quantizer writes it: weights
+  // [C_in, C_out, kH, kW] per channel along axis 1 (the output channels), an
+  // int32 bias; one group, no dilation. TFLite's TRANSPOSE_CONV computes it
+  // with the same integers (compiler/ir/transpose_conv.h).
+  int emit_conv_transpose(int i, const ActQuant& oq, const std::string& out_name, float lo, float hi, int* rank) {
+    ActQuant iq;
+    const Value& in = data_input(i, Form::Qdq, &iq);
+    const ir::Shape is = onnx_shape(in);  // N C H W
+    if (is.size() != 4)
+      fail_node(i, fmt::format("input shape {} unsupported; supported: rank 4 (2-D transpose convolution)",
+                               ir::shape_string(is)));
+    const Weights w = weights(i, Form::Qdq, 1, 1);
+    const std::vector<int64_t>& ws = w.c->dims;  // C_in C_out KH KW
+    if (ws.size() != 4) fail_node(i, "weights must have rank 4 ([C_in, C_out, kH, kW])");
+    const int64_t group = attr_int(i, "group", 1);
+    if (group != 1) fail_node(i, fmt::format("group {} unsupported; supported: 1", group));
+    const int32_t c_in = is[1], c_out = int32_t(ws[1]), kh = int32_t(ws[2]), kw = int32_t(ws[3]);
+    if (ws[0] != c_in) fail_node(i, fmt::format("weights take {} input channels, the input has {}", ws[0], c_in));
+    const std::vector<int64_t> kshape = attr_ints(i, "kernel_shape");
+    if (!kshape.empty() && kshape != std::vector<int64_t>{kh, kw})
+      fail_node(i, "kernel_shape differs from the weights' shape");
+    std::vector<int64_t> strides = attr_ints(i, "strides"), dil = attr_ints(i, "dilations"),
+                         pads = attr_ints(i, "pads"), output_padding = attr_ints(i, "output_padding"),
+                         output_shape = attr_ints(i, "output_shape");
+    if (strides.empty()) strides = {1, 1};
+    if (dil.empty()) dil = {1, 1};
+    if (pads.empty()) pads = {0, 0, 0, 0};
+    if (output_padding.empty()) output_padding = {0, 0};
+    if (strides.size() != 2 || dil.size() != 2 || pads.size() != 4 || output_padding.size() != 2 ||
+        (!output_shape.empty() && output_shape.size() != 2 && output_shape.size() != 4))
+      fail_node(i, "strides, dilations, pads, output_padding and output_shape must describe two spatial dimensions");
+    for (int64_t v : strides)
+      if (v < 1 || v > 65535) fail_node(i, fmt::format("stride {} out of range", v));
+    for (int64_t v : dil)
+      if (v != 1) fail_node(i, fmt::format("dilation {} unsupported; supported: 1", v));
+    for (size_t k = 0; k < 2; ++k)
+      if (output_padding[k] < 0 || output_padding[k] >= strides[k])
+        fail_node(i, fmt::format("output_padding {} must be at least 0 and less than the stride {}",
+                                 output_padding[k], strides[k]));
+    const std::string auto_pad = attr_string(i, "auto_pad", "NOTSET");
+    const TransposeAxis ah = transpose_axis(i, 0, is[2], kh, strides[0], output_padding[0], auto_pad, pads,
+                                            output_shape);
+    const TransposeAxis aw = transpose_axis(i, 1, is[3], kw, strides[1], output_padding[1], auto_pad, pads,
+                                            output_shape);
+    if (int64_t(is[0]) * c_out * ah.out * aw.out > std::numeric_limits<int32_t>::max())
+      fail_node(i, fmt::format("output {}x{}x{}x{} has more than {} elements: unsupported", is[0], c_out, ah.out,
+                               aw.out, std::numeric_limits<int32_t>::max()));
+
+    // [C_in, C_out, kH, kW] -> TFLite's [C_out, kH, kW, C_in].
+    ir::Tensor f;
+    f.name = node_name(i) + "/weights";
+    f.type = DataType::Int8;
+    f.shape = {c_out, kh, kw, c_in};
+    f.data.resize(size_t(f.num_elements()));
+    for (int32_t c = 0; c < c_in; ++c)
+      for (int32_t o = 0; o < c_out; ++o)
+        for (int32_t y = 0; y < kh; ++y)
+          for (int32_t x = 0; x < kw; ++x)
+            f.data[size_t(((int64_t(o) * kh + y) * kw + x) * c_in + c)] =
+                uint8_t(int8_t(w.c->ints[size_t(((int64_t(c) * c_out + o) * kh + y) * kw + x)]));
+    f.quant.scale = w.scale;
+    f.quant.zero_point = w.zero_point;
+    f.quant.axis = 0;
+    const int b = bias(i, Form::Qdq, 2, c_out, iq.scale, w.scale);
+
+    *rank = 4;
+    const int out = new_act(out_name, {is[0], c_out, int32_t(ah.out), int32_t(aw.out)}, oq.scale, oq.zero_point);
+    ir::Op op = new_op(i, OpKind::Conv2d);
+    op.rescale = ir::conv_rescale(iq.scale, w.scale.size() > 1 ? w.scale : std::vector<float>(size_t(c_out), w.scale[0]),
+                                  oq.scale);
+    op.act = clamp(lo, hi, oq.scale, oq.zero_point);
+    ir::append_transpose_conv(graph_, op, in.id, std::move(f), b, out,
+                              {int32_t(strides[0]), int32_t(strides[1]), int32_t(ah.pad_begin), int32_t(aw.pad_begin)});
     return out;
   }
 

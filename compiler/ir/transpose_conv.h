@@ -1,12 +1,13 @@
-// TFLite's TRANSPOSE_CONV as the IR runs it. TFLite Micro's int8 transpose
-// convolution adds (x - in_zp) * w[o, ky, kx, c] into output pixel
-// (y * stride - pad + ky, x * stride - pad + kx), then adds the bias and
-// requantizes each output channel as CONV_2D does. The same int32 sums come
-// out of a stride-1 convolution, with the kernel flipped in both spatial
-// directions, over the input spread `stride` apart (dilate: the pixels
-// between and around hold the input zero point, which contributes 0) and
-// bordered by kh - 1 - pad rows above: so a dilate op, then an ordinary
-// Conv2d that the partition places on the array or the MCU as any other.
+// TFLite's TRANSPOSE_CONV and ONNX's ConvTranspose (one group, no dilation)
+// as the IR runs them. TFLite Micro's int8 transpose convolution adds
+// (x - in_zp) * w[o, ky, kx, c] into output pixel (y * stride - pad + ky,
+// x * stride - pad + kx), then adds the bias and requantizes each output
+// channel as CONV_2D does. The same int32 sums come out of a stride-1
+// convolution, with the kernel flipped in both spatial directions, over the
+// input spread `stride` apart (dilate: the pixels between and around hold
+// the input zero point, which contributes 0) and bordered by kh - 1 - pad
+// rows above: so a dilate op, then an ordinary Conv2d that the partition
+// places on the array or the MCU as any other. Both front ends build it here.
 #pragma once
 
 #include <cstdint>
@@ -17,7 +18,7 @@ namespace kiln::ir {
 
 // Where each input pixel's taps land: input row y, kernel row ky onto output
 // row y * stride_h - pad_top + ky (columns alike). pad_top and pad_left are
-// TFLite's padding values.
+// TFLite's padding values, ONNX's pads at the beginning.
 struct TransposeConvWindow {
   int32_t stride_h = 1, stride_w = 1;
   int32_t pad_top = 0, pad_left = 0;

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 
 #include <fmt/format.h>
@@ -19,8 +20,10 @@
 #include "compiler/frontend/onnx_reader.h"
 #include "compiler/frontend/onnx_tensor.h"
 #include "compiler/ir/printer.h"
+#include "compiler/ir/quant_params.h"
 #include "compiler/reference/interpreter.h"
 #include "kernels/requantize.h"
+#include "tests/compiler/transpose_conv_oracle.h"
 #include "tests/support/test_paths.h"
 
 using namespace kiln;
@@ -872,4 +875,136 @@ TEST_CASE("onnx: shape arithmetic is evaluated when the model is read, and refus
   ModelBuilder cast = keep_quant_model("Cast", {});
   ModelBuilder::integer(cast.g()->mutable_node(1), "to", onnx::TensorProto::FLOAT);
   CHECK_THAT(read_error(cast), Catch::Contains("node 1 (Cast, 'r_node'): a non-constant input unsupported"));
+}
+
+namespace {
+
+// ConvTranspose in QDQ form: x [1, 2, 3, 4] int8 -> DequantizeLinear ->
+// ConvTranspose (weights [2, 3, 3, 2] per channel along axis `axis`, an
+// int32 bias) -> QuantizeLinear -> y. `attrs` sets the node's attributes.
+struct ConvTransposeModel {
+  static constexpr int C = 2, H = 3, W = 4, O = 3, KH = 3, KW = 2;
+  std::vector<int32_t> w, bias;
+  std::vector<float> w_scale;
+  ModelBuilder build(const std::function<void(onnx::NodeProto*)>& attrs, int64_t axis = 1) const {
+    ModelBuilder b;
+    b.input("x", onnx::TensorProto::INT8, {1, C, H, W});
+    b.scale("xs", 0.05f);
+    b.init("xz", onnx::TensorProto::INT8, {}, {-3});
+    b.scale("ys", 0.2f);
+    b.init("yz", onnx::TensorProto::INT8, {}, {4});
+    b.init("w", onnx::TensorProto::INT8, {C, O, KH, KW}, w);
+    const int64_t n = axis == 1 ? O : C;
+    onnx::TensorProto* ws = b.g()->add_initializer();
+    ws->set_name("ws");
+    ws->set_data_type(onnx::TensorProto::FLOAT);
+    ws->add_dims(n);
+    for (int64_t k = 0; k < n; ++k) ws->add_float_data(w_scale[size_t(k)]);
+    b.init("wz", onnx::TensorProto::INT8, {n}, std::vector<int32_t>(size_t(n), 0));
+    b.init("b", onnx::TensorProto::INT32, {O}, bias);
+    onnx::TensorProto* bs = b.g()->add_initializer();
+    bs->set_name("bs");
+    bs->set_data_type(onnx::TensorProto::FLOAT);
+    bs->add_dims(O);
+    for (int o = 0; o < O; ++o) bs->add_float_data(0.05f * w_scale[size_t(o)]);
+    b.init("bz", onnx::TensorProto::INT32, {O}, std::vector<int32_t>(O, 0));
+    b.node("DequantizeLinear", {"x", "xs", "xz"}, "xf");
+    ModelBuilder::integer(b.node("DequantizeLinear", {"w", "ws", "wz"}, "wf"), "axis", axis);
+    ModelBuilder::integer(b.node("DequantizeLinear", {"b", "bs", "bz"}, "bf"), "axis", 0);
+    attrs(b.node("ConvTranspose", {"xf", "wf", "bf"}, "t"));
+    b.node("QuantizeLinear", {"t", "ys", "yz"}, "y");
+    b.output("y");
+    return b;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("onnx: ConvTranspose in QDQ form computes the integers of TFLite's TRANSPOSE_CONV", "[onnx]") {
+  using M = ConvTransposeModel;
+  std::mt19937 rng(42);
+  M m;
+  for (int k = 0; k < M::C * M::O * M::KH * M::KW; ++k) m.w.push_back(int32_t(rng() % 255) - 127);
+  for (int o = 0; o < M::O; ++o) m.bias.push_back(int32_t(rng() % 4001) - 2000);
+  m.w_scale = {0.004f, 0.005f, 0.006f};
+  // TFLite's layout of the weights, [O, KH, KW, C].
+  std::vector<int8_t> ohwi(m.w.size());
+  for (int c = 0; c < M::C; ++c)
+    for (int o = 0; o < M::O; ++o)
+      for (int k = 0; k < M::KH * M::KW; ++k)
+        ohwi[size_t((o * M::KH * M::KW + k) * M::C + c)] = int8_t(m.w[size_t((c * M::O + o) * M::KH * M::KW + k)]);
+  const ir::Rescale r = ir::conv_rescale(0.05f, m.w_scale, 0.2f);
+  struct Case {
+    const char* what;
+    std::function<void(onnx::NodeProto*)> attrs;
+    int out_h, out_w, stride_h, stride_w, pad_h, pad_w;
+    bool relu = false;
+  };
+  const Case cases[] = {
+      {"strides 2x3, pads 1 0 1 1, output_padding 1 2",
+       [](onnx::NodeProto* n) {
+         ModelBuilder::ints(n, "strides", {2, 3});
+         ModelBuilder::ints(n, "pads", {1, 0, 1, 1});
+         ModelBuilder::ints(n, "output_padding", {1, 2});
+       },
+       (3 - 1) * 2 + 1 + 3 - 2, (4 - 1) * 3 + 2 + 2 - 1, 2, 3, 1, 0},
+      {"output_shape 5x8 at stride 2 (total padding 2 and 0)",
+       [](onnx::NodeProto* n) {
+         ModelBuilder::ints(n, "strides", {2, 2});
+         ModelBuilder::ints(n, "output_shape", {5, 8});
+       },
+       5, 8, 2, 2, 1, 0},
+      {"auto_pad SAME_UPPER at strides 1x2: the input's size times the strides",
+       [](onnx::NodeProto* n) {
+         ModelBuilder::ints(n, "strides", {1, 2});
+         onnx::AttributeProto* a = n->add_attribute();
+         a->set_name("auto_pad");
+         a->set_type(onnx::AttributeProto::STRING);
+         a->set_s("SAME_UPPER");
+       },
+       3, 8, 1, 2, 1, 0},
+      {"pads 1 0 1 1 at stride 1: the Conv2d alone, padded", [](onnx::NodeProto* n) {
+         ModelBuilder::ints(n, "pads", {1, 0, 1, 1});
+       },
+       3, 4, 1, 1, 1, 0},
+      {"pads larger than the kernel: the dilate crops",
+       [](onnx::NodeProto* n) {
+         ModelBuilder::ints(n, "strides", {3, 3});
+         ModelBuilder::ints(n, "pads", {3, 2, 0, 0});
+       },
+       (3 - 1) * 3 + 3 - 3, (4 - 1) * 3 + 2 - 2, 3, 3, 3, 2},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    const ir::Graph g = m.build(c.attrs).read();
+    const bool spread = c.stride_h > 1 || c.stride_w > 1;
+    REQUIRE(g.ops.size() == (spread ? 2u : 1u));
+    if (spread) CHECK(g.ops[0].kernel == "dilate");
+    CHECK(g.ops.back().kind == OpKind::Conv2d);
+    CHECK(g.ops.back().source_op == "ConvTranspose");
+    REQUIRE(g.tensors[size_t(g.outputs[0])].shape == ir::Shape{1, c.out_h, c.out_w, M::O});
+    test::TransposeConvCase t;
+    t.in_h = M::H, t.in_w = M::W, t.in_c = M::C, t.out_h = c.out_h, t.out_w = c.out_w, t.out_c = M::O;
+    t.kh = M::KH, t.kw = M::KW, t.stride_h = c.stride_h, t.stride_w = c.stride_w, t.pad_h = c.pad_h,
+    t.pad_w = c.pad_w, t.in_zp = -3, t.out_zp = 4, t.mult = r.multiplier, t.shift = r.shift;
+    for (uint32_t seed = 0; seed < 3; ++seed) {
+      std::vector<int8_t> x = test::random_i8(rng, size_t(M::H * M::W * M::C));
+      CHECK(reference::run_reference(g, {x}).at(0) == test::transpose_conv_oracle(t, x, ohwi, m.bias));
+    }
+  }
+
+  // What does not map is refused by name.
+  const auto with = [&](const char* name, std::vector<int64_t> v) {
+    return read_error(m.build([&](onnx::NodeProto* n) { ModelBuilder::ints(n, name, v); }));
+  };
+  CHECK_THAT(read_error(m.build([](onnx::NodeProto* n) { ModelBuilder::integer(n, "group", 2); })),
+             Catch::Contains("node 3 (ConvTranspose, 't_node'): group 2 unsupported; supported: 1"));
+  CHECK_THAT(with("dilations", {2, 2}), Catch::Contains("dilation 2 unsupported; supported: 1"));
+  CHECK_THAT(with("output_shape", {5, 4}),
+             Catch::Contains("output_shape or auto_pad NOTSET leaves an odd total padding 1 along the width, which "
+                             "the ONNX specification and onnxruntime split differently"));
+  CHECK_THAT(with("output_padding", {1, 0}),
+             Catch::Contains("output_padding 1 must be at least 0 and less than the stride 1"));
+  CHECK_THAT(read_error(m.build([](onnx::NodeProto*) {}, 0)),
+             Catch::Contains("per-channel weight scales along axis 0 unsupported; supported: axis 1"));
 }
