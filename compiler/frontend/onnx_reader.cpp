@@ -1081,9 +1081,13 @@ class Reader {
                                             output_shape);
     const TransposeAxis aw = transpose_axis(i, 1, is[3], kw, strides[1], output_padding[1], auto_pad, pads,
                                             output_shape);
-    if (int64_t(is[0]) * c_out * ah.out * aw.out > std::numeric_limits<int32_t>::max())
-      fail_node(i, fmt::format("output {}x{}x{}x{} has more than {} elements: unsupported", is[0], c_out, ah.out,
-                               aw.out, std::numeric_limits<int32_t>::max()));
+    constexpr int64_t kMaxElements = int64_t(1) << 30;
+    const ir::Shape nhwc = {is[0], int32_t(ah.out), int32_t(aw.out), c_out};
+    if (ir::num_elements(nhwc) > kMaxElements ||
+        ir::transpose_conv_spread_elements({is[0], is[2], is[3], c_in}, kh, kw, nhwc) > kMaxElements)
+      fail_node(i, fmt::format("output {}x{}x{}x{}, or the input spread over it by the {}x{} kernel, has more than {} "
+                               "elements: unsupported",
+                               is[0], c_out, ah.out, aw.out, kh, kw, kMaxElements));
 
     // [C_in, C_out, kH, kW] -> TFLite's [C_out, kH, kW, C_in].
     ir::Tensor f;

@@ -728,6 +728,10 @@ class Reader {
     if (written != std::vector<int32_t>(os.begin(), os.end()))
       fail_op(c, fmt::format("output_shape [{}] differs from the output tensor's shape {}", fmt::join(written, ", "),
                              ir::shape_string(os)));
+    if (ir::transpose_conv_spread_elements(is, kh, kw, os) > kMaxElements)
+      fail_op(c, fmt::format("the input spread over output {} by a {}x{} kernel has more than {} elements: "
+                             "unsupported",
+                             ir::shape_string(os), kh, kw, kMaxElements));
     const Spatial h = spatial(o->padding(), os[1], kh, stride_h, 1);
     const Spatial w = spatial(o->padding(), os[2], kw, stride_w, 1);
     if (!h.ok || !w.ok)

@@ -6,6 +6,10 @@
 
 namespace kiln::ir {
 
+int64_t transpose_conv_spread_elements(const Shape& in, int32_t kh, int32_t kw, const Shape& out) {
+  return int64_t(in[0]) * (int64_t(out[1]) + kh - 1) * (int64_t(out[2]) + kw - 1) * in[3];
+}
+
 void append_transpose_conv(Graph& g, const Op& like, int in, Tensor filter, int bias, int out,
                            const TransposeConvWindow& window) {
   const Shape is = g.tensors[size_t(in)].shape, os = g.tensors[size_t(out)].shape;

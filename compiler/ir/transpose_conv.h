@@ -24,6 +24,11 @@ struct TransposeConvWindow {
   int32_t pad_top = 0, pad_left = 0;
 };
 
+// Elements of the image the convolution reads when a dilate op writes it:
+// batch x (out_h + kh - 1) x (out_w + kw - 1) x in_c, for the front ends'
+// limit on a tensor's size.
+int64_t transpose_conv_spread_elements(const Shape& in, int32_t kh, int32_t kw, const Shape& out);
+
 // Appends to g the ops computing `out` from `in` (NHWC, the same batch):
 // `filter` holds int8 weights [out_c, kh, kw, in_c] as TFLite lays them out
 // (quantized per output channel along dimension 0, or per tensor) and is

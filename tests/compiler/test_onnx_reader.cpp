@@ -1003,6 +1003,9 @@ TEST_CASE("onnx: ConvTranspose in QDQ form computes the integers of TFLite's TRA
   CHECK_THAT(with("output_shape", {5, 4}),
              Catch::Contains("output_shape or auto_pad NOTSET leaves an odd total padding 1 along the width, which "
                              "the ONNX specification and onnxruntime split differently"));
+  CHECK_THAT(with("output_shape", {30000, 40000}),
+             Catch::Contains("output 1x3x30000x40000, or the input spread over it by the 3x2 kernel, has more than "
+                             "1073741824 elements: unsupported"));
   CHECK_THAT(with("output_padding", {1, 0}),
              Catch::Contains("output_padding 1 must be at least 0 and less than the stride 1"));
   CHECK_THAT(read_error(m.build([](onnx::NodeProto*) {}, 0)),

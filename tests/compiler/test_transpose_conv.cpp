@@ -177,6 +177,9 @@ TEST_CASE("tflite: TRANSPOSE_CONV's unsupported forms are refused by name", "[co
   m = make_model(shape(3, 4, 2, 6, 8, 2, 3, 3, 2, 2), rng);
   m.weight_axis = 3;  // two scales along the input channels
   CHECK_THAT(error_of(m), Catch::Contains("per-channel weight scales must run along dimension 0"));
+  m = make_model(shape(1, 1, 4, 20000, 20000, 2, 3, 3, 2, 2), rng);  // the image the convolution reads: 1.6e9 bytes
+  CHECK(error_of(m) == "t.tflite: operator 0 (TRANSPOSE_CONV, 'y'): the input spread over output 1x20000x20000x2 by "
+                       "a 3x3 kernel has more than 1073741824 elements: unsupported");
   m = base;
   m.padding = tflite::Padding_VALID;  // a 3x3 VALID output 6x8 needs an input of 2x3
   CHECK(error_of(m) == "(no error)");  // TFLite Micro does not check the input against the output either
