@@ -914,6 +914,22 @@ def mobilenet_v2_like(net):
     return softmax(net, fully_connected(net, mean_hw(net, h, keep_dims=False), 10, name="classifier"))
 
 
+def encoder_decoder(net):
+    """A small U-Net-shaped encoder-decoder: two strided convolutions down,
+    RESIZE_NEAREST_NEIGHBOR up, the encoder's skip requantized by QUANTIZE
+    to the decoder's quantization and joined by CONCATENATION (TFLite
+    Micro's needs one quantization), a TRANSPOSE_CONV back to the input's
+    size, and a 1x1 convolution to two output channels."""
+    e1 = conv(net, net.x, 8, 3, stride=2, fused="RELU", name="enc1")
+    e2 = conv(net, e1, 16, 3, stride=2, fused="RELU", name="enc2")
+    up = resize_nearest(net, e2, [e1.shape[1], e1.shape[2]], name="up")
+    skip = net.tensor(e1.shape, "int8", up.scale, up.zp, name="skip")
+    net.calib[skip.index] = net.real_of(e1)
+    net.op("QUANTIZE", [e1], [skip], ("QuantizeOptions", {}))
+    d = transpose_conv(net, concat(net, [up, skip], name="join"), 8, (3, 3), (2, 2), fused="RELU", name="dec")
+    return conv(net, d, 2, 1, name="head")
+
+
 def audio_gated(net):
     """A small keyword-spotting network with gated linear units: each block's
     convolution doubles the channels, SPLIT halves them, LOGISTIC gates one
@@ -1134,6 +1150,7 @@ def models():
     # Whole networks built from the operators above.
     model("net_mobilenet_v2_like", [1, 3, 32, 32], mobilenet_v2_like, 86)
     model("net_audio_gated", [1, 49, 10, 1], audio_gated, 87)
+    model("net_encoder_decoder", [1, 16, 16, 3], encoder_decoder, 89)
     # TRANSPOSE_CONV (a decoder's or a segmentation head's upsampling): stride
     # 2 SAME with a bias and per-channel weights; VALID stride 3 without bias
     # (index -1) on per-tensor weights; a 4x4 kernel (even: SAME pads less
