@@ -60,6 +60,13 @@ struct McuKernelSpec {
   const char* priced_as = nullptr;
 };
 
+// The element type of the kernel's first Write operand (None: it writes none).
+inline McuElement written_element(const McuKernelSpec& spec) {
+  for (const McuArg& a : spec.args)
+    if (a.type == McuArgType::Write) return a.element;
+  return McuElement::None;
+}
+
 // Adds `spec` to the catalogue and returns the catalogue's copy, which lives
 // as long as the program. Throws kiln::Error "internal: ..." for an id or name
 // already registered, or for two arguments of one name (the text form names them).

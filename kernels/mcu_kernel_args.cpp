@@ -9,6 +9,9 @@ McuArg out8(const char* name, const char* meaning) {
 McuArg in32(const char* name, const char* meaning) {
   return {name, McuArgType::Read, McuElement::Int32, false, meaning};
 }
+McuArg out32(const char* name, const char* meaning) {
+  return {name, McuArgType::Write, McuElement::Int32, false, meaning};
+}
 McuArg optional_in32(const char* name, const char* meaning) {
   return {name, McuArgType::Read, McuElement::Int32, true, meaning};
 }

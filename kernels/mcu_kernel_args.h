@@ -15,6 +15,7 @@ namespace kiln::kernels::mcu_args {
 McuArg in8(const char* name, const char* meaning);
 McuArg out8(const char* name, const char* meaning);
 McuArg in32(const char* name, const char* meaning);
+McuArg out32(const char* name, const char* meaning);
 McuArg optional_in32(const char* name, const char* meaning);
 McuArg in_f32(const char* name, const char* meaning);
 McuArg out_f32(const char* name, const char* meaning);

@@ -71,6 +71,7 @@ using McuOperands = std::vector<McuOperand>;
 inline const int8_t* in_i8(const McuOperands& o, size_t k) { return static_cast<const int8_t*>(o.at(k).in); }
 inline const int32_t* in_i32(const McuOperands& o, size_t k) { return static_cast<const int32_t*>(o.at(k).in); }
 inline int8_t* out_i8(const McuOperands& o, size_t k) { return static_cast<int8_t*>(o.at(k).out); }
+inline int32_t* out_i32(const McuOperands& o, size_t k) { return static_cast<int32_t*>(o.at(k).out); }
 
 // A command decoded and validated, for the simulated MCU: what it touches,
 // what it costs, and how to run it on operands it has read.

@@ -68,6 +68,12 @@ void load(MemoryPort& mem, const kernels::McuKernelCall::OperandUse& o, Buffer& 
   }
 }
 
+// The words of an int32 result into its bytes, little-endian (as `load` reads them).
+void store(Buffer& b) {
+  for (size_t i = 0; i < b.words.size(); ++i)
+    for (size_t k = 0; k < 4; ++k) b.bytes[4 * i + k] = uint8_t(uint32_t(b.words[i]) >> (8 * k));
+}
+
 }  // namespace
 
 McuOpPlan plan_mcu_op(const McuOpCmd& cmd) { return plan_of(decode(cmd)); }
@@ -80,14 +86,15 @@ void run_mcu_op(const McuOpCmd& cmd, MemoryPort& mem) {
     const auto& o = call.operands[k];
     Buffer& b = buffers[k];
     if (o.arg->type == McuArgType::Write) {
-      // Results are written back as bytes: int8, or float32 that the kernel
-      // stores little-endian itself (an int32 result would need the
-      // conversion `load` does for int32 operands).
-      if (o.arg->element == McuElement::Int32)
-        throw Error(fmt::format("internal: mcu op {}: {}: int32 results are not written back", call.spec->name,
-                                o.arg->name));
+      // Results are written back as bytes: int8, float32 that the kernel
+      // stores little-endian itself, or int32 words stored below.
       b.bytes.assign(o.bytes, 0);
-      operands[k].out = b.bytes.data();
+      if (o.arg->element == McuElement::Int32) {
+        b.words.assign(o.bytes / 4, 0);
+        operands[k].out = b.words.data();
+      } else {
+        operands[k].out = b.bytes.data();
+      }
       continue;
     }
     if (o.bytes == 0) continue;  // an absent optional operand: nullptr
@@ -97,7 +104,10 @@ void run_mcu_op(const McuOpCmd& cmd, MemoryPort& mem) {
   prefixed([&] { call.run(operands); });
   for (size_t k = 0; k < call.operands.size(); ++k) {
     const auto& o = call.operands[k];
-    if (o.arg->type == McuArgType::Write && o.bytes) mem.write(o.address, buffers[k].bytes.data(), o.bytes);
+    if (o.arg->type != McuArgType::Write || !o.bytes) continue;
+    Buffer& b = buffers[k];
+    if (o.arg->element == McuElement::Int32) store(b);
+    mem.write(o.address, b.bytes.data(), o.bytes);
   }
 }
 

@@ -93,7 +93,7 @@ void run_reference_command(const ReferenceOptions& opt) {
     const size_t index = opt.outputs.size() == 1 ? size_t(opt.output_index) : k;
     const ir::Tensor& out = graph.tensors.at(size_t(graph.outputs[index]));
     write_npy(opt.outputs[k], explore::output_npy(out, outputs.at(index), false));
-    const std::string quant = out.type == ir::DataType::Float32
+    const std::string quant = out.type == ir::DataType::Float32 || out.quant.empty()  // float, int32 indices
                                   ? std::string()
                                   : fmt::format(" (scale {}, zero point {})", out.scale(), out.zero_point());
     std::cout << fmt::format("{}: output {} '{}' {} {}{} -> {}\n", opt.model, index, out.name,

@@ -295,10 +295,15 @@ class Reader {
   }
 
   // A graph input or output: an int8 activation, or float32 (quantized at
-  // once by QUANTIZE, or just dequantized by DEQUANTIZE).
+  // once by QUANTIZE, or just dequantized by DEQUANTIZE); an output also
+  // int32 when an operator wrote it so (index_output).
   int edge(int index, const std::string& role) {
     const int id = import(index, role);
     const ir::Tensor& t = graph_.tensors[id];
+    const bool written = std::any_of(graph_.ops.begin(), graph_.ops.end(), [&](const ir::Op& op) {
+      return std::find(op.outputs.begin(), op.outputs.end(), id) != op.outputs.end();
+    });
+    if (t.type == DataType::Int32 && written) return id;
     if (t.type != DataType::Float32) return activation(index, role);
     if (t.is_constant()) fail_tensor(index, fmt::format("{} must not be a constant", role));
     return id;
@@ -378,7 +383,7 @@ class Reader {
     out.source_op = c.op_name;
     try {
       if (kernel)
-        read_kernel_operator(c, out, kernel->spec().name, *form);
+        read_kernel_operator(c, out, *kernel, *form);
       else
         read_op(c, out);
     } catch (const ir::ScaleError& e) {
@@ -391,10 +396,10 @@ class Reader {
   // its operand inputs in order, its output, and its integer inputs and
   // options as attributes; the kernel's table entry checks the rest when the
   // op is lowered, and the error names this operator.
-  void read_kernel_operator(const Context& c, ir::Op& op, const std::string& kernel,
+  void read_kernel_operator(const Context& c, ir::Op& op, const kernels::McuKernelBinding& kernel,
                             const kernels::McuOperatorForm& form) {
     expect_inputs(c, form.inputs.size(), form.inputs.size());
-    op.kernel = kernel;
+    op.kernel = kernel.spec().name;
     for (size_t i = 0; i < form.inputs.size(); ++i) {
       if (!form.inputs[i]) {
         op.inputs.push_back(operand_tensor(c, i));
@@ -404,8 +409,19 @@ class Reader {
       std::vector<int64_t>& values = op.attrs[form.inputs[i]];
       for (int64_t k = 0; k < tensor(id).num_elements(); ++k) values.push_back(tensor(id).int32_at(size_t(k)));
     }
-    op.outputs = {act_output(c)};
+    op.outputs = {written_element(kernel.spec()) == McuElement::Int32 ? index_output(c) : act_output(c)};
     read_options(c, form, op);
+  }
+
+  // The output of a kernel that writes int32 values that are no quantized
+  // reals (arg_max's indices): an INT32 activation, its quantization unread.
+  int index_output(const Context& c) {
+    const int id = import(c.outputs[0], fmt::format("output of {}", where(c)));
+    if (tensor(id).type != DataType::Int32)
+      fail_tensor(c.outputs[0], fmt::format("output of {} must be INT32, not {}", where(c),
+                                            ir::data_type_name(tensor(id).type)));
+    if (tensor(id).is_constant()) fail_tensor(c.outputs[0], fmt::format("output of {} must not be a constant", where(c)));
+    return id;
   }
 
   // An input the kernel reads: an int8 activation, or a constant of any type

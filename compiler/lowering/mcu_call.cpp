@@ -341,7 +341,7 @@ void check_op_shapes(const ir::Graph& g, const ir::Op& op) {
   }
   // Float only at the edges: into Quantize, out of Dequantize.
   const ir::DataType in_type = op.kind == OpKind::Quantize ? ir::DataType::Float32 : ir::DataType::Int8;
-  const ir::DataType out_type = op.kind == OpKind::Dequantize ? ir::DataType::Float32 : ir::DataType::Int8;
+  const ir::DataType out_type = output_type(op);
   for (int id : op.inputs)
     if (!g.tensors[size_t(id)].is_constant() && g.tensors[size_t(id)].type != in_type)
       fail(fmt::format("activation '{}' is {}, expected {}", g.tensors[size_t(id)].name,
@@ -353,9 +353,23 @@ void check_op_shapes(const ir::Graph& g, const ir::Op& op) {
                        is_weighted(op.kind) ? " or int32 (the accumulator)" : ""));
 }
 
+ir::DataType output_type(const ir::Op& op) {
+  if (op.kind == OpKind::Dequantize) return ir::DataType::Float32;
+  if (op.kind != OpKind::Kernel) return ir::DataType::Int8;
+  // A name no kernel has fails in mcu_call with its own message.
+  const kernels::McuKernelBinding* b = kernels::find_mcu_binding(op.kernel);
+  switch (b ? written_element(b->spec()) : McuElement::Int8) {
+    case McuElement::Int32: return ir::DataType::Int32;
+    case McuElement::Float32: return ir::DataType::Float32;
+    case McuElement::Int8:
+    case McuElement::None: break;
+  }
+  return ir::DataType::Int8;
+}
+
 void check_mcu_call(const ir::Graph& g, const ir::Op& op) {
   check_op_shapes(g, op);
-  const ir::DataType out_type = op.kind == OpKind::Dequantize ? ir::DataType::Float32 : ir::DataType::Int8;
+  const ir::DataType out_type = output_type(op);
   if (op.outputs.size() != 1 || g.tensors[size_t(op.outputs[0])].type != out_type)
     throw Error(fmt::format("{}: {}: the MCU kernels write one {} output", g.source, g.describe(op),
                             ir::data_type_name(out_type)));

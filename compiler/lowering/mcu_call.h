@@ -70,10 +70,15 @@ std::vector<McuOperand> tensor_operands(const ir::Op& op);
 // per-channel array lengths, int8 activations, int8 outputs (or int32, the
 // accumulator, for a weighted op). Throws kiln::Error "<source>: <op>: <what>".
 void check_op_shapes(const ir::Graph& g, const ir::Op& op);
-// check_op_shapes, and that an MCU kernel runs the op as it is: one int8
-// output (float32 for Dequantize), PAD over H and W only, CONCATENATION of
-// two inputs.
+// check_op_shapes, and that an MCU kernel runs the op as it is: one output
+// of output_type(op), PAD over H and W only, CONCATENATION of two inputs.
 void check_mcu_call(const ir::Graph& g, const ir::Op& op);
+
+// The element type of the output the MCU kernel running `op` writes: int8;
+// float32 for Dequantize; for a Kernel op, its kernel's Write operand's type
+// in the table (int32 indices of arg_max). An int32 accumulator output of a
+// weighted op is beyond the MCU kernels (the reference interpreter runs it).
+ir::DataType output_type(const ir::Op& op);
 
 // The call of the MCU kernel that runs `op`: the kernel with its parameters,
 // and its operands, one per operand argument of the kernel (its spec),

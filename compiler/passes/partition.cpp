@@ -80,10 +80,12 @@ double mcu_cycles(const ir::Graph& g, const ir::Op& op, const SocConfig& soc) {
 void check_compilable(const ir::Graph& g) {
   for (const auto& op : g.ops) {
     for (int t : op.outputs)
-      if (g.tensors[t].type != ir::DataType::Int8 &&
-          !(op.kind == ir::OpKind::Dequantize && g.tensors[t].type == ir::DataType::Float32))
+      if (g.tensors[t].type != lowering::output_type(op))
         throw Error(g.source + ": " + g.describe(op) + ": " + ir::data_type_name(g.tensors[t].type) +
-                    " output (ConvInteger/MatMulInteger) is supported by the reference interpreter only, not compiled");
+                    (op.kind == ir::OpKind::Kernel
+                         ? std::string(" output; its MCU kernel writes ") + ir::data_type_name(lowering::output_type(op))
+                         : std::string(" output (ConvInteger/MatMulInteger) is supported by the reference interpreter "
+                                       "only, not compiled")));
     if ((op.kind == ir::OpKind::Conv2d || op.kind == ir::OpKind::DepthwiseConv2d ||
          op.kind == ir::OpKind::FullyConnected) && op.inputs.size() > 1)
       for (int32_t zp : g.tensors[op.inputs[1]].quant.zero_point)

@@ -6,7 +6,7 @@
 // average and max pooling) when the SoC has one and
 // its plan (mapping/vector_plan.h) is faster; everything else, and what does
 // not fit, runs on the MCU's fallback kernels. Weight zero
-// points and int32 outputs run on neither (check_compilable).
+// points and int32 accumulator outputs run on neither (check_compilable).
 #pragma once
 
 #include <string>
@@ -57,8 +57,9 @@ bool npu_shape(const ir::Graph& g, const ir::Op& op, mapping::ConvShape* shape);
 // Throws kiln::Error naming the model and the op for what neither unit
 // computes as the reference interpreter defines it: weights with a non-zero
 // zero point (ONNX; the NPU's post-processing folds only the input zero point
-// into the bias, and the MCU kernels take no weight zero point) and Int32
-// outputs, the raw accumulators of ConvInteger / MatMulInteger (both units
+// into the bias, and the MCU kernels take no weight zero point) and outputs
+// of another type than the op's MCU kernel writes (lowering::output_type):
+// the Int32 raw accumulators of ConvInteger / MatMulInteger (both units
 // requantize to int8). Refusing is better than computing something else.
 void check_compilable(const ir::Graph& g);
 

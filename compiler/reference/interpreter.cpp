@@ -177,11 +177,15 @@ void Interpreter::run_op(size_t op_index) {
   // The kernel the MCU would run, on the tensors' values.
   const lowering::McuCall call = lowering::mcu_call(g, op);
   kernels::McuOperands operands(call.operands.size());
+  std::vector<int> int32_results;  // written as int32, stored as bytes after the call
   size_t k = 0;
   for (const McuArg& a : call.kernel->spec().args) {
     if (!a.is_operand()) continue;
     const lowering::McuOperand& o = call.operands.at(k);
-    if (a.type == McuArgType::Write)
+    if (a.type == McuArgType::Write && a.element == McuElement::Int32) {
+      operands[k].out = int32_[size_t(o.tensor)].data();
+      int32_results.push_back(o.tensor);
+    } else if (a.type == McuArgType::Write)
       operands[k].out = values_[size_t(o.tensor)].data();
     else if (o.tensor < 0)
       operands[k].in = o.values.data();
@@ -192,6 +196,15 @@ void Interpreter::run_op(size_t op_index) {
     ++k;
   }
   call.kernel->invoke(operands);
+  for (int id : int32_results) store_int32(id);
+}
+
+void Interpreter::store_int32(int tensor) {
+  // The value as bytes, little-endian whatever the host (as Tensor::data).
+  const std::vector<int32_t>& v = int32_[size_t(tensor)];
+  TensorData& bytes = values_[size_t(tensor)];
+  for (size_t e = 0; e < v.size(); ++e)
+    for (size_t b = 0; b < 4; ++b) bytes[4 * e + b] = int8_t(uint8_t(uint32_t(v[e]) >> (8 * b)));
 }
 
 // Weights with zero points (ONNX QLinearConv, QLinearMatMul): beyond the MCU
@@ -240,10 +253,7 @@ void Interpreter::run_accumulator_op(size_t op_index) {
       break;
     default: throw Error(fmt::format("{}: {}: int32 output", g.source, g.describe(op)));  // excluded by check_op_shapes
   }
-  // The value as bytes, little-endian whatever the host (as Tensor::data).
-  TensorData& bytes = values_[size_t(out_id)];
-  for (size_t e = 0; e < acc.size(); ++e)
-    for (size_t k = 0; k < 4; ++k) bytes[4 * e + k] = int8_t(uint8_t(uint32_t(acc[e]) >> (8 * k)));
+  store_int32(out_id);
 }
 
 std::vector<int32_t> int32_values(const TensorData& value) {

@@ -52,6 +52,7 @@ class Interpreter {
  private:
   void run_op(size_t op_index);
   void run_accumulator_op(size_t op_index);  // an Int32 output: the raw accumulator
+  void store_int32(int tensor);               // int32_[tensor] into its value's bytes
   void run_weight_zp_op(size_t op_index);    // weights with zero points
   const int8_t* int8_data(int tensor) const;
   const int32_t* int32_data(int tensor) const;
