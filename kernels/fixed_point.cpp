@@ -22,6 +22,17 @@ int32_t constant_pot(int integer_bits, int exponent) { return int32_t(1) << (31 
 int32_t add(int32_t a, int32_t b) { return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b)); }
 int32_t sub(int32_t a, int32_t b) { return static_cast<int32_t>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b)); }
 
+int count_leading_zeros(uint32_t x) {
+  int n = 0;
+  while (n < 32 && !(x & (uint32_t(1) << (31 - n)))) ++n;
+  return n;
+}
+
+// A sum or difference clamped to int32 (TFLite's SaturatingAddNonGemmlowp, SaturatingSub).
+int32_t saturating(int64_t v) {
+  return int32_t(v > int64_t(kInt32Max) ? int64_t(kInt32Max) : v < int64_t(kInt32Min) ? int64_t(kInt32Min) : v);
+}
+
 }  // namespace
 
 int32_t one(int integer_bits) { return integer_bits == 0 ? kInt32Max : int32_t(1) << (31 - integer_bits); }
@@ -107,13 +118,59 @@ int32_t one_over_one_plus_x_for_x_in_0_1(int32_t a) {
 
 int32_t get_reciprocal(int32_t x, int x_integer_digits, int* num_bits_over_unit) {
   const uint32_t ux = static_cast<uint32_t>(x);
-  int headroom_plus_one = 0;
-  while (headroom_plus_one < 32 && !(ux & (uint32_t(1) << (31 - headroom_plus_one)))) ++headroom_plus_one;
+  const int headroom_plus_one = count_leading_zeros(ux);
   *num_bits_over_unit = x_integer_digits - headroom_plus_one;
   // x normalized into [1, 2), minus 1, as Q0.31.
   const int32_t shifted_minus_one =
       static_cast<int32_t>((ux << headroom_plus_one) - (uint32_t(1) << 31));
   return one_over_one_plus_x_for_x_in_0_1(shifted_minus_one);
+}
+
+int32_t log_x_for_x_greater_than_or_equal_to_1(int32_t x, int input_integer_bits, int output_integer_bits) {
+  // Q0.31 constants: ln 2, 2^-1/4, 2^-1/2, 1/4 and the rational
+  // approximation's coefficients (TFLite's, each named by the value it holds).
+  const int32_t log_2 = 1488522236;
+  const int32_t sqrt_sqrt_half = 1805811301;
+  const int32_t sqrt_half = 1518500250;
+  const int32_t one_quarter = 536870912;
+  const int32_t alpha_n = 117049297;   // 11/240 * 2^(1/4)
+  const int32_t alpha_d = 127690142;   // 1/20 * 2^(1/4)
+  const int32_t alpha_i = 1057819769;  // 2 / 2^(1/4) - 2^(1/4)
+  const int32_t alpha_f = 638450708;   // 1/4 * 2^(1/4)
+  // One integer bit more than the result: the exponent times ln 2 may saturate.
+  const int accum_bits = output_integer_bits + 1;
+  const int32_t shifted_quarter = rescale(one_quarter, 0, accum_bits);
+
+  // x's raw word read as Q0.31; the exponent is found from its leading zeros.
+  const int32_t z_a = x;
+  const int z_a_headroom_plus_1 = count_leading_zeros(uint32_t(z_a));
+  const int32_t r_a_tmp = saturating_rounding_multiply_by_pot(z_a, z_a_headroom_plus_1 - 1);
+  const int32_t r_a = saturating_rounding_multiply_by_pot(mul(r_a_tmp, sqrt_half), 1);
+  const int32_t z_a_pow_2_adj =
+      saturating(int64_t(saturating_rounding_multiply_by_pot(input_integer_bits - z_a_headroom_plus_1,
+                                                             31 - accum_bits)) +
+                 shifted_quarter);
+  // The same, x premultiplied by 2^-1/2.
+  const int32_t z_b = mul(z_a, sqrt_half);
+  const int z_b_headroom = count_leading_zeros(uint32_t(z_b)) - 1;
+  const int32_t r_b = saturating_rounding_multiply_by_pot(z_a, z_b_headroom);
+  const int32_t z_b_pow_2_adj = saturating(
+      int64_t(saturating_rounding_multiply_by_pot(input_integer_bits - z_b_headroom, 31 - accum_bits)) -
+      shifted_quarter);
+
+  const int32_t r = r_a < r_b ? r_a : r_b;
+  const int32_t z_pow_2_adj = z_a_pow_2_adj > z_b_pow_2_adj ? z_a_pow_2_adj : z_b_pow_2_adj;
+
+  const int32_t p = rounding_half_sum(r, sqrt_sqrt_half);
+  int32_t q = sub(r, sqrt_sqrt_half);
+  q = add(q, q);
+  const int32_t common_sq = mul(q, q);
+  const int32_t num = add(mul(q, r), mul(mul(q, common_sq), alpha_n));
+  const int32_t denom_minus_one = add(mul(p, add(add(alpha_i, q), mul(alpha_d, common_sq))), mul(alpha_f, q));
+  const int32_t recip_denom = one_over_one_plus_x_for_x_in_0_1(denom_minus_one);
+  const int32_t num_scaled = rescale(num, 0, accum_bits);
+  // Q(accum_bits) x Q0 stays Q(accum_bits).
+  return rescale(add(mul(z_pow_2_adj, log_2), mul(num_scaled, recip_denom)), accum_bits, output_integer_bits);
 }
 
 }  // namespace kiln::kernels::fixed_point

@@ -37,4 +37,12 @@ int32_t one_over_one_plus_x_for_x_in_0_1(int32_t a);
 // word of 1 / (x / 2^num_bits_over_unit) and sets num_bits_over_unit.
 int32_t get_reciprocal(int32_t x, int x_integer_digits, int* num_bits_over_unit);
 
+// TFLite's log_x_for_x_greater_than_or_equal_to_1: ln(x) for x >= 1 in
+// Q(input_integer_bits), result in Q(output_integer_bits). x is normalized
+// to [1/2, 1) by a power of two (tried at two offsets a quarter octave apart,
+// the better one kept) and the remainder's logarithm taken by a rational
+// approximation; output_integer_bits must hold ln of the largest input
+// (TFLite's min_log_x_output_bits; log_softmax: Q12 in, Q5 out).
+int32_t log_x_for_x_greater_than_or_equal_to_1(int32_t x, int input_integer_bits, int output_integer_bits);
+
 }  // namespace kiln::kernels::fixed_point

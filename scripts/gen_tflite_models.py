@@ -400,6 +400,16 @@ def softmax(net, x, name="softmax"):
     return out
 
 
+def log_softmax(net, x, name="log_softmax"):
+    """LOG_SOFTMAX over the last axis; TFLite's int8 output: scale 16/256, zero point 127."""
+    out = net.tensor(x.shape, "int8", np.float32(16.0 / 256), 127, name=name)
+    xr = net.real_of(x)
+    d = xr - xr.max(axis=-1, keepdims=True)
+    net.calib[out.index] = d - np.log(np.exp(d).sum(axis=-1, keepdims=True))
+    net.op("LOG_SOFTMAX", [x], [out])
+    return out
+
+
 def pad(net, x, pads, name="pad"):
     p = net.const_int32(np.array(pads), name + "/paddings")
     xr = np.pad(net.real_of(x), pads)
@@ -1166,6 +1176,12 @@ def models():
     model("transpose_conv_stride1_after_conv", [1, 6, 6, 4],
           lambda n: transpose_conv(n, conv(n, n.x, 8, 3, fused="RELU", name="conv"), 3, (3, 3), (1, 1),
                                    fused="RELU6"), 90)
+    # LOG_SOFTMAX over the last axis: a classifier's scores, a rank-3 tensor
+    # with differences past the output's range (-16), and the channels of a
+    # convolution's rank-4 output.
+    model("log_softmax_after_fc", [1, 32], lambda n: log_softmax(n, fully_connected(n, n.x, 10)), 430)
+    model("log_softmax_rank3", [1, 4, 7], lambda n: log_softmax(n, n.x), 431, lo=-12.0, hi=12.0)
+    model("log_softmax_conv_channels", [1, 5, 5, 3], lambda n: log_softmax(n, conv(n, n.x, 8, 3, name="conv")), 432)
     return out
 
 
