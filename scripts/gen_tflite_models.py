@@ -410,6 +410,18 @@ def log_softmax(net, x, name="log_softmax"):
     return out
 
 
+def arg_min_max(net, x, kind, axis, name):
+    """ARG_MAX or ARG_MIN along `axis` (a constant int32 input): int32 indices, unquantized, the axis dropped;
+    ArgMaxOptions / ArgMinOptions name INT32 as the output type, as a converter writes them."""
+    shape = list(x.shape)
+    del shape[axis]
+    out = net.tensor(shape, "int32", None, None, name=name)
+    options = "ArgMaxOptions" if kind == "ARG_MAX" else "ArgMinOptions"
+    net.op(kind, [x, net.const_int32(np.array([axis]), name + "/axis")], [out],
+           (options, dict(fields=[(0, "PrependInt8Slot", 2)])))  # output_type: TensorType INT32
+    return out
+
+
 def pad(net, x, pads, name="pad"):
     p = net.const_int32(np.array(pads), name + "/paddings")
     xr = np.pad(net.real_of(x), pads)
@@ -707,7 +719,7 @@ TYPES = {"int8": "INT8", "int32": "INT32", "int64": "INT64", "float32": "FLOAT32
 # Options tables the schema subset (compiler/frontend/tflite_schema.fbs) does
 # not hold, written field by field: their union type in TFLite's schema and
 # (field id, Builder slot method, value) per field.
-RAW_OPTIONS = {"GatherOptions": 23}
+RAW_OPTIONS = {"GatherOptions": 23, "ArgMaxOptions": 40, "ArgMinOptions": 57}
 
 
 def raw_options_table(b, o):
@@ -1182,6 +1194,14 @@ def models():
     model("log_softmax_after_fc", [1, 32], lambda n: log_softmax(n, fully_connected(n, n.x, 10)), 430)
     model("log_softmax_rank3", [1, 4, 7], lambda n: log_softmax(n, n.x), 431, lo=-12.0, hi=12.0)
     model("log_softmax_conv_channels", [1, 5, 5, 3], lambda n: log_softmax(n, conv(n, n.x, 8, 3, name="conv")), 432)
+    # ARG_MAX over the last axis after a fully connected layer (a classifier
+    # head); ARG_MIN along the height of an image input (the all-values input
+    # gives ties); ARG_MAX over a convolution's channels (per-pixel classes).
+    model("arg_max_after_fc", [1, 32],
+          lambda n: arg_min_max(n, fully_connected(n, n.x, 10), "ARG_MAX", -1, "arg_max"), 440)
+    model("arg_min_height", [1, 6, 5, 4], lambda n: arg_min_max(n, n.x, "ARG_MIN", 1, "arg_min"), 441)
+    model("arg_max_conv_channels", [1, 6, 6, 3],
+          lambda n: arg_min_max(n, conv(n, n.x, 5, 3, name="conv"), "ARG_MAX", 3, "arg_max"), 442)
     return out
 
 

@@ -232,6 +232,53 @@ TEST_CASE("tflite: an operator a kernel's form names is read with its inputs as 
   CHECK(error_of(one_input) == "tiny.tflite: operator 0 (REDUCE_MAX, 'y'): expected 2 inputs, found 1");
 }
 
+namespace {
+
+// ARG_MAX of x [1, 3, 4] along `axis`, its output y of `out_type` the graph's output.
+std::vector<uint8_t> arg_max_model(tflite::TensorType out_type, std::vector<int32_t> out_shape = {1, 3}) {
+  TfliteBuilder b;
+  const int x = b.int8("x", {1, 3, 4}, 0.5f, 1);
+  const int axis = b.const_int32("axis", {1}, {-1});
+  const int y = b.tensor({"y", std::move(out_shape), out_type, {}, {}, 0, {}});
+  b.op(tflite::BuiltinOperator_ARG_MAX, {x, axis}, {y});
+  return b.finish({x}, {y});
+}
+
+}  // namespace
+
+TEST_CASE("tflite: a kernel that writes int32 indices reads an INT32 output that may be the graph's output",
+          "[compiler]") {
+  const std::vector<uint8_t> model = arg_max_model(tflite::TensorType_INT32);
+  const ir::Graph g = frontend::read_tflite_buffer(model.data(), model.size(), "arg_max.tflite");
+  REQUIRE(g.ops.size() == 1);
+  CHECK(g.ops[0].kernel == "arg_max");
+  CHECK(g.ops[0].attrs.at("axis") == std::vector<int64_t>{-1});
+  const ir::Tensor& y = g.tensors[size_t(g.outputs.at(0))];
+  CHECK(y.type == ir::DataType::Int32);
+  CHECK(y.quant.empty());
+  // The reference writes the indices as int32 values, little-endian.
+  const std::vector<int8_t> x = {0, 5, 5, 1, -7, -8, -9, -128, 3, 2, 127, 127};
+  const auto out = reference::run_reference(g, {x});
+  CHECK(reference::int32_values(out.at(0)) == std::vector<int32_t>{1, 0, 2});
+  // An INT8 output is refused naming the operator; so are INT64 (TFLite
+  // Micro writes INT32 only) and an INT32 graph input.
+  CHECK_THAT(error_of(arg_max_model(tflite::TensorType_INT8)),
+             Catch::Contains("output of operator 0 (ARG_MAX, 'y') must be INT32, not int8"));
+  CHECK_THAT(error_of(arg_max_model(tflite::TensorType_INT64)), Catch::Contains("INT64 activations are unsupported"));
+  TfliteBuilder b;
+  const int in = b.tensor({"x", {1, 4}, tflite::TensorType_INT32, {}, {}, 0, {}});
+  const int axis = b.const_int32("axis", {1}, {1});
+  const int y2 = b.tensor({"y", {1}, tflite::TensorType_INT32, {}, {}, 0, {}});
+  b.op(tflite::BuiltinOperator_ARG_MAX, {in, axis}, {y2});
+  CHECK_THAT(error_of(b.finish({in}, {y2})), Catch::Contains("graph input must be INT8, not int32"));
+  // The kernel's checks name the operator when the graph is run: the output
+  // must be the input without the axis.
+  const std::vector<uint8_t> wrong = arg_max_model(tflite::TensorType_INT32, {1, 4});
+  const ir::Graph gw = frontend::read_tflite_buffer(wrong.data(), wrong.size(), "arg_max.tflite");
+  CHECK_THROWS_WITH(reference::Interpreter(gw),
+                    Catch::Contains("operator 0 (ARG_MAX") && Catch::Contains("arg_max: output: shape [1, 4] is not [1, 3]"));
+}
+
 TEST_CASE("tflite: an unsupported operator is named with its index and the supported list", "[compiler]") {
   std::string supported = "supported: ";
   for (const std::string& s : frontend::tflite_supported_operators())
@@ -239,7 +286,7 @@ TEST_CASE("tflite: an unsupported operator is named with its index and the suppo
   const std::vector<std::string>& list = frontend::tflite_supported_operators();
   CHECK(std::is_sorted(list.begin(), list.end()));
   CHECK(std::adjacent_find(list.begin(), list.end()) == list.end());
-  CHECK_THAT(supported, Catch::StartsWith("supported: ADD, AVERAGE_POOL_2D, "));
+  CHECK_THAT(supported, Catch::StartsWith("supported: ADD, ") && Catch::Contains(", AVERAGE_POOL_2D, "));
   CHECK_THAT(supported, Catch::Contains("LOGISTIC") && Catch::Contains("TANH") && Catch::Contains("HARD_SWISH"));
   // With the operators that MCU kernels run from their table entries' forms.
   for (const auto& k : kernels::mcu_kernel_table())
