@@ -15,8 +15,9 @@ namespace {
 size_t dtype_size(const std::string& path, const std::string& dtype) {
   if (dtype == "|i1" || dtype == "|u1" || dtype == "<i1" || dtype == "<u1") return 1;
   if (dtype == "<i4" || dtype == "<f4") return 4;
-  throw Error(fmt::format("{}: dtype '{}' not supported; expected int8 ('|i1'), uint8 ('|u1'), int32 ('<i4') or "
-                          "float32 ('<f4')",
+  if (dtype == "<i8") return 8;
+  throw Error(fmt::format("{}: dtype '{}' not supported; expected int8 ('|i1'), uint8 ('|u1'), int32 ('<i4'), "
+                          "int64 ('<i8') or float32 ('<f4')",
                           path, escaped(dtype)));
 }
 

@@ -10,7 +10,7 @@
 namespace kiln {
 
 struct NpyArray {
-  std::string dtype;             // "|i1" (int8), "|u1" (uint8), "<i4" (int32), "<f4" (float32)
+  std::string dtype;             // "|i1" (int8), "|u1" (uint8), "<i4" (int32), "<i8" (int64), "<f4" (float32)
   std::vector<int64_t> shape;
   std::vector<uint8_t> data;     // raw little-endian elements
 };

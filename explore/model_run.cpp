@@ -164,6 +164,14 @@ NpyArray output_npy(const ir::Tensor& tensor, const std::vector<int8_t>& value, 
     a.dtype = "|u1";
     for (uint8_t& b : a.data) b = uint8_t(b + 128);
   }
+  if (tensor.type == ir::DataType::Int32 && tensor.source_int64 && source_type) {
+    a.dtype = "<i8";  // each little-endian int32 sign-extended to 8 bytes
+    a.data.clear();
+    for (size_t e = 0; e + 4 <= value.size(); e += 4) {
+      const uint8_t sign = uint8_t(value[e + 3]) & 0x80 ? 0xFF : 0x00;
+      for (size_t k = 0; k < 8; ++k) a.data.push_back(k < 4 ? uint8_t(value[e + k]) : sign);
+    }
+  }
   return a;
 }
 

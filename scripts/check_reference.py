@@ -17,8 +17,10 @@ step. A model with a float32 input (QuantizeLinear at its edge) gets random
 float inputs over the range that QuantizeLinear represents; float32 outputs
 (DequantizeLinear at the edge) are compared in steps of their scale. The
 float edges themselves are defined alike in both (x / scale rounded half to
-even; (q - zero point) * scale), so they must agree exactly. TFLite models are checked bit for bit against TFLite Micro itself by
-scripts/check_tflm.py.
+even; (q - zero point) * scale), so they must agree exactly, as must int64 indices
+(ArgMax, ArgMin: the stored values order as the dequantized ones do, and
+both take the first of equals). TFLite models are checked bit for bit against
+TFLite Micro itself by scripts/check_tflm.py.
 
 Install the runtime with scripts/setup_reference_runtimes.sh. Run with
 /usr/bin/python3 (the interpreter that sees Debian's python3-onnx):
@@ -144,6 +146,8 @@ class OnnxCheck:
         self.types = {v.name: v.type.tensor_type.elem_type
                       for v in list(m.graph.value_info) + list(m.graph.input) + list(m.graph.output)}
         self.int_types = {TensorProto.INT8: np.int8, TensorProto.UINT8: np.uint8}
+        # Indices (ArgMax, ArgMin): integers that are no quantized values, compared exactly.
+        self.index_types = {TensorProto.INT64, TensorProto.INT32}
         # Shape inference does not type com.microsoft QLinear outputs: the unary
         # ones (and QLinearMul of two inputs of one shape) have their first
         # input's shape and their output zero point's type (the last input).
@@ -195,7 +199,8 @@ class OnnxCheck:
     def _onnx_name(self, ir_name):
         """The int8/uint8 ONNX tensor holding an IR tensor: itself, or the QuantizeLinear of a float one;
         a float graph output of DequantizeLinear is itself."""
-        if self.types.get(ir_name) in self.int_types or ir_name in self.float_step:
+        if self.types.get(ir_name) in self.int_types or ir_name in self.float_step or \
+                self.types.get(ir_name) in self.index_types:
             return ir_name
         for n in self.consumers.get(ir_name, []):
             if n.op_type == "QuantizeLinear" and self.types.get(n.output[0]) in self.int_types:
@@ -291,9 +296,13 @@ class OnnxCheck:
         for entry, meta in zip(self.jobs, metas):
             outs = []
             for k, m in enumerate(meta):
-                if m["dtype"] not in ("int8", "uint8", "float32"):
-                    raise RuntimeError(f"{entry['path']}: output {k} is {m['dtype']}; expected int8, uint8 or float32")
+                if m["dtype"] not in ("int8", "uint8", "float32", "int32", "int64"):
+                    raise RuntimeError(f"{entry['path']}: output {k} is {m['dtype']}; expected int8, uint8, float32 "
+                                       "or int32/int64 indices")
                 y = np.fromfile(f"{entry['runs'][0]['out']}.out{k}.bin", dtype=np.dtype(m["dtype"]))
+                if m["dtype"] in ("int32", "int64"):  # indices: int64, the type the comparison tells apart
+                    outs.append(to_nhwc(y.reshape(m["dims"])).astype(np.int64))
+                    continue
                 if m["dtype"] == "float32":
                     outs.append(self.steps(m["name"], to_nhwc(y.reshape(m["dims"]))))
                     continue
@@ -335,6 +344,7 @@ class Result:
         self.ops_compared = set()
         self.ops_total = set()
         self.edges = Diff()  # the float edges (Quantize, Dequantize ops): exact
+        self.indices = Diff()  # ArgMax / ArgMin indices: exact
 
 
 def check_model(model, kiln, n_inputs, seed, workdir):
@@ -357,6 +367,8 @@ def check_model(model, kiln, n_inputs, seed, workdir):
         for i, where, run, net_job, op_jobs in pending:
             for k, theirs in enumerate(results[net_job]):
                 res.network.add(check.steps(check.output_names[k], run.outputs[k]), theirs, f"{where} output {k}")
+                if theirs.dtype == np.int64:
+                    res.indices.add(run.outputs[k], theirs, f"{where} output {k}")
             for name, ours, job, tensor in op_jobs:
                 res.ops_total.add(name)
                 if job is not None:
@@ -365,6 +377,8 @@ def check_model(model, kiln, n_inputs, seed, workdir):
                     res.ops.add(ours, results[job][0], f"{where} {name}")
                     if " quantize " in name or " dequantize " in name:
                         res.edges.add(ours, results[job][0], f"{where} {name}")
+                    if results[job][0].dtype == np.int64:
+                        res.indices.add(ours, results[job][0], f"{where} {name}")
     return res
 
 
@@ -415,6 +429,8 @@ def main():
                 bad.append("no operator could be compared")
             if r.edges.max > 0:
                 bad.append(f"float edge not exact: {r.edges.worst}")
+            if r.indices.max > 0:
+                bad.append(f"indices not exact: {r.indices.worst}")
             if args.strict_network and r.network.max > TOLERANCE:
                 bad.append(f"network: {r.network.worst}")
             failed += 1 if bad else 0

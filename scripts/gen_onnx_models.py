@@ -53,6 +53,7 @@ class QdqNet:
         self.real["input"] = self.rng.uniform(lo, hi, size=[8] + list(shape[1:]))
         self.inputs = ["input"]  # graph inputs, in order
         self.typed = []  # value_info of outputs ONNX's shape inference cannot type (com.microsoft operators)
+        self.index_outputs = set()  # INT64 outputs of ArgMax / ArgMin, graph outputs as they are
 
     def add_input(self, name, lo=-1.0, hi=1.0):
         """A further float32 graph input of the first one's shape."""
@@ -122,8 +123,8 @@ class QdqNet:
                 for k, o in enumerate(n.output):
                     if o == dq:
                         n.output[k] = name
-            outputs.append(helper.make_tensor_value_info(name, TensorProto.FLOAT,
-                                                         [1] + list(self.real[dq].shape[1:])))
+            elem = TensorProto.INT64 if dq in self.index_outputs else TensorProto.FLOAT
+            outputs.append(helper.make_tensor_value_info(name, elem, [1] + list(self.real[dq].shape[1:])))
         inputs = [helper.make_tensor_value_info(x, TensorProto.FLOAT, self.input_shape) for x in self.inputs]
         g = helper.make_graph(self.nodes, self.name, inputs, outputs, initializer=self.inits, value_info=self.typed)
         opsets = [helper.make_opsetid("", self.opset)]
@@ -209,6 +210,36 @@ def softmax(net, x, name="softmax"):
     # The quantizer fixes softmax's output range to [0, 1].
     scale, zp = (np.float32(1 / 255), 0) if net.uint8 else (np.float32(1 / 256), -128)
     return net.qdq(f"{name}_output", e / e.sum(axis=-1, keepdims=True), scale, zp)
+
+
+def log_softmax(net, x, name="log_softmax"):
+    """LogSoftmax over the last axis, quantized as TFLite's int8 LOG_SOFTMAX writes it: scale 1/16, zero point 127
+    (uint8: 255), the one output quantization kiln runs it with."""
+    xr = net.real[x]
+    d = xr - xr.max(axis=-1, keepdims=True)
+    net.node("LogSoftmax", [x], [f"{name}_output"], name, axis=-1)
+    return net.qdq(f"{name}_output", d - np.log(np.exp(d).sum(axis=-1, keepdims=True)), np.float32(1 / 16),
+                   255 if net.uint8 else 127)
+
+
+def arg_min_max(net, x, op, axis, keepdims, name):
+    """ArgMax / ArgMin of a DequantizeLinear: INT64 indices, a graph output as they are."""
+    fn = np.argmax if op == "ArgMax" else np.argmin
+    y = fn(net.real[x], axis=axis)
+    net.node(op, [x], [f"{name}_output"], name, axis=axis, keepdims=keepdims)
+    out = f"{name}_output"
+    net.real[out] = np.expand_dims(y, axis) if keepdims else y
+    net.index_outputs.add(out)
+    return out
+
+
+def log_softmax_nchw_channels(net, x, name="log_softmax"):
+    """LogSoftmax over axis 1 of an NCHW tensor (C: kiln's innermost NHWC dimension)."""
+    xr = net.real[x]
+    d = xr - xr.max(axis=1, keepdims=True)
+    net.node("LogSoftmax", [x], [f"{name}_output"], name, axis=1)
+    return net.qdq(f"{name}_output", d - np.log(np.exp(d).sum(axis=1, keepdims=True)), np.float32(1 / 16),
+                   255 if net.uint8 else 127)
 
 
 def unary(net, x, op, fn, name, **attrs):
@@ -694,6 +725,17 @@ def models():
           lambda n, x: conv_transpose(n, x, 6, 3, 2, pads=(1, 1, 1, 1), output_padding=(1, 1), relu=True), 36)
     model("qdq_conv_transpose_2x2_after_conv", [1, 3, 4, 6],
           lambda n, x: conv_transpose(n, conv(n, x, 8, 3, pad=1, relu=True), 4, 2, 2), 37)
+    # LogSoftmax after a Gemm (int8) and over the channels (axis 1) of a
+    # convolution's NCHW output (uint8); ArgMax over a Gemm's classes (a
+    # classifier head, keepdims = 0); ArgMin over the channels of a convolution's NCHW
+    # output, keepdims = 1 (an NHWC dimension of 1 inside kiln).
+    model("qdq_log_softmax_after_gemm", [1, 24], lambda n, x: log_softmax(n, gemm(n, x, 10)), 60)
+    model("qdq_log_softmax_conv_channels_uint8", [1, 3, 6, 5],
+          lambda n, x: log_softmax_nchw_channels(n, conv(n, x, 8, 3, pad=1)), 61, uint8=True)
+    model("qdq_arg_max_after_gemm", [1, 24], lambda n, x: arg_min_max(n, gemm(n, x, 10), "ArgMax", -1, 0, "arg_max"),
+          62)
+    model("qdq_arg_min_conv_channels", [1, 3, 6, 5],
+          lambda n, x: arg_min_max(n, conv(n, x, 6, 3, pad=1), "ArgMin", 1, 1, "arg_min"), 63)
     return out
 
 

@@ -73,7 +73,8 @@ void run_reference_command(const ReferenceOptions& opt) {
       const ir::Op& op = graph.ops[op_index];
       const int id = op.outputs.at(0);
       const ir::Tensor& tensor = graph.tensors.at(size_t(id));
-      if (tensor.type != ir::DataType::Int8 && tensor.type != ir::DataType::Float32) return;  // not int32 accumulators
+      // Not int32 accumulators; int32 a kernel writes (indices) are.
+      if (tensor.type == ir::DataType::Int32 && op.kind != ir::OpKind::Kernel) return;
       const std::string file = dump_file_name(op_index, tensor.name);
       write_npy(opt.dump_dir + "/" + file, explore::output_npy(tensor, interpreter.value(id), false));
       manifest.push_back({{"op", op_index}, {"kind", ir::op_name(op)}, {"source_op", op.source_op},
@@ -121,7 +122,7 @@ void add_reference_command(CLI::App& app) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--output-index", opt->output_index, "which model output a single --output writes (default 0)");
   cmd->add_option("--dump", opt->dump_dir,
-                  "also write every op's output to DIR/<op index>_<tensor name>.npy (int8, or float32 at a float output; IR layout), listed in DIR/manifest.json");
+                  "also write every op's output to DIR/<op index>_<tensor name>.npy (int8, float32 at a float output, int32 indices; IR layout), listed in DIR/manifest.json");
   cmd->callback([opt] { run_reference_command(*opt); });
 }
 

@@ -23,6 +23,7 @@
 #include "compiler/ir/depth_space.h"
 #include "compiler/ir/quant_params.h"
 #include "compiler/ir/transpose_conv.h"
+#include "kernels/log_softmax.h"
 #include "kernels/lut_tables.h"
 #include "kernels/mirror_pad.h"
 #include "kernels/slice.h"
@@ -45,7 +46,8 @@ const std::vector<std::string> kSupported = {
     "Slice",          "Split",            "DepthToSpace", "SpaceToDepth",  "GlobalMaxPool",
     "ReduceMean",     "Resize",           "PRelu",       "ReduceMax",     "ReduceMin",   "ReduceSum",
     "Gather",         "Shape",            "Cast",        "ConstantOfShape", "Range",     "Equal",
-    "Where",          "Neg",              "Div",         "ConvTranspose",
+    "Where",          "Neg",              "Div",         "ConvTranspose", "LogSoftmax", "ArgMax",
+    "ArgMin",
     "Sigmoid",        "Tanh",             "HardSwish",   "HardSigmoid",   "LeakyRelu",   "Elu",
     "com.microsoft.QLinearSigmoid",       "com.microsoft.QLinearLeakyRelu", "com.microsoft.QLinearMul",
     "com.microsoft.QLinearAdd",           "com.microsoft.QLinearConcat",    "com.microsoft.QLinearAveragePool",
@@ -235,7 +237,8 @@ class Reader {
     if (v.kind == Value::Kind::Dequant) return dequantize_output(out, v);
     if (v.kind != Value::Kind::Act && v.kind != Value::Kind::Int32)
       fail(fmt::format("graph output '{}' is {}; supported outputs: quantized int8/uint8 tensors (end the graph with "
-                       "QuantizeLinear), their DequantizeLinear (float32) and int32 ConvInteger/MatMulInteger results",
+                       "QuantizeLinear), their DequantizeLinear (float32), int32 ConvInteger/MatMulInteger results "
+                       "and int64 ArgMax/ArgMin indices",
                        out.name(), v.kind == Value::Kind::Const ? "a constant" : "a float tensor"));
     if (v.kind == Value::Kind::Act && v.uint8) graph_.tensors[size_t(v.id)].source_uint8 = true;
     graph_.outputs.push_back(v.id);
@@ -475,10 +478,11 @@ class Reader {
     if (t == "Split") return read_split(i);
     if (t == "ReduceMax" || t == "ReduceMin") return read_reduce_extremum(i);
     if (t == "Gather") return read_gather(i);
+    if (t == "ArgMax" || t == "ArgMin") return read_arg_min_max(i);
     if (t == "Relu" || t == "Clip") return read_activation(i);
     if (t == "Conv" || t == "ConvTranspose" || t == "Gemm" || t == "MatMul" || t == "Add" || t == "Softmax" ||
-        t == "Concat" || t == "ReduceMean" || t == "ReduceSum" || t == "Max" || t == "Min" || t == "Sub" || t == "Mul" ||
-        t == "PRelu" || is_unary_function(t))
+        t == "LogSoftmax" || t == "Concat" || t == "ReduceMean" || t == "ReduceSum" || t == "Max" || t == "Min" ||
+        t == "Sub" || t == "Mul" || t == "PRelu" || is_unary_function(t))
       return defer(i);
     if (t == "AveragePool" || t == "MaxPool" || t == "GlobalAveragePool" || t == "GlobalMaxPool") return read_pool(i);
     if (t == "Pad") return read_pad(i);
@@ -662,8 +666,8 @@ class Reader {
       out = emit_add(i, q, out_name, pending.lo, pending.hi, &rank);
     } else if (t == "Sub" || t == "Mul") {
       out = emit_sub_mul(i, q, out_name, pending.lo, pending.hi, &rank);
-    } else if (t == "Softmax" || t == "Concat" || t == "Max" || t == "Min" || t == "ReduceMean" || t == "ReduceSum" ||
-               t == "PRelu" || is_unary_function(t)) {
+    } else if (t == "Softmax" || t == "LogSoftmax" || t == "Concat" || t == "Max" || t == "Min" ||
+               t == "ReduceMean" || t == "ReduceSum" || t == "PRelu" || is_unary_function(t)) {
       if (pending.lo != -kInf || pending.hi != kInf)
         fail_node(i, "a Relu or Clip fused after it is unsupported; supported after Conv, ConvTranspose, Gemm, "
                      "MatMul, Add");
@@ -676,6 +680,8 @@ class Reader {
       out = emit_max_min(i, q, out_name, &rank);
     } else if (t == "Softmax") {
       out = emit_softmax(i, q, out_name, &rank);
+    } else if (t == "LogSoftmax") {
+      out = emit_log_softmax(i, q, out_name, &rank);
     } else if (t == "ReduceMean") {
       out = emit_reduce_mean(i, q, out_name, &rank);
     } else if (t == "ReduceSum") {
@@ -1519,6 +1525,42 @@ class Reader {
     return emit_softmax(i, in, oq, out_name, rank, opset_);
   }
 
+  // LogSoftmax: TFLite's int8 LOG_SOFTMAX (the log_softmax kernel). It
+  // writes steps of 1/16 from 127 and saturates below -15.94, so its
+  // QuantizeLinear must be that quantization: a requantization to another
+  // could neither add precision nor recover the saturated values.
+  int emit_log_softmax(int i, const ActQuant& oq, const std::string& out_name, int* rank) {
+    const Value in = dequant_input(i, 0);  // a copy: emitting may move the values
+    // The kernel runs along the IR's innermost dimension: ONNX's last, or C
+    // (axis 1) of a 4-D tensor, which kiln holds as NHWC. The dimensions
+    // ONNX normalizes over (`axis`; from it on before opset 13) must be that
+    // one, less dimensions of 1.
+    const ir::Shape is = onnx_shape(in);
+    const size_t r = is.size();
+    const size_t axis = onnx_axis(i, attr_int(i, "axis", opset_ >= 13 ? -1 : 1), r);
+    const size_t innermost = r == 4 ? 1 : r - 1, end = opset_ >= 13 ? axis + 1 : r;
+    bool same = is[innermost] == 1 || (axis <= innermost && innermost < end);
+    for (size_t d = axis; d < end; ++d) same = same && (d == innermost || is[d] == 1);
+    if (!same)
+      fail_node(i, fmt::format("log-softmax along axis {} (opset {}) of {} unsupported; supported: along the last "
+                               "axis, or axis 1 (C) of a 4-D tensor, less dimensions of 1",
+                               axis, opset_, ir::shape_string(is)));
+    const float s = kernels::kLogSoftmaxOutputScale;
+    const int32_t zp = kernels::kLogSoftmaxOutputZeroPoint;
+    if (oq.scale != s || oq.zero_point != zp)
+      fail_node(i, fmt::format("output quantization scale {}, zero point {}{}: unsupported; supported: scale 1/16 "
+                               "(0.0625) and zero point 127 (uint8: 255), TFLite's int8 LOG_SOFTMAX output",
+                               oq.scale, oq.uint8 ? oq.zero_point + 128 : oq.zero_point, oq.uint8 ? " (uint8)" : ""));
+    const int out = new_act(out_name, onnx_shape(in), s, zp);
+    ir::Op op = new_op(i, OpKind::Kernel);
+    op.kernel = "log_softmax";
+    op.inputs = {in.id};
+    op.outputs = {out};
+    graph_.ops.push_back(std::move(op));
+    *rank = in.rank;
+    return out;
+  }
+
   int emit_softmax(int i, const Value& in, const ActQuant& oq, const std::string& out_name, int* rank,
                    int64_t opset) {
     const int r = in.rank;
@@ -1856,6 +1898,51 @@ class Reader {
     op.attrs = {{"axis", {ir_dim(axis, r)}}, {"batch_dims", {0}}};
     graph_.ops.push_back(std::move(op));
     define_preserved(i, in, out, int(os.size()));
+  }
+
+  // ArgMax, ArgMin of the DequantizeLinear of an activation: TFLite's
+  // ARG_MAX and ARG_MIN kernels along the axis's IR dimension. They compare
+  // the stored values, which order as the dequantized ones do, and take the
+  // first index of a tie (select_last_index = 0). ONNX's INT64 indices are
+  // held as int32 (every index fits) and written as INT64 at the edge.
+  void read_arg_min_max(int i) {
+    const Value in = dequant_input(i, 0);  // a copy: define may move the values
+    const ir::Shape is = onnx_shape(in);
+    const size_t r = is.size();
+    const size_t axis = onnx_axis(i, attr_int(i, "axis", 0), r);
+    const bool keep = attr_int(i, "keepdims", 1) != 0;
+    if (attr_int(i, "select_last_index", 0) != 0)
+      fail_node(i, "select_last_index = 1 unsupported; supported: 0 (the first index of a tie, as TFLite)");
+    ir::Shape os = is;
+    if (keep)
+      os[axis] = 1;
+    else
+      os.erase(os.begin() + std::ptrdiff_t(axis));
+    // Inside kiln a 4-D tensor is NHWC: without keepdims the IR drops a
+    // dimension of it, which leaves the others in ONNX's order only for C.
+    if (!keep && r == 4 && axis != 1)
+      fail_node(i, fmt::format("keepdims = 0 along axis {} of NCHW {} unsupported (kiln holds it as NHWC); "
+                               "supported: keepdims = 1, or axis 1 (C)",
+                               axis, ir::shape_string(is)));
+    if (!keep && r == 5)
+      fail_node(i, "keepdims = 0 of a 5-D input to 4-D unsupported (kiln holds 4-D tensors as NHWC)");
+    ir::Tensor t;
+    t.name = node(i).output(0);
+    t.shape = nchw_to_nhwc(os);
+    t.type = DataType::Int32;
+    t.source_int64 = true;
+    const int out = graph_.add_tensor(std::move(t));
+    ir::Op op = new_op(i, OpKind::Kernel);
+    op.kernel = node(i).op_type() == "ArgMax" ? "arg_max" : "arg_min";
+    op.inputs = {in.id};
+    op.outputs = {out};
+    op.attrs = {{"axis", {ir_dim(axis, r)}}, {"keep_dims", {keep ? 1 : 0}}};
+    graph_.ops.push_back(std::move(op));
+    Value v;
+    v.kind = Value::Kind::Int32;
+    v.id = out;
+    v.rank = int(os.size());
+    define(i, 0, v);
   }
 
   // Split: the `split` sizes (input from opset 13, else attribute; absent:

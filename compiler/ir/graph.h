@@ -58,6 +58,9 @@ struct Tensor {
   // Graph inputs and outputs only: the source model's tensor is uint8 (ONNX),
   // which the IR holds as int8 value - 128 (for tools writing the model's type).
   bool source_uint8 = false;
+  // An Int32 tensor that is INT64 in the source model (ONNX ArgMax's indices,
+  // which all fit int32), for tools writing the model's type.
+  bool source_int64 = false;
 
   bool is_constant() const { return !data.empty(); }
   int64_t num_elements() const { return ir::num_elements(shape); }

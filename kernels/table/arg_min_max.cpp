@@ -10,8 +10,9 @@ namespace kiln::kernels::table {
 namespace {
 
 // ARG_MAX, ARG_MIN: attribute axis (one value, negative counts from the
-// back); an int8 input of any quantization (its stored values are compared)
-// and an int32 output of the input's shape without the axis.
+// back) and keep_dims (ONNX's keepdims; TFLite has none); an int8 input of
+// any quantization (its stored values are compared) and an int32 output of
+// the input's shape without the axis, or with 1 there under keep_dims.
 ArgMinMaxParams arg_min_max_from_op(const McuOpView& op, const char* kernel) {
   op.expect_tensors(1, 1);
   const McuTensorView &in = op.inputs[0], &out = op.outputs[0];
@@ -24,12 +25,16 @@ ArgMinMaxParams arg_min_max_from_op(const McuOpView& op, const char* kernel) {
   const int64_t axis = axes[0] < 0 ? axes[0] + rank : axes[0];
   if (axis < 0 || axis >= rank)
     check::fail(kernel, "axis", fmt::format("{} is outside the input's rank {}", axes[0], rank));
+  const bool keep_dims = op.attr_or("keep_dims", 0) != 0;
   std::vector<int64_t> expected = in.shape;
-  expected.erase(expected.begin() + axis);
+  if (keep_dims)
+    expected[size_t(axis)] = 1;
+  else
+    expected.erase(expected.begin() + axis);
   if (out.shape != expected)
-    check::fail(kernel, "output", fmt::format("shape {} is not {}, the input {} without axis {}",
-                                              dims_string(out.shape), dims_string(expected), dims_string(in.shape),
-                                              axes[0]));
+    check::fail(kernel, "output", fmt::format("shape {} is not {}, the input {} {} axis {}", dims_string(out.shape),
+                                              dims_string(expected), dims_string(in.shape),
+                                              keep_dims ? "with 1 along" : "without", axes[0]));
   int64_t outer = 1, inner = 1;
   for (int64_t k = 0; k < axis; ++k) outer *= in.shape[size_t(k)];
   for (int64_t k = axis + 1; k < rank; ++k) inner *= in.shape[size_t(k)];

@@ -88,7 +88,7 @@ TEST_CASE("npy: every malformed header names the byte and what was expected", "[
   CHECK(header_error(dir, "{'descr': '|i1', 'fortran_order': True, 'shape': (1,)}", "x") ==
         "Fortran-order arrays are not supported; save with C order");
   CHECK(header_error(dir, "{'descr': '<f8', " + ok_tail, std::string(8, 'x')) ==
-        "dtype '<f8' not supported; expected int8 ('|i1'), uint8 ('|u1'), int32 ('<i4') or float32 ('<f4')");
+        "dtype '<f8' not supported; expected int8 ('|i1'), uint8 ('|u1'), int32 ('<i4'), int64 ('<i8') or float32 ('<f4')");
   CHECK(header_error(dir, "{'descr': '|i1', " + ok_tail, "xy") == "data has 2 bytes, the shape and dtype need 1");
 }
 

@@ -1011,3 +1011,61 @@ TEST_CASE("onnx: ConvTranspose in QDQ form computes the integers of TFLite's TRA
   CHECK_THAT(read_error(m.build([](onnx::NodeProto*) {}, 0)),
              Catch::Contains("per-channel weight scales along axis 0 unsupported; supported: axis 1"));
 }
+
+namespace {
+
+// x [1, 2, 3, 4] -> DequantizeLinear -> ArgMax or ArgMin -> y (INT64, a graph output).
+ModelBuilder arg_model(const std::string& op) {
+  ModelBuilder b;
+  b.input("x", onnx::TensorProto::INT8, {1, 2, 3, 4});
+  b.scale("s", 0.05f);
+  b.init("z", onnx::TensorProto::INT8, {}, {-3});
+  b.node("DequantizeLinear", {"x", "s", "z"}, "xf");
+  b.node(op, {"xf"}, "y");
+  b.output("y");
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("onnx: LogSoftmax and ArgMax / ArgMin run TFLite's kernels with the indices as int32 written as INT64",
+          "[onnx]") {
+  const auto model = [](const char* name) { return frontend::read_onnx(test::data_path(std::string("models/onnx/") + name)); };
+  const ir::Graph ls = model("qdq_log_softmax_conv_channels_uint8.onnx");
+  const ir::Op& l = kernel_op(ls, "log_softmax");
+  CHECK(ls.tensors[size_t(l.outputs[0])].scale() == 1.0f / 16);
+  CHECK(ls.tensors[size_t(l.outputs[0])].zero_point() == 127);  // uint8 255
+  const ir::Graph am = model("qdq_arg_min_conv_channels.onnx");
+  const ir::Op& a = kernel_op(am, "arg_min");
+  CHECK(a.attrs.at("axis") == std::vector<int64_t>{3});  // NCHW's C
+  CHECK(a.attrs.at("keep_dims") == std::vector<int64_t>{1});
+  const ir::Tensor& idx = am.tensors[size_t(am.outputs.at(0))];
+  CHECK(idx.type == ir::DataType::Int32);
+  CHECK(idx.source_int64);
+  CHECK(idx.shape == ir::Shape{1, 6, 5, 1});  // NCHW [1, 1, 6, 5] inside kiln
+
+  // ArgMax along W of a 4-D tensor, keepdims = 1: the IR's dimension 2; the reference's indices.
+  ModelBuilder w = arg_model("ArgMax");
+  ModelBuilder::integer(w.g()->mutable_node(1), "axis", -1);
+  const ir::Graph gw = w.read();
+  CHECK(kernel_op(gw, "arg_max").attrs.at("axis") == std::vector<int64_t>{2});
+  std::vector<int8_t> x(24);
+  for (size_t k = 0; k < x.size(); ++k) x[k] = int8_t((k * 7) % 5);  // NHWC [1, 3, 4, 2]
+  const auto out = reference::run_reference(gw, {x});
+  // Along W (4 values per H and C), the first largest: for h = 0, c = 0: x[0], x[2], x[4], x[6] = 0, 4, 3, 2 -> 1.
+  CHECK(reference::int32_values(out.at(0)).at(0) == 1);
+  // What they refuse, by name.
+  ModelBuilder last = arg_model("ArgMin");
+  ModelBuilder::integer(last.g()->mutable_node(1), "select_last_index", 1);
+  CHECK_THAT(read_error(last), Catch::Contains("select_last_index = 1 unsupported"));
+  ModelBuilder drop_h = arg_model("ArgMax");
+  ModelBuilder::integer(drop_h.g()->mutable_node(1), "axis", 2);
+  ModelBuilder::integer(drop_h.g()->mutable_node(1), "keepdims", 0);
+  CHECK_THAT(read_error(drop_h), Catch::Contains("keepdims = 0 along axis 2 of NCHW 1x2x3x4 unsupported"));
+  ModelBuilder other = keep_quant_model("LogSoftmax", {});
+  ModelBuilder::integer(other.g()->mutable_node(1), "axis", 1);
+  CHECK_THAT(read_error(other), Catch::Contains("output quantization scale 0.05, zero point -3: unsupported"));
+  ModelBuilder w_axis = keep_quant_model("LogSoftmax", {});
+  ModelBuilder::integer(w_axis.g()->mutable_node(1), "axis", 3);
+  CHECK_THAT(read_error(w_axis), Catch::Contains("log-softmax along axis 3 (opset 13) of 1x2x3x4 unsupported"));
+}
