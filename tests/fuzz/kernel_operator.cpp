@@ -160,7 +160,9 @@ std::vector<uint8_t> build_model(Bytes& in) {
     }
   }
   const std::vector<int32_t> out_shape = in.u8() < 128 && !first_shape.empty() ? first_shape : shape(in);
-  const int y = m.activation(out_shape);
+  // The output of the kernel's type: int8, or int32 (indices, unquantized).
+  const int y = kiln::written_element(*f.spec) == kiln::McuElement::Int32 ? m.tensor(out_shape, tfl::TensorType_INT32, 0)
+                                                                            : m.activation(out_shape);
   const auto [type, table] = options(in, m, *f.form);
   return m.finish(f.code, inputs, {y}, type, table, graph_inputs);
 }
