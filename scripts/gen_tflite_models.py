@@ -350,6 +350,32 @@ def gather(net, x, indices, axis, batch_dims=0, name="gather"):
     return out
 
 
+def batch_matmul(net, a, b, adj_x=False, adj_y=False, name="batch_matmul"):
+    """BATCH_MATMUL of two int8 operands (activations, or a constant for one), their batch dimensions broadcast;
+    adj_x / adj_y: that operand's matrices are stored transposed. The output has a scale of its own."""
+    rank = max(len(a.shape), len(b.shape))
+
+    def real(t, adj):
+        if t.value is not None:  # a constant: its own shape, broadcast from the front
+            r = t.real(t.value)
+        else:  # an activation: samples in dimension 0, its batch dimensions after them
+            r = net.real_of(t)
+            r = r.reshape([r.shape[0]] + [1] * (rank - r.ndim) + list(r.shape[1:]))
+        return np.swapaxes(r, -1, -2) if adj else r
+
+    ext = lambda t: [1] * (rank - len(t.shape)) + list(t.shape)
+    la, lb = ext(a), ext(b)
+    rows, cols = la[-1] if adj_x else la[-2], lb[-2] if adj_y else lb[-1]
+    shape = [max(x, y) for x, y in zip(la[:-2], lb[:-2])] + [rows, cols]
+    y = np.matmul(real(a, adj_x), real(b, adj_y))
+    scale, zp = quant_activation(float(y.min()), float(y.max()))
+    out = net.tensor(shape, "int8", scale, zp, name=name)
+    net.calib[out.index] = y
+    net.op("BATCH_MATMUL", [a, b], [out],
+           ("BatchMatMulOptions", dict(fields=[(0, "PrependBoolSlot", adj_x), (1, "PrependBoolSlot", adj_y)])))
+    return out
+
+
 def batch_to_space(net, x, block, crops, name="batch_to_space"):
     """BATCH_TO_SPACE_ND, the inverse; the output keeps the input's quantization."""
     shape = ([x.shape[0] // int(np.prod(block))] +
@@ -719,7 +745,7 @@ TYPES = {"int8": "INT8", "int32": "INT32", "int64": "INT64", "float32": "FLOAT32
 # Options tables the schema subset (compiler/frontend/tflite_schema.fbs) does
 # not hold, written field by field: their union type in TFLite's schema and
 # (field id, Builder slot method, value) per field.
-RAW_OPTIONS = {"GatherOptions": 23, "ArgMaxOptions": 40, "ArgMinOptions": 57}
+RAW_OPTIONS = {"GatherOptions": 23, "ArgMaxOptions": 40, "ArgMinOptions": 57, "BatchMatMulOptions": 101}
 
 
 def raw_options_table(b, o):
@@ -1164,6 +1190,40 @@ def models():
           lambda n: gather(n, n.x, [[0, 6], [2, 2], [5, 1]], -2), 82)
     model("gather_batch_dims", [2, 5, 3],
           lambda n: gather(n, n.x, [[4, 0, 1], [2, 2, 3]], 1, batch_dims=1), 83)
+    # BATCH_MATMUL: two activations with batch dimensions ([1, 2, 3, 4] times
+    # [1, 2, 4, 5]), an attention block (scores q k^T by adj_y, softmax, times
+    # v), adj_x, adj_x with adj_y, a rank-3 right operand broadcast over the
+    # heads and a rank-5 batched constant broadcast both ways (the MCU's
+    # batch_matmul); constant weights, as they are, under adj_y with adj_x,
+    # and with a zero point (that one on the MCU: the array's weights are
+    # symmetric).
+    model("batch_matmul_two_activations", [1, 2, 4, 3],
+          lambda n: batch_matmul(n, transpose(n, n.x, [0, 1, 3, 2]), conv(n, n.x, 5, 1, name="rhs")), 86)
+
+    def attention(n):
+        q, k, v = (conv(n, n.x, c, 1, name=name) for c, name in ((4, "q"), (4, "k"), (5, "v")))
+        scores = softmax(n, batch_matmul(n, q, k, adj_y=True, name="scores"))
+        return batch_matmul(n, scores, v, name="attention")
+
+    model("batch_matmul_attention", [1, 3, 6, 4], attention, 87)
+    model("batch_matmul_adj_x", [1, 2, 4, 3], lambda n: batch_matmul(n, n.x, conv(n, n.x, 5, 1, name="rhs"),
+                                                                     adj_x=True), 88)
+    model("batch_matmul_adj_x_adj_y", [1, 2, 4, 3],
+          lambda n: batch_matmul(n, n.x, transpose(n, conv(n, n.x, 5, 1, name="rhs"), [0, 1, 3, 2]), adj_x=True,
+                                 adj_y=True), 89)
+    model("batch_matmul_broadcast_rank3_rhs", [1, 2, 4, 3],
+          lambda n: batch_matmul(n, transpose(n, n.x, [0, 1, 3, 2]),
+                                 reduce_max_min(n, conv(n, n.x, 5, 1, name="rhs"), "REDUCE_MAX", [1], False,
+                                                "rhs_max")), 90)
+    model("batch_matmul_rank5_batched_constant", [1, 2, 4, 3],
+          lambda n: batch_matmul(n, reshape_to(n, n.x, [1, 2, 1, 4, 3], "rank5"),
+                                 const_operand(n, [1, 1, 3, 3, 5], "rhs")), 91)
+    model("batch_matmul_constant_weights", [1, 4, 8, 32],
+          lambda n: batch_matmul(n, n.x, const_operand(n, [32, 24], "weights")), 92)
+    model("batch_matmul_constant_weights_adj_x_adj_y", [1, 2, 16, 6],
+          lambda n: batch_matmul(n, n.x, const_operand(n, [1, 24, 16], "weights"), adj_x=True, adj_y=True), 93)
+    model("batch_matmul_constant_zero_point", [1, 3, 8],
+          lambda n: batch_matmul(n, n.x, n.const_weights([8, 6], None, "weights", zero_point=3)[0]), 94)
     model("squeeze_fc_expand_dims", [1, 4, 4, 8],
           lambda n: expand_dims(n, fully_connected(n, squeeze(n, mean_hw(n, n.x)), 5), 1), 50)
     # INT64 begin and size, as TensorFlow graphs often write them.
