@@ -3,6 +3,7 @@
 #include "arch/error.h"
 #include "compiler/frontend/onnx_reader.h"
 #include "compiler/frontend/tflite_reader.h"
+#include "compiler/ir/batch_matmul.h"
 #include "compiler/ir/concat_chain.h"
 
 namespace kiln::frontend {
@@ -24,6 +25,7 @@ ir::Graph load_model(const std::string& path) {
     throw Error(path + ": unknown model type; expected a .tflite or .onnx file");
   }
   ir::chain_concats(g);  // the MCU joins two inputs at a time
+  ir::batch_matmul_as_fully_connected(g);  // a constant right operand as weights the array holds
   return g;
 }
 
