@@ -594,6 +594,23 @@ def gather(net, x, indices, axis, name="gather"):
     return keep_quant(net, x, "Gather", y, name, inputs=[i], axis=axis)
 
 
+def matmul(net, a, b, name="matmul"):
+    """MatMul in QDQ form of two operands behind DequantizeLinear (activations, or a constant from const_dq), their
+    batch dimensions broadcast as numpy's matmul broadcasts them."""
+    net.node("MatMul", [a, b], [f"{name}_output"], name)
+    return net.qdq(f"{name}_output", np.matmul(net.real[a], net.real[b]))
+
+
+def attention(net, x):
+    """Scores of x against itself (x times its transpose, per head), softmax over each row (as rows of a rank-3
+    view), times a 1x1 convolution of x: both MatMuls multiply two activations with a batch dimension of heads."""
+    heads, seq = net.real[x].shape[1], net.real[x].shape[2]
+    scores = matmul(net, x, transpose(net, x, [0, 1, 3, 2], name="keys"), name="scores")
+    rows = softmax(net, reshape(net, scores, [1, heads * seq, seq], name="rows"))
+    probs = reshape(net, rows, [1, heads, seq, seq], name="probs")
+    return matmul(net, probs, conv(net, x, heads, 1, name="values"), name="attention")
+
+
 def zero_point_of(net, dq_name):
     base = dq_name[: -len("_dequantized")]
     return next(numpy_helper.to_array(t) for t in net.inits if t.name == f"{base}_zero_point").item()
@@ -736,6 +753,14 @@ def models():
           62)
     model("qdq_arg_min_conv_channels", [1, 3, 6, 5],
           lambda n, x: arg_min_max(n, conv(n, x, 6, 3, pad=1), "ArgMin", 1, 1, "arg_min"), 63)
+    # MatMul with batch dimensions: attention's products of two activations,
+    # and constants behind DequantizeLinear (uint8 around 128): one per head
+    # (the MCU's batch_matmul), then one matrix for every head (a fully
+    # connected layer on the array).
+    model("qdq_matmul_attention", [1, 2, 6, 4], attention, 51)
+    model("qdq_matmul_constants_uint8", [1, 2, 6, 5],
+          lambda n, x: matmul(n, matmul(n, x, const_dq(n, "per_head", [2, 5, 3]), name="per_head_matmul"),
+                              const_dq(n, "shared", [3, 4]), name="shared_matmul"), 52, uint8=True)
     return out
 
 

@@ -660,6 +660,8 @@ class Reader {
       out = emit_conv(i, Form::Qdq, q, out_name, pending.lo, pending.hi, &rank);
     } else if (t == "ConvTranspose") {
       out = emit_conv_transpose(i, q, out_name, pending.lo, pending.hi, &rank);
+    } else if (t == "MatMul" && !weights_matmul(i)) {
+      out = emit_batch_matmul(i, q, out_name, pending.lo, pending.hi, &rank);
     } else if (t == "Gemm" || t == "MatMul") {
       out = emit_fully_connected(i, Form::Qdq, q, out_name, pending.lo, pending.hi, &rank);
     } else if (t == "Add") {
@@ -1219,6 +1221,123 @@ class Reader {
     op.inputs = {in.id, filter, b};
     op.outputs = {out};
     graph_.ops.push_back(std::move(op));
+    return out;
+  }
+
+  // A QDQ MatMul of an activation (rank 2 or 3) by rank-2 constant weights,
+  // which emit_fully_connected reads in every quantization form (per
+  // channel, weight zero points); any other MatMul is a batch_matmul.
+  bool weights_matmul(int i) const {
+    const Value& a = input(i, 0);
+    const Value& b = input(i, 1);
+    return a.kind == Value::Kind::Dequant && a.rank >= 2 && a.rank <= 3 &&
+           (b.kind == Value::Kind::Const || b.kind == Value::Kind::DequantConst) && b.c->dims.size() == 2;
+  }
+
+  // Operand k of a MatMul as an IR tensor in ONNX order: the DequantizeLinear
+  // of an activation (a rank-4 one, held NHWC, transposed to NCHW, or
+  // renamed when the orders agree), or of a per-tensor int8 or uint8
+  // constant. `onnx` receives its ONNX shape.
+  int matmul_operand(int i, int k, ir::Shape* onnx) {
+    const Value v = input(i, k);  // a copy: adding tensors and ops may move the values
+    if (v.kind == Value::Kind::Dequant) {
+      *onnx = onnx_shape(v);
+      if (v.rank != 4) return v.id;
+      const std::string name = fmt::format("{}/input{}_nchw", node_name(i), k);
+      if (!same_order(*onnx)) return emit_transpose(i, v.id, {0, 3, 1, 2}, name);
+      ir::Tensor t = tensor(v.id);
+      t.name = name;
+      t.shape = *onnx;
+      const int id = graph_.add_tensor(std::move(t));
+      ir::Op op = new_op(i, OpKind::Reshape);
+      op.inputs = {v.id};
+      op.outputs = {id};
+      graph_.ops.push_back(std::move(op));
+      return id;
+    }
+    if (v.kind != Value::Kind::DequantConst || v.scale.size() != 1 || v.c->data_type == onnx::TensorProto::INT32)
+      fail_node(i, fmt::format("input {} '{}' must be the DequantizeLinear of an activation or of a per-tensor int8 or "
+                               "uint8 constant",
+                               k, node(i).input(k)));
+    const ConstTensor& c = *v.c;
+    const bool uint8 = c.data_type == onnx::TensorProto::UINT8;
+    ir::Tensor t;
+    t.name = node(i).input(k);
+    for (int64_t d : c.dims) {
+      if (d < 1 || d > std::numeric_limits<int32_t>::max())
+        fail_node(i, fmt::format("constant input {} '{}' has dimension {}", k, node(i).input(k), d));
+      t.shape.push_back(int32_t(d));
+    }
+    t.type = DataType::Int8;
+    t.quant.scale = {v.scale[0]};
+    t.quant.zero_point = {int32_t(uint8 ? v.zero_point[0] - 128 : v.zero_point[0])};
+    for (int64_t e = 0; e < c.element_count(); ++e)
+      t.data.push_back(uint8_t(int8_t(uint8 ? c.integer(e) - 128 : c.integer(e))));
+    *onnx = t.shape;
+    return graph_.add_tensor(std::move(t));
+  }
+
+  // MatMul of two activations (attention's products), or of an activation
+  // and a per-tensor constant of any rank: TFLite's int8 BATCH_MATMUL (the
+  // batch_matmul kernel) on the operands in ONNX order, with numpy's
+  // broadcasting of the batch dimensions. load_model turns one whose
+  // constant right operand is a matrix of weights into a fully connected
+  // layer (ir/batch_matmul.h); onnxruntime computes the float product, which
+  // the integer result is within a step of.
+  int emit_batch_matmul(int i, const ActQuant& oq, const std::string& out_name, float lo, float hi, int* rank) {
+    ir::Shape as, bs;
+    const int a = matmul_operand(i, 0, &as);
+    const int b = matmul_operand(i, 1, &bs);
+    for (const ir::Shape* s : {&as, &bs})
+      if (s->size() < 2 || s->size() > 4)
+        fail_node(i, fmt::format("input {} shape {} unsupported; supported: rank 2 to 4", s == &as ? 0 : 1,
+                                 ir::shape_string(*s)));
+    if (tensor(a).is_constant() && tensor(b).is_constant()) fail_node(i, "both inputs are constants: unsupported");
+    if (as.back() != bs[bs.size() - 2])
+      fail_node(i, fmt::format("input shapes {} and {}: rows of {} values times columns of {}", ir::shape_string(as),
+                               ir::shape_string(bs), as.back(), bs[bs.size() - 2]));
+    const size_t r = std::max(as.size(), bs.size());
+    ir::Shape os;
+    for (size_t d = 0; d + 2 < r; ++d) {
+      const int32_t x = d + as.size() >= r ? as[d + as.size() - r] : 1;
+      const int32_t y = d + bs.size() >= r ? bs[d + bs.size() - r] : 1;
+      if (x != y && x != 1 && y != 1)
+        fail_node(i, fmt::format("input shapes {} and {}: batch dimensions {} and {} do not broadcast",
+                                 ir::shape_string(as), ir::shape_string(bs), x, y));
+      os.push_back(std::max(x, y));
+    }
+    os.insert(os.end(), {as[as.size() - 2], bs.back()});
+    // The product in ONNX order; a rank-4 one goes to NHWC as a Reshape does.
+    const bool reorder = r == 4 && !same_order(os);
+    int out;
+    if (r == 4) {
+      ir::Tensor t;
+      t.name = out_name + "/nchw_out";
+      t.shape = os;
+      t.quant.scale = {oq.scale};
+      t.quant.zero_point = {oq.zero_point};
+      out = graph_.add_tensor(std::move(t));
+    } else {
+      out = new_act(out_name, os, oq.scale, oq.zero_point);
+    }
+    const ir::ActRange act = clamp(lo, hi, oq.scale, oq.zero_point);
+    ir::Op op = new_op(i, OpKind::Kernel);
+    op.kernel = "batch_matmul";
+    op.inputs = {a, b};
+    op.outputs = {out};
+    op.attrs = {{"adj_x", {0}}, {"adj_y", {0}}, {"act_min", {act.min}}, {"act_max", {act.max}}};
+    graph_.ops.push_back(std::move(op));
+    if (reorder) {
+      out = emit_transpose(i, out, {0, 2, 3, 1}, out_name);
+    } else if (r == 4) {
+      const int nhwc = new_act(out_name, os, oq.scale, oq.zero_point);
+      ir::Op reshape = new_op(i, OpKind::Reshape);
+      reshape.inputs = {out};
+      reshape.outputs = {nhwc};
+      graph_.ops.push_back(std::move(reshape));
+      out = nhwc;
+    }
+    *rank = int(r);
     return out;
   }
 
