@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "kernels/check.h"
+#include "kernels/float_bytes.h"
 
 namespace kiln::kernels {
 
@@ -15,15 +16,6 @@ namespace {
 void check_scale(const char* op, int32_t bits) {
   const float s = bits_float(bits);
   if (!(s > 0.0f) || !std::isfinite(s)) check::fail(op, "scale_bits", fmt::format("scale {} is not positive", s));
-}
-
-// Little-endian binary32 in memory, whatever the host's byte order.
-float load_f32(const uint8_t* b) {
-  return bits_float(int32_t(uint32_t(b[0]) | uint32_t(b[1]) << 8 | uint32_t(b[2]) << 16 | uint32_t(b[3]) << 24));
-}
-void store_f32(float f, uint8_t* b) {
-  const uint32_t u = uint32_t(float_bits(f));
-  b[0] = uint8_t(u), b[1] = uint8_t(u >> 8), b[2] = uint8_t(u >> 16), b[3] = uint8_t(u >> 24);
 }
 
 // Half to even without the floating-point environment's rounding mode:

@@ -19,8 +19,13 @@ float inputs over the range that QuantizeLinear represents; float32 outputs
 float edges themselves are defined alike in both (x / scale rounded half to
 even; (q - zero point) * scale), so they must agree exactly, as must int64 indices
 (ArgMax, ArgMin: the stored values order as the dequantized ones do, and
-both take the first of equals). TFLite models are checked bit for bit against
-TFLite Micro itself by scripts/check_tflm.py.
+both take the first of equals). The float32 tensors of float islands (float
+operators that are no QDQ node unit, run by kiln's float kernels) are
+compared as they are, in steps of the scale of the QuantizeLinear that next
+quantizes them (a DequantizeLinear's output: its own scale; a float graph
+output no QuantizeLinear follows: the scale of the DequantizeLinear it is
+computed from). TFLite models are checked bit for bit against TFLite Micro
+itself by scripts/check_tflm.py.
 
 Install the runtime with scripts/setup_reference_runtimes.sh. Run with
 /usr/bin/python3 (the interpreter that sees Debian's python3-onnx):
@@ -193,6 +198,8 @@ class OnnxCheck:
             dims = [d.dim_value for d in v.type.tensor_type.shape.dim]
             self.input_shapes.append(tuple([dims[0], dims[2], dims[3], dims[1]] if len(dims) == 4 else dims))
         self.output_names = [o.name for o in m.graph.output]
+        self.consts = consts
+        self.island_step = {}  # float tensors of float islands: _float_step
         self.sub_models = {}
         self.jobs = []  # (model path, feeds) queued for one node process
 
@@ -206,6 +213,38 @@ class OnnxCheck:
             if n.op_type == "QuantizeLinear" and self.types.get(n.output[0]) in self.int_types:
                 return n.output[0]
         return None
+
+    def _float_step(self, name):
+        """The step of a float tensor: its DequantizeLinear's scale, else that of the QuantizeLinear reached
+        first through float operators after it, else that of the DequantizeLinear reached first before it."""
+        def scale_of(n):
+            return float(self.consts[n.input[1]]) if len(n.input) > 1 and n.input[1] in self.consts else None
+        p = self.producer.get(name)
+        if p is not None and p.op_type == "DequantizeLinear" and scale_of(p):
+            return scale_of(p)
+        queue, seen = [name], {name}
+        while queue:  # forward, breadth first
+            t = queue.pop(0)
+            for n in self.consumers.get(t, []):
+                if n.op_type == "QuantizeLinear" and n.input[0] == t and scale_of(n):
+                    return scale_of(n)
+                for o in n.output:
+                    if o and o not in seen and self.types.get(o) == self.onnx.TensorProto.FLOAT:
+                        seen.add(o)
+                        queue.append(o)
+        queue, seen = [name], {name}
+        while queue:  # backward
+            t = queue.pop(0)
+            n = self.producer.get(t)
+            if n is None:
+                continue
+            if n.op_type == "DequantizeLinear" and scale_of(n):
+                return scale_of(n)
+            for i in n.input:
+                if i and i not in seen and i not in self.initializers:
+                    seen.add(i)
+                    queue.append(i)
+        raise RuntimeError(f"{self.path}: float tensor '{name}' has no QuantizeLinear or DequantizeLinear near it")
 
     def _boundary(self, name, available):
         """The available int8 tensors that `name` is computed from, or None when one is missing."""
@@ -250,6 +289,10 @@ class OnnxCheck:
         names = {}
         for entry in run.ops:
             name = self._onnx_name(entry["tensor"])
+            # A float tensor of a float island holds the ONNX float tensor of its name.
+            if entry["tensor"] in self.producer and self.types.get(entry["tensor"]) == self.onnx.TensorProto.FLOAT \
+                    and run.value(entry).dtype == np.float32:
+                name = entry["tensor"]
             if name:
                 values[name] = run.value(entry)
                 names[entry["file"]] = name
@@ -272,12 +315,13 @@ class OnnxCheck:
         return queued
 
     def steps(self, name, y):
-        """A float output of DequantizeLinear in steps of its scale (integers: (q - zero point))."""
+        """A float tensor in steps (_float_step; a DequantizeLinear's output in its scale gives (q - zero point))."""
         if y.dtype != np.float32:
             return y
-        if name not in self.float_step:
-            raise RuntimeError(f"{self.path}: float output '{name}' is not a DequantizeLinear graph output")
-        return np.round(y.astype(np.float64) / self.float_step[name]).astype(np.int32)
+        if name not in self.float_step and name not in self.island_step:
+            self.island_step[name] = self._float_step(name)
+        step = self.float_step.get(name) or self.island_step[name]
+        return np.round(y.astype(np.float64) / step).astype(np.int32)
 
     def run_queued(self):
         """Runs every queued job in one node process; returns per job its outputs in the IR's form."""

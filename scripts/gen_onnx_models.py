@@ -616,6 +616,76 @@ def zero_point_of(net, dq_name):
     return next(numpy_helper.to_array(t) for t in net.inits if t.name == f"{base}_zero_point").item()
 
 
+def float_op(net, op, inputs, real, name, **attrs):
+    """A float operator of a float island: no QuantizeLinear follows it (another float operator or a graph
+    output reads it), so it is no QDQ node unit and runs in float; returns its float output."""
+    net.node(op, inputs, [f"{name}_output"], name, **attrs)
+    net.real[f"{name}_output"] = real
+    return f"{name}_output"
+
+
+def float_const(net, name, array):
+    """A float32 initializer read by a float operator as it is (the QOperator quantizer leaves the constant
+    of an operator it does not quantize in float)."""
+    net.real[name] = np.asarray(array, dtype=np.float64)
+    return net.const(name, np.asarray(array, dtype=np.float32))
+
+
+def float_chain_add_relu_mul(net, x):
+    """Add -> Relu -> Mul in float between DequantizeLinear and one QuantizeLinear: only the Mul's output is
+    quantized, so none of the three is a QDQ node unit."""
+    a = conv(net, x, 4, 3, pad=1)
+    s = float_op(net, "Add", [x, a], net.real[x] + net.real[a], "add")
+    r = float_op(net, "Relu", [s], np.maximum(net.real[s], 0), "relu")
+    m = float_op(net, "Mul", [r, x], net.real[r] * net.real[x], "mul")
+    return net.qdq(m, net.real[m])
+
+
+def float_two_readers(net, x):
+    """A float Add read by its QuantizeLinear and by a Sigmoid: an output with a reader other than
+    QuantizeLinear is no QDQ node unit."""
+    a = conv(net, x, 4, 1)
+    s = float_op(net, "Add", [x, a], net.real[x] + net.real[a], "add")
+    g = float_op(net, "Sigmoid", [s], sigmoid(net.real[s]), "gate")
+    return [net.qdq(s, net.real[s]), net.qdq(g, net.real[g])]
+
+
+def float_layer_norm(net, x):
+    """Layer normalization over the last axis as exported without a fused operator (ReduceMean, Sub, Mul,
+    ReduceMean, Add, Sqrt, Div), all in float, then one QuantizeLinear."""
+    xr = net.real[x]
+    mean = float_op(net, "ReduceMean", [x], xr.mean(axis=-1, keepdims=True), "mean", axes=[-1])
+    d = float_op(net, "Sub", [x, mean], xr - net.real[mean], "centered")
+    sq = float_op(net, "Mul", [d, d], net.real[d] ** 2, "squared")
+    var = float_op(net, "ReduceMean", [sq], net.real[sq].mean(axis=-1, keepdims=True), "variance", axes=[-1])
+    eps = float_const(net, "epsilon", np.array(1e-5, dtype=np.float32))
+    v = float_op(net, "Add", [var, eps], net.real[var] + 1e-5, "variance_eps")
+    sd = float_op(net, "Sqrt", [v], np.sqrt(net.real[v]), "deviation")
+    y = float_op(net, "Div", [d, sd], net.real[d] / net.real[sd], "normalized")
+    return net.qdq(y, net.real[y])
+
+
+def float_pools_concat(net, x):
+    """A float Relu read by an AveragePool (padding not counted) and a GlobalAveragePool, their product
+    (a per-channel gate) joined to the pool along the channels: pools, Mul and Concat in float."""
+    r = float_op(net, "Relu", [x], np.maximum(net.real[x], 0), "relu")
+    rr = net.real[r]
+    padded = np.pad(rr, [(0, 0), (0, 0), (1, 1), (1, 1)])
+    ones = np.pad(np.ones_like(rr), [(0, 0), (0, 0), (1, 1), (1, 1)])
+    n, c, h, w = rr.shape
+    oh, ow = (h + 2 - 3) // 2 + 1, (w + 2 - 3) // 2 + 1
+    pr = np.zeros((n, c, oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            win = (slice(None), slice(None), slice(2 * i, 2 * i + 3), slice(2 * j, 2 * j + 3))
+            pr[:, :, i, j] = padded[win].sum(axis=(2, 3)) / ones[win].sum(axis=(2, 3))
+    p = float_op(net, "AveragePool", [r], pr, "pool", kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
+    g = float_op(net, "GlobalAveragePool", [r], rr.mean(axis=(2, 3), keepdims=True), "global_pool")
+    m = float_op(net, "Mul", [p, g], pr * net.real[g], "gated")
+    y = float_op(net, "Concat", [p, m], np.concatenate([pr, net.real[m]], axis=1), "concat", axis=1)
+    return net.qdq(y, net.real[y])
+
+
 def sigmoid(v):
     return 1 / (1 + np.exp(-v))
 
@@ -761,6 +831,24 @@ def models():
     model("qdq_matmul_constants_uint8", [1, 2, 6, 5],
           lambda n, x: matmul(n, matmul(n, x, const_dq(n, "per_head", [2, 5, 3]), name="per_head_matmul"),
                               const_dq(n, "shared", [3, 4]), name="shared_matmul"), 52, uint8=True)
+    # Float islands: float operators that are no QDQ node unit (onnxruntime's rule) run as MCU float kernels.
+    # QOperator form: a Softmax after DequantizeLinear into a float graph output, and an Add of a float constant.
+    model("qoperator_float_softmax_output", [1, 6, 2, 3],
+          lambda n, x: (lambda s: float_op(n, "Softmax", [s], np.exp(n.real[s]) / np.exp(n.real[s]).sum(axis=1, keepdims=True),
+                                           "softmax", axis=1))(
+              qlinear(n, "QLinearAdd", [x, conv(n, x, 6, 1)], n.real[x] + n.real["conv_output_dequantized"], "add")),
+          41)
+    model("qoperator_float_add_constant", [1, 4, 5, 5],
+          lambda n, x: (lambda s: n.qdq(float_op(n, "Add", [s, float_const(n, "bias", n.rng.normal(0, 0.5, [4, 1, 1]))],
+                                                 n.real[s] + n.real["bias"], "add_bias"),
+                                        n.real[s] + n.real["bias"]))(
+              qlinear(n, "QLinearAdd", [x, conv(n, x, 4, 3, pad=1)], n.real[x] + n.real["conv_output_dequantized"],
+                      "add")), 42)
+    # QDQ form: a chain Add -> Relu -> Mul, a float Add with two readers, a layer normalization, pools and Concat.
+    model("qdq_float_chain_add_relu_mul", [1, 4, 6, 6], float_chain_add_relu_mul, 43)
+    model("qdq_float_two_readers", [1, 4, 5, 5], float_two_readers, 44, outputs=("sum", "gate"))
+    model("qdq_float_layer_norm", [1, 6, 8], float_layer_norm, 45, lo=-2, hi=3)
+    model("qdq_float_pools_concat", [1, 3, 6, 5], float_pools_concat, 46)
     return out
 
 

@@ -10,6 +10,7 @@
 #include <iterator>
 #include <limits>
 #include <memory>
+#include <set>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -24,6 +25,8 @@
 #include "compiler/ir/quant_params.h"
 #include "compiler/ir/transpose_conv.h"
 #include "kernels/log_softmax.h"
+#include "kernels/float_binary.h"
+#include "kernels/float_unary.h"
 #include "kernels/lut_tables.h"
 #include "kernels/mirror_pad.h"
 #include "kernels/slice.h"
@@ -51,7 +54,15 @@ const std::vector<std::string> kSupported = {
     "Sigmoid",        "Tanh",             "HardSwish",   "HardSigmoid",   "LeakyRelu",   "Elu",
     "com.microsoft.QLinearSigmoid",       "com.microsoft.QLinearLeakyRelu", "com.microsoft.QLinearMul",
     "com.microsoft.QLinearAdd",           "com.microsoft.QLinearConcat",    "com.microsoft.QLinearAveragePool",
-    "com.microsoft.QLinearGlobalAveragePool", "com.microsoft.QGemm",     "com.microsoft.QLinearSoftmax"};
+    "com.microsoft.QLinearGlobalAveragePool", "com.microsoft.QGemm",     "com.microsoft.QLinearSoftmax",
+    "Exp",            "Sqrt"};
+
+// The operators an MCU float kernel runs (kernels/float_*.h) where they are
+// no QDQ node unit (Reader::runs_in_float).
+const std::vector<std::string> kFloatOperators = {
+    "Add",     "Sub",  "Mul",        "Div",         "Max",       "Min",       "Relu",        "Clip",
+    "Sigmoid", "Tanh", "HardSigmoid", "HardSwish",  "LeakyRelu", "Elu",       "Exp",         "Sqrt",
+    "Softmax", "Concat", "AveragePool", "GlobalAveragePool", "ReduceMean"};
 
 // The unary float operators of a QDQ model (and the com.microsoft QLinear
 // ones), run as 256-entry tables (kernels/lut.h).
@@ -72,15 +83,16 @@ struct Value {
     Pending,       // a float op's output, waiting for its QuantizeLinear
     Int32,         // the int32 output of ConvInteger / MatMulInteger
     FloatInput,    // a float32 graph input, which only QuantizeLinear may read
+    Float,         // a float32 IR tensor of a float island (float ops that are no QDQ node unit)
   };
   Kind kind = Kind::Const;
   std::shared_ptr<const ConstTensor> c;  // Const, DequantConst: the (integer) values
   std::vector<float> scale;              // DequantConst
   std::vector<int64_t> zero_point;       // DequantConst (source type, uint8 not shifted)
   int axis = 1;                          // DequantConst: per-channel axis in ONNX order
-  int id = -1;                           // Act, Dequant, Int32, FloatInput: IR tensor id
+  int id = -1;                           // Act, Dequant, Int32, FloatInput, Float: IR tensor id
   bool uint8 = false;                    // Act, Dequant: ONNX element type is uint8
-  int rank = 0;                          // Act, Dequant, Int32: ONNX rank
+  int rank = 0;                          // Act, Dequant, Int32, Float: ONNX rank
   int node = -1;                         // Pending: the float node; Dequant: the DequantizeLinear
   float lo = -kInf, hi = kInf;           // Pending: fused Relu/Clip bounds
 };
@@ -120,6 +132,7 @@ class Reader {
     }
     for (int i = 0; i < g.input_size(); ++i)
       if (!values_.count(g.input(i).name())) read_graph_input(g.input(i));
+    index_readers();
     for (int i = 0; i < g.node_size(); ++i) {
       try {
         read_node(i);
@@ -234,6 +247,7 @@ class Reader {
     auto it = values_.find(out.name());
     if (it == values_.end()) fail(fmt::format("graph output '{}' is not produced by any node", out.name()));
     const Value& v = it->second;
+    if (v.kind == Value::Kind::Float || float_views_.count(out.name())) return float_output(out, v);
     if (v.kind == Value::Kind::Dequant) return dequantize_output(out, v);
     if (v.kind != Value::Kind::Act && v.kind != Value::Kind::Int32)
       fail(fmt::format("graph output '{}' is {}; supported outputs: quantized int8/uint8 tensors (end the graph with "
@@ -305,9 +319,9 @@ class Reader {
   const Value& dequant_input(int i, int k) const {
     const Value& v = input(i, k);
     if (v.kind != Value::Kind::Dequant)
-      fail_node(i, fmt::format("input {} '{}' must be the output of a DequantizeLinear of an activation (float "
-                               "tensors between float ops are unsupported: quantize them)",
-                               k, node(i).input(k)));
+      fail_node(i, fmt::format("input {} '{}' must be the output of a DequantizeLinear of an activation (a float "
+                               "tensor from a float operator is read by float operators only: {}; quantize it)",
+                               k, node(i).input(k), fmt::join(kFloatOperators, ", ")));
     return v;
   }
 
@@ -455,6 +469,7 @@ class Reader {
                                n.domain(), fmt::join(kSupported, ", ")));
     const std::string& t = n.op_type();
     if (n.output_size() < 1) fail_node(i, "no outputs");
+    if (runs_in_float(i)) return read_float_node(i);
     if (t == "Constant") return read_constant(i);
     if (t == "Identity") return define(i, 0, input(i, 0));
     if (t == "Shape") return read_shape(i);
@@ -621,6 +636,7 @@ class Reader {
         return define(i, 0, act_value(requantize(i, in.id, out_name, q.scale, q.zero_point), q.uint8, in.rank));
       }
       case Value::Kind::Pending: return define(i, 0, materialize(in, i, q));
+      case Value::Kind::Float:       // the end of a float island
       case Value::Kind::FloatInput: {  // the float edge: the Quantize op, rounding half to even as ONNX does
         const int out = new_act(out_name, onnx_shape(in), q.scale, q.zero_point);
         ir::Op op = new_op(i, OpKind::Quantize);
@@ -1761,8 +1777,9 @@ class Reader {
   const Value& preserving_input(int i) const {
     const Value& v = input(i, 0);
     if (v.kind != Value::Kind::Act && v.kind != Value::Kind::Dequant)
-      fail_node(i, fmt::format("input '{}' must be a quantized activation or its DequantizeLinear",
-                               node(i).input(0)));
+      fail_node(i, fmt::format("input '{}' must be a quantized activation or its DequantizeLinear{}", node(i).input(0),
+                               v.kind == Value::Kind::Float ? " (a float tensor from a float operator: quantize it)"
+                                                            : ""));
     return v;
   }
 
@@ -2438,12 +2455,480 @@ class Reader {
     define_preserved(i, in, out, int(r));
   }
 
+  // ---- float islands ---------------------------------------------------------
+  //
+  // onnxruntime runs a DequantizeLinear -> op -> QuantizeLinear group as one
+  // quantized operator only when it is a QDQ node unit
+  // (core/optimizer/qdq_transformer/selectors_actions/qdq_selectors.cc:
+  // NodeGroupSelector::GetQDQSelection, CheckQDQNodes): each input the op
+  // computes from comes from a DequantizeLinear, each reader of its output is
+  // a QuantizeLinear, the output is no graph output, and those are all int8
+  // or all uint8 (the selectors' type constraint). Any other float
+  // operator runs in float: the float Add of a QOperator model whose second
+  // input is a float constant, a Softmax into a float graph output, a chain
+  // such as Add -> Relu -> Softmax. kiln reads a unit as the int8 operator
+  // (defer, materialize) and the rest as MCU float kernels on float32
+  // tensors: a DequantizeLinear one reads becomes the Dequantize op (once per
+  // tensor), a QuantizeLinear of a float tensor the Quantize op. Where kiln
+  // differs from the rule (docs/operators.md, "Float islands"), it keeps the
+  // reading models had before: a Relu or Clip between an op that takes a clamp
+  // and its QuantizeLinear is the int8 op's clamp whether or not the
+  // QuantizeLinear makes it redundant (exact either way: quantizing is
+  // monotone), an output several QuantizeLinear read is one int8
+  // op per QuantizeLinear, DequantizeLinear outputs read by several nodes are
+  // one per reader (onnxruntime's EnsureUniqueDQForNodeUnit), the pools of a
+  // DequantizeLinear keep the quantization as before, and an operator kiln has
+  // no int8 form of (Div, Exp, Sqrt) runs in float everywhere.
+
+  // Node indices reading each tensor, and the graph's outputs.
+  void index_readers() {
+    const onnx::GraphProto& g = model_.graph();
+    for (int i = 0; i < g.node_size(); ++i)
+      for (const std::string& in : g.node(i).input())
+        if (!in.empty()) readers_[in].push_back(i);
+    for (const onnx::ValueInfoProto& o : g.output()) graph_outputs_.insert(o.name());
+  }
+
+  static bool has_float_kernel(const std::string& t) {
+    return std::find(kFloatOperators.begin(), kFloatOperators.end(), t) != kFloatOperators.end();
+  }
+
+  // A Relu or Clip reading its output is its int8 clamp (materialize).
+  static bool takes_clamp(const std::string& t) {
+    return t == "Conv" || t == "Gemm" || t == "MatMul" || t == "Add" || t == "Sub" || t == "Mul" || t == "Relu" ||
+           t == "Clip";
+  }
+
+  // Input k of node i is a parameter, not data: Clip's bounds, ReduceMean's axes.
+  bool parameter_input(int i, int k) const {
+    const std::string& t = node(i).op_type();
+    return k > 0 && (t == "Clip" || t == "ReduceMean");
+  }
+
+  // Every reader of tensor `name` is a QuantizeLinear, seen through Identity
+  // and, when `clamp`, through the Relu or Clip that become the int8 op's
+  // clamp; none of them is a graph output. Adds to `uint8` whether each
+  // QuantizeLinear writes uint8 (its zero point's type; none: uint8).
+  bool quantized_by_readers(const std::string& name, bool clamp, std::set<bool>* uint8) const {
+    if (graph_outputs_.count(name)) return false;
+    const auto it = readers_.find(name);
+    if (it == readers_.end()) return true;
+    for (int r : it->second) {
+      const onnx::NodeProto& n = node(r);
+      if (!n.domain().empty() && n.domain() != "ai.onnx") return false;
+      const std::string& t = n.op_type();
+      const bool data = n.input_size() > 0 && n.input(0) == name && n.output_size() > 0;
+      if (data && t == "QuantizeLinear") {
+        const auto zp = n.input_size() > 2 && !n.input(2).empty() ? values_.find(n.input(2)) : values_.end();
+        uint8->insert(zp == values_.end() || !zp->second.c || zp->second.c->data_type == onnx::TensorProto::UINT8);
+        continue;
+      }
+      if (data && t == "Identity" && quantized_by_readers(n.output(0), clamp, uint8)) continue;
+      if (data && clamp && (t == "Relu" || t == "Clip") && quantized_by_readers(n.output(0), true, uint8)) continue;
+      return false;
+    }
+    return true;
+  }
+
+  // Node i runs as a float kernel: it has one, and it is no QDQ node unit
+  // (above; with the selectors' type constraint: its DequantizeLinear inputs
+  // and QuantizeLinear outputs all int8 or all uint8), or kiln has no int8
+  // form of it.
+  bool runs_in_float(int i) const {
+    const std::string& t = node(i).op_type();
+    if (!has_float_kernel(t)) return false;
+    bool constants = true;  // on constants only: evaluated when the model is read (fold)
+    for (int k = 0; k < node(i).input_size() && constants; ++k) {
+      const auto it = has_input(i, k) ? values_.find(node(i).input(k)) : values_.end();
+      constants = !has_input(i, k) || (it != values_.end() && it->second.kind == Value::Kind::Const);
+    }
+    if (constants && onnx_frontend::is_foldable(t)) return false;
+    if (t == "Div" || t == "Exp" || t == "Sqrt") return true;
+    bool from_dequantize = true;
+    std::set<bool> uint8;
+    for (int k = 0; k < node(i).input_size(); ++k) {
+      if (!has_input(i, k) || parameter_input(i, k)) continue;
+      const auto it = values_.find(node(i).input(k));
+      if (it == values_.end()) return false;  // the int8 reading names it
+      const Value& v = it->second;
+      if (v.kind == Value::Kind::Float) return true;
+      if (v.kind == Value::Kind::Const && v.c->is_float()) {
+        from_dequantize = false;
+        continue;
+      }
+      // A fused Relu, an int8 tensor, a float graph input: the int8 reading's, as before.
+      if (v.kind != Value::Kind::Dequant && v.kind != Value::Kind::DequantConst) return false;
+      uint8.insert(v.kind == Value::Kind::Dequant ? v.uint8 : v.c->data_type == onnx::TensorProto::UINT8);
+    }
+    if (t == "AveragePool" || t == "GlobalAveragePool") return false;  // of a DequantizeLinear: read_pool
+    return !from_dequantize || !quantized_by_readers(node(i).output(0), takes_clamp(t), &uint8) || uint8.size() > 1;
+  }
+
+  Value float_value(int id, int rank) const {
+    Value v;
+    v.kind = Value::Kind::Float;
+    v.id = id;
+    v.rank = rank;
+    return v;
+  }
+
+  int new_float(const std::string& name, const ir::Shape& ir_shape) {
+    ir::Tensor t;
+    t.name = name;
+    t.shape = ir_shape;
+    t.type = DataType::Float32;
+    return graph_.add_tensor(std::move(t));
+  }
+
+  // A float input of a float operator: its IR tensor and ONNX shape.
+  struct FloatIn {
+    int id = -1;
+    ir::Shape onnx;
+  };
+
+  // A constant's float values as an IR float32 constant, its ONNX dims first
+  // extended with leading 1s to `rank`, NCHW data in NHWC order at rank 4.
+  int float_constant(int i, const std::string& name, const std::vector<float>& values, std::vector<int64_t> dims,
+                     size_t rank) {
+    while (dims.size() < rank) dims.insert(dims.begin(), 1);
+    ir::Shape onnx;
+    for (int64_t d : dims) {
+      if (d < 1 || d > std::numeric_limits<int32_t>::max())
+        fail_node(i, fmt::format("constant '{}' has a dimension of {}", name, d));
+      onnx.push_back(int32_t(d));
+    }
+    ir::Tensor t;
+    t.name = name;
+    t.shape = onnx.empty() ? ir::Shape{1} : nchw_to_nhwc(onnx);
+    t.type = DataType::Float32;
+    t.data.resize(values.size() * 4);
+    const int64_t C = onnx.size() == 4 ? onnx[1] : 1, H = onnx.size() == 4 ? onnx[2] : 1,
+                  W = onnx.size() == 4 ? onnx[3] : 1;
+    for (size_t e = 0; e < values.size(); ++e) {
+      size_t src = e;
+      if (onnx.size() == 4) {  // IR element e (NHWC) is ONNX element src (NCHW)
+        const int64_t c = int64_t(e) % C, w = int64_t(e) / C % W, h = int64_t(e) / C / W % H, n = int64_t(e) / C / W / H;
+        src = size_t(((n * C + c) * H + h) * W + w);
+      }
+      uint32_t u;
+      std::memcpy(&u, &values[src], 4);
+      for (size_t b = 0; b < 4; ++b) t.data[4 * e + b] = uint8_t(u >> (8 * b));
+    }
+    return graph_.add_tensor(std::move(t));
+  }
+
+  // Input k of float node i as a float32 IR tensor of ONNX rank `rank` at
+  // least (constants are extended to it): a float tensor as it is, the
+  // DequantizeLinear of an activation as the Dequantize op into a float32
+  // tensor of the DequantizeLinear's output name (once), a float constant or
+  // the DequantizeLinear of an integer one as a float32 constant.
+  FloatIn float_input(int i, int k, size_t rank = 0) {
+    const Value v = input(i, k);  // a copy: adding tensors and ops below
+    const std::string& name = node(i).input(k);
+    switch (v.kind) {
+      case Value::Kind::Float: return {v.id, onnx_shape(v)};
+      case Value::Kind::Dequant: {
+        auto it = float_views_.find(name);
+        if (it == float_views_.end()) {
+          const int out = new_float(name, tensor(v.id).shape);
+          ir::Op op = new_op(v.node >= 0 ? v.node : i, OpKind::Dequantize);
+          op.inputs = {v.id};
+          op.outputs = {out};
+          graph_.ops.push_back(std::move(op));
+          it = float_views_.emplace(name, out).first;
+        }
+        return {it->second, onnx_shape(v)};
+      }
+      case Value::Kind::Const:
+      case Value::Kind::DequantConst: {
+        const ConstTensor& c = *v.c;
+        if (v.kind == Value::Kind::Const && !c.is_float())
+          fail_node(i, fmt::format("input {} '{}' is an integer constant; a float operator reads float constants and "
+                                   "the DequantizeLinear of integer ones",
+                                   k, name));
+        std::vector<float> values(size_t(c.element_count()));
+        int64_t inner = 1;  // elements per step of the per-axis channel
+        for (size_t d = size_t(v.axis) + 1; d < c.dims.size(); ++d) inner *= c.dims[d];
+        for (int64_t e = 0; e < c.element_count(); ++e) {
+          if (v.kind == Value::Kind::Const) {
+            values[size_t(e)] = float(c.real(e));
+            continue;
+          }
+          // DequantizeLinear: (x - zero point) * scale in float, per axis where the scales are.
+          const size_t ch = v.scale.size() > 1 ? size_t(e / inner % int64_t(v.scale.size())) : 0;
+          values[size_t(e)] = float(c.integer(e) - v.zero_point[ch]) * v.scale[ch];
+        }
+        const int id = float_constant(i, name, values, c.dims, std::max(rank, c.dims.size()));
+        ir::Shape onnx;
+        for (size_t d = c.dims.size(); d < rank; ++d) onnx.push_back(1);
+        for (int64_t d : c.dims) onnx.push_back(int32_t(d));
+        return {id, onnx};
+      }
+      default: break;
+    }
+    fail_node(i, fmt::format("input {} '{}' must be a float tensor, the DequantizeLinear of an activation or of a "
+                             "constant, or a float constant",
+                             k, name));
+  }
+
+  ir::Shape ir_shape(const ir::Shape& onnx) const { return onnx.size() == 4 ? nchw_to_nhwc(onnx) : onnx; }
+
+  // A float kernel op of node i on `inputs` into a new float32 tensor of ONNX
+  // shape `out_onnx` named as the node's output; defines the output.
+  void emit_float(int i, const char* kernel, const std::vector<int>& inputs, ir::Shape out_onnx,
+                  std::map<std::string, std::vector<int64_t>> attrs, std::map<std::string, double> reals = {}) {
+    if (out_onnx.empty()) out_onnx = {1};  // a scalar as a tensor of one, as float constants
+    const int out = new_float(node(i).output(0), ir_shape(out_onnx));
+    ir::Op op = new_op(i, OpKind::Kernel);
+    op.kernel = kernel;
+    op.inputs = inputs;
+    op.outputs = {out};
+    op.attrs = std::move(attrs);
+    op.real_attrs = std::move(reals);
+    graph_.ops.push_back(std::move(op));
+    define(i, 0, float_value(out, int(out_onnx.size())));
+  }
+
+  void read_float_node(int i) {
+    const std::string& t = node(i).op_type();
+    if (t == "Add" || t == "Sub" || t == "Mul" || t == "Div" || t == "Max" || t == "Min") return read_float_binary(i);
+    if (t == "Softmax") return read_float_softmax(i);
+    if (t == "Concat") return read_float_concat(i);
+    if (t == "AveragePool") return read_float_average_pool(i);
+    if (t == "GlobalAveragePool" || t == "ReduceMean") return read_float_mean(i);
+    read_float_unary(i);
+  }
+
+  // Add, Sub, Mul, Div, Max and Min of two inputs, with numpy broadcasting:
+  // the float_binary kernel.
+  void read_float_binary(int i) {
+    const std::string& t = node(i).op_type();
+    if (node(i).input_size() != 2) fail_node(i, fmt::format("{} inputs, expected 2", node(i).input_size()));
+    // The output's rank first: constants extend to it.
+    size_t rank = 0;
+    for (int k = 0; k < 2; ++k) {
+      const Value& v = input(i, k);
+      rank = std::max(rank, v.c ? v.c->dims.size() : size_t(v.rank));
+    }
+    const FloatIn a = float_input(i, 0, rank), b = float_input(i, 1, rank);
+    ir::Shape out(rank);
+    for (size_t d = 0; d < rank; ++d) {
+      const auto dim = [&](const ir::Shape& s) { return d + s.size() >= rank ? s[d + s.size() - rank] : 1; };
+      const int32_t x = dim(a.onnx), y = dim(b.onnx);
+      if (x != y && x != 1 && y != 1)
+        fail_node(i, fmt::format("input shapes {} and {} do not broadcast", ir::shape_string(a.onnx),
+                                 ir::shape_string(b.onnx)));
+      out[d] = std::max(x, y);
+    }
+    // An NCHW tensor is NHWC inside kiln: a tensor of lower rank would line
+    // up with other dimensions there than in ONNX.
+    for (const FloatIn* in : {&a, &b})
+      if (rank == 4 && in->onnx.size() != 4 && tensor(in->id).num_elements() != 1)
+        fail_node(i, fmt::format("inputs of ranks {} and {}: supported when the ranks agree, one input is a scalar "
+                                 "or a constant, or the output's rank is not 4",
+                                 a.onnx.size(), b.onnx.size()));
+    const int64_t code = t == "Add" ? kernels::kFloatAdd : t == "Sub" ? kernels::kFloatSub
+                       : t == "Mul" ? kernels::kFloatMul : t == "Div" ? kernels::kFloatDiv
+                       : t == "Max" ? kernels::kFloatMaximum : kernels::kFloatMinimum;
+    emit_float(i, "float_binary", {a.id, b.id}, out, {{"op", {code}}});
+  }
+
+  // Relu, Clip and the unary functions: the float_unary kernel.
+  void read_float_unary(int i) {
+    const std::string& t = node(i).op_type();
+    const FloatIn in = float_input(i, 0);
+    int64_t function = kernels::kFloatClamp;
+    std::map<std::string, double> p;
+    if (t == "Relu") {
+      p = {{"a", 0.0}, {"b", double(kInf)}};
+    } else if (t == "Clip") {
+      float lo = -kInf, hi = kInf;
+      if (opset_ < 11) {
+        lo = attr_float(i, "min", -kInf);
+        hi = attr_float(i, "max", kInf);
+      } else {
+        lo = has_input(i, 1) ? float(const_scalar(i, 1, "min")) : -kInf;
+        hi = has_input(i, 2) ? float(const_scalar(i, 2, "max")) : kInf;
+      }
+      if (!(lo <= hi)) fail_node(i, fmt::format("Clip({}, {}): min above max", lo, hi));
+      p = {{"a", double(lo)}, {"b", double(hi)}};
+    } else if (t == "LeakyRelu") {
+      function = kernels::kFloatLeakyRelu;
+      p = {{"a", double(attr_float(i, "alpha", 0.01f))}};
+    } else if (t == "HardSigmoid") {
+      function = kernels::kFloatHardSigmoid;
+      p = {{"a", double(attr_float(i, "alpha", 0.2f))}, {"b", double(attr_float(i, "beta", 0.5f))}};
+    } else if (t == "Elu") {
+      function = kernels::kFloatElu;
+      p = {{"a", double(attr_float(i, "alpha", 1.0f))}};
+    } else {
+      function = t == "HardSwish" ? kernels::kFloatHardSwish : t == "Sigmoid" ? kernels::kFloatLogistic
+                 : t == "Tanh"    ? kernels::kFloatTanh      : t == "Exp"     ? kernels::kFloatExp
+                                                                               : kernels::kFloatSqrt;
+    }
+    emit_float(i, "float_unary", {in.id}, in.onnx, {{"function", {function}}}, std::move(p));
+  }
+
+  // Softmax over one axis that is the innermost in kiln's layout (the last
+  // one, or NCHW's channels; before opset 13 every dimension after the axis
+  // must be 1): the float_softmax kernel.
+  void read_float_softmax(int i) {
+    const FloatIn in = float_input(i, 0);
+    const int r = int(in.onnx.size());
+    int64_t axis = attr_int(i, "axis", opset_ >= 13 ? -1 : 1);
+    if (axis < -r || axis >= r) fail_node(i, fmt::format("axis {} outside the input's rank {}", axis, r));
+    if (axis < 0) axis += r;
+    bool ok = true;
+    if (opset_ < 13)  // coerced to 2-D at the axis: one axis when the rest are ones
+      for (int d = int(axis) + 1; d < r; ++d) ok = ok && in.onnx[size_t(d)] == 1;
+    static const int kNhwc[4] = {0, 3, 1, 2};
+    const int ir_axis = r == 4 ? kNhwc[axis] : int(axis);
+    const ir::Shape& s = tensor(in.id).shape;
+    for (size_t d = size_t(ir_axis) + 1; d < s.size(); ++d) ok = ok && s[d] == 1;
+    if (!ok)
+      fail_node(i, fmt::format("softmax over axis {} of {} unsupported; supported: an axis that is the innermost in "
+                               "kiln's layout (the last, or the channels of NCHW)",
+                               axis, ir::shape_string(in.onnx)));
+    emit_float(i, "float_softmax", {in.id}, in.onnx, {});
+  }
+
+  // Concat of any number of inputs: float_concat joins two at a time.
+  void read_float_concat(int i) {
+    const int n = node(i).input_size();
+    if (n < 1) fail_node(i, "no inputs");
+    std::vector<FloatIn> parts;
+    size_t rank = 0;
+    for (int k = 0; k < n; ++k) {
+      const Value& v = input(i, k);
+      rank = std::max(rank, v.c ? v.c->dims.size() : size_t(v.rank));
+    }
+    for (int k = 0; k < n; ++k) {
+      parts.push_back(float_input(i, k, rank));
+      if (parts.back().onnx.size() != rank)
+        fail_node(i, fmt::format("input {} has rank {}, the others {}", k, parts.back().onnx.size(), rank));
+    }
+    const int r = int(rank);
+    int64_t axis = attr_int(i, "axis", 1);
+    if (axis < -r || axis >= r) fail_node(i, fmt::format("axis {} out of range for rank {}", axis, r));
+    if (axis < 0) axis += r;
+    static const int kNhwc[4] = {0, 3, 1, 2};
+    const int64_t ir_axis = r == 4 ? kNhwc[axis] : axis;
+    ir::Shape out = parts[0].onnx;
+    for (int k = 1; k < n; ++k) {
+      const ir::Shape& s = parts[size_t(k)].onnx;
+      for (int d = 0; d < r; ++d)
+        if (d != axis && s[size_t(d)] != out[size_t(d)])
+          fail_node(i, fmt::format("input {} of shape {} differs from {} outside the axis", k, ir::shape_string(s),
+                                   ir::shape_string(out)));
+      out[size_t(axis)] += s[size_t(axis)];
+    }
+    if (n == 1) {  // a copy: joined with nothing
+      emit_float(i, "float_unary", {parts[0].id}, out, {{"function", {kernels::kFloatClamp}}},
+                 {{"a", double(-kInf)}, {"b", double(kInf)}});
+      return;
+    }
+    int joined = parts[0].id;
+    ir::Shape joined_onnx = parts[0].onnx;
+    for (int k = 1; k < n; ++k) {
+      joined_onnx[size_t(axis)] += parts[size_t(k)].onnx[size_t(axis)];
+      if (k == n - 1) {
+        emit_float(i, "float_concat", {joined, parts[size_t(k)].id}, out, {{"axis", {ir_axis}}});
+        return;
+      }
+      const int part = new_float(fmt::format("{}/join{}", node(i).output(0), k), ir_shape(joined_onnx));
+      ir::Op op = new_op(i, OpKind::Kernel);
+      op.kernel = "float_concat";
+      op.inputs = {joined, parts[size_t(k)].id};
+      op.outputs = {part};
+      op.attrs = {{"axis", {ir_axis}}};
+      graph_.ops.push_back(std::move(op));
+      joined = part;
+    }
+  }
+
+  // AveragePool of an NCHW tensor (padding not counted: count_include_pad 0,
+  // or no padding): the float_avg_pool kernel.
+  void read_float_average_pool(int i) {
+    const FloatIn in = float_input(i, 0);
+    if (in.onnx.size() != 4)
+      fail_node(i, fmt::format("input shape {} unsupported; supported: rank 4", ir::shape_string(in.onnx)));
+    const std::vector<int64_t> k = attr_ints(i, "kernel_shape");
+    if (k.size() != 2 || k[0] < 1 || k[1] < 1 || k[0] > 65535 || k[1] > 65535)
+      fail_node(i, "kernel_shape must give two positive sizes");
+    if (attr_int(i, "ceil_mode", 0) != 0) fail_node(i, "ceil_mode = 1 unsupported");
+    int32_t oh = 0, ow = 0;
+    const ir::Window win = window(i, in.onnx[2], in.onnx[3], int32_t(k[0]), int32_t(k[1]), &oh, &ow, false);
+    const bool padded = win.pad.top || win.pad.bottom || win.pad.left || win.pad.right;
+    if (padded && attr_int(i, "count_include_pad", 0) != 0) fail_node(i, "count_include_pad = 1 with padding unsupported");
+    emit_float(i, "float_avg_pool", {in.id}, {in.onnx[0], in.onnx[1], oh, ow},
+               {{"window", {win.kernel_h, win.kernel_w}},
+                {"strides", {win.stride_h, win.stride_w}},
+                {"pads", {win.pad.top, win.pad.left}}});
+  }
+
+  // GlobalAveragePool (over H and W of NCHW) and ReduceMean (any axes, keepdims
+  // either way where the result's order is ONNX's): the float_mean kernel.
+  void read_float_mean(int i) {
+    const FloatIn in = float_input(i, 0);
+    const int r = int(in.onnx.size());
+    const bool global = node(i).op_type() == "GlobalAveragePool";
+    if (global && r != 4) fail_node(i, fmt::format("input shape {} unsupported; supported: rank 4", ir::shape_string(in.onnx)));
+    std::vector<int64_t> axes = global ? std::vector<int64_t>{2, 3}
+                                : opset_ >= 18 ? (has_input(i, 1) ? int_vector(i, 1, "axes", -1) : std::vector<int64_t>{})
+                                               : attr_ints(i, "axes");
+    if (axes.empty()) {
+      if (!global && opset_ >= 18 && attr_int(i, "noop_with_empty_axes", 0) != 0)
+        fail_node(i, "noop_with_empty_axes = 1 with no axes unsupported");
+      for (int d = 0; d < r; ++d) axes.push_back(d);  // every axis
+    }
+    std::vector<bool> reduced(size_t(r), false);
+    for (int64_t a : axes) {
+      if (a < -r || a >= r || reduced[size_t(a < 0 ? a + r : a)])
+        fail_node(i, fmt::format("axis {} is outside the input's rank {} or repeats", a, r));
+      reduced[size_t(a < 0 ? a + r : a)] = true;
+    }
+    const bool keep = global || attr_int(i, "keepdims", 1) != 0;
+    ir::Shape out;
+    std::vector<int64_t> ir_axes;
+    static const int kNhwc[4] = {0, 3, 1, 2};
+    for (int d = 0; d < r; ++d) {
+      if (!reduced[size_t(d)]) out.push_back(in.onnx[size_t(d)]);
+      else if (keep) out.push_back(1);
+      if (reduced[size_t(d)]) ir_axes.push_back(r == 4 ? kNhwc[d] : d);
+    }
+    if (out.empty()) out.push_back(1);  // a scalar, as a tensor of one
+    if (!keep && r == 4) {  // the NHWC input's remaining dimensions must be ONNX's order
+      ir::Shape left;
+      for (int j = 0; j < 4; ++j)
+        if (std::find(ir_axes.begin(), ir_axes.end(), j) == ir_axes.end()) left.push_back(tensor(in.id).shape[size_t(j)]);
+      if (left.empty()) left.push_back(1);
+      if (left != out)
+        fail_node(i, fmt::format("a mean of {} over axes {} without keepdims leaves NHWC's dimensions in another order "
+                                 "than ONNX's: unsupported; supported: keepdims = 1, or axes that keep the order",
+                                 ir::shape_string(in.onnx), fmt::join(axes, ", ")));
+    }
+    emit_float(i, "float_mean", {in.id}, out, {{"axes", ir_axes}});
+  }
+
+  // A float32 graph output: the float tensor of a float operator, or a
+  // DequantizeLinear a float operator reads too.
+  void float_output(const onnx::ValueInfoProto& out, const Value& v) {
+    const int32_t type = out.type().has_tensor_type() ? out.type().tensor_type().elem_type() : 0;
+    if (type != onnx::TensorProto::FLOAT && type != onnx::TensorProto::UNDEFINED)
+      fail(fmt::format("graph output '{}' is a float tensor but declared {}", out.name(),
+                       onnx_frontend::data_type_name(type)));
+    graph_.outputs.push_back(v.kind == Value::Kind::Float ? v.id : float_views_.at(out.name()));
+  }
+
   std::string file_;
   const OnnxOptions& options_;
   onnx::ModelProto model_;
   int64_t opset_ = 0;
   ir::Graph graph_;
   std::map<std::string, Value> values_;
+  std::map<std::string, std::vector<int>> readers_;  // node indices reading each tensor (float islands)
+  std::set<std::string> graph_outputs_;
+  std::map<std::string, int> float_views_;  // DequantizeLinear outputs dequantized for float operators
 };
 
 }  // namespace

@@ -339,11 +339,13 @@ void check_op_shapes(const ir::Graph& g, const ir::Op& op) {
         fail("input and output element counts differ");
       break;
   }
-  // Float only at the edges: into Quantize, out of Dequantize.
+  // Float only at the edges: into Quantize, out of Dequantize; a kernel op's
+  // inputs have its kernel's argument types (check_mcu_call: float32 for the
+  // float kernels).
   const ir::DataType in_type = op.kind == OpKind::Quantize ? ir::DataType::Float32 : ir::DataType::Int8;
   const ir::DataType out_type = output_type(op);
   for (int id : op.inputs)
-    if (!g.tensors[size_t(id)].is_constant() && g.tensors[size_t(id)].type != in_type)
+    if (op.kind != OpKind::Kernel && !g.tensors[size_t(id)].is_constant() && g.tensors[size_t(id)].type != in_type)
       fail(fmt::format("activation '{}' is {}, expected {}", g.tensors[size_t(id)].name,
                        ir::data_type_name(g.tensors[size_t(id)].type), ir::data_type_name(in_type)));
   for (int id : op.outputs)
@@ -367,12 +369,44 @@ ir::DataType output_type(const ir::Op& op) {
   return ir::DataType::Int8;
 }
 
+namespace {
+
+ir::DataType element_type(McuElement e) {
+  return e == McuElement::Float32 ? ir::DataType::Float32 : e == McuElement::Int32 ? ir::DataType::Int32
+                                                                                    : ir::DataType::Int8;
+}
+
+// The tensors of a kernel op against its kernel's operand arguments, in
+// order: each of the argument's element type (int8, int32 or float32). How
+// many there are is the kernel's own check (its from_op), so that its error
+// names what the operator lacks.
+void check_kernel_operands(const ir::Graph& g, const ir::Op& op) {
+  const kernels::McuKernelBinding* b = kernels::find_mcu_binding(op.kernel);
+  if (!b) return;  // named by the lowering
+  std::vector<int> tensors = op.inputs;
+  tensors.insert(tensors.end(), op.outputs.begin(), op.outputs.end());
+  size_t k = 0;
+  for (const McuArg& a : b->spec().args) {
+    if (!a.is_operand()) continue;
+    if (k >= tensors.size()) break;
+    const ir::Tensor& t = g.tensors[size_t(tensors[k++])];
+    if (t.type != element_type(a.element) && !(t.type == ir::DataType::UInt8 && a.element == McuElement::Int8))
+      throw Error(fmt::format("{}: {}: {} '{}' is {}; the kernel {}'s argument '{}' takes {}", g.source,
+                              g.describe(op), a.type == McuArgType::Write ? "output" : "input", t.name,
+                              ir::data_type_name(t.type), b->spec().name, a.name,
+                              ir::data_type_name(element_type(a.element))));
+  }
+}
+
+}  // namespace
+
 void check_mcu_call(const ir::Graph& g, const ir::Op& op) {
   check_op_shapes(g, op);
   const ir::DataType out_type = output_type(op);
   if (op.outputs.size() != 1 || g.tensors[size_t(op.outputs[0])].type != out_type)
     throw Error(fmt::format("{}: {}: the MCU kernels write one {} output", g.source, g.describe(op),
                             ir::data_type_name(out_type)));
+  if (op.kind == OpKind::Kernel) check_kernel_operands(g, op);
   if (op.kind == OpKind::Pad && (op.pads[0] != std::array<int32_t, 2>{0, 0} || op.pads[3] != std::array<int32_t, 2>{0, 0}))
     throw Error(fmt::format("{}: {}: PAD is supported over height and width of an NHWC tensor only", g.source,
                             g.describe(op)));

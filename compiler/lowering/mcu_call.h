@@ -67,11 +67,13 @@ std::vector<McuOperand> weighted_operands(const ir::Graph& g, const ir::Op& op);
 std::vector<McuOperand> tensor_operands(const ir::Op& op);
 
 // The preconditions of the parameter builders: operand count, ranks,
-// per-channel array lengths, int8 activations, int8 outputs (or int32, the
-// accumulator, for a weighted op). Throws kiln::Error "<source>: <op>: <what>".
+// per-channel array lengths, int8 activations (but a Kernel op's), int8
+// outputs (or int32, the accumulator, for a weighted op). Throws kiln::Error
+// "<source>: <op>: <what>".
 void check_op_shapes(const ir::Graph& g, const ir::Op& op);
 // check_op_shapes, and that an MCU kernel runs the op as it is: one output
-// of output_type(op), PAD over H and W only, CONCATENATION of two inputs.
+// of output_type(op), a Kernel op's tensors of its kernel's argument element
+// types, PAD over H and W only, CONCATENATION of two inputs.
 void check_mcu_call(const ir::Graph& g, const ir::Op& op);
 
 // The element type of the output the MCU kernel running `op` writes: int8;

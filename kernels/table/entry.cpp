@@ -40,4 +40,13 @@ void expect_repeats_innermost(const char* kernel, const char* role, const McuTen
                             dims_string(operand.shape), dims_string(out.shape)));
 }
 
+void expect_float32(const char* kernel, const McuOpView& op) {
+  for (size_t i = 0; i < op.inputs.size(); ++i)
+    if (op.inputs[i].element != McuElement::Float32)
+      check::fail(kernel, "input", fmt::format("{} is not a float32 tensor", i));
+  for (size_t i = 0; i < op.outputs.size(); ++i)
+    if (op.outputs[i].element != McuElement::Float32)
+      check::fail(kernel, "output", fmt::format("{} is not a float32 tensor", i));
+}
+
 }  // namespace kiln::kernels::table

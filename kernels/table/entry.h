@@ -72,4 +72,8 @@ void expect_per_tensor(const char* kernel, const char* role, const McuTensorView
 void expect_repeats_innermost(const char* kernel, const char* role, const McuTensorView& operand,
                               const McuTensorView& out);
 
+// Every input and output of `op` is a float32 tensor, else the kernel's named
+// error (the float kernels: kernels/float_*.h).
+void expect_float32(const char* kernel, const McuOpView& op);
+
 }  // namespace kiln::kernels::table
