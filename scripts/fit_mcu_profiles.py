@@ -143,7 +143,8 @@ def sig(x, digits=4):
 
 
 def read_kernels():
-    """[(kernel, counts_macs)] in the order of the hand-chosen profile."""
+    """[(kernel, counts_macs)] in the order of the hand-chosen profile, then the kernels it leaves to their
+    priced_as kernel but ELEMENTWISE_PATH counts (the float kernels), in the CSV's order."""
     out = []
     in_costs = False
     for line in open(os.path.join(ROOT, KERNEL_SOURCE)):
@@ -155,7 +156,12 @@ def read_kernels():
             out.append((m.group(1), "per_mac" in m.group(2)))
             if m.group(1) == "conv2d":  # its variants, which that table prices as conv2d
                 out += [("conv2d_1x1", True), ("conv2d_shallow", True)]
-    return out
+    extra = {}
+    with open(os.path.join(ROOT, ELEMENTWISE_PATH), newline="") as f:
+        for r in csv.DictReader(f):
+            if r["kernel"] not in dict(out):
+                extra[r["kernel"]] = extra.get(r["kernel"], False) or float(r["per_mac"]) != 0
+    return out + list(extra.items())
 
 
 def read_rows():
