@@ -45,6 +45,7 @@ RunReport build_report(const std::string& model, const SocConfig& soc, const cod
     row.macs = layer.macs;
     row.mcu_kernel = layer.mcu.kernel;
     row.mcu_elements = layer.mcu.elements;
+    row.in_float = layer.in_float;
     row.predicted_cycles = layer.predicted_ps * cycles_per_ps;
     row.roofline_cycles = layer.roofline_ps * cycles_per_ps;
     row.tiling = layer.tiling;
@@ -230,6 +231,7 @@ LayerRow read_layer(const Fields& f) {
   l.tiling = f.str("tiling");
   if (f.has("mcu_kernel")) l.mcu_kernel = f.str("mcu_kernel");
   if (f.has("mcu_elements")) l.mcu_elements = f.u64("mcu_elements");
+  if (f.has("float")) l.in_float = f.flag("float");
   return l;
 }
 
@@ -284,7 +286,8 @@ void to_json(nlohmann::json& j, const RunReport& r) {
                       {"bound", l.bound},
                       {"tiling", l.tiling},
                       {"mcu_kernel", l.mcu_kernel},
-                      {"mcu_elements", l.mcu_elements}});
+                      {"mcu_elements", l.mcu_elements},
+                      {"float", l.in_float}});
   j = {{"model", r.model},
        {"soc", r.soc},
        {"layers", layers},

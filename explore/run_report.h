@@ -38,6 +38,10 @@ struct LayerRow {
   // ("" and 0 for ops without work; absent in reports of older kilns).
   std::string mcu_kernel;
   uint64_t mcu_elements = 0;
+  // It computed on float32 tensors (a float kernel of a float island), not
+  // int8 ones; quantize and dequantize convert at the island's edges (false
+  // in reports of older kilns).
+  bool in_float = false;
 };
 
 // Milliseconds of the host spent in each phase of the run.

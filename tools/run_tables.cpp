@@ -1,5 +1,7 @@
 #include "tools/run_tables.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace kiln::tools {
@@ -7,15 +9,19 @@ namespace kiln::tools {
 using namespace kiln::explore;
 
 std::string format_report(const RunReport& r) {
-  std::string out = fmt::format("{:<3} {:<28} {:<17} {:<4} {:>10} {:>10} {:>10} {:>9} {:>6} {:>9} {:>10} {:<7}\n", "#",
-                                "layer", "op", "unit", "MACs", "predicted", "simulated", "time us", "util", "bytes",
-                                "roofline", "bound");
+  // "math" (int8 or float), when a layer computed on float32 tensors (a
+  // float island's kernel): a table of int8 layers is as it always was.
+  const bool any_float = std::any_of(r.layers.begin(), r.layers.end(), [](const LayerRow& l) { return l.in_float; });
+  const auto math = [&](const std::string& cell) { return any_float ? fmt::format(" {:<5}", cell) : std::string(); };
+  std::string out = fmt::format("{:<3} {:<28} {:<17} {:<4}{} {:>10} {:>10} {:>10} {:>9} {:>6} {:>9} {:>10} {:<7}\n", "#",
+                                "layer", "op", "unit", math("math"), "MACs", "predicted", "simulated", "time us", "util",
+                                "bytes", "roofline", "bound");
   for (size_t i = 0; i < r.layers.size(); ++i) {
     const LayerRow& l = r.layers[i];
     std::string name = l.name.size() > 28 ? "..." + l.name.substr(l.name.size() - 25) : l.name;
-    out += fmt::format("{:<3} {:<28} {:<17} {:<4} {:>10} {:>10.0f} {:>10} {:>9.2f} {:>5.1f}% {:>9} {:>10.0f} {:<7}\n", i,
-                       name, l.kind, l.unit, l.macs, l.predicted_cycles, l.simulated_cycles, l.time_us,
-                       100 * l.utilization, l.bytes_moved, l.roofline_cycles, l.bound);
+    out += fmt::format("{:<3} {:<28} {:<17} {:<4}{} {:>10} {:>10.0f} {:>10} {:>9.2f} {:>5.1f}% {:>9} {:>10.0f} {:<7}\n", i,
+                       name, l.kind, l.unit, math(l.in_float ? "float" : "int8"), l.macs, l.predicted_cycles,
+                       l.simulated_cycles, l.time_us, 100 * l.utilization, l.bytes_moved, l.roofline_cycles, l.bound);
   }
   out += fmt::format("\nlatency      {} NPU cycles, {:.1f} us\n", r.total_cycles, r.total_us);
   out += fmt::format("peak SRAM    {} bytes\nflash        {} bytes of constants + {} bytes of command stream\n",

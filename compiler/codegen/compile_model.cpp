@@ -205,6 +205,11 @@ CompiledModel compile_for(const ir::Graph& g, const SocConfig& soc, const Tiling
     layer.kind = ir::op_name(op);
     layer.unit = p.unit;
     layer.reason = p.reason;
+    layer.in_float = true;
+    for (const std::vector<int>* tensors : {&op.inputs, &op.outputs})
+      for (int t : *tensors)
+        layer.in_float = layer.in_float && (g.tensors[size_t(t)].is_constant() ||
+                                            g.tensors[size_t(t)].type == ir::DataType::Float32);
     layer.macs = passes::op_macs(g, op);
     if (p.unit != passes::Unit::None) layer.mcu = passes::mcu_work(g, op);
     layer.first_command = cmds.size();

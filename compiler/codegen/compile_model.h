@@ -25,6 +25,7 @@ struct LayerInfo {
   std::string kind;         // ir::op_name
   passes::Unit unit = passes::Unit::Mcu;
   std::string reason;       // why it runs there
+  bool in_float = false;    // it computes on float32 activations only: a float kernel (not quantize, dequantize)
   size_t first_command = 0, end_command = 0;  // its commands: [first, end)
   uint64_t macs = 0;
   passes::McuWork mcu;      // its MCU kernel's name, MACs and output elements (NPU layers too)
