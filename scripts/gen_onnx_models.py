@@ -320,6 +320,30 @@ def qlinear_mul(net, a_dq, b_dq, name="mul"):
     return f"{name}_dequantized"
 
 
+def max_min(net, a, b, op, name):
+    """Max or Min in QDQ form of two tensors of one quantization, which the output keeps (as TFLite's MAXIMUM and
+    MINIMUM require)."""
+    net.node(op, [a, b], [f"{name}_output"], name)
+    y = (np.maximum if op == "Max" else np.minimum)(net.real[a], net.real[b])
+    return net.qdq(f"{name}_output", y, net.scale_of(a), zero_point_of(net, a))
+
+
+def qlinear_matmul(net, a_dq, b_dq, name="qmatmul"):
+    """QLinearMatMul (QOperator form) of the quantized activations behind a_dq and b_dq, their batch dimensions
+    broadcast as numpy's matmul broadcasts them."""
+    base_a, base_b = a_dq[: -len("_dequantized")], b_dq[: -len("_dequantized")]
+    y = np.matmul(net.real[a_dq], net.real[b_dq])
+    scale, zp = quant_params(y.min(), y.max(), net.uint8)
+    ztype = np.uint8 if net.uint8 else np.int8
+    s = net.const(f"{name}_scale", np.array(scale, dtype=np.float32))
+    z = net.const(f"{name}_zero_point", np.array(zp, dtype=ztype))
+    net.node("QLinearMatMul", [f"{base_a}_quantized", f"{base_a}_scale", f"{base_a}_zero_point", f"{base_b}_quantized",
+                               f"{base_b}_scale", f"{base_b}_zero_point", s, z], [f"{name}_quantized"], name)
+    net.node("DequantizeLinear", [f"{name}_quantized", s, z], [f"{name}_dequantized"], f"{name}_DequantizeLinear")
+    net.real[f"{name}_dequantized"] = y
+    return f"{name}_dequantized"
+
+
 def qlinear(net, op, x_dqs, y, name, **attrs):
     """A com.microsoft QLinear operator (QOperator form) on the quantized tensors behind x_dqs, with output y
     (its calibration values): QLinearAdd's inputs are (X, X_scale, X_zero_point) per input then the output's
@@ -764,6 +788,11 @@ def models():
     # (outputs joined again in another order).
     model("qdq_slice_negative_step", [1, 4, 7, 6],
           lambda n, x: onnx_slice(n, x, [-1, 1, 0], [0, 100, 3], [2, 3, 1], [-2, 2, 1]), 28)
+    # Max and Min of two halves of a convolution's channels (Split keeps the quantization, so they share it).
+    model("qdq_max_of_split_channels", [1, 3, 5, 4],
+          lambda n, x: max_min(n, *onnx_split(n, conv(n, x, 8, 3, pad=1), 1, [4, 4]), "Max", "max"), 66)
+    model("qdq_min_of_split_channels_uint8", [1, 3, 5, 4],
+          lambda n, x: max_min(n, *onnx_split(n, conv(n, x, 6, 1), 1, [3, 3]), "Min", "min"), 67, uint8=True)
     model("qdq_split_channels_concat", [1, 6, 4, 4],
           lambda n, x: concat(n, list(reversed(onnx_split(n, x, 1, [2, 4])))), 29)
     model("qdq_depth_to_space_dcr", [1, 8, 3, 4], lambda n, x: depth_to_space(n, x, 2, "DCR"), 30)
@@ -794,6 +823,12 @@ def models():
                                n.real[x] + n.real["conv_output_dequantized"], "add"), 40, uint8=True)
     model("qoperator_qgemm_softmax", [1, 24], lambda n, x: qlinear_softmax(n, qgemm(n, x, 10)), 48)
     model("qoperator_qgemm_softmax_uint8", [1, 24], lambda n, x: qlinear_softmax(n, qgemm(n, x, 10)), 49, uint8=True)
+    # QLinearMatMul of two activations: a convolution's keys (transposed) against the input, per channel as a
+    # batch (rank 4), and a rank-3 sequence against its own transpose (uint8).
+    model("qoperator_qlinear_matmul_activations", [1, 2, 6, 4],
+          lambda n, x: qlinear_matmul(n, x, transpose(n, conv(n, x, 2, 1), [0, 1, 3, 2], name="keys")), 64)
+    model("qoperator_qlinear_matmul_sequence_uint8", [1, 5, 8],
+          lambda n, x: qlinear_matmul(n, x, transpose(n, x, [0, 2, 1], name="keys")), 65, uint8=True)
     model("qoperator_qlinear_concat", [1, 3, 5, 5],
           lambda n, x: qlinear(n, "QLinearConcat", [x, conv(n, x, 2, 1)],
                                np.concatenate([n.real[x], n.real["conv_output_dequantized"]], axis=1), "concat",

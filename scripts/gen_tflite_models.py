@@ -1065,6 +1065,10 @@ def models():
     model("relu", [1, 8, 8, 4], lambda n: unary(n, n.x, "RELU", lambda v: np.maximum(v, 0), "relu"), 37, -3.0, 3.0)
     model("relu6", [1, 8, 8, 4],
           lambda n: unary(n, n.x, "RELU6", lambda v: np.clip(v, 0, 6), "relu6", (n.x.scale, n.x.zp)), 38, -4.0, 8.0)
+    # Standalone RELU_N1_TO_1, requantized to its calibrated output. TFLite
+    # Micro registers no kernel for it (scripts/check_tflm.py names it).
+    model("relu_n1_to_1", [1, 8, 8, 4],
+          lambda n: unary(n, n.x, "RELU_N1_TO_1", lambda v: np.clip(v, -1, 1), "relu_n1_to_1"), 443, -3.0, 3.0)
     model("reshape_then_fc", [1, 4, 4, 4],
           lambda n: fully_connected(n, reshape(n, n.x, [1, 64]), 8), 18)
     # Each pixel against its 3x3 neighbourhood's average (pools keep the input's quantization).

@@ -1158,6 +1158,16 @@ class Reader {
     if (qgemm && !has_input(i, 7)) fail_node(i, "a float output (no y_scale) unsupported; supported: a quantized one");
     const ActQuant q = qgemm ? act_quant(i, 7, 8) : act_quant(i, 6, 7);
     int rank = 0;
+    if (!qgemm && input(i, 3).kind == Value::Kind::Act) {
+      // QLinearMatMul of two activations (attention's products): the
+      // batch_matmul kernel, as MatMul in QDQ form.
+      const Value a = act_input(i, 0);  // copies: emitting may move the values
+      bind_quant(i, a, act_quant(i, 1, 2));
+      const Value b = act_input(i, 3);
+      bind_quant(i, b, act_quant(i, 4, 5));
+      const int out = emit_batch_matmul(i, a, 0, b, 3, q, node(i).output(0), -kInf, kInf, &rank);
+      return define(i, 0, act_value(out, q.uint8, rank));
+    }
     const int out = emit_fully_connected(i, form, q, node(i).output(0), -kInf, kInf, &rank);
     define(i, 0, act_value(out, q.uint8, rank));
   }
@@ -1250,13 +1260,13 @@ class Reader {
            (b.kind == Value::Kind::Const || b.kind == Value::Kind::DequantConst) && b.c->dims.size() == 2;
   }
 
-  // Operand k of a MatMul as an IR tensor in ONNX order: the DequantizeLinear
-  // of an activation (a rank-4 one, held NHWC, transposed to NCHW, or
-  // renamed when the orders agree), or of a per-tensor int8 or uint8
-  // constant. `onnx` receives its ONNX shape.
-  int matmul_operand(int i, int k, ir::Shape* onnx) {
-    const Value v = input(i, k);  // a copy: adding tensors and ops may move the values
-    if (v.kind == Value::Kind::Dequant) {
+  // Operand k of a MatMul as an IR tensor in ONNX order: an activation, as
+  // the DequantizeLinear of one or a QLinearMatMul input (a rank-4 one, held
+  // NHWC, transposed to NCHW, or renamed when the orders agree), or the
+  // DequantizeLinear of a per-tensor int8 or uint8 constant. `onnx` receives
+  // its ONNX shape.
+  int matmul_operand(int i, int k, const Value& v, ir::Shape* onnx) {
+    if (v.kind == Value::Kind::Dequant || v.kind == Value::Kind::Act) {
       *onnx = onnx_shape(v);
       if (v.rank != 4) return v.id;
       const std::string name = fmt::format("{}/input{}_nchw", node_name(i), k);
@@ -1301,12 +1311,19 @@ class Reader {
   // layer (ir/batch_matmul.h); onnxruntime computes the float product, which
   // the integer result is within a step of.
   int emit_batch_matmul(int i, const ActQuant& oq, const std::string& out_name, float lo, float hi, int* rank) {
+    return emit_batch_matmul(i, input(i, 0), 0, input(i, 1), 1, oq, out_name, lo, hi, rank);
+  }
+
+  // `va` and `vb` are copies: adding tensors and ops may move the values. `ka`
+  // and `kb` are their input indices, for messages.
+  int emit_batch_matmul(int i, const Value va, int ka, const Value vb, int kb, const ActQuant& oq,
+                        const std::string& out_name, float lo, float hi, int* rank) {
     ir::Shape as, bs;
-    const int a = matmul_operand(i, 0, &as);
-    const int b = matmul_operand(i, 1, &bs);
+    const int a = matmul_operand(i, ka, va, &as);
+    const int b = matmul_operand(i, kb, vb, &bs);
     for (const ir::Shape* s : {&as, &bs})
       if (s->size() < 2 || s->size() > 4)
-        fail_node(i, fmt::format("input {} shape {} unsupported; supported: rank 2 to 4", s == &as ? 0 : 1,
+        fail_node(i, fmt::format("input {} shape {} unsupported; supported: rank 2 to 4", s == &as ? ka : kb,
                                  ir::shape_string(*s)));
     if (tensor(a).is_constant() && tensor(b).is_constant()) fail_node(i, "both inputs are constants: unsupported");
     if (as.back() != bs[bs.size() - 2])
@@ -1671,12 +1688,8 @@ class Reader {
     // ONNX normalizes over (`axis`; from it on before opset 13) must be that
     // one, less dimensions of 1.
     const ir::Shape is = onnx_shape(in);
-    const size_t r = is.size();
-    const size_t axis = onnx_axis(i, attr_int(i, "axis", opset_ >= 13 ? -1 : 1), r);
-    const size_t innermost = r == 4 ? 1 : r - 1, end = opset_ >= 13 ? axis + 1 : r;
-    bool same = is[innermost] == 1 || (axis <= innermost && innermost < end);
-    for (size_t d = axis; d < end; ++d) same = same && (d == innermost || is[d] == 1);
-    if (!same)
+    const size_t axis = onnx_axis(i, attr_int(i, "axis", opset_ >= 13 ? -1 : 1), is.size());
+    if (!normalizes_innermost(is, axis, opset_))
       fail_node(i, fmt::format("log-softmax along axis {} (opset {}) of {} unsupported; supported: along the last "
                                "axis, or axis 1 (C) of a 4-D tensor, less dimensions of 1",
                                axis, opset_, ir::shape_string(is)));
@@ -1696,20 +1709,31 @@ class Reader {
     return out;
   }
 
+  // Whether (Log)Softmax along ONNX `axis` normalizes over the IR's innermost
+  // dimension, which its kernel runs along: ONNX's last, or C (axis 1) of a
+  // 4-D tensor, which kiln holds as NHWC. From opset 13 it normalizes along
+  // `axis` alone; before, over every dimension from `axis` on (the input
+  // coerced to 2-D). Dimensions of 1 may join the set or be left out, but
+  // the innermost must be in it unless it is 1 too: a softmax over
+  // dimensions of 1 alone (axis -1 of [N, C, 1, 1]) is not one over C.
+  static bool normalizes_innermost(const ir::Shape& is, size_t axis, int64_t opset) {
+    const size_t r = is.size();
+    const size_t innermost = r == 4 ? 1 : r - 1, end = opset >= 13 ? axis + 1 : r;
+    bool same = is[innermost] == 1 || (axis <= innermost && innermost < end);
+    for (size_t d = axis; d < end; ++d) same = same && (d == innermost || is[d] == 1);
+    return same;
+  }
+
   int emit_softmax(int i, const Value& in, const ActQuant& oq, const std::string& out_name, int* rank,
                    int64_t opset) {
     const int r = in.rank;
-    int64_t axis = attr_int(i, "axis", opset >= 13 || node(i).op_type() == "QLinearSoftmax" ? -1 : 1);
-    if (axis < 0) axis += r;
     const ir::Shape is = onnx_shape(in);
-    // Before opset 13 the input is coerced to 2-D at `axis`: the same as the last axis when the rest are ones.
-    bool last = axis == r - 1;
-    if (opset < 13 && !last) {
-      last = true;
-      for (int d = int(axis); d < r - 1; ++d) last = last && is[size_t(d)] == 1;
-    }
-    if (!last || (r == 4 && (is[2] != 1 || is[3] != 1)))
-      fail_node(i, "softmax over an axis other than the last unsupported");
+    const size_t axis =
+        onnx_axis(i, attr_int(i, "axis", opset >= 13 || node(i).op_type() == "QLinearSoftmax" ? -1 : 1), is.size());
+    if (!normalizes_innermost(is, axis, opset))
+      fail_node(i, fmt::format("softmax along axis {} (opset {}) of {} unsupported; supported: along the last axis, "
+                               "or axis 1 (C) of a 4-D tensor, less dimensions of 1",
+                               axis, opset, ir::shape_string(is)));
     // TFLite's int8 softmax writes steps of 1/256 from -128; other output
     // quantizations get a Requantize after it.
     const float s = 1.0f / 256;

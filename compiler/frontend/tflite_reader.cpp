@@ -57,6 +57,7 @@ const std::vector<std::pair<tflite::BuiltinOperator, OpKind>>& supported_table()
       {tflite::BuiltinOperator_QUANTIZE, OpKind::Requantize},
       {tflite::BuiltinOperator_RELU, OpKind::Relu},
       {tflite::BuiltinOperator_RELU6, OpKind::Relu6},
+      {tflite::BuiltinOperator_RELU_N1_TO_1, OpKind::Requantize},
       {tflite::BuiltinOperator_RESHAPE, OpKind::Reshape},
       // Operators one MCU kernel runs as they are (ir::OpKind::Kernel).
       {tflite::BuiltinOperator_RESIZE_NEAREST_NEIGHBOR, OpKind::Kernel},
@@ -1338,9 +1339,12 @@ class Reader {
     op.inputs = {in};
     op.outputs = {out};
     op.rescale = ir::ratio_rescale(tensor(in).scale(), tensor(out).scale());
-    const ir::Activation act = op.kind == OpKind::Relu    ? ir::Activation::Relu
-                               : op.kind == OpKind::Relu6 ? ir::Activation::Relu6
-                                                          : ir::Activation::None;
+    // RELU_N1_TO_1 as TFLite's own kernel computes it (QuantizedReluX): the
+    // requantization clamped to the quantized -1 and 1; TFLite Micro has none.
+    const ir::Activation act = op.kind == OpKind::Relu                              ? ir::Activation::Relu
+                               : op.kind == OpKind::Relu6                           ? ir::Activation::Relu6
+                               : c.builtin == tflite::BuiltinOperator_RELU_N1_TO_1 ? ir::Activation::ReluN1To1
+                                                                                    : ir::Activation::None;
     op.act = act_range(act, out);
   }
 

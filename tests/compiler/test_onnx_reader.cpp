@@ -785,9 +785,10 @@ const ir::Op& kernel_op(const ir::Graph& g, const std::string& kernel) {
 
 // x [1, 2, 3, 4] -> DequantizeLinear -> `op` (axes, keepdims or indices as
 // set by the caller) -> QuantizeLinear (same quantization) -> y.
-ModelBuilder keep_quant_model(const std::string& op, const std::vector<std::string>& extra) {
+ModelBuilder keep_quant_model(const std::string& op, const std::vector<std::string>& extra,
+                              const std::vector<int64_t>& shape = {1, 2, 3, 4}) {
   ModelBuilder b;
-  b.input("x", onnx::TensorProto::INT8, {1, 2, 3, 4});
+  b.input("x", onnx::TensorProto::INT8, shape);
   b.scale("s", 0.05f);
   b.init("z", onnx::TensorProto::INT8, {}, {-3});
   b.node("DequantizeLinear", {"x", "s", "z"}, "xf");
@@ -1068,4 +1069,28 @@ TEST_CASE("onnx: LogSoftmax and ArgMax / ArgMin run TFLite's kernels with the in
   ModelBuilder w_axis = keep_quant_model("LogSoftmax", {});
   ModelBuilder::integer(w_axis.g()->mutable_node(1), "axis", 3);
   CHECK_THAT(read_error(w_axis), Catch::Contains("log-softmax along axis 3 (opset 13) of 1x2x3x4 unsupported"));
+}
+
+TEST_CASE("onnx: Softmax along C of a 4-D tensor runs per pixel, one over dimensions of 1 alone is refused", "[onnx]") {
+  // Axis 1 of NCHW [1, 2, 3, 4]: two channels per pixel. Equal inputs give
+  // 0.5 each, 10 steps of 0.05 above the zero point -3; over W they would
+  // give 0.25 (2), over C, H and W about 0 (-3).
+  ModelBuilder c = keep_quant_model("Softmax", {});
+  ModelBuilder::integer(c.g()->mutable_node(1), "axis", 1);
+  const ir::Graph g = c.read();
+  const auto out = reference::run_reference(g, {std::vector<int8_t>(24, 17)});
+  CHECK(out.at(0) == std::vector<int8_t>(24, 7));
+  // Axis 3 (W) is not the IR's innermost dimension; axis -1 of [1, 5, 1, 1]
+  // normalizes over a dimension of 1 alone (every output 1), not over C.
+  ModelBuilder w = keep_quant_model("Softmax", {});
+  ModelBuilder::integer(w.g()->mutable_node(1), "axis", 3);
+  CHECK_THAT(read_error(w), Catch::Contains("softmax along axis 3 (opset 13) of 1x2x3x4 unsupported"));
+  ModelBuilder ones = keep_quant_model("Softmax", {}, {1, 5, 1, 1});
+  CHECK_THAT(read_error(ones), Catch::Contains("softmax along axis 3 (opset 13) of 1x5x1x1 unsupported"));
+  ModelBuilder log_ones = keep_quant_model("LogSoftmax", {}, {1, 5, 1, 1});
+  CHECK_THAT(read_error(log_ones), Catch::Contains("log-softmax along axis 3 (opset 13) of 1x5x1x1 unsupported"));
+  // Axis 1 of [1, 5, 1, 1] is C: read.
+  ModelBuilder c11 = keep_quant_model("Softmax", {}, {1, 5, 1, 1});
+  ModelBuilder::integer(c11.g()->mutable_node(1), "axis", 1);
+  CHECK_NOTHROW(c11.read());
 }

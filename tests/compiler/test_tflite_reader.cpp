@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 #include <unistd.h>
 
@@ -277,6 +278,44 @@ TEST_CASE("tflite: a kernel that writes int32 indices reads an INT32 output that
   const ir::Graph gw = frontend::read_tflite_buffer(wrong.data(), wrong.size(), "arg_max.tflite");
   CHECK_THROWS_WITH(reference::Interpreter(gw),
                     Catch::Contains("operator 0 (ARG_MAX") && Catch::Contains("arg_max: output: shape [1, 4] is not [1, 3]"));
+}
+
+TEST_CASE("tflite: a standalone RELU_N1_TO_1 is TFLite's requantization clamped to the quantized -1 and 1",
+          "[compiler]") {
+  // TFLite's QuantizedReluX: zo + (x - zi) * si / so by
+  // MultiplyByQuantizedMultiplier, clamped to [zo + round(-1 / so),
+  // zo + round(1 / so)]. Scales whose ratio is exact (4, and 1/2 with its
+  // ties) give the expected values in plain arithmetic: for 1/2 the
+  // multiplier is 2^30 with no shift, and gemmlowp's rounding doubling high
+  // multiply nudges a negative product by 1 - 2^30, so a tie rounds up
+  // (-2.5 to -2, 2.5 to 3).
+  struct Case {
+    float si, so;
+    int32_t zi, zo;
+  };
+  for (const Case k : {Case{1.0f / 16, 1.0f / 64, 3, -5}, Case{1.0f / 64, 1.0f / 32, -7, 10}}) {
+    TfliteBuilder b;
+    const int x = b.int8("x", {1, 256}, k.si, k.zi);
+    const int y = b.int8("y", {1, 256}, k.so, k.zo);
+    b.op(tflite::BuiltinOperator_RELU_N1_TO_1, {x}, {y});
+    const std::vector<uint8_t> model = b.finish({x}, {y});
+    const ir::Graph g = read(model, "relu_n1_to_1.tflite");
+    REQUIRE(g.ops.size() == 1);
+    CHECK(g.ops[0].source_op == "RELU_N1_TO_1");
+    std::vector<int8_t> in(256);
+    for (int v = -128; v < 128; ++v) in[size_t(v + 128)] = int8_t(v);
+    const auto out = reference::run_reference(g, {in});
+    const int32_t lo = k.zo - int32_t(std::lround(1.0 / double(k.so)));
+    const int32_t hi = k.zo + int32_t(std::lround(1.0 / double(k.so)));
+    const double ratio = double(k.si) / double(k.so);
+    for (int v = -128; v < 128; ++v) {
+      const double r = (v - k.zi) * ratio;  // exact
+      const int32_t rounded = int32_t(std::floor(r + 0.5));
+      const int32_t want = std::clamp(k.zo + rounded, std::max(lo, -128), std::min(hi, 127));
+      INFO("x = " << v << ", scales " << k.si << " -> " << k.so);
+      CHECK(int32_t(int8_t(out.at(0).at(size_t(v + 128)))) == want);
+    }
+  }
 }
 
 TEST_CASE("tflite: an unsupported operator is named with its index and the supported list", "[compiler]") {
