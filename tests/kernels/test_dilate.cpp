@@ -10,21 +10,11 @@
 
 #include "kernels/dilate.h"
 #include "kernels/mcu_kernel_table.h"
+#include "tests/kernels/int8_tensor_view.h"
 
 using namespace kiln;
+using kiln::test::int8_tensor;
 using kernels::DilateParams;
-
-namespace {
-
-kernels::McuTensorView int8_tensor(std::vector<int64_t> shape, int32_t zp) {
-  kernels::McuTensorView t;
-  t.shape = std::move(shape);
-  t.scales = {0.5f};
-  t.zero_points = {zp};
-  return t;
-}
-
-}  // namespace
 
 TEST_CASE("dilate: a 2x2 image of 2 channels spread 2 apart behind a border, worked by hand", "[kernels]") {
   DilateParams p;
@@ -96,8 +86,8 @@ TEST_CASE("dilate: the operator's stride, offset, shapes and quantization are ch
   CHECK(b->operator_forms().empty());  // the transpose convolutions' readers build it, no model names it
   kernels::McuOpView op;
   op.kernel = "dilate";
-  op.inputs = {int8_tensor({1, 3, 4, 2}, -5)};
-  op.outputs = {int8_tensor({1, 8, 10, 2}, -5)};
+  op.inputs = {int8_tensor({1, 3, 4, 2}, 0.5f, -5)};
+  op.outputs = {int8_tensor({1, 8, 10, 2}, 0.5f, -5)};
   op.attrs = {{"stride", {2, 2}}, {"before", {2, -1}}};
   const auto call = b->from_op(op);
   CHECK(call->output_elements() == 160);
@@ -111,12 +101,12 @@ TEST_CASE("dilate: the operator's stride, offset, shapes and quantization are ch
   CHECK_THROWS_WITH(b->from_op(op), "dilate: stride: stride and before of 1 and 2 entries; expected 2 each (rows, "
                                     "columns)");
   op.attrs["stride"] = {2, 2};
-  op.outputs = {int8_tensor({1, 8, 10, 3}, -5)};
+  op.outputs = {int8_tensor({1, 8, 10, 3}, 0.5f, -5)};
   CHECK_THROWS_WITH(b->from_op(op), "dilate: shape: input [1, 3, 4, 2] and output [1, 8, 10, 3]: expected NHWC "
                                     "images with the same batch and channels");
-  op.outputs = {int8_tensor({1, 8, 10, 2}, 4)};
+  op.outputs = {int8_tensor({1, 8, 10, 2}, 0.5f, 4)};
   CHECK_THROWS_WITH(b->from_op(op), Catch::StartsWith("dilate: input 0 and output 0 are quantized differently"));
-  op.outputs = {int8_tensor({1, 8, 10, 2}, -5)};
+  op.outputs = {int8_tensor({1, 8, 10, 2}, 0.5f, -5)};
   op.attrs.erase("before");
   CHECK_THROWS_WITH(b->from_op(op), "dilate: attribute 'before' is missing");
 }

@@ -11,20 +11,14 @@
 #include "kernels/log_softmax.h"
 #include "kernels/mcu_kernel_table.h"
 #include "tests/kernels/oracle.h"
+#include "tests/kernels/int8_tensor_view.h"
 
 using namespace kiln;
+using kiln::test::int8_tensor;
 
 namespace {
 
 double q(int32_t raw, int integer_bits) { return double(raw) / double(int64_t(1) << (31 - integer_bits)); }
-
-kernels::McuTensorView int8_tensor(std::vector<int64_t> shape, float scale, int32_t zp) {
-  kernels::McuTensorView t;
-  t.shape = std::move(shape);
-  t.scales = {scale};
-  t.zero_points = {zp};
-  return t;
-}
 
 // The real log-softmax of a row of stored values at `scale`, in output steps (1/16) plus 127.
 std::vector<double> real_log_softmax(const int8_t* in, int depth, double scale) {

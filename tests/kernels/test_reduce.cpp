@@ -11,22 +11,16 @@
 #include "kernels/mcu_kernel_table.h"
 #include "kernels/reduce.h"
 #include "kernels/requantize.h"
+#include "tests/kernels/int8_tensor_view.h"
 
 using namespace kiln;
+using kiln::test::int8_tensor;
 using kernels::ReduceParams;
 
 namespace {
 
 ReduceParams params(const std::vector<int32_t>& shape, const std::vector<int64_t>& axes) {
   return kernels::reduce_params("reduce_max", shape.data(), int(shape.size()), axes.data(), axes.size());
-}
-
-kernels::McuTensorView int8_tensor(std::vector<int64_t> shape, float scale, int32_t zp) {
-  kernels::McuTensorView t;
-  t.shape = std::move(shape);
-  t.scales = {scale};
-  t.zero_points = {zp};
-  return t;
 }
 
 }  // namespace

@@ -9,21 +9,11 @@
 
 #include "kernels/mcu_kernel_table.h"
 #include "kernels/space_batch.h"
+#include "tests/kernels/int8_tensor_view.h"
 
 using namespace kiln;
+using kiln::test::int8_tensor;
 using kernels::SpaceBatchParams;
-
-namespace {
-
-kernels::McuTensorView int8_tensor(std::vector<int64_t> shape, int32_t zp) {
-  kernels::McuTensorView t;
-  t.shape = std::move(shape);
-  t.scales = {0.5f};
-  t.zero_points = {zp};
-  return t;
-}
-
-}  // namespace
 
 TEST_CASE("space_to_batch and batch_to_space: blocks of a padded image, worked by hand", "[kernels]") {
   // One 3x4 image of one channel, values 0..11, one row of padding on top
@@ -93,8 +83,8 @@ TEST_CASE("space_to_batch and batch_to_space: the operator's block shape, paddin
   REQUIRE(b2s != nullptr);
   kernels::McuOpView op;
   op.kernel = "space_to_batch";
-  op.inputs = {int8_tensor({1, 5, 6, 3}, 0)};
-  op.outputs = {int8_tensor({6, 3, 2, 3}, -3)};
+  op.inputs = {int8_tensor({1, 5, 6, 3}, 0.5f, 0)};
+  op.outputs = {int8_tensor({6, 3, 2, 3}, 0.5f, -3)};
   op.attrs = {{"block_shape", {2, 3}}, {"paddings", {1, 0, 0, 0}}};
   const auto call = s2b->from_op(op);
   CHECK(call->output_elements() == 108);
@@ -114,8 +104,8 @@ TEST_CASE("space_to_batch and batch_to_space: the operator's block shape, paddin
   CHECK_THROWS_WITH(s2b->from_op(op), Catch::StartsWith("space_to_batch: block_shape: 1 entries and 4 paddings"));
 
   op.kernel = "batch_to_space";
-  op.inputs = {int8_tensor({6, 3, 2, 3}, 0)};
-  op.outputs = {int8_tensor({1, 5, 6, 3}, 0)};
+  op.inputs = {int8_tensor({6, 3, 2, 3}, 0.5f, 0)};
+  op.outputs = {int8_tensor({1, 5, 6, 3}, 0.5f, 0)};
   op.attrs = {{"block_shape", {2, 3}}, {"crops", {1, 0, 0, 0}}};
   CHECK_NOTHROW(b2s->from_op(op));
   op.attrs["block_shape"] = {4, 1};
