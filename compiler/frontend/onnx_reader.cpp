@@ -11,6 +11,8 @@
 #include <limits>
 #include <memory>
 #include <set>
+#include <tuple>
+#include <utility>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -557,17 +559,16 @@ class Reader {
     define(i, 0, v);
   }
 
+  // Clip's bounds: attributes before opset 11, optional constant inputs from it on.
+  std::pair<float, float> clip_bounds(int i) const {
+    if (opset_ < 11) return {attr_float(i, "min", -kInf), attr_float(i, "max", kInf)};
+    return {has_input(i, 1) ? float(const_scalar(i, 1, "min")) : -kInf,
+            has_input(i, 2) ? float(const_scalar(i, 2, "max")) : kInf};
+  }
+
   void read_activation(int i) {
     float lo = 0.0f, hi = kInf;
-    if (node(i).op_type() == "Clip") {
-      if (opset_ < 11) {
-        lo = attr_float(i, "min", -kInf);
-        hi = attr_float(i, "max", kInf);
-      } else {
-        lo = has_input(i, 1) ? float(const_scalar(i, 1, "min")) : -kInf;
-        hi = has_input(i, 2) ? float(const_scalar(i, 2, "max")) : kInf;
-      }
-    }
+    if (node(i).op_type() == "Clip") std::tie(lo, hi) = clip_bounds(i);
     const Value& in = input(i, 0);
     if (in.kind == Value::Kind::Pending) {  // fused into the producing op
       Value v = in;
@@ -2766,14 +2767,7 @@ class Reader {
     if (t == "Relu") {
       p = {{"a", 0.0}, {"b", double(kInf)}};
     } else if (t == "Clip") {
-      float lo = -kInf, hi = kInf;
-      if (opset_ < 11) {
-        lo = attr_float(i, "min", -kInf);
-        hi = attr_float(i, "max", kInf);
-      } else {
-        lo = has_input(i, 1) ? float(const_scalar(i, 1, "min")) : -kInf;
-        hi = has_input(i, 2) ? float(const_scalar(i, 2, "max")) : kInf;
-      }
+      const auto [lo, hi] = clip_bounds(i);
       if (!(lo <= hi)) fail_node(i, fmt::format("Clip({}, {}): min above max", lo, hi));
       p = {{"a", double(lo)}, {"b", double(hi)}};
     } else if (t == "LeakyRelu") {
