@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <optional>
+#include <vector>
 
 #include "arch/command_codec.h"
 #include "arch/error.h"
@@ -85,10 +86,17 @@ void check_cascades(const ir::Graph& g, const std::vector<passes::Placement>& pl
 
 namespace {
 
+// The constants some op reads: a rewrite may leave one that none reads (a
+// transpose convolution's filter before it was flipped), which the flash
+// image never holds, so it must not push the weights to the DRAM either.
 uint64_t constant_bytes(const ir::Graph& g) {
+  std::vector<bool> read(g.tensors.size(), false);
+  for (const auto& op : g.ops)
+    for (int id : op.inputs)
+      if (id >= 0) read[size_t(id)] = true;
   uint64_t total = 0;
-  for (const auto& t : g.tensors)
-    if (t.is_constant()) total += t.byte_size();
+  for (size_t t = 0; t < g.tensors.size(); ++t)
+    if (read[t] && g.tensors[t].is_constant()) total += g.tensors[t].byte_size();
   return total;
 }
 

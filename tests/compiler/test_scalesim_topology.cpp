@@ -217,3 +217,20 @@ TEST_CASE("a last window past the input gets an input row and column of its own"
   CHECK(g.ops[0].window.pad.bottom == 0);
   CHECK(codegen::compile_model(g, load_soc_config(test::config_path("default"))).layers.size() == 1);
 }
+
+TEST_CASE("a constant no op reads does not push the weights to the DRAM", "[scalesim_topology]") {
+  // A small GEMM layer beside a 2 MiB constant that nothing reads (as a
+  // rewrite may leave behind): the flash image holds only what ops read.
+  ir::Graph g =
+      frontend::build_topology_graph(frontend::parse_scalesim_topology("Layer, M, N, K,\nw, 4, 16, 32,\n", "w.csv"));
+  ir::Tensor unread;
+  unread.name = "unread";
+  unread.shape = {2048, 1024};
+  unread.quant.scale = {1.0f};
+  unread.quant.zero_point = {0};
+  unread.data.assign(size_t(2048) * 1024, 1);
+  g.add_tensor(std::move(unread));
+  const auto compiled = codegen::compile_model(g, soc_with_dram());
+  CHECK_FALSE(compiled.weights_in_dram);
+  for (const auto& img : compiled.program.images) CHECK(img.memory != "dram");
+}
