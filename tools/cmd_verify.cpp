@@ -1,4 +1,4 @@
-// kiln verify (MODEL | STREAM) [--soc CONFIG] [--input IN.npy | --seed N]
+// kiln verify (MODEL | STREAM) [--soc CONFIG] [--input IN.npy... | --seed N]
 //             [--vcd FILE [--vcd-commands FIRST[:LAST]]] [--report FILE.json]
 // Lockstep verification of the TLM model against the RTL: the program runs
 // once on the SoC model with both array engines side by side
@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "arch/command_codec.h"
 #include "arch/command_text.h"
@@ -38,7 +39,8 @@ using namespace kiln::explore;  // the library the commands call
 namespace {
 
 struct VerifyOptions {
-  std::string path, soc = default_soc_path(), input, vcd, vcd_commands, report;
+  std::string path, soc = default_soc_path(), vcd, vcd_commands, report;
+  std::vector<std::string> inputs;  // one per model input, in the model's order
   std::optional<uint64_t> seed;
   size_t rows = 20;
 };
@@ -99,12 +101,12 @@ void run_verify(const VerifyOptions& o) {
   Program program;
   std::vector<codegen::LayerInfo> layers;
   if (is_model_file(o.path)) {
-    ModelRun run = prepare_model_run(o.path, soc, o.input, o.seed);
+    ModelRun run = prepare_model_run(o.path, soc, o.inputs, o.seed);
     std::cout << run.input_note << "\n";
     program = std::move(run.compiled.program);
     layers = std::move(run.compiled.layers);
   } else {
-    if (!o.input.empty() || o.seed) throw Error("--input and --seed apply to a model, not to a command stream");
+    if (!o.inputs.empty() || o.seed) throw Error("--input and --seed apply to a model, not to a command stream");
     program = read_stream_file(o.path);
     validate_program(program, soc, o.path);
   }
@@ -302,7 +304,9 @@ void add_verify_command(CLI::App& app) {
       "they run");
   cmd->add_option("INPUT", opt->path, "int8 model (.onnx, .tflite) or command stream (.kasm, .kbin)")->required();
   cmd->add_option("--soc", opt->soc, "SoC config (YAML); its array size needs a Verilated core")->capture_default_str();
-  cmd->add_option("--input", opt->input, "model input (.npy, int8 or uint8); default: random from --seed");
+  cmd->add_option("--input", opt->inputs,
+                  "model input (.npy, int8 or uint8; float32 where the model's input is float); once per model "
+                  "input, in the model's order; default: random from --seed");
   cmd->add_option("--seed", opt->seed, "seed of the random model input");
   cmd->add_option("--vcd", opt->vcd, "write the RTL core's waveforms (VCD, for GTKWave)");
   cmd->add_option("--vcd-commands", opt->vcd_commands,

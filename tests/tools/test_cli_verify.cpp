@@ -6,14 +6,17 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
+#include <vector>
 
 #include "arch/array_timing.h"
 #include "arch/command_codec.h"
 #include "arch/command_text.h"
 #include "tests/support/kiln_cli.h"
+#include "tests/support/npy_by_hand.h"
 #include "tests/support/test_paths.h"
 
 using kiln::test::CliRun;
@@ -207,4 +210,29 @@ TEST_CASE("kiln verify: bad inputs give one line and exit code 1", "[verify]") {
     CHECK(r.err.find(c.message) != std::string::npos);
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
   }
+}
+
+TEST_CASE("kiln verify: --input repeats in the model's order for a model with two inputs", "[verify][rtl]") {
+  // Float inputs 'input' and 'other' (NCHW 1x4x6x6, NHWC 1x6x6x4); a convolution of the first runs on the array.
+  const std::string two = kiln::test::data_path("models/onnx/qdq_two_inputs_two_outputs.onnx");
+  TempDir dir;
+  for (const char* name : {"a", "b"}) {
+    std::vector<float> x(144);
+    for (size_t i = 0; i < x.size(); ++i) x[i] = std::sin(float(i) * 0.3f + (name[0] == 'a' ? 0.0f : 1.0f));
+    std::vector<uint8_t> bytes(x.size() * 4);
+    std::memcpy(bytes.data(), x.data(), bytes.size());
+    kiln::test::write_npy_by_hand(dir.file(std::string(name) + ".npy"), "<f4", "(1, 6, 6, 4)", bytes);
+  }
+  const CliRun r = run_kiln("verify " + two + " --input " + dir.file("a.npy") + " --input " + dir.file("b.npy") +
+                            " --report " + dir.file("verify.json"));
+  INFO(r.all());
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("input: " + dir.file("a.npy") + ", " + dir.file("b.npy")) != std::string::npos);
+  const auto j = read_json(dir.file("verify.json"));
+  CHECK(j["array_commands"].get<uint64_t>() > 0);
+  CHECK(j["result_mismatches"] == 0);
+  CHECK(j["cycle_mismatches"] == 0);
+  const CliRun one = run_kiln("verify " + two + " --input " + dir.file("a.npy"));
+  CHECK(one.exit_code == 1);
+  CHECK(one.err.find("--input given 1 time(s), the model has 2 input(s): 'input', 'other'") != std::string::npos);
 }
