@@ -1,6 +1,8 @@
 #include "explore/point_run.h"
 
 #include <chrono>
+#include <string>
+#include <vector>
 
 #include "arch/command_codec.h"
 #include "arch/error.h"
@@ -41,8 +43,7 @@ int run_design_point(const PreparedWorkload& w, const std::string& soc_config, u
   ModelRun run;  // its graph stays empty: `graph` is the one compiled
   run.compiled = codegen::compile_model(graph, soc);
   validate_program(run.compiled.program, soc, w.model);
-  if (run.compiled.inputs.size() != 1) throw Error(w.model + ": kiln supports models with one input");
-  place_inputs(run, graph, soc, w.model, "", seed);
+  place_inputs(run, graph, soc, w.model, std::vector<std::string>{}, seed);  // every input random, as prepare_workload
   const auto t1 = clock::now();
 
   SimOptions sim_options;

@@ -317,3 +317,20 @@ TEST_CASE("kiln sweep: a point's row is what kiln run of its config reports, a m
     CHECK(same_error);
   }
 }
+
+TEST_CASE("kiln sweep: a model with two inputs and two outputs runs at every point", "[sweep]") {
+  TempDir dir;
+  const std::string spec = dir.file("spec.yaml");
+  std::ofstream(spec) << "base: " << kiln::test::config_path("default") << "\n"
+                      << "workloads: [" << kiln::test::data_path("models/onnx/qdq_two_inputs_two_outputs.onnx") << "]\n"
+                      << "parameters:\n"
+                      << "  npu.array.rows: [8, 16]\n"
+                      << "seed: 5\n";
+  const CliRun r = run_kiln("sweep " + spec + " -o " + dir.file("out") + " -j 2");
+  INFO(r.all());
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("2 design points x workloads = 2 runs: 2 ran (0 failed)") != std::string::npos);
+  const auto rows = lines(slurp(dir.file("out/results.csv")));
+  REQUIRE(rows.size() == 3);
+  for (size_t i = 1; i < rows.size(); ++i) CHECK(rows[i].find(",ok,") != std::string::npos);
+}
