@@ -328,6 +328,51 @@ def max_min(net, a, b, op, name):
     return net.qdq(f"{name}_output", y, net.scale_of(a), zero_point_of(net, a))
 
 
+def qlinear_conv(net, x_dq, cout, k, pad=0, group=1, relu=False, name="qconv"):
+    """QLinearConv (QOperator form) of the quantized tensor behind x_dq, as onnxruntime's quantizer writes it:
+    int8 weights symmetric per output channel, an int32 bias at x_scale * w_scale, and a Relu after it folded into
+    the output's quantization (calibrated on the rectified values, so the zero point is the lowest value)."""
+    base = x_dq[: -len("_dequantized")]
+    xr = net.real[x_dq]
+    cin = xr.shape[1]
+    w = net.rng.normal(0, 0.5, size=[cout, cin // group, k, k])
+    ws = (np.maximum(np.abs(w).reshape(cout, -1).max(axis=1), 1e-6) / 127.0).astype(np.float32)
+    wq = np.clip(np.round(w / ws[:, None, None, None]), -127, 127).astype(np.int8)
+    bs = np.float64(net.scale_of(x_dq)) * ws.astype(np.float64)
+    bq = np.round(net.rng.normal(0, 0.2, size=cout) / bs).astype(np.int32)
+    wr = wq.astype(np.float64) * ws.astype(np.float64)[:, None, None, None]
+    per = cout // group
+    y = np.concatenate([conv_real(xr[:, g * (cin // group):(g + 1) * (cin // group)], wr[g * per:(g + 1) * per],
+                                  np.zeros(per), 1, pad) for g in range(group)], axis=1) + (bq * bs).reshape(1, -1, 1, 1)
+    if relu:
+        y = np.maximum(y, 0)
+    scale, zp = quant_params(y.min(), y.max(), net.uint8)
+    ztype = np.uint8 if net.uint8 else np.int8
+    net.const(f"{name}_weight_quantized", wq)
+    net.const(f"{name}_weight_scale", ws)
+    net.const(f"{name}_weight_zero_point", np.zeros(cout, dtype=np.int8))
+    net.const(f"{name}_bias_quantized", bq)
+    s = net.const(f"{name}_scale", np.array(scale, dtype=np.float32))
+    z = net.const(f"{name}_zero_point", np.array(zp, dtype=ztype))
+    net.node("QLinearConv", [f"{base}_quantized", f"{base}_scale", f"{base}_zero_point", f"{name}_weight_quantized",
+                             f"{name}_weight_scale", f"{name}_weight_zero_point", s, z, f"{name}_bias_quantized"],
+             [f"{name}_quantized"], name, kernel_shape=[k, k], pads=[pad] * 4, group=group)
+    net.node("DequantizeLinear", [f"{name}_quantized", s, z], [f"{name}_dequantized"], f"{name}_DequantizeLinear")
+    net.real[f"{name}_dequantized"] = y
+    return f"{name}_dequantized"
+
+
+def qoperator_block(net, x):
+    """A residual block as onnxruntime's QOperator quantizer lays it out (uint8 activations, int8 weights): a 3x3
+    QLinearConv with its Relu folded, a depthwise 3x3 one, a pointwise one, QLinearAdd of the first and the last,
+    then QLinearGlobalAveragePool."""
+    c1 = qlinear_conv(net, x, 8, 3, pad=1, relu=True, name="conv1")
+    c2 = qlinear_conv(net, c1, 8, 3, pad=1, group=8, relu=True, name="depthwise")
+    c3 = qlinear_conv(net, c2, 8, 1, name="pointwise")
+    added = qlinear(net, "QLinearAdd", [c1, c3], net.real[c1] + net.real[c3], "add")
+    return qlinear(net, "QLinearGlobalAveragePool", [added], net.real[added].mean(axis=(2, 3), keepdims=True), "pool")
+
+
 def qlinear_matmul(net, a_dq, b_dq, name="qmatmul"):
     """QLinearMatMul (QOperator form) of the quantized activations behind a_dq and b_dq, their batch dimensions
     broadcast as numpy's matmul broadcasts them."""
@@ -833,6 +878,8 @@ def models():
           lambda n, x: qlinear(n, "QLinearConcat", [x, conv(n, x, 2, 1)],
                                np.concatenate([n.real[x], n.real["conv_output_dequantized"]], axis=1), "concat",
                                axis=1), 37)
+    model("qoperator_qlinear_conv_block_uint8", [1, 3, 8, 8], qoperator_block, 68, uint8=True)
+    model("qoperator_qlinear_conv_block", [1, 3, 8, 8], qoperator_block, 69)
     model("qoperator_qlinear_average_pool", [1, 4, 7, 7],
           lambda n, x: qlinear(n, "QLinearAveragePool", [x], avg_pool_real(n.real[x], 3, 2), "average_pool",
                                kernel_shape=[3, 3], strides=[2, 2]), 38)
