@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Writes small int8 TFLite models, one per operator and quantization form,
-into tests/data/models/tflite/ (deterministic: the same bytes on every run).
+small networks, and models with several graph inputs and outputs, into
+tests/data/models/tflite/ (deterministic: the same bytes on every run).
 
   /usr/bin/python3 scripts/gen_tflite_models.py [--out DIR] [--check]
 
@@ -8,7 +9,8 @@ They are what `scripts/check_tflm.py` (and its ctest) runs through `kiln run`
 and TensorFlow Lite Micro side by side, so each operator kiln reads is checked
 bit for bit against TFLite Micro in the quantization forms converters write:
 per-tensor and per-channel weights, SAME and VALID padding, strides,
-dilation, fused activations, rescaling adds and concatenations.
+dilation, fused activations, rescaling adds and concatenations; and every
+graph input and output of a model is, in the model's order.
 
 The files are written with the FlatBuffers Python runtime
 (python3-flatbuffers) through code that flatc generates from the project's
@@ -90,8 +92,9 @@ class Tensor:
 
 
 class Net:
-    """A one-input, one-output int8 graph, with a float shadow of every
-    activation (the calibration batch) from which output scales are chosen."""
+    """An int8 graph, with a float shadow of every activation (the
+    calibration batch) from which output scales are chosen. Its first graph
+    input is x; add_input appends more."""
 
     def __init__(self, name, input_shape, seed, lo=-1.0, hi=1.0):
         self.name, self.rng = name, np.random.default_rng(seed)
@@ -99,7 +102,16 @@ class Net:
         scale, zp = quant_activation(lo, hi)
         self.x = self.tensor(input_shape, "int8", scale, zp, name="input")
         self.input = self.x  # the graph input: x, or a float32 tensor quantized into x (float_edges)
+        self.extra_inputs = []  # graph inputs after the first, in order
         self.calib[self.x.index] = self.rng.uniform(lo, hi, size=[8] + list(input_shape[1:]))
+
+    def add_input(self, shape, lo, hi, name):
+        """Another int8 graph input, quantized over [lo, hi], after those before it."""
+        scale, zp = quant_activation(lo, hi)
+        t = self.tensor(shape, "int8", scale, zp, name=name)
+        self.calib[t.index] = self.rng.uniform(lo, hi, size=[8] + list(shape[1:]))
+        self.extra_inputs.append(t)
+        return t
 
     def tensor(self, shape, dtype, scale, zp, value=None, qdim=0, name=None):
         t = Tensor(len(self.tensors), shape, dtype, scale, zp, value, qdim)
@@ -501,6 +513,24 @@ def float_edges(net, body):
     return yf
 
 
+def float_graph_input(net, q, name):
+    """Puts a float32 graph input in the place of the int8 graph input q, and
+    QUANTIZE from it into q (float_edges does this for a one-input network)."""
+    f = net.tensor(q.shape, "float32", None, None, name=name)
+    if q is net.input:
+        net.input = f
+    else:
+        net.extra_inputs[net.extra_inputs.index(q)] = f
+    net.op("QUANTIZE", [f], [q])
+    return q
+
+
+def dequantize(net, y, name):
+    yf = net.tensor(y.shape, "float32", None, None, name=name)
+    net.op("DEQUANTIZE", [y], [yf])
+    return yf
+
+
 def requantize(net, x, name="quantize"):
     out = net.activation(net.real_of(x) * 1.0, name)
     out.scale = np.float32(out.scale * 1.37)  # a different scale and zero point than the input
@@ -832,7 +862,9 @@ def int_vector(b, start, values, prepend):
     return b.EndVector()
 
 
-def serialize(net, output):
+def serialize(net, outputs):
+    """The model's bytes; `outputs` is the graph output tensor or a list of them, in order."""
+    outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
     b = flatbuffers.Builder(4096)
     # Buffers: 0 is the empty buffer; each constant gets its own.
     buffers, buffer_of = [None], {}
@@ -916,14 +948,15 @@ def serialize(net, output):
 
     S = T["SubGraph"]
     tv = table_vector(S.SubGraphStartTensorsVector, tensor_offsets)
-    inputs = int_vector(b, S.SubGraphStartInputsVector, [net.input.index], b.PrependInt32)
-    outputs = int_vector(b, S.SubGraphStartOutputsVector, [output.index], b.PrependInt32)
+    inputs = int_vector(b, S.SubGraphStartInputsVector, [t.index for t in [net.input] + net.extra_inputs],
+                        b.PrependInt32)
+    output_vector = int_vector(b, S.SubGraphStartOutputsVector, [t.index for t in outputs], b.PrependInt32)
     opv = table_vector(S.SubGraphStartOperatorsVector, op_offsets)
     sg_name = b.CreateString("main")
     S.SubGraphStart(b)
     S.SubGraphAddTensors(b, tv)
     S.SubGraphAddInputs(b, inputs)
-    S.SubGraphAddOutputs(b, outputs)
+    S.SubGraphAddOutputs(b, output_vector)
     S.SubGraphAddOperators(b, opv)
     S.SubGraphAddName(b, sg_name)
     sg = S.SubGraphEnd(b)
@@ -1266,6 +1299,47 @@ def models():
     model("arg_min_height", [1, 6, 5, 4], lambda n: arg_min_max(n, n.x, "ARG_MIN", 1, "arg_min"), 441)
     model("arg_max_conv_channels", [1, 6, 6, 3],
           lambda n: arg_min_max(n, conv(n, n.x, 5, 3, name="conv"), "ARG_MAX", 3, "arg_max"), 442)
+    # Several graph inputs and outputs, in the order the subgraph lists them
+    # (kiln run takes one --input and --output each in that order): two
+    # inputs of their own scales added; two inputs of one quantization (as
+    # TFLite Micro's concatenation needs) of 3 and 5 channels joined and
+    # convolved; a convolution that is a graph output and feeds a second
+    # one; three inputs of three shapes (an image, a per-channel gate, a
+    # per-row offset) joined by MUL and SUB, the smaller repeated along the
+    # innermost dimensions; two float32 inputs quantized and added, the sum
+    # dequantized into a float32 output listed after an int8 convolution of
+    # it computed later; and both outputs of one SPLIT_V as graph outputs.
+    model("multi_io_add_two_inputs_two_scales", [1, 6, 6, 8],
+          lambda n: add(n, n.x, n.add_input([1, 6, 6, 8], -3.0, 2.0, "input_b")), 450)
+    model("multi_io_concat_two_inputs_conv", [1, 6, 6, 3],
+          lambda n: conv(n, concat(n, [n.x, n.add_input([1, 6, 6, 5], -1.0, 1.0, "input_b")]), 6, 3, fused="RELU",
+                         name="conv"), 451)
+
+    def conv_two_outputs(n):
+        # The features stay an output while three more layers run after their last reader.
+        features = conv(n, n.x, 8, 3, fused="RELU", name="features")
+        head = conv(n, conv(n, features, 8, 1, stride=2, fused="RELU6", name="reduce"), 6, 3, name="head")
+        return [features, softmax(n, pool(n, head, "AVERAGE_POOL_2D", 2, 2, name="pool"), name="softmax")]
+
+    model("multi_io_conv_two_outputs", [1, 8, 8, 3], conv_two_outputs, 452)
+
+    def three_inputs(n):
+        gate = n.add_input([1, 1, 1, 8], 0.0, 1.0, "gate")
+        offset = n.add_input([1, 1, 5, 8], -0.5, 0.5, "row_offset")
+        return sub_mul(n, sub_mul(n, n.x, gate, "MUL", name="gated"), offset, "SUB", name="offset")
+
+    model("multi_io_three_inputs_mul_sub_broadcast", [1, 5, 5, 8], three_inputs, 453)
+
+    def float_two_inputs_two_outputs(n):
+        a = float_graph_input(n, n.x, "input_float")
+        b = float_graph_input(n, n.add_input([1, 4, 4, 6], -2.0, 2.0, "input_b"), "input_b_float")
+        total = add(n, a, b, name="sum")
+        total_float = dequantize(n, total, "sum_float")
+        return [conv(n, total, 4, 3, name="conv"), total_float]
+
+    model("multi_io_float_two_inputs_two_outputs", [1, 4, 4, 6], float_two_inputs_two_outputs, 454)
+    model("multi_io_split_v_two_outputs", [1, 5, 5, 4],
+          lambda n: split(n, conv(n, n.x, 8, 3, fused="RELU", name="conv"), 3, [3, -1], variable=True), 455)
     return out
 
 
