@@ -1,31 +1,37 @@
 #!/usr/bin/python3
 """kiln against TensorFlow Lite Micro, bit for bit, on every .tflite model.
 
-For each model and each of N seeded random inputs (and, for an int8 input,
-one more holding every int8 value in turn, so that each entry of a 256-entry
+For each model and each of N seeded random inputs (one array per graph
+input; and, when a graph input is int8, one more run in which every int8
+input holds every int8 value in turn, so that each entry of a 256-entry
 table is used), runs
-  kiln run MODEL --input IN.npy --output KILN.npy   (compile, simulate on the
-      SoC, and check the simulation against kiln's reference interpreter)
-  tflm_run MODEL IN.npy TFLM.npy                    (TFLite Micro's reference
-      kernels, built from ../shared/reference/tflm by scripts/build_tflm.sh)
-and requires the two outputs to be identical: same dtype, same shape, same
-bytes. TFLite Micro is the independent definition of what a TFLite int8 model
-computes; kiln shares no code with it.
+  kiln run MODEL --input IN0.npy [--input IN1.npy ...] --output KILN0.npy ...
+      (compile, simulate on the SoC, and check the simulation against kiln's
+      reference interpreter)
+  tflm_multi_run MODEL --input IN0.npy ... --output TFLM0.npy ...
+      (TFLite Micro's reference kernels: kiln's runner scripts/tflm_runner/
+      linked against the library of ../shared/reference/tflm, built by
+      scripts/build_tflm.sh)
+with the inputs and outputs in the model's order, and requires every output
+to be identical: same dtype, same number of elements, same bytes. TFLite
+Micro is the independent definition of what a TFLite int8 model computes;
+kiln shares no code with it.
 
   /usr/bin/python3 scripts/check_tflm.py [MODEL ...] [--inputs N] [--seed S]
       [--soc CONFIG]... [--kiln PATH] [--tflm PATH] [--ctest]
 
 Models default to the five MLPerf Tiny models in ../shared/workloads/ and
 every .tflite under tests/data/ outside tests/data/fuzz/ (inputs kiln must
-refuse). --soc repeats (default: the default SoC).
-Exit status: 0 all identical; 1 a difference or a failed run. With --ctest, a
-missing tflm_run exits 77 (ctest's skip) outside CI and fails when CI=true,
-where .ci/run builds it.
+refuse). --soc repeats (default: the default SoC). --tflm is the path of
+tflm_multi_run. Exit status: 0 all identical; 1 a difference or a failed
+run. With --ctest, a missing tflm_multi_run exits 77 (ctest's skip) outside
+CI and fails when CI=true, where .ci/run builds it.
 """
 
 import argparse
 import glob
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -55,21 +61,32 @@ def default_models():
     return sorted(os.path.normpath(p) for p in shared + own)
 
 
-def model_input(tflm, model):
-    """(dtype, shape) of input 0, from `tflm_run --info`."""
+TENSOR_LINE = re.compile(r"^(input|output) (\d+): (\w+) \[([^\]]*)\]")
+
+
+def model_io(tflm, model):
+    """([(dtype, shape)] of the graph inputs, number of graph outputs), from `tflm_multi_run --info`."""
     info = subprocess.run([tflm, model, "--info"], capture_output=True, text=True)
     if info.returncode != 0:
-        raise RuntimeError(f"tflm_run --info: {info.stderr.strip()}")
+        raise RuntimeError(f"tflm_multi_run --info: {info.stderr.strip()}")
+    inputs, outputs = {}, 0
     for line in info.stdout.splitlines():
-        if line.startswith("input 0:"):
-            dtype = line.split(" type=")[1].split()[0]
-            shape = line.split(" shape=[")[1].split("]")[0]
-            return dtype, tuple(int(d) for d in shape.split(",") if d.strip())
-    raise RuntimeError(f"tflm_run --info names no input 0:\n{info.stdout}")
+        m = TENSOR_LINE.match(line)
+        if not m:
+            continue
+        if m.group(1) == "input":
+            inputs[int(m.group(2))] = (m.group(3), tuple(int(d) for d in m.group(4).split(",") if d.strip()))
+        else:
+            outputs += 1
+    if not inputs or sorted(inputs) != list(range(len(inputs))) or not outputs:
+        raise RuntimeError(f"tflm_multi_run --info lists no inputs 0.. and outputs:\n{info.stdout}")
+    return [inputs[i] for i in range(len(inputs))], outputs
 
 
-def random_input(dtype, shape, seed):
-    rng = np.random.default_rng(seed)
+def random_input(dtype, shape, seed, index):
+    """Input `index` of the run with `seed`: input 0 from `seed` alone, the
+    others from (seed, index), so that each input has values of its own."""
+    rng = np.random.default_rng(seed if index == 0 else [seed, index])
     dtype = dtype.lower()
     if dtype == "int8":
         return rng.integers(-128, 128, shape, dtype=np.int8)
@@ -82,23 +99,36 @@ def random_input(dtype, shape, seed):
     raise RuntimeError(f"input type {dtype}: this check feeds int8, uint8 and float32 models")
 
 
-def every_value_input(shape):
-    """Every int8 value in turn, repeated to the input's size."""
-    return np.resize(np.arange(-128, 128, dtype=np.int8), shape)
+def every_value_input(shape, index):
+    """Every int8 value in turn, repeated to the input's size; input k starts
+    at the value 37 k places on, so that two inputs do not hold the same."""
+    return np.resize(np.roll(np.arange(-128, 128, dtype=np.int8), -37 * index), shape)
+
+
+def same_bits(a, b):
+    """Element-wise equality; float32 compared bit for bit (-0.0 is not 0.0, NaN is what it is)."""
+    if a.dtype == np.float32:
+        return a.reshape(-1).view(np.int32) == b.reshape(-1).view(np.int32)
+    return a.reshape(-1) == b.reshape(-1)
+
+
+def last_line(run):
+    return " ".join((run.stderr or run.stdout).strip().splitlines()[-1:])
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("models", nargs="*")
-    ap.add_argument("--inputs", type=int, default=3)
+    ap.add_argument("--inputs", type=int, default=3, help="random runs per model and SoC (one array per input each)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--soc", action="append")
     ap.add_argument("--kiln", default=os.path.join(ROOT, "build", "tools", "kiln"))
-    ap.add_argument("--tflm", default=os.path.join(ROOT, "build", "tflm", "tflm_run"))
+    ap.add_argument("--tflm", default=os.path.join(ROOT, "build", "tflm_runner", "tflm_multi_run"),
+                    help="tflm_multi_run (scripts/build_tflm.sh)")
     ap.add_argument("--ctest", action="store_true")
     a = ap.parse_args()
     if not os.access(a.tflm, os.X_OK):
-        print(f"check_tflm: no tflm_run at {a.tflm} (build it with scripts/build_tflm.sh)", file=sys.stderr)
+        print(f"check_tflm: no tflm_multi_run at {a.tflm} (build it with scripts/build_tflm.sh)", file=sys.stderr)
         if a.ctest and os.environ.get("CI") != "true":
             return 77
         return 1
@@ -108,61 +138,76 @@ def main():
         return 1
     socs = a.soc or [os.path.join(ROOT, "configs", "soc", "default.yaml")]
     failures = []
-    print(f"{'model':34} {'soc':10} {'inputs':>6} {'elements':>9} {'identical':>9}  result")
+    rows = passed = 0
+    width = max(len(os.path.basename(m)) for m in models)
+    soc_width = max(len(os.path.splitext(os.path.basename(s))[0]) for s in socs)
+    print(f"{'model':{width}} {'soc':{soc_width}} {'in/out':>6} {'runs':>4} {'elements':>9} {'identical':>9}  result")
     with tempfile.TemporaryDirectory() as tmp:
         for model in models:
             name = os.path.basename(model)
             try:
-                dtype, shape = model_input(a.tflm, model)
+                inputs, n_out = model_io(a.tflm, model)
             except RuntimeError as e:
                 failures.append(f"{name}: {e}")
-                print(f"{name:34} {'':10} {'':>6} {'':>9} {'':>9}  FAIL")
+                rows += 1
+                print(f"{name:{width}} {'':{soc_width}} {'':>6} {'':>4} {'':>9} {'':>9}  FAIL")
                 continue
+            io = f"{len(inputs)}/{n_out}"
+            any_int8 = any(dtype.lower() == "int8" for dtype, _ in inputs)
+            runs = a.inputs + any_int8
             for soc in socs:
                 soc_name = os.path.splitext(os.path.basename(soc))[0]
                 elements = identical = 0
                 ok = True
-                runs = a.inputs + (dtype.lower() == "int8")
                 for k in range(runs):
                     seed = a.seed + k
-                    inp = os.path.join(tmp, f"in{seed}.npy")
-                    kiln_out, tflm_out = os.path.join(tmp, "kiln.npy"), os.path.join(tmp, "tflm.npy")
-                    np.save(inp, random_input(dtype, shape, seed) if k < a.inputs else every_value_input(shape))
-                    for f in (kiln_out, tflm_out):
+                    in_files, kiln_outs, tflm_outs = [], [], []
+                    for i, (dtype, shape) in enumerate(inputs):
+                        f = os.path.join(tmp, f"in{i}_{seed}.npy")
+                        every = k >= a.inputs and dtype.lower() == "int8"
+                        np.save(f, every_value_input(shape, i) if every else random_input(dtype, shape, seed, i))
+                        in_files.append(f)
+                    for j in range(n_out):
+                        kiln_outs.append(os.path.join(tmp, f"kiln{j}.npy"))
+                        tflm_outs.append(os.path.join(tmp, f"tflm{j}.npy"))
+                    for f in kiln_outs + tflm_outs:
                         if os.path.exists(f):
                             os.remove(f)
-                    k_run = subprocess.run([a.kiln, "run", model, "--soc", soc, "--input", inp, "--output", kiln_out],
+                    ins = [arg for f in in_files for arg in ("--input", f)]
+                    k_run = subprocess.run([a.kiln, "run", model, "--soc", soc] + ins +
+                                           [arg for f in kiln_outs for arg in ("--output", f)],
                                            capture_output=True, text=True)
-                    t_run = subprocess.run([a.tflm, model, inp, tflm_out], capture_output=True, text=True)
+                    t_run = subprocess.run([a.tflm, model] + ins + [arg for f in tflm_outs for arg in ("--output", f)],
+                                           capture_output=True, text=True)
                     if k_run.returncode != 0 or t_run.returncode != 0:
                         ok = False
-                        why = (k_run.stderr or k_run.stdout).strip().splitlines()[-1:] if k_run.returncode else \
-                            t_run.stderr.strip().splitlines()[-1:]
-                        failures.append(f"{name} on {soc_name}, seed {seed}: "
-                                        f"{'kiln run' if k_run.returncode else 'tflm_run'} failed: {' '.join(why)}")
+                        who, run = ("kiln run", k_run) if k_run.returncode else ("tflm_multi_run", t_run)
+                        failures.append(f"{name} on {soc_name}, seed {seed}: {who} failed: {last_line(run)}")
                         continue
-                    ko, to = np.load(kiln_out), np.load(tflm_out)
-                    if ko.dtype != to.dtype or ko.size != to.size:
-                        ok = False
-                        failures.append(f"{name} on {soc_name}, seed {seed}: kiln wrote {ko.dtype} {ko.shape}, "
-                                        f"TFLite Micro {to.dtype} {to.shape}")
-                        continue
-                    if ko.dtype == np.float32:  # bit for bit: -0.0 is not 0.0, NaN is what it is
-                        same = ko.reshape(-1).view(np.int32) == to.reshape(-1).view(np.int32)
-                    else:
-                        same = ko.reshape(-1) == to.reshape(-1)
-                    elements += ko.size
-                    identical += int(same.sum())
-                    if not same.all():
-                        ok = False
-                        i = int(np.argmin(same))
-                        failures.append(f"{name} on {soc_name}, seed {seed}: element {i}: kiln {ko.reshape(-1)[i]}, "
-                                        f"TFLite Micro {to.reshape(-1)[i]} ({int((~same).sum())} of {ko.size} differ)")
-                print(f"{name:34} {soc_name:10} {runs:6} {elements:9} {identical:9}  {'pass' if ok else 'FAIL'}",
-                      flush=True)
+                    for j in range(n_out):
+                        ko, to = np.load(kiln_outs[j]), np.load(tflm_outs[j])
+                        where = f"{name} on {soc_name}, seed {seed}, output {j}"
+                        if ko.dtype != to.dtype or ko.size != to.size:
+                            ok = False
+                            failures.append(f"{where}: kiln wrote {ko.dtype} {ko.shape}, "
+                                            f"TFLite Micro {to.dtype} {to.shape}")
+                            continue
+                        same = same_bits(ko, to)
+                        elements += ko.size
+                        identical += int(same.sum())
+                        if not same.all():
+                            ok = False
+                            e = int(np.argmin(same))
+                            failures.append(f"{where}: element {e}: kiln {ko.reshape(-1)[e]}, TFLite Micro "
+                                            f"{to.reshape(-1)[e]} ({int((~same).sum())} of {ko.size} differ)")
+                rows += 1
+                passed += ok
+                print(f"{name:{width}} {soc_name:{soc_width}} {io:>6} {runs:4} {elements:9} {identical:9}  "
+                      f"{'pass' if ok else 'FAIL'}", flush=True)
     for f in failures:
         print("  " + f)
-    print(f"{'all identical' if not failures else str(len(failures)) + ' failure(s)'}")
+    print(f"{passed} of {rows} model and SoC pairs identical; "
+          f"{'all identical' if not failures else str(len(failures)) + ' failure(s)'}")
     return 1 if failures else 0
 
 

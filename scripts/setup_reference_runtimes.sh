@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs and builds the independent runtimes kiln is checked against
 # (docs/reference-check.md):
-#   - TFLite Micro's reference interpreter and its runner tflm_run, built from
-#     ../shared/reference/tflm into build/tflm/ (scripts/build_tflm.sh), for
-#     the bit-exact check of every .tflite model (scripts/check_tflm.py);
+#   - kiln's runner of TFLite Micro's reference interpreter, tflm_multi_run
+#     (scripts/tflm_runner/), linked against the library built from
+#     ../shared/reference/tflm, into build/tflm_runner/ (scripts/build_tflm.sh),
+#     for the bit-exact check of every .tflite model (scripts/check_tflm.py);
 #   - onnxruntime-node from the npm registry, into build/node_ort/ (not
 #     committed), for the per-operator check of ONNX models
 #     (scripts/check_reference.py). Its CPU binary ships inside the package;
@@ -40,13 +41,13 @@ if ! ort_installed; then
     npm install --prefix "$ort_dir" --no-audit --no-fund --save-exact "onnxruntime-node@$ort_version"
 fi
 
-tflm_run=$(scripts/build_tflm.sh)
+tflm_runner=$(scripts/build_tflm.sh)
 
 # Both must run, with nothing downloaded at run time.
 /usr/bin/python3 -c 'import numpy, onnx' ||
   { echo "setup_reference_runtimes: numpy and onnx do not import with /usr/bin/python3" >&2; exit 1; }
 NODE_PATH="$PWD/$ort_dir/node_modules" node -e 'require("onnxruntime-node")' ||
   { echo "setup_reference_runtimes: onnxruntime-node does not load from $ort_dir" >&2; exit 1; }
-"$tflm_run" ../shared/workloads/mlperf-tiny/ad01_int8.tflite --info >/dev/null ||
-  { echo "setup_reference_runtimes: $tflm_run does not run" >&2; exit 1; }
-echo "setup_reference_runtimes: $tflm_run and onnxruntime-node $ort_version ($ort_dir) ready"
+"$tflm_runner" tests/data/models/tflite/multi_io_float_two_inputs_two_outputs.tflite --info >/dev/null ||
+  { echo "setup_reference_runtimes: $tflm_runner does not run" >&2; exit 1; }
+echo "setup_reference_runtimes: $tflm_runner and onnxruntime-node $ort_version ($ort_dir) ready"
