@@ -22,7 +22,9 @@ kiln shares no code with it.
 
 Models default to the five MLPerf Tiny models in ../shared/workloads/ and
 every .tflite under tests/data/ outside tests/data/fuzz/ (inputs kiln must
-refuse). --soc repeats (default: the default SoC). --tflm is the path of
+refuse). A model in BEYOND_TFLITE_MICRO (an operator TFLite Micro has no
+kernel for), default or given, is named as not checked and left out. --soc
+repeats (default: the default SoC). --tflm is the path of
 tflm_multi_run. Exit status: 0 all identical; 1 a difference or a failed
 run. With --ctest, a missing tflm_multi_run exits 77 (ctest's skip) outside
 CI and fails when CI=true, where .ci/run builds it.
@@ -54,11 +56,15 @@ def default_models():
     # tests/data/fuzz holds inputs kiln must refuse, not models to run.
     own = [p for p in glob.glob(os.path.join(ROOT, "tests", "data", "**", "*.tflite"), recursive=True)
            if os.sep + "fuzz" + os.sep not in p]
-    for p in own:
+    return sorted(os.path.normpath(p) for p in shared + own)
+
+
+def checkable(models):
+    """The models TFLite Micro can run, naming the others (defaults or given)."""
+    for p in models:
         if os.path.basename(p) in BEYOND_TFLITE_MICRO:
             print(f"not checked: {os.path.basename(p)}: {BEYOND_TFLITE_MICRO[os.path.basename(p)]}")
-    own = [p for p in own if os.path.basename(p) not in BEYOND_TFLITE_MICRO]
-    return sorted(os.path.normpath(p) for p in shared + own)
+    return [p for p in models if os.path.basename(p) not in BEYOND_TFLITE_MICRO]
 
 
 TENSOR_LINE = re.compile(r"^(input|output) (\d+): (\w+) \[([^\]]*)\]")
@@ -132,7 +138,7 @@ def main():
         if a.ctest and os.environ.get("CI") != "true":
             return 77
         return 1
-    models = a.models or default_models()
+    models = checkable(a.models or default_models())
     if not models:
         print("check_tflm: no .tflite models found", file=sys.stderr)
         return 1
