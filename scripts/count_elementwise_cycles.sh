@@ -5,7 +5,10 @@
 # instruction-set classes and prints every loop's cycles per iteration under
 # llvm-mca (scripts/loop_cycles.py): LLVM 14's Cortex-M4 model for the DSP and
 # C builds, LLVM 16's Cortex-M55 model (Debian package llvm-16) for the Helium
-# build, which LLVM 14 cannot time. The CSV's "count" column names the loop
+# build, which LLVM 14 cannot time, and LLVM 19's Cortex-M85 model (Debian
+# package llvm-19) for the same Helium build on the Cortex-M85 (class
+# mve-m85: clang 14 has no -mcpu=cortex-m85; both cores execute the same
+# Armv8.1-M Helium instructions). The CSV's "count" column names the loop
 # each cost comes from; docs/silicon.md ("Element-wise kernels") the method.
 # Nothing of CMSIS-NN is kept: the build is in a temporary directory.
 #
@@ -35,11 +38,14 @@ void copy_words(const int32_t *restrict src, int32_t *restrict dst, int32_t word
 C
 files=(Source/BasicMathFunctions/arm_elementwise_add_s8.c Source/PoolingFunctions/arm_avgpool_s8.c
        Source/PoolingFunctions/arm_max_pool_s8.c Source/SoftmaxFunctions/arm_nn_softmax_common_s8.c)
-command -v llvm-mca-16 >/dev/null || { echo "llvm-mca-16 not found: apt-get install llvm-16 (its Cortex-M55 model times the Helium loops)" >&2; exit 1; }
+for v in 16 19; do
+  command -v llvm-mca-$v >/dev/null || { echo "llvm-mca-$v not found: apt-get install llvm-$v (LLVM 16's Cortex-M55 and LLVM 19's Cortex-M85 models time the Helium loops)" >&2; exit 1; }
+done
 # class, clang target, clang cpu, llvm-mca, llvm-mca cpu
 for cfg in "dsp thumbv7em-none-eabihf cortex-m4 llvm-mca-14 cortex-m4" \
            "c thumbv7m-none-eabi cortex-m3 llvm-mca-14 cortex-m4" \
-           "mve thumbv8.1m.main-none-eabihf cortex-m55 llvm-mca-16 cortex-m55"; do
+           "mve thumbv8.1m.main-none-eabihf cortex-m55 llvm-mca-16 cortex-m55" \
+           "mve-m85 thumbv8.1m.main-none-eabihf cortex-m55 llvm-mca-19 cortex-m85"; do
   read -r cls triple cpu llvm_mca mca <<<"$cfg"
   export LLVM_MCA=$llvm_mca
   echo "== $cls (clang --target=$triple -mcpu=$cpu -O2; $llvm_mca -mcpu=$mca)"

@@ -6,8 +6,10 @@
 # Cortex-M4 (FPv4 single precision) and the Cortex-M55 (Helium with float
 # lanes), each loop's cycles per iteration timed by llvm-mca
 # (scripts/loop_cycles.py): LLVM 14's Cortex-M4 model, LLVM 16's Cortex-M55
-# model (Debian package llvm-16). clang unrolls the Cortex-M4 loops four
-# times and runs the Cortex-M55 ones four lanes wide: the CSV divides by 4.
+# model (Debian package llvm-16) and, for the same Cortex-M55 build on the
+# Cortex-M85, LLVM 19's Cortex-M85 model (llvm-19; the CSV's class mve-m85).
+# clang unrolls the Cortex-M4 loops four times and runs the Cortex-M55 ones
+# four lanes wide: the CSV divides by 4.
 # The math library's expf is taken as a single-precision range reduction and
 # a degree-5 polynomial (exp_f32 below); a libm that computes in double
 # precision costs more on a core with a single-precision FPU.
@@ -62,10 +64,13 @@ void divide_outputs(const float *restrict t, float *restrict o, int32_t n, float
   for (int32_t i = 0; i < n; i++) o[i] = t[i] / count;
 }
 C
-command -v llvm-mca-16 >/dev/null || { echo "llvm-mca-16 not found: apt-get install llvm-16 (its Cortex-M55 model times the Helium loops)" >&2; exit 1; }
+for v in 16 19; do
+  command -v llvm-mca-$v >/dev/null || { echo "llvm-mca-$v not found: apt-get install llvm-$v (LLVM 16's Cortex-M55 and LLVM 19's Cortex-M85 models time the Helium loops)" >&2; exit 1; }
+done
 # class, clang target, clang cpu, llvm-mca, llvm-mca cpu
 for cfg in "dsp thumbv7em-none-eabihf cortex-m4 llvm-mca-14 cortex-m4" \
-           "mve thumbv8.1m.main-none-eabihf cortex-m55 llvm-mca-16 cortex-m55"; do
+           "mve thumbv8.1m.main-none-eabihf cortex-m55 llvm-mca-16 cortex-m55" \
+           "mve-m85 thumbv8.1m.main-none-eabihf cortex-m55 llvm-mca-19 cortex-m85"; do
   read -r cls triple cpu llvm_mca mca <<<"$cfg"
   export LLVM_MCA=$llvm_mca
   echo "== $cls (clang --target=$triple -mcpu=$cpu -O2; $llvm_mca -mcpu=$mca)"

@@ -380,10 +380,11 @@ def read_elementwise():
 
 def elementwise_class(core_id, lib_id):
     """The ELEMENTWISE_PATH class whose counts price a profile's element-wise kernels: the C path for
-    libraries without SIMD and for the Cortex-M0+ (no DSP extension), MVE for the Helium cores, else DSP."""
+    libraries without SIMD and for the Cortex-M0+ (no DSP extension), MVE for the Helium cores (the
+    Cortex-M85 with its own timing of the same loops), else DSP."""
     if lib_id in ("portable-c", "microtvm-c") or core_id == "cortex-m0plus":
         return "c"
-    return "mve" if core_id in ("cortex-m55", "cortex-m85") else "dsp"
+    return {"cortex-m55": "mve", "cortex-m85": "mve-m85"}.get(core_id, "dsp")
 
 
 def pct(x):
