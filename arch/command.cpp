@@ -39,6 +39,20 @@ CommandBody make_body(size_t index) {
   return make_body(index, std::make_index_sequence<std::variant_size_v<CommandBody>>{});
 }
 
+std::vector<Opcode> unit_commands(const std::string& unit) {
+  std::vector<Opcode> out;
+  for (const CommandSpec& c : kCommands)
+    if (c.unit && unit == c.unit->name) out.push_back(c.op);
+  return out;
+}
+
+uint64_t command_cycles(const Command& cmd, const NpuConfig& npu, unsigned lanes) {
+  const CommandSpec& spec = command_spec(cmd.op);
+  if (!spec.cycles)
+    throw Error(fmt::format("{}: its row in the command table has no closed-form timing", spec.mnemonic));
+  return spec.cycles(cmd, lanes, spec.passes ? spec.passes(npu, cmd) : 1);
+}
+
 Queue queue_of(Opcode op) {
   const CommandSpec* c = find_command(uint8_t(op));
   return c ? c->queue : Queue::Mcu;

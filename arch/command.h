@@ -2,9 +2,13 @@
 // the simulator (which executes it). Each command is described once, here:
 // its struct, its field list (arch/command_fields.h: binary position and
 // width, text name, checks) and its row in kCommands (opcode, mnemonic,
-// queue, size). The binary codec (command_codec.cpp), the text form
-// (command_text.cpp), equality (command.cpp) and command_problem read the
-// description; see docs/command-stream.md and docs/extending.md.
+// queue, size; for a command of an NPU unit, the unit, its scratchpad
+// operands and its closed-form timing). The binary codec
+// (command_codec.cpp), the text form (command_text.cpp), equality
+// (command.cpp), command_problem and validate_program's checks against an
+// SoC read the description; the simulator times a unit's command by its row
+// and the compiler predicts with the same row. See docs/command-stream.md
+// and docs/extending.md.
 //
 // Execution model (decoupled access/execute, as in VTA): the NPU has three
 // in-order queues, Load (DMA into scratchpads), Compute (array + post-processing)
@@ -44,6 +48,7 @@ enum class Opcode : uint8_t {
   VectorLut = 0x1D,         // vector unit: a unary int8 function as a 256-entry table (Compute queue)
   VectorDepthwise = 0x1E,   // vector unit: int8 depthwise convolution of an NHWC tile (Compute queue)
   McuOp = 0x20,     // fallback kernel on the MCU
+  // 0x80..0xFE: the commands of units kept outside this tree (docs/extending.md's template takes 0x80).
   End = 0xFF,       // end of program: NPU raises its interrupt, MCU stops
 };
 
@@ -217,6 +222,45 @@ inline constexpr FieldSpec kPostProcessFields[] = {
     number<&PostProcessCmd::act_max>("max", at(40, 32)).optional(127).range(-128, 127, "the int8 range"),
 };
 
+// ---- What the command table says of a command an NPU unit executes
+// (CommandSpec::on): the unit, the scratchpad regions the command reads and
+// writes, and its time there in closed form.
+
+// A scratchpad region of a command, named as its field is. Validation checks
+// it against the SoC; the unit holds it while the command runs.
+struct SpmOperand {
+  const char* name;
+  SpmAddr at;
+  uint64_t bytes = 0;
+  bool written = false;  // the command's result; the others it reads
+};
+
+// A unit of the NPU: its name (npu.units, or one every NPU has) and the
+// scratchpad buffers it reaches.
+struct CommandUnit {
+  const char* name;
+  uint8_t buffers;      // bit b set: it reads and writes Buffer(b)
+  const char* reaches;  // the same in words, for errors
+};
+constexpr uint8_t buffer_bit(Buffer b) { return uint8_t(1u << unsigned(b)); }
+
+inline constexpr CommandUnit kArrayUnit{"array", 0xF, "reaches every buffer"};
+inline constexpr CommandUnit kPostProcessUnit{"post_process", 0xF, "reaches every buffer"};
+// npu.units.vector (sim/vector_unit.h): int8 work on the activation buffers.
+inline constexpr CommandUnit kVectorUnit{"vector", buffer_bit(Buffer::Input) | buffer_bit(Buffer::Output),
+                                         "reads and writes the input and output buffers"};
+
+// 2 when `a_bytes` at a and `b_bytes` at b touch a common bank of one buffer
+// (a bank delivers one of them per cycle), else 1 (arch/vector_timing.cpp).
+unsigned vector_operand_passes(const NpuConfig& npu, const SpmAddr& a, uint64_t a_bytes, const SpmAddr& b,
+                               uint64_t b_bytes);
+
+// ceil(n / lanes): the cycles of n elements on `lanes` lanes.
+constexpr uint64_t lane_groups(uint64_t n, unsigned lanes) {
+  const uint64_t l = lanes ? lanes : 1;
+  return (n + l - 1) / l;
+}
+
 // Vector unit (npu.units.vector): element-wise add of two int8 vectors with
 // TFLite's rescaling, bit for bit kernels/add.h (reference_integer_ops::Add):
 //   x = multiply_by_quantized_multiplier((a[i] - a_zp) << left_shift, a_mult, a_shift)
@@ -262,6 +306,20 @@ inline constexpr FieldSpec kVectorAddFields[] = {
     number<&VectorAddCmd::act_max>("max", at(40, 8)).optional(127),
 };
 
+// vadd and vsub stream a and b `lanes` elements a cycle after one cycle of
+// handshake, in two passes when a and b share a bank (the write of out goes
+// through the bank's write port and costs no pass):
+//   cycles = 1 + passes * ceil(count / lanes)
+inline std::vector<SpmOperand> vadd_operands(const VectorAddCmd& v) {
+  return {{"a", v.a, v.count}, {"b", v.b, v.count}, {"out", v.out, v.count, true}};
+}
+inline unsigned vadd_passes(const NpuConfig& npu, const VectorAddCmd& v) {
+  return vector_operand_passes(npu, v.a, v.count, v.b, v.count);
+}
+inline uint64_t vadd_cycles(const VectorAddCmd& v, unsigned lanes, unsigned passes) {
+  return 1 + passes * lane_groups(v.count, lanes);
+}
+
 // Vector unit: pooling of one NHWC int8 tile of c channels, bit for bit
 // kernels/avg_pool.h (vavgpool) or kernels/max_pool.h (vmaxpool), which are
 // TFLite's reference_integer_ops::AveragePool and MaxPool: the window is
@@ -298,6 +356,23 @@ inline constexpr FieldSpec kVectorPoolFields[] = {
     number<&VectorPoolCmd::act_max>("max", at(29, 8)).optional(127),
 };
 
+// vavgpool and vmaxpool give each lane one channel of an output pixel: a
+// group of `lanes` channels visits every tap of the window, padding
+// included, and the average adds one divide step per pixel and group:
+//   cycles = 1 + out_h*out_w * (kh*kw + (avg ? 1 : 0)) * ceil(c / lanes)
+inline std::vector<SpmOperand> vpool_operands(const VectorPoolCmd& v) {
+  return {{"in", v.in, uint64_t(v.in_h) * v.in_w * v.c}, {"out", v.out, uint64_t(v.out_h) * v.out_w * v.c, true}};
+}
+inline uint64_t vpool_cycles(const VectorPoolCmd& v, unsigned lanes, bool average) {
+  return 1 + uint64_t(v.out_h) * v.out_w * (uint64_t(v.kh) * v.kw + (average ? 1 : 0)) * lane_groups(v.c, lanes);
+}
+inline uint64_t vavgpool_cycles(const VectorPoolCmd& v, unsigned lanes, unsigned) {
+  return vpool_cycles(v, lanes, true);
+}
+inline uint64_t vmaxpool_cycles(const VectorPoolCmd& v, unsigned lanes, unsigned) {
+  return vpool_cycles(v, lanes, false);
+}
+
 // Vector unit: element-wise requantize and clamp, bit for bit
 // kernels/requantize_tensor.h (TFLite's int8 QUANTIZE, RELU, RELU6, RELU_N1_TO_1):
 //   out[i] = clamp(multiply_by_quantized_multiplier(in[i] - in_zp, mult, shift) + zp, min, max)
@@ -325,6 +400,19 @@ inline constexpr FieldSpec kVectorRequantizeFields[] = {
     number<&VectorRequantizeCmd::act_min>("min", at(23, 8)).optional(-128),
     number<&VectorRequantizeCmd::act_max>("max", at(24, 8)).optional(127),
 };
+
+// vrequant streams its operand as vadd does, in two passes when in and out
+// share a bank:
+//   cycles = 1 + passes * ceil(count / lanes)
+inline std::vector<SpmOperand> vrequant_operands(const VectorRequantizeCmd& v) {
+  return {{"in", v.in, v.count}, {"out", v.out, v.count, true}};
+}
+inline unsigned vrequant_passes(const NpuConfig& npu, const VectorRequantizeCmd& v) {
+  return vector_operand_passes(npu, v.in, v.count, v.out, v.count);
+}
+inline uint64_t vrequant_cycles(const VectorRequantizeCmd& v, unsigned lanes, unsigned passes) {
+  return 1 + passes * lane_groups(v.count, lanes);
+}
 
 // Vector unit: mean over H and W of one NHWC int8 tile of c channels, bit for
 // bit kernels/mean.h (TFLite's MEAN over axes {1, 2}): per channel j,
@@ -355,6 +443,16 @@ inline constexpr FieldSpec kVectorMeanFields[] = {
     number<&VectorMeanCmd::out_zp>("zp", at(19, 8)).optional(0),
 };
 
+// vmean sums every pixel into a group of `lanes` channels, one pixel a
+// cycle, then rescales the group once:
+//   cycles = 1 + (h*w + 1) * ceil(c / lanes)
+inline std::vector<SpmOperand> vmean_operands(const VectorMeanCmd& v) {
+  return {{"in", v.in, uint64_t(v.h) * v.w * v.c}, {"out", v.out, v.c, true}};
+}
+inline uint64_t vmean_cycles(const VectorMeanCmd& v, unsigned lanes, unsigned) {
+  return 1 + (uint64_t(v.h) * v.w + 1) * lane_groups(v.c, lanes);
+}
+
 // Vector unit: element-wise maximum (vmax) or minimum (vmin) of two int8
 // vectors of `count` elements on their stored values, bit for bit
 // kernels/maximum_minimum.h (TFLite Micro's MAXIMUM, MINIMUM).
@@ -370,6 +468,18 @@ inline constexpr FieldSpec kVectorMaxMinFields[] = {
     scratchpad<&VectorMaxMinCmd::out, &SpmAddr::buf, &SpmAddr::offset>("out", flag_bits(4, 2), at(12, 32), kBuffers),
     number<&VectorMaxMinCmd::count>("count", at(16, 32)).at_least_1(),
 };
+
+// vmax and vmin stream a and b as vadd does:
+//   cycles = 1 + passes * ceil(count / lanes)
+inline std::vector<SpmOperand> vmaxmin_operands(const VectorMaxMinCmd& v) {
+  return {{"a", v.a, v.count}, {"b", v.b, v.count}, {"out", v.out, v.count, true}};
+}
+inline unsigned vmaxmin_passes(const NpuConfig& npu, const VectorMaxMinCmd& v) {
+  return vector_operand_passes(npu, v.a, v.count, v.b, v.count);
+}
+inline uint64_t vmaxmin_cycles(const VectorMaxMinCmd& v, unsigned lanes, unsigned passes) {
+  return 1 + passes * lane_groups(v.count, lanes);
+}
 
 // Vector unit: element-wise subtraction (vsub) a - b, with vadd's fields and
 // layout (VectorAddCmd, kVectorAddFields): both operands rescaled as vadd
@@ -412,6 +522,18 @@ inline constexpr FieldSpec kVectorMulFields[] = {
     number<&VectorMulCmd::act_max>("max", at(29, 8)).optional(127),
 };
 
+// vmul streams a and b as vadd does (b's b_count bytes may repeat):
+//   cycles = 1 + passes * ceil(count / lanes)
+inline std::vector<SpmOperand> vmul_operands(const VectorMulCmd& v) {
+  return {{"a", v.a, v.count}, {"b", v.b, v.b_count}, {"out", v.out, v.count, true}};
+}
+inline unsigned vmul_passes(const NpuConfig& npu, const VectorMulCmd& v) {
+  return vector_operand_passes(npu, v.a, v.count, v.b, v.b_count);
+}
+inline uint64_t vmul_cycles(const VectorMulCmd& v, unsigned lanes, unsigned passes) {
+  return 1 + passes * lane_groups(v.count, lanes);
+}
+
 // Vector unit: a unary int8 function as a 256-entry table (vlut), bit for bit
 // kernels/lut.h: out[i] = table[uint8(in[i])]. The table is 256 int8 bytes in
 // a scratchpad, which the compiler builds from the model's quantization
@@ -428,6 +550,20 @@ inline constexpr FieldSpec kVectorLutFields[] = {
     scratchpad<&VectorLutCmd::out, &SpmAddr::buf, &SpmAddr::offset>("out", flag_bits(4, 2), at(12, 32), kBuffers),
     number<&VectorLutCmd::count>("count", at(16, 32)).at_least_1(),
 };
+
+// vlut first reads its 256 entries into the lanes' table, `lanes` a cycle,
+// then streams its operand as vrequant does (two passes when in and out
+// share a bank):
+//   cycles = 1 + ceil(256 / lanes) + passes * ceil(count / lanes)
+inline std::vector<SpmOperand> vlut_operands(const VectorLutCmd& v) {
+  return {{"in", v.in, v.count}, {"table", v.table, 256}, {"out", v.out, v.count, true}};
+}
+inline unsigned vlut_passes(const NpuConfig& npu, const VectorLutCmd& v) {
+  return vector_operand_passes(npu, v.in, v.count, v.out, v.count);
+}
+inline uint64_t vlut_cycles(const VectorLutCmd& v, unsigned lanes, unsigned passes) {
+  return 1 + lane_groups(256, lanes) + passes * lane_groups(v.count, lanes);
+}
 
 // Vector unit: depthwise convolution (depth multiplier 1) of one NHWC int8
 // tile of c channels, bit for bit kernels/depthwise_conv2d.h (TFLite's
@@ -478,6 +614,27 @@ inline constexpr FieldSpec kVectorDepthwiseFields[] = {
     number<&VectorDepthwiseCmd::act_max>("max", at(41, 8)).optional(127),
 };
 
+// The taps a vector lane holds for vdwconv (a 3x3 to 8x8 window).
+constexpr unsigned kVectorDepthwiseMaxTaps = 64;
+
+// vdwconv works through its channels in groups of `lanes`: each lane reads
+// its channel's taps, one a cycle, and its record, one int32 a cycle, into
+// registers of its own, then visits every tap of every window, padding
+// included, one multiply-accumulate of a tile byte a cycle, and rescales
+// each output pixel once. The tile is the only operand streamed: no bank is
+// read twice a cycle.
+//   cycles = 1 + ceil(c / lanes) * (kh*kw + 3 + out_h*out_w * (kh*kw + 1))
+inline std::vector<SpmOperand> vdwconv_operands(const VectorDepthwiseCmd& v) {
+  return {{"in", v.in, uint64_t(v.in_h) * v.in_w * v.c},
+          {"weights", v.weights, uint64_t(v.kh) * v.kw * v.c},
+          {"params", v.params, 12 * uint64_t(v.c)},
+          {"out", v.out, uint64_t(v.out_h) * v.out_w * v.c, true}};
+}
+inline uint64_t vdwconv_cycles(const VectorDepthwiseCmd& v, unsigned lanes, unsigned) {
+  const uint64_t taps = uint64_t(v.kh) * v.kw;
+  return 1 + lane_groups(v.c, lanes) * (taps + 3 + uint64_t(v.out_h) * v.out_w * (taps + 1));
+}
+
 // A fallback kernel on the MCU. `kernel` names it (arch/mcu_op.h); `args` are
 // its 32-bit arguments (tensor addresses, shapes, quantization), whose meaning
 // the kernel's entry in arch/mcu_op.h defines.
@@ -504,8 +661,13 @@ inline constexpr FieldSpec kEndFields[] = {
     no_flag<&EndCmd::interrupt>("no_interrupt", flag_bits(0)),
 };
 
-using CommandBody = std::variant<DmaCmd, GemmCmd, ConvCmd, PostProcessCmd, McuOpCmd, FenceCmd, EndCmd, VectorAddCmd,
-                                 VectorPoolCmd, VectorRequantizeCmd, VectorMeanCmd, VectorMaxMinCmd,
+// ---- Commands of units kept outside this tree (opcodes 0x80..0xFE; docs/extending.md).
+
+// Every command's struct, one alternative each (the order means nothing to the stream).
+using CommandBody = std::variant<DmaCmd,
+                                 // the structs of commands of units kept outside this tree
+                                 GemmCmd, ConvCmd, PostProcessCmd, McuOpCmd, FenceCmd, EndCmd,
+                                 VectorAddCmd, VectorPoolCmd, VectorRequantizeCmd, VectorMeanCmd, VectorMaxMinCmd,
                                  VectorMulCmd, VectorLutCmd, VectorDepthwiseCmd>;
 
 struct Command {
@@ -553,21 +715,22 @@ std::string gemm_soc_problem(const Command& c, const SocConfig& soc);
 std::string conv_soc_problem(const Command& c, const SocConfig& soc);
 std::string ppu_soc_problem(const Command& c, const SocConfig& soc);
 std::string vadd_problem(const Command& c);
-std::string vadd_soc_problem(const Command& c, const SocConfig& soc);
 std::string vpool_problem(const Command& c);
-std::string vpool_soc_problem(const Command& c, const SocConfig& soc);
 std::string vrequant_problem(const Command& c);
-std::string vrequant_soc_problem(const Command& c, const SocConfig& soc);
 std::string vmean_problem(const Command& c);
-std::string vmean_soc_problem(const Command& c, const SocConfig& soc);
-std::string vmaxmin_soc_problem(const Command& c, const SocConfig& soc);
 std::string vsub_problem(const Command& c);
-std::string vsub_soc_problem(const Command& c, const SocConfig& soc);
 std::string vmul_problem(const Command& c);
-std::string vmul_soc_problem(const Command& c, const SocConfig& soc);
-std::string vlut_soc_problem(const Command& c, const SocConfig& soc);
 std::string vdwconv_problem(const Command& c);
-std::string vdwconv_soc_problem(const Command& c, const SocConfig& soc);
+
+namespace command_detail {
+// The struct a unit's operands function takes.
+template <class F>
+struct operands_body;
+template <class B>
+struct operands_body<std::vector<SpmOperand> (*)(const B&)> {
+  using type = B;
+};
+}  // namespace command_detail
 
 struct CommandSpec {
   Opcode op;
@@ -578,6 +741,41 @@ struct CommandSpec {
   FieldList fields;      // in text order; the disassembler writes them so
   std::string (*problem)(const Command&);
   std::string (*soc_problem)(const Command&, const SocConfig&);
+  // A command of the compute queue: the NPU unit that executes it (the NPU
+  // refuses to start when that unit is built and does not claim it).
+  const CommandUnit* unit = nullptr;
+  // Its scratchpad regions: checked against the SoC (inside buffers the unit
+  // reaches, the SoC has the unit) and held while it runs. nullptr: the row's
+  // soc_problem checks it, and its unit says what it holds.
+  std::vector<SpmOperand> (*operands)(const Command&) = nullptr;
+  // Its time on its unit in closed form, in NPU cycles, given the unit's
+  // lanes and the command's operand passes (nullptr passes: 1). The
+  // simulator charges it and the compiler predicts with it.
+  unsigned (*passes)(const NpuConfig&, const Command&) = nullptr;
+  uint64_t (*cycles)(const Command&, unsigned lanes, unsigned passes) = nullptr;
+
+  // The row of a command `unit` executes, with its operands, closed form and
+  // (optionally) passes, each a function of the row's struct.
+  template <auto Operands, auto Cycles, auto Passes = nullptr>
+  constexpr CommandSpec on(const CommandUnit& u) const {
+    using Body = typename command_detail::operands_body<decltype(Operands)>::type;
+    CommandSpec s = *this;
+    if (kBodyIndex<Body> != body) throw "a unit's operands function must take the row's struct";
+    s.unit = &u;
+    s.operands = [](const Command& c) { return Operands(std::get<Body>(c.body)); };
+    s.cycles = [](const Command& c, unsigned lanes, unsigned passes) {
+      return Cycles(std::get<Body>(c.body), lanes, passes);
+    };
+    if constexpr (!std::is_same_v<decltype(Passes), std::nullptr_t>)
+      s.passes = [](const NpuConfig& npu, const Command& c) { return Passes(npu, std::get<Body>(c.body)); };
+    return s;
+  }
+  // The row of a command `unit` executes and checks itself (soc_problem).
+  constexpr CommandSpec on(const CommandUnit& u) const {
+    CommandSpec s = *this;
+    s.unit = &u;
+    return s;
+  }
 };
 
 template <class Body, size_t N>
@@ -600,34 +798,40 @@ constexpr CommandSpec command(Opcode op, const char* mnemonic, Queue queue, uint
 inline constexpr CommandSpec kCommands[] = {
     command<DmaCmd>(Opcode::DmaLoad, "load", Queue::Load, 9, kDmaFields, nullptr, dma_soc_problem),
     command<DmaCmd>(Opcode::DmaStore, "store", Queue::Store, 9, kDmaFields, nullptr, dma_soc_problem),
-    command<GemmCmd>(Opcode::Gemm, "gemm", Queue::Compute, 10, kGemmFields, nullptr, gemm_soc_problem),
-    command<ConvCmd>(Opcode::Conv, "conv", Queue::Compute, 15, kConvFields, conv_problem,
-                     conv_soc_problem),
-    command<PostProcessCmd>(Opcode::PostProcess, "ppu", Queue::Compute, 11, kPostProcessFields,
-                            ppu_problem, ppu_soc_problem),
+    command<GemmCmd>(Opcode::Gemm, "gemm", Queue::Compute, 10, kGemmFields, nullptr, gemm_soc_problem)
+        .on(kArrayUnit),
+    command<ConvCmd>(Opcode::Conv, "conv", Queue::Compute, 15, kConvFields, conv_problem, conv_soc_problem)
+        .on(kArrayUnit),
+    command<PostProcessCmd>(Opcode::PostProcess, "ppu", Queue::Compute, 11, kPostProcessFields, ppu_problem,
+                            ppu_soc_problem)
+        .on(kPostProcessUnit),
     command<FenceCmd>(Opcode::Fence, "fence", Queue::Mcu, 1),
-    command<VectorAddCmd>(Opcode::VectorAdd, "vadd", Queue::Compute, 11, kVectorAddFields, vadd_problem,
-                          vadd_soc_problem),
-    command<VectorPoolCmd>(Opcode::VectorAvgPool, "vavgpool", Queue::Compute, 8, kVectorPoolFields, vpool_problem,
-                           vpool_soc_problem),
-    command<VectorPoolCmd>(Opcode::VectorMaxPool, "vmaxpool", Queue::Compute, 8, kVectorPoolFields, vpool_problem,
-                           vpool_soc_problem),
+    command<VectorAddCmd>(Opcode::VectorAdd, "vadd", Queue::Compute, 11, kVectorAddFields, vadd_problem)
+        .on<vadd_operands, vadd_cycles, vadd_passes>(kVectorUnit),
+    command<VectorPoolCmd>(Opcode::VectorAvgPool, "vavgpool", Queue::Compute, 8, kVectorPoolFields, vpool_problem)
+        .on<vpool_operands, vavgpool_cycles>(kVectorUnit),
+    command<VectorPoolCmd>(Opcode::VectorMaxPool, "vmaxpool", Queue::Compute, 8, kVectorPoolFields, vpool_problem)
+        .on<vpool_operands, vmaxpool_cycles>(kVectorUnit),
     command<VectorRequantizeCmd>(Opcode::VectorRequantize, "vrequant", Queue::Compute, 7, kVectorRequantizeFields,
-                                 vrequant_problem, vrequant_soc_problem),
-    command<VectorMeanCmd>(Opcode::VectorMean, "vmean", Queue::Compute, 7, kVectorMeanFields, vmean_problem,
-                           vmean_soc_problem),
-    command<VectorMaxMinCmd>(Opcode::VectorMax, "vmax", Queue::Compute, 5, kVectorMaxMinFields, nullptr,
-                             vmaxmin_soc_problem),
-    command<VectorMaxMinCmd>(Opcode::VectorMin, "vmin", Queue::Compute, 5, kVectorMaxMinFields, nullptr,
-                             vmaxmin_soc_problem),
-    command<VectorAddCmd>(Opcode::VectorSub, "vsub", Queue::Compute, 11, kVectorAddFields, vsub_problem,
-                          vsub_soc_problem),
-    command<VectorMulCmd>(Opcode::VectorMul, "vmul", Queue::Compute, 9, kVectorMulFields, vmul_problem,
-                          vmul_soc_problem),
-    command<VectorLutCmd>(Opcode::VectorLut, "vlut", Queue::Compute, 5, kVectorLutFields, nullptr, vlut_soc_problem),
+                                 vrequant_problem)
+        .on<vrequant_operands, vrequant_cycles, vrequant_passes>(kVectorUnit),
+    command<VectorMeanCmd>(Opcode::VectorMean, "vmean", Queue::Compute, 7, kVectorMeanFields, vmean_problem)
+        .on<vmean_operands, vmean_cycles>(kVectorUnit),
+    command<VectorMaxMinCmd>(Opcode::VectorMax, "vmax", Queue::Compute, 5, kVectorMaxMinFields)
+        .on<vmaxmin_operands, vmaxmin_cycles, vmaxmin_passes>(kVectorUnit),
+    command<VectorMaxMinCmd>(Opcode::VectorMin, "vmin", Queue::Compute, 5, kVectorMaxMinFields)
+        .on<vmaxmin_operands, vmaxmin_cycles, vmaxmin_passes>(kVectorUnit),
+    command<VectorAddCmd>(Opcode::VectorSub, "vsub", Queue::Compute, 11, kVectorAddFields, vsub_problem)
+        .on<vadd_operands, vadd_cycles, vadd_passes>(kVectorUnit),
+    command<VectorMulCmd>(Opcode::VectorMul, "vmul", Queue::Compute, 9, kVectorMulFields, vmul_problem)
+        .on<vmul_operands, vmul_cycles, vmul_passes>(kVectorUnit),
+    command<VectorLutCmd>(Opcode::VectorLut, "vlut", Queue::Compute, 5, kVectorLutFields)
+        .on<vlut_operands, vlut_cycles, vlut_passes>(kVectorUnit),
     command<VectorDepthwiseCmd>(Opcode::VectorDepthwise, "vdwconv", Queue::Compute, 11, kVectorDepthwiseFields,
-                                vdwconv_problem, vdwconv_soc_problem),
+                                vdwconv_problem)
+        .on<vdwconv_operands, vdwconv_cycles>(kVectorUnit),
     command<McuOpCmd>(Opcode::McuOp, "mcu", Queue::Mcu, 2, kMcuOpFields, mcu_problem),
+    // 0x80..0xFE: the rows of units kept outside this tree.
     command<EndCmd>(Opcode::End, "end", Queue::Mcu, 1, kEndFields),
 };
 
@@ -637,6 +841,11 @@ const CommandSpec* find_command(const std::string& mnemonic);
 const CommandSpec& command_spec(Opcode op);  // op must be one of kCommands
 // A default-constructed body of CommandBody's alternative `index`.
 CommandBody make_body(size_t index);
+// The commands the table gives the unit named `unit`, in table order.
+std::vector<Opcode> unit_commands(const std::string& unit);
+// A unit command's closed-form NPU cycles on `lanes` lanes (its row's cycles
+// and passes); throws kiln::Error for a row without a closed form.
+uint64_t command_cycles(const Command& cmd, const NpuConfig& npu, unsigned lanes);
 
 // True when `entries` (anything with an `op`) has an entry for every command
 // of kCommands: the simulator static_asserts it of its executors.

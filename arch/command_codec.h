@@ -50,6 +50,12 @@ uint32_t program_crc32(const uint8_t* data, size_t size);
 // Offset and size of the header fields, for tools and tests that patch files.
 inline constexpr size_t kProgramHeaderBytes = 24;
 
+// What is wrong with one command (itself right) against an SoC ("" if
+// nothing): its row's soc_problem, then, for a command of an NPU unit with
+// operands, the unit in the SoC and each operand inside a buffer the unit
+// reaches.
+std::string command_soc_problem(const Command& cmd, const SocConfig& soc);
+
 // Checks a decoded program against an SoC: every address inside a memory or
 // scratchpad, DMA channels that exist, shapes that fit their buffers, tokens
 // used only between neighbouring queues, and no token deadlock (an abstract

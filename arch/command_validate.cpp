@@ -168,108 +168,25 @@ std::string ppu_soc_problem(const Command& c, const SocConfig& soc) {
   return spm_problem(soc, "ppu: out", p.out.buf, p.out.offset, block_end(p.out.offset, p.m, p.out_stride, p.n));
 }
 
-// The vector unit reads and writes int8 vectors in the activation buffers;
-// the SoC must have the unit.
-std::string vadd_soc_problem(const Command& c, const SocConfig& soc) {
-  const auto& v = std::get<VectorAddCmd>(c.body);
-  if (!soc.npu.unit("vector"))
-    return fmt::format("vadd: SoC '{}' has no vector unit (enable it under npu.units.vector)", soc.name);
-  const std::pair<const char*, SpmAddr> operands[] = {{"vadd: a", v.a}, {"vadd: b", v.b}, {"vadd: out", v.out}};
-  for (const auto& [what, addr] : operands) {
-    if (addr.buf != Buffer::Input && addr.buf != Buffer::Output)
-      return fmt::format("{}={}: the vector unit reads and writes the input and output buffers", what,
-                         to_string(addr.buf));
-    if (auto q = spm_problem(soc, what, addr.buf, addr.offset, u128(addr.offset) + v.count); !q.empty()) return q;
+namespace {
+
+// A command an NPU unit executes, by its row's operands: the SoC has the
+// unit, and each operand lies inside a buffer the unit reaches.
+std::string unit_soc_problem(const Command& c, const CommandSpec& spec, const SocConfig& soc) {
+  if (!spec.unit || !spec.operands) return "";
+  const CommandUnit& u = *spec.unit;
+  if (!soc.npu.unit(u.name))
+    return fmt::format("{}: SoC '{}' has no {} unit (enable it under npu.units.{})", spec.mnemonic, soc.name, u.name,
+                       u.name);
+  for (const SpmOperand& o : spec.operands(c)) {
+    const std::string what = fmt::format("{}: {}", spec.mnemonic, o.name);
+    if (!(u.buffers & buffer_bit(o.at.buf)))
+      return fmt::format("{}={}: the {} unit {}", what, to_string(o.at.buf), u.name, u.reaches);
+    if (auto q = spm_problem(soc, what.c_str(), o.at.buf, o.at.offset, u128(o.at.offset) + o.bytes); !q.empty())
+      return q;
   }
   return "";
 }
-
-namespace {
-
-// The vector unit's operands: regions of the input and output buffers.
-std::string vector_operand_problem(const SocConfig& soc, const char* mnemonic, const char* what, SpmAddr addr,
-                                   uint64_t bytes) {
-  const std::string name = fmt::format("{}: {}", mnemonic, what);
-  if (addr.buf != Buffer::Input && addr.buf != Buffer::Output)
-    return fmt::format("{}={}: the vector unit reads and writes the input and output buffers", name,
-                       to_string(addr.buf));
-  return spm_problem(soc, name.c_str(), addr.buf, addr.offset, u128(addr.offset) + bytes);
-}
-
-std::string no_vector_unit(const SocConfig& soc, const char* mnemonic) {
-  return soc.npu.unit("vector")
-             ? ""
-             : fmt::format("{}: SoC '{}' has no vector unit (enable it under npu.units.vector)", mnemonic, soc.name);
-}
-
-}  // namespace
-
-std::string vpool_soc_problem(const Command& c, const SocConfig& soc) {
-  const auto& v = std::get<VectorPoolCmd>(c.body);
-  const char* m = command_spec(c.op).mnemonic;
-  if (auto q = no_vector_unit(soc, m); !q.empty()) return q;
-  if (auto q = vector_operand_problem(soc, m, "in", v.in, uint64_t(v.in_h) * v.in_w * v.c); !q.empty()) return q;
-  return vector_operand_problem(soc, m, "out", v.out, uint64_t(v.out_h) * v.out_w * v.c);
-}
-
-std::string vmaxmin_soc_problem(const Command& c, const SocConfig& soc) {
-  const auto& v = std::get<VectorMaxMinCmd>(c.body);
-  const char* m = command_spec(c.op).mnemonic;
-  if (auto q = no_vector_unit(soc, m); !q.empty()) return q;
-  if (auto q = vector_operand_problem(soc, m, "a", v.a, v.count); !q.empty()) return q;
-  if (auto q = vector_operand_problem(soc, m, "b", v.b, v.count); !q.empty()) return q;
-  return vector_operand_problem(soc, m, "out", v.out, v.count);
-}
-
-std::string vsub_soc_problem(const Command& c, const SocConfig& soc) {
-  const auto& v = std::get<VectorAddCmd>(c.body);
-  if (auto q = no_vector_unit(soc, "vsub"); !q.empty()) return q;
-  if (auto q = vector_operand_problem(soc, "vsub", "a", v.a, v.count); !q.empty()) return q;
-  if (auto q = vector_operand_problem(soc, "vsub", "b", v.b, v.count); !q.empty()) return q;
-  return vector_operand_problem(soc, "vsub", "out", v.out, v.count);
-}
-
-std::string vmul_soc_problem(const Command& c, const SocConfig& soc) {
-  const auto& v = std::get<VectorMulCmd>(c.body);
-  if (auto q = no_vector_unit(soc, "vmul"); !q.empty()) return q;
-  if (auto q = vector_operand_problem(soc, "vmul", "a", v.a, v.count); !q.empty()) return q;
-  if (auto q = vector_operand_problem(soc, "vmul", "b", v.b, v.b_count); !q.empty()) return q;
-  return vector_operand_problem(soc, "vmul", "out", v.out, v.count);
-}
-
-std::string vlut_soc_problem(const Command& c, const SocConfig& soc) {
-  const auto& v = std::get<VectorLutCmd>(c.body);
-  if (auto q = no_vector_unit(soc, "vlut"); !q.empty()) return q;
-  if (auto q = vector_operand_problem(soc, "vlut", "in", v.in, v.count); !q.empty()) return q;
-  if (auto q = vector_operand_problem(soc, "vlut", "table", v.table, 256); !q.empty()) return q;
-  return vector_operand_problem(soc, "vlut", "out", v.out, v.count);
-}
-
-std::string vdwconv_soc_problem(const Command& c, const SocConfig& soc) {
-  const auto& v = std::get<VectorDepthwiseCmd>(c.body);
-  if (auto q = no_vector_unit(soc, "vdwconv"); !q.empty()) return q;
-  const uint64_t in = uint64_t(v.in_h) * v.in_w * v.c, taps = uint64_t(v.kh) * v.kw * v.c;
-  if (auto q = vector_operand_problem(soc, "vdwconv", "in", v.in, in); !q.empty()) return q;
-  if (auto q = vector_operand_problem(soc, "vdwconv", "weights", v.weights, taps); !q.empty()) return q;
-  if (auto q = vector_operand_problem(soc, "vdwconv", "params", v.params, 12 * uint64_t(v.c)); !q.empty()) return q;
-  return vector_operand_problem(soc, "vdwconv", "out", v.out, uint64_t(v.out_h) * v.out_w * v.c);
-}
-
-std::string vmean_soc_problem(const Command& c, const SocConfig& soc) {
-  const auto& v = std::get<VectorMeanCmd>(c.body);
-  if (auto q = no_vector_unit(soc, "vmean"); !q.empty()) return q;
-  if (auto q = vector_operand_problem(soc, "vmean", "in", v.in, uint64_t(v.h) * v.w * v.c); !q.empty()) return q;
-  return vector_operand_problem(soc, "vmean", "out", v.out, v.c);
-}
-
-std::string vrequant_soc_problem(const Command& c, const SocConfig& soc) {
-  const auto& v = std::get<VectorRequantizeCmd>(c.body);
-  if (auto q = no_vector_unit(soc, "vrequant"); !q.empty()) return q;
-  if (auto q = vector_operand_problem(soc, "vrequant", "in", v.in, v.count); !q.empty()) return q;
-  return vector_operand_problem(soc, "vrequant", "out", v.out, v.count);
-}
-
-namespace {
 
 // Token edges between neighbouring queues.
 enum Edge { LoadToCompute, ComputeToLoad, ComputeToStore, StoreToCompute, kEdges };
@@ -362,11 +279,18 @@ void check_tokens(const std::vector<Command>& cmds, const std::string& source) {
 
 }  // namespace
 
+std::string command_soc_problem(const Command& cmd, const SocConfig& soc) {
+  const CommandSpec& spec = command_spec(cmd.op);
+  if (spec.soc_problem)
+    if (std::string p = spec.soc_problem(cmd, soc); !p.empty()) return p;
+  return unit_soc_problem(cmd, spec, soc);
+}
+
 void validate_program(const Program& program, const SocConfig& soc, const std::string& source) {
   const auto& cmds = program.commands;
   for (size_t i = 0; i < cmds.size(); ++i) {
     std::string p = command_problem(cmds[i]);
-    if (const auto soc_check = command_spec(cmds[i].op).soc_problem; p.empty() && soc_check) p = soc_check(cmds[i], soc);
+    if (p.empty()) p = command_soc_problem(cmds[i], soc);
     if (p.empty() && cmds[i].op == Opcode::End && i + 1 != cmds.size())
       p = fmt::format("end is followed by {} more command{} (end must be last)", cmds.size() - i - 1,
                       cmds.size() - i - 1 == 1 ? "" : "s");

@@ -3,7 +3,20 @@
 // tests/sim/test_unit_registry.cpp checks that the two lists agree.
 #include "arch/unit_catalog.h"
 
+#include "arch/command.h"
+
 namespace kiln {
+
+namespace {
+
+// "vadd, vsub, ...: " and `what`: the unit's commands as the command table gives them.
+std::string commands_then(const char* unit, const char* what) {
+  std::string list;
+  for (const Opcode op : unit_commands(unit)) list += (list.empty() ? "" : ", ") + std::string(to_string(op));
+  return list + ": " + what;
+}
+
+}  // namespace
 
 const std::vector<UnitSchema>& unit_catalog() {
   static const std::vector<UnitSchema> catalog = {
@@ -13,8 +26,8 @@ const std::vector<UnitSchema>& unit_catalog() {
       {UnitSlot::NpuUnit, "post_process", "post_process: accumulators to int8 (npu.post_processing_lanes)", {}, true},
       {UnitSlot::NpuUnit,
        "vector",
-       "vadd, vsub, vmul, vmax, vmin, vrequant, vlut, vavgpool, vmaxpool, vmean, vdwconv: int8 element-wise, table, "
-       "pooling, mean and depthwise convolution work in the activation buffers (sim/vector_unit.h)",
+       commands_then(kVectorUnit.name, "int8 work in the activation buffers, `lanes` elements (or channels) per NPU "
+                                       "cycle (sim/vector_unit.h)"),
        {{"lanes", 1, 1024, 16, false, " lanes", "elements per NPU cycle"}},
        false,
        {{"engine", {"tlm", "rtl"}, "tlm",

@@ -40,7 +40,7 @@ struct UnitChoice {
 struct UnitSchema {
   UnitSlot slot;
   const char* name;     // as written in the SoC config
-  const char* summary;
+  std::string summary;  // an NPU unit's: its commands (from the command table), then what it does
   std::vector<UnitParam> params;
   // Part of every NPU, configured by its established keys (npu.array,
   // npu.post_processing_lanes) rather than in npu.units.

@@ -243,6 +243,15 @@ void Npu::build_units() {
       unit_of_[size_t(op)] = unit;
     }
   }
+  // A command the table gives a unit of this NPU runs on that unit, never on
+  // none (a silent no-op) nor on another.
+  for (const CommandSpec& c : kCommands) {
+    if (!c.unit) continue;
+    for (const auto& u : units_)
+      if (u->name() == c.unit->name && unit_of_[size_t(c.op)] != u.get())
+        throw Error(fmt::format("npu unit '{}' does not execute {}, which the command table (arch/command.h) gives it",
+                                c.unit->name, c.mnemonic));
+  }
   array_ = dynamic_cast<const ArrayUnit*>(units_.front().get());
   if (!array_) throw Error("npu unit 'array' is not the array unit (sim/array_unit.h)");
 }

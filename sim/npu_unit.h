@@ -8,7 +8,9 @@
 //
 // A new unit is one file here that implements this interface and registers
 //   KILN_REGISTER_UNIT(NpuUnitRegistry, "name", make_my_unit)
-// plus its entry (name, parameters) in arch/unit_catalog.cpp.
+// plus its entry (name, parameters) in arch/unit_catalog.cpp. The rows of
+// the command table that name the unit (CommandSpec::unit) are the commands
+// it must claim: the NPU refuses to start otherwise.
 #pragma once
 
 #include <cstdint>
@@ -56,5 +58,16 @@ struct NpuUnitContext {
 };
 
 using NpuUnitRegistry = UnitRegistry<NpuUnit, const NpuUnitContext&>;
+
+// What a command costs whose row in the command table times it
+// (CommandSpec::on): its closed form on a unit of `lanes` lanes, and its
+// scratchpad operands as the regions it holds. No MACs: a unit that counts
+// them adds its own.
+inline UnitWork table_work(const Command& cmd, const NpuConfig& npu, unsigned lanes) {
+  UnitWork w;
+  w.cycles = command_cycles(cmd, npu, lanes);
+  for (const SpmOperand& o : command_spec(cmd.op).operands(cmd)) w.regions.push_back({o.at.buf, o.at.offset, o.bytes});
+  return w;
+}
 
 }  // namespace kiln::sim

@@ -9,23 +9,6 @@
 
 namespace kiln::sim {
 
-bool vector_rtl_implements(Opcode op) {
-  switch (op) {
-    case Opcode::VectorAdd:
-    case Opcode::VectorAvgPool:
-    case Opcode::VectorMaxPool:
-    case Opcode::VectorRequantize:
-    case Opcode::VectorMean:
-    case Opcode::VectorMax:
-    case Opcode::VectorMin:
-    case Opcode::VectorSub:
-    case Opcode::VectorMul:
-    case Opcode::VectorLut:
-    case Opcode::VectorDepthwise: return true;
-    default: return false;
-  }
-}
-
 namespace {
 
 struct RegisteredCore {

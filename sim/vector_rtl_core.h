@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "arch/command.h"
+#include "sim/vector_command.h"
 
 namespace kiln::sim {
 
@@ -20,18 +20,12 @@ namespace kiln::sim {
 class VectorRtlCore {
  public:
   virtual ~VectorRtlCore() = default;
-  // Runs one command: operands a (and b for vadd, vsub, vmax, vmin; vmul's b
-  // of b_count bytes; vlut's 256-byte table; vdwconv's taps, kh*kw*c bytes,
-  // then its c records of 12 bytes) as the TLM unit read them,
-  // results into out (out_count bytes). passes is 2 when the element-wise
-  // operands share a scratchpad bank (an idle cycle before each beat), else
-  // 1. Returns the cycles from the start edge to done.
-  virtual uint64_t run(const Command& cmd, unsigned passes, const int8_t* a, const int8_t* b, int8_t* out,
-                       uint64_t out_count) = 0;
+  // Runs one command through the beat program its file registers
+  // (sim/vector_command.h) on the operands it reads, its results into out
+  // (cmd.out_bytes bytes). Returns the cycles from the start edge to done.
+  // A command without a beat program is an error naming it.
+  virtual uint64_t run(const VectorRtlCommand& cmd, int8_t* out) = 0;
 };
-
-// The commands kiln_vector implements.
-bool vector_rtl_implements(Opcode op);
 
 // A Verilated unit built outside kiln_sim (the test-only fault-injected
 // variant, tests/rtl/) registers itself from a static initializer; it is then

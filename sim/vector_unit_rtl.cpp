@@ -1,10 +1,11 @@
 #include "sim/vector_unit_rtl.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "arch/error.h"
-#include "arch/vector_timing.h"
 #include "sim/recording_scratchpad.h"
 #include "sim/vector_unit.h"
 
@@ -16,8 +17,8 @@ std::unique_ptr<NpuUnit> make_tlm_vector_unit(const NpuUnitContext& c) {
 
 namespace {
 
-// The TLM unit keeps the books (operands read, where results go, regions,
-// action counts); the RTL computes the results and takes the cycles.
+// The TLM unit keeps the books (regions, action counts); the RTL computes
+// the results and takes the cycles.
 class RtlVectorUnit final : public NpuUnit {
  public:
   RtlVectorUnit(const NpuUnitContext& c, std::unique_ptr<VectorRtlCore> core)
@@ -37,50 +38,46 @@ class RtlVectorUnit final : public NpuUnit {
       throw Error(fmt::format("vector unit, rtl engine: {} has no RTL implementation in rtl/kiln_vector.v "
                               "(npu.units.vector.engine: tlm runs it)",
                               to_string(cmd.op)));
+    // The TLM unit reads the operands its row lists and keeps its writes: its
+    // reads are the RTL's operands (each read once, so the scratchpads count
+    // what either engine reads), its write is where the RTL's results go.
     books_.clear();
     UnitWork work = tlm_.execute(cmd, index);
-    const auto& reads = books_.reads();
-    const auto& writes = books_.writes();
-    const bool pair = cmd.op == Opcode::VectorAdd || cmd.op == Opcode::VectorMax || cmd.op == Opcode::VectorMin ||
-                      cmd.op == Opcode::VectorSub || cmd.op == Opcode::VectorMul || cmd.op == Opcode::VectorLut;
-    const bool depthwise = cmd.op == Opcode::VectorDepthwise;
-    const size_t expected_reads = depthwise ? 3 : pair ? 2 : 1;
-    if (reads.size() != expected_reads || writes.size() != 1)
-      throw Error(fmt::format("vector unit, rtl engine: {}: the TLM unit made {} reads and {} writes, expected {} and 1 "
-                              "(internal error)",
-                              to_string(cmd.op), reads.size(), writes.size(), expected_reads));
-    // vlut reads its table first, then its operand; the core takes the table as b.
-    // vdwconv reads its tile, taps and records; the core takes taps then records as b.
-    const bool table_first = cmd.op == Opcode::VectorLut;
-    const int8_t* a = reads[table_first ? 1 : 0].bytes.data();
-    const int8_t* b = pair ? reads[table_first ? 0 : 1].bytes.data() : nullptr;
-    if (depthwise) {
-      taps_and_records_.assign(reads[1].bytes.begin(), reads[1].bytes.end());
-      taps_and_records_.insert(taps_and_records_.end(), reads[2].bytes.begin(), reads[2].bytes.end());
-      b = taps_and_records_.data();
+    const CommandSpec& spec = command_spec(cmd.op);
+    std::vector<const int8_t*> in;
+    const SpmOperand* written = nullptr;
+    const std::vector<SpmOperand> operands = spec.operands(cmd);
+    for (const SpmOperand& o : operands) {
+      if (o.written) {
+        written = &o;
+        continue;
+      }
+      const auto read = std::find_if(books_.reads().begin(), books_.reads().end(), [&](const SpmAccess& r) {
+        return r.buf == o.at.buf && r.offset == o.at.offset && r.bytes.size() == o.bytes;
+      });
+      if (read == books_.reads().end())
+        throw Error(fmt::format("vector unit, rtl engine: {}: the TLM unit did not read its operand {} (internal error)",
+                                to_string(cmd.op), o.name));
+      in.push_back(read->bytes.data());
     }
-    out_.resize(writes[0].bytes.size());
-    const uint64_t cycles = core_->run(cmd, passes(cmd), a, b, out_.data(), out_.size());
-    spm_.write(writes[0].buf, writes[0].offset, out_.data(), out_.size());
-    work.cycles = cycles;
+    const auto& writes = books_.writes();
+    if (!written || writes.size() != 1 || writes[0].buf != written->at.buf ||
+        writes[0].offset != written->at.offset || writes[0].bytes.size() != written->bytes)
+      throw Error(fmt::format("vector unit, rtl engine: {}: the TLM unit's write is not its row's result operand "
+                              "(internal error)",
+                              to_string(cmd.op)));
+    out_.resize(written->bytes);
+    const VectorRtlCommand rtl{cmd, passes(spec, cmd), in, out_.size()};
+    work.cycles = core_->run(rtl, out_.data());
+    spm_.write(written->at.buf, written->at.offset, out_.data(), out_.size());
     return work;
   }
 
   void count_actions(ActionCounts& a) const override { tlm_.count_actions(a); }
 
  private:
-  // The element-wise commands' operand passes (arch/vector_timing.h).
-  unsigned passes(const Command& cmd) const {
-    if (const auto* v = std::get_if<VectorAddCmd>(&cmd.body)) return vector_operand_passes(npu_, v->a, v->b, v->count);
-    if (const auto* v = std::get_if<VectorMaxMinCmd>(&cmd.body))
-      return vector_operand_passes(npu_, v->a, v->b, v->count);
-    if (const auto* v = std::get_if<VectorRequantizeCmd>(&cmd.body))
-      return vector_operand_passes(npu_, v->in, v->out, v->count);
-    if (const auto* v = std::get_if<VectorMulCmd>(&cmd.body))
-      return vector_operand_passes(npu_, v->a, v->count, v->b, v->b_count);
-    if (const auto* v = std::get_if<VectorLutCmd>(&cmd.body))
-      return vector_operand_passes(npu_, v->in, v->out, v->count);
-    return 1;
+  unsigned passes(const CommandSpec& spec, const Command& cmd) const {
+    return spec.passes ? spec.passes(npu_, cmd) : 1;
   }
 
   const NpuConfig& npu_;
@@ -88,7 +85,7 @@ class RtlVectorUnit final : public NpuUnit {
   RecordingScratchpad books_;
   VectorUnit tlm_;
   std::unique_ptr<VectorRtlCore> core_;
-  std::vector<int8_t> out_, taps_and_records_;
+  std::vector<int8_t> out_;
 };
 
 }  // namespace

@@ -247,10 +247,8 @@ CompiledModel compile_for(const ir::Graph& g, const SocConfig& soc, const Tiling
       cmds.push_back({Opcode::Fence, {}, FenceCmd{}});  // as after an array layer
       layer.predicted_ps = p.vector.cycles * npu_ps;
       layer.roofline_ps = p.vector.roofline * npu_ps;
-      const bool by_channels = op.kind == ir::OpKind::AvgPool || op.kind == ir::OpKind::MaxPool ||
-                               op.kind == ir::OpKind::Mean || op.kind == ir::OpKind::DepthwiseConv2d;
       layer.tiling = fmt::format("vector: {} chunk(s) of {} {}", p.vector.chunks, p.vector.chunk,
-                                 by_channels ? "channels" : "elements");
+                                 vector_chunked_by(op));
       layer.bytes_moved = p.vector.bytes_moved;
     } else if (p.unit == passes::Unit::Mcu) {
       cmds.push_back(emit_mcu_op(g, op, addr, flash));

@@ -1,7 +1,7 @@
-// Code generation of an op on the vector unit: the chunks of its
-// mapping::VectorPlan become DMA loads of its operands, one vector command
-// (vadd, vsub, vmul, vmax, vmin, vrequant, vlut, vavgpool, vmaxpool, vmean or vdwconv) and a DMA store each, with tokens
-// that let chunk k+1 load while chunk k computes.
+// Code generation of an op on the vector unit: the chunks its mapping builds
+// from its mapping::VectorPlan (compiler/mapping/vector_op.h), DMA loads of
+// its operands, one vector command and a DMA store each, with tokens that
+// let chunk k+1 load while chunk k computes.
 #pragma once
 
 #include <vector>
@@ -18,5 +18,8 @@ namespace kiln::codegen {
 // constant data the commands load (a vlut's table, a vdwconv's taps and records) is appended to `flash`.
 std::vector<Command> emit_vector_layer(const ir::Graph& g, const ir::Op& op, const mapping::VectorPlan& plan,
                                        const SocConfig& soc, const std::vector<uint64_t>& addr, FlashImage& flash);
+
+// What the layer's chunks count, for the report's tiling line ("elements", "channels", "rows").
+const char* vector_chunked_by(const ir::Op& op);
 
 }  // namespace kiln::codegen

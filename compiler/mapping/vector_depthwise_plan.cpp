@@ -4,18 +4,35 @@
 // chunk's tile; when a chunk has every channel its tile and its output are
 // contiguous in the NHWC tensors (one DMA row), else one DMA row per pixel.
 // A chunk's taps and records ride in its input slot too, at the slot's end:
-// the unit reads them into its lanes before it streams the tile
-// (arch/vector_timing.h), and the other slot (bank) stays free for the next
-// chunk's loads.
+// the unit reads them into its lanes before it streams the tile (its row's
+// closed form in arch/command.h), and the other slot (bank) stays free for
+// the next chunk's loads. Chunk k's taps go where chunk k-2's are, and are
+// loaded again only for another group of channels.
 #include <algorithm>
+#include <cstring>
 #include <limits>
 
 #include "arch/vector_timing.h"
+#include "compiler/lowering/mcu_call.h"
 #include "compiler/mapping/cost_model.h"
-#include "compiler/mapping/vector_plan.h"
+#include "compiler/mapping/vector_op.h"
 
 namespace kiln::mapping {
 
+namespace {
+
+// Chunk k of a depthwise plan: channels [c0, c0+n), output rows
+// [oy0, oy0+rows), which read input rows [iy0, iy0+in_rows) with pad_top
+// rows of padding above the tile; load_taps when its taps and records are
+// not in place from chunk k-2. Chunks run through the row blocks of one
+// channel group, then the next group.
+struct DepthwiseChunk {
+  uint32_t c0 = 0, n = 0, oy0 = 0, rows = 0, iy0 = 0, in_rows = 0, pad_top = 0;
+  bool load_taps = true;
+};
+
+// Bytes of a vdwconv chunk's taps for `channels` (4-byte aligned, where its records start), and of
+// its taps and records together (16-byte aligned) at the end of an input slot.
 uint32_t vector_depthwise_taps_bytes(uint32_t taps, uint32_t channels) { return (taps * channels + 3) / 4 * 4; }
 
 uint32_t vector_depthwise_reserved_bytes(uint32_t taps, uint32_t channels) {
@@ -41,8 +58,9 @@ DepthwiseChunk depthwise_chunk(const VectorPlan& p, const ir::Window& w, uint32_
   return c;
 }
 
-std::optional<VectorPlan> plan_vector_depthwise(const ir::Graph& g, const ir::Op& op, const SocConfig& soc,
-                                                std::string* why) {
+bool takes(const ir::Op& op) { return op.kind == ir::OpKind::DepthwiseConv2d; }
+
+std::optional<VectorPlan> plan(const ir::Graph& g, const ir::Op& op, const SocConfig& soc, std::string* why) {
   const auto refuse = [&](const std::string& reason) {
     *why = reason;
     return std::nullopt;
@@ -108,7 +126,7 @@ std::optional<VectorPlan> plan_vector_depthwise(const ir::Graph& g, const ir::Op
       v.in_h = uint16_t(ch.in_rows), v.in_w = uint16_t(in_w), v.c = uint16_t(ch.n);
       v.out_h = uint16_t(ch.rows), v.out_w = uint16_t(out_w);
       v.kh = uint8_t(w.kernel_h), v.kw = uint8_t(w.kernel_w);
-      p.compute_cycles += double(vector_depthwise_cycles(v, lanes));
+      p.compute_cycles += double(command_cycles({Opcode::VectorDepthwise, {}, v}, soc.npu, lanes));
     }
     p.roofline = std::max(p.dma_cycles, p.compute_cycles);
     p.cycles = p.roofline + std::min(p.dma_cycles, p.compute_cycles) / p.chunks;
@@ -147,5 +165,88 @@ std::optional<VectorPlan> plan_vector_depthwise(const ir::Graph& g, const ir::Op
   if (!best) return refuse("vector depthwise: one output row of one channel, its input rows and taps do not fit a slot");
   return best;
 }
+
+Command vdwconv(const kernels::DepthwiseConv2dParams& p, SpmAddr in, SpmAddr weights, SpmAddr params, SpmAddr out,
+                uint32_t channels) {
+  VectorDepthwiseCmd v;
+  v.in = in, v.weights = weights, v.params = params, v.out = out;
+  v.in_h = uint16_t(p.in_h), v.in_w = uint16_t(p.in_w), v.c = uint16_t(channels);
+  v.out_h = uint16_t(p.out_h), v.out_w = uint16_t(p.out_w);
+  v.kh = uint8_t(p.kh), v.kw = uint8_t(p.kw), v.stride_h = uint8_t(p.stride_h), v.stride_w = uint8_t(p.stride_w);
+  v.dil_h = uint8_t(p.dil_h), v.dil_w = uint8_t(p.dil_w);
+  v.pad_top = uint8_t(p.pad_top), v.pad_left = uint8_t(p.pad_left);
+  v.in_zp = int8_t(p.in_zp), v.out_zp = int8_t(p.out_zp);
+  v.act_min = int8_t(p.act_min), v.act_max = int8_t(p.act_max);
+  return {Opcode::VectorDepthwise, {}, v};
+}
+
+// A depthwise convolution's records {int32 bias, multiplier, shift} per
+// channel, as vdwconv reads them: the kernel's operands (bias, mult, shift).
+std::vector<uint8_t> depthwise_records(const ir::Graph& g, const ir::Op& op) {
+  const std::vector<lowering::McuOperand> ops = lowering::weighted_operands(g, op);
+  const auto values = [&](const lowering::McuOperand& o) {
+    if (o.tensor < 0) return o.values;
+    const ir::Tensor& t = g.tensors[size_t(o.tensor)];
+    std::vector<int32_t> v(size_t(t.num_elements()));
+    for (size_t i = 0; i < v.size(); ++i) v[i] = t.int32_at(i);
+    return v;
+  };
+  const std::vector<int32_t> bias = values(ops[2]), mult = values(ops[3]), shift = values(ops[4]);
+  std::vector<uint8_t> out(12 * bias.size());
+  for (size_t j = 0; j < bias.size(); ++j) {
+    const int32_t r[3] = {bias[j], mult[j], shift[j]};
+    std::memcpy(out.data() + 12 * j, r, 12);
+  }
+  return out;
+}
+
+// Chunk k (depthwise_chunk): its input rows, its taps and records unless
+// chunk k-2 left them in place, one vdwconv, the store of its output rows. A
+// chunk of every channel moves contiguous rows, else one DMA row per pixel of
+// its channels. The taps ([1, kh, kw, c]: row t of c bytes) and the records
+// are constants in flash; each chunk loads its channels' share.
+std::vector<VectorChunk> chunks(const VectorLayerIo& io) {
+  const ir::Graph& g = io.g;
+  const ir::Op& op = io.op;
+  const VectorPlan& plan = io.plan;
+  const uint64_t in_addr = io.addr[op.inputs[0]], out_addr = io.addr[op.outputs[0]];
+  const uint64_t taps_addr = io.constant(g.tensors[size_t(op.inputs[1])].data);
+  const uint64_t records_addr = io.constant(depthwise_records(g, op));
+  const ir::Tensor& in = g.tensors[size_t(op.inputs[0])];
+  const uint32_t in_w = uint32_t(in.shape[2]), all = uint32_t(plan.count);
+  std::vector<VectorChunk> out;
+  for (uint32_t k = 0; k < plan.chunks; ++k) {
+    kernels::DepthwiseConv2dParams p = lowering::depthwise_params(g, op);
+    const DepthwiseChunk ch = depthwise_chunk(plan, op.window, uint32_t(p.in_h), uint32_t(p.out_h), k);
+    const uint32_t taps = uint32_t(p.kh * p.kw);
+    const SpmAddr tile{Buffer::Input, (k % 2) * plan.in_slot}, result{Buffer::Output, (k % 2) * plan.out_slot};
+    const SpmAddr weights{Buffer::Input,
+                          (k % 2) * plan.in_slot + plan.in_slot - vector_depthwise_reserved_bytes(taps, ch.n)};
+    const SpmAddr records{Buffer::Input, weights.offset + vector_depthwise_taps_bytes(taps, ch.n)};
+    const bool whole = ch.n == all;
+    // `pixels` pixels of the chunk's channels from `mem`: one row, or one per pixel.
+    const auto move = [&](Opcode opcode, uint8_t channel, uint64_t mem, SpmAddr spm, uint32_t pixels) {
+      return vector_dma(opcode, channel, mem + ch.c0, spm, whole ? 1 : pixels, whole ? pixels * ch.n : ch.n, all);
+    };
+    VectorChunk c;
+    if (ch.load_taps) {
+      c.loads.push_back(move(Opcode::DmaLoad, io.load_channel, taps_addr, weights, taps));
+      c.loads.push_back(
+          vector_dma(Opcode::DmaLoad, io.load_channel, records_addr + 12 * uint64_t(ch.c0), records, 1, 12 * ch.n, 0));
+    }
+    c.loads.push_back(
+        move(Opcode::DmaLoad, io.load_channel, in_addr + uint64_t(ch.iy0) * in_w * all, tile, ch.in_rows * in_w));
+    p.in_h = int(ch.in_rows), p.out_h = int(ch.rows), p.pad_top = int(ch.pad_top);
+    c.compute = vdwconv(p, tile, weights, records, result, ch.n);
+    c.store = move(Opcode::DmaStore, io.store_channel, out_addr + uint64_t(ch.oy0) * uint32_t(p.out_w) * all, result,
+                   ch.rows * uint32_t(p.out_w));
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+KILN_REGISTER_VECTOR_MAPPING({"depthwise", takes, plan, chunks, "channels"})
 
 }  // namespace kiln::mapping

@@ -2,11 +2,11 @@
 // runs what its array and post-processing unit compute exactly (convolutions,
 // depthwise convolutions with depth multiplier 1 and fully connected layers)
 // when it fits the scratchpads and the cost model finds it faster there, and
-// what its vector unit computes (element-wise adds, requantize and ReLU,
-// average and max pooling) when the SoC has one and
-// its plan (mapping/vector_plan.h) is faster; everything else, and what does
-// not fit, runs on the MCU's fallback kernels. Weight zero
-// points and int32 accumulator outputs run on neither (check_compilable).
+// what its vector unit computes (the ops a vector mapping takes,
+// mapping/vector_op.h) when the SoC has one and its plan
+// (mapping/vector_plan.h) is faster; everything else, and what does not fit,
+// runs on the MCU's fallback kernels. Weight zero points and int32
+// accumulator outputs run on neither (check_compilable).
 #pragma once
 
 #include <string>

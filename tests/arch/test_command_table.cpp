@@ -107,6 +107,32 @@ TEST_CASE("command table: rows are consistent", "[command][table]") {
   }
 }
 
+// A command of an NPU unit: its row names the unit, and the scratchpad
+// operands it holds and validation checks are its scratchpad fields, one of
+// them its result; with them comes its closed form.
+TEST_CASE("command table: a unit command's operands are its scratchpad fields", "[command][table]") {
+  size_t with_operands = 0;
+  for (const CommandSpec& c : kCommands) {
+    INFO(c.mnemonic);
+    CHECK((c.queue == Queue::Compute) == (c.unit != nullptr));
+    if (!c.operands) continue;
+    ++with_operands;
+    CHECK(c.cycles);
+    const Command cmd{c.op, {}, make_body(c.body)};
+    std::set<std::string> fields, operands;
+    for (const FieldSpec& f : c.fields)
+      if (f.kind == FieldKind::Spm) fields.insert(f.name);
+    size_t written = 0;
+    for (const SpmOperand& o : c.operands(cmd)) {
+      operands.insert(o.name);
+      written += o.written;
+    }
+    CHECK(operands == fields);
+    CHECK(written == 1);
+  }
+  CHECK(with_operands >= 11);
+}
+
 // Each field on its own: a value that differs in that field only must make
 // the commands unequal, survive encode -> decode and format -> parse, and
 // land at the field's bits (the rest of the command unchanged).

@@ -4,7 +4,7 @@
 // idle, windows of 1 to 64 taps, zero points across int8, shifts -31..30 (a
 // positive one shifts left before the multiply), multipliers at 0 and
 // 2^31 - 1, biases at the int32 extremes (the bias add wraps), clamps.
-// Results bit for bit, cycles equal to arch/vector_timing.h's closed form,
+// Results bit for bit, cycles equal to its row's closed form (arch/command.h),
 // on every lane count the build Verilates (KILN_RTL_VECTOR_LANES).
 #include <catch2/catch.hpp>
 
@@ -138,6 +138,17 @@ Case random_case(Rng& r, unsigned lanes) {
   return t;
 }
 
+// Runs a vdwconv on `core`: the tile, then its taps and records as the
+// scratchpads hold them (kh*kw*c bytes of taps, then 12 per channel), which
+// its row lists as two operands.
+uint64_t run(kiln::sim::VectorRtlCore& core, const Command& cmd, const std::vector<int8_t>& in,
+             const std::vector<int8_t>& taps_and_records, int8_t* out, uint64_t out_bytes) {
+  const auto& v = std::get<VectorDepthwiseCmd>(cmd.body);
+  const int8_t* records = taps_and_records.data() + size_t(v.kh) * v.kw * v.c;
+  return core.run(kiln::sim::VectorRtlCommand{cmd, 1, {in.data(), taps_and_records.data(), records}, out_bytes},
+                  out);
+}
+
 // Does the command read a padding tap at that border?
 bool pads_top(const VectorDepthwiseCmd& v) { return v.pad_top > 0; }
 bool pads_bottom(const VectorDepthwiseCmd& v) {
@@ -167,7 +178,7 @@ TEST_CASE("rtl vector unit: vdwconv equals kernels::depthwise_conv2d on random c
       cmd.op = Opcode::VectorDepthwise;
       cmd.body = v;
       std::vector<int8_t> got(t.expected.size());
-      const uint64_t cycles = rtl->run(cmd, 1, t.in.data(), t.taps_and_records.data(), got.data(), got.size());
+      const uint64_t cycles = run(*rtl, cmd, t.in, t.taps_and_records, got.data(), got.size());
       INFO(lanes << " lanes, command " << n << ": " << v.in_h << "x" << v.in_w << "x" << v.c << " -> " << v.out_h
                  << "x" << v.out_w << ", kernel " << int(v.kh) << "x" << int(v.kw) << " stride " << int(v.stride_h)
                  << "," << int(v.stride_w) << " dilation " << int(v.dil_h) << "," << int(v.dil_w) << " pad "
@@ -175,7 +186,7 @@ TEST_CASE("rtl vector unit: vdwconv equals kernels::depthwise_conv2d on random c
       REQUIRE(got == t.expected);
       const uint64_t taps = uint64_t(v.kh) * v.kw, groups = (v.c + lanes - 1) / lanes;
       CHECK(cycles == 1 + groups * (taps + 3 + uint64_t(v.out_h) * v.out_w * (taps + 1)));
-      CHECK(cycles == kiln::vector_depthwise_cycles(v, lanes));
+      CHECK(cycles == kiln::command_cycles(cmd, kiln::NpuConfig{}, lanes));
       top += pads_top(v), bottom += pads_bottom(v), left += pads_left(v), right += pads_right(v);
       ragged += v.c % lanes != 0, full += taps == kiln::kVectorDepthwiseMaxTaps;
       strided += v.stride_h > 1 || v.stride_w > 1, dilated += v.dil_h > 1 || v.dil_w > 1;
@@ -214,7 +225,7 @@ TEST_CASE("rtl vector unit: vdwconv's accumulator wraps with the bias, as the ke
     cmd.op = Opcode::VectorDepthwise;
     cmd.body = v;
     int8_t got = 0;
-    rtl->run(cmd, 1, in.data(), taps_and_records.data(), &got, 1);
+    run(*rtl, cmd, in, taps_and_records, &got, 1);
     CHECK(int(got) == -128);
   }
 }
@@ -230,7 +241,7 @@ TEST_CASE("rtl vector unit: vdwconv refuses a window of more taps than a lane ho
     cmd.body = v;
     const std::vector<int8_t> in(81), taps(81 + 12);
     int8_t out = 0;
-    CHECK_THROWS_WITH(rtl->run(cmd, 1, in.data(), taps.data(), &out, 1),
+    CHECK_THROWS_WITH(run(*rtl, cmd, in, taps, &out, 1),
                       Catch::Contains("vdwconv with 81 taps, more than the 64"));
   }
 }

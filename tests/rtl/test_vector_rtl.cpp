@@ -5,9 +5,11 @@
 // counts that leave lanes idle, pools with padding and strides, means whose
 // folded multiplier caps its shift, products with left shifts that wrap, a
 // repeating b of every divisor of the count, and random tables. Results bit
-// for bit, cycles equal to the closed form of arch/vector_timing.h: on the
-// 16-lane unit, and vsub, vmul and vlut on every lane count the build has.
-// And every command the vector unit claims has its RTL.
+// for bit, cycles equal to the closed form of each command's row in
+// arch/command.h: on the 16-lane unit, and vsub, vmul and vlut on every lane
+// count the build has. And every command the vector unit claims has its RTL.
+// Each command runs through the beat program its file in sim/vector/
+// registers, on its operands in its row's order.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -74,6 +76,17 @@ std::unique_ptr<kiln::sim::VectorRtlCore> core() {
 
 uint64_t groups(uint64_t n, uint64_t lanes = kLanes) { return (n + lanes - 1) / lanes; }
 
+// Runs `cmd` on `core` with the operands it reads, in its row's order; its
+// results into out (out_bytes of them).
+uint64_t run(kiln::sim::VectorRtlCore& core, const Command& cmd, unsigned passes, std::vector<const int8_t*> in,
+             int8_t* out, uint64_t out_bytes) {
+  return core.run(kiln::sim::VectorRtlCommand{cmd, passes, std::move(in), out_bytes}, out);
+}
+
+uint64_t closed_form(const Command& cmd, unsigned lanes = kLanes) {
+  return kiln::command_cycles(cmd, kiln::NpuConfig{}, lanes);
+}
+
 }  // namespace
 
 TEST_CASE("rtl vector unit: vrequant equals kernels::requantize on random operands", "[rtl][vector]") {
@@ -97,7 +110,7 @@ TEST_CASE("rtl vector unit: vrequant equals kernels::requantize on random operan
     std::vector<int8_t> expected(v.count), got(v.count);
     kiln::kernels::requantize(p, in.data(), expected.data());
     const unsigned passes = unsigned(r.pick(1, 2));
-    const uint64_t cycles = rtl->run(cmd, passes, in.data(), nullptr, got.data(), got.size());
+    const uint64_t cycles = run(*rtl, cmd, passes, {in.data()}, got.data(), got.size());
     INFO("count " << v.count << " zp " << int(v.in_zp) << "/" << int(v.out_zp) << " mult " << v.mult << " shift "
                   << int(v.shift));
     REQUIRE(got == expected);
@@ -131,7 +144,7 @@ TEST_CASE("rtl vector unit: vadd equals kernels::add, including sums that wrap i
     std::vector<int8_t> expected(v.count), got(v.count);
     kiln::kernels::add(p, a.data(), b.data(), expected.data());
     const unsigned passes = unsigned(r.pick(1, 2));
-    const uint64_t cycles = rtl->run(cmd, passes, a.data(), b.data(), got.data(), got.size());
+    const uint64_t cycles = run(*rtl, cmd, passes, {a.data(), b.data()}, got.data(), got.size());
     INFO("count " << v.count << " left_shift " << int(v.left_shift) << " mults " << v.a_mult << "/" << v.b_mult << "/"
                   << v.out_mult << " shifts " << int(v.a_shift) << "/" << int(v.b_shift) << "/" << int(v.out_shift));
     REQUIRE(got == expected);
@@ -157,7 +170,7 @@ TEST_CASE("rtl vector unit: vmax and vmin equal kernels::maximum and minimum", "
       std::vector<int8_t> expected(v.count), got(v.count);
       (op == Opcode::VectorMax ? kiln::kernels::maximum : kiln::kernels::minimum)(p, a.data(), b.data(),
                                                                                     expected.data());
-      const uint64_t cycles = rtl->run(cmd, 1, a.data(), b.data(), got.data(), got.size());
+      const uint64_t cycles = run(*rtl, cmd, 1, {a.data(), b.data()}, got.data(), got.size());
       REQUIRE(got == expected);
       CHECK(cycles == 1 + groups(v.count));
     }
@@ -196,12 +209,12 @@ TEST_CASE("rtl vector unit: vmaxpool and vavgpool equal the kernels with padding
     const auto in = r.bytes(size_t(v.in_h) * v.in_w * v.c);
     std::vector<int8_t> expected(size_t(v.out_h) * v.out_w * v.c), got(expected.size());
     (average ? kiln::kernels::avg_pool : kiln::kernels::max_pool)(p, in.data(), expected.data());
-    const uint64_t cycles = rtl->run(cmd, 1, in.data(), nullptr, got.data(), got.size());
+    const uint64_t cycles = run(*rtl, cmd, 1, {in.data()}, got.data(), got.size());
     INFO((average ? "avg" : "max") << " in " << v.in_h << "x" << v.in_w << "x" << v.c << " k " << int(v.kh) << "x"
                                    << int(v.kw) << " stride " << int(v.stride_h) << "x" << int(v.stride_w) << " pad "
                                    << int(v.pad_top) << "," << int(v.pad_left));
     REQUIRE(got == expected);
-    CHECK(cycles == kiln::vector_pool_cycles(v, average, kLanes));
+    CHECK(cycles == closed_form(cmd));
     ++checked;
   }
   CHECK(checked > 200);
@@ -227,10 +240,10 @@ TEST_CASE("rtl vector unit: vmean equals kernels::mean, including the folded mul
     p.h = v.h, p.w = v.w, p.c = v.c, p.in_zp = v.in_zp, p.out_zp = v.out_zp, p.mult = v.mult, p.shift = v.shift;
     std::vector<int8_t> expected(v.c), got(v.c);
     kiln::kernels::mean(p, in.data(), expected.data());
-    const uint64_t cycles = rtl->run(cmd, 1, in.data(), nullptr, got.data(), got.size());
+    const uint64_t cycles = run(*rtl, cmd, 1, {in.data()}, got.data(), got.size());
     INFO("mean " << v.h << "x" << v.w << "x" << v.c << " mult " << v.mult << " shift " << int(v.shift));
     REQUIRE(got == expected);
-    CHECK(cycles == kiln::vector_mean_cycles(v, kLanes));
+    CHECK(cycles == closed_form(cmd));
   }
 }
 
@@ -241,8 +254,7 @@ TEST_CASE("rtl vector unit: a command it does not implement is an error, not a n
   cmd.op = Opcode::Gemm;
   cmd.body = kiln::GemmCmd{};
   int8_t out = 0;
-  CHECK_THROWS_WITH(rtl->run(cmd, 1, &out, nullptr, &out, 1),
-                    Catch::Contains("has no RTL implementation (rtl/kiln_vector.v)"));
+  CHECK_THROWS_WITH(run(*rtl, cmd, 1, {&out}, &out, 1), Catch::Contains("has no RTL implementation (rtl/kiln_vector.v)"));
   CHECK_FALSE(kiln::sim::vector_rtl_implements(Opcode::Gemm));
   CHECK(kiln::sim::vector_rtl_implements(Opcode::VectorMean));
 }
@@ -275,7 +287,7 @@ TEST_CASE("rtl vector unit: vsub equals kernels::sub, including differences that
       std::vector<int8_t> expected(v.count), got(v.count);
       kiln::kernels::sub(p, a.data(), b.data(), expected.data());
       const unsigned passes = unsigned(r.pick(1, 2));
-      const uint64_t cycles = rtl->run(cmd, passes, a.data(), b.data(), got.data(), got.size());
+      const uint64_t cycles = run(*rtl, cmd, passes, {a.data(), b.data()}, got.data(), got.size());
       INFO(lanes << " lanes, count " << v.count << " left_shift " << int(v.left_shift) << " mults " << v.a_mult << "/"
                  << v.b_mult << "/" << v.out_mult << " shifts " << int(v.a_shift) << "/" << int(v.b_shift) << "/"
                  << int(v.out_shift));
@@ -322,7 +334,7 @@ TEST_CASE("rtl vector unit: vmul equals kernels::mul with a repeating b and left
       std::vector<int8_t> expected(v.count), got(v.count);
       kiln::kernels::mul(p, a.data(), b.data(), expected.data());
       const unsigned passes = unsigned(r.pick(1, 2));
-      const uint64_t cycles = rtl->run(cmd, passes, a.data(), b.data(), got.data(), got.size());
+      const uint64_t cycles = run(*rtl, cmd, passes, {a.data(), b.data()}, got.data(), got.size());
       INFO(lanes << " lanes, count " << v.count << " b_count " << v.b_count << " zp " << int(v.a_zp) << "/"
                  << int(v.b_zp) << "/" << int(v.out_zp) << " mult " << v.mult << " shift " << int(v.shift));
       REQUIRE(got == expected);
@@ -354,7 +366,7 @@ TEST_CASE("rtl vector unit: vlut equals kernels::lut on random tables, the table
       std::vector<int8_t> expected(v.count), got(v.count);
       kiln::kernels::lut(p, in.data(), table.data(), expected.data());
       const unsigned passes = unsigned(r.pick(1, 2));
-      const uint64_t cycles = rtl->run(cmd, passes, in.data(), table.data(), got.data(), got.size());
+      const uint64_t cycles = run(*rtl, cmd, passes, {in.data(), table.data()}, got.data(), got.size());
       INFO(lanes << " lanes, count " << v.count << " passes " << passes);
       REQUIRE(got == expected);
       CHECK(cycles == 1 + groups(kiln::kernels::kLutEntries, lanes) + passes * groups(v.count, lanes));

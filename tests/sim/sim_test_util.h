@@ -101,10 +101,11 @@ struct RunReport {
   std::string trace;
 };
 
-// Runs simulate() in a forked child; `read_output` picks the bytes to return.
+// Runs simulate() in a forked child; `read_output` picks the bytes to return;
+// `npu_unit` builds NPU units in place of their registered implementations.
 inline RunReport run_in_child(const SocConfig& soc, const Program& program,
                               const std::function<std::vector<uint8_t>(const SimResult&)>& read_output = {},
-                              const std::string& source = "test") {
+                              const std::string& source = "test", const sim::NpuUnitFactory& npu_unit = {}) {
   int fds[2];
   if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
   const pid_t pid = fork();
@@ -115,6 +116,7 @@ inline RunReport run_in_child(const SocConfig& soc, const Program& program,
     try {
       SimOptions opt;
       opt.source = source;
+      opt.npu_unit = npu_unit;
       const SimResult r = simulate(soc, program, opt);
       j["ok"] = true;
       j["total_ps"] = r.total_ps;

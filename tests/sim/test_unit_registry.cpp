@@ -1,6 +1,8 @@
 // Units by name: the simulator's registries and arch's unit catalogue name the
-// same units, the config's names build them, and a wrong name or two units
-// claiming one command fail clearly at start-up.
+// same units, the config's names build them, and a wrong name, two units
+// claiming one command, or a command the command table gives a unit that
+// does not execute it (a vector command without its executor) fail clearly
+// at start-up.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -42,7 +44,88 @@ class NoScratchpad final : public sim::ScratchpadIf {
   unsigned port_bytes_per_cycle() const override { return 1; }
 };
 
+// A vector unit that executes every command the table gives it but vmean.
+class VectorWithoutMean final : public sim::NpuUnit {
+ public:
+  std::string name() const override { return "vector"; }
+  std::vector<Opcode> opcodes() const override {
+    std::vector<Opcode> ops = unit_commands("vector");
+    ops.erase(std::find(ops.begin(), ops.end(), Opcode::VectorMean));
+    return ops;
+  }
+  sim::UnitWork execute(const Command&, int64_t) override { return {}; }
+};
+
+// A program of one vadd on the vector SoC.
+Program one_vadd() {
+  VectorAddCmd v;
+  v.a = {Buffer::Input, 0}, v.b = {Buffer::Input, 64}, v.out = {Buffer::Output, 0};
+  v.count = 16;
+  Program p;
+  p.commands.push_back(make(Opcode::VectorAdd, v));
+  p.commands.push_back(end_cmd());
+  return p;
+}
+
+SocConfig vector_soc() {
+  SocConfig soc = default_soc();
+  soc.npu.units.push_back(UnitConfig{"vector", {{"lanes", 16}}, {}});
+  return soc;
+}
+
 }  // namespace
+
+TEST_CASE("units: the vector unit executes exactly the commands the command table gives it", "[units]") {
+  const std::vector<Opcode> table = unit_commands("vector");
+  REQUIRE(table.size() >= 11);
+  NoScratchpad spm;
+  const SocConfig soc = default_soc();
+  const sim::VectorUnit unit(soc.npu, spm, 16);
+  CHECK(unit.opcodes() == table);
+  for (const Opcode op : table) {
+    INFO(to_string(op));
+    const sim::VectorCommand* c = sim::VectorCommands::instance().find(op);
+    REQUIRE(c);
+    CHECK(c->execute);
+    // Its row times it and names what it holds.
+    CHECK(command_spec(op).operands);
+    CHECK(command_spec(op).cycles);
+  }
+  CHECK(sim::VectorCommands::instance().duplicates().empty());
+}
+
+TEST_CASE("units: a command the table gives the vector unit without an executor stops the unit at start-up",
+          "[units]") {
+  NoScratchpad spm;
+  const SocConfig soc = default_soc();
+  sim::VectorCommands partial;
+  for (const Opcode op : unit_commands("vector"))
+    if (op != Opcode::VectorMean) partial.add(*sim::VectorCommands::instance().find(op));
+  CHECK(error_of([&] { sim::VectorUnit(soc.npu, spm, 16, partial); }) ==
+        "vector unit: the command table (arch/command.h) and the unit's executors disagree: vmean has no executor (a "
+        "file of sim/vector/ that registers it)");
+  // An executor of a command the table does not give the unit is refused too.
+  partial.add(*sim::VectorCommands::instance().find(Opcode::VectorMean));
+  partial.add({Opcode::Gemm, sim::VectorCommands::instance().find(Opcode::VectorAdd)->execute});
+  CHECK_THAT(error_of([&] { sim::VectorUnit(soc.npu, spm, 16, partial); }),
+             Catch::EndsWith("an executor is registered for opcode 0x10, which the command table does not give the "
+                             "vector unit"));
+}
+
+TEST_CASE("units: a unit that does not claim a command the table gives it stops the NPU at start-up", "[units]") {
+  const sim::NpuUnitFactory without_mean = [](const std::string& name,
+                                              const sim::NpuUnitContext&) -> std::unique_ptr<sim::NpuUnit> {
+    if (name == "vector") return std::make_unique<VectorWithoutMean>();
+    return nullptr;
+  };
+  const RunReport r = run_in_child(vector_soc(), one_vadd(), {}, "test", without_mean);
+  CHECK_FALSE(r.ok);
+  CHECK_THAT(r.error,
+             Catch::Contains("npu unit 'vector' does not execute vmean, which the command table (arch/command.h) "
+                             "gives it"));
+  // The registered unit runs the same program.
+  CHECK(run_in_child(vector_soc(), one_vadd()).ok);
+}
 
 TEST_CASE("units: the catalogue's line on the vector unit names every command the unit claims", "[units]") {
   NoScratchpad spm;

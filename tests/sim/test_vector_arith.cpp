@@ -1,6 +1,6 @@
 // The vector unit's vsub, vmul and vlut: each computes what its kernel in
 // kernels/ computes for the same parameters (kernels/sub.h, kernels/mul.h,
-// kernels/lut.h), takes the closed form of arch/vector_timing.h, and counts
+// kernels/lut.h), takes the closed form of its row in arch/command.h, and counts
 // the actions docs/energy.md prices.
 #include <catch2/catch.hpp>
 
@@ -68,7 +68,7 @@ uint64_t counter_at(const std::vector<uint8_t>& out, size_t at) {
 }
 
 // The command table's SoC check of one command.
-std::string soc_problem(const Command& c, const SocConfig& soc) { return command_spec(c.op).soc_problem(c, soc); }
+std::string soc_problem(const Command& c, const SocConfig& soc) { return command_soc_problem(c, soc); }
 
 std::vector<uint8_t> result(const RunReport& r) { return {r.output.begin(), r.output.begin() + kCount}; }
 

@@ -1,6 +1,6 @@
 // The vector unit's vdwconv: it computes what kernels/depthwise_conv2d.h
 // computes for the same parameters, takes the closed form of
-// arch/vector_timing.h wherever its taps lie (the lanes read them before the
+// its row's closed form wherever its taps lie (the lanes read them before the
 // tile streams), counts the actions docs/energy.md prices, and its checks
 // name the field that is wrong.
 #include <catch2/catch.hpp>
@@ -120,7 +120,7 @@ uint64_t counter_at(const std::vector<uint8_t>& out, size_t at) {
 }
 
 std::string problem_of(const Command& c) { return command_problem(c); }
-std::string soc_problem(const Command& c, const SocConfig& soc) { return command_spec(c.op).soc_problem(c, soc); }
+std::string soc_problem(const Command& c, const SocConfig& soc) { return command_soc_problem(c, soc); }
 
 }  // namespace
 
@@ -148,8 +148,8 @@ TEST_CASE("vector unit: vdwconv equals the depthwise kernel bit for bit, at its 
   const ProfileEvent ev = event_of_command(r, 2);
   CHECK(ev.name == "vdwconv");
   CHECK(ev.duration_ps() == (1 + 2 * (9 + 3 + 5 * 4 * 10)) * period_ps(soc.npu.clock_mhz));
-  CHECK(vector_depthwise_cycles(v, 16) == 1 + 2 * (12 + 200));
-  CHECK(vector_depthwise_cycles(v, 20) == 1 + 212);
+  CHECK(command_cycles({Opcode::VectorDepthwise, {}, v}, soc.npu, 16) == 1 + 2 * (12 + 200));
+  CHECK(command_cycles({Opcode::VectorDepthwise, {}, v}, soc.npu, 20) == 1 + 212);
   const size_t n = expected.size();
   CHECK(counter_at(r.output, n) == 5 * 4 * 20 * 9);  // every tap, padding included
   CHECK(counter_at(r.output, n + 8) == 5 * 4 * 20);

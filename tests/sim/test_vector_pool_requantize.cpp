@@ -1,6 +1,6 @@
 // The vector unit's vavgpool, vmaxpool, vrequant and vmean: each computes what its
 // kernel in kernels/ computes for the same parameters, takes the closed form
-// of arch/vector_timing.h, and counts the actions docs/energy.md prices.
+// of its row in arch/command.h, and counts the actions docs/energy.md prices.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -102,7 +102,8 @@ TEST_CASE("vector unit: vavgpool and vmaxpool equal the pooling kernels bit for 
       // 16 output pixels, 6 taps (+1 divide step), ceil(20 / lanes) channel groups.
       const uint64_t groups = (20 + lanes - 1) / lanes;
       CHECK(ev.duration_ps() == (1 + 16 * (6 + (average ? 1 : 0)) * groups) * npu_ps);
-      CHECK(vector_pool_cycles(v, average, unsigned(lanes)) == 1 + 16 * (6 + (average ? 1 : 0)) * groups);
+      CHECK(command_cycles(make(average ? Opcode::VectorAvgPool : Opcode::VectorMaxPool, v), soc.npu,
+                           unsigned(lanes)) == 1 + 16 * (6 + (average ? 1 : 0)) * groups);
       // Actions: every tap and the clamp are adds; the average's divide a rescale.
       CHECK(counter_at(r.output, out_bytes) == (average ? uint64_t(out_bytes) : 0));
       CHECK(counter_at(r.output, out_bytes + 8) == uint64_t(out_bytes) * 7);
