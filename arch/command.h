@@ -47,6 +47,7 @@ enum class Opcode : uint8_t {
   VectorMul = 0x1C,         // vector unit: element-wise int8 multiplication (Compute queue)
   VectorLut = 0x1D,         // vector unit: a unary int8 function as a 256-entry table (Compute queue)
   VectorDepthwise = 0x1E,   // vector unit: int8 depthwise convolution of an NHWC tile (Compute queue)
+  VectorPad = 0x1F,         // vector unit: int8 padding of an NHWC tile with a constant (Compute queue)
   McuOp = 0x20,     // fallback kernel on the MCU
   // 0x80..0xFE: the commands of units kept outside this tree (docs/extending.md's template takes 0x80).
   End = 0xFF,       // end of program: NPU raises its interrupt, MCU stops
@@ -635,6 +636,50 @@ inline uint64_t vdwconv_cycles(const VectorDepthwiseCmd& v, unsigned lanes, unsi
   return 1 + lane_groups(v.c, lanes) * (taps + 3 + uint64_t(v.out_h) * v.out_w * (taps + 1));
 }
 
+// Vector unit: padding of one NHWC int8 tile of c channels with a constant,
+// bit for bit kernels/pad.h (TFLite's PAD and PADV2 over H and W): tile
+// pixel (y, x) goes to output pixel (pad_top + y, pad_left + x), every other
+// output byte is `value`. Pixel (y, x) channel j of the tile is at
+// in + (y*in_w + x)*c + j, output pixel (oy, ox) at out + (oy*out_w() + ox)*c.
+struct VectorPadCmd {
+  SpmAddr in, out;
+  uint16_t in_h = 0, in_w = 0, c = 0;
+  uint8_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
+  int8_t value = 0;
+  uint32_t out_h() const { return uint32_t(pad_top) + in_h + pad_bottom; }
+  uint32_t out_w() const { return uint32_t(pad_left) + in_w + pad_right; }
+};
+
+// 6 words: header (the two buffer ids in the flags), then the fields at the
+// byte offsets below; byte 23 is reserved.
+inline constexpr FieldSpec kVectorPadFields[] = {
+    scratchpad<&VectorPadCmd::in, &SpmAddr::buf, &SpmAddr::offset>("in", flag_bits(0, 2), at(4, 32), kBuffers),
+    scratchpad<&VectorPadCmd::out, &SpmAddr::buf, &SpmAddr::offset>("out", flag_bits(2, 2), at(8, 32), kBuffers),
+    number<&VectorPadCmd::in_h>("in_h", at(12, 16)).at_least_1(),
+    number<&VectorPadCmd::in_w>("in_w", at(14, 16)).at_least_1(),
+    number<&VectorPadCmd::c>("c", at(16, 16)).at_least_1(),
+    number<&VectorPadCmd::pad_top>("pad_top", at(18, 8)).optional(0),
+    number<&VectorPadCmd::pad_bottom>("pad_bottom", at(19, 8)).optional(0),
+    number<&VectorPadCmd::pad_left>("pad_left", at(20, 8)).optional(0),
+    number<&VectorPadCmd::pad_right>("pad_right", at(21, 8)).optional(0),
+    number<&VectorPadCmd::value>("value", at(22, 8)).optional(0),
+};
+
+// vpad streams its output a row at a time, `lanes` bytes a cycle: each beat a
+// span of one output row, the tile's bytes where the tile lies and `value`
+// elsewhere, in two passes when in and out share a bank:
+//   cycles = 1 + passes * out_h * ceil(out_w * c / lanes)
+inline std::vector<SpmOperand> vpad_operands(const VectorPadCmd& v) {
+  return {{"in", v.in, uint64_t(v.in_h) * v.in_w * v.c}, {"out", v.out, uint64_t(v.out_h()) * v.out_w() * v.c, true}};
+}
+inline unsigned vpad_passes(const NpuConfig& npu, const VectorPadCmd& v) {
+  return vector_operand_passes(npu, v.in, uint64_t(v.in_h) * v.in_w * v.c, v.out,
+                               uint64_t(v.out_h()) * v.out_w() * v.c);
+}
+inline uint64_t vpad_cycles(const VectorPadCmd& v, unsigned lanes, unsigned passes) {
+  return 1 + passes * v.out_h() * lane_groups(uint64_t(v.out_w()) * v.c, lanes);
+}
+
 // A fallback kernel on the MCU. `kernel` names it (arch/mcu_op.h); `args` are
 // its 32-bit arguments (tensor addresses, shapes, quantization), whose meaning
 // the kernel's entry in arch/mcu_op.h defines.
@@ -668,7 +713,7 @@ using CommandBody = std::variant<DmaCmd,
                                  // the structs of commands of units kept outside this tree
                                  GemmCmd, ConvCmd, PostProcessCmd, McuOpCmd, FenceCmd, EndCmd,
                                  VectorAddCmd, VectorPoolCmd, VectorRequantizeCmd, VectorMeanCmd, VectorMaxMinCmd,
-                                 VectorMulCmd, VectorLutCmd, VectorDepthwiseCmd>;
+                                 VectorMulCmd, VectorLutCmd, VectorDepthwiseCmd, VectorPadCmd>;
 
 struct Command {
   Opcode op = Opcode::End;
@@ -830,6 +875,8 @@ inline constexpr CommandSpec kCommands[] = {
     command<VectorDepthwiseCmd>(Opcode::VectorDepthwise, "vdwconv", Queue::Compute, 11, kVectorDepthwiseFields,
                                 vdwconv_problem)
         .on<vdwconv_operands, vdwconv_cycles>(kVectorUnit),
+    command<VectorPadCmd>(Opcode::VectorPad, "vpad", Queue::Compute, 6, kVectorPadFields)
+        .on<vpad_operands, vpad_cycles, vpad_passes>(kVectorUnit),
     command<McuOpCmd>(Opcode::McuOp, "mcu", Queue::Mcu, 2, kMcuOpFields, mcu_problem),
     // 0x80..0xFE: the rows of units kept outside this tree.
     command<EndCmd>(Opcode::End, "end", Queue::Mcu, 1, kEndFields),

@@ -180,6 +180,9 @@ TEST_CASE("command table: every field is encoded, decoded, formatted, parsed and
   VectorDepthwiseCmd vd;  // a 3x3 window over a 4x4 tile, as vp
   vd.in_h = vd.in_w = 4, vd.c = 1, vd.out_h = vd.out_w = 1, vd.kh = vd.kw = 3;
   bases.push_back({Opcode::VectorDepthwise, {}, vd});
+  VectorPadCmd vpad;
+  vpad.in_h = vpad.in_w = vpad.c = 1;
+  bases.push_back({Opcode::VectorPad, {}, vpad});
   REQUIRE(bases.size() + 1 == std::size(kCommands));  // mcu is covered by its own tests
 
   for (const Command& base : bases) {

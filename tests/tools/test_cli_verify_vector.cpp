@@ -143,6 +143,12 @@ TEST_CASE("kiln verify: vsub, vmul and vlut models on the vector SoC have zero m
   verify_operator_clean("leaky_relu", kiln::Opcode::VectorLut);
 }
 
+TEST_CASE("kiln verify: pad models on the vector SoC have zero mismatches with both units on RTL",
+          "[.][vector-rtl-ops]") {
+  verify_operator_clean("pad_hw", kiln::Opcode::VectorPad);
+  verify_operator_clean("padv2_constant", kiln::Opcode::VectorPad);  // a constant other than the zero point
+}
+
 TEST_CASE("kiln verify: vsub, vmul and vlut with operands in one bank take the two-pass cycles on RTL",
           "[.][vector-rtl-ops]") {
   TempDir dir;
