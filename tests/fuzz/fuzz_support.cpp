@@ -7,6 +7,8 @@
 
 namespace kiln::fuzz {
 
+std::string source_dir() { return KILN_SOURCE_DIR; }
+
 std::string work_dir() {
   static const std::string dir = [] {
     const char* tmp = std::getenv("TMPDIR");

@@ -55,6 +55,6 @@ std::string work_dir();
 // returns that path.
 std::string input_file(const uint8_t* data, size_t size, const std::string& relative);
 
-inline std::string source_dir() { return KILN_SOURCE_DIR; }
+std::string source_dir();  // fuzz_support.cpp
 
 }  // namespace kiln::fuzz

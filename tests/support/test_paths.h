@@ -7,13 +7,9 @@
 
 namespace kiln::test {
 
-inline std::string source_dir() { return KILN_SOURCE_DIR; }
-inline std::string data_path(const std::string& rel) { return std::string(KILN_SOURCE_DIR) + "/tests/data/" + rel; }
-inline std::string config_path(const std::string& name) {
-  return std::string(KILN_SOURCE_DIR) + "/configs/soc/" + name + ".yaml";
-}
-inline std::string shared_workload(const std::string& rel) {
-  return std::string(KILN_SOURCE_DIR) + "/../shared/workloads/" + rel;
-}
+std::string source_dir();  // test_paths.cpp
+inline std::string data_path(const std::string& rel) { return source_dir() + "/tests/data/" + rel; }
+inline std::string config_path(const std::string& name) { return source_dir() + "/configs/soc/" + name + ".yaml"; }
+inline std::string shared_workload(const std::string& rel) { return source_dir() + "/../shared/workloads/" + rel; }
 
 }  // namespace kiln::test

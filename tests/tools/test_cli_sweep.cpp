@@ -21,6 +21,7 @@
 
 #include "tests/support/kiln_cli.h"
 #include "tests/support/test_paths.h"
+#include "tests/tools/built_programs.h"
 
 using kiln::test::CliRun;
 using kiln::test::run_kiln;
@@ -143,7 +144,7 @@ TEST_CASE("kiln sweep: killed midway and resumed, the results equal an uninterru
 CliRun sweep_with_full_disk(const std::string& args, const std::string& file, int after) {
   const char* asan = std::getenv("ASAN_OPTIONS");
   return kiln::test::run_program(
-      "/usr/bin/env", "LD_PRELOAD='" + std::string(KILN_WRITE_FAULT_LIB) + "' KILN_FAULT_FILE=" + file +
+      "/usr/bin/env", "LD_PRELOAD='" + kiln::test::write_fault_library() + "' KILN_FAULT_FILE=" + file +
                           " KILN_FAULT_AFTER=" + std::to_string(after) + " ASAN_OPTIONS='" + (asan ? asan : "") +
                           ":verify_asan_link_order=0' '" + kiln::test::require_kiln() + "' sweep " + args);
 }

@@ -18,6 +18,7 @@
 #include "tests/support/kiln_cli.h"
 #include "tests/support/npy_by_hand.h"
 #include "tests/support/test_paths.h"
+#include "tests/tools/built_programs.h"
 
 using kiln::test::CliRun;
 using kiln::test::run_kiln;
@@ -89,7 +90,7 @@ TEST_CASE("kiln run --rtl: DS-CNN gives the TLM run's outputs and cycles", "[ver
   run_on_both_engines("dscnn_kws.onnx");
 }
 
-#ifdef KILN_FAULT_PE_BINARY
+#ifdef KILN_HAVE_FAULT_PE
 // tests/CMakeLists.txt builds kiln_fault_pe: kiln whose 8x8 array core has a
 // PE (row 2, column 3) that adds one to every product. In the
 // weight-stationary dataflow that PE holds B[k0 + 2][n0 + 3] of each fold, and
@@ -120,7 +121,7 @@ TEST_CASE("kiln verify catches a broken PE and reports the first mismatch", "[ve
   INFO(good.all());
   CHECK(good.exit_code == 0);
 
-  const CliRun bad = kiln::test::run_program(KILN_FAULT_PE_BINARY,
+  const CliRun bad = kiln::test::run_program(kiln::test::fault_pe_binary(),
                                              "verify " + resnet + soc + " --seed 5 --report " + dir.file("v.json"));
   INFO(bad.all());
   CHECK(bad.exit_code == 2);

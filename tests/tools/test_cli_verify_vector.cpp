@@ -18,6 +18,7 @@
 #include "arch/command_codec.h"
 #include "tests/support/kiln_cli.h"
 #include "tests/support/test_paths.h"
+#include "tests/tools/built_programs.h"
 
 using kiln::test::CliRun;
 using kiln::test::run_kiln;
@@ -192,7 +193,7 @@ TEST_CASE("npu.units.vector.engine: a located error for an unknown engine or lan
   }
 }
 
-#ifdef KILN_FAULT_VECTOR_BINARY
+#ifdef KILN_HAVE_FAULT_VECTOR
 // tests/CMakeLists.txt builds kiln_fault_vector: kiln whose 16-lane vector
 // unit flips bit 0 of lane 3's vadd results. The first vector command to
 // differ is then the stream's first vadd, at output element 3, and of each
@@ -213,7 +214,7 @@ TEST_CASE("kiln verify catches a broken vector lane and reports the first mismat
   const uint32_t count = std::get<kiln::VectorAddCmd>(program.commands[first_vadd].body).count;
   REQUIRE(count > 3);
 
-  const CliRun bad = kiln::test::run_program(KILN_FAULT_VECTOR_BINARY, "verify " + resnet + vector_soc() +
+  const CliRun bad = kiln::test::run_program(kiln::test::fault_vector_binary(), "verify " + resnet + vector_soc() +
                                                                            " --seed 5 --report " + dir.file("v.json"));
   INFO(bad.all());
   CHECK(bad.exit_code == 2);

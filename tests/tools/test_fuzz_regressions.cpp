@@ -21,7 +21,7 @@ namespace {
 using kiln::test::TempDir;
 
 std::vector<std::string> inputs(const std::string& kind) {
-  const std::string dir = std::string(KILN_SOURCE_DIR) + "/tests/data/fuzz/" + kind;
+  const std::string dir = kiln::test::source_dir() + "/tests/data/fuzz/" + kind;
   std::vector<std::string> files;
   if (DIR* d = opendir(dir.c_str())) {
     while (const dirent* e = readdir(d))
@@ -65,7 +65,7 @@ TEST_CASE("fuzz regressions: SoC configs through kiln config check", "[fuzz]") {
 
 TEST_CASE("fuzz regressions: technologies through an SoC config's technology", "[fuzz]") {
   TempDir dir;
-  const std::string base = kiln::test::slurp(std::string(KILN_SOURCE_DIR) + "/configs/soc/default.yaml");
+  const std::string base = kiln::test::slurp(kiln::test::source_dir() + "/configs/soc/default.yaml");
   for (const auto& f : inputs("technology")) {
     // The default config with its technology replaced by this file.
     std::string soc = base;
@@ -84,21 +84,21 @@ TEST_CASE("fuzz regressions: sweep specs through kiln sweep", "[fuzz]") {
 
 TEST_CASE("fuzz regressions: command streams through kiln asm and kiln disasm", "[fuzz]") {
   TempDir dir;
-  const std::string soc = std::string(KILN_SOURCE_DIR) + "/configs/soc/default.yaml";
+  const std::string soc = kiln::test::source_dir() + "/configs/soc/default.yaml";
   for (const auto& f : inputs("kasm")) check(f, "asm " + q(f) + " --soc " + q(soc) + " -o " + q(dir.file("o.kbin")));
   for (const auto& f : inputs("kbin")) check(f, "disasm " + q(f) + " --soc " + q(soc) + " -o " + q(dir.file("o.kasm")));
 }
 
 TEST_CASE("fuzz regressions: arrays through kiln reference --input", "[fuzz]") {
   TempDir dir;
-  const std::string model = std::string(KILN_SOURCE_DIR) + "/workloads/dscnn_kws.onnx";
+  const std::string model = kiln::test::source_dir() + "/workloads/dscnn_kws.onnx";
   for (const auto& f : inputs("npy"))
     check(f, "reference " + q(model) + " --input " + q(f) + " --output " + q(dir.file("out.npy")));
 }
 
 TEST_CASE("fuzz regressions: tuning records through kiln compile --tuning", "[fuzz]") {
   TempDir dir;
-  const std::string model = std::string(KILN_SOURCE_DIR) + "/workloads/dscnn_kws.onnx";
+  const std::string model = kiln::test::source_dir() + "/workloads/dscnn_kws.onnx";
   for (const auto& f : inputs("tuning_record"))
     check(f, "compile " + q(model) + " --tuning " + q(f) + " -o " + q(dir.file("out.kbin")));
 }
