@@ -328,6 +328,22 @@ def max_min(net, a, b, op, name):
     return net.qdq(f"{name}_output", y, net.scale_of(a), zero_point_of(net, a))
 
 
+def qoperator_weights_and_output(net, name, wq, ws, bq, y):
+    """The constants of a QOperator node with weights (QLinearConv, QGemm): the
+    int8 weights with their per-output-channel scales and zero points, the
+    int32 bias, and the output's scale and zero point from the float result y.
+    Returns the names of the output scale and zero point."""
+    scale, zp = quant_params(y.min(), y.max(), net.uint8)
+    ztype = np.uint8 if net.uint8 else np.int8
+    net.const(f"{name}_weight_quantized", wq)
+    net.const(f"{name}_weight_scale", ws)
+    net.const(f"{name}_weight_zero_point", np.zeros(len(ws), dtype=np.int8))
+    net.const(f"{name}_bias_quantized", bq)
+    s = net.const(f"{name}_scale", np.array(scale, dtype=np.float32))
+    z = net.const(f"{name}_zero_point", np.array(zp, dtype=ztype))
+    return s, z
+
+
 def qlinear_conv(net, x_dq, cout, k, pad=0, group=1, relu=False, name="qconv"):
     """QLinearConv (QOperator form) of the quantized tensor behind x_dq, as onnxruntime's quantizer writes it:
     int8 weights symmetric per output channel, an int32 bias at x_scale * w_scale, and a Relu after it folded into
@@ -346,14 +362,7 @@ def qlinear_conv(net, x_dq, cout, k, pad=0, group=1, relu=False, name="qconv"):
                                   np.zeros(per), 1, pad) for g in range(group)], axis=1) + (bq * bs).reshape(1, -1, 1, 1)
     if relu:
         y = np.maximum(y, 0)
-    scale, zp = quant_params(y.min(), y.max(), net.uint8)
-    ztype = np.uint8 if net.uint8 else np.int8
-    net.const(f"{name}_weight_quantized", wq)
-    net.const(f"{name}_weight_scale", ws)
-    net.const(f"{name}_weight_zero_point", np.zeros(cout, dtype=np.int8))
-    net.const(f"{name}_bias_quantized", bq)
-    s = net.const(f"{name}_scale", np.array(scale, dtype=np.float32))
-    z = net.const(f"{name}_zero_point", np.array(zp, dtype=ztype))
+    s, z = qoperator_weights_and_output(net, name, wq, ws, bq, y)
     net.node("QLinearConv", [f"{base}_quantized", f"{base}_scale", f"{base}_zero_point", f"{name}_weight_quantized",
                              f"{name}_weight_scale", f"{name}_weight_zero_point", s, z, f"{name}_bias_quantized"],
              [f"{name}_quantized"], name, kernel_shape=[k, k], pads=[pad] * 4, group=group)
@@ -422,14 +431,7 @@ def qgemm(net, x_dq, units, name="qgemm"):
     bs = (np.float64(a_scale) * ws.astype(np.float64))
     bq = np.round(net.rng.normal(0, 0.2, size=units) / bs).astype(np.int32)
     y = xr @ (wq.astype(np.float64) * ws[:, None]).T + bq * bs
-    scale, zp = quant_params(y.min(), y.max(), net.uint8)
-    ztype = np.uint8 if net.uint8 else np.int8
-    net.const(f"{name}_weight_quantized", wq)
-    net.const(f"{name}_weight_scale", ws)
-    net.const(f"{name}_weight_zero_point", np.zeros(units, dtype=np.int8))
-    net.const(f"{name}_bias_quantized", bq)
-    s = net.const(f"{name}_scale", np.array(scale, dtype=np.float32))
-    z = net.const(f"{name}_zero_point", np.array(zp, dtype=ztype))
+    s, z = qoperator_weights_and_output(net, name, wq, ws, bq, y)
     net.node("QGemm", [f"{base}_quantized", f"{base}_scale", f"{base}_zero_point", f"{name}_weight_quantized",
                        f"{name}_weight_scale", f"{name}_weight_zero_point", f"{name}_bias_quantized", s, z],
              [f"{name}_quantized"], name, domain="com.microsoft", transB=1)

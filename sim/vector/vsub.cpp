@@ -2,7 +2,7 @@
 // through kernels/sub.h; on the RTL, the lanes' subtraction (each operand
 // rescaled as vadd's, their difference rescaled), one beat per group of lanes.
 #include "kernels/sub.h"
-#include "sim/vector_beats.h"
+#include "sim/vector/rescaled_binary.h"
 #include "sim/vector_context.h"
 
 namespace kiln::sim {
@@ -26,25 +26,10 @@ void execute(VectorContext& u, const Command& cmd) {
   u.write(v.out, u.out, v.count);
 }
 
-VectorRtlRegister rtl_register(const Command& cmd) {
-  const auto& v = std::get<VectorAddCmd>(cmd.body);
-  VectorRtlRegister r;
-  r.op = VectorRtlOp::Sub;
-  r.a_zp = v.a_zp, r.a_mult = v.a_mult, r.a_shift = v.a_shift;
-  r.b_zp = v.b_zp, r.b_mult = v.b_mult, r.b_shift = v.b_shift;
-  r.out_zp = v.out_zp, r.out_mult = v.out_mult, r.out_shift = v.out_shift;
-  r.left_shift = v.left_shift;
-  r.act_min = v.act_min, r.act_max = v.act_max;
-  return r;
-}
-
-void rtl_beats(const VectorRtlCommand& c, VectorBeats& beats) {
-  c.expect_operands(2);
-  stream_elements(beats, c.out_bytes, c.passes, c.in[0], c.in[1]);
-}
+VectorRtlRegister rtl_register(const Command& cmd) { return rescaled_binary_register(cmd, VectorRtlOp::Sub); }
 
 }  // namespace
 
-KILN_REGISTER_VECTOR_COMMAND(Opcode::VectorSub, execute, rtl_register, rtl_beats)
+KILN_REGISTER_VECTOR_COMMAND(Opcode::VectorSub, execute, rtl_register, rescaled_binary_beats)
 
 }  // namespace kiln::sim

@@ -16,6 +16,8 @@
 #include "compiler/frontend/onnx_reader.h"
 #include "compiler/frontend/onnx_tensor.h"
 #include "compiler/reference/interpreter.h"
+#include "tests/support/error_of.h"
+#include "tests/support/float_bytes.h"
 #include "tests/support/test_paths.h"
 
 using namespace kiln;
@@ -80,24 +82,7 @@ ir::Graph read(const onnx::ModelProto& m) {
   return frontend::read_onnx_buffer(b.data(), b.size(), "built.onnx");
 }
 
-std::string read_error(const onnx::ModelProto& m) {
-  try {
-    read(m);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
-std::vector<uint8_t> le_floats(const std::vector<float>& xs) {
-  std::vector<uint8_t> b;
-  for (float x : xs) {
-    uint32_t u;
-    std::memcpy(&u, &x, 4);
-    for (int k = 0; k < 4; ++k) b.push_back(uint8_t(u >> (8 * k)));
-  }
-  return b;
-}
+std::string read_error(const onnx::ModelProto& m) { return test::error_of([&] { read(m); }); }
 
 }  // namespace
 
@@ -131,7 +116,7 @@ TEST_CASE("onnx: a float32 input rounds half to even where TFLite's QUANTIZE rou
   CHECK(g.ops[0].round_half_to_even);
   CHECK(g.tensors[size_t(g.inputs[0])].type == ir::DataType::Float32);
   // x / 0.5 = 2.5, -2.5, 0.5, 3.5: half to even 2, -2, 0, 4 (half away from zero would give 3, -3, 1, 4); + zp 3.
-  const std::vector<uint8_t> x = le_floats({1.25f, -1.25f, 0.25f, 1.75f});
+  const std::vector<uint8_t> x = test::float_bytes({1.25f, -1.25f, 0.25f, 1.75f});
   const auto out = reference::run_reference(g, {reference::TensorData(x.begin(), x.end())});
   CHECK(out.at(0) == reference::TensorData{5, 1, 3, 7});
 }

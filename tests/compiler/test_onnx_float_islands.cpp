@@ -15,6 +15,8 @@
 #include "arch/error.h"
 #include "compiler/frontend/onnx_reader.h"
 #include "compiler/reference/interpreter.h"
+#include "tests/support/error_of.h"
+#include "tests/support/float_bytes.h"
 
 using namespace kiln;
 using ir::OpKind;
@@ -67,14 +69,7 @@ struct Builder {
   }
 };
 
-std::string read_error(const Builder& b) {
-  try {
-    b.read();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
+std::string read_error(const Builder& b) { return test::error_of([&] { b.read(); }); }
 
 // Op kinds, a Kernel op as its kernel's name.
 std::vector<std::string> ops(const ir::Graph& g) {
@@ -84,16 +79,6 @@ std::vector<std::string> ops(const ir::Graph& g) {
 }
 
 using Ops = std::vector<std::string>;
-
-std::vector<uint8_t> le(const std::vector<float>& xs) {
-  std::vector<uint8_t> b;
-  for (float x : xs) {
-    uint32_t u;
-    std::memcpy(&u, &x, 4);
-    for (int k = 0; k < 4; ++k) b.push_back(uint8_t(u >> (8 * k)));
-  }
-  return b;
-}
 
 }  // namespace
 
@@ -271,6 +256,6 @@ TEST_CASE("float islands: the float output of a float island at the graph's edge
     want.push_back(float(int(x[i]) + 3) * 0.05f * 2.0f);
   }
   const auto out = reference::run_reference(g, {x});
-  const std::vector<uint8_t> bytes = le(want);
+  const std::vector<uint8_t> bytes = test::float_bytes(want);
   CHECK(out.at(0) == reference::TensorData(bytes.begin(), bytes.end()));
 }

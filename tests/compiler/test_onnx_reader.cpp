@@ -25,6 +25,7 @@
 #include "kernels/requantize.h"
 #include "tests/compiler/transpose_conv_oracle.h"
 #include "tests/support/test_paths.h"
+#include "tests/support/error_of.h"
 
 using namespace kiln;
 using ir::OpKind;
@@ -425,14 +426,7 @@ struct ModelBuilder {
   }
 };
 
-std::string read_error(const ModelBuilder& b) {
-  try {
-    b.read();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
+std::string read_error(const ModelBuilder& b) { return test::error_of([&] { b.read(); }); }
 
 }  // namespace
 
