@@ -5,8 +5,9 @@
 #   scripts/check_stream_compat.sh KILN [--update]
 #
 # For every model (workloads/*.onnx and the MLPerf Tiny .tflite models in
-# ../shared/workloads/mlperf-tiny, or $KILN_MLPERF_TINY) on the small, default
-# and large SoCs: md5 of the .kbin and .kasm that `kiln compile` writes, and of
+# ../shared/workloads/mlperf-tiny, or $KILN_MLPERF_TINY) on the small, default,
+# default-vector (the NPU with its vector unit) and large SoCs: md5 of the
+# .kbin and .kasm that `kiln compile` writes, and of
 # `kiln run --seed 1`'s table (cycles per layer, latency, energy; wall-time lines
 # dropped). For every stream in tests/data/streams: md5 of `kiln asm`'s .kbin,
 # of `kiln disasm`'s .kasm, and a check that the .kasm assembles back to the
@@ -31,7 +32,7 @@ sum() { md5sum "$1" | cut -d' ' -f1; }
 
 for model in "$repo"/workloads/*.onnx "$tiny"/*.tflite; do
   name=$(basename "$model")
-  for soc in small default large; do
+  for soc in small default default-vector large; do
     config=$repo/configs/soc/$soc.yaml
     "$kiln" compile "$model" --soc "$config" -o "$tmp/p.kbin" --emit-asm "$tmp/p.kasm" > /dev/null
     "$kiln" run "$model" --soc "$config" --seed 1 | grep -v -e '^wall time' -e '^array engine' > "$tmp/run.txt"

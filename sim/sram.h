@@ -2,12 +2,11 @@
 // bank_width bytes: byte a is in bank (a / bank_width) % banks. A beat occupies
 // every bank it touches for 1 + wait_states bus cycles; beats follow one per
 // bus cycle unless a bank they need is still busy (a bank conflict, counted as
-// bank wait). Bank occupancy persists across bursts.
+// bank wait). Bank occupancy persists across bursts (sim/sram_banks.h).
 #pragma once
 
-#include <vector>
-
 #include "sim/memory_target.h"
+#include "sim/sram_banks.h"
 
 namespace kiln::sim {
 
@@ -21,7 +20,7 @@ class Sram final : public MemoryTarget {
   bool writable_at_run_time() const override { return true; }
 
  private:
-  std::vector<uint64_t> bank_free_ps_;  // time each bank can take its next beat
+  SramBanks banks_;
 };
 
 }  // namespace kiln::sim

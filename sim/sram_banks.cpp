@@ -1,0 +1,53 @@
+#include "sim/sram_banks.h"
+
+#include <algorithm>
+
+namespace kiln::sim {
+
+SramBanks::SramBanks(unsigned banks, uint64_t bank_width_bytes, uint64_t bus_width_bytes, uint64_t period_ps,
+                     uint64_t busy_ps)
+    : free_ps_(std::max(1u, banks), 0),
+      bank_width_(std::max<uint64_t>(1, bank_width_bytes)),
+      bus_width_(std::max<uint64_t>(1, bus_width_bytes)),
+      period_(period_ps),
+      busy_(busy_ps) {}
+
+BankedAccess SramBanks::access(uint64_t offset, uint64_t len, uint64_t start_ps) {
+  const uint64_t w = bus_width_, bw = bank_width_, banks = free_ps_.size();
+  const auto next = [banks](uint64_t b) { return b + 1 == banks ? 0 : b + 1; };
+  uint64_t issue = start_ps;  // earliest time the next beat may go
+  uint64_t stalled = 0;
+  if (bw % w == 0) {
+    // Each beat lies in one bank: step the bank every bw / w beats instead of
+    // dividing per beat (the simulator's hottest loop over bursts).
+    const uint64_t beats_per_granule = bw / w;
+    uint64_t word = offset / w;
+    const uint64_t last_word = (offset + len - 1) / w;
+    uint64_t b = (word / beats_per_granule) % banks, k = word % beats_per_granule;
+    for (; word <= last_word; ++word) {
+      const uint64_t ready = std::max(issue, free_ps_[b]);
+      stalled += ready - issue;
+      free_ps_[b] = ready + busy_;
+      issue = ready + period_;
+      if (++k == beats_per_granule) {
+        k = 0;
+        b = next(b);
+      }
+    }
+    return {issue - start_ps, stalled};
+  }
+  for (uint64_t word = offset / w; word * w < offset + len; ++word) {
+    const uint64_t lo = std::max(offset, word * w), hi = std::min(offset + len, (word + 1) * w);
+    const uint64_t first_bank = lo / bw, last_bank = (hi - 1) / bw;
+    // The banks the beat touches, each once: from first_bank's, wrapping.
+    const uint64_t touched = std::min(last_bank - first_bank + 1, banks), first = first_bank % banks;
+    uint64_t ready = issue;
+    for (uint64_t i = 0, b = first; i < touched; ++i, b = next(b)) ready = std::max(ready, free_ps_[b]);
+    stalled += ready - issue;
+    for (uint64_t i = 0, b = first; i < touched; ++i, b = next(b)) free_ps_[b] = ready + busy_;
+    issue = ready + period_;
+  }
+  return {issue - start_ps, stalled};
+}
+
+}  // namespace kiln::sim
