@@ -10,7 +10,6 @@
 
 #include "arch/command_codec.h"
 #include "arch/mcu_op.h"
-#include "arch/vector_timing.h"
 
 namespace kiln {
 namespace {
