@@ -2,7 +2,7 @@
 # The main job on the embedded default: the bundled ResNet-8 compiled for
 # configs/soc/default.yaml, simulated, checked bit for bit against the
 # reference interpreter, with its per-layer table, a Perfetto trace and a JSON
-# report in out/. Run scripts/setup.sh first (it builds build/kiln).
+# report in out/. Run scripts/setup.sh first (it builds build/tools/kiln).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p out
