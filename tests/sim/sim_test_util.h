@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -25,6 +26,17 @@
 namespace kiln::test {
 
 inline SocConfig default_soc() { return load_soc_config(config_path("default")); }
+
+// The default SoC with the NPU's vector unit of `lanes` lanes.
+inline SocConfig vector_soc(uint64_t lanes) {
+  SocConfig soc = default_soc();
+  soc.npu.units.push_back(UnitConfig{"vector", {{"lanes", lanes}}, {}});
+  return soc;
+}
+
+constexpr uint64_t kSram = 0x20000000;  // the default SoC's SRAM base
+
+inline uint64_t period_ps(double mhz) { return uint64_t(std::llround(1e6 / mhz)); }
 
 inline Command make(Opcode op, CommandBody body, Deps deps = {}) {
   Command c;

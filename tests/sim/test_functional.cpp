@@ -15,8 +15,6 @@ using namespace kiln::test;
 
 namespace {
 
-constexpr uint64_t kSram = 0x20000000;
-
 int8_t requantize_ref(int32_t acc, const ChannelParams& p, int32_t zp, int32_t lo, int32_t hi) {
   const int32_t v = kernels::multiply_by_quantized_multiplier(int32_t(uint32_t(acc) + uint32_t(p.bias)), p.mult, p.shift);
   return int8_t(std::clamp(v + zp, lo, hi));

@@ -13,9 +13,6 @@ using namespace kiln::test;
 
 namespace {
 
-constexpr uint64_t kSram = 0x20000000;
-
-uint64_t period_ps(double mhz) { return uint64_t(std::llround(1e6 / mhz)); }
 uint64_t cdiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
 Profile profile_of(const RunReport& r) { return profile_from_json(r.profile_json, "profile"); }

@@ -20,16 +20,7 @@ using namespace kiln::test;
 
 namespace {
 
-constexpr uint64_t kSram = 0x20000000;
 constexpr uint32_t kCount = 1000;
-
-uint64_t period_ps(double mhz) { return uint64_t(std::llround(1e6 / mhz)); }
-
-SocConfig vector_soc(uint64_t lanes) {
-  SocConfig soc = default_soc();
-  soc.npu.units.push_back(UnitConfig{"vector", {{"lanes", lanes}}});
-  return soc;
-}
 
 // `first` then `second` from SRAM into input+0 and input+32 KiB (the other
 // bank), `cmd`, and kCount bytes of output+0 stored after them; the stored

@@ -19,16 +19,6 @@ using namespace kiln::test;
 
 namespace {
 
-constexpr uint64_t kSram = 0x20000000;
-
-uint64_t period_ps(double mhz) { return uint64_t(std::llround(1e6 / mhz)); }
-
-SocConfig vector_soc(uint64_t lanes) {
-  SocConfig soc = default_soc();
-  soc.npu.units.push_back(UnitConfig{"vector", {{"lanes", lanes}}});
-  return soc;
-}
-
 // A 9x7 tile of 20 channels, a 3x3 window at stride 2 with dilation 1x2 and
 // padding on both sides: windows clipped at every edge.
 kernels::DepthwiseConv2dParams tile_params() {

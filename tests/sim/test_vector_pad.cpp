@@ -19,16 +19,6 @@ using namespace kiln::test;
 
 namespace {
 
-constexpr uint64_t kSram = 0x20000000;
-
-uint64_t period_ps(double mhz) { return uint64_t(std::llround(1e6 / mhz)); }
-
-SocConfig vector_soc(uint64_t lanes) {
-  SocConfig soc = default_soc();
-  soc.npu.units.push_back(UnitConfig{"vector", {{"lanes", lanes}}, {}});
-  return soc;
-}
-
 // Loads `in` to input+0, runs the vpad into `out`, stores its `out_bytes`
 // after the input.
 Program one_pad(const std::vector<int8_t>& in, VectorPadCmd v, SpmAddr out, uint32_t out_bytes) {

@@ -22,16 +22,6 @@ using namespace kiln::test;
 
 namespace {
 
-constexpr uint64_t kSram = 0x20000000;
-
-uint64_t period_ps(double mhz) { return uint64_t(std::llround(1e6 / mhz)); }
-
-SocConfig vector_soc(uint64_t lanes) {
-  SocConfig soc = default_soc();
-  soc.npu.units.push_back(UnitConfig{"vector", {{"lanes", lanes}}, {}});
-  return soc;
-}
-
 // Loads `in` to input+0, runs `cmd` into output+0, stores `out_bytes` after the input.
 Program one_command(const std::vector<int8_t>& in, const Command& cmd, uint32_t out_bytes) {
   Program p;

@@ -17,16 +17,7 @@ using namespace kiln::test;
 
 namespace {
 
-constexpr uint64_t kSram = 0x20000000;
 constexpr uint32_t kCount = 1000;
-
-uint64_t period_ps(double mhz) { return uint64_t(std::llround(1e6 / mhz)); }
-
-SocConfig vector_soc(uint64_t lanes) {
-  SocConfig soc = default_soc();
-  soc.npu.units.push_back(UnitConfig{"vector", {{"lanes", lanes}}, {}});
-  return soc;
-}
 
 // TFLite's Prepare for an int8 add of scales s1 + s2 -> so (kernels/add.h).
 kernels::AddParams add_params() {
