@@ -86,7 +86,8 @@ def check_build(commands):
             print(f"$ {command}", flush=True)
             r = subprocess.run(["bash", "-c", command], cwd=scratch, env=env, capture_output=True, text=True)
             if r.returncode != 0:
-                fail(f"'{command}' exited {r.returncode}: {(r.stderr or r.stdout).strip()[-2000:]}")
+                # Ninja reports a failed compile on stdout; CMake's notes go to stderr.
+                fail(f"'{command}' exited {r.returncode}: {(r.stdout + r.stderr).strip()[-3000:]}")
             if command.startswith("od "):
                 got = " ".join(r.stdout.split())
                 if got != EXPECTED_OD:
