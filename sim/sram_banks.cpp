@@ -19,7 +19,7 @@ BankedAccess SramBanks::access(uint64_t offset, uint64_t len, uint64_t start_ps)
   uint64_t stalled = 0;
   if (bw % w == 0) {
     // Each beat lies in one bank: step the bank every bw / w beats instead of
-    // dividing per beat (the simulator's hottest loop over bursts).
+    // dividing per beat (this runs for every SRAM burst of a simulation).
     const uint64_t beats_per_granule = bw / w;
     uint64_t word = offset / w;
     const uint64_t last_word = (offset + len - 1) / w;

@@ -41,7 +41,7 @@ struct ZeroedAllocator {
     else
       std::free(p);
   }
-  // Elements inserted without a value are left as calloc gave them (zero).
+  // Elements inserted without a value are left as mmap or calloc gave them (zero).
   // Only right for storage sized once: a vector that shrinks and grows again
   // within its capacity would keep old bytes.
   template <class U>
