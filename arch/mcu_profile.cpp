@@ -24,14 +24,14 @@ using yaml::Field;
 std::map<std::string, McuKernelCost> read_mcu_costs(const yaml::Reader& reader, const Field& f, bool complete) {
   std::vector<std::string> kernels;
   for (const auto& k : mcu_kernels()) kernels.push_back(k.name);
-  if (!f.node.IsMap())
+  if (!f.node.is_map())
     reader.fail(f.mark, f.path, fmt::format("expected a map from kernel name to cost, got {}", yaml::describe(f.node)));
   // Name the kernel first so that a misspelling reads as such, not as "unknown key".
-  for (const auto& entry : f.node) {
-    const YAML::Node key = entry.first;
-    if (key.IsScalar() && !find_mcu_kernel(key.Scalar()))
-      reader.fail(key.Mark(), f.path,
-                  fmt::format("unknown MCU kernel '{}' (kernels of arch/mcu_op.h: {})", yaml::shown(key.Scalar()),
+  for (const auto& entry : f.node.entries()) {
+    const yaml::Node& key = entry.first;
+    if (key.is_scalar() && !find_mcu_kernel(key.text()))
+      reader.fail(key.mark(), f.path,
+                  fmt::format("unknown MCU kernel '{}' (kernels of arch/mcu_op.h: {})", yaml::shown(key.text()),
                               yaml::join(kernels)));
   }
   yaml::Reader::Map costs(reader, f, kernels);
@@ -54,25 +54,21 @@ std::map<std::string, McuKernelCost> read_mcu_costs(const yaml::Reader& reader, 
 }
 
 McuProfile parse_mcu_profile(const std::string& yaml_text, const std::string& source_name) {
-  const YAML::Node root = yaml::parse_document(yaml_text, source_name);
+  const yaml::Node root = yaml::parse_document(yaml_text, source_name);
   const yaml::Reader reader(source_name);
-  try {
-    if (!root.IsDefined() || root.IsNull())
-      reader.fail(YAML::Mark(), "", "expected a map with keys name, core, library, costs; the document is empty");
-    const Field self{root, "", root.Mark(), root.Mark()};
-    yaml::Reader::Map top(reader, self, {"name", "core", "library", "core_id", "library_id", "costs"});
-    McuProfile p;
-    p.source = source_name;
-    p.name = reader.identifier(top.need("name"));
-    p.core = reader.text(top.need("core"), "the core's name (e.g. Cortex-M4)");
-    p.library = reader.text(top.need("library"), "the kernel library's name and version");
-    if (auto v = top.get("core_id")) p.core_id = reader.identifier(*v);
-    if (auto v = top.get("library_id")) p.library_id = reader.identifier(*v);
-    p.costs = read_mcu_costs(reader, top.need("costs"), true);
-    return p;
-  } catch (const YAML::Exception& e) {
-    throw Error(fmt::format("{}: {}", yaml::position(source_name, e.mark), e.msg));
-  }
+  if (!root.is_defined() || root.is_null())
+    reader.fail(yaml::Mark{0, 0}, "", "expected a map with keys name, core, library, costs; the document is empty");
+  const Field self{root, "", root.mark(), root.mark()};
+  yaml::Reader::Map top(reader, self, {"name", "core", "library", "core_id", "library_id", "costs"});
+  McuProfile p;
+  p.source = source_name;
+  p.name = reader.identifier(top.need("name"));
+  p.core = reader.text(top.need("core"), "the core's name (e.g. Cortex-M4)");
+  p.library = reader.text(top.need("library"), "the kernel library's name and version");
+  if (auto v = top.get("core_id")) p.core_id = reader.identifier(*v);
+  if (auto v = top.get("library_id")) p.library_id = reader.identifier(*v);
+  p.costs = read_mcu_costs(reader, top.need("costs"), true);
+  return p;
 }
 
 McuProfile load_mcu_profile(const std::string& path) {

@@ -56,11 +56,11 @@ class Loader : public yaml::Reader {
 
   // --- sections ------------------------------------------------------------------
 
-  SocConfig document(const YAML::Node& root) const {
-    if (!root.IsDefined() || root.IsNull())  // an empty file: point at its start
-      fail(YAML::Mark(), "",
+  SocConfig document(const yaml::Node& root) const {
+    if (!root.is_defined() || root.is_null())  // an empty file: point at its start
+      fail(yaml::Mark{0, 0}, "",
            "expected a map with keys name, technology, mcu, bus, memories, dma, npu; the document is empty");
-    Field self{root, "", root.Mark(), root.Mark()};
+    Field self{root, "", root.mark(), root.mark()};
     Map top(*this, self, {"name", "technology", "mcu", "bus", "memories", "dma", "npu"});
     SocConfig soc;
     soc.source = source();
@@ -69,7 +69,7 @@ class Loader : public yaml::Reader {
     soc.mcu = mcu(top.need("mcu"));
     if (auto f = top.get("bus")) soc.bus = bus(*f);
     Field memories_field = top.need("memories");
-    std::vector<YAML::Mark> memory_marks;
+    std::vector<yaml::Mark> memory_marks;
     soc.memories = memories(memories_field, &memory_marks);
     if (auto f = top.get("dma")) soc.dma = dma(*f);
     std::optional<Field> reg_base_field;
@@ -135,22 +135,22 @@ class Loader : public yaml::Reader {
     return b;
   }
 
-  std::vector<MemoryConfig> memories(const Field& f, std::vector<YAML::Mark>* marks) const {
-    if (!f.node.IsSequence())
+  std::vector<MemoryConfig> memories(const Field& f, std::vector<yaml::Mark>* marks) const {
+    if (!f.node.is_sequence())
       fail(f.mark, f.path, fmt::format("expected a list of memories, got {}", describe(f.node)));
     if (f.node.size() == 0) fail(f.mark, f.path, "expected at least one memory, got an empty list");
     std::vector<MemoryConfig> list;
     for (size_t i = 0; i < f.node.size(); ++i) {
-      const YAML::Node item = f.node[i];
-      Field entry{item, fmt::format("{}[{}]", f.path, i), item.Mark(), item.Mark()};
+      const yaml::Node item = f.node[i];
+      Field entry{item, fmt::format("{}[{}]", f.path, i), item.mark(), item.mark()};
       list.push_back(memory(entry, list, *marks));
-      marks->push_back(item.Mark());
+      marks->push_back(item.mark());
     }
     return list;
   }
 
   MemoryConfig memory(const Field& f, const std::vector<MemoryConfig>& earlier,
-                      const std::vector<YAML::Mark>& earlier_marks) const {
+                      const std::vector<yaml::Mark>& earlier_marks) const {
     Map m(*this, f,
           {"name", "kind", "base", "size_kib", "wait_states", "read_width_bits", "banks", "bank_width_bits",
            "latency_cycles", "bandwidth_bytes_per_cycle"});
@@ -272,7 +272,7 @@ class Loader : public yaml::Reader {
     return n;
   }
 
-  void check_memory_map(const SocConfig& soc, const Field& memories_field, const std::vector<YAML::Mark>& marks,
+  void check_memory_map(const SocConfig& soc, const Field& memories_field, const std::vector<yaml::Mark>& marks,
                         const std::optional<Field>& reg_base_field) const {
     const auto& mems = soc.memories;
     auto range = [](uint64_t base, uint64_t size) { return fmt::format("[{}, {})", hex(base), hex(base + size)); };
@@ -313,7 +313,7 @@ class Loader : public yaml::Reader {
 
     const uint64_t reg = soc.npu.reg_base;
     if (reg > kAddressSpaceBytes - kNpuRegWindowBytes)
-      fail(reg_base_field ? reg_base_field->mark : YAML::Mark::null_mark(), "npu.reg_base",
+      fail(reg_base_field ? reg_base_field->mark : yaml::Mark(), "npu.reg_base",
            fmt::format("the {}-byte register window at {} ends past the 32-bit address space", kNpuRegWindowBytes,
                        hex(reg)));
     for (size_t i = 0; i < mems.size(); ++i)
@@ -344,18 +344,8 @@ MinimumTileBuffers minimum_tile_buffers(unsigned rows, unsigned cols) {
   return MinimumTileBuffers{m * r, r * c + kPpuParamRecordBytes * c, m * c, m * c * 4};
 }
 
-SocConfig soc_config_from_yaml(const YAML::Node& root, const std::string& source_name) {
-  return Loader(source_name).document(root);
-}
-
 SocConfig parse_soc_config(const std::string& yaml_text, const std::string& source_name) {
-  YAML::Node root = yaml::parse_document(yaml_text, source_name);
-  try {
-    return soc_config_from_yaml(root, source_name);
-  } catch (const YAML::Exception& e) {
-    // Should not happen (the loader checks types before reading), but never let it escape unnamed.
-    throw Error(fmt::format("{}: {}", position(source_name, e.mark), e.msg));
-  }
+  return Loader(source_name).document(yaml::parse_document(yaml_text, source_name));
 }
 
 SocConfig load_soc_config(const std::string& path) {

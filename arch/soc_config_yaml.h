@@ -8,8 +8,6 @@
 #include <cstdint>
 #include <string>
 
-#include <yaml-cpp/yaml.h>
-
 #include "arch/soc_config.h"
 
 namespace kiln {
@@ -19,11 +17,6 @@ SocConfig load_soc_config(const std::string& path);
 
 // The same from YAML text; errors and SocConfig::source name `source_name`.
 SocConfig parse_soc_config(const std::string& yaml_text, const std::string& source_name);
-
-// The same from an already parsed document, for callers that edit a config
-// tree before validating it (design-space sweeps). Nodes created in code have
-// no position; their errors read "source_name: key.path: message".
-SocConfig soc_config_from_yaml(const YAML::Node& root, const std::string& source_name);
 
 // SocConfig::technology: true for a file path (it has a '/' or ends in .yaml
 // or .yml; the loader stores it absolute), false for the name of a shipped

@@ -22,10 +22,10 @@ class Loader : public yaml::Reader {
  public:
   explicit Loader(std::string source) : Reader(std::move(source)) {}
 
-  Technology document(const YAML::Node& root) const {
-    if (!root.IsDefined() || root.IsNull())
-      fail(YAML::Mark(), "", "expected a map with keys name, node_nm, energy, sram_macros, leakage, area; the document is empty");
-    Map top(*this, Field{root, "", root.Mark(), root.Mark()},
+  Technology document(const yaml::Node& root) const {
+    if (!root.is_defined() || root.is_null())
+      fail(yaml::Mark{0, 0}, "", "expected a map with keys name, node_nm, energy, sram_macros, leakage, area; the document is empty");
+    Map top(*this, Field{root, "", root.mark(), root.mark()},
             {"name", "node_nm", "energy", "sram_macros", "leakage", "area", "vector"});
     Technology t;
     t.source = source();
@@ -56,13 +56,13 @@ class Loader : public yaml::Reader {
   }
 
   std::vector<SramMacroPoint> sram_macros(const Field& f) const {
-    if (!f.node.IsSequence())
+    if (!f.node.is_sequence())
       fail(f.mark, f.path, fmt::format("expected a list of SRAM macro sizes, got {}", yaml::describe(f.node)));
     if (f.node.size() == 0) fail(f.mark, f.path, "expected at least one SRAM macro size, got an empty list");
     std::vector<SramMacroPoint> list;
     for (size_t i = 0; i < f.node.size(); ++i) {
-      const YAML::Node item = f.node[i];
-      Map m(*this, Field{item, fmt::format("{}[{}]", f.path, i), item.Mark(), item.Mark()},
+      const yaml::Node item = f.node[i];
+      Map m(*this, Field{item, fmt::format("{}[{}]", f.path, i), item.mark(), item.mark()},
             {"size_kib", "read_pj_per_64bit", "write_pj_per_64bit", "area_um2_per_kib"});
       SramMacroPoint p;
       const Field size = m.need("size_kib");
@@ -71,7 +71,7 @@ class Loader : public yaml::Reader {
       if (!list.empty() && p.size_kib <= list.back().size_kib)
         fail(size.mark, size.path,
              fmt::format("expected a size larger than the previous entry's {} KiB (sizes must increase), got {}",
-                         list.back().size_kib, yaml::shown(size.node.Scalar())));
+                         list.back().size_kib, yaml::shown(size.node.text())));
       p.read_pj_per_64bit = pj(m.need("read_pj_per_64bit"));
       p.write_pj_per_64bit = pj(m.need("write_pj_per_64bit"));
       p.area_um2_per_kib = um2(m.need("area_um2_per_kib"));
@@ -121,12 +121,7 @@ class Loader : public yaml::Reader {
 }  // namespace
 
 Technology parse_technology(const std::string& yaml_text, const std::string& source_name) {
-  YAML::Node root = yaml::parse_document(yaml_text, source_name);
-  try {
-    return Loader(source_name).document(root);
-  } catch (const YAML::Exception& e) {
-    throw Error(fmt::format("{}: {}", yaml::position(source_name, e.mark), e.msg));
-  }
+  return Loader(source_name).document(yaml::parse_document(yaml_text, source_name));
 }
 
 Technology load_technology(const std::string& path) {

@@ -22,8 +22,8 @@ UnitConfig read_unit(const yaml::Reader& reader, const yaml::Field& f, const Uni
   for (const UnitParam& p : schema.params) keys.push_back(p.key);
   for (const UnitChoice& c : schema.choices) keys.push_back(c.key);
   // "vector:" or "vector: {}" enables the unit with every default.
-  const bool empty = f.node.IsNull() || (f.node.IsMap() && f.node.size() == 0);
-  if (!empty && !f.node.IsMap())
+  const bool empty = f.node.is_null() || (f.node.is_map() && f.node.size() == 0);
+  if (!empty && !f.node.is_map())
     reader.fail(f.mark, f.path,
                 fmt::format("expected the section of unit '{}': a map with keys {}, or nothing for the defaults, got {}",
                             schema.name, keys.empty() ? "(none)" : yaml::join(keys), yaml::describe(f.node)));
@@ -52,15 +52,15 @@ UnitConfig read_unit(const yaml::Reader& reader, const yaml::Field& f, const Uni
 }  // namespace
 
 std::string read_unit_name(const yaml::Reader& reader, const yaml::Field& f, UnitSlot slot) {
-  if (f.node.IsScalar() && find_unit(slot, f.node.Scalar())) return f.node.Scalar();
+  if (f.node.is_scalar() && find_unit(slot, f.node.text())) return f.node.text();
   reader.fail(f.mark, f.path,
               fmt::format("expected a registered {}: one of {}, got {}", to_string(slot), yaml::join(unit_names(slot)),
                           yaml::describe(f.node)));
 }
 
 std::vector<UnitConfig> read_npu_units(const yaml::Reader& reader, const yaml::Field& f) {
-  if (f.node.IsNull()) return {};
-  if (!f.node.IsMap())
+  if (f.node.is_null()) return {};
+  if (!f.node.is_map())
     reader.fail(f.mark, f.path,
                 fmt::format("expected a map from unit name ({}) to its section, got {}", listed(UnitSlot::NpuUnit, false),
                             yaml::describe(f.node)));
@@ -69,18 +69,18 @@ std::vector<UnitConfig> read_npu_units(const yaml::Reader& reader, const yaml::F
   std::vector<std::string> optional_names;
   for (const UnitSchema& u : unit_catalog())
     if (u.slot == UnitSlot::NpuUnit && !u.built_in) optional_names.push_back(u.name);
-  for (const auto& entry : f.node) {
-    const YAML::Node key = entry.first;
-    if (!key.IsScalar()) continue;  // Map reports it
-    const UnitSchema* schema = find_unit(UnitSlot::NpuUnit, key.Scalar());
+  for (const auto& entry : f.node.entries()) {
+    const yaml::Node& key = entry.first;
+    if (!key.is_scalar()) continue;  // Map reports it
+    const UnitSchema* schema = find_unit(UnitSlot::NpuUnit, key.text());
     if (schema && schema->built_in)
-      reader.fail(key.Mark(), f.path,
+      reader.fail(key.mark(), f.path,
                   fmt::format("unit '{}' is part of every NPU and is configured where its summary says: {}",
                               schema->name, schema->summary));
     if (!schema)
-      reader.fail(key.Mark(), f.path,
+      reader.fail(key.mark(), f.path,
                   fmt::format("unknown NPU unit '{}' (registered: {}; built into every NPU: {})",
-                              yaml::shown(key.Scalar()), listed(UnitSlot::NpuUnit, false),
+                              yaml::shown(key.text()), listed(UnitSlot::NpuUnit, false),
                               listed(UnitSlot::NpuUnit, true)));
   }
   yaml::Reader::Map m(reader, f, optional_names);

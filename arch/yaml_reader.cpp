@@ -8,8 +8,6 @@
 #include <fstream>
 #include <sstream>
 
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/eventhandler.h>
 
 #include "arch/error.h"
 #include "arch/escaped.h"
@@ -18,7 +16,7 @@ namespace kiln::yaml {
 
 namespace {
 
-bool is_quoted(const YAML::Node& n) { return n.IsScalar() && n.Tag() == "!"; }
+bool is_quoted(const Node& n) { return n.is_scalar() && n.quoted(); }
 
 std::string in_section(const std::string& path) { return path.empty() ? "at the top level" : "in " + path; }
 
@@ -67,11 +65,6 @@ std::optional<double> parse_real(const std::string& text) {
 
 }  // namespace
 
-std::string position(const std::string& source, const YAML::Mark& mark) {
-  if (mark.is_null()) return source;
-  return fmt::format("{}:{}:{}", source, mark.line + 1, mark.column + 1);
-}
-
 std::string shown(const std::string& text) {
   std::string s;
   for (char c : text) s += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
@@ -79,15 +72,15 @@ std::string shown(const std::string& text) {
   return s;
 }
 
-std::string describe(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Scalar:
-      return is_quoted(n) ? fmt::format("the quoted string \"{}\"", shown(n.Scalar()))
-                          : fmt::format("'{}'", shown(n.Scalar()));
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a map";
-    case YAML::NodeType::Null: return "nothing (null)";
-    case YAML::NodeType::Undefined: break;
+std::string describe(const Node& n) {
+  switch (n.type()) {
+    case Node::Type::Scalar:
+      return is_quoted(n) ? fmt::format("the quoted string \"{}\"", shown(n.text()))
+                          : fmt::format("'{}'", shown(n.text()));
+    case Node::Type::Sequence: return "a list";
+    case Node::Type::Map: return "a map";
+    case Node::Type::Null: return "nothing (null)";
+    case Node::Type::Undefined: break;
   }
   return "nothing";
 }
@@ -102,114 +95,8 @@ std::string child_path(const std::string& parent, const std::string& key) {
   return parent.empty() ? key : parent + "." + key;
 }
 
-namespace {
-
-// Where each document of a stream starts. yaml-cpp 0.7's LoadAll never ends
-// on a stream whose next token cannot start a node (a stray ',' or ']' at the
-// top level): its parser reports an empty document there without consuming
-// anything, again and again. Counting documents through the parser's events
-// notices that (a document starting where the previous one did).
-class DocumentStarts : public YAML::EventHandler {
- public:
-  std::vector<YAML::Mark> starts;  // where each document starts (its '---' if any)
-  std::vector<YAML::Mark> roots;   // where each document's root node starts
-  void OnDocumentStart(const YAML::Mark& mark) override {
-    starts.push_back(mark);
-    roots.push_back(mark);
-    in_root_ = false;
-  }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { node(m); }
-  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { node(m); }
-  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { node(m); }
-  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-    node(m);
-  }
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-    node(m);
-  }
-  void OnMapEnd() override {}
-
- private:
-  void node(const YAML::Mark& m) {
-    if (!in_root_ && !roots.empty()) roots.back() = m;
-    in_root_ = true;
-  }
-  bool in_root_ = false;
-};
-
-}  // namespace
-
-// yaml-cpp's messages quote the offending byte raw (a newline, a control
-// byte), as may any message quoting a key.
+// A message quoting a key or value from the file: control bytes as \xNN.
 std::string printable(const std::string& text) { return escaped(text, std::string::npos); }
-
-namespace {
-
-// The text with its comments cut, or the text itself where that could change
-// its meaning. yaml-cpp scans a comment as slowly as content (about a quarter
-// of a microsecond per byte), and kiln's configs are mostly comments citing
-// their sources (the shipped technology file is 9 KiB, 0.7 KiB of it YAML),
-// so reading them was most of kiln's start-up. Cutting a comment from its
-// '#' to the line's end leaves every line and column, and so every located
-// message, where it was. A '#' starts a comment at a line's start or after a
-// blank, outside quotes and block scalars: a text with a quote, a block
-// scalar indicator ('|', '>') or a tab before its comments is left whole.
-std::string without_comments(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  size_t line = 0;
-  while (line < text.size()) {
-    size_t end = text.find('\n', line);
-    if (end == std::string::npos) end = text.size();
-    size_t cut = end;
-    for (size_t i = line; i < end; ++i) {
-      const char c = text[i];
-      if (c == '#' && (i == line || text[i - 1] == ' ')) {
-        cut = i;
-        break;
-      }
-      if (c == '"' || c == '\'' || c == '|' || c == '>' || c == '\t') return text;
-    }
-    out.append(text, line, cut - line);
-    if (end < text.size()) out += '\n';
-    line = end + 1;
-  }
-  return out;
-}
-
-}  // namespace
-
-YAML::Node parse_document(const std::string& full_text, const std::string& source) {
-  const std::string text = without_comments(full_text);
-  try {
-    std::istringstream in(text);
-    YAML::Parser parser(in);
-    DocumentStarts documents;
-    while (parser.HandleNextDocument(documents)) {
-      const auto& s = documents.starts;
-      if (s.size() >= 2 && s[s.size() - 1].pos == s[s.size() - 2].pos) {
-        const char c = size_t(s.back().pos) < text.size() ? text[size_t(s.back().pos)] : ' ';
-        throw Error(fmt::format("{}: YAML syntax error: '{}' cannot start a value here", position(source, s.back()),
-                                printable(std::string(1, c))));
-      }
-    }
-    const auto& s = documents.starts;
-    if (s.size() > 1)
-      throw Error(fmt::format("{}: expected one YAML document, found {}", position(source, documents.roots[1]),
-                              s.size()));
-    return documents.starts.empty() ? YAML::Node() : YAML::Load(text);
-  } catch (const YAML::DeepRecursion& e) {
-    // yaml-cpp's parser recurses per level and stops itself at a fixed depth;
-    // its own message for that ("bad file") does not say why.
-    throw Error(fmt::format("{}: YAML nesting deeper than the limit of {} levels of maps and lists; kiln's files "
-                            "nest a few levels",
-                            position(source, e.mark), e.depth()));
-  } catch (const YAML::Exception& e) {
-    throw Error(fmt::format("{}: YAML syntax error: {}", position(source, e.mark), printable(e.msg)));
-  }
-}
 
 std::string read_file(const std::string& path, const std::string& what) {
   std::error_code ec;
@@ -223,20 +110,20 @@ std::string read_file(const std::string& path, const std::string& what) {
   return text.str();
 }
 
-void Reader::fail(const YAML::Mark& mark, const std::string& path, const std::string& message) const {
+void Reader::fail(const Mark& mark, const std::string& path, const std::string& message) const {
   std::string prefix = path.empty() ? "" : path + ": ";
   throw Error(fmt::format("{}: {}{}", position(source_, mark), prefix, message));
 }
 
 uint64_t Reader::integer_in(const Field& f, uint64_t lo, uint64_t hi, const std::string& expected) const {
-  if (!f.node.IsScalar() || is_quoted(f.node))
+  if (!f.node.is_scalar() || is_quoted(f.node))
     fail(f.mark, f.path, fmt::format("expected an integer, got {}", describe(f.node)));
   bool overflow = false;
-  auto lit = parse_int(f.node.Scalar(), &overflow);
+  auto lit = parse_int(f.node.text(), &overflow);
   if (!lit) fail(f.mark, f.path, fmt::format("expected an integer, got {}", describe(f.node)));
   bool below_zero = lit->negative && lit->magnitude != 0;
   if (below_zero || overflow || lit->magnitude < lo || lit->magnitude > hi)
-    fail(f.mark, f.path, fmt::format("expected {}, got {}", expected, shown(f.node.Scalar())));
+    fail(f.mark, f.path, fmt::format("expected {}, got {}", expected, shown(f.node.text())));
   return lit->magnitude;
 }
 
@@ -252,20 +139,20 @@ uint64_t Reader::power_of_two(const Field& f, uint64_t lo, uint64_t hi, const ch
 }
 
 double Reader::real(const Field& f, double lo, bool lo_inclusive, double hi, const char* unit) const {
-  if (!f.node.IsScalar() || is_quoted(f.node))
+  if (!f.node.is_scalar() || is_quoted(f.node))
     fail(f.mark, f.path, fmt::format("expected a number, got {}", describe(f.node)));
-  auto v = parse_real(f.node.Scalar());
+  auto v = parse_real(f.node.text());
   if (!v) fail(f.mark, f.path, fmt::format("expected a number, got {}", describe(f.node)));
   if ((lo_inclusive ? *v < lo : *v <= lo) || *v > hi)
     fail(f.mark, f.path,
          fmt::format("expected a number {} {} and at most {}{}, got {}", lo_inclusive ? "of at least" : "greater than",
-                     lo, hi, unit, shown(f.node.Scalar())));
+                     lo, hi, unit, shown(f.node.text())));
   return *v;
 }
 
 bool Reader::boolean(const Field& f) const {
-  if (f.node.IsScalar() && !is_quoted(f.node)) {
-    const std::string& s = f.node.Scalar();
+  if (f.node.is_scalar() && !is_quoted(f.node)) {
+    const std::string& s = f.node.text();
     if (s == "true" || s == "True" || s == "TRUE") return true;
     if (s == "false" || s == "False" || s == "FALSE") return false;
   }
@@ -273,9 +160,9 @@ bool Reader::boolean(const Field& f) const {
 }
 
 std::string Reader::identifier(const Field& f) const {
-  if (!f.node.IsScalar() || f.node.Scalar().empty())
+  if (!f.node.is_scalar() || f.node.text().empty())
     fail(f.mark, f.path, fmt::format("expected a name, got {}", describe(f.node)));
-  const std::string& s = f.node.Scalar();
+  const std::string& s = f.node.text();
   for (char c : s)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'))
       fail(f.mark, f.path, fmt::format("expected a name of letters, digits, '_', '-' or '.', got {}", describe(f.node)));
@@ -283,29 +170,29 @@ std::string Reader::identifier(const Field& f) const {
 }
 
 std::string Reader::text(const Field& f, const std::string& expected) const {
-  if (!f.node.IsScalar() || f.node.Scalar().empty())
+  if (!f.node.is_scalar() || f.node.text().empty())
     fail(f.mark, f.path, fmt::format("expected {}, got {}", expected, describe(f.node)));
-  return f.node.Scalar();
+  return f.node.text();
 }
 
 Reader::Map::Map(const Reader& reader, Field self, std::vector<std::string> allowed)
     : reader_(reader), self_(std::move(self)), allowed_(std::move(allowed)) {
-  if (!self_.node.IsMap())
+  if (!self_.node.is_map())
     reader_.fail(self_.mark, self_.path,
                  fmt::format("expected a map with keys {}, got {}", join(allowed_), describe(self_.node)));
-  for (const auto& entry : self_.node) {
-    const YAML::Node key = entry.first;
-    if (!key.IsScalar()) reader_.fail(key.Mark(), self_.path, fmt::format("expected a key name, got {}", describe(key)));
-    const std::string& name = key.Scalar();
+  for (const auto& entry : self_.node.entries()) {
+    const Node& key = entry.first;
+    if (!key.is_scalar()) reader_.fail(key.mark(), self_.path, fmt::format("expected a key name, got {}", describe(key)));
+    const std::string& name = key.text();
     if (std::find(allowed_.begin(), allowed_.end(), name) == allowed_.end())
-      reader_.fail(key.Mark(), "",
+      reader_.fail(key.mark(), "",
                    fmt::format("unknown key '{}' {} (allowed: {})", shown(name), in_section(self_.path),
                                join(allowed_)));
-    auto [pos, inserted] = entries_.emplace(name, std::make_pair(key, YAML::Node(entry.second)));
+    auto [pos, inserted] = entries_.emplace(name, entry);
     if (!inserted)
-      reader_.fail(key.Mark(), "",
+      reader_.fail(key.mark(), "",
                    fmt::format("duplicate key '{}' {} (first at line {})", name, in_section(self_.path),
-                               pos->second.first.Mark().line + 1));
+                               pos->second.first.mark().line + 1));
   }
 }
 
@@ -314,8 +201,8 @@ std::optional<Field> Reader::Map::get(const std::string& key) const {
   if (it == entries_.end()) return std::nullopt;
   const auto& [k, v] = it->second;
   // An empty value ("key:") is positioned at the next token: point at its key instead.
-  YAML::Mark mark = v.Mark().is_null() || v.IsNull() ? k.Mark() : v.Mark();
-  return Field{v, child_path(self_.path, key), mark, k.Mark()};
+  Mark mark = v.mark().is_null() || v.is_null() ? k.mark() : v.mark();
+  return Field{v, child_path(self_.path, key), mark, k.mark()};
 }
 
 Field Reader::Map::need(const std::string& key) const {

@@ -13,32 +13,28 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
+
+#include "arch/yaml_document.h"
 
 namespace kiln::yaml {
 
 // A value in the document, the dotted path that names it, and where it is.
 struct Field {
-  YAML::Node node;
+  Node node;
   std::string path;     // "npu.array.rows"; "" for the document itself
-  YAML::Mark mark;      // of the value
-  YAML::Mark key_mark;  // of the key naming it (the value's own mark when there is no key)
+  Mark mark;      // of the value
+  Mark key_mark;  // of the key naming it (the value's own mark when there is no key)
 };
 
-// "file:line:column" (1-based), or just "file" for a mark without position.
-std::string position(const std::string& source, const YAML::Mark& mark);
 // A scalar as the user wrote it, kept to one short line for a message.
 std::string shown(const std::string& text);
 // Text from a file made safe for a one-line message: control bytes as \xNN.
 std::string printable(const std::string& text);
 // "'abc'", "the quoted string \"64\"", "a list", "a map", "nothing (null)".
-std::string describe(const YAML::Node& n);
+std::string describe(const Node& n);
 std::string join(const std::vector<std::string>& items);
 std::string child_path(const std::string& parent, const std::string& key);
 
-// Parses `text` as exactly one YAML document; syntax errors and a second
-// document throw kiln::Error naming `source` and the place.
-YAML::Node parse_document(const std::string& text, const std::string& source);
 // The whole of a file; `what` names it in errors ("SoC config file").
 std::string read_file(const std::string& path, const std::string& what);
 
@@ -47,7 +43,7 @@ class Reader {
   explicit Reader(std::string source) : source_(std::move(source)) {}
   const std::string& source() const { return source_; }
 
-  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& path, const std::string& message) const;
+  [[noreturn]] void fail(const Mark& mark, const std::string& path, const std::string& message) const;
 
   // --- scalars ---------------------------------------------------------------
   // An integer literal (decimal or 0x hex) in [lo, hi]; `expected` describes the range.
@@ -66,7 +62,7 @@ class Reader {
   E choice(const Field& f, const std::vector<std::pair<const char*, E>>& options) const {
     std::vector<std::string> names;
     for (const auto& [name, value] : options) {
-      if (f.node.IsScalar() && f.node.Scalar() == name) return value;
+      if (f.node.is_scalar() && f.node.text() == name) return value;
       names.push_back(name);
     }
     fail(f.mark, f.path, fmt::format("expected one of {}, got {}", join(names), describe(f.node)));
@@ -86,7 +82,7 @@ class Reader {
     const Reader& reader_;
     Field self_;
     std::vector<std::string> allowed_;
-    std::map<std::string, std::pair<YAML::Node, YAML::Node>> entries_;
+    std::map<std::string, Node::Entry> entries_;
   };
 
  private:

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <muParser.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cctype>
@@ -16,6 +15,7 @@
 
 #include "arch/error.h"
 #include "arch/escaped.h"
+#include "arch/yaml_document.h"
 #include "arch/yaml_reader.h"
 #include "explore/fingerprint.h"
 
@@ -24,8 +24,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-[[noreturn]] void fail(const std::string& file, const YAML::Node& n, const std::string& what) {
-  throw Error(fmt::format("{}: {}", yaml::position(file, n.Mark()), yaml::printable(what)));
+[[noreturn]] void fail(const std::string& file, const yaml::Node& n, const std::string& what) {
+  throw Error(fmt::format("{}: {}", yaml::position(file, n.mark()), yaml::printable(what)));
 }
 
 std::string resolve(const std::string& spec_file, const std::string& rel) {
@@ -49,43 +49,42 @@ std::string number_text(double v) {
 }
 
 // The node at a dotted path of the config; list items are found by their
-// `name` key (or their index). Undefined when there is none. (YAML::Node's
-// operator= writes into the node it refers to: walking uses reset().)
-YAML::Node find_path(YAML::Node node, const std::string& path) {
+// `name` key (or their index). Undefined when there is none.
+yaml::Node find_path(yaml::Node node, const std::string& path) {
   std::stringstream ss(path);
   std::string seg;
   while (std::getline(ss, seg, '.')) {
-    if (node.IsMap()) {
-      if (!node[seg]) return YAML::Node(YAML::NodeType::Undefined);
-      node.reset(node[seg]);
-    } else if (node.IsSequence()) {
-      YAML::Node found(YAML::NodeType::Undefined);
+    if (node.is_map()) {
+      node = node[seg];
+      if (!node) return node;
+    } else if (node.is_sequence()) {
+      yaml::Node found;
       for (size_t i = 0; i < node.size(); ++i)
-        if ((node[i].IsMap() && node[i]["name"] && node[i]["name"].Scalar() == seg) || std::to_string(i) == seg)
-          found.reset(node[i]);
-      if (!found.IsDefined()) return found;
-      node.reset(found);
+        if ((node[i]["name"].is_scalar() && node[i]["name"].text() == seg) || std::to_string(i) == seg)
+          found = node[i];
+      if (!found) return found;
+      node = found;
     } else {
-      return YAML::Node(YAML::NodeType::Undefined);
+      return yaml::Node();
     }
   }
   return node;
 }
 
-std::vector<std::string> parameter_values(const std::string& file, const YAML::Node& v, std::mt19937_64& rng) {
+std::vector<std::string> parameter_values(const std::string& file, const yaml::Node& v, std::mt19937_64& rng) {
   std::vector<std::string> out;
-  if (v.IsSequence()) {
-    for (const auto& item : v) {
-      if (!item.IsScalar()) fail(file, item, "a parameter value must be a scalar");
-      out.push_back(item.Scalar());
+  if (v.is_sequence()) {
+    for (const auto& item : v.items()) {
+      if (!item.is_scalar()) fail(file, item, "a parameter value must be a scalar");
+      out.push_back(item.text());
     }
-  } else if (v.IsMap() && v["random"]) {
-    const YAML::Node r = v["random"];
+  } else if (v.is_map() && v["random"]) {
+    const yaml::Node r = v["random"];
     for (const char* key : {"min", "max", "count"})
-      if (!r.IsMap() || !r[key] || !as_number(r[key].Scalar()))
+      if (!r.is_map() || !r[key] || !as_number(r[key].text()))
         fail(file, r, fmt::format("random: needs numbers min, max and count; '{}' is missing or not a number", key));
-    const double lo = *as_number(r["min"].Scalar()), hi = *as_number(r["max"].Scalar());
-    const double count = *as_number(r["count"].Scalar());
+    const double lo = *as_number(r["min"].text()), hi = *as_number(r["max"].text());
+    const double count = *as_number(r["count"].text());
     if (lo > hi || lo != std::floor(lo) || hi != std::floor(hi))
       fail(file, r, "random: min and max must be integers with min <= max");
     if (count < 1 || count != std::floor(count) || count > hi - lo + 1)
@@ -98,26 +97,26 @@ std::vector<std::string> parameter_values(const std::string& file, const YAML::N
       const int64_t x = int64_t(lo) + int64_t(rng() % span);
       if (seen.insert(x).second) out.push_back(std::to_string(x));
     }
-  } else if (v.IsMap() && v["from"] && v["to"]) {
-    const auto from = as_number(v["from"].Scalar()), to = as_number(v["to"].Scalar());
+  } else if (v.is_map() && v["from"] && v["to"]) {
+    const auto from = as_number(v["from"].text()), to = as_number(v["to"].text());
     if (!from || !to) fail(file, v, "a range needs numbers from and to");
     if (v["step"] && v["factor"]) fail(file, v, "a range has step or factor, not both");
     if (v["step"]) {
-      const auto step = as_number(v["step"].Scalar());
+      const auto step = as_number(v["step"].text());
       if (!step || *step <= 0) fail(file, v["step"], "step must be a number > 0");
       for (double x = *from; x <= *to + 1e-9 && out.size() <= 100000; x += *step) out.push_back(number_text(x));
     } else if (v["factor"]) {
-      const auto factor = as_number(v["factor"].Scalar());
+      const auto factor = as_number(v["factor"].text());
       if (!factor || *factor <= 1) fail(file, v["factor"], "factor must be a number > 1");
       if (*from <= 0) fail(file, v["from"], "a range with a factor needs from > 0");
       for (double x = *from; x <= *to * (1 + 1e-12) && out.size() <= 100000; x *= *factor) out.push_back(number_text(x));
     } else {
       fail(file, v, "a range needs step: or factor:");
     }
-    for (auto it = v.begin(); it != v.end(); ++it) {
-      const std::string key = it->first.Scalar();
+    for (const auto& entry : v.entries()) {
+      const std::string key = entry.first.text();
       if (key != "from" && key != "to" && key != "step" && key != "factor")
-        fail(file, it->first, fmt::format("unknown key '{}' in a range (from, to, step, factor)", key));
+        fail(file, entry.first, fmt::format("unknown key '{}' in a range (from, to, step, factor)", key));
     }
   } else {
     fail(file, v, "expected a list of values, a range {from, to, step | factor} or {random: {min, max, count}}");
@@ -211,20 +210,20 @@ const std::vector<std::string> kObjectives = {"latency", "energy", "area", "edp"
 SweepSpec load_sweep_spec(const std::string& path) {
   SweepSpec spec;
   spec.file = path;
-  const YAML::Node doc = yaml::parse_document(yaml::read_file(path, "sweep spec"), path);
-  if (!doc.IsMap()) fail(path, doc, "a sweep spec is a map (base, parameters, constraints, workloads, objectives)");
+  const yaml::Node doc = yaml::parse_document(yaml::read_file(path, "sweep spec"), path);
+  if (!doc.is_map()) fail(path, doc, "a sweep spec is a map (base, parameters, constraints, workloads, objectives)");
   const std::set<std::string> keys = {"base", "parameters", "constraints", "workloads", "objectives",
                                       "seed", "sample", "timeout_s"};
-  for (auto it = doc.begin(); it != doc.end(); ++it)
-    if (!keys.count(it->first.Scalar()))
-      fail(path, it->first, fmt::format("unknown key '{}' (expected one of: base, parameters, constraints, "
-                                        "workloads, objectives, seed, sample, timeout_s)", it->first.Scalar()));
+  for (const auto& entry : doc.entries())
+    if (!keys.count(entry.first.text()))
+      fail(path, entry.first, fmt::format("unknown key '{}' (expected one of: base, parameters, constraints, "
+                                          "workloads, objectives, seed, sample, timeout_s)", entry.first.text()));
   for (const char* key : {"base", "parameters", "workloads"})
     if (!doc[key]) fail(path, doc, fmt::format("missing '{}'", key));
 
-  if (!doc["base"].IsScalar()) fail(path, doc["base"], "base: expected the path of an SoC config");
-  spec.base = resolve(path, doc["base"].Scalar());
-  YAML::Node base;
+  if (!doc["base"].is_scalar()) fail(path, doc["base"], "base: expected the path of an SoC config");
+  spec.base = resolve(path, doc["base"].text());
+  yaml::Node base;
   try {  // a base that is no file or no YAML is the spec's error too
     spec.base_text = yaml::read_file(spec.base, "base SoC config");
     base = yaml::parse_document(spec.base_text, spec.base);
@@ -233,52 +232,52 @@ SweepSpec load_sweep_spec(const std::string& path) {
   }
 
   if (doc["seed"]) {
-    const auto s = as_number(doc["seed"].Scalar());
+    const auto s = as_number(doc["seed"].text());
     if (!s || *s < 0 || *s != std::floor(*s)) fail(path, doc["seed"], "seed: expected an integer >= 0");
     spec.seed = uint64_t(*s);
   }
   if (doc["sample"]) {
-    const auto s = as_number(doc["sample"].Scalar());
+    const auto s = as_number(doc["sample"].text());
     if (!s || *s < 1 || *s != std::floor(*s)) fail(path, doc["sample"], "sample: expected an integer >= 1");
     spec.sample = uint64_t(*s);
   }
   if (doc["timeout_s"]) {
-    const auto s = doc["timeout_s"].IsScalar() ? as_number(doc["timeout_s"].Scalar()) : std::nullopt;
+    const auto s = as_number(doc["timeout_s"].text());  // no number for a list or map: text() is empty
     if (!s || *s <= 0) fail(path, doc["timeout_s"], "timeout_s: expected seconds > 0");
     spec.timeout_s = *s;
   }
 
   std::mt19937_64 rng(spec.seed);
-  const YAML::Node params = doc["parameters"];
-  if (!params.IsMap() || params.size() == 0)
+  const yaml::Node params = doc["parameters"];
+  if (!params.is_map() || params.size() == 0)
     fail(path, params, "parameters: expected a map from SoC field paths to their values");
-  for (auto it = params.begin(); it != params.end(); ++it) {
+  for (const auto& [key, values] : params.entries()) {
     SweepParameter p;
-    p.path = it->first.Scalar();
-    const YAML::Node field = find_path(base, p.path);
-    if (!field.IsDefined())
-      fail(path, it->first, fmt::format("'{}' is not a field of the base config {}", p.path, spec.base));
-    if (!field.IsScalar())
-      fail(path, it->first, fmt::format("'{}' is a section of the base config, not a value", p.path));
-    p.values = parameter_values(path, it->second, rng);
+    p.path = key.text();
+    const yaml::Node field = find_path(base, p.path);
+    if (!field.is_defined())
+      fail(path, key, fmt::format("'{}' is not a field of the base config {}", p.path, spec.base));
+    if (!field.is_scalar())
+      fail(path, key, fmt::format("'{}' is a section of the base config, not a value", p.path));
+    p.values = parameter_values(path, values, rng);
     spec.parameters.push_back(std::move(p));
   }
 
   if (doc["constraints"]) {
-    if (!doc["constraints"].IsSequence()) fail(path, doc["constraints"], "constraints: expected a list of expressions");
-    for (const auto& c : doc["constraints"]) {
-      if (!c.IsScalar()) fail(path, c, "a constraint is an expression, e.g. 'rows == cols'");
-      spec.constraints.push_back(c.Scalar());
-      spec.constraint_positions.emplace_back(c.Mark().line + 1, c.Mark().column + 1);
+    if (!doc["constraints"].is_sequence()) fail(path, doc["constraints"], "constraints: expected a list of expressions");
+    for (const auto& c : doc["constraints"].items()) {
+      if (!c.is_scalar()) fail(path, c, "a constraint is an expression, e.g. 'rows == cols'");
+      spec.constraints.push_back(c.text());
+      spec.constraint_positions.emplace_back(c.mark().line + 1, c.mark().column + 1);
     }
   }
   ConstraintSet check(spec);  // throws on a bad expression, before anything runs
 
-  const YAML::Node w = doc["workloads"];
-  if (!w.IsSequence() || w.size() == 0) fail(path, w, "workloads: expected a list of model files");
-  for (const auto& m : w) {
-    if (!m.IsScalar()) fail(path, m, "a workload is the path of a model (.onnx, .tflite)");
-    const std::string model = resolve(path, m.Scalar());
+  const yaml::Node w = doc["workloads"];
+  if (!w.is_sequence() || w.size() == 0) fail(path, w, "workloads: expected a list of model files");
+  for (const auto& m : w.items()) {
+    if (!m.is_scalar()) fail(path, m, "a workload is the path of a model (.onnx, .tflite)");
+    const std::string model = resolve(path, m.text());
     std::error_code ec;  // a name too long for the file system is the spec's error, not an exception
     const fs::file_status status = fs::status(model, ec);
     if (!fs::exists(status))
@@ -290,11 +289,11 @@ SweepSpec load_sweep_spec(const std::string& path) {
   }
 
   if (doc["objectives"]) {
-    if (!doc["objectives"].IsSequence()) fail(path, doc["objectives"], "objectives: expected a list");
-    for (const auto& o : doc["objectives"]) {
-      if (!o.IsScalar() || std::find(kObjectives.begin(), kObjectives.end(), o.Scalar()) == kObjectives.end())
+    if (!doc["objectives"].is_sequence()) fail(path, doc["objectives"], "objectives: expected a list");
+    for (const auto& o : doc["objectives"].items()) {
+      if (!o.is_scalar() || std::find(kObjectives.begin(), kObjectives.end(), o.text()) == kObjectives.end())
         fail(path, o, "objective must be one of latency, energy, area, edp");
-      spec.objectives.push_back(o.Scalar());
+      spec.objectives.push_back(o.text());
     }
   } else {
     spec.objectives = {"latency"};
@@ -350,26 +349,23 @@ std::vector<DesignPoint> enumerate_points(const SweepSpec& spec) {
 }
 
 std::string point_soc_yaml(const SweepSpec& spec, const DesignPoint& point) {
-  YAML::Node base = YAML::Load(spec.base_text);
+  yaml::Node base = yaml::parse_document(spec.base_text, spec.base);
   for (size_t i = 0; i < spec.parameters.size(); ++i) {
-    YAML::Node field = find_path(base, spec.parameters[i].path);
     // The value as the scalar the spec held, not YAML text parsed again: a
     // quoted value with YAML syntax in it ("a: b", a backslash) stays one
     // scalar, which the config's own reader then accepts or refuses.
-    field = point.values[i];
+    find_path(base, spec.parameters[i].path).set_scalar(point.values[i]);
   }
   // The point's config lives in the sweep's directory: paths in the base
   // config that are relative to it must stay valid.
   // A technology named by a path (not a shipped name, docs/energy.md) is relative to the base.
-  if (base["technology"] && base["technology"].IsScalar()) {
-    const std::string t = base["technology"].Scalar();
+  if (yaml::Node technology = base["technology"]; technology.is_scalar()) {
+    const std::string t = technology.text();
     if (t.find('/') != std::string::npos || (t.size() > 5 && t.compare(t.size() - 5, 5, ".yaml") == 0))
-      base["technology"] = fs::absolute(resolve(spec.base, t)).lexically_normal().string();
+      technology.set_scalar(fs::absolute(resolve(spec.base, t)).lexically_normal().string());
   }
-  if (base["name"] && base["name"].IsScalar()) base["name"] = base["name"].Scalar() + "-" + point.id;
-  YAML::Emitter out;
-  out << base;
-  return std::string(out.c_str()) + "\n";
+  if (yaml::Node name = base["name"]; name.is_scalar()) name.set_scalar(name.text() + "-" + point.id);
+  return yaml::emit_document(base);
 }
 
 }  // namespace kiln::explore

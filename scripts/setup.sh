@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
-  libsystemc-dev verilator catch2 libfmt-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev zlib1g-dev
+  libsystemc-dev verilator catch2 libfmt-dev libyaml-dev libcli11-dev nlohmann-json3-dev zlib1g-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libflatbuffers-dev flatbuffers-compiler libmuparser-dev
   python3-matplotlib slurm-wlm munge
   python3 python3-numpy python3-onnx python3-flatbuffers libonnx-testdata libgemmlowp-dev

@@ -339,13 +339,6 @@ TEST_CASE("YAML nested past the parser limit says so, with a position", "[soc_co
   CHECK_THAT(error_of([&] { parse_soc_config(nested, "maps.yaml"); }), Catch::Contains("YAML nesting deeper"));
 }
 
-TEST_CASE("a tree built in code reports the key path without a position", "[soc_config]") {
-  YAML::Node root = YAML::Load(kMinimal);
-  root["npu"]["array"]["rows"] = 300;
-  std::string msg = error_of([&] { soc_config_from_yaml(root, "sweep point 7"); });
-  CHECK(msg == "sweep point 7: npu.array.rows: expected an integer from 1 to 256, got 300");
-}
-
 TEST_CASE("every bad config in the corpus fails with its position and message", "[soc_config]") {
   const std::string dir = test::data_path("configs/bad");
   std::ifstream in(dir + "/expected.txt");
