@@ -21,12 +21,12 @@ std::list<McuKernelSpec>& catalogue() {
 const McuKernelSpec& register_mcu_kernel(McuKernelSpec spec) {
   if (spec.id == 0) throw Error(fmt::format("internal: MCU kernel {}: id 0 is reserved", spec.name));
   for (const McuKernelSpec& k : catalogue())
-    if (k.id == spec.id || std::string(k.name) == spec.name)
+    if (k.id == spec.id || std::string_view(k.name) == spec.name)
       throw Error(fmt::format("internal: MCU kernel {} (id {}) registered twice: {} has id {}", spec.name, spec.id,
                               k.name, k.id));
   for (size_t i = 0; i < spec.args.size(); ++i)
     for (size_t j = 0; j < i; ++j)
-      if (std::string(spec.args[i].name) == spec.args[j].name)
+      if (std::string_view(spec.args[i].name) == spec.args[j].name)
         throw Error(fmt::format("internal: MCU kernel {}: two arguments named {}", spec.name, spec.args[i].name));
   auto at = catalogue().begin();
   while (at != catalogue().end() && at->id < spec.id) ++at;

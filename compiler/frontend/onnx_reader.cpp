@@ -988,15 +988,15 @@ class Reader {
     f.shape = depthwise ? ir::Shape{1, kh, kw, c_out} : ir::Shape{c_out, kh, kw, c_in};
     f.data.resize(size_t(f.num_elements()));
     const int32_t cpg = int32_t(ws[1]);
+    const int64_t* src = w.c->ints.data();  // OIHW, read in order
     for (int32_t o = 0; o < c_out; ++o)
       for (int32_t c = 0; c < cpg; ++c)
-        for (int32_t y = 0; y < kh; ++y)
-          for (int32_t x = 0; x < kw; ++x) {
-            const int64_t v = w.c->ints[size_t(((int64_t(o) * cpg + c) * kh + y) * kw + x)];
-            const size_t dst = depthwise ? size_t((int64_t(y) * kw + x) * c_out + o)
-                                         : size_t(((int64_t(o) * kh + y) * kw + x) * c_in + c);
-            f.data[dst] = uint8_t(int8_t(v));
-          }
+        for (int32_t y = 0; y < kh; ++y) {
+          // The destination of tap (y, 0); the next tap along x is `step` further.
+          size_t dst = depthwise ? size_t(int64_t(y) * kw * c_out + o) : size_t((int64_t(o) * kh + y) * kw * c_in + c);
+          const size_t step = depthwise ? size_t(c_out) : size_t(c_in);
+          for (int32_t x = 0; x < kw; ++x, dst += step) f.data[dst] = uint8_t(int8_t(*src++));
+        }
     f.quant.scale = w.scale;
     f.quant.zero_point = w.zero_point;
     f.quant.axis = depthwise ? 3 : 0;

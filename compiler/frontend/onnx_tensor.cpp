@@ -33,11 +33,16 @@ size_t element_bytes(int32_t t) {
   }
 }
 
-template <typename T>
-T load(const std::string& raw, size_t i) {
-  T v;
-  std::memcpy(&v, raw.data() + i * sizeof(T), sizeof(T));  // ONNX raw data is little-endian, as is the host
-  return v;
+// Appends the n elements of raw data of type T to `out` (one loop per type:
+// a model's weights are most of its bytes).
+template <typename T, typename Out>
+void append_raw(const std::string& raw, size_t n, std::vector<Out>* out) {
+  out->reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    T v;
+    std::memcpy(&v, raw.data() + i * sizeof(T), sizeof(T));  // ONNX raw data is little-endian, as is the host
+    out->push_back(static_cast<Out>(v));
+  }
 }
 
 }  // namespace
@@ -93,22 +98,18 @@ ConstTensor decode_tensor(const onnx::TensorProto& proto, const std::string& whe
   if (proto.has_raw_data()) {
     const std::string& raw = proto.raw_data();
     if (raw.size() != n * bytes) throw mismatch(raw.size() / bytes);
-    for (size_t i = 0; i < n; ++i) {
-      switch (t.data_type) {
-        case onnx::TensorProto::FLOAT: t.floats.push_back(load<float>(raw, i)); break;
-        case onnx::TensorProto::DOUBLE: t.floats.push_back(load<double>(raw, i)); break;
-        case onnx::TensorProto::UINT8:
-        case onnx::TensorProto::BOOL: t.ints.push_back(load<uint8_t>(raw, i)); break;
-        case onnx::TensorProto::INT8: t.ints.push_back(load<int8_t>(raw, i)); break;
-        case onnx::TensorProto::UINT16: t.ints.push_back(load<uint16_t>(raw, i)); break;
-        case onnx::TensorProto::INT16: t.ints.push_back(load<int16_t>(raw, i)); break;
-        case onnx::TensorProto::INT32: t.ints.push_back(load<int32_t>(raw, i)); break;
-        case onnx::TensorProto::UINT32: t.ints.push_back(load<uint32_t>(raw, i)); break;
-        case onnx::TensorProto::INT64: t.ints.push_back(load<int64_t>(raw, i)); break;
-        case onnx::TensorProto::UINT64:
-          t.ints.push_back(static_cast<int64_t>(load<uint64_t>(raw, i)));
-          break;
-      }
+    switch (t.data_type) {
+      case onnx::TensorProto::FLOAT: append_raw<float>(raw, n, &t.floats); break;
+      case onnx::TensorProto::DOUBLE: append_raw<double>(raw, n, &t.floats); break;
+      case onnx::TensorProto::UINT8:
+      case onnx::TensorProto::BOOL: append_raw<uint8_t>(raw, n, &t.ints); break;
+      case onnx::TensorProto::INT8: append_raw<int8_t>(raw, n, &t.ints); break;
+      case onnx::TensorProto::UINT16: append_raw<uint16_t>(raw, n, &t.ints); break;
+      case onnx::TensorProto::INT16: append_raw<int16_t>(raw, n, &t.ints); break;
+      case onnx::TensorProto::INT32: append_raw<int32_t>(raw, n, &t.ints); break;
+      case onnx::TensorProto::UINT32: append_raw<uint32_t>(raw, n, &t.ints); break;
+      case onnx::TensorProto::INT64: append_raw<int64_t>(raw, n, &t.ints); break;
+      case onnx::TensorProto::UINT64: append_raw<uint64_t>(raw, n, &t.ints); break;
     }
     return t;
   }
