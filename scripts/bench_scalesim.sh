@@ -93,6 +93,9 @@ print(f"  SCALE-Sim's compute cycles equal kiln's closed form on {equal} of {len
 PY
 }
 
+# SCALE-Sim's speed differs between its versions: name the one measured.
+ss_version=$(git -C "$scalesim" log -1 --format='%h (%cs)' 2>/dev/null || echo "(not a git checkout)")
+
 for c in "${cases[@]}"; do
   case $c in
     resnet8) topo=$(realpath configs/scalesim/resnet8.csv) ;;
@@ -100,7 +103,7 @@ for c in "${cases[@]}"; do
     *) topo=$(realpath "$c") ;;
   esac
   name=$(basename "$topo" .csv)
-  echo "== $name on $(basename "$cfg")"
+  echo "== $name on $(basename "$cfg"), SCALE-Sim $ss_version"
   read -r ss ss_cpu < <(run_scalesim "$name" "$topo")
   read -r topo_s topo_cpu < <(time_kiln "$kiln" run --topology "$topo" --scalesim-config "$cfg" --seed 1 --report "$tmp/kiln_$name.json")
   grep -q "outputs match the reference" "$tmp/kiln_out.txt" || { echo "kiln: outputs differ from the reference" >&2; exit 2; }
