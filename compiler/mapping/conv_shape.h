@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <tuple>
 
 namespace kiln::mapping {
 
@@ -44,6 +45,12 @@ struct ConvShape {
   int64_t input_col_first(uint32_t ox0) const { return int64_t(ox0) * stride_w - pad_left; }
   int64_t input_col_last(uint32_t ox0, uint32_t cols) const {
     return int64_t(ox0 + cols - 1) * stride_w - pad_left + int64_t(kw - 1) * dil_w;
+  }
+
+  bool operator==(const ConvShape& o) const {
+    return std::tie(in_h, in_w, in_c, out_h, out_w, out_c, kh, kw, stride_h, stride_w, dil_h, dil_w, pad_top, pad_left,
+                    depthwise) == std::tie(o.in_h, o.in_w, o.in_c, o.out_h, o.out_w, o.out_c, o.kh, o.kw, o.stride_h,
+                                           o.stride_w, o.dil_h, o.dil_w, o.pad_top, o.pad_left, o.depthwise);
   }
 };
 
