@@ -59,9 +59,11 @@ double CostModel::step_cycles(const LayerSchedule& sched, const Step& st) const 
   if (st.prefetched) return 0;  // loaded during the previous layer
   const double overhead = cal_.command_overhead;
   double cycles = overhead, scale = 1;
+  thread_local std::vector<Transfer> transfers;  // kept: the tiler times thousands of steps
   switch (st.kind) {
     case StepKind::LoadInput:
-      for (const auto& t : input_transfers(s, st)) cycles += transfer_cycles(*sram_, t) + overhead;
+      input_transfers(s, st, &transfers);
+      for (const auto& t : transfers) cycles += transfer_cycles(*sram_, t) + overhead;
       scale = cal_.load_input;
       break;
     case StepKind::LoadWeights:
@@ -79,7 +81,8 @@ double CostModel::step_cycles(const LayerSchedule& sched, const Step& st) const 
       scale = cal_.post_process;
       break;
     case StepKind::Store:
-      for (const auto& t : output_transfers(s, st)) cycles += transfer_cycles(*sram_, t) + overhead;
+      output_transfers(s, st, &transfers);
+      for (const auto& t : transfers) cycles += transfer_cycles(*sram_, t) + overhead;
       scale = cal_.store;
       break;
   }

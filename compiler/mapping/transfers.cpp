@@ -4,7 +4,20 @@ namespace kiln::mapping {
 
 std::vector<Transfer> input_transfers(const ConvShape& s, const Step& st) {
   std::vector<Transfer> out;
-  if (st.ih == 0 || st.iw == 0 || st.c == 0) return out;
+  input_transfers(s, st, &out);
+  return out;
+}
+
+std::vector<Transfer> output_transfers(const ConvShape& s, const Step& st) {
+  std::vector<Transfer> out;
+  output_transfers(s, st, &out);
+  return out;
+}
+
+void input_transfers(const ConvShape& s, const Step& st, std::vector<Transfer>* transfers) {
+  std::vector<Transfer>& out = *transfers;
+  out.clear();
+  if (st.ih == 0 || st.iw == 0 || st.c == 0) return;
   const uint64_t base = (uint64_t(st.iy0) * s.in_w + st.ix0) * s.in_c + st.c0;
   const uint32_t pixel_row = st.iw * st.c;
   if (st.c == s.in_c && st.iw == s.in_w) {  // whole rows, all channels: contiguous
@@ -15,11 +28,11 @@ std::vector<Transfer> input_transfers(const ConvShape& s, const Step& st) {
     for (uint32_t y = 0; y < st.ih; ++y)
       out.push_back({base + uint64_t(y) * s.in_w * s.in_c, y * pixel_row, st.iw, st.c, s.in_c, st.c});
   }
-  return out;
 }
 
-std::vector<Transfer> output_transfers(const ConvShape& s, const Step& st) {
-  std::vector<Transfer> out;
+void output_transfers(const ConvShape& s, const Step& st, std::vector<Transfer>* transfers) {
+  std::vector<Transfer>& out = *transfers;
+  out.clear();
   const uint64_t base = (uint64_t(st.oy0) * s.out_w + st.ox0) * s.out_c + st.n0;
   const uint32_t pixels = st.rows * st.cols;
   if (st.n == s.out_c && st.cols == s.out_w) {
@@ -32,7 +45,6 @@ std::vector<Transfer> output_transfers(const ConvShape& s, const Step& st) {
     for (uint32_t y = 0; y < st.rows; ++y)
       out.push_back({base + uint64_t(y) * s.out_w * s.out_c, y * st.cols * st.n, st.cols, st.n, s.out_c, st.n});
   }
-  return out;
 }
 
 Transfer weight_transfer(uint64_t mem_offset, uint32_t bytes) { return {mem_offset, 0, 1, bytes, 0, 0}; }

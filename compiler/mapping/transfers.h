@@ -27,6 +27,11 @@ std::vector<Transfer> input_transfers(const ConvShape& s, const Step& step);
 // stride n, to its place in the NHWC output tensor.
 std::vector<Transfer> output_transfers(const ConvShape& s, const Step& step);
 
+// The same into `out` (cleared first), whose storage is reused: the cost
+// model times thousands of steps.
+void input_transfers(const ConvShape& s, const Step& step, std::vector<Transfer>* out);
+void output_transfers(const ConvShape& s, const Step& step, std::vector<Transfer>* out);
+
 // Weight chunk (LoadWeights step) of `bytes` at `mem_offset` in flash: one linear transfer.
 Transfer weight_transfer(uint64_t mem_offset, uint32_t bytes);
 
