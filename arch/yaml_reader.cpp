@@ -6,11 +6,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 
 #include "arch/error.h"
 #include "arch/escaped.h"
+#include "arch/file_bytes.h"
 
 namespace kiln::yaml {
 
@@ -104,10 +104,9 @@ std::string read_file(const std::string& path, const std::string& what) {
     throw Error(fmt::format("{}: expected a {}, got a directory", path, what));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(fmt::format("{}: cannot open the {}", path, what));
-  std::ostringstream text;
-  text << in.rdbuf();
+  std::string text = read_stream(in);
   if (in.bad()) throw Error(fmt::format("{}: cannot read the {}", path, what));
-  return text.str();
+  return text;
 }
 
 void Reader::fail(const Mark& mark, const std::string& path, const std::string& message) const {

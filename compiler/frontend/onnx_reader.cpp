@@ -18,6 +18,7 @@
 #include <fmt/ranges.h>
 
 #include "arch/error.h"
+#include "arch/file_bytes.h"
 #include "arch/escaped.h"
 #include "compiler/frontend/lut_op.h"
 #include "compiler/frontend/onnx_fold.h"
@@ -2960,7 +2961,7 @@ ir::Graph read_onnx_buffer(const void* data, size_t size, const std::string& nam
 ir::Graph read_onnx(const std::string& path, const OnnxOptions& options) {
   std::ifstream file(path, std::ios::binary);
   if (!file) throw Error(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
-  const std::vector<char> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const std::string bytes = read_stream(file);
   if (file.bad()) throw Error(fmt::format("{}: read error", path));
   return read_onnx_buffer(bytes.data(), bytes.size(), path, options);
 }

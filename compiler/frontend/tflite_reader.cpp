@@ -15,6 +15,7 @@
 #include <fmt/ranges.h>
 
 #include "arch/error.h"
+#include "arch/file_bytes.h"
 #include "arch/escaped.h"
 #include "compiler/frontend/flatbuffer_locate.h"
 #include "compiler/frontend/tflite_schema_bfbs_generated.h"
@@ -1442,7 +1443,7 @@ ir::Graph read_tflite_buffer(const uint8_t* data, size_t size, const std::string
 ir::Graph read_tflite(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) throw Error(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
-  const std::vector<char> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const std::string bytes = read_stream(file);
   if (file.bad()) throw Error(fmt::format("{}: read error", path));
   return read_tflite_buffer(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), path);
 }
