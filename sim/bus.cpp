@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "arch/error.h"
+#include "sim/pending_deltas.h"
 #include "sim/transfer_stats.h"
 
 namespace kiln::sim {
@@ -111,8 +112,50 @@ unsigned Bus::transport_dbg(int, tlm::tlm_generic_payload& trans) {
 
 void Bus::acquire(int id) {
   requesting_[id] = true;
-  arbitrate_.notify(SC_ZERO_TIME);  // decide one delta later, once every request of this instant is in
+  // Decide one delta later, once every request of this instant is in.
+  if (!arbitrate_in_place()) arbitrate_.notify(SC_ZERO_TIME);
   while (owner_ != id) wait(*granted_[id]);
+}
+
+// A request wakes the arbiter process one delta later, and its grantee runs
+// right after it: process switches, per burst. When nothing else is pending
+// at the instant of a request (no runnable process, no pending update, no
+// delta notification but the arbiter's own), what follows is fixed: the
+// arbiter runs alone in the next delta and sees exactly the requests there
+// are now, then its grantee runs alone. Taking the arbiter's step here gives
+// the same grant at the same time with nothing running in between: the
+// requester goes on at once if it won, else it parks and the winner runs
+// next. Only the kernel's delta count differs, which nothing in kiln reads.
+// The arbiter's pending notification is withdrawn only when it is the sole
+// one, so that putting it back (something else is pending: arbitrate one
+// delta later, as always) leaves the kernel as it was.
+bool Bus::arbitrate_in_place() {
+#if KILN_PENDING_DELTAS
+  const auto& deltas = pending_deltas();
+  const bool arbiter_pending = !deltas.empty();
+  if (arbiter_pending && (deltas.size() != 1 || deltas.front() != &arbitrate_)) return false;
+  if (arbiter_pending) arbitrate_.cancel();
+  if (sc_core::sc_pending_activity_at_current_time()) {
+    if (arbiter_pending) arbitrate_.notify(SC_ZERO_TIME);
+    return false;
+  }
+  arbitrate();
+  return true;
+#else
+  return false;
+#endif
+}
+
+// The arbiter's step: grant the bus, if free, to the request the policy picks.
+void Bus::arbitrate() {
+  if (owner_ >= 0) return;
+  const int pick = choose();
+  if (pick < 0) return;
+  owner_ = pick;
+  last_granted_ = pick;
+  requesting_[pick] = false;
+  owned_since_ = sc_core::sc_time_stamp();
+  granted_[pick]->notify();
 }
 
 void Bus::release(int id) {
@@ -140,14 +183,7 @@ int Bus::choose() const {
 void Bus::arbiter() {
   for (;;) {
     wait(arbitrate_);
-    if (owner_ >= 0) continue;
-    const int pick = choose();
-    if (pick < 0) continue;
-    owner_ = pick;
-    last_granted_ = pick;
-    requesting_[pick] = false;
-    owned_since_ = sc_core::sc_time_stamp();
-    granted_[pick]->notify();
+    arbitrate();
   }
 }
 
