@@ -22,6 +22,7 @@ Bus::Bus(sc_core::sc_module_name name, const BusConfig& config, const std::vecto
     port->register_transport_dbg(this, &Bus::transport_dbg, int(i));
     initiator_ports_.push_back(std::move(port));
     granted_.push_back(std::make_unique<sc_core::sc_event>());
+    parts_.push_back(std::make_unique<tlm::tlm_generic_payload>());
     BusInitiatorTotals t;
     t.name = initiators[i];
     totals_.push_back(t);
@@ -73,13 +74,14 @@ void Bus::b_transport(int id, tlm::tlm_generic_payload& trans, sc_time& delay) {
     totals_[id].wait_ps += ps(waited);
     add_bus_wait(trans, waited);
 
-    tlm::tlm_generic_payload part;
+    tlm::tlm_generic_payload& part = *parts_[id];
     part.set_command(trans.get_command());
     part.set_address(addr - map_[t].base + off);
     part.set_data_ptr(trans.get_data_ptr() + off);
     part.set_data_length(unsigned(n));
     part.set_streaming_width(unsigned(n));
     part.set_byte_enable_ptr(nullptr);
+    part.set_dmi_allowed(false);
     part.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     if (stats) part.set_extension(stats);
     sc_time d = clock_.cycles(config_.latency_cycles);  // address phase; the target adds its access time

@@ -61,6 +61,9 @@ class Bus : public sc_core::sc_module {
   std::vector<BusTarget> map_;
   std::vector<std::unique_ptr<tlm_utils::simple_target_socket_tagged<Bus>>> initiator_ports_;
   std::vector<std::unique_ptr<tlm_utils::simple_initiator_socket<Bus>>> target_ports_;
+  // The payload of each initiator's burst in flight (an initiator has one at
+  // a time), reused: a new payload allocates its extension array, per burst.
+  std::vector<std::unique_ptr<tlm::tlm_generic_payload>> parts_;
 
   // Arbitration state.
   std::vector<bool> requesting_;
