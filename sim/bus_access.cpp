@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <memory>
+#include <vector>
+
 #include "arch/error.h"
 #include "sim/transfer_stats.h"
 
@@ -20,9 +23,38 @@ namespace {
   throw Error(fmt::format("bus: {} of {} bytes at 0x{:08x}: {}", what, len, addr, why));
 }
 
+// Payloads of the transfers in flight, reused: a new payload allocates its
+// extension array, and a simulation makes thousands of transfers. A transfer
+// takes one for its duration; while it waits on the bus, other processes take
+// others. Per OS thread, as SystemC runs all of a simulation's processes on one.
+class PooledPayload {
+ public:
+  PooledPayload() {
+    auto& pool = free_payloads();
+    if (pool.empty()) {
+      p_ = std::make_unique<tlm::tlm_generic_payload>();
+    } else {
+      p_ = std::move(pool.back());
+      pool.pop_back();
+    }
+  }
+  ~PooledPayload() { free_payloads().push_back(std::move(p_)); }
+  PooledPayload(const PooledPayload&) = delete;
+  PooledPayload& operator=(const PooledPayload&) = delete;
+  tlm::tlm_generic_payload& get() { return *p_; }
+
+ private:
+  static std::vector<std::unique_ptr<tlm::tlm_generic_payload>>& free_payloads() {
+    thread_local std::vector<std::unique_ptr<tlm::tlm_generic_payload>> pool;
+    return pool;
+  }
+  std::unique_ptr<tlm::tlm_generic_payload> p_;
+};
+
 BusAccessResult transfer(tlm::tlm_initiator_socket<>& socket, tlm::tlm_command cmd, uint64_t addr, uint8_t* data,
                          uint64_t len) {
-  tlm::tlm_generic_payload trans;
+  PooledPayload pooled;
+  tlm::tlm_generic_payload& trans = pooled.get();
   TransferStats stats;
   trans.set_command(cmd);
   trans.set_address(addr);
