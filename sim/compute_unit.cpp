@@ -20,7 +20,7 @@ std::vector<SpmRegion> ComputeUnit::regions(const ConvCmd& c) {
 ArrayResult ComputeUnit::run(const GemmCmd& g, uint64_t command) {
   std::vector<int8_t>& a = a_;
   a.resize(size_t(g.m) * g.k);  // every row is read below
-  for (uint32_t i = 0; i < g.m; ++i) spm_.read(Buffer::Input, g.a_addr + uint64_t(i) * g.a_stride, &a[size_t(i) * g.k], g.k);
+  spm_.read_rows(Buffer::Input, g.a_addr, g.a_stride, g.m, a.data(), g.k);
   read_b(g.b_addr, g.b_stride, g.k, g.n);
   return run_tile(g.dataflow, g.m, g.n, g.k, a, b_, g.c_addr, g.c_stride, g.accumulate, command);
 }
@@ -33,8 +33,7 @@ ArrayResult ComputeUnit::run(const ConvCmd& c, uint64_t command) {
   if (c.pixel_stride() == c.in_c)
     spm_.read(Buffer::Input, c.in_addr, input.data(), input.size());
   else
-    for (size_t p = 0; p < size_t(c.in_h) * c.in_w; ++p)
-      spm_.read(Buffer::Input, c.in_addr + p * c.pixel_stride(), &input[p * c.in_c], c.in_c);
+    spm_.read_rows(Buffer::Input, c.in_addr, c.pixel_stride(), uint64_t(c.in_h) * c.in_w, input.data(), c.in_c);
   // Implicit GEMM: row m = (oy, ox), column k = (ky, kx, ch).
   std::vector<int8_t>& a = a_;
   a.resize(size_t(m) * k);  // every tap is copied or padded below
@@ -66,7 +65,7 @@ ArrayResult ComputeUnit::run(const ConvCmd& c, uint64_t command) {
 
 void ComputeUnit::read_b(uint32_t b_addr, uint32_t b_stride, uint32_t rows, uint32_t n) {
   b_.resize(size_t(rows) * n);  // every row is read below
-  for (uint32_t p = 0; p < rows; ++p) spm_.read(Buffer::Weight, b_addr + uint64_t(p) * b_stride, &b_[size_t(p) * n], n);
+  spm_.read_rows(Buffer::Weight, b_addr, b_stride, rows, b_.data(), n);
 }
 
 ArrayResult ComputeUnit::run_tile(Dataflow dataflow, uint32_t m, uint32_t n, uint32_t k, const std::vector<int8_t>& a,
@@ -74,9 +73,7 @@ ArrayResult ComputeUnit::run_tile(Dataflow dataflow, uint32_t m, uint32_t n, uin
                                   uint64_t command) {
   std::vector<int32_t>& c = c_;
   c.assign(size_t(m) * n, 0);
-  if (accumulate)
-    for (uint32_t i = 0; i < m; ++i)
-      spm_.read(Buffer::Accumulator, c_addr + 4 * uint64_t(i) * c_stride, &c[size_t(i) * n], 4 * uint64_t(n));
+  if (accumulate) spm_.read_rows(Buffer::Accumulator, c_addr, 4 * uint64_t(c_stride), m, c.data(), 4 * uint64_t(n));
   ArrayTile tile;
   tile.dataflow = dataflow;
   tile.m = m;
@@ -92,8 +89,7 @@ ArrayResult ComputeUnit::run_tile(Dataflow dataflow, uint32_t m, uint32_t n, uin
   stats_.commands += 1;
   stats_.cycles += r.cycles;
   // int32 little-endian in the accumulator buffer (the host is little-endian too).
-  for (uint32_t i = 0; i < m; ++i)
-    spm_.write(Buffer::Accumulator, c_addr + 4 * uint64_t(i) * c_stride, &c[size_t(i) * n], 4 * uint64_t(n));
+  spm_.write_rows(Buffer::Accumulator, c_addr, 4 * uint64_t(c_stride), m, c.data(), 4 * uint64_t(n));
   return r;
 }
 

@@ -56,6 +56,42 @@ void Scratchpads::write(Buffer buf, uint64_t offset, const void* src, uint64_t l
   bufs_[size_t(buf)].written_bytes += len;
 }
 
+void ScratchpadIf::read_rows(Buffer buf, uint64_t offset, uint64_t stride, uint64_t rows, void* dst,
+                             uint64_t row_bytes) const {
+  for (uint64_t i = 0; i < rows; ++i)
+    read(buf, offset + i * stride, static_cast<uint8_t*>(dst) + i * row_bytes, row_bytes);
+}
+
+void ScratchpadIf::write_rows(Buffer buf, uint64_t offset, uint64_t stride, uint64_t rows, const void* src,
+                              uint64_t row_bytes) {
+  for (uint64_t i = 0; i < rows; ++i)
+    write(buf, offset + i * stride, static_cast<const uint8_t*>(src) + i * row_bytes, row_bytes);
+}
+
+bool Scratchpads::known_inside(Buffer buf, uint64_t offset, uint64_t len) const {
+  const uint64_t size = bufs_[size_t(buf)].bytes.size();
+  return offset <= size && len <= size - offset;
+}
+
+// Rows that touch one another and lie inside the buffer are one access: the
+// same bytes and counts as a read (write) per row. Otherwise row by row, so
+// that a range outside the buffer fails at the same row with the same message.
+void Scratchpads::read_rows(Buffer buf, uint64_t offset, uint64_t stride, uint64_t rows, void* dst,
+                            uint64_t row_bytes) const {
+  if (stride == row_bytes && rows > 0 && row_bytes <= UINT64_MAX / rows && known_inside(buf, offset, rows * row_bytes))
+    read(buf, offset, dst, rows * row_bytes);
+  else
+    ScratchpadIf::read_rows(buf, offset, stride, rows, dst, row_bytes);
+}
+
+void Scratchpads::write_rows(Buffer buf, uint64_t offset, uint64_t stride, uint64_t rows, const void* src,
+                             uint64_t row_bytes) {
+  if (stride == row_bytes && rows > 0 && row_bytes <= UINT64_MAX / rows && known_inside(buf, offset, rows * row_bytes))
+    write(buf, offset, src, rows * row_bytes);
+  else
+    ScratchpadIf::write_rows(buf, offset, stride, rows, src, row_bytes);
+}
+
 template <typename F>
 void Scratchpads::for_each_bank(const SpmRegion& r, F f) {
   if (r.len == 0) return;

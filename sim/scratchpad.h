@@ -28,6 +28,16 @@ class ScratchpadIf : public virtual sc_core::sc_interface {
   // Functional access; throws kiln::Error when the range is outside the buffer.
   virtual void read(Buffer buf, uint64_t offset, void* dst, uint64_t len) const = 0;
   virtual void write(Buffer buf, uint64_t offset, const void* src, uint64_t len) = 0;
+  // `rows` rows of `row_bytes` bytes, `stride` apart, packed at dst (src):
+  // what a read (write) per row does, in that order.
+  virtual void read_rows(Buffer buf, uint64_t offset, uint64_t stride, uint64_t rows, void* dst,
+                         uint64_t row_bytes) const;
+  virtual void write_rows(Buffer buf, uint64_t offset, uint64_t stride, uint64_t rows, const void* src,
+                          uint64_t row_bytes);
+  // Whether [offset, offset + len) lies inside the buffer, for a unit that
+  // batches row accesses when none can fail midway; a port that does not say
+  // (the default) gets them row by row.
+  virtual bool known_inside(Buffer, uint64_t, uint64_t) const { return false; }
   // Reserves the banks under `regions` for `duration` from the earliest time,
   // not before now, at which all of them are free; returns that start time.
   virtual sc_core::sc_time reserve(const std::vector<SpmRegion>& regions, const sc_core::sc_time& duration) = 0;
@@ -41,6 +51,12 @@ class Scratchpads final : public ScratchpadIf {
 
   void read(Buffer buf, uint64_t offset, void* dst, uint64_t len) const override;
   void write(Buffer buf, uint64_t offset, const void* src, uint64_t len) override;
+  bool known_inside(Buffer buf, uint64_t offset, uint64_t len) const override;
+  // Contiguous rows inside the buffer in one access, not one per row.
+  void read_rows(Buffer buf, uint64_t offset, uint64_t stride, uint64_t rows, void* dst,
+                 uint64_t row_bytes) const override;
+  void write_rows(Buffer buf, uint64_t offset, uint64_t stride, uint64_t rows, const void* src,
+                  uint64_t row_bytes) override;
   sc_core::sc_time reserve(const std::vector<SpmRegion>& regions, const sc_core::sc_time& duration) override;
   unsigned port_bytes_per_cycle() const override { return bytes_per_cycle_; }
 
