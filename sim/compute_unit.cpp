@@ -1,5 +1,6 @@
 #include "sim/compute_unit.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 
@@ -34,22 +35,42 @@ ArrayResult ComputeUnit::run(const ConvCmd& c, uint64_t command) {
     spm_.read(Buffer::Input, c.in_addr, input.data(), input.size());
   else
     spm_.read_rows(Buffer::Input, c.in_addr, c.pixel_stride(), uint64_t(c.in_h) * c.in_w, input.data(), c.in_c);
-  // Implicit GEMM: row m = (oy, ox), column k = (ky, kx, ch).
+  // Implicit GEMM: row m = (oy, ox), column k = (ky, kx, ch). Without
+  // dilation, the taps of a window row that lie inside the input are adjacent
+  // pixels: one copy, with the padding on either side set around it.
   std::vector<int8_t>& a = a_;
   a.resize(size_t(m) * k);  // every tap is copied or padded below
+  const uint8_t pad = static_cast<uint8_t>(c.pad_value);
+  const size_t tap = c.in_c;
   for (uint32_t oy = 0; oy < c.out_h; ++oy)
     for (uint32_t ox = 0; ox < c.out_w; ++ox) {
       int8_t* row = &a[(size_t(oy) * c.out_w + ox) * k];
-      for (uint32_t ky = 0; ky < c.kh; ++ky)
-        for (uint32_t kx = 0; kx < c.kw; ++kx) {
-          const int64_t iy = int64_t(oy) * c.stride_h + int64_t(ky) * c.dil_h - c.pad_top;
-          const int64_t ix = int64_t(ox) * c.stride_w + int64_t(kx) * c.dil_w - c.pad_left;
-          int8_t* dst = row + (size_t(ky) * c.kw + kx) * c.in_c;
-          if (iy < 0 || iy >= int64_t(c.in_h) || ix < 0 || ix >= int64_t(c.in_w))
-            std::memset(dst, static_cast<uint8_t>(c.pad_value), c.in_c);
-          else
-            std::memcpy(dst, &input[(size_t(iy) * c.in_w + size_t(ix)) * c.in_c], c.in_c);
+      const int64_t ix0 = int64_t(ox) * c.stride_w - c.pad_left;
+      for (uint32_t ky = 0; ky < c.kh; ++ky) {
+        const int64_t iy = int64_t(oy) * c.stride_h + int64_t(ky) * c.dil_h - c.pad_top;
+        int8_t* dst = row + size_t(ky) * c.kw * tap;
+        if (iy < 0 || iy >= int64_t(c.in_h)) {
+          std::memset(dst, pad, c.kw * tap);
+          continue;
         }
+        const int8_t* src = &input[size_t(iy) * c.in_w * tap];
+        if (c.dil_w == 1) {
+          const int64_t kw = c.kw;
+          const int64_t lo = std::min(std::max<int64_t>(-ix0, 0), kw);                // first tap inside
+          const int64_t hi = std::min(std::max<int64_t>(int64_t(c.in_w) - ix0, lo), kw);  // past the last
+          if (lo > 0) std::memset(dst, pad, size_t(lo) * tap);
+          if (hi > lo) std::memcpy(dst + size_t(lo) * tap, src + size_t(ix0 + lo) * tap, size_t(hi - lo) * tap);
+          if (hi < kw) std::memset(dst + size_t(hi) * tap, pad, size_t(kw - hi) * tap);
+          continue;
+        }
+        for (uint32_t kx = 0; kx < c.kw; ++kx) {
+          const int64_t ix = ix0 + int64_t(kx) * c.dil_w;
+          if (ix < 0 || ix >= int64_t(c.in_w))
+            std::memset(dst + kx * tap, pad, tap);
+          else
+            std::memcpy(dst + kx * tap, src + size_t(ix) * tap, tap);
+        }
+      }
     }
   read_b(c.b_addr, c.b_stride, c.weight_rows(), c.n);
   if (c.depthwise) {
