@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <systemc>
+#include <utility>
 #include <vector>
 
 #include "arch/command.h"
@@ -61,6 +62,9 @@ class Scratchpads final : public ScratchpadIf {
   unsigned port_bytes_per_cycle() const override { return bytes_per_cycle_; }
 
   const std::vector<uint8_t>& contents(Buffer buf) const { return bufs_[size_t(buf)].bytes; }
+  // The contents moved out, once the simulation has ended (no copy of every
+  // buffer per run); the buffer holds nothing afterwards.
+  std::vector<uint8_t> take_contents(Buffer buf) { return std::move(bufs_[size_t(buf)].bytes); }
   // Bytes read and written by functional accesses (the energy model's action counts).
   uint64_t read_bytes(Buffer buf) const { return bufs_[size_t(buf)].read_bytes; }
   uint64_t written_bytes(Buffer buf) const { return bufs_[size_t(buf)].written_bytes; }

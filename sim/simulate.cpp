@@ -89,13 +89,13 @@ SimResult elaborate_and_run(const SocConfig& soc, const Program& program, const 
   p.reference_clock_mhz = soc.npu.clock_mhz;
   p.total_ps = r.total_ps;
   p.total_cycles = r.total_cycles;
-  p.events = ctx.events();
+  p.events = ctx.take_events();
   std::stable_sort(p.events.begin(), p.events.end(), event_before);
   p.units = summarize_units(p.events);
   p.bus_busy_ps = platform.bus().busy_ps();
   p.bus_initiators = platform.bus().initiator_totals();
   for (const auto& m : platform.memories()) r.memories.push_back({m->config().name, m->config().base, m->take_contents()});
-  for (size_t b = 0; b < 4; ++b) r.scratchpads[b] = platform.npu().scratchpads().contents(Buffer(b));
+  for (size_t b = 0; b < 4; ++b) r.scratchpads[b] = platform.npu().scratchpads().take_contents(Buffer(b));
   r.array = platform.npu().array_stats();
   r.actions = count_actions(soc, platform, p);
   return r;
