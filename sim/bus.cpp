@@ -68,9 +68,9 @@ void Bus::b_transport(int id, tlm::tlm_generic_payload& trans, sc_time& delay) {
   const uint64_t burst = max_burst_bytes();
   for (uint64_t off = 0; off < len; off += burst) {
     const uint64_t n = std::min(burst, len - off);
-    const sc_time asked = sc_core::sc_time_stamp();
+    const sc_time asked = now();
     acquire(id);
-    const sc_time waited = sc_core::sc_time_stamp() - asked;
+    const sc_time waited = now() - asked;
     totals_[id].wait_ps += ps(waited);
     add_bus_wait(trans, waited);
 
@@ -156,12 +156,12 @@ void Bus::arbitrate() {
   owner_ = pick;
   last_granted_ = pick;
   requesting_[pick] = false;
-  owned_since_ = sc_core::sc_time_stamp();
+  owned_since_ = now();
   granted_[pick]->notify();
 }
 
 void Bus::release(int id) {
-  const uint64_t held = ps(sc_core::sc_time_stamp() - owned_since_);
+  const uint64_t held = ps(now() - owned_since_);
   busy_ps_ += held;
   totals_[id].busy_ps += held;
   owner_ = -1;

@@ -43,10 +43,10 @@ DmaReport Dma::transfer(const DmaCmd& cmd, bool to_scratchpad) {
   if (cmd.channel >= channels())
     throw Error(fmt::format("dma: channel {} does not exist (the SoC has {})", unsigned(cmd.channel), channels()));
   DmaReport report;
-  const sc_time asked = sc_core::sc_time_stamp();
+  const sc_time asked = now();
   while (busy_[cmd.channel]) wait(*freed_[cmd.channel]);
   busy_[cmd.channel] = true;
-  report.bus_wait += sc_core::sc_time_stamp() - asked;
+  report.bus_wait += now() - asked;
   try {
     if (to_scratchpad)
       load(cmd, *sockets_[cmd.channel], report);
@@ -70,9 +70,9 @@ void Dma::load(const DmaCmd& cmd, tlm::tlm_initiator_socket<>& bus, DmaReport& r
   std::vector<uint8_t> data(max_burst_);
   std::vector<SpmRegion> region(1);  // the burst's, filled in place (no allocation per burst)
   for (const Burst& b : bursts_of(cmd)) {
-    while (!in_flight.empty() && in_flight.front() <= ps(sc_core::sc_time_stamp())) in_flight.pop_front();
+    while (!in_flight.empty() && in_flight.front() <= now_ps()) in_flight.pop_front();
     if (in_flight.size() >= outstanding) {
-      wait(from_ps(in_flight.front()) - sc_core::sc_time_stamp());
+      wait(from_ps(in_flight.front()) - now());
       in_flight.pop_front();
     }
     const BusAccessResult r = bus_read(bus, b.mem_addr, data.data(), b.bytes);
@@ -80,15 +80,15 @@ void Dma::load(const DmaCmd& cmd, tlm::tlm_initiator_socket<>& bus, DmaReport& r
     report.bank_wait += r.bank_wait;
     spm_port->write(cmd.spm.buf, b.spm_offset, data.data(), b.bytes);
     const sc_time dur = port_time(b.bytes);
-    const uint64_t now = ps(sc_core::sc_time_stamp());
+    const uint64_t at = now_ps();
     region[0] = {cmd.spm.buf, b.spm_offset, b.bytes};
     const uint64_t start = ps(spm_port->reserve(region, dur));
-    report.bank_wait += from_ps(start - std::max(now, std::min(start, own_free)));
+    report.bank_wait += from_ps(start - std::max(at, std::min(start, own_free)));
     own_free = start + ps(dur);
     in_flight.push_back(own_free);
     report.bytes += b.bytes;
   }
-  if (own_free > ps(sc_core::sc_time_stamp())) wait(from_ps(own_free) - sc_core::sc_time_stamp());
+  if (own_free > now_ps()) wait(from_ps(own_free) - now());
 }
 
 // scratchpad -> bus -> memory. Scratchpad reads run ahead of the bus writes by
@@ -109,16 +109,16 @@ void Dma::store(const DmaCmd& cmd, tlm::tlm_initiator_socket<>& bus, DmaReport& 
       const Burst& b = bursts[next];
       spm_port->read(cmd.spm.buf, b.spm_offset, &slots[(next % outstanding) * max_burst_], b.bytes);
       const sc_time dur = port_time(b.bytes);
-      const uint64_t now = ps(sc_core::sc_time_stamp());
+      const uint64_t at = now_ps();
       region[0] = {cmd.spm.buf, b.spm_offset, b.bytes};
       const uint64_t start = ps(spm_port->reserve(region, dur));
-      report.bank_wait += from_ps(start - std::max(now, std::min(start, own_free)));
+      report.bank_wait += from_ps(start - std::max(at, std::min(start, own_free)));
       own_free = start + ps(dur);
       ready_ps[next % outstanding] = own_free;
       ++next;
     }
     const uint64_t ready = ready_ps[done % outstanding];
-    if (ready > ps(sc_core::sc_time_stamp())) wait(from_ps(ready) - sc_core::sc_time_stamp());
+    if (ready > now_ps()) wait(from_ps(ready) - now());
     const Burst& b = bursts[done];
     const BusAccessResult r = bus_write(bus, b.mem_addr, &slots[(done % outstanding) * max_burst_], b.bytes);
     report.bus_wait += r.bus_wait;

@@ -25,8 +25,6 @@ const char* unit_of(Queue q) {
   return "?";
 }
 
-sc_time now() { return sc_core::sc_time_stamp(); }
-
 }  // namespace
 
 Npu::Npu(sc_core::sc_module_name name, const SocConfig& soc, SimContext& ctx)

@@ -102,7 +102,7 @@ void Scratchpads::for_each_bank(const SpmRegion& r, F f) {
 }
 
 sc_core::sc_time Scratchpads::reserve(const std::vector<SpmRegion>& regions, const sc_core::sc_time& duration) {
-  uint64_t start = ps(sc_core::sc_time_stamp());
+  uint64_t start = now_ps();
   for (const auto& r : regions) {
     check(r.buf, r.offset, r.len);
     for_each_bank(r, [&](Bank& b) { start = std::max(start, b.free_ps); });
