@@ -15,7 +15,8 @@ using sc_core::SC_ZERO_TIME;
 
 Bus::Bus(sc_core::sc_module_name name, const BusConfig& config, const std::vector<std::string>& initiators,
          const std::vector<BusTarget>& targets)
-    : sc_module(name), config_(config), clock_(config.clock_mhz), map_(targets) {
+    : sc_module(name), config_(config), clock_(config.clock_mhz), latency_(clock_.cycles(config.latency_cycles)),
+      map_(targets) {
   for (size_t i = 0; i < initiators.size(); ++i) {
     auto port = std::make_unique<tlm_utils::simple_target_socket_tagged<Bus>>(initiators[i].c_str());
     port->register_b_transport(this, &Bus::b_transport, int(i));
@@ -72,7 +73,7 @@ void Bus::b_transport(int id, tlm::tlm_generic_payload& trans, sc_time& delay) {
     acquire(id);
     const sc_time waited = now() - asked;
     totals_[id].wait_ps += ps(waited);
-    add_bus_wait(trans, waited);
+    if (stats) stats->bus_wait += waited;
 
     tlm::tlm_generic_payload& part = *parts_[id];
     part.set_command(trans.get_command());
@@ -84,7 +85,7 @@ void Bus::b_transport(int id, tlm::tlm_generic_payload& trans, sc_time& delay) {
     part.set_dmi_allowed(false);
     part.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     if (stats) part.set_extension(stats);
-    sc_time d = clock_.cycles(config_.latency_cycles);  // address phase; the target adds its access time
+    sc_time d = latency_;  // address phase; the target adds its access time
     (*target_ports_[t])->b_transport(part, d);
     if (stats) part.clear_extension(stats);
     wait(d);
@@ -175,8 +176,9 @@ int Bus::choose() const {
       if (requesting_[i]) return i;
     return -1;
   }
-  for (int k = 1; k <= n; ++k) {
-    const int i = ((last_granted_ < 0 ? -1 : last_granted_) + k + n) % n;
+  // From the one after the last granted, wrapping (no division: this runs per burst).
+  for (int k = 0, i = last_granted_ < 0 ? -1 : last_granted_; k < n; ++k) {
+    if (++i == n) i = 0;
     if (requesting_[i]) return i;
   }
   return -1;

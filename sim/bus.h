@@ -58,6 +58,7 @@ class Bus : public sc_core::sc_module {
 
   BusConfig config_;
   Clock clock_;
+  sc_core::sc_time latency_;  // of a burst's address phase
   std::vector<BusTarget> map_;
   std::vector<std::unique_ptr<tlm_utils::simple_target_socket_tagged<Bus>>> initiator_ports_;
   std::vector<std::unique_ptr<tlm_utils::simple_initiator_socket<Bus>>> target_ports_;
@@ -66,7 +67,7 @@ class Bus : public sc_core::sc_module {
   std::vector<std::unique_ptr<tlm::tlm_generic_payload>> parts_;
 
   // Arbitration state.
-  std::vector<bool> requesting_;
+  std::vector<char> requesting_;  // not vector<bool>: read per burst
   std::vector<std::unique_ptr<sc_core::sc_event>> granted_;
   sc_core::sc_event arbitrate_;
   int owner_ = -1;
