@@ -129,9 +129,13 @@ std::string name_problem(const std::string& name) {
 // ---- one command, generic over the command table
 
 // Field values live at bit positions of the encoded command (BitLoc), a byte
-// at a time (a field spans at most nine bytes).
+// at a time (a field spans at most nine bytes); most fields are whole bytes.
 void put_bits(uint8_t* cmd, BitLoc loc, FieldValue v) {
   uint64_t u = uint64_t(v);  // the low bits, two's complement for negative values
+  if (loc.shift == 0 && loc.bits % 8 == 0) {
+    for (unsigned i = 0; i < loc.bits / 8u; ++i) cmd[loc.byte + i] |= uint8_t(u >> (8 * i));
+    return;
+  }
   unsigned bit = loc.byte * 8u + loc.shift;
   for (unsigned left = loc.bits; left > 0;) {
     const unsigned off = bit % 8, take = std::min(8 - off, left);
@@ -144,12 +148,16 @@ void put_bits(uint8_t* cmd, BitLoc loc, FieldValue v) {
 
 FieldValue get_bits(const uint8_t* cmd, BitLoc loc, bool is_signed) {
   uint64_t u = 0;
-  unsigned bit = loc.byte * 8u + loc.shift;
-  for (unsigned got = 0; got < loc.bits;) {
-    const unsigned off = bit % 8, take = std::min(8 - off, loc.bits - got);
-    u |= uint64_t((cmd[bit / 8] >> off) & ((1u << take) - 1)) << got;
-    got += take;
-    bit += take;
+  if (loc.shift == 0 && loc.bits % 8 == 0) {
+    for (unsigned i = 0; i < loc.bits / 8u; ++i) u |= uint64_t(cmd[loc.byte + i]) << (8 * i);
+  } else {
+    unsigned bit = loc.byte * 8u + loc.shift;
+    for (unsigned got = 0; got < loc.bits;) {
+      const unsigned off = bit % 8, take = std::min(8 - off, loc.bits - got);
+      u |= uint64_t((cmd[bit / 8] >> off) & ((1u << take) - 1)) << got;
+      got += take;
+      bit += take;
+    }
   }
   if (is_signed && loc.bits < 64 && ((u >> (loc.bits - 1)) & 1)) return FieldValue(u) - (FieldValue(1) << loc.bits);
   return FieldValue(u);
@@ -229,7 +237,9 @@ void encode_command(const Command& cmd, std::vector<uint8_t>& out) {
     throw Error(fmt::format("encode: {} command with a mismatched body", spec->mnemonic));
   const size_t words = encoded_size(cmd) / 4;
   if (words > 255) throw Error(fmt::format("encode: {} command of {} words (at most 255)", spec->mnemonic, words));
-  std::vector<uint8_t> bytes(4 * words, 0);
+  const size_t start = out.size();
+  out.resize(start + 4 * words, 0);  // written in place: no vector per command
+  uint8_t* bytes = out.data() + start;
   bytes[0] = uint8_t(cmd.op);
   bytes[1] = uint8_t(words);
   const Deps& d = cmd.deps;
@@ -239,14 +249,13 @@ void encode_command(const Command& cmd, std::vector<uint8_t>& out) {
   for (const FieldSpec& f : spec->fields) {
     if (f.kind == FieldKind::McuArgs) {
       const std::vector<uint32_t>& args = *f.list(body);
-      put_bits(bytes.data(), f.loc, FieldValue(args.size()));
-      for (size_t i = 0; i < args.size(); ++i) put_bits(bytes.data() + 4 * (spec->words + i), at(0, 32), args[i]);
+      put_bits(bytes, f.loc, FieldValue(args.size()));
+      for (size_t i = 0; i < args.size(); ++i) put_bits(bytes + 4 * (spec->words + i), at(0, 32), args[i]);
       continue;
     }
-    put_bits(bytes.data(), f.loc, f.get(body));
-    if (f.get2) put_bits(bytes.data(), f.loc2, f.get2(body));
+    put_bits(bytes, f.loc, f.get(body));
+    if (f.get2) put_bits(bytes, f.loc2, f.get2(body));
   }
-  out.insert(out.end(), bytes.begin(), bytes.end());
 }
 
 Command decode_command(const uint8_t* data, size_t size, size_t* consumed, const std::string& source, size_t index) {
