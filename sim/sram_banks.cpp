@@ -24,7 +24,11 @@ BankedAccess SramBanks::access(uint64_t offset, uint64_t len, uint64_t start_ps)
     uint64_t word = offset / w;
     const uint64_t last_word = (offset + len - 1) / w;
     uint64_t b = (word / beats_per_granule) % banks, k = word % beats_per_granule;
-    for (; word <= last_word; ++word) {
+    // A bank free again by the next beat's slot (busy_ <= period_, no wait
+    // states) makes every beat after each bank's first of this access go
+    // without a stall: beat by beat only through that first round.
+    uint64_t first_round = busy_ <= period_ ? banks * beats_per_granule - k : UINT64_MAX;
+    for (; word <= last_word && first_round > 0; ++word, --first_round) {
       const uint64_t ready = std::max(issue, free_ps_[b]);
       stalled += ready - issue;
       free_ps_[b] = ready + busy_;
@@ -33,6 +37,17 @@ BankedAccess SramBanks::access(uint64_t offset, uint64_t len, uint64_t start_ps)
         k = 0;
         b = next(b);
       }
+    }
+    if (word <= last_word) {
+      // The rest, from bank b's granule on: beat j at issue + j * period_;
+      // each bank is free one busy_ after the last of them it takes.
+      const uint64_t rest = last_word - word + 1, granules = (rest + beats_per_granule - 1) / beats_per_granule;
+      for (uint64_t d = 0; d < banks && d < granules; ++d) {
+        const uint64_t g = granules - 1 - (granules - 1 - d) % banks;  // the bank's last granule
+        const uint64_t j = g == granules - 1 ? rest - 1 : g * beats_per_granule + beats_per_granule - 1;
+        free_ps_[(b + d) % banks] = issue + j * period_ + busy_;
+      }
+      issue += rest * period_;
     }
     return {issue - start_ps, stalled};
   }
