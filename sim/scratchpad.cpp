@@ -29,6 +29,8 @@ Scratchpads::Scratchpads(const NpuConfig& npu) : bytes_per_cycle_(std::max(1u, n
     s.bytes.assign(size, 0);
     banks = std::max(1u, banks);
     s.bank_bytes = std::max<uint64_t>(1, ceil_div(size, banks));
+    for (unsigned b = 0; b < 64; ++b)
+      if (s.bank_bytes == uint64_t(1) << b) s.bank_shift = int(b);
     s.banks.assign(banks, Bank{});
   };
   setup(Buffer::Input, npu.input.size_bytes, npu.input.banks);
@@ -96,8 +98,8 @@ template <typename F>
 void Scratchpads::for_each_bank(const SpmRegion& r, F f) {
   if (r.len == 0) return;
   Store& s = bufs_[size_t(r.buf)];
-  const uint64_t first = r.offset / s.bank_bytes;
-  const uint64_t last = std::min<uint64_t>((r.offset + r.len - 1) / s.bank_bytes, s.banks.size() - 1);
+  const uint64_t first = s.bank_of(r.offset);
+  const uint64_t last = std::min<uint64_t>(s.bank_of(r.offset + r.len - 1), s.banks.size() - 1);
   for (uint64_t b = first; b <= last; ++b) f(s.banks[b]);
 }
 

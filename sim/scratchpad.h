@@ -77,6 +77,8 @@ class Scratchpads final : public ScratchpadIf {
   struct Store {
     std::vector<uint8_t> bytes;
     uint64_t bank_bytes = 1;
+    int bank_shift = -1;  // log2 of bank_bytes, if a power of two: reservations divide by shifting
+    uint64_t bank_of(uint64_t offset) const { return bank_shift >= 0 ? offset >> bank_shift : offset / bank_bytes; }
     std::vector<Bank> banks;
     mutable uint64_t read_bytes = 0;  // counting a read does not change the buffer
     uint64_t written_bytes = 0;
