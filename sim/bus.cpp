@@ -116,7 +116,7 @@ unsigned Bus::transport_dbg(int, tlm::tlm_generic_payload& trans) {
 void Bus::acquire(int id) {
   requesting_[id] = true;
   // Decide one delta later, once every request of this instant is in.
-  if (!arbitrate_in_place()) arbitrate_.notify(SC_ZERO_TIME);
+  if (!arbitrate_in_place(id)) arbitrate_.notify(SC_ZERO_TIME);
   while (owner_ != id) wait(*granted_[id]);
 }
 
@@ -132,7 +132,7 @@ void Bus::acquire(int id) {
 // The arbiter's pending notification is withdrawn only when it is the sole
 // one, so that putting it back (something else is pending: arbitrate one
 // delta later, as always) leaves the kernel as it was.
-bool Bus::arbitrate_in_place() {
+bool Bus::arbitrate_in_place(int id) {
 #if KILN_PENDING_DELTAS
   const auto& deltas = pending_deltas();
   const bool arbiter_pending = !deltas.empty();
@@ -142,15 +142,16 @@ bool Bus::arbitrate_in_place() {
     if (arbiter_pending) arbitrate_.notify(SC_ZERO_TIME);
     return false;
   }
-  arbitrate();
+  arbitrate(id);
   return true;
 #else
   return false;
 #endif
 }
 
-// The arbiter's step: grant the bus, if free, to the request the policy picks.
-void Bus::arbitrate() {
+// The arbiter's step: grant the bus, if free, to the request the policy picks
+// and wake it, unless it is `running` (the requester taking the step itself).
+void Bus::arbitrate(int running) {
   if (owner_ >= 0) return;
   const int pick = choose();
   if (pick < 0) return;
@@ -158,7 +159,7 @@ void Bus::arbitrate() {
   last_granted_ = pick;
   requesting_[pick] = false;
   owned_since_ = now();
-  granted_[pick]->notify();
+  if (pick != running) granted_[pick]->notify();
 }
 
 void Bus::release(int id) {

@@ -50,8 +50,8 @@ class Bus : public sc_core::sc_module {
   unsigned transport_dbg(int id, tlm::tlm_generic_payload& trans);
   int decode(uint64_t addr, uint64_t len) const;
   void acquire(int id);
-  bool arbitrate_in_place();
-  void arbitrate();
+  bool arbitrate_in_place(int id);
+  void arbitrate(int running = -1);
   void release(int id);
   void arbiter();
   int choose() const;
