@@ -30,7 +30,8 @@ inline uint64_t ps(const sc_core::sc_time& t) { return t.value(); }
 // for the time several times per burst.
 inline sc_core::sc_time now() { return sc_core::sc_get_curr_simcontext()->time_stamp(); }
 inline uint64_t now_ps() { return now().value(); }
-inline sc_core::sc_time from_ps(uint64_t v) { return sc_core::sc_time::from_value(v); }
+// Zero (no stall, no wait: the usual case) without the call into the library.
+inline sc_core::sc_time from_ps(uint64_t v) { return v ? sc_core::sc_time::from_value(v) : sc_core::SC_ZERO_TIME; }
 inline uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
 }  // namespace kiln::sim

@@ -24,7 +24,12 @@ Dma::Dma(sc_core::sc_module_name name, const DmaConfig& config, uint64_t max_bur
 }
 
 sc_time Dma::port_time(uint64_t bytes) const {
-  return npu_clock_.cycles(ceil_div(bytes, spm_port->port_bytes_per_cycle()));
+  // Bursts mostly have one size: the last answer is kept.
+  if (bytes != port_time_bytes_) {
+    port_time_bytes_ = bytes;
+    port_time_ = npu_clock_.cycles(ceil_div(bytes, spm_port->port_bytes_per_cycle()));
+  }
+  return port_time_;
 }
 
 std::vector<Dma::Burst> Dma::bursts_of(const DmaCmd& cmd) const {
