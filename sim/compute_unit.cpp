@@ -35,43 +35,56 @@ ArrayResult ComputeUnit::run(const ConvCmd& c, uint64_t command) {
     spm_.read(Buffer::Input, c.in_addr, input.data(), input.size());
   else
     spm_.read_rows(Buffer::Input, c.in_addr, c.pixel_stride(), uint64_t(c.in_h) * c.in_w, input.data(), c.in_c);
-  // Implicit GEMM: row m = (oy, ox), column k = (ky, kx, ch). Without
-  // dilation, the taps of a window row that lie inside the input are adjacent
-  // pixels: one copy, with the padding on either side set around it.
+  // Implicit GEMM: row m = (oy, ox), column k = (ky, kx, ch).
   std::vector<int8_t>& a = a_;
   a.resize(size_t(m) * k);  // every tap is copied or padded below
   const uint8_t pad = static_cast<uint8_t>(c.pad_value);
   const size_t tap = c.in_c;
-  for (uint32_t oy = 0; oy < c.out_h; ++oy)
-    for (uint32_t ox = 0; ox < c.out_w; ++ox) {
-      int8_t* row = &a[(size_t(oy) * c.out_w + ox) * k];
-      const int64_t ix0 = int64_t(ox) * c.stride_w - c.pad_left;
+  if (c.dil_w == 1 && c.out_w > 0) {
+    // Without dilation a window row is adjacent columns of its input row,
+    // padding included: each input row is laid out once, padded as far as
+    // the windows reach, and then a window row is one copy from it.
+    const size_t width = size_t(c.out_w - 1) * c.stride_w + c.kw;  // the columns the windows reach
+    const size_t lo = std::min<size_t>(c.pad_left, width);           // the first inside the input
+    const size_t hi = std::min(std::max(size_t(c.pad_left) + c.in_w, lo), width);  // past the last
+    std::vector<int8_t>& padded = padded_;
+    padded.resize(size_t(c.in_h) * width * tap);
+    for (uint32_t iy = 0; iy < c.in_h; ++iy) {
+      int8_t* p = &padded[size_t(iy) * width * tap];
+      std::memset(p, pad, lo * tap);
+      if (hi > lo) std::memcpy(p + lo * tap, &input[(size_t(iy) * c.in_w + (lo - c.pad_left)) * tap], (hi - lo) * tap);
+      std::memset(p + hi * tap, pad, (width - hi) * tap);
+    }
+    const size_t window_row = size_t(c.kw) * tap, step = size_t(c.stride_w) * tap;
+    for (uint32_t oy = 0; oy < c.out_h; ++oy)
       for (uint32_t ky = 0; ky < c.kh; ++ky) {
         const int64_t iy = int64_t(oy) * c.stride_h + int64_t(ky) * c.dil_h - c.pad_top;
-        int8_t* dst = row + size_t(ky) * c.kw * tap;
+        int8_t* dst = &a[size_t(oy) * c.out_w * k + ky * window_row];
         if (iy < 0 || iy >= int64_t(c.in_h)) {
-          std::memset(dst, pad, c.kw * tap);
+          for (uint32_t ox = 0; ox < c.out_w; ++ox, dst += k) std::memset(dst, pad, window_row);
           continue;
         }
-        const int8_t* src = &input[size_t(iy) * c.in_w * tap];
-        if (c.dil_w == 1) {
-          const int64_t kw = c.kw;
-          const int64_t lo = std::min(std::max<int64_t>(-ix0, 0), kw);                // first tap inside
-          const int64_t hi = std::min(std::max<int64_t>(int64_t(c.in_w) - ix0, lo), kw);  // past the last
-          if (lo > 0) std::memset(dst, pad, size_t(lo) * tap);
-          if (hi > lo) std::memcpy(dst + size_t(lo) * tap, src + size_t(ix0 + lo) * tap, size_t(hi - lo) * tap);
-          if (hi < kw) std::memset(dst + size_t(hi) * tap, pad, size_t(kw - hi) * tap);
-          continue;
-        }
-        for (uint32_t kx = 0; kx < c.kw; ++kx) {
-          const int64_t ix = ix0 + int64_t(kx) * c.dil_w;
-          if (ix < 0 || ix >= int64_t(c.in_w))
-            std::memset(dst + kx * tap, pad, tap);
-          else
-            std::memcpy(dst + kx * tap, src + size_t(ix) * tap, tap);
+        const int8_t* src = &padded[size_t(iy) * width * tap];
+        for (uint32_t ox = 0; ox < c.out_w; ++ox, dst += k, src += step) std::memcpy(dst, src, window_row);
+      }
+  } else {
+    for (uint32_t oy = 0; oy < c.out_h; ++oy)
+      for (uint32_t ox = 0; ox < c.out_w; ++ox) {
+        int8_t* row = &a[(size_t(oy) * c.out_w + ox) * k];
+        const int64_t ix0 = int64_t(ox) * c.stride_w - c.pad_left;
+        for (uint32_t ky = 0; ky < c.kh; ++ky) {
+          const int64_t iy = int64_t(oy) * c.stride_h + int64_t(ky) * c.dil_h - c.pad_top;
+          int8_t* dst = row + size_t(ky) * c.kw * tap;
+          for (uint32_t kx = 0; kx < c.kw; ++kx) {
+            const int64_t ix = ix0 + int64_t(kx) * c.dil_w;
+            if (iy < 0 || iy >= int64_t(c.in_h) || ix < 0 || ix >= int64_t(c.in_w))
+              std::memset(dst + kx * tap, pad, tap);
+            else
+              std::memcpy(dst + kx * tap, &input[(size_t(iy) * c.in_w + size_t(ix)) * tap], tap);
+          }
         }
       }
-    }
+  }
   read_b(c.b_addr, c.b_stride, c.weight_rows(), c.n);
   if (c.depthwise) {
     // The weight-fetch path expands the compact taps to the block-diagonal B
