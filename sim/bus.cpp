@@ -23,7 +23,7 @@ Bus::Bus(sc_core::sc_module_name name, const BusConfig& config, const std::vecto
     port->register_transport_dbg(this, &Bus::transport_dbg, int(i));
     initiator_ports_.push_back(std::move(port));
     granted_.push_back(std::make_unique<sc_core::sc_event>());
-    parts_.push_back(std::make_unique<tlm::tlm_generic_payload>());
+    parts_.push_back(std::make_unique<Part>());
     BusInitiatorTotals t;
     t.name = initiators[i];
     totals_.push_back(t);
@@ -75,7 +75,9 @@ void Bus::b_transport(int id, tlm::tlm_generic_payload& trans, sc_time& delay) {
     totals_[id].wait_ps += ps(waited);
     if (stats) stats->bus_wait += waited;
 
-    tlm::tlm_generic_payload& part = *parts_[id];
+    tlm::tlm_generic_payload& part = parts_[id]->trans;
+    TransferStats& part_stats = parts_[id]->stats;
+    part_stats.bus_wait = part_stats.bank_wait = SC_ZERO_TIME;
     part.set_command(trans.get_command());
     part.set_address(addr - map_[t].base + off);
     part.set_data_ptr(trans.get_data_ptr() + off);
@@ -84,10 +86,12 @@ void Bus::b_transport(int id, tlm::tlm_generic_payload& trans, sc_time& delay) {
     part.set_byte_enable_ptr(nullptr);
     part.set_dmi_allowed(false);
     part.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    if (stats) part.set_extension(stats);
     sc_time d = latency_;  // address phase; the target adds its access time
     (*target_ports_[t])->b_transport(part, d);
-    if (stats) part.clear_extension(stats);
+    if (stats) {
+      stats->bus_wait += part_stats.bus_wait;
+      stats->bank_wait += part_stats.bank_wait;
+    }
     wait(d);
     release(id);
     totals_[id].bursts += 1;

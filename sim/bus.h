@@ -21,6 +21,7 @@
 #include "arch/profile.h"
 #include "arch/soc_config.h"
 #include "sim/clock.h"
+#include "sim/transfer_stats.h"
 
 namespace kiln::sim {
 
@@ -64,7 +65,16 @@ class Bus : public sc_core::sc_module {
   std::vector<std::unique_ptr<tlm_utils::simple_initiator_socket<Bus>>> target_ports_;
   // The payload of each initiator's burst in flight (an initiator has one at
   // a time), reused: a new payload allocates its extension array, per burst.
-  std::vector<std::unique_ptr<tlm::tlm_generic_payload>> parts_;
+  // Its statistics extension stays attached (setting and clearing one per
+  // burst costs two calls into the library); what the target records there
+  // is added to the initiator's own.
+  struct Part {
+    Part() { trans.set_extension(&stats); }
+    ~Part() { trans.clear_extension(&stats); }
+    tlm::tlm_generic_payload trans;
+    TransferStats stats;
+  };
+  std::vector<std::unique_ptr<Part>> parts_;
 
   // Arbitration state.
   std::vector<char> requesting_;  // not vector<bool>: read per burst
