@@ -132,6 +132,11 @@ std::string name_problem(const std::string& name) {
 // at a time (a field spans at most nine bytes); most fields are whole bytes.
 void put_bits(uint8_t* cmd, BitLoc loc, FieldValue v) {
   uint64_t u = uint64_t(v);  // the low bits, two's complement for negative values
+  if (loc.shift == 0 && loc.bits == 32) {  // most fields: four bytes the compiler merges into one access
+    uint8_t* p = cmd + loc.byte;
+    p[0] |= uint8_t(u), p[1] |= uint8_t(u >> 8), p[2] |= uint8_t(u >> 16), p[3] |= uint8_t(u >> 24);
+    return;
+  }
   if (loc.shift == 0 && loc.bits % 8 == 0) {
     for (unsigned i = 0; i < loc.bits / 8u; ++i) cmd[loc.byte + i] |= uint8_t(u >> (8 * i));
     return;
@@ -148,7 +153,10 @@ void put_bits(uint8_t* cmd, BitLoc loc, FieldValue v) {
 
 FieldValue get_bits(const uint8_t* cmd, BitLoc loc, bool is_signed) {
   uint64_t u = 0;
-  if (loc.shift == 0 && loc.bits % 8 == 0) {
+  if (loc.shift == 0 && loc.bits == 32) {  // most fields: four bytes the compiler merges into one access
+    const uint8_t* p = cmd + loc.byte;
+    u = uint64_t(p[0]) | uint64_t(p[1]) << 8 | uint64_t(p[2]) << 16 | uint64_t(p[3]) << 24;
+  } else if (loc.shift == 0 && loc.bits % 8 == 0) {
     for (unsigned i = 0; i < loc.bits / 8u; ++i) u |= uint64_t(cmd[loc.byte + i]) << (8 * i);
   } else {
     unsigned bit = loc.byte * 8u + loc.shift;
