@@ -119,6 +119,7 @@ unsigned Bus::transport_dbg(int, tlm::tlm_generic_payload& trans) {
 
 void Bus::acquire(int id) {
   requesting_[id] = true;
+  ++requests_;
   // Decide one delta later, once every request of this instant is in.
   if (!arbitrate_in_place(id)) arbitrate_.notify(SC_ZERO_TIME);
   while (owner_ != id) wait(*granted_[id]);
@@ -157,11 +158,13 @@ bool Bus::arbitrate_in_place(int id) {
 // and wake it, unless it is `running` (the requester taking the step itself).
 void Bus::arbitrate(int running) {
   if (owner_ >= 0) return;
-  const int pick = choose();
+  // A lone request (the usual case) is the pick of either policy: no scan of the requests.
+  const int pick = requests_ == 1 && running >= 0 && requesting_[running] ? running : choose();
   if (pick < 0) return;
   owner_ = pick;
   last_granted_ = pick;
   requesting_[pick] = false;
+  --requests_;
   owned_since_ = now();
   if (pick != running) granted_[pick]->notify();
 }

@@ -78,6 +78,7 @@ class Bus : public sc_core::sc_module {
 
   // Arbitration state.
   std::vector<char> requesting_;  // not vector<bool>: read per burst
+  int requests_ = 0;              // how many are set
   std::vector<std::unique_ptr<sc_core::sc_event>> granted_;
   sc_core::sc_event arbitrate_;
   int owner_ = -1;
