@@ -1,7 +1,6 @@
 #include "sim/simulate.h"
 
 #include <fmt/format.h>
-#include <malloc.h>
 
 #include <algorithm>
 #include <exception>
@@ -130,14 +129,6 @@ SimResult simulate(const SocConfig& soc, const Program& program, const SimOption
   // clean; errors cross back as exceptions.
   SimResult result;
   std::exception_ptr error;
-#ifdef M_ARENA_MAX
-  // That thread takes its memory from the main malloc arena, where what the
-  // caller has freed (compiling the program) is mapped already; an arena of
-  // its own would map fresh pages, a page fault each (two thirds of the run's
-  // faults), and grow by system calls. Process-wide, and harmless where this
-  // is the only thread besides the caller's (one simulation per process).
-  mallopt(M_ARENA_MAX, 1);
-#endif
   std::thread runner([&] {
     try {
       result = elaborate_and_run(soc, program, options);
