@@ -26,7 +26,7 @@ const char* buffer_name(Buffer b) {
 Scratchpads::Scratchpads(const NpuConfig& npu) : bytes_per_cycle_(std::max(1u, npu.spm_bytes_per_cycle)) {
   auto setup = [&](Buffer b, uint64_t size, unsigned banks) {
     Store& s = bufs_[size_t(b)];
-    s.bytes.assign(size, 0);
+    s.bytes = ZeroedBytes(size);
     banks = std::max(1u, banks);
     s.bank_bytes = std::max<uint64_t>(1, ceil_div(size, banks));
     for (unsigned b = 0; b < 64; ++b)

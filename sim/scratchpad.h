@@ -15,6 +15,7 @@
 
 #include "arch/command.h"
 #include "arch/soc_config.h"
+#include "sim/zeroed_bytes.h"
 
 namespace kiln::sim {
 
@@ -61,10 +62,10 @@ class Scratchpads final : public ScratchpadIf {
   sc_core::sc_time reserve(const std::vector<SpmRegion>& regions, const sc_core::sc_time& duration) override;
   unsigned port_bytes_per_cycle() const override { return bytes_per_cycle_; }
 
-  const std::vector<uint8_t>& contents(Buffer buf) const { return bufs_[size_t(buf)].bytes; }
+  const ZeroedBytes& contents(Buffer buf) const { return bufs_[size_t(buf)].bytes; }
   // The contents moved out, once the simulation has ended (no copy of every
   // buffer per run); the buffer holds nothing afterwards.
-  std::vector<uint8_t> take_contents(Buffer buf) { return std::move(bufs_[size_t(buf)].bytes); }
+  ZeroedBytes take_contents(Buffer buf) { return std::move(bufs_[size_t(buf)].bytes); }
   // Bytes read and written by functional accesses (the energy model's action counts).
   uint64_t read_bytes(Buffer buf) const { return bufs_[size_t(buf)].read_bytes; }
   uint64_t written_bytes(Buffer buf) const { return bufs_[size_t(buf)].written_bytes; }
@@ -75,7 +76,7 @@ class Scratchpads final : public ScratchpadIf {
     uint64_t free_ps = 0;
   };
   struct Store {
-    std::vector<uint8_t> bytes;
+    ZeroedBytes bytes;  // untouched pages are never cleared nor faulted in (sim/zeroed_bytes.h)
     uint64_t bank_bytes = 1;
     int bank_shift = -1;  // log2 of bank_bytes, if a power of two: reservations divide by shifting
     uint64_t bank_of(uint64_t offset) const { return bank_shift >= 0 ? offset >> bank_shift : offset / bank_bytes; }
