@@ -7,6 +7,8 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -126,26 +128,70 @@ std::string name_problem(const std::string& name) {
 
 // ---- one command, generic over the command table
 
-// Field values live at bit positions of the encoded command (BitLoc).
+// Field values live at bit positions of the encoded command (BitLoc), a byte
+// at a time (a field spans at most nine bytes); most fields are whole bytes.
 void put_bits(uint8_t* cmd, BitLoc loc, FieldValue v) {
-  const uint64_t u = uint64_t(v);  // the low bits, two's complement for negative values
-  for (unsigned i = 0; i < loc.bits; ++i) {
-    const unsigned bit = loc.byte * 8u + loc.shift + i;
-    if ((u >> i) & 1) cmd[bit / 8] = uint8_t(cmd[bit / 8] | (1u << (bit % 8)));
+  uint64_t u = uint64_t(v);  // the low bits, two's complement for negative values
+  if (loc.shift == 0 && loc.bits == 32) {  // most fields: four bytes the compiler merges into one access
+    uint8_t* p = cmd + loc.byte;
+    p[0] |= uint8_t(u), p[1] |= uint8_t(u >> 8), p[2] |= uint8_t(u >> 16), p[3] |= uint8_t(u >> 24);
+    return;
+  }
+  if (loc.shift == 0 && loc.bits % 8 == 0) {
+    for (unsigned i = 0; i < loc.bits / 8u; ++i) cmd[loc.byte + i] |= uint8_t(u >> (8 * i));
+    return;
+  }
+  unsigned bit = loc.byte * 8u + loc.shift;
+  for (unsigned left = loc.bits; left > 0;) {
+    const unsigned off = bit % 8, take = std::min(8 - off, left);
+    cmd[bit / 8] = uint8_t(cmd[bit / 8] | ((u & ((1u << take) - 1)) << off));
+    u >>= take;
+    bit += take;
+    left -= take;
   }
 }
 
 FieldValue get_bits(const uint8_t* cmd, BitLoc loc, bool is_signed) {
   uint64_t u = 0;
-  for (unsigned i = 0; i < loc.bits; ++i) {
-    const unsigned bit = loc.byte * 8u + loc.shift + i;
-    if ((cmd[bit / 8] >> (bit % 8)) & 1) u |= uint64_t(1) << i;
+  if (loc.shift == 0 && loc.bits == 32) {  // most fields: four bytes the compiler merges into one access
+    const uint8_t* p = cmd + loc.byte;
+    u = uint64_t(p[0]) | uint64_t(p[1]) << 8 | uint64_t(p[2]) << 16 | uint64_t(p[3]) << 24;
+  } else if (loc.shift == 0 && loc.bits % 8 == 0) {
+    for (unsigned i = 0; i < loc.bits / 8u; ++i) u |= uint64_t(cmd[loc.byte + i]) << (8 * i);
+  } else {
+    unsigned bit = loc.byte * 8u + loc.shift;
+    for (unsigned got = 0; got < loc.bits;) {
+      const unsigned off = bit % 8, take = std::min(8 - off, loc.bits - got);
+      u |= uint64_t((cmd[bit / 8] >> off) & ((1u << take) - 1)) << got;
+      got += take;
+      bit += take;
+    }
   }
   if (is_signed && loc.bits < 64 && ((u >> (loc.bits - 1)) & 1)) return FieldValue(u) - (FieldValue(1) << loc.bits);
   return FieldValue(u);
 }
 
 void mark_bits(std::vector<uint8_t>& used, BitLoc loc) { put_bits(used.data(), loc, ~uint64_t(0)); }
+
+// The bits of a command's fixed part that its header and fields cover, by
+// opcode: made once from the command table, since every command decoded
+// (thousands per simulation: the NPU fetches them) is checked against them.
+const std::vector<uint8_t>& covered_bits(const CommandSpec& spec) {
+  static const std::array<std::vector<uint8_t>, 256> table = [] {
+    std::array<std::vector<uint8_t>, 256> t;
+    for (const CommandSpec& c : kCommands) {
+      std::vector<uint8_t>& used = t[uint8_t(c.op)];
+      used.assign(4 * size_t(c.words), 0);
+      used[0] = used[1] = used[2] = 0xFF;
+      for (const FieldSpec& f : c.fields) {
+        mark_bits(used, f.loc);
+        mark_bits(used, f.loc2);
+      }
+    }
+    return t;
+  }();
+  return table[uint8_t(spec.op)];
+}
 
 const FieldSpec* args_field(const CommandSpec& spec) {
   for (const FieldSpec& f : spec.fields)
@@ -199,7 +245,9 @@ void encode_command(const Command& cmd, std::vector<uint8_t>& out) {
     throw Error(fmt::format("encode: {} command with a mismatched body", spec->mnemonic));
   const size_t words = encoded_size(cmd) / 4;
   if (words > 255) throw Error(fmt::format("encode: {} command of {} words (at most 255)", spec->mnemonic, words));
-  std::vector<uint8_t> bytes(4 * words, 0);
+  const size_t start = out.size();
+  out.resize(start + 4 * words, 0);  // written in place: no vector per command
+  uint8_t* bytes = out.data() + start;
   bytes[0] = uint8_t(cmd.op);
   bytes[1] = uint8_t(words);
   const Deps& d = cmd.deps;
@@ -209,46 +257,40 @@ void encode_command(const Command& cmd, std::vector<uint8_t>& out) {
   for (const FieldSpec& f : spec->fields) {
     if (f.kind == FieldKind::McuArgs) {
       const std::vector<uint32_t>& args = *f.list(body);
-      put_bits(bytes.data(), f.loc, FieldValue(args.size()));
-      for (size_t i = 0; i < args.size(); ++i) put_bits(bytes.data() + 4 * (spec->words + i), at(0, 32), args[i]);
+      put_bits(bytes, f.loc, FieldValue(args.size()));
+      for (size_t i = 0; i < args.size(); ++i) put_bits(bytes + 4 * (spec->words + i), at(0, 32), args[i]);
       continue;
     }
-    put_bits(bytes.data(), f.loc, f.get(body));
-    if (f.get2) put_bits(bytes.data(), f.loc2, f.get2(body));
+    put_bits(bytes, f.loc, f.get(body));
+    if (f.get2) put_bits(bytes, f.loc2, f.get2(body));
   }
-  out.insert(out.end(), bytes.begin(), bytes.end());
 }
 
 Command decode_command(const uint8_t* data, size_t size, size_t* consumed, const std::string& source, size_t index) {
-  const std::string where = fmt::format("{}: command {}", source, index);
-  Reader hdr(data, size, where);
-  hdr.need(4, "command header");
-  const uint8_t opcode = hdr.u8(), words = hdr.u8(), deps = hdr.u8(), flags = hdr.u8();
+  // Made only for an error message: the NPU decodes every command it fetches.
+  const auto where = [&] { return fmt::format("{}: command {}", source, index); };
+  if (size < 4) throw Error(fmt::format("{}: truncated: command header needs 4 bytes, only {} left", where(), size));
+  const uint8_t opcode = data[0], words = data[1], deps = data[2], flags = data[3];
   const CommandSpec* spec = find_command(opcode);
-  if (!spec) throw Error(fmt::format("{}: unknown opcode 0x{:02x}", where, opcode));
+  if (!spec) throw Error(fmt::format("{}: unknown opcode 0x{:02x}", where(), opcode));
   const char* op = spec->mnemonic;
   const FieldSpec* args = args_field(*spec);
   if (args && words < spec->words)
-    throw Error(fmt::format("{}: length {} words is too short for {} (at least {})", where, words, op, spec->words));
+    throw Error(fmt::format("{}: length {} words is too short for {} (at least {})", where(), words, op, spec->words));
   if (!args && words != spec->words)
-    throw Error(fmt::format("{}: length {} words does not match opcode {} ({} words)", where, words, op, spec->words));
+    throw Error(fmt::format("{}: length {} words does not match opcode {} ({} words)", where(), words, op, spec->words));
   if (size_t(words) * 4 > size)
-    throw Error(fmt::format("{}: truncated: {} command is {} bytes, only {} left", where, op, words * 4, size));
-  if (deps & 0xF0) throw Error(fmt::format("{}: reserved dependency bits 0x{:02x} set", where, deps & 0xF0));
+    throw Error(fmt::format("{}: truncated: {} command is {} bytes, only {} left", where(), op, words * 4, size));
+  if (deps & 0xF0) throw Error(fmt::format("{}: reserved dependency bits 0x{:02x} set", where(), deps & 0xF0));
 
   // Bits no field covers must be zero, so that decode -> encode is the identity.
   const size_t fixed = 4 * size_t(spec->words);
-  std::vector<uint8_t> used(fixed, 0);
-  used[0] = used[1] = used[2] = 0xFF;
-  for (const FieldSpec& f : spec->fields) {
-    mark_bits(used, f.loc);
-    mark_bits(used, f.loc2);
-  }
+  const std::vector<uint8_t>& used = covered_bits(*spec);
   if (flags & ~used[kFlagsByte])
-    throw Error(fmt::format("{}: {}: reserved flag bits 0x{:02x} set", where, op, uint8_t(flags & ~used[kFlagsByte])));
+    throw Error(fmt::format("{}: {}: reserved flag bits 0x{:02x} set", where(), op, uint8_t(flags & ~used[kFlagsByte])));
   for (size_t i = 4; i < fixed; ++i)
     if (data[i] & ~used[i])
-      throw Error(fmt::format("{}: {}: reserved byte {} of the command is 0x{:02x}, expected 0", where, op, i, data[i]));
+      throw Error(fmt::format("{}: {}: reserved byte {} of the command is 0x{:02x}, expected 0", where(), op, i, data[i]));
 
   Command cmd;
   cmd.op = spec->op;
@@ -262,7 +304,7 @@ Command decode_command(const uint8_t* data, size_t size, size_t* consumed, const
     if (f.kind == FieldKind::McuArgs) {
       const size_t count = size_t(get_bits(data, f.loc, false));
       if (count + spec->words != words)
-        throw Error(fmt::format("{}: {}: length {} words does not match {} arguments ({} words)", where, op, words,
+        throw Error(fmt::format("{}: {}: length {} words does not match {} arguments ({} words)", where(), op, words,
                                 count, count + spec->words));
       std::vector<uint32_t>& list = *f.list(body);
       list.reserve(count);
@@ -272,7 +314,7 @@ Command decode_command(const uint8_t* data, size_t size, size_t* consumed, const
     f.set(body, get_bits(data, f.loc, f.is_signed));
     if (f.set2) f.set2(body, get_bits(data, f.loc2, false));
   }
-  if (auto p = command_problem(cmd); !p.empty()) throw Error(fmt::format("{}: {}", where, p));
+  if (auto p = command_problem(cmd); !p.empty()) throw Error(fmt::format("{}: {}", where(), p));
   if (consumed) *consumed = size_t(words) * 4;
   return cmd;
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "arch/error.h"
+#include "sim/pending_deltas.h"
 #include "sim/transfer_stats.h"
 
 namespace kiln::sim {
@@ -14,13 +15,15 @@ using sc_core::SC_ZERO_TIME;
 
 Bus::Bus(sc_core::sc_module_name name, const BusConfig& config, const std::vector<std::string>& initiators,
          const std::vector<BusTarget>& targets)
-    : sc_module(name), config_(config), clock_(config.clock_mhz), map_(targets) {
+    : sc_module(name), config_(config), clock_(config.clock_mhz), latency_(clock_.cycles(config.latency_cycles)),
+      map_(targets) {
   for (size_t i = 0; i < initiators.size(); ++i) {
     auto port = std::make_unique<tlm_utils::simple_target_socket_tagged<Bus>>(initiators[i].c_str());
     port->register_b_transport(this, &Bus::b_transport, int(i));
     port->register_transport_dbg(this, &Bus::transport_dbg, int(i));
     initiator_ports_.push_back(std::move(port));
     granted_.push_back(std::make_unique<sc_core::sc_event>());
+    parts_.push_back(std::make_unique<Part>());
     BusInitiatorTotals t;
     t.name = initiators[i];
     totals_.push_back(t);
@@ -66,24 +69,29 @@ void Bus::b_transport(int id, tlm::tlm_generic_payload& trans, sc_time& delay) {
   const uint64_t burst = max_burst_bytes();
   for (uint64_t off = 0; off < len; off += burst) {
     const uint64_t n = std::min(burst, len - off);
-    const sc_time asked = sc_core::sc_time_stamp();
+    const sc_time asked = now();
     acquire(id);
-    const sc_time waited = sc_core::sc_time_stamp() - asked;
+    const sc_time waited = now() - asked;
     totals_[id].wait_ps += ps(waited);
-    add_bus_wait(trans, waited);
+    if (stats) stats->bus_wait += waited;
 
-    tlm::tlm_generic_payload part;
+    tlm::tlm_generic_payload& part = parts_[id]->trans;
+    TransferStats& part_stats = parts_[id]->stats;
+    part_stats.bus_wait = part_stats.bank_wait = SC_ZERO_TIME;
     part.set_command(trans.get_command());
     part.set_address(addr - map_[t].base + off);
     part.set_data_ptr(trans.get_data_ptr() + off);
     part.set_data_length(unsigned(n));
     part.set_streaming_width(unsigned(n));
     part.set_byte_enable_ptr(nullptr);
+    part.set_dmi_allowed(false);
     part.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    if (stats) part.set_extension(stats);
-    sc_time d = clock_.cycles(config_.latency_cycles);  // address phase; the target adds its access time
+    sc_time d = latency_;  // address phase; the target adds its access time
     (*target_ports_[t])->b_transport(part, d);
-    if (stats) part.clear_extension(stats);
+    if (stats) {
+      stats->bus_wait += part_stats.bus_wait;
+      stats->bank_wait += part_stats.bank_wait;
+    }
     wait(d);
     release(id);
     totals_[id].bursts += 1;
@@ -111,12 +119,58 @@ unsigned Bus::transport_dbg(int, tlm::tlm_generic_payload& trans) {
 
 void Bus::acquire(int id) {
   requesting_[id] = true;
-  arbitrate_.notify(SC_ZERO_TIME);  // decide one delta later, once every request of this instant is in
+  ++requests_;
+  // Decide one delta later, once every request of this instant is in.
+  if (!arbitrate_in_place(id)) arbitrate_.notify(SC_ZERO_TIME);
   while (owner_ != id) wait(*granted_[id]);
 }
 
+// A request wakes the arbiter process one delta later, and its grantee runs
+// right after it: process switches, per burst. When nothing else is pending
+// at the instant of a request (no runnable process, no pending update, no
+// delta notification but the arbiter's own), what follows is fixed: the
+// arbiter runs alone in the next delta and sees exactly the requests there
+// are now, then its grantee runs alone. Taking the arbiter's step here gives
+// the same grant at the same time with nothing running in between: the
+// requester goes on at once if it won, else it parks and the winner runs
+// next. Only the kernel's delta count differs, which nothing in kiln reads.
+// The arbiter's pending notification is withdrawn only when it is the sole
+// one, so that putting it back (something else is pending: arbitrate one
+// delta later, as always) leaves the kernel as it was.
+bool Bus::arbitrate_in_place(int id) {
+#if KILN_PENDING_DELTAS
+  const auto& deltas = pending_deltas();
+  const bool arbiter_pending = !deltas.empty();
+  if (arbiter_pending && (deltas.size() != 1 || deltas.front() != &arbitrate_)) return false;
+  if (arbiter_pending) arbitrate_.cancel();
+  if (sc_core::sc_pending_activity_at_current_time()) {
+    if (arbiter_pending) arbitrate_.notify(SC_ZERO_TIME);
+    return false;
+  }
+  arbitrate(id);
+  return true;
+#else
+  return false;
+#endif
+}
+
+// The arbiter's step: grant the bus, if free, to the request the policy picks
+// and wake it, unless it is `running` (the requester taking the step itself).
+void Bus::arbitrate(int running) {
+  if (owner_ >= 0) return;
+  // A lone request (the usual case) is the pick of either policy: no scan of the requests.
+  const int pick = requests_ == 1 && running >= 0 && requesting_[running] ? running : choose();
+  if (pick < 0) return;
+  owner_ = pick;
+  last_granted_ = pick;
+  requesting_[pick] = false;
+  --requests_;
+  owned_since_ = now();
+  if (pick != running) granted_[pick]->notify();
+}
+
 void Bus::release(int id) {
-  const uint64_t held = ps(sc_core::sc_time_stamp() - owned_since_);
+  const uint64_t held = ps(now() - owned_since_);
   busy_ps_ += held;
   totals_[id].busy_ps += held;
   owner_ = -1;
@@ -130,8 +184,9 @@ int Bus::choose() const {
       if (requesting_[i]) return i;
     return -1;
   }
-  for (int k = 1; k <= n; ++k) {
-    const int i = ((last_granted_ < 0 ? -1 : last_granted_) + k + n) % n;
+  // From the one after the last granted, wrapping (no division: this runs per burst).
+  for (int k = 0, i = last_granted_ < 0 ? -1 : last_granted_; k < n; ++k) {
+    if (++i == n) i = 0;
     if (requesting_[i]) return i;
   }
   return -1;
@@ -140,14 +195,7 @@ int Bus::choose() const {
 void Bus::arbiter() {
   for (;;) {
     wait(arbitrate_);
-    if (owner_ >= 0) continue;
-    const int pick = choose();
-    if (pick < 0) continue;
-    owner_ = pick;
-    last_granted_ = pick;
-    requesting_[pick] = false;
-    owned_since_ = sc_core::sc_time_stamp();
-    granted_[pick]->notify();
+    arbitrate();
   }
 }
 

@@ -21,6 +21,7 @@
 #include "arch/profile.h"
 #include "arch/soc_config.h"
 #include "sim/clock.h"
+#include "sim/transfer_stats.h"
 
 namespace kiln::sim {
 
@@ -50,18 +51,34 @@ class Bus : public sc_core::sc_module {
   unsigned transport_dbg(int id, tlm::tlm_generic_payload& trans);
   int decode(uint64_t addr, uint64_t len) const;
   void acquire(int id);
+  bool arbitrate_in_place(int id);
+  void arbitrate(int running = -1);
   void release(int id);
   void arbiter();
   int choose() const;
 
   BusConfig config_;
   Clock clock_;
+  sc_core::sc_time latency_;  // of a burst's address phase
   std::vector<BusTarget> map_;
   std::vector<std::unique_ptr<tlm_utils::simple_target_socket_tagged<Bus>>> initiator_ports_;
   std::vector<std::unique_ptr<tlm_utils::simple_initiator_socket<Bus>>> target_ports_;
+  // The payload of each initiator's burst in flight (an initiator has one at
+  // a time), reused: a new payload allocates its extension array, per burst.
+  // Its statistics extension stays attached (setting and clearing one per
+  // burst costs two calls into the library); what the target records there
+  // is added to the initiator's own.
+  struct Part {
+    Part() { trans.set_extension(&stats); }
+    ~Part() { trans.clear_extension(&stats); }
+    tlm::tlm_generic_payload trans;
+    TransferStats stats;
+  };
+  std::vector<std::unique_ptr<Part>> parts_;
 
   // Arbitration state.
-  std::vector<bool> requesting_;
+  std::vector<char> requesting_;  // not vector<bool>: read per burst
+  int requests_ = 0;              // how many are set
   std::vector<std::unique_ptr<sc_core::sc_event>> granted_;
   sc_core::sc_event arbitrate_;
   int owner_ = -1;

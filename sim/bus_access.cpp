@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <memory>
+#include <vector>
+
 #include "arch/error.h"
 #include "sim/transfer_stats.h"
 
@@ -20,10 +23,49 @@ namespace {
   throw Error(fmt::format("bus: {} of {} bytes at 0x{:08x}: {}", what, len, addr, why));
 }
 
-BusAccessResult transfer(tlm::tlm_initiator_socket<>& socket, tlm::tlm_command cmd, uint64_t addr, uint8_t* data,
-                         uint64_t len) {
+// Payloads of the transfers in flight, reused: a new payload allocates its
+// extension array, and a simulation makes thousands of transfers. Each keeps
+// its statistics extension attached (set and cleared per transfer, it costs
+// two calls into the library). A transfer takes one for its duration; while
+// it waits on the bus, other processes take others. Per OS thread, as
+// SystemC runs all of a simulation's processes on one.
+struct StatsPayload {
+  StatsPayload() { trans.set_extension(&stats); }
+  ~StatsPayload() { trans.clear_extension(&stats); }
   tlm::tlm_generic_payload trans;
   TransferStats stats;
+};
+
+class PooledPayload {
+ public:
+  PooledPayload() {
+    auto& pool = free_payloads();
+    if (pool.empty()) {
+      p_ = std::make_unique<StatsPayload>();
+    } else {
+      p_ = std::move(pool.back());
+      pool.pop_back();
+    }
+  }
+  ~PooledPayload() { free_payloads().push_back(std::move(p_)); }
+  PooledPayload(const PooledPayload&) = delete;
+  PooledPayload& operator=(const PooledPayload&) = delete;
+  StatsPayload& get() { return *p_; }
+
+ private:
+  static std::vector<std::unique_ptr<StatsPayload>>& free_payloads() {
+    thread_local std::vector<std::unique_ptr<StatsPayload>> pool;
+    return pool;
+  }
+  std::unique_ptr<StatsPayload> p_;
+};
+
+BusAccessResult transfer(tlm::tlm_initiator_socket<>& socket, tlm::tlm_command cmd, uint64_t addr, uint8_t* data,
+                         uint64_t len) {
+  PooledPayload pooled;
+  tlm::tlm_generic_payload& trans = pooled.get().trans;
+  TransferStats& stats = pooled.get().stats;
+  stats.bus_wait = stats.bank_wait = sc_core::SC_ZERO_TIME;
   trans.set_command(cmd);
   trans.set_address(addr);
   trans.set_data_ptr(data);
@@ -32,10 +74,8 @@ BusAccessResult transfer(tlm::tlm_initiator_socket<>& socket, tlm::tlm_command c
   trans.set_byte_enable_ptr(nullptr);
   trans.set_dmi_allowed(false);
   trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  trans.set_extension(&stats);
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
   socket->b_transport(trans, delay);
-  trans.clear_extension(&stats);
   if (delay > sc_core::SC_ZERO_TIME) sc_core::wait(delay);
   if (trans.get_response_status() != tlm::TLM_OK_RESPONSE) throw_response(cmd, addr, len, trans.get_response_status());
   return {stats.bus_wait, stats.bank_wait};

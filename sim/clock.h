@@ -25,7 +25,13 @@ class Clock {
 };
 
 inline uint64_t ps(const sc_core::sc_time& t) { return t.value(); }
-inline sc_core::sc_time from_ps(uint64_t v) { return sc_core::sc_time::from_value(v); }
+// The current simulation time, as sc_time_stamp() gives it but read inline:
+// that is a call into the library, and the bus, the memories and the DMA ask
+// for the time several times per burst.
+inline sc_core::sc_time now() { return sc_core::sc_get_curr_simcontext()->time_stamp(); }
+inline uint64_t now_ps() { return now().value(); }
+// Zero (no stall, no wait: the usual case) without the call into the library.
+inline sc_core::sc_time from_ps(uint64_t v) { return v ? sc_core::sc_time::from_value(v) : sc_core::SC_ZERO_TIME; }
 inline uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
 }  // namespace kiln::sim

@@ -1,5 +1,6 @@
 #include "sim/compute_unit.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 
@@ -20,7 +21,7 @@ std::vector<SpmRegion> ComputeUnit::regions(const ConvCmd& c) {
 ArrayResult ComputeUnit::run(const GemmCmd& g, uint64_t command) {
   std::vector<int8_t>& a = a_;
   a.resize(size_t(g.m) * g.k);  // every row is read below
-  for (uint32_t i = 0; i < g.m; ++i) spm_.read(Buffer::Input, g.a_addr + uint64_t(i) * g.a_stride, &a[size_t(i) * g.k], g.k);
+  spm_.read_rows(Buffer::Input, g.a_addr, g.a_stride, g.m, a.data(), g.k);
   read_b(g.b_addr, g.b_stride, g.k, g.n);
   return run_tile(g.dataflow, g.m, g.n, g.k, a, b_, g.c_addr, g.c_stride, g.accumulate, command);
 }
@@ -33,25 +34,57 @@ ArrayResult ComputeUnit::run(const ConvCmd& c, uint64_t command) {
   if (c.pixel_stride() == c.in_c)
     spm_.read(Buffer::Input, c.in_addr, input.data(), input.size());
   else
-    for (size_t p = 0; p < size_t(c.in_h) * c.in_w; ++p)
-      spm_.read(Buffer::Input, c.in_addr + p * c.pixel_stride(), &input[p * c.in_c], c.in_c);
+    spm_.read_rows(Buffer::Input, c.in_addr, c.pixel_stride(), uint64_t(c.in_h) * c.in_w, input.data(), c.in_c);
   // Implicit GEMM: row m = (oy, ox), column k = (ky, kx, ch).
   std::vector<int8_t>& a = a_;
   a.resize(size_t(m) * k);  // every tap is copied or padded below
-  for (uint32_t oy = 0; oy < c.out_h; ++oy)
-    for (uint32_t ox = 0; ox < c.out_w; ++ox) {
-      int8_t* row = &a[(size_t(oy) * c.out_w + ox) * k];
-      for (uint32_t ky = 0; ky < c.kh; ++ky)
-        for (uint32_t kx = 0; kx < c.kw; ++kx) {
-          const int64_t iy = int64_t(oy) * c.stride_h + int64_t(ky) * c.dil_h - c.pad_top;
-          const int64_t ix = int64_t(ox) * c.stride_w + int64_t(kx) * c.dil_w - c.pad_left;
-          int8_t* dst = row + (size_t(ky) * c.kw + kx) * c.in_c;
-          if (iy < 0 || iy >= int64_t(c.in_h) || ix < 0 || ix >= int64_t(c.in_w))
-            std::memset(dst, static_cast<uint8_t>(c.pad_value), c.in_c);
-          else
-            std::memcpy(dst, &input[(size_t(iy) * c.in_w + size_t(ix)) * c.in_c], c.in_c);
-        }
+  const uint8_t pad = static_cast<uint8_t>(c.pad_value);
+  const size_t tap = c.in_c;
+  if (c.dil_w == 1 && c.out_w > 0) {
+    // Without dilation a window row is adjacent columns of its input row,
+    // padding included: each input row is laid out once, padded as far as
+    // the windows reach, and then a window row is one copy from it.
+    const size_t width = size_t(c.out_w - 1) * c.stride_w + c.kw;  // the columns the windows reach
+    const size_t lo = std::min<size_t>(c.pad_left, width);           // the first inside the input
+    const size_t hi = std::min(std::max(size_t(c.pad_left) + c.in_w, lo), width);  // past the last
+    std::vector<int8_t>& padded = padded_;
+    padded.resize(size_t(c.in_h) * width * tap);
+    for (uint32_t iy = 0; iy < c.in_h; ++iy) {
+      int8_t* p = &padded[size_t(iy) * width * tap];
+      std::memset(p, pad, lo * tap);
+      if (hi > lo) std::memcpy(p + lo * tap, &input[(size_t(iy) * c.in_w + (lo - c.pad_left)) * tap], (hi - lo) * tap);
+      std::memset(p + hi * tap, pad, (width - hi) * tap);
     }
+    const size_t window_row = size_t(c.kw) * tap, step = size_t(c.stride_w) * tap;
+    for (uint32_t oy = 0; oy < c.out_h; ++oy)
+      for (uint32_t ky = 0; ky < c.kh; ++ky) {
+        const int64_t iy = int64_t(oy) * c.stride_h + int64_t(ky) * c.dil_h - c.pad_top;
+        int8_t* dst = &a[size_t(oy) * c.out_w * k + ky * window_row];
+        if (iy < 0 || iy >= int64_t(c.in_h)) {
+          for (uint32_t ox = 0; ox < c.out_w; ++ox, dst += k) std::memset(dst, pad, window_row);
+          continue;
+        }
+        const int8_t* src = &padded[size_t(iy) * width * tap];
+        for (uint32_t ox = 0; ox < c.out_w; ++ox, dst += k, src += step) std::memcpy(dst, src, window_row);
+      }
+  } else {
+    for (uint32_t oy = 0; oy < c.out_h; ++oy)
+      for (uint32_t ox = 0; ox < c.out_w; ++ox) {
+        int8_t* row = &a[(size_t(oy) * c.out_w + ox) * k];
+        const int64_t ix0 = int64_t(ox) * c.stride_w - c.pad_left;
+        for (uint32_t ky = 0; ky < c.kh; ++ky) {
+          const int64_t iy = int64_t(oy) * c.stride_h + int64_t(ky) * c.dil_h - c.pad_top;
+          int8_t* dst = row + size_t(ky) * c.kw * tap;
+          for (uint32_t kx = 0; kx < c.kw; ++kx) {
+            const int64_t ix = ix0 + int64_t(kx) * c.dil_w;
+            if (iy < 0 || iy >= int64_t(c.in_h) || ix < 0 || ix >= int64_t(c.in_w))
+              std::memset(dst + kx * tap, pad, tap);
+            else
+              std::memcpy(dst + kx * tap, &input[(size_t(iy) * c.in_w + size_t(ix)) * tap], tap);
+          }
+        }
+      }
+  }
   read_b(c.b_addr, c.b_stride, c.weight_rows(), c.n);
   if (c.depthwise) {
     // The weight-fetch path expands the compact taps to the block-diagonal B
@@ -66,7 +99,7 @@ ArrayResult ComputeUnit::run(const ConvCmd& c, uint64_t command) {
 
 void ComputeUnit::read_b(uint32_t b_addr, uint32_t b_stride, uint32_t rows, uint32_t n) {
   b_.resize(size_t(rows) * n);  // every row is read below
-  for (uint32_t p = 0; p < rows; ++p) spm_.read(Buffer::Weight, b_addr + uint64_t(p) * b_stride, &b_[size_t(p) * n], n);
+  spm_.read_rows(Buffer::Weight, b_addr, b_stride, rows, b_.data(), n);
 }
 
 ArrayResult ComputeUnit::run_tile(Dataflow dataflow, uint32_t m, uint32_t n, uint32_t k, const std::vector<int8_t>& a,
@@ -74,9 +107,7 @@ ArrayResult ComputeUnit::run_tile(Dataflow dataflow, uint32_t m, uint32_t n, uin
                                   uint64_t command) {
   std::vector<int32_t>& c = c_;
   c.assign(size_t(m) * n, 0);
-  if (accumulate)
-    for (uint32_t i = 0; i < m; ++i)
-      spm_.read(Buffer::Accumulator, c_addr + 4 * uint64_t(i) * c_stride, &c[size_t(i) * n], 4 * uint64_t(n));
+  if (accumulate) spm_.read_rows(Buffer::Accumulator, c_addr, 4 * uint64_t(c_stride), m, c.data(), 4 * uint64_t(n));
   ArrayTile tile;
   tile.dataflow = dataflow;
   tile.m = m;
@@ -92,8 +123,7 @@ ArrayResult ComputeUnit::run_tile(Dataflow dataflow, uint32_t m, uint32_t n, uin
   stats_.commands += 1;
   stats_.cycles += r.cycles;
   // int32 little-endian in the accumulator buffer (the host is little-endian too).
-  for (uint32_t i = 0; i < m; ++i)
-    spm_.write(Buffer::Accumulator, c_addr + 4 * uint64_t(i) * c_stride, &c[size_t(i) * n], 4 * uint64_t(n));
+  spm_.write_rows(Buffer::Accumulator, c_addr, 4 * uint64_t(c_stride), m, c.data(), 4 * uint64_t(n));
   return r;
 }
 

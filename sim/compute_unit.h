@@ -39,7 +39,7 @@ class ComputeUnit {
   ArrayEngineStats stats_;
   // A tile's operands and accumulators, kept between commands so that a
   // tile costs no allocation (the compute queue runs one command at a time).
-  std::vector<int8_t> input_, a_, b_, diagonal_;
+  std::vector<int8_t> input_, padded_, a_, b_, diagonal_;
   std::vector<int32_t> c_;
 };
 

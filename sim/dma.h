@@ -62,6 +62,8 @@ class Dma final : public sc_core::sc_module, public DmaIf {
   Clock npu_clock_;
   std::vector<std::unique_ptr<tlm_utils::simple_initiator_socket<Dma>>> sockets_;
   std::vector<bool> busy_;
+  mutable uint64_t port_time_bytes_ = 0;  // port_time's last question and answer
+  mutable sc_core::sc_time port_time_;
   std::vector<std::unique_ptr<sc_core::sc_event>> freed_;
 };
 

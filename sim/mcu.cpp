@@ -15,7 +15,6 @@ namespace kiln::sim {
 using sc_core::sc_time;
 
 namespace {
-sc_time now() { return sc_core::sc_time_stamp(); }
 
 // The kernels' view of memory: absolute SoC addresses, untimed (the timed
 // traffic is charged separately, range by range).

@@ -41,7 +41,7 @@ void MemoryTarget::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
     return;
   }
   sc_core::sc_time bank_wait = sc_core::SC_ZERO_TIME;
-  delay += access_time(write, off, len, sc_core::sc_time_stamp() + delay, &bank_wait);
+  delay += access_time(write, off, len, now() + delay, &bank_wait);
   add_bank_wait(trans, bank_wait);
   if (write) {
     std::memcpy(bytes_.data() + off, trans.get_data_ptr(), len);

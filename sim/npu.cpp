@@ -25,8 +25,6 @@ const char* unit_of(Queue q) {
   return "?";
 }
 
-sc_time now() { return sc_core::sc_time_stamp(); }
-
 }  // namespace
 
 Npu::Npu(sc_core::sc_module_name name, const SocConfig& soc, SimContext& ctx)
@@ -184,7 +182,10 @@ void Npu::queue_thread(Queue q) {
       ev.end_ps = ps(now());
       ctx_.record(ev);
       ++completed_;
-      completed_event_.notify(sc_core::SC_ZERO_TIME);
+      // Only a fence waits on it, for everything dispatched to finish (fetch
+      // dispatches nothing meanwhile): waking it for any earlier command
+      // would only make it wait again.
+      if (completed_ == dispatched_) completed_event_.notify(sc_core::SC_ZERO_TIME);
       check_drain();
     }
   });

@@ -43,6 +43,7 @@ class Npu final : public sc_core::sc_module {
   Npu(sc_core::sc_module_name name, const SocConfig& soc, SimContext& ctx);
 
   const Scratchpads& scratchpads() const { return spm_; }
+  Scratchpads& scratchpads() { return spm_; }
   const ArrayEngineStats& array_stats() const { return array_->stats(); }
   // Names of the units built, in the order built (built-in units first).
   std::vector<std::string> unit_names() const;

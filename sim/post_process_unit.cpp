@@ -21,6 +21,11 @@ std::vector<SpmRegion> PostProcessUnit::regions(const PostProcessCmd& p) {
           {p.out.buf, p.out.offset, uint64_t(p.m - 1) * p.out_stride + p.n}};
 }
 
+bool PostProcessUnit::rows_inside(Buffer buf, uint64_t offset, uint64_t stride, uint64_t rows, uint64_t row) const {
+  if (rows == 0 || (stride != 0 && rows - 1 > (UINT64_MAX - row) / stride)) return false;
+  return spm_.known_inside(buf, offset, (rows - 1) * stride + row);
+}
+
 void PostProcessUnit::run(const PostProcessCmd& p) {
   const int32_t lo = std::max(p.act_min, -128), hi = std::min(p.act_max, 127);
   if (lo > hi) throw Error(fmt::format("post-processing: empty clamp range [{}, {}]", p.act_min, p.act_max));
@@ -36,6 +41,18 @@ void PostProcessUnit::run(const PostProcessCmd& p) {
   q.out_zp = p.out_zero_point;
   q.act_min = lo;
   q.act_max = hi;
+  if (p.out.buf != Buffer::Accumulator && p.acc_stride >= p.n && p.out_stride >= p.n &&
+      rows_inside(Buffer::Accumulator, p.acc_addr, 4 * uint64_t(p.acc_stride), p.m, 4 * uint64_t(p.n)) &&
+      rows_inside(p.out.buf, p.out.offset, p.out_stride, p.m, p.n)) {
+    // No access can fail and the output cannot overlap the accumulators: all
+    // rows in, rescaled and out at once, as they would be row by row.
+    acc_.resize(size_t(p.m) * p.n);
+    out_.resize(size_t(p.m) * p.n);
+    spm_.read_rows(Buffer::Accumulator, p.acc_addr, 4 * uint64_t(p.acc_stride), p.m, acc_.data(), 4 * uint64_t(p.n));
+    kernels::requantize_rows(q, acc_.data(), int(p.m), int(p.n), out_.data());
+    spm_.write_rows(p.out.buf, p.out.offset, p.out_stride, p.m, out_.data(), p.n);
+    return;
+  }
   std::vector<int32_t> acc(p.n);
   std::vector<int8_t> out(p.n);
   for (uint32_t i = 0; i < p.m; ++i) {

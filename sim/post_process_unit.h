@@ -30,8 +30,13 @@ class PostProcessUnit final : public NpuUnit {
   UnitWork execute(const Command& cmd, int64_t index) override;
 
  private:
+  // Whether `rows` rows of `row` bytes, `stride` apart, all lie in the buffer.
+  bool rows_inside(Buffer buf, uint64_t offset, uint64_t stride, uint64_t rows, uint64_t row) const;
+
   ScratchpadIf& spm_;
   unsigned lanes_;
+  std::vector<int32_t> acc_;  // a command's accumulators and results, kept
+  std::vector<int8_t> out_;   // between commands (no allocation per command)
 };
 
 }  // namespace kiln::sim

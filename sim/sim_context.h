@@ -32,6 +32,8 @@ class SimContext {
     events_.push_back(std::move(e));
   }
   const std::vector<ProfileEvent>& events() const { return events_; }
+  // The events moved out, once the simulation has ended.
+  std::vector<ProfileEvent> take_events() { return std::move(events_); }
 
   // The NPU's array engine: from the factory when one is set, else the one
   // the config names.

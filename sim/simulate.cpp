@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <numeric>
 #include <systemc>
 #include <thread>
 
@@ -26,6 +27,20 @@ bool event_before(const ProfileEvent& a, const ProfileEvent& b) {
   if (a.unit != b.unit) return a.unit < b.unit;
   if (a.command != b.command) return a.command < b.command;
   return a.end_ps < b.end_ps;
+}
+
+// The events in event_before's order, ties in recording order: an index
+// sort, then one move of each event (it holds three strings), instead of the
+// merge sort moving events around.
+std::vector<ProfileEvent> sorted_events(std::vector<ProfileEvent> events) {
+  std::vector<uint32_t> order(events.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return event_before(events[a], events[b]); });
+  std::vector<ProfileEvent> sorted;
+  sorted.reserve(events.size());
+  for (uint32_t i : order) sorted.push_back(std::move(events[i]));
+  return sorted;
 }
 
 void quiet_systemc() {
@@ -89,13 +104,12 @@ SimResult elaborate_and_run(const SocConfig& soc, const Program& program, const 
   p.reference_clock_mhz = soc.npu.clock_mhz;
   p.total_ps = r.total_ps;
   p.total_cycles = r.total_cycles;
-  p.events = ctx.events();
-  std::stable_sort(p.events.begin(), p.events.end(), event_before);
+  p.events = sorted_events(ctx.take_events());
   p.units = summarize_units(p.events);
   p.bus_busy_ps = platform.bus().busy_ps();
   p.bus_initiators = platform.bus().initiator_totals();
   for (const auto& m : platform.memories()) r.memories.push_back({m->config().name, m->config().base, m->take_contents()});
-  for (size_t b = 0; b < 4; ++b) r.scratchpads[b] = platform.npu().scratchpads().contents(Buffer(b));
+  for (size_t b = 0; b < 4; ++b) r.scratchpads[b] = platform.npu().scratchpads().take_contents(Buffer(b));
   r.array = platform.npu().array_stats();
   r.actions = count_actions(soc, platform, p);
   return r;

@@ -41,13 +41,13 @@ struct SimResult {
   uint64_t total_cycles = 0;  // the same in NPU cycles (the profile's reference clock)
   Profile profile;
   std::vector<MemoryContents> memories;               // final contents, as SocConfig::memories
-  std::array<std::vector<uint8_t>, 4> scratchpads;    // final contents, indexed by Buffer
+  std::array<sim::ZeroedBytes, 4> scratchpads;        // final contents, indexed by Buffer
   ArrayEngineStats array;                             // the array engine's work and wall time
   ActionCounts actions;                               // what the run did, for the energy model
 
   // Bytes at an absolute SoC address; throws kiln::Error if not inside one memory.
   std::vector<uint8_t> read(uint64_t addr, uint64_t len) const;
-  const std::vector<uint8_t>& scratchpad(Buffer b) const { return scratchpads[size_t(b)]; }
+  const sim::ZeroedBytes& scratchpad(Buffer b) const { return scratchpads[size_t(b)]; }
 };
 
 // Loads the program, runs it to its end, and returns what it computed and

@@ -10,29 +10,52 @@ SramBanks::SramBanks(unsigned banks, uint64_t bank_width_bytes, uint64_t bus_wid
       bank_width_(std::max<uint64_t>(1, bank_width_bytes)),
       bus_width_(std::max<uint64_t>(1, bus_width_bytes)),
       period_(period_ps),
-      busy_(busy_ps) {}
+      busy_(busy_ps),
+      beats_per_granule_(bank_width_ % bus_width_ == 0 ? bank_width_ / bus_width_ : 0) {
+  // A power-of-two bus width (the usual case) divides by shifting.
+  for (unsigned s = 0; s < 64; ++s)
+    if (bus_width_ == uint64_t(1) << s) bus_shift_ = int(s);
+}
 
 BankedAccess SramBanks::access(uint64_t offset, uint64_t len, uint64_t start_ps) {
   const uint64_t w = bus_width_, bw = bank_width_, banks = free_ps_.size();
   const auto next = [banks](uint64_t b) { return b + 1 == banks ? 0 : b + 1; };
   uint64_t issue = start_ps;  // earliest time the next beat may go
   uint64_t stalled = 0;
-  if (bw % w == 0) {
-    // Each beat lies in one bank: step the bank every bw / w beats instead of
-    // dividing per beat (this runs for every SRAM burst of a simulation).
-    const uint64_t beats_per_granule = bw / w;
-    uint64_t word = offset / w;
-    const uint64_t last_word = (offset + len - 1) / w;
-    uint64_t b = (word / beats_per_granule) % banks, k = word % beats_per_granule;
-    for (; word <= last_word; ++word) {
+  if (beats_per_granule_) {
+    // Each beat lies in one bank: step the bank every beats_per_granule_
+    // beats instead of dividing per beat (this runs for every SRAM burst of
+    // a simulation, so it divides as little as it can).
+    const uint64_t bpg = beats_per_granule_;
+    uint64_t word = words(offset);
+    const uint64_t last_word = words(offset + len - 1);
+    uint64_t b = (bpg == 1 ? word : word / bpg) % banks, k = bpg == 1 ? 0 : word % bpg;
+    // A bank free again by the next beat's slot (busy_ <= period_, no wait
+    // states) makes every beat after each bank's first of this access go
+    // without a stall: beat by beat only through that first round.
+    uint64_t first_round = busy_ <= period_ ? banks * bpg - k : UINT64_MAX;
+    for (; word <= last_word && first_round > 0; ++word, --first_round) {
       const uint64_t ready = std::max(issue, free_ps_[b]);
       stalled += ready - issue;
       free_ps_[b] = ready + busy_;
       issue = ready + period_;
-      if (++k == beats_per_granule) {
+      if (++k == bpg) {
         k = 0;
         b = next(b);
       }
+    }
+    if (word <= last_word) {
+      // The rest, from bank b's granule on: beat j at issue + j * period_.
+      // Its last granules, one per bank, say when each bank is free again:
+      // one busy_ after the last beat it takes there.
+      const uint64_t rest = last_word - word + 1, granules = bpg == 1 ? rest : (rest + bpg - 1) / bpg;
+      uint64_t bank = (b + granules - 1) % banks;
+      for (uint64_t i = 0; i < banks && i < granules; ++i) {
+        const uint64_t j = i == 0 ? rest - 1 : (granules - i) * bpg - 1;  // the last beat of granule granules-1-i
+        free_ps_[bank] = issue + j * period_ + busy_;
+        bank = bank == 0 ? banks - 1 : bank - 1;
+      }
+      issue += rest * period_;
     }
     return {issue - start_ps, stalled};
   }

@@ -19,12 +19,9 @@ struct TransferStats : tlm::tlm_extension<TransferStats> {
   }
 };
 
-// Adds the wait times a target or the bus observed to the payload's extension, if any.
+// Adds the bank wait a target observed to the payload's extension, if any.
 inline void add_bank_wait(tlm::tlm_generic_payload& trans, const sc_core::sc_time& t) {
   if (auto* s = trans.get_extension<TransferStats>()) s->bank_wait += t;
-}
-inline void add_bus_wait(tlm::tlm_generic_payload& trans, const sc_core::sc_time& t) {
-  if (auto* s = trans.get_extension<TransferStats>()) s->bus_wait += t;
 }
 
 }  // namespace kiln::sim

@@ -66,6 +66,32 @@ TEST_CASE("sram banks: every bank and bus width, unaligned accesses, conflicts a
   CHECK(stalls > 1000);  // the conflicts, not only the free path, were compared
 }
 
+TEST_CASE("sram banks without wait states (the beats after each bank's first in closed form) as the per-byte rule",
+          "[sram]") {
+  std::mt19937_64 rng(11);
+  int stalls = 0;
+  for (unsigned banks : {1u, 2u, 3u, 4u, 8u})
+    for (uint64_t bank_width : {1u, 2u, 4u, 8u, 16u, 12u, 32u})
+      for (uint64_t bus_width : {1u, 4u, 8u, 16u}) {
+        const uint64_t period = 5000;
+        SramBanks fast(banks, bank_width, bus_width, period, period);
+        ByteRule rule{std::vector<uint64_t>(banks, 0), bank_width, bus_width, period, period};
+        uint64_t start = 0;
+        for (int k = 0; k < 200; ++k) {
+          const uint64_t offset = rng() % 4096, len = 1 + rng() % 700;
+          const BankedAccess got = fast.access(offset, len, start);
+          const BankedAccess want = rule.access(offset, len, start);
+          INFO("banks " << banks << ", bank width " << bank_width << ", bus width " << bus_width << ", access " << k
+                        << " at " << offset << " of " << len);
+          REQUIRE(got.duration_ps == want.duration_ps);
+          REQUIRE(got.stalled_ps == want.stalled_ps);
+          stalls += want.stalled_ps > 0;
+          start += rng() % 4 == 0 ? 0 : period * (rng() % 40);  // often overlapping the previous access's banks
+        }
+      }
+  CHECK(stalls > 1000);
+}
+
 TEST_CASE("sram banks: two beats in one bank wait for it, two banks overlap", "[sram]") {
   // 2 banks of 8 bytes, a 8-byte bus, 1 ns beats, a bank busy for 2 ns.
   SramBanks s(2, 8, 8, 1000, 2000);
