@@ -16,6 +16,7 @@ namespace {
 
 constexpr int kRows = 4;   // rows of A per micro-tile
 constexpr int kCols = 16;  // columns of B per micro-tile: two vectors of eight int32
+constexpr int kWideRows = 8;  // rows of A per AVX-512 micro-tile (16 columns: one vector)
 
 bool fits_int16_after(int32_t zp) { return zp >= -32640 && zp <= 32639; }  // int8 minus zp within int16
 
@@ -106,9 +107,10 @@ void pack_b(const Int8GemmArgs& g, int pairs, int n_padded, std::vector<int16_t>
       *at(p, j) = pair_of(b_value(g, j, 2 * p), b_value(g, j, 2 * p + 1));
 }
 
-void pack_a(const Int8GemmArgs& g, int row0, int rows, int k_even, int16_t* out) {
+// `block` rows of A from row0, `rows` of them real (the rest zero).
+void pack_a(const Int8GemmArgs& g, int row0, int rows, int block, int k_even, int16_t* out) {
   const __m256i zp = _mm256_set1_epi16(int16_t(g.a_zp));
-  for (int r = 0; r < kRows; ++r) {
+  for (int r = 0; r < block; ++r) {
     int16_t* dst = out + size_t(r) * size_t(k_even);
     if (r >= rows) {
       std::memset(dst, 0, size_t(k_even) * sizeof(int16_t));
@@ -136,9 +138,45 @@ inline void store_row(const Int8GemmArgs& g, __m256i v, int32_t* c, int cols) {
   for (int j = 0; j < cols; ++j) c[j] = g.accumulate ? int32_t(uint32_t(c[j]) + uint32_t(lanes[j])) : lanes[j];
 }
 
+// The products of kWideRows packed rows of A with every column of B, for
+// cores with AVX-512 VNNI: vpdpwssd multiplies the same int16 pairs and adds
+// them to the int32 lanes in one instruction, wrapping as vpmaddwd and vpaddd
+// do, over sixteen columns at once. Same packing, same sums.
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) void wide_rows(const Int8GemmArgs& g, const int16_t* a,
+                                                                      const int16_t* b, int pairs, int k_even,
+                                                                      int n_padded, int i0, int rows, int32_t* c) {
+  for (int j0 = 0; j0 < g.n; j0 += kCols) {
+    __m512i acc[kWideRows];
+    for (auto& r : acc) r = _mm512_setzero_si512();
+    const int16_t* bp = b + size_t(j0) * 2;
+    for (int p = 0; p < pairs; ++p, bp += size_t(n_padded) * 2) {
+      const __m512i b16 = _mm512_loadu_si512(bp);
+      for (int r = 0; r < kWideRows; ++r) {
+        int32_t pair;
+        std::memcpy(&pair, a + size_t(r) * size_t(k_even) + size_t(p) * 2, sizeof pair);
+        acc[r] = _mm512_dpwssd_epi32(acc[r], _mm512_set1_epi32(pair), b16);
+      }
+    }
+    const int cols = std::min(kCols, g.n - j0);
+    const __mmask16 lanes = __mmask16((1u << cols) - 1);
+    for (int r = 0; r < rows; ++r) {
+      int32_t* out = c + size_t(i0 + r) * size_t(g.n) + size_t(j0);
+      __m512i v = acc[r];
+      if (g.accumulate) v = _mm512_add_epi32(v, _mm512_maskz_loadu_epi32(lanes, out));
+      _mm512_mask_storeu_epi32(out, lanes, v);
+    }
+  }
+}
+
+bool has_avx512_vnni() {
+  static const bool yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                          __builtin_cpu_supports("avx512vnni");
+  return yes;
+}
+
 }  // namespace
 
-bool int8_gemm_avx2(const Int8GemmArgs& g, int32_t* c) {
+bool int8_gemm_avx2(const Int8GemmArgs& g, int32_t* c, bool allow_avx512) {
   if (!fits_int16_after(g.a_zp)) return false;
   if (g.b_zp)
     for (int j = 0; j < g.n; ++j)
@@ -147,11 +185,19 @@ bool int8_gemm_avx2(const Int8GemmArgs& g, int32_t* c) {
   const int n_padded = (g.n + kCols - 1) / kCols * kCols;
   Packed& w = packed();
   pack_b(g, pairs, n_padded, w.b);
-  w.a.resize(size_t(kRows) * size_t(k_even));
+  w.a.resize(size_t(kWideRows) * size_t(k_even));
   const int16_t* b = w.b.data();
+  if (allow_avx512 && has_avx512_vnni()) {
+    for (int i0 = 0; i0 < g.m; i0 += kWideRows) {
+      const int rows = std::min(kWideRows, g.m - i0);
+      pack_a(g, i0, rows, kWideRows, k_even, w.a.data());
+      wide_rows(g, w.a.data(), b, pairs, k_even, n_padded, i0, rows, c);
+    }
+    return true;
+  }
   for (int i0 = 0; i0 < g.m; i0 += kRows) {
     const int rows = std::min(kRows, g.m - i0);
-    pack_a(g, i0, rows, k_even, w.a.data());
+    pack_a(g, i0, rows, kRows, k_even, w.a.data());
     const int16_t* a = w.a.data();
     for (int j0 = 0; j0 < g.n; j0 += kCols) {
       __m256i acc[kRows][2];
@@ -181,7 +227,7 @@ bool int8_gemm_avx2(const Int8GemmArgs& g, int32_t* c) {
 
 #else
 
-bool int8_gemm_avx2(const Int8GemmArgs&, int32_t*) { return false; }
+bool int8_gemm_avx2(const Int8GemmArgs&, int32_t*, bool) { return false; }
 
 #endif
 

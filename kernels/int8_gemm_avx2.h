@@ -18,7 +18,9 @@ namespace kiln::kernels {
 
 // Computes the product into c as int8_gemm does and returns true, or returns
 // false and leaves c alone when this build has no AVX2 or a zero point puts
-// an operand outside int16.
-bool int8_gemm_avx2(const Int8GemmArgs& args, int32_t* c);
+// an operand outside int16. On a core with AVX-512 VNNI the products run
+// sixteen columns wide in fused multiply-adds unless `allow_avx512` is false
+// (tests compare both).
+bool int8_gemm_avx2(const Int8GemmArgs& args, int32_t* c, bool allow_avx512 = true);
 
 }  // namespace kiln::kernels

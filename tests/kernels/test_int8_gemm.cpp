@@ -46,6 +46,9 @@ TEST_CASE("int8_gemm equals the definition in both layouts, with zero points and
       // Tails of the AVX2 kernel's 4-row, 16-column tiles and an odd depth.
       {5, 1, 33, GemmBLayout::NxK, true, false},     {6, 9, 7, GemmBLayout::KxN, true, true},
       {7, 17, 31, GemmBLayout::NxK, false, true},    {2, 33, 129, GemmBLayout::KxN, true, false},
+      // Tails of the AVX-512 kernel's 8-row tiles.
+      {9, 31, 19, GemmBLayout::NxK, true, true},     {17, 16, 48, GemmBLayout::KxN, false, false},
+      {15, 48, 65, GemmBLayout::NxK, true, false},
   };
   std::mt19937 rng(11);
   std::uniform_int_distribution<int> byte(-128, 127);
@@ -65,14 +68,16 @@ TEST_CASE("int8_gemm equals the definition in both layouts, with zero points and
     g.b = b.data(), g.b_layout = t.layout, g.b_zp = t.zero_points ? b_zp.data() : nullptr;
     g.accumulate = t.accumulate;
     const std::vector<int32_t> expected = oracle(g, c);
-    std::vector<int32_t> lib = c, loop = c, gemmlowp = c, avx2 = c;
+    std::vector<int32_t> lib = c, loop = c, gemmlowp = c, avx2 = c, avx2_narrow = c;
     kernels::int8_gemm(g, lib.data());
     kernels::int8_gemm_loop(g, loop.data());
     kernels::int8_gemm_gemmlowp(g, gemmlowp.data());
     CHECK(lib == expected);
     CHECK(loop == expected);
     CHECK(gemmlowp == expected);
+    // Both micro-kernels: AVX-512 VNNI where the core has it, and AVX2.
     if (kernels::int8_gemm_avx2(g, avx2.data())) CHECK(avx2 == expected);
+    if (kernels::int8_gemm_avx2(g, avx2_narrow.data(), false)) CHECK(avx2_narrow == expected);
   }
 }
 
@@ -101,6 +106,8 @@ TEST_CASE("int8_gemm_avx2 is exact where a zero point widens an operand to the e
   g.b = b.data(), g.b_layout = GemmBLayout::NxK, g.b_zp = b_zp.data();
   if (!kernels::int8_gemm_avx2(g, c.data())) SUCCEED("no AVX2 in this build: nothing to compare");
   else CHECK(c == oracle(g, std::vector<int32_t>(c.size(), 0)));
+  std::vector<int32_t> narrow(c.size(), 0);
+  if (kernels::int8_gemm_avx2(g, narrow.data(), false)) CHECK(narrow == oracle(g, std::vector<int32_t>(c.size(), 0)));
   // A zero point that takes an operand outside int16 is left to the other paths.
   g.a_zp = 40000;
   std::vector<int32_t> untouched(c.size(), 7);
