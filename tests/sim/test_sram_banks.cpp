@@ -36,6 +36,29 @@ struct ByteRule {
   }
 };
 
+// 200 accesses of up to max_len bytes, often overlapping the previous one's
+// banks, through SramBanks and the rule: equal durations and stalls. Returns
+// how many accesses stalled.
+int compare_with_rule(std::mt19937_64& rng, unsigned banks, uint64_t bank_width, uint64_t bus_width, uint64_t period,
+                      uint64_t busy, uint64_t max_len) {
+  SramBanks fast(banks, bank_width, bus_width, period, busy);
+  ByteRule rule{std::vector<uint64_t>(banks, 0), bank_width, bus_width, period, busy};
+  uint64_t start = 0;
+  int stalls = 0;
+  for (int k = 0; k < 200; ++k) {
+    const uint64_t offset = rng() % 4096, len = 1 + rng() % max_len;
+    const BankedAccess got = fast.access(offset, len, start);
+    const BankedAccess want = rule.access(offset, len, start);
+    INFO("banks " << banks << ", bank width " << bank_width << ", bus width " << bus_width << ", access " << k
+                  << " at " << offset << " of " << len);
+    REQUIRE(got.duration_ps == want.duration_ps);
+    REQUIRE(got.stalled_ps == want.stalled_ps);
+    stalls += want.stalled_ps > 0;
+    start += rng() % 4 == 0 ? 0 : period * (rng() % 40);
+  }
+  return stalls;
+}
+
 }  // namespace
 
 TEST_CASE("sram banks: every bank and bus width, unaligned accesses, conflicts across accesses, as the per-byte rule",
@@ -46,20 +69,7 @@ TEST_CASE("sram banks: every bank and bus width, unaligned accesses, conflicts a
     for (uint64_t bank_width : {1u, 2u, 4u, 8u, 16u, 12u})
       for (uint64_t bus_width : {1u, 4u, 8u, 16u}) {
         const uint64_t period = 5000, busy = period * (1 + rng() % 3);
-        SramBanks fast(banks, bank_width, bus_width, period, busy);
-        ByteRule rule{std::vector<uint64_t>(banks, 0), bank_width, bus_width, period, busy};
-        uint64_t start = 0;
-        for (int k = 0; k < 200; ++k) {
-          const uint64_t offset = rng() % 4096, len = 1 + rng() % 300;
-          const BankedAccess got = fast.access(offset, len, start);
-          const BankedAccess want = rule.access(offset, len, start);
-          INFO("banks " << banks << ", bank width " << bank_width << ", bus width " << bus_width << ", access " << k
-                        << " at " << offset << " of " << len);
-          REQUIRE(got.duration_ps == want.duration_ps);
-          REQUIRE(got.stalled_ps == want.stalled_ps);
-          stalls += want.stalled_ps > 0;
-          start += rng() % 4 == 0 ? 0 : period * (rng() % 40);  // often overlapping the previous access's banks
-        }
+        stalls += compare_with_rule(rng, banks, bank_width, bus_width, period, busy, 300);
         ++configs;
       }
   CHECK(configs == 120);
@@ -72,23 +82,8 @@ TEST_CASE("sram banks without wait states (the beats after each bank's first in 
   int stalls = 0;
   for (unsigned banks : {1u, 2u, 3u, 4u, 8u})
     for (uint64_t bank_width : {1u, 2u, 4u, 8u, 16u, 12u, 32u})
-      for (uint64_t bus_width : {1u, 4u, 8u, 16u}) {
-        const uint64_t period = 5000;
-        SramBanks fast(banks, bank_width, bus_width, period, period);
-        ByteRule rule{std::vector<uint64_t>(banks, 0), bank_width, bus_width, period, period};
-        uint64_t start = 0;
-        for (int k = 0; k < 200; ++k) {
-          const uint64_t offset = rng() % 4096, len = 1 + rng() % 700;
-          const BankedAccess got = fast.access(offset, len, start);
-          const BankedAccess want = rule.access(offset, len, start);
-          INFO("banks " << banks << ", bank width " << bank_width << ", bus width " << bus_width << ", access " << k
-                        << " at " << offset << " of " << len);
-          REQUIRE(got.duration_ps == want.duration_ps);
-          REQUIRE(got.stalled_ps == want.stalled_ps);
-          stalls += want.stalled_ps > 0;
-          start += rng() % 4 == 0 ? 0 : period * (rng() % 40);  // often overlapping the previous access's banks
-        }
-      }
+      for (uint64_t bus_width : {1u, 4u, 8u, 16u})
+        stalls += compare_with_rule(rng, banks, bank_width, bus_width, 5000, 5000, 700);
   CHECK(stalls > 1000);
 }
 
