@@ -23,7 +23,7 @@ Bus::Bus(sc_core::sc_module_name name, const BusConfig& config, const std::vecto
     port->register_transport_dbg(this, &Bus::transport_dbg, int(i));
     initiator_ports_.push_back(std::move(port));
     granted_.push_back(std::make_unique<sc_core::sc_event>());
-    parts_.push_back(std::make_unique<Part>());
+    parts_.push_back(std::make_unique<StatsPayload>());
     BusInitiatorTotals t;
     t.name = initiators[i];
     totals_.push_back(t);

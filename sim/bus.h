@@ -64,17 +64,9 @@ class Bus : public sc_core::sc_module {
   std::vector<std::unique_ptr<tlm_utils::simple_target_socket_tagged<Bus>>> initiator_ports_;
   std::vector<std::unique_ptr<tlm_utils::simple_initiator_socket<Bus>>> target_ports_;
   // The payload of each initiator's burst in flight (an initiator has one at
-  // a time), reused: a new payload allocates its extension array, per burst.
-  // Its statistics extension stays attached (setting and clearing one per
-  // burst costs two calls into the library); what the target records there
-  // is added to the initiator's own.
-  struct Part {
-    Part() { trans.set_extension(&stats); }
-    ~Part() { trans.clear_extension(&stats); }
-    tlm::tlm_generic_payload trans;
-    TransferStats stats;
-  };
-  std::vector<std::unique_ptr<Part>> parts_;
+  // a time), reused; what the target records in its statistics is added to
+  // the initiator's own.
+  std::vector<std::unique_ptr<StatsPayload>> parts_;
 
   // Arbitration state.
   std::vector<char> requesting_;  // not vector<bool>: read per burst

@@ -23,19 +23,10 @@ namespace {
   throw Error(fmt::format("bus: {} of {} bytes at 0x{:08x}: {}", what, len, addr, why));
 }
 
-// Payloads of the transfers in flight, reused: a new payload allocates its
-// extension array, and a simulation makes thousands of transfers. Each keeps
-// its statistics extension attached (set and cleared per transfer, it costs
-// two calls into the library). A transfer takes one for its duration; while
-// it waits on the bus, other processes take others. Per OS thread, as
-// SystemC runs all of a simulation's processes on one.
-struct StatsPayload {
-  StatsPayload() { trans.set_extension(&stats); }
-  ~StatsPayload() { trans.clear_extension(&stats); }
-  tlm::tlm_generic_payload trans;
-  TransferStats stats;
-};
-
+// Payloads of the transfers in flight, reused (a simulation makes thousands
+// of transfers). A transfer takes one for its duration; while it waits on the
+// bus, other processes take others. Per OS thread, as SystemC runs all of a
+// simulation's processes on one.
 class PooledPayload {
  public:
   PooledPayload() {

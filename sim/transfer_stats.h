@@ -1,7 +1,7 @@
 // A TLM-2.0 extension that the bus and the memory targets fill in, so that the
 // initiator of a transfer learns where its time went (arbitration, busy banks).
-// The initiator owns the payload and the extension (set_extension before
-// b_transport, clear_extension after).
+// The initiator owns the payload and the extension: StatsPayload keeps the
+// two together for the payload's life.
 #pragma once
 
 #include <systemc>
@@ -17,6 +17,20 @@ struct TransferStats : tlm::tlm_extension<TransferStats> {
   void copy_from(const tlm::tlm_extension_base& other) override {
     *this = static_cast<const TransferStats&>(other);
   }
+};
+
+// A payload with its statistics extension attached for as long as it lives,
+// for initiators that reuse one payload over many transfers (a new payload
+// allocates its extension array; setting and clearing an extension per
+// transfer costs two calls into the library). The initiator zeroes `stats`
+// before each transfer.
+struct StatsPayload {
+  StatsPayload() { trans.set_extension(&stats); }
+  ~StatsPayload() { trans.clear_extension(&stats); }
+  StatsPayload(const StatsPayload&) = delete;
+  StatsPayload& operator=(const StatsPayload&) = delete;
+  tlm::tlm_generic_payload trans;
+  TransferStats stats;
 };
 
 // Adds the bank wait a target observed to the payload's extension, if any.
