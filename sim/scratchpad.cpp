@@ -28,9 +28,7 @@ Scratchpads::Scratchpads(const NpuConfig& npu) : bytes_per_cycle_(std::max(1u, n
     Store& s = bufs_[size_t(b)];
     s.bytes = ZeroedBytes(size);
     banks = std::max(1u, banks);
-    s.bank_bytes = std::max<uint64_t>(1, ceil_div(size, banks));
-    for (unsigned b = 0; b < 64; ++b)
-      if (s.bank_bytes == uint64_t(1) << b) s.bank_shift = int(b);
+    s.bank_bytes = Divisor(std::max<uint64_t>(1, ceil_div(size, banks)));
     s.banks.assign(banks, Bank{});
   };
   setup(Buffer::Input, npu.input.size_bytes, npu.input.banks);

@@ -15,6 +15,7 @@
 
 #include "arch/command.h"
 #include "arch/soc_config.h"
+#include "sim/divisor.h"
 #include "sim/zeroed_bytes.h"
 
 namespace kiln::sim {
@@ -77,9 +78,8 @@ class Scratchpads final : public ScratchpadIf {
   };
   struct Store {
     ZeroedBytes bytes;  // untouched pages are never cleared nor faulted in (sim/zeroed_bytes.h)
-    uint64_t bank_bytes = 1;
-    int bank_shift = -1;  // log2 of bank_bytes, if a power of two: reservations divide by shifting
-    uint64_t bank_of(uint64_t offset) const { return bank_shift >= 0 ? offset >> bank_shift : offset / bank_bytes; }
+    Divisor bank_bytes;  // reservations find a bank per region
+    uint64_t bank_of(uint64_t offset) const { return bank_bytes.divide(offset); }
     std::vector<Bank> banks;
     mutable uint64_t read_bytes = 0;  // counting a read does not change the buffer
     uint64_t written_bytes = 0;

@@ -11,11 +11,8 @@ SramBanks::SramBanks(unsigned banks, uint64_t bank_width_bytes, uint64_t bus_wid
       bus_width_(std::max<uint64_t>(1, bus_width_bytes)),
       period_(period_ps),
       busy_(busy_ps),
-      beats_per_granule_(bank_width_ % bus_width_ == 0 ? bank_width_ / bus_width_ : 0) {
-  // A power-of-two bus width (the usual case) divides by shifting.
-  for (unsigned s = 0; s < 64; ++s)
-    if (bus_width_ == uint64_t(1) << s) bus_shift_ = int(s);
-}
+      beats_per_granule_(bank_width_ % bus_width_ == 0 ? bank_width_ / bus_width_ : 0),
+      bus_words_(bus_width_) {}
 
 BankedAccess SramBanks::access(uint64_t offset, uint64_t len, uint64_t start_ps) {
   const uint64_t w = bus_width_, bw = bank_width_, banks = free_ps_.size();

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/divisor.h"
+
 namespace kiln::sim {
 
 struct BankedAccess {
@@ -22,12 +24,12 @@ class SramBanks {
   BankedAccess access(uint64_t offset, uint64_t len, uint64_t start_ps);
 
  private:
-  uint64_t words(uint64_t bytes) const { return bus_shift_ >= 0 ? bytes >> bus_shift_ : bytes / bus_width_; }
+  uint64_t words(uint64_t bytes) const { return bus_words_.divide(bytes); }
 
   std::vector<uint64_t> free_ps_;  // time each bank can take its next beat
   uint64_t bank_width_, bus_width_, period_, busy_;
   uint64_t beats_per_granule_;  // bus words per bank granule; 0 when a beat may span banks
-  int bus_shift_ = -1;          // log2 of the bus width, if a power of two
+  Divisor bus_words_;           // bytes to bus words
 };
 
 }  // namespace kiln::sim
