@@ -82,11 +82,12 @@ struct Event {
                           context));
 }
 
-// An open list or map while the tree is built, and the key waiting for its value.
+// An open list or map while the tree is built, its anchor, and in a map the
+// key waiting for its value (undefined when none is).
 struct Frame {
   Node collection;
+  std::string anchor;
   Node key;
-  bool have_key = false;
 };
 
 class TreeBuilder {
@@ -98,17 +99,14 @@ class TreeBuilder {
       throw Error(fmt::format("{}: YAML nesting deeper than the limit of {} levels of maps and lists; kiln's files "
                               "nest a few levels",
                               position(source_, collection.mark()), kMaxDepth));
-    open_.push_back(Frame{std::move(collection), Node(), false});
-    open_anchors_.push_back(anchor ? reinterpret_cast<const char*>(anchor) : "");
+    open_.push_back(Frame{std::move(collection), anchor ? reinterpret_cast<const char*>(anchor) : "", Node()});
   }
 
   void close() {
-    Node done = open_.back().collection;
-    const std::string anchor = open_anchors_.back();
+    Frame done = std::move(open_.back());
     open_.pop_back();
-    open_anchors_.pop_back();
-    if (!anchor.empty()) anchors_[anchor] = done;
-    attach(done);
+    if (!done.anchor.empty()) anchors_[done.anchor] = done.collection;
+    attach(std::move(done.collection));
   }
 
   void scalar(const yaml_event_t& e) {
@@ -141,19 +139,16 @@ class TreeBuilder {
     Frame& f = open_.back();
     if (f.collection.is_sequence()) {
       f.collection.push_back(std::move(n));
-    } else if (!f.have_key) {
+    } else if (!f.key) {
       f.key = std::move(n);
-      f.have_key = true;
     } else {
       f.collection.add_entry(std::move(f.key), std::move(n));
       f.key = Node();
-      f.have_key = false;
     }
   }
 
   const std::string& source_;
   std::vector<Frame> open_;
-  std::vector<std::string> open_anchors_;
   // Anchors of finished nodes only: an alias inside its own anchor's node
   // would make a cycle, and is reported as undefined.
   std::map<std::string, Node> anchors_;

@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <fstream>
 
-
 #include "arch/error.h"
 #include "arch/escaped.h"
 #include "arch/file_bytes.h"
@@ -15,8 +14,6 @@
 namespace kiln::yaml {
 
 namespace {
-
-bool is_quoted(const Node& n) { return n.is_scalar() && n.quoted(); }
 
 std::string in_section(const std::string& path) { return path.empty() ? "at the top level" : "in " + path; }
 
@@ -75,7 +72,7 @@ std::string shown(const std::string& text) {
 std::string describe(const Node& n) {
   switch (n.type()) {
     case Node::Type::Scalar:
-      return is_quoted(n) ? fmt::format("the quoted string \"{}\"", shown(n.text()))
+      return n.quoted() ? fmt::format("the quoted string \"{}\"", shown(n.text()))
                           : fmt::format("'{}'", shown(n.text()));
     case Node::Type::Sequence: return "a list";
     case Node::Type::Map: return "a map";
@@ -115,7 +112,7 @@ void Reader::fail(const Mark& mark, const std::string& path, const std::string& 
 }
 
 uint64_t Reader::integer_in(const Field& f, uint64_t lo, uint64_t hi, const std::string& expected) const {
-  if (!f.node.is_scalar() || is_quoted(f.node))
+  if (!f.node.is_scalar() || f.node.quoted())
     fail(f.mark, f.path, fmt::format("expected an integer, got {}", describe(f.node)));
   bool overflow = false;
   auto lit = parse_int(f.node.text(), &overflow);
@@ -138,7 +135,7 @@ uint64_t Reader::power_of_two(const Field& f, uint64_t lo, uint64_t hi, const ch
 }
 
 double Reader::real(const Field& f, double lo, bool lo_inclusive, double hi, const char* unit) const {
-  if (!f.node.is_scalar() || is_quoted(f.node))
+  if (!f.node.is_scalar() || f.node.quoted())
     fail(f.mark, f.path, fmt::format("expected a number, got {}", describe(f.node)));
   auto v = parse_real(f.node.text());
   if (!v) fail(f.mark, f.path, fmt::format("expected a number, got {}", describe(f.node)));
@@ -150,7 +147,7 @@ double Reader::real(const Field& f, double lo, bool lo_inclusive, double hi, con
 }
 
 bool Reader::boolean(const Field& f) const {
-  if (f.node.is_scalar() && !is_quoted(f.node)) {
+  if (f.node.is_scalar() && !f.node.quoted()) {
     const std::string& s = f.node.text();
     if (s == "true" || s == "True" || s == "TRUE") return true;
     if (s == "false" || s == "False" || s == "FALSE") return false;
