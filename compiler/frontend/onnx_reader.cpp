@@ -18,8 +18,8 @@
 #include <fmt/ranges.h>
 
 #include "arch/error.h"
-#include "arch/file_bytes.h"
 #include "arch/escaped.h"
+#include "arch/file_bytes.h"
 #include "compiler/frontend/lut_op.h"
 #include "compiler/frontend/onnx_fold.h"
 #include "compiler/frontend/onnx_tensor.h"

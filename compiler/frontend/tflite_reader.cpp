@@ -15,8 +15,8 @@
 #include <fmt/ranges.h>
 
 #include "arch/error.h"
-#include "arch/file_bytes.h"
 #include "arch/escaped.h"
+#include "arch/file_bytes.h"
 #include "compiler/frontend/flatbuffer_locate.h"
 #include "compiler/frontend/tflite_schema_bfbs_generated.h"
 #include "compiler/frontend/tflite_schema_generated.h"

@@ -103,7 +103,7 @@ std::vector<Placement> partition(const ir::Graph& g, const SocConfig& soc, const
   const mapping::CostModel model(soc, {}, residence);
   // Layers of one shape (a network's repeated blocks) get one search.
   std::vector<std::pair<mapping::ConvShape, std::optional<mapping::RankedTiling>>> searched;
-  const auto best_tiling = [&](const mapping::ConvShape& shape) {
+  const auto tiling_of = [&](const mapping::ConvShape& shape) {
     for (const auto& [s, t] : searched)
       if (s == shape) return t;
     searched.emplace_back(shape, mapping::best_tiling(shape, soc, model));
@@ -131,7 +131,7 @@ std::vector<Placement> partition(const ir::Graph& g, const SocConfig& soc, const
       p.unit = Unit::Mcu, p.reason = "MCU only (--mcu-only)";
     } else if (!fits_command_fields(shape)) {
       p.unit = Unit::Mcu, p.reason = "window parameters exceed the command fields";
-    } else if (!(best = best_tiling(shape))) {
+    } else if (!(best = tiling_of(shape))) {
       p.unit = Unit::Mcu, p.reason = "no tile fits the scratchpads";
     } else if (best->prediction.cycles / soc.npu.clock_mhz >= on_mcu / soc.mcu.clock_mhz) {
       p.unit = Unit::Mcu, p.reason = "cheaper on the MCU by the cost model";
