@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of kiln tune (issue bars): every MLPerf Tiny model (the ../shared
+# Benchmark of kiln tune: every MLPerf Tiny model (the ../shared
 # ones when present, and the bundled ones) tuned on the default SoC with the
 # default budget and -j 2 (or JOBS). Per model: analytic and tuned latency
 # and their ratio, the cost model's error before and after calibration, the
